@@ -1,0 +1,91 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Swift 6 language mode everywhere, with the upcoming features our style guide asks for.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "amphora-agent",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "amphora-agent", targets: ["amphora-agent"]),
+        .executable(name: "amphora-front", targets: ["amphora-front"]),
+        .executable(name: "amphora-helper", targets: ["amphora-helper"]),
+    ],
+    dependencies: [
+        // traits: [] keeps full Foundation and ICU out of the front (FoundationEssentials only).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The wire contract: typed commands, replies, validated values, framing. Standard library only.
+        .target(name: "IPCProtocol", swiftSettings: strictSettings),
+
+        // oslo.config-style INI parsing into a typed agent configuration.
+        .target(name: "AgentConfig", swiftSettings: strictSettings),
+
+        // C bridges: Linux calls Swift cannot import (ucred, spawn with execveat, prctl, capabilities).
+        .target(name: "CLinuxShim"),
+        .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // The root side: state, files, processes, audit log, launcher. No event loop.
+        .target(
+            name: "Helper",
+            dependencies: [
+                "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // The unprivileged side: mutual TLS, HTTP routing for v0.1 and 1.0, validation, heartbeat.
+        .target(
+            name: "FrontAPI",
+            dependencies: [
+                "IPCProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .executableTarget(
+            name: "amphora-front",
+            dependencies: ["FrontAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "amphora-helper",
+            dependencies: ["Helper", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
+        .target(name: "Supervisor", dependencies: ["Helper", "AgentConfig", "CLinuxShim"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "amphora-agent",
+            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
+        .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
+    ]
+)
