@@ -1,0 +1,445 @@
+import AgentConfig
+import Foundation
+import Testing
+
+/// The `amphora-agent.conf` of a real upstream amphora.
+private let upstreamSample = """
+    [DEFAULT]
+    debug = False
+    [haproxy_amphora]
+    base_cert_dir = /var/lib/octavia/certs
+    base_path = /var/lib/octavia
+    bind_host = ::
+    bind_port = 9443
+    haproxy_cmd = /usr/sbin/haproxy
+    respawn_count = 2
+    respawn_interval = 2
+    use_upstart = False
+    user_log_facility = 0
+    administrative_log_facility = 1
+    [health_manager]
+    controller_ip_port_list = 192.0.2.10:5555, [2001:db8::10]:5555
+    heartbeat_interval = 10
+    heartbeat_key = insecure
+    [amphora_agent]
+    agent_server_ca = /etc/octavia/certs/client_ca.pem
+    agent_server_cert = /etc/octavia/certs/server.pem
+    agent_server_network_dir = /etc/octavia/interfaces/
+    agent_request_read_timeout = 180
+    amphora_id = 7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b
+    amphora_udp_driver = keepalived_lvs
+    agent_tls_protocol = TLSv1.2
+    [controller_worker]
+    loadbalancer_topology = SINGLE
+
+    """
+
+private let amphoraID = "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b"
+
+private func syntaxError(_ text: String) -> ConfigError? {
+    do {
+        _ = try INIDocument(parsing: text, source: "/etc/x.conf")
+        return nil
+    } catch {
+        return error
+    }
+}
+
+private func configError(_ text: String, source: String = "/etc/x.conf") -> ConfigError? {
+    do {
+        _ = try AgentConfiguration.parse(text: text, source: source)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// Run with `swift test --filter AgentConfigTests`.
+@Suite("AgentConfig")
+struct AgentConfigTests {}
+
+extension AgentConfigTests {
+    @Suite("INI parsing")
+    struct INI {
+        @Test func commentsBlankLinesSeparatorsAndWhitespace() throws {
+            let doc = try INIDocument(parsing: """
+                # a comment
+                ; another comment
+
+                [first]
+                  \t
+                a = 1
+                b: two words\t
+                c=3
+                d :4
+                e = value = with = equals
+                f: value: with: colons
+                g = a # not a comment
+                empty =
+                [Second]
+                a = other
+                """)
+            #expect(doc.sectionNames == ["first", "Second"])
+            #expect(doc.value("first", "a") == "1")
+            #expect(doc.value("first", "b") == "two words")
+            #expect(doc.value("first", "c") == "3")
+            #expect(doc.value("first", "d") == "4")
+            #expect(doc.value("first", "e") == "value = with = equals")
+            #expect(doc.value("first", "f") == "value: with: colons")
+            #expect(doc.value("first", "g") == "a # not a comment")
+            #expect(doc.value("first", "empty") == "")
+            #expect(doc.value("Second", "a") == "other")
+            #expect(doc.value("second", "a") == nil)
+            #expect(doc.value("first", "missing") == nil)
+            #expect(doc.entry("first", "c")?.line == 8)
+            #expect(doc.section("Second")?.line == 14)
+            #expect(doc.sections == [
+                "first": ["a": "1", "b": "two words", "c": "3", "d": "4", "e": "value = with = equals",
+                          "f": "value: with: colons", "g": "a # not a comment", "empty": ""],
+                "Second": ["a": "other"],
+            ])
+        }
+
+        @Test func continuationLinesJoinWithNewline() throws {
+            let doc = try INIDocument(parsing: """
+                [s]
+                key = first
+                   second
+                \tthird
+                after = x
+
+                multi =
+                  one
+                  two
+
+                other = y
+                """)
+            #expect(doc.value("s", "key") == "first\nsecond\nthird")
+            #expect(doc.entry("s", "key")?.line == 2)
+            #expect(doc.value("s", "after") == "x")
+            #expect(doc.value("s", "multi") == "\none\ntwo")
+            #expect(doc.value("s", "other") == "y")
+        }
+
+        @Test func duplicateKeyLastWinsAndSectionsMerge() throws {
+            let doc = try INIDocument(parsing: "[s]\na = 1\nb = 2\n[t]\nx = 1\n[s]\na = 3\n")
+            #expect(doc.value("s", "a") == "3")
+            #expect(doc.entry("s", "a")?.line == 7)
+            #expect(doc.section("s")?.entries.map(\.key) == ["a", "b"])
+            #expect(doc.sectionNames == ["s", "t"])
+            #expect(doc.section("s")?.line == 1)
+        }
+
+        @Test func quotesLineEndingsAndBOM() throws {
+            let doc = try INIDocument(parsing: "\u{FEFF}[s]\r\na = \"  spaced  \"\r\nb = 'x'\rc = \"mixed'\nd = \"\n")
+            #expect(doc.value("s", "a") == "  spaced  ")
+            #expect(doc.value("s", "b") == "x")
+            #expect(doc.value("s", "c") == "\"mixed'")
+            #expect(doc.value("s", "d") == "")
+            #expect(doc.entry("s", "c")?.line == 4)
+        }
+
+        @Test(arguments: [
+            ("debug = False\n[DEFAULT]\n", #"config /etc/x.conf line 1: "debug" is set before any [section] header"#),
+            ("[s]\na = 1\njust words\n", #"config /etc/x.conf line 3: expected "key = value""#),
+            ("# c\n[s\n", #"config /etc/x.conf line 2: section header without a closing "]""#),
+            ("[ ]\n", "config /etc/x.conf line 1: empty section name"),
+            ("[s]\n= 1\n", #"config /etc/x.conf line 2: empty key before "=""#),
+            ("  indented = 1\n", #"config /etc/x.conf line 1: continuation line (starts with a blank) with no "key = value" before it"#),
+            ("[s]\n# c\n  continued\n", #"config /etc/x.conf line 3: continuation line (starts with a blank) with no "key = value" before it"#),
+        ])
+        func syntaxErrorsNameTheLine(text: String, message: String) throws {
+            let error = try #require(syntaxError(text))
+            #expect(error.description == message)
+            #expect(error.source == "/etc/x.conf")
+            #expect(error.line != nil)
+        }
+    }
+}
+
+extension AgentConfigTests {
+    @Suite("Typed configuration")
+    struct Typed {
+        @Test func upstreamSampleParses() throws {
+            let (config, warnings) = try AgentConfiguration.parse(text: upstreamSample, source: "/etc/x.conf")
+            #expect(config.amphoraID == amphoraID)
+            #expect(config.agentServerCA == "/etc/octavia/certs/client_ca.pem")
+            #expect(config.agentServerCert == "/etc/octavia/certs/server.pem")
+            #expect(config.agentRequestReadTimeout == 180)
+            #expect(config.basePath == "/var/lib/octavia")
+            #expect(config.baseCertDir == "/var/lib/octavia/certs")
+            #expect(config.bindHost == "::")
+            #expect(config.bindPort == 9443)
+            #expect(config.haproxyCmd == "/usr/sbin/haproxy")
+            #expect(config.controllerIPPortList == [
+                ControllerEndpoint(host: "192.0.2.10", port: 5555),
+                ControllerEndpoint(host: "2001:db8::10", port: 5555),
+            ])
+            #expect(config.controllerIPPortList.map(\.description) == ["192.0.2.10:5555", "[2001:db8::10]:5555"])
+            #expect(config.heartbeatInterval == 10)
+            #expect(config.heartbeatKey == "insecure")
+            #expect(config.loadbalancerTopology == "SINGLE")
+            #expect(config.frontUser == "amphora-front")
+            #expect(config.helperSocket == "/run/amphora-agent/helper.sock")
+            #expect(config.auditLog == "/var/log/amphora-agent/audit.jsonl")
+            #expect(config.netns == "amphora-haproxy")
+            #expect(config.serviceManager == .systemd)
+            #expect(config.keepalivedCmd == "/usr/sbin/keepalived")
+            #expect(warnings == [
+                "config /etc/x.conf line 1: [DEFAULT] is not used by this agent; ignored (keys: debug)",
+                "config /etc/x.conf line 9: [haproxy_amphora] respawn_count is not used by this agent; ignored",
+                "config /etc/x.conf line 10: [haproxy_amphora] respawn_interval is not used by this agent; ignored",
+                "config /etc/x.conf line 11: [haproxy_amphora] use_upstart is not used by this agent; ignored",
+                "config /etc/x.conf line 12: [haproxy_amphora] user_log_facility is not used by this agent; ignored",
+                "config /etc/x.conf line 13: [haproxy_amphora] administrative_log_facility is not used by this agent; ignored",
+                "config /etc/x.conf line 21: [amphora_agent] agent_server_network_dir is not used by this agent; ignored",
+                "config /etc/x.conf line 24: [amphora_agent] amphora_udp_driver is not used by this agent; ignored",
+                "config /etc/x.conf line 25: [amphora_agent] agent_tls_protocol is not used by this agent; ignored",
+            ])
+            // The document initialiser gives the same configuration.
+            let document = try INIDocument(parsing: upstreamSample)
+            #expect(try AgentConfiguration(document: document, source: "/etc/x.conf") == config)
+        }
+
+        @Test func defaultsAndPrivsepSection() throws {
+            let (config, warnings) = try AgentConfiguration.parse(text: """
+                [amphora_agent]
+                amphora_id = \(amphoraID)
+                [privsep]
+                front_user = _front-1
+                helper_socket = /tmp/t1/helper.sock
+                audit_log = /tmp/t1/audit.jsonl
+                netns = ns_1.test
+                service_manager = direct
+                keepalived_cmd = /opt/bin/keepalived
+                [oslo_messaging]
+                [keepalived_lvs]
+                """, source: "t.conf")
+            #expect(config == (try AgentConfiguration(
+                amphoraID: amphoraID, frontUser: "_front-1", helperSocket: "/tmp/t1/helper.sock",
+                auditLog: "/tmp/t1/audit.jsonl", netns: "ns_1.test", serviceManager: .direct,
+                keepalivedCmd: "/opt/bin/keepalived")))
+            #expect(config.bindHost == "::")
+            #expect(config.bindPort == 9443)
+            #expect(config.controllerIPPortList.isEmpty)
+            #expect(config.heartbeatKey == "")
+            #expect(config.heartbeatInterval == 10)
+            #expect(config.agentRequestReadTimeout == 180)
+            #expect(warnings == [
+                "config t.conf line 10: [oslo_messaging] is not used by this agent; ignored",
+                "config t.conf line 11: [keepalived_lvs] is not used by this agent; ignored",
+            ])
+        }
+
+        @Test(arguments: [
+            "", " ", ",", "192.0.2.1:1,", " 192.0.2.1:1 ,  [::1]:65535 , 10.0.0.1:5555",
+            "[::ffff:192.0.2.1]:9", "[fe80::1:2:3:4]:70",
+        ])
+        func acceptedEndpointLists(value: String) throws {
+            let (config, _) = try AgentConfiguration.parse(
+                text: "[amphora_agent]\namphora_id = \(amphoraID)\n[health_manager]\ncontroller_ip_port_list = \(value)\n",
+                source: "t.conf")
+            let expected = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            #expect(config.controllerIPPortList.map(\.description) == expected)
+        }
+
+        @Test(arguments: [
+            // (section, key, value in the file, value named in the error, reason)
+            ("haproxy_amphora", "bind_port", "abc", "abc", "is not a port number (1-65535)"),
+            ("haproxy_amphora", "bind_port", "0", "0", "is not a port number (1-65535)"),
+            ("haproxy_amphora", "bind_port", "65536", "65536", "is not a port number (1-65535)"),
+            ("haproxy_amphora", "bind_port", "-1", "-1", "is not a port number (1-65535)"),
+            ("haproxy_amphora", "bind_port", "+80", "+80", "is not a port number (1-65535)"),
+            ("haproxy_amphora", "bind_port", "", "", "is not a port number (1-65535)"),
+            ("haproxy_amphora", "bind_host", "localhost", "localhost",
+             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
+            ("haproxy_amphora", "bind_host", "[::]", "[::]",
+             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
+            ("haproxy_amphora", "bind_host", "1.2.3.256", "1.2.3.256",
+             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
+            ("haproxy_amphora", "bind_host", "1::2::3", "1::2::3",
+             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
+            ("haproxy_amphora", "base_path", "var/lib/octavia", "var/lib/octavia", "is not an absolute path"),
+            ("haproxy_amphora", "haproxy_cmd", "/usr/sbin/../bin/sh", "/usr/sbin/../bin/sh",
+             #"contains a ".." component"#),
+            ("haproxy_amphora", "base_cert_dir", "/var/lib/..", "/var/lib/..", #"contains a ".." component"#),
+            ("amphora_agent", "agent_server_ca", "certs/ca.pem", "certs/ca.pem", "is not an absolute path"),
+            ("amphora_agent", "agent_server_cert", "/etc/a\u{0}b", "/etc/a\u{0}b",
+             "contains a control character (NUL, newline...)"),
+            ("amphora_agent", "amphora_id", "7B8C5E4E-4A3B-4F7E-9A3E-0C1D2E3F4A5B", "7B8C5E4E-4A3B-4F7E-9A3E-0C1D2E3F4A5B",
+             "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)"),
+            ("amphora_agent", "amphora_id", "7b8c5e4e4a3b4f7e9a3e0c1d2e3f4a5b", "7b8c5e4e4a3b4f7e9a3e0c1d2e3f4a5b",
+             "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)"),
+            ("amphora_agent", "amphora_id", "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5g", "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5g",
+             "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)"),
+            ("amphora_agent", "agent_request_read_timeout", "0", "0", "is not a number of seconds (1-3600)"),
+            ("health_manager", "heartbeat_interval", "3601", "3601", "is not a number of seconds (1-3600)"),
+            ("health_manager", "controller_ip_port_list", "1.2.3.4", "1.2.3.4",
+             "is not ip:port or [ipv6]:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "192.0.2.1:5555, [::1]", "[::1]",
+             "is not ip:port or [ipv6]:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "1.2.3.4:0", "1.2.3.4:0",
+             "is not ip:port or [ipv6]:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "2001:db8::1:5555", "2001:db8::1:5555",
+             "is not ip:port or [ipv6]:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "controller:5555", "controller:5555",
+             "is not ip:port or [ipv6]:port (port 1-65535)"),
+            ("controller_worker", "loadbalancer_topology", "single", "single", "is not SINGLE or ACTIVE_STANDBY"),
+            ("controller_worker", "loadbalancer_topology", "ACTIVE_ACTIVE", "ACTIVE_ACTIVE",
+             "is not SINGLE or ACTIVE_STANDBY"),
+            ("privsep", "service_manager", "upstart", "upstart", "is not systemd or direct"),
+            ("privsep", "service_manager", "Systemd", "Systemd", "is not systemd or direct"),
+            ("privsep", "front_user", "Front", "Front", "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})"),
+            ("privsep", "front_user", "1front", "1front", "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})"),
+            ("privsep", "front_user", String(repeating: "a", count: 33), String(repeating: "a", count: 33),
+             "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})"),
+            ("privsep", "netns", "-ns", "-ns",
+             "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)"),
+            ("privsep", "netns", "a-very-long-name", "a-very-long-name",
+             "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)"),
+            ("privsep", "helper_socket", "/" + String(repeating: "s", count: 107), "/" + String(repeating: "s", count: 107),
+             "is too long for a unix socket path (at most 107 bytes)"),
+            ("privsep", "audit_log", "audit.jsonl", "audit.jsonl", "is not an absolute path"),
+        ])
+        func invalidValuesNameSectionKeyAndValue(
+            section: String, key: String, written: String, named: String, reason: String
+        ) throws {
+            let id = key == "amphora_id" ? written : amphoraID
+            var text = "[amphora_agent]\namphora_id = \(id)\n"
+            if key != "amphora_id" { text += "[\(section)]\n\(key) = \(written)\n" }
+            let error = try #require(configError(text))
+            #expect(error.problem == .invalidValue(section: section, key: key, value: named, reason: reason))
+            #expect(error.line == (key == "amphora_id" ? 2 : 4))
+            let escaped = named.replacingOccurrences(of: "\u{0}", with: "\\u{0}")
+            #expect(error.description == "config /etc/x.conf line \(error.line ?? 0): [\(section)] \(key): \"\(escaped)\" \(reason)")
+        }
+
+        @Test func exampleMessages() throws {
+            let port = try #require(configError("[amphora_agent]\namphora_id = \(amphoraID)\n[haproxy_amphora]\nbind_port = abc\n"))
+            #expect(port.description == #"config /etc/x.conf line 4: [haproxy_amphora] bind_port: "abc" is not a port number (1-65535)"#)
+            let missing = try #require(configError(upstreamSample.replacingOccurrences(of: "amphora_id = ", with: "#")))
+            #expect(missing.description == "config /etc/x.conf: [amphora_agent] amphora_id is required")
+            #expect(missing.problem == .missingKey(section: "amphora_agent", key: "amphora_id"))
+            #expect(configError("")?.problem == .missingKey(section: "amphora_agent", key: "amphora_id"))
+            let early = try #require(configError("amphora_id = \(amphoraID)\n[amphora_agent]\n"))
+            #expect(early.line == 1)
+            #expect(early.description == #"config /etc/x.conf line 1: "amphora_id" is set before any [section] header"#)
+        }
+
+        @Test func heartbeatKeyIsNeverEchoed() throws {
+            #expect(throws: ConfigError.self) {
+                try AgentConfiguration(amphoraID: amphoraID, heartbeatKey: "secret\rkey")
+            }
+            do {
+                _ = try AgentConfiguration(amphoraID: amphoraID, heartbeatKey: "secret\rkey")
+            } catch {
+                #expect(!error.description.contains("secret"))
+                #expect(error.description.contains("[health_manager] heartbeat_key: (value hidden)"))
+                #expect(error.source == "<arguments>")
+            }
+        }
+
+        @Test func typedInitialiserValidatesLikeTheFile() throws {
+            #expect(throws: ConfigError.self) { try AgentConfiguration(amphoraID: amphoraID, bindPort: 0) }
+            #expect(throws: ConfigError.self) { try AgentConfiguration(amphoraID: amphoraID, basePath: "rel") }
+            #expect(throws: ConfigError.self) {
+                try AgentConfiguration(amphoraID: amphoraID, controllerIPPortList: [ControllerEndpoint(host: "example.org", port: 1)])
+            }
+            #expect(throws: ConfigError.self) { try AgentConfiguration(amphoraID: "nope") }
+            let error = try #require(throws: ConfigError.self) {
+                try AgentConfiguration(amphoraID: amphoraID, heartbeatInterval: -5)
+            }
+            #expect(error.description == #"config <arguments>: [health_manager] heartbeat_interval: "-5" is not a number of seconds (1-3600)"#)
+        }
+
+        @Test func renderedRoundTripsTheUpstreamSample() throws {
+            let (config, _) = try AgentConfiguration.parse(text: upstreamSample, source: "a.conf")
+            let text = config.rendered()
+            let (again, warnings) = try AgentConfiguration.parse(text: text, source: "b.conf")
+            #expect(again == config)
+            #expect(warnings.isEmpty)
+            #expect(text.contains("controller_ip_port_list = 192.0.2.10:5555, [2001:db8::10]:5555\n"))
+            #expect(text.hasPrefix("[amphora_agent]\nagent_server_ca = /etc/octavia/certs/client_ca.pem\n"))
+        }
+
+        @Test(arguments: [
+            "insecure", "", "  padded  ", "\"quoted\"", "'single'", "\"", "a = b: c # d ; e", "first\nsecond\nthird",
+            "\nstarts on the next line", "  x\ny", "tab\there", "ünïcödé 🔑", "#hash", "[bracket]",
+        ])
+        func renderedRoundTripsAwkwardValues(heartbeatKey: String) throws {
+            let config = try AgentConfiguration(
+                amphoraID: amphoraID, agentServerCA: "/with space /ca.pem ", agentRequestReadTimeout: 3600,
+                basePath: "/tmp/t 2", baseCertDir: "/tmp/t 2/certs", bindHost: "127.0.0.1", bindPort: 1,
+                haproxyCmd: "/opt/h\"a", controllerIPPortList: [
+                    ControllerEndpoint(host: "::1", port: 65535), ControllerEndpoint(host: "10.0.0.1", port: 5555),
+                ],
+                heartbeatInterval: 1, heartbeatKey: heartbeatKey, loadbalancerTopology: "ACTIVE_STANDBY",
+                frontUser: "front", helperSocket: "/tmp/t2/h.sock", auditLog: "/tmp/t2/a.jsonl", netns: "ns2",
+                serviceManager: .direct, keepalivedCmd: "/k")
+            let (again, warnings) = try AgentConfiguration.parse(text: config.rendered(), source: "r.conf")
+            #expect(again == config)
+            #expect(again.heartbeatKey == heartbeatKey)
+            #expect(warnings.isEmpty)
+        }
+
+        @Test func loadReadsAFileAndReportsUnreadableOnes() throws {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("agentconfig-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("amphora-agent.conf")
+            try Data(upstreamSample.utf8).write(to: file)
+
+            let (config, warnings) = try AgentConfiguration.load(path: file.path)
+            #expect(config.amphoraID == amphoraID)
+            #expect(warnings.count == 9)
+            #expect(warnings.allSatisfy { $0.hasPrefix("config \(file.path) line ") })
+
+            let missing = directory.appendingPathComponent("absent.conf").path
+            let error = try #require(throws: ConfigError.self) { try AgentConfiguration.load(path: missing) }
+            #expect(error.description == "config \(missing): cannot read: No such file or directory")
+
+            let dirError = try #require(throws: ConfigError.self) { try AgentConfiguration.load(path: directory.path) }
+            #expect(dirError.description == "config \(directory.path): cannot read: Is a directory")
+
+            let binary = directory.appendingPathComponent("bad.conf")
+            try Data([0x5B, 0xFF, 0x5D]).write(to: binary)
+            let utf8Error = try #require(throws: ConfigError.self) { try AgentConfiguration.load(path: binary.path) }
+            #expect(utf8Error.description == "config \(binary.path): cannot read: not valid UTF-8")
+        }
+
+        @Test(arguments: [
+            ("192.0.2.10:5555", "192.0.2.10", 5555),
+            (" [2001:db8::10]:5555 ", "2001:db8::10", 5555),
+            ("[::]:1", "::", 1),
+        ])
+        func endpointParsing(text: String, host: String, port: Int) throws {
+            let endpoint = try #require(ControllerEndpoint(parsing: text))
+            #expect(endpoint == ControllerEndpoint(host: host, port: port))
+            #expect(endpoint.isValid)
+            #expect(ControllerEndpoint(parsing: endpoint.description) == endpoint)
+            let json = try JSONEncoder().encode(endpoint)
+            #expect(try JSONDecoder().decode(ControllerEndpoint.self, from: json) == endpoint)
+        }
+
+        @Test(arguments: [
+            "1.2.3.4", "[::1]", "::1:5", "[1.2.3.4]:5", "1.2.3.4:", "1.2.3.4:65536", "[::1]x:5", "[::1:5", "01.2.3.4:5",
+        ])
+        func endpointRejects(text: String) {
+            #expect(ControllerEndpoint(parsing: text) == nil)
+        }
+
+        @Test(arguments: [
+            ("::", true), ("::1", true), ("0.0.0.0", true), ("192.0.2.1", true), ("2001:db8::10", true),
+            ("1:2:3:4:5:6:7:8", true), ("1:2:3:4:5:6:7::", true), ("::ffff:192.0.2.1", true),
+            ("1:2:3:4:5:6:1.2.3.4", true), ("fe80::ABCD", true),
+            (":::", false), ("1:2:3:4:5:6:7:8:9", false), ("1:2:3:4:5:6:7:8::", false), ("12345::", false),
+            ("1.2.3", false), ("1.2.3.4.5", false), ("01.2.3.4", false), ("::1%eth0", false), ("", false),
+            ("1:2:3:4:5:6:7:1.2.3.4", false), (":1::", false), ("1::2:", false), ("g::", false),
+        ])
+        func bindHostSyntax(host: String, valid: Bool) {
+            let result = Result { try AgentConfiguration(amphoraID: amphoraID, bindHost: host) }
+            #expect(((try? result.get()) != nil) == valid, "\(host)")
+        }
+    }
+}
