@@ -1,0 +1,50 @@
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Layout-identical to glibc's struct ucred (hidden behind _GNU_SOURCE for Swift). */
+typedef struct { int32_t pid; uint32_t uid; uint32_t gid; } cshim_ucred;
+
+/* SO_PEERCRED of a connected Unix socket. Returns 0 or -1 with errno. */
+int cshim_peercred(int fd, cshim_ucred *out);
+
+/* How to start a child. All fields are read before fork; the child only makes syscalls. */
+typedef struct {
+    int exec_fd;               /* O_PATH fd of the binary: execveat(fd, "", AT_EMPTY_PATH); -1 uses path */
+    const char *path;          /* used when exec_fd < 0 */
+    char *const *argv;
+    char *const *envp;
+    int stdin_fd, stdout_fd, stderr_fd;  /* -1: /dev/null */
+    const int *pass_fds;       /* pass_fds[i] becomes fd 3+i in the child */
+    int pass_count;
+    int new_process_group;     /* setpgid(0, 0): the child leads its own group (deadline kills the group) */
+    int new_session;           /* setsid() (implies its own group) */
+    int set_ids;               /* drop to uid/gid with no supplementary groups */
+    uint32_t uid, gid;
+    int no_new_privs;          /* PR_SET_NO_NEW_PRIVS before exec */
+    int die_with_parent;       /* PR_SET_PDEATHSIG(SIGKILL) */
+    uint64_t nofile_limit;     /* if non-zero: RLIMIT_NOFILE soft and hard */
+} cshim_spawn_attr;
+
+/* fork + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
+pid_t cshim_spawn(const cshim_spawn_attr *attr, int *child_errno);
+
+/* fstatfs(fd).f_type, or -1 with errno. */
+int64_t cshim_fs_magic(int fd);
+
+/* openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS. */
+int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode);
+
+/* prctl wrappers. */
+int cshim_set_no_new_privs(void);
+int cshim_drop_bounding_capability(int cap);
+int cshim_cap_last(void);
+int cshim_set_parent_death_signal(int sig);
+
+int cshim_set_nofile(uint64_t limit);
+
+
+/* Declarations glibc hides behind _GNU_SOURCE. */
+extern const int cshim_O_PATH;
+int cshim_pipe2_cloexec(int fds[2]);
+int cshim_accept_cloexec(int fd);

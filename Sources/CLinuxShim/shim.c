@@ -1,0 +1,165 @@
+#define _GNU_SOURCE
+#include "CLinuxShim.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <pthread.h>
+
+_Static_assert(sizeof(cshim_ucred) == sizeof(struct ucred), "ucred layout");
+
+int cshim_peercred(int fd, cshim_ucred *out) {
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return -1;
+    out->pid = cred.pid;
+    out->uid = cred.uid;
+    out->gid = cred.gid;
+    return 0;
+}
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+static void child_fail(int errfd, int err) {
+    (void)!write(errfd, &err, sizeof(err));
+    _exit(127);
+}
+
+pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
+    int errpipe[2];
+    *child_errno = 0;
+    if (pipe2(errpipe, O_CLOEXEC) != 0) { *child_errno = errno; return -1; }
+
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);   /* no handler runs in the child before exec */
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        close(errpipe[0]); close(errpipe[1]);
+        *child_errno = e;
+        return -1;
+    }
+    if (pid == 0) {
+        int ef = errpipe[1];
+        /* Default dispositions and an empty mask: ignored signals would survive exec otherwise. */
+        for (int s = 1; s < NSIG; s++) {
+            if (s == SIGKILL || s == SIGSTOP) continue;
+            signal(s, SIG_DFL);
+        }
+        if (a->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (a->new_session) { if (setsid() < 0) child_fail(ef, errno); }
+        else if (a->new_process_group) { if (setpgid(0, 0) != 0) child_fail(ef, errno); }
+
+        /* Move every fd we keep above the range we are about to fill, then place them. */
+        int tmp[64];
+        int n = a->pass_count > 64 ? 64 : a->pass_count;
+        int std_src[3] = { a->stdin_fd, a->stdout_fd, a->stderr_fd };
+        int std_tmp[3];
+        for (int i = 0; i < 3; i++) {
+            int src = std_src[i];
+            if (src < 0) {
+                src = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY | O_CLOEXEC);
+                if (src < 0) child_fail(ef, errno);
+            }
+            std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, 256);
+            if (std_tmp[i] < 0) child_fail(ef, errno);
+        }
+        int exec_fd = -1;
+        if (a->exec_fd >= 0) {
+            exec_fd = fcntl(a->exec_fd, F_DUPFD_CLOEXEC, 256);
+            if (exec_fd < 0) child_fail(ef, errno);
+        }
+        for (int i = 0; i < n; i++) {
+            tmp[i] = fcntl(a->pass_fds[i], F_DUPFD_CLOEXEC, 256);
+            if (tmp[i] < 0) child_fail(ef, errno);
+        }
+        for (int i = 0; i < 3; i++) if (dup2(std_tmp[i], i) < 0) child_fail(ef, errno);
+        for (int i = 0; i < n; i++) if (dup2(tmp[i], 3 + i) < 0) child_fail(ef, errno);
+        /* Everything else closes at exec (the error pipe included, which tells the parent exec worked). */
+        if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_fail(ef, errno);
+
+        if (a->nofile_limit) {
+            struct rlimit rl = { a->nofile_limit, a->nofile_limit };
+            if (setrlimit(RLIMIT_NOFILE, &rl) != 0) child_fail(ef, errno);
+        }
+        if (a->set_ids) {
+            if (setgroups(0, NULL) != 0) child_fail(ef, errno);
+            if (setresgid(a->gid, a->gid, a->gid) != 0) child_fail(ef, errno);
+            if (setresuid(a->uid, a->uid, a->uid) != 0) child_fail(ef, errno);
+        }
+        if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(ef, errno);
+
+        sigset_t none;
+        sigemptyset(&none);
+        pthread_sigmask(SIG_SETMASK, &none, NULL);
+        if (exec_fd >= 0) {
+            syscall(SYS_execveat, exec_fd, "", a->argv, a->envp, AT_EMPTY_PATH);
+        } else {
+            execve(a->path, a->argv, a->envp);
+        }
+        child_fail(ef, errno);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(errpipe[1]);
+    int err = 0;
+    ssize_t r;
+    do { r = read(errpipe[0], &err, sizeof(err)); } while (r < 0 && errno == EINTR);
+    close(errpipe[0]);
+    if (r == sizeof(err)) {
+        int st;
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+        *child_errno = err;
+        return -1;
+    }
+    return pid;
+}
+
+int64_t cshim_fs_magic(int fd) {
+    struct statfs s;
+    if (fstatfs(fd, &s) != 0) return -1;
+    return (int64_t)(unsigned long)s.f_type;
+}
+
+int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode) {
+    struct open_how how;
+    memset(&how, 0, sizeof(how));
+    how.flags = (uint64_t)(unsigned)flags;
+    how.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    long r;
+    do { r = syscall(SYS_openat2, dirfd, path, &how, sizeof(how)); } while (r < 0 && errno == EINTR);
+    return (int)r;
+}
+
+int cshim_set_no_new_privs(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+int cshim_drop_bounding_capability(int cap) { return prctl(PR_CAPBSET_DROP, cap, 0, 0, 0); }
+int cshim_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0); }
+
+int cshim_cap_last(void) {
+    int last = 40;
+    while (last < 64 && prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0) last++;
+    while (last > 0 && prctl(PR_CAPBSET_READ, last, 0, 0, 0) < 0) last--;
+    return last;
+}
+
+int cshim_set_nofile(uint64_t limit) {
+    struct rlimit rl = { limit, limit };
+    return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+const int cshim_O_PATH = O_PATH;
+int cshim_pipe2_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int cshim_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }

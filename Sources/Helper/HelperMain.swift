@@ -1,0 +1,149 @@
+import AgentConfig
+import Glibc
+import IPCProtocol
+import Logging
+
+/// Startup of the root helper: load and check everything, start the launchers, gather the facts that
+/// are expensive to ask for, then serve the front. Errors are one line on stderr and a non-zero exit.
+public enum HelperMain {
+    /// Launchers kept running (one command each at a time).
+    public static let launcherCount = 3
+
+    /// Runs the helper in the foreground. `notifyFD`, when given, receives `READY\n` once the socket
+    /// accepts connections (the standalone agent waits for it).
+    public static func run(configPath: String, notifyFD: Int32?) -> Int32 {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "amphora-helper")
+        logger.logLevel = .info
+        signal(SIGPIPE, SIG_IGN)
+
+        let config: AgentConfiguration
+        do {
+            let (loaded, warnings) = try AgentConfiguration.load(path: configPath)
+            config = loaded
+            for warning in warnings { logger.warning("\(warning)") }
+        } catch {
+            return fail("amphora-helper: \(error)")
+        }
+        guard let frontAccount = SystemUser.lookup(config.frontUser) else {
+            return fail("amphora-helper: front_user \"\(config.frontUser)\" does not exist")
+        }
+        let identity: ServerIdentity
+        do {
+            identity = try ServerIdentity.load(certificatePath: config.agentServerCert, caPath: config.agentServerCA)
+        } catch {
+            return fail("amphora-helper: \(error)")
+        }
+        guard let amphoraID = try? ResourceID(validating: config.amphoraID) else {
+            return fail("amphora-helper: amphora_id \(config.amphoraID) is not a canonical UUID")
+        }
+
+        let audit: AuditLog
+        do {
+            let directory = parentDirectory(config.auditLog)
+            if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SystemError("mkdir", subject: directory) }
+            audit = try AuditLog(path: config.auditLog)
+            try audit.record("helper-start", [("pid", .number(String(getpid())))])
+        } catch {
+            return fail("amphora-helper: audit log \(config.auditLog): \(error)")
+        }
+
+        let paths = ProgramPaths(haproxy: config.haproxyCmd, keepalived: config.keepalivedCmd)
+        let pool: LauncherPool
+        do {
+            pool = try LauncherPool(count: launcherCount, paths: paths)
+        } catch {
+            return fail("amphora-helper: cannot start the launcher: \(error)")
+        }
+        let runner = AuditedCommandRunner(pool: pool, audit: audit, paths: paths)
+        let info = gatherInfo(amphoraID: amphoraID, runner: runner, logger: logger)
+
+        let settings = FrontSettings(
+            amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
+            requestReadTimeout: config.agentRequestReadTimeout,
+            tls: TLSIdentity(serverCertificateChainPEM: "", serverPrivateKeyPEM: "", clientCAPEM: "", serverCertificateDigest: ""),
+            heartbeat: HeartbeatSettings(
+                controllers: config.controllerIPPortList.map(\.description), intervalSeconds: config.heartbeatInterval,
+                key: config.heartbeatKey))
+        let handler = CommandHandler(
+            settings: settings, identity: identity, info: info, audit: audit, runner: runner, logger: logger)
+        let server = HelperServer(
+            socketPath: config.helperSocket, frontUID: frontAccount.uid, frontGID: frontAccount.gid, audit: audit,
+            handler: handler)
+        do {
+            try server.start()
+        } catch {
+            return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")
+        }
+        logger.info(
+            "helper ready",
+            metadata: ["socket": "\(config.helperSocket)", "front_uid": "\(frontAccount.uid)", "launchers": "\(pool.pids)"])
+        if let notifyFD {
+            try? writeAll(notifyFD, Array("READY\n".utf8))
+            close(notifyFD)
+        }
+        while true { pause() }
+    }
+
+    /// Package versions and hostname, asked once at start (never per request).
+    static func gatherInfo(amphoraID: ResourceID, runner: any CommandRunning, logger: Logger) -> AmphoraInfo {
+        var versions: [DebianPackage: String] = [:]
+        for package in DebianPackage.allCases {
+            let context = AuditContext(requestID: 0, peerUID: 0, command: "startup")
+            do {
+                let result = try runner.run(.packageVersion(package), context: context, deadlineMilliseconds: 10_000)
+                let version = result.stdout.trimmingASCIIWhitespace()
+                if result.succeeded, !version.isEmpty { versions[package] = version }
+            } catch {
+                logger.warning("package version unavailable", metadata: ["package": "\(package.rawValue)", "error": "\(error)"])
+            }
+        }
+        return AmphoraInfo(
+            hostname: hostname(), amphoraID: amphoraID, haproxyVersion: versions[.haproxy],
+            keepalivedVersion: versions[.keepalived], ipvsadmVersion: versions[.ipvsadm])
+    }
+
+    static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func fail(_ line: String) -> Int32 {
+        FileDescriptorOutput.standardError.write(line + "\n")
+        return 1
+    }
+}
+
+/// A local account, resolved once at start.
+public struct SystemUser: Sendable {
+    public let name: String
+    public let uid: UInt32
+    public let gid: UInt32
+
+    public static func lookup(_ name: String) -> SystemUser? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return SystemUser(name: name, uid: entry.pw_uid, gid: entry.pw_gid)
+    }
+}
+
+/// Plain writes to stdout or stderr (one line at a time, no buffering surprises).
+public struct FileDescriptorOutput: Sendable {
+    public let fd: Int32
+    public static let standardError = FileDescriptorOutput(fd: 2)
+    public static let standardOutput = FileDescriptorOutput(fd: 1)
+
+    public func write(_ text: String) { try? writeAll(fd, Array(text.utf8)) }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    func trimmingASCIIWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,182 @@
+import CLinuxShim
+import Glibc
+import IPCProtocol
+
+/// The launcher: a small process, started by the helper before the helper confines itself, that is
+/// the only code path which executes programs. It reads ``LaunchRequest`` frames on one socket,
+/// re-checks each command, runs it with a deadline in its own process group, and answers with a
+/// ``LaunchResult``. It holds O_PATH descriptors of its allowed programs and executes them with
+/// `execveat`, so nothing outside the table can be reached.
+public enum LauncherProcess {
+    /// Output captured per stream; the rest is drained and dropped.
+    public static let outputLimit = 64 * 1024
+    static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
+
+    /// Serves requests on `fd` until it closes. Never returns.
+    public static func serve(fd: Int32, paths: ProgramPaths) -> Never {
+        _ = cshim_set_parent_death_signal(SIGKILL)
+        signal(SIGPIPE, SIG_IGN)
+        var programs: [Program: (fd: Int32, path: String)] = [:]
+        for program in Program.allCases {
+            for path in program.candidatePaths(paths) {
+                let pfd = open(path, cshim_O_PATH | O_CLOEXEC)
+                if pfd >= 0 {
+                    programs[program] = (pfd, path)
+                    break
+                }
+            }
+        }
+        var decoder = FrameDecoder()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { exit(0) }
+            decoder.append(buffer[0..<n])
+            do {
+                while let payload = try decoder.nextFrame() {
+                    let request = try StrictJSON.decode(LaunchRequest.self, from: payload)
+                    let result = execute(request, programs: programs)
+                    try writeAll(fd, try Frame.encode(try StrictJSON.encode(result)))
+                }
+            } catch {
+                // A malformed request from our own helper means something is badly wrong: stop.
+                exit(2)
+            }
+        }
+    }
+
+    static func refusal(_ request: LaunchRequest, _ reason: String) -> LaunchResult {
+        LaunchResult(
+            id: request.id, argv: [], exitCode: nil, signal: nil, timedOut: false, stdout: "", stderr: "",
+            outputTruncated: false, durationMicroseconds: 0, refusal: reason)
+    }
+
+    static func execute(_ request: LaunchRequest, programs: [Program: (fd: Int32, path: String)]) -> LaunchResult {
+        do {
+            try request.command.checkArguments()
+        } catch {
+            return refusal(request, error.message)
+        }
+        guard let program = programs[request.command.program] else {
+            return refusal(request, "\(request.command.program.rawValue) is not installed")
+        }
+        let argv = [program.path] + request.command.arguments
+        let started = monotonicNanoseconds()
+        var outPipe: [Int32] = [-1, -1]
+        var errPipe: [Int32] = [-1, -1]
+        guard cshim_pipe2_cloexec(&outPipe) == 0 else { return refusal(request, "pipe: \(SystemError("pipe2"))") }
+        guard cshim_pipe2_cloexec(&errPipe) == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            return refusal(request, "pipe: \(SystemError("pipe2"))")
+        }
+        var childErrno: Int32 = 0
+        let pid: pid_t = withCStringArray(argv) { cArgv in
+            withCStringArray(environment) { cEnv in
+                var attr = cshim_spawn_attr()
+                attr.exec_fd = program.fd
+                attr.path = nil
+                attr.argv = UnsafePointer(cArgv)
+                attr.envp = UnsafePointer(cEnv)
+                attr.stdin_fd = -1
+                attr.stdout_fd = outPipe[1]
+                attr.stderr_fd = errPipe[1]
+                attr.pass_fds = nil
+                attr.pass_count = 0
+                attr.new_process_group = 1
+                attr.die_with_parent = 1
+                attr.no_new_privs = 1
+                return cshim_spawn(&attr, &childErrno)
+            }
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        defer {
+            close(outPipe[0])
+            close(errPipe[0])
+        }
+        guard pid > 0 else {
+            return refusal(request, "exec \(program.path): \(String(cString: strerror(childErrno)))")
+        }
+        let deadline = started + UInt64(max(1, request.deadlineMilliseconds)) * 1_000_000
+        var capture = OutputCapture(fds: [outPipe[0], errPipe[0]], limit: outputLimit)
+        var timedOut = false
+        while !capture.allClosed {
+            let now = monotonicNanoseconds()
+            if now >= deadline {
+                if !timedOut {
+                    timedOut = true
+                    kill(-pid, SIGKILL)
+                }
+                // Drain for at most one more second: a stray grandchild may hold the pipes open.
+                if now >= deadline + 1_000_000_000 { break }
+            }
+            let waitMs = timedOut ? 100 : Int32(min(1000, (deadline - now) / 1_000_000 + 1))
+            capture.poll(timeoutMs: waitMs)
+        }
+        if !timedOut, monotonicNanoseconds() >= deadline { timedOut = true }
+        // The group leader is reaped; whatever else is left of its group dies with it.
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        kill(-pid, SIGKILL)
+        let exited = (status & 0x7F) == 0
+        return LaunchResult(
+            id: request.id, argv: argv,
+            exitCode: exited ? (status >> 8) & 0xFF : nil,
+            signal: exited ? nil : status & 0x7F,
+            timedOut: timedOut,
+            stdout: String(decoding: capture.output[0], as: UTF8.self),
+            stderr: String(decoding: capture.output[1], as: UTF8.self),
+            outputTruncated: capture.truncated,
+            durationMicroseconds: (monotonicNanoseconds() - started) / 1000,
+            refusal: nil)
+    }
+}
+
+/// Reads several pipes with poll(2), keeping at most `limit` bytes of each.
+struct OutputCapture {
+    var fds: [Int32]
+    var open: [Bool]
+    var output: [[UInt8]]
+    var truncated = false
+    let limit: Int
+
+    init(fds: [Int32], limit: Int) {
+        self.fds = fds
+        self.open = fds.map { _ in true }
+        self.output = fds.map { _ in [] }
+        self.limit = limit
+    }
+
+    var allClosed: Bool { !open.contains(true) }
+
+    mutating func poll(timeoutMs: Int32) {
+        var pollfds = fds.enumerated().map { i, fd in pollfd(fd: open[i] ? fd : -1, events: Int16(POLLIN), revents: 0) }
+        let ready = Glibc.poll(&pollfds, nfds_t(pollfds.count), timeoutMs)
+        guard ready > 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        for i in pollfds.indices where open[i] && pollfds[i].revents != 0 {
+            let n = chunk.withUnsafeMutableBytes { read(fds[i], $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR || errno == EAGAIN { continue }
+            if n <= 0 {
+                open[i] = false
+                continue
+            }
+            let room = limit - output[i].count
+            if room > 0 { output[i].append(contentsOf: chunk[0..<min(n, room)]) }
+            if n > room { truncated = true }
+        }
+    }
+}
+
+/// Calls `body` with a NULL-terminated C array of C strings (freed afterwards).
+func withCStringArray<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
+    for (i, s) in strings.enumerated() { pointers[i] = strdup(s) }
+    pointers[strings.count] = nil
+    defer {
+        for i in 0..<strings.count { free(pointers[i]) }
+        pointers.deallocate()
+    }
+    return body(pointers)
+}

@@ -1,0 +1,167 @@
+import COpenSSL
+import Glibc
+
+/// One `-----BEGIN LABEL-----` … `-----END LABEL-----` block of a PEM bundle.
+public struct PEMBlock: Sendable, Equatable {
+    public let label: String
+    /// The whole block including its BEGIN and END lines, newline-terminated.
+    public let text: String
+
+    /// True for the private key labels OpenSSL writes (PKCS#8, PKCS#1 RSA, SEC1 EC).
+    public var isPrivateKey: Bool { ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"].contains(label) }
+    public var isCertificate: Bool { label == "CERTIFICATE" }
+
+    /// Splits a bundle into its blocks, in order; text between blocks is ignored.
+    public static func blocks(in text: String) -> [PEMBlock] {
+        var result: [PEMBlock] = []
+        var current: (label: String, lines: [Substring])?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if current == nil, trimmed.hasPrefix("-----BEGIN "), trimmed.hasSuffix("-----") {
+                let label = trimmed.dropFirst("-----BEGIN ".count).dropLast(5)
+                current = (String(label), [trimmed])
+            } else if var block = current {
+                block.lines.append(trimmed)
+                if trimmed == "-----END \(block.label)-----" {
+                    result.append(PEMBlock(label: block.label, text: block.lines.joined(separator: "\n") + "\n"))
+                    current = nil
+                } else {
+                    current = block
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Why a certificate bundle was refused; the message is safe to show (it never contains PEM data).
+public struct CertificateProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Certificate and key checks through the system OpenSSL.
+public enum CertificateCheck {
+    /// The result of validating a key + certificate bundle.
+    public struct CheckedBundle: Sendable {
+        public let certificatesPEM: String
+        public let privateKeyPEM: String
+        /// SHA-256 of the first certificate's DER, lowercase hex.
+        public let leafDigest: String
+    }
+
+    /// Checks that `text` holds a private key and at least one certificate, that the key matches the
+    /// first certificate, and (when `requireCurrent`) that the first certificate is valid now.
+    /// Accepts key-then-certificates (the seed's order) and certificates-then-key (the 1.0 controller's).
+    public static func checkBundle(_ text: String, requireCurrent: Bool) throws(CertificateProblem) -> CheckedBundle {
+        let blocks = PEMBlock.blocks(in: text)
+        let certificates = blocks.filter(\.isCertificate)
+        let keys = blocks.filter(\.isPrivateKey)
+        guard let leafBlock = certificates.first, let leaf = x509(leafBlock.text) else {
+            throw CertificateProblem("No certificate found")
+        }
+        defer { X509_free(leaf) }
+        guard keys.count == 1, let key = privateKey(keys[0].text) else {
+            throw CertificateProblem(keys.count > 1 ? "More than one private key found" : "No RSA key found")
+        }
+        defer { EVP_PKEY_free(key) }
+        for block in certificates.dropFirst() {
+            guard let extra = x509(block.text) else { throw CertificateProblem("Invalid certificate in chain") }
+            X509_free(extra)
+        }
+        ERR_clear_error()
+        guard X509_check_private_key(leaf, key) == 1 else {
+            ERR_clear_error()
+            throw CertificateProblem("Certificate and key do not match")
+        }
+        if requireCurrent {
+            if X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0 { throw CertificateProblem("Certificate has expired") }
+            if X509_cmp_current_time(X509_get0_notBefore(leaf)) >= 0 { throw CertificateProblem("Certificate is not yet valid") }
+        }
+        return CheckedBundle(
+            certificatesPEM: certificates.map(\.text).joined(),
+            privateKeyPEM: keys[0].text,
+            leafDigest: derDigest(leaf)
+        )
+    }
+
+    /// Checks that `text` holds at least one parseable certificate (a CA bundle); returns the certificates.
+    public static func checkCertificates(_ text: String) throws(CertificateProblem) -> String {
+        let certificates = PEMBlock.blocks(in: text).filter(\.isCertificate)
+        guard !certificates.isEmpty else { throw CertificateProblem("No certificate found") }
+        for block in certificates {
+            guard let cert = x509(block.text) else { throw CertificateProblem("Invalid certificate") }
+            X509_free(cert)
+        }
+        return certificates.map(\.text).joined()
+    }
+
+    static func withBIO<T>(_ text: String, _ body: (OpaquePointer) -> T?) -> T? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { raw -> T? in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return nil }
+            defer { BIO_free(bio) }
+            return body(bio)
+        }
+    }
+
+    static func x509(_ pem: String) -> OpaquePointer? {
+        defer { ERR_clear_error() }
+        return withBIO(pem) { PEM_read_bio_X509($0, nil, nil, nil) }
+    }
+
+    static func privateKey(_ pem: String) -> OpaquePointer? {
+        defer { ERR_clear_error() }
+        // A callback that supplies no passphrase: encrypted keys fail instead of prompting on a terminal.
+        return withBIO(pem) { PEM_read_bio_PrivateKey($0, nil, { _, _, _, _ in 0 }, nil) }
+    }
+
+    static func derDigest(_ cert: OpaquePointer) -> String {
+        var der: UnsafeMutablePointer<UInt8>?
+        let length = i2d_X509(cert, &der)
+        guard length > 0, let der else { return "" }
+        defer { CRYPTO_free(der, #fileID, #line) }
+        return Digest.sha256Hex(UnsafeBufferPointer(start: der, count: Int(length)))
+    }
+}
+
+/// The agent's own TLS identity as the helper loaded and checked it.
+public struct ServerIdentity: Sendable {
+    public let certificatesPEM: String
+    public let privateKeyPEM: String
+    public let clientCAPEM: String
+    public let leafDigest: String
+
+    /// Loads `agent_server_cert` (certificate and key in one file) and `agent_server_ca`, checking both.
+    /// Errors are one line naming the file and the problem.
+    public static func load(certificatePath: String, caPath: String) throws(CertificateProblem) -> ServerIdentity {
+        let certText: String
+        let caText: String
+        do {
+            certText = String(decoding: try readFile(certificatePath), as: UTF8.self)
+        } catch {
+            throw CertificateProblem("agent_server_cert \(certificatePath): cannot read: \(error)")
+        }
+        do {
+            caText = String(decoding: try readFile(caPath), as: UTF8.self)
+        } catch {
+            throw CertificateProblem("agent_server_ca \(caPath): cannot read: \(error)")
+        }
+        let bundle: CertificateCheck.CheckedBundle
+        do {
+            bundle = try CertificateCheck.checkBundle(certText, requireCurrent: true)
+        } catch {
+            throw CertificateProblem("agent_server_cert \(certificatePath): \(error.message)")
+        }
+        let ca: String
+        do {
+            ca = try CertificateCheck.checkCertificates(caText)
+        } catch {
+            throw CertificateProblem("agent_server_ca \(caPath): \(error.message)")
+        }
+        return ServerIdentity(
+            certificatesPEM: bundle.certificatesPEM, privateKeyPEM: bundle.privateKeyPEM, clientCAPEM: ca,
+            leafDigest: bundle.leafDigest)
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Glibc
+import Helper
+
+/// The root helper of the amphora agent, and its launcher and audit subcommands.
+@main
+struct AmphoraHelperCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amphora-helper",
+        abstract: "Root side of the amphora agent: executes typed commands from the front.",
+        subcommands: [Serve.self, Launcher.self, AuditVerify.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Serves the front over the helper socket.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the helper (default).")
+
+    @Option(name: .customLong("config-file"), help: "The agent configuration (INI).")
+    var configFile: String = "/etc/octavia/amphora-agent.conf"
+
+    @Option(name: .customLong("notify-fd"), help: "Write READY to this descriptor once serving.")
+    var notifyFD: Int32?
+
+    func run() throws {
+        throw ExitCode(HelperMain.run(configPath: configFile, notifyFD: notifyFD))
+    }
+}
+
+/// The launcher process (started by the helper itself; not for direct use).
+struct Launcher: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "launcher", abstract: "Internal: the launcher the helper starts on descriptor 3.", shouldDisplay: false)
+
+    @Option(name: .customLong("haproxy-cmd")) var haproxyCmd: String
+    @Option(name: .customLong("keepalived-cmd")) var keepalivedCmd: String
+
+    func run() throws {
+        LauncherProcess.serve(fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd))
+    }
+}
+
+/// Checks the hash chain of an audit log.
+struct AuditVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-verify", abstract: "Verify an audit log's hash chain; reports the first broken or edited record.")
+
+    @Argument(help: "The audit log (JSON lines).") var file: String
+
+    func run() throws {
+        let contents: [UInt8]
+        do {
+            contents = try AuditLogFile.read(file)
+        } catch {
+            FileDescriptorOutput.standardError.write("audit-verify: \(file): \(error)\n")
+            throw ExitCode(2)
+        }
+        switch AuditLog.verify(contents: contents) {
+        case .intact(let records):
+            FileDescriptorOutput.standardOutput.write("audit log intact: \(records) records\n")
+        case .broken(let line, let reason):
+            FileDescriptorOutput.standardOutput.write("audit log BROKEN at line \(line): \(reason)\n")
+            throw ExitCode(1)
+        }
+    }
+}
