@@ -1,0 +1,53 @@
+import HTTPTypes
+import Hummingbird
+import IPCProtocol
+import Logging
+import NIOCore
+
+/// The front's HTTP responder: route lookup and the single place where every error becomes JSON.
+///
+/// Nothing thrown below escapes as a stack trace or a plain-text page: helper errors map through
+/// ``APIError/from(_:)``, an unreachable helper is 503, a body over the limit is 413, and anything
+/// unexpected is a generic 500 (logged, never echoed).
+public struct AgentResponder: HTTPResponder {
+    public typealias Context = AgentRequestContext
+
+    let table: RouteTable
+    let logger: Logger
+
+    public init(table: RouteTable, logger: Logger) {
+        self.table = table
+        self.logger = logger
+    }
+
+    public func respond(to request: Request, context: AgentRequestContext) async throws -> Response {
+        do {
+            switch table.match(method: request.method, path: request.uri.path) {
+            case .found(let handler, let parameters):
+                return try await handler(request, context, parameters)
+            case .wrongMethod(let allowed):
+                var error = APIError.framework(.methodNotAllowed, "The method is not allowed for the requested URL.")
+                error.extraHeaders[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                return error.response
+            case .notFound:
+                return APIError.notFound.response
+            case .badEncoding:
+                return APIError.framework(.badRequest, "The request path is not valid percent-encoded UTF-8.").response
+            }
+        } catch let error as APIError {
+            return error.response
+        } catch let error as CommandError {
+            return APIError.from(error).response
+        } catch let error as HelperUnavailable {
+            logger.warning("helper unavailable", metadata: ["reason": "\(error.reason)"])
+            return APIError.message(.serviceUnavailable, "Helper unavailable", details: "The privileged helper is not reachable; retry later.").response
+        } catch is NIOTooManyBytesError {
+            return APIError.framework(.contentTooLarge, "The data value transmitted exceeds the capacity limit.").response
+        } catch let error as any HTTPResponseError {
+            return APIError.framework(error.status, error.status.reasonPhrase).response
+        } catch {
+            logger.error("unexpected error", metadata: ["path": "\(request.uri.path)", "error": "\(String(describing: type(of: error)))"])
+            return APIError.framework(.internalServerError, "The server encountered an internal error.").response
+        }
+    }
+}

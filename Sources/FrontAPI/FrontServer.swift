@@ -1,0 +1,112 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import IPCProtocol
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// Starts the unprivileged front: asks the helper for its settings and TLS identity, then serves
+/// HTTPS with mandatory client certificates until SIGTERM.
+public enum FrontServer {
+    /// TLS 1.2 suites offered: ECDHE with AEAD only (TLS 1.3 suites are AEAD by definition).
+    public static let tls12CipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    /// Concurrent TLS connections accepted; more wait in the listen backlog.
+    public static let maximumConnections = 256
+
+    public static func run(helperSocket: String, logger: Logger) async throws {
+        let threadPool = NIOThreadPool(numberOfThreads: 8)
+        threadPool.start()
+        let helper = HelperClient(socketPath: helperSocket, threadPool: threadPool)
+        let settings = await waitForSettings(helper, logger: logger)
+        let identity = try ServerTLSIdentity(settings.tls)
+        var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
+            certificateChain: identity.current.chain.map { .certificate($0) },
+            privateKey: .privateKey(identity.current.key),
+            trustRoots: .certificates(try NIOSSLCertificate.fromPEMBytes(Array(settings.tls.clientCAPEM.utf8))))
+        tls.minimumTLSVersion = .tlsv12
+        tls.cipherSuites = tls12CipherSuites
+        tls.renegotiationSupport = .none
+        tls.sslContextCallback = { _, promise in promise.succeed(identity.override()) }
+
+        let api = AgentAPI(helper: helper)
+        let responder = AgentResponder(table: api.routes(), logger: logger)
+        let http = HTTP1Channel.Configuration(
+            idleTimeout: .seconds(Int64(min(settings.requestReadTimeout, 60))),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+        let app = Application(
+            responder: responder,
+            server: try .tls(.http1(configuration: http), tlsConfiguration: tls),
+            configuration: .init(
+                address: .hostname(settings.bindHost, port: settings.bindPort),
+                serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)),
+            onServerRunning: { channel in
+                logger.info("front serving", metadata: [
+                    "address": "\(channel.localAddress?.description ?? "?")",
+                    "certificate_sha256": "\(settings.tls.serverCertificateDigest)",
+                ])
+            },
+            logger: logger)
+        try await app.runService()
+        try await threadPool.shutdownGracefully()
+    }
+
+    /// Asks the helper for the front's settings, retrying with backoff until it answers.
+    static func waitForSettings(_ helper: HelperClient, logger: Logger) async -> FrontSettings {
+        var delay: UInt64 = 100_000_000
+        while true {
+            do {
+                if case .frontSettings(let settings) = try await helper.send(.frontSettings) { return settings }
+            } catch {
+                logger.warning("waiting for the helper", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(nanoseconds: delay)
+            delay = min(delay * 2, 5_000_000_000)
+        }
+    }
+}
+
+/// The server certificate and key in use; swapped atomically when the controller rotates them, and
+/// read by BoringSSL's certificate callback for every new handshake.
+final class ServerTLSIdentity: Sendable {
+    struct Material: @unchecked Sendable {
+        // NIOSSLCertificate and NIOSSLPrivateKey are immutable reference types.
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+    }
+
+    private let state: Mutex<Material>
+
+    init(_ identity: TLSIdentity) throws {
+        state = Mutex(try Self.material(identity))
+    }
+
+    static func material(_ identity: TLSIdentity) throws -> Material {
+        Material(
+            chain: try NIOSSLCertificate.fromPEMBytes(Array(identity.serverCertificateChainPEM.utf8)),
+            key: try NIOSSLPrivateKey(bytes: Array(identity.serverPrivateKeyPEM.utf8), format: .pem))
+    }
+
+    var current: Material { state.withLock { $0 } }
+
+    func replace(with identity: TLSIdentity) throws {
+        let material = try Self.material(identity)
+        state.withLock { $0 = material }
+    }
+
+    func override() -> NIOSSLContextConfigurationOverride {
+        let material = current
+        var result = NIOSSLContextConfigurationOverride()
+        result.certificateChain = material.chain.map { .certificate($0) }
+        result.privateKey = .privateKey(material.key)
+        return result
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import FrontAPI
+import Logging
+
+/// The unprivileged HTTPS front of the amphora agent.
+@main
+struct AmphoraFrontCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amphora-front",
+        abstract: "Unprivileged mutual-TLS front of the amphora agent; forwards typed commands to the helper.")
+
+    @Option(name: .customLong("helper-socket"), help: "The helper's Unix socket.")
+    var helperSocket: String = "/run/amphora-agent/helper.sock"
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "amphora-front")
+        logger.logLevel = .info
+        try await FrontServer.run(helperSocket: helperSocket, logger: logger)
+    }
+}
