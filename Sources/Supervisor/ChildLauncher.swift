@@ -1,0 +1,134 @@
+import AgentConfig
+import CLinuxShim
+import Glibc
+import Helper
+
+/// The agent's own executables, opened once by descriptor (the front's user need not be able to
+/// reach them by path).
+struct Binaries {
+    let helper: Int32
+    let front: Int32
+
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "cannot open \(path): \(String(cString: strerror(errno)))" }
+    }
+
+    static func beside(executable: String) throws -> Binaries {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink(executable, &buffer, buffer.count - 1)
+        guard n > 0 else { throw Missing(path: executable) }
+        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        func openBinary(_ name: String) throws -> Int32 {
+            let full = directory + "/" + name
+            let fd = open(full, cshim_O_PATH | O_CLOEXEC)
+            guard fd >= 0 else { throw Missing(path: full) }
+            return fd
+        }
+        return Binaries(helper: try openBinary("amphora-helper"), front: try openBinary("amphora-front"))
+    }
+}
+
+/// Starts the helper (root) and the front (front_user, no privileges) as the agent's children.
+struct ChildLauncher {
+    let binaries: Binaries
+    let configPath: String
+    let config: AgentConfiguration
+    let front: SystemUser
+
+    enum Started {
+        case success(pid_t)
+        case failure(String)
+    }
+
+    /// Starts the helper and waits (up to 60 s) for it to report READY.
+    func startHelper() -> Started {
+        var pipe: [Int32] = [-1, -1]
+        guard cshim_pipe2_cloexec(&pipe) == 0 else { return .failure("pipe: \(String(cString: strerror(errno)))") }
+        defer { close(pipe[0]) }
+        let argv = ["amphora-helper", "serve", "--config-file", configPath, "--notify-fd", "3"]
+        let pid = spawn(binaries.helper, argv, passing: [pipe[1]], asFront: false)
+        close(pipe[1])
+        guard pid > 0 else { return .failure("cannot start the helper: \(String(cString: strerror(-pid)))") }
+        var pfd = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
+        var line: [UInt8] = []
+        let deadline = Supervisor.monotonicSeconds() + 60
+        while Supervisor.monotonicSeconds() < deadline {
+            let ready = poll(&pfd, 1, 500)
+            if ready < 0 && errno != EINTR { break }
+            if ready > 0 {
+                var byte: UInt8 = 0
+                let n = read(pipe[0], &byte, 1)
+                if n == 1 {
+                    line.append(byte)
+                    if byte == UInt8(ascii: "\n") { break }
+                    continue
+                }
+                if n == 0 { break }
+            }
+        }
+        if line == Array("READY\n".utf8) { return .success(pid) }
+        // The helper printed its own one-line reason on stderr; reap it and report.
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == 0 {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+            return .failure("the helper did not become ready")
+        }
+        return .failure("the helper failed to start (\(Supervisor.describe(status)))")
+    }
+
+    /// Starts the front as `front_user`: no supplementary groups, no capabilities, no_new_privs.
+    func startFront() -> Started {
+        let argv = ["amphora-front", "--helper-socket", config.helperSocket]
+        let pid = spawn(binaries.front, argv, passing: [], asFront: true)
+        guard pid > 0 else { return .failure("cannot start the front: \(String(cString: strerror(-pid)))") }
+        return .success(pid)
+    }
+
+    /// Returns the pid, or minus the errno of the failed exec.
+    func spawn(_ binary: Int32, _ argv: [String], passing fds: [Int32], asFront: Bool) -> pid_t {
+        let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"]
+        var childErrno: Int32 = 0
+        let pid: pid_t = argv.withCStrings { cArgv in
+            environment.withCStrings { cEnv in
+                fds.withUnsafeBufferPointer { pass in
+                    var attr = cshim_spawn_attr()
+                    attr.exec_fd = binary
+                    attr.argv = UnsafePointer(cArgv)
+                    attr.envp = UnsafePointer(cEnv)
+                    attr.stdin_fd = -1
+                    attr.stdout_fd = 1
+                    attr.stderr_fd = 2
+                    attr.pass_fds = pass.baseAddress
+                    attr.pass_count = Int32(fds.count)
+                    attr.new_process_group = 1
+                    attr.die_with_parent = 1
+                    attr.no_new_privs = asFront ? 1 : 0
+                    if asFront {
+                        attr.set_ids = 1
+                        attr.uid = front.uid
+                        attr.gid = front.gid
+                    }
+                    return cshim_spawn(&attr, &childErrno)
+                }
+            }
+        }
+        return pid > 0 ? pid : -childErrno
+    }
+}
+
+extension Array where Element == String {
+    /// Calls `body` with a NULL-terminated C array of these strings.
+    func withCStrings<R>(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: count + 1)
+        for (i, s) in enumerated() { pointers[i] = strdup(s) }
+        pointers[count] = nil
+        defer {
+            for i in 0..<count { free(pointers[i]) }
+            pointers.deallocate()
+        }
+        return body(pointers)
+    }
+}

@@ -1,0 +1,164 @@
+import AgentConfig
+import CLinuxShim
+import Glibc
+import Helper
+
+/// The standalone agent (`amphora-agent --config-file FILE`): checks the configuration, starts the
+/// root helper and the unprivileged front, restarts either if it dies, and stops both on SIGTERM.
+///
+/// It is single-threaded and waits for signals with `sigwait`, so no signal handler ever runs.
+public enum Supervisor {
+    /// Seconds the children get to stop after SIGTERM before they are killed.
+    public static let stopGraceSeconds = 10
+    /// Restarts allowed per child within ``restartWindowSeconds`` before the agent gives up.
+    public static let restartLimit = 5
+    public static let restartWindowSeconds = 60
+
+    /// A child process the supervisor keeps running.
+    struct Child {
+        let name: String
+        var pid: pid_t
+        var restarts: [UInt64] = []
+    }
+
+    public static func run(configPath: String) -> Int32 {
+        guard geteuid() == 0 else { return fail("amphora-agent: must run as root (it starts the root helper)") }
+        let config: AgentConfiguration
+        do {
+            let (loaded, warnings) = try AgentConfiguration.load(path: configPath)
+            config = loaded
+            for warning in warnings { log("warning: \(warning)") }
+        } catch {
+            return fail("amphora-agent: \(error)")
+        }
+        guard let frontAccount = SystemUser.lookup(config.frontUser) else {
+            return fail("amphora-agent: front_user \"\(config.frontUser)\" does not exist (create it: useradd --system \(config.frontUser))")
+        }
+        guard frontAccount.uid != 0 else { return fail("amphora-agent: front_user \"\(config.frontUser)\" must not be root") }
+        do {
+            _ = try ServerIdentity.load(certificatePath: config.agentServerCert, caPath: config.agentServerCA)
+        } catch {
+            return fail("amphora-agent: \(error)")
+        }
+        let binaries: Binaries
+        do {
+            binaries = try Binaries.beside(executable: "/proc/self/exe")
+        } catch {
+            return fail("amphora-agent: \(error)")
+        }
+
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for s in [SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&signals, s) }
+        sigprocmask(SIG_BLOCK, &signals, nil)
+
+        let launcher = ChildLauncher(binaries: binaries, configPath: configPath, config: config, front: frontAccount)
+        var helper: Child
+        switch launcher.startHelper() {
+        case .success(let pid): helper = Child(name: "helper", pid: pid)
+        case .failure(let message): return fail("amphora-agent: \(message)")
+        }
+        var front: Child
+        switch launcher.startFront() {
+        case .success(let pid): front = Child(name: "front", pid: pid)
+        case .failure(let message):
+            stop([helper.pid])
+            return fail("amphora-agent: \(message)")
+        }
+        log("agent running: helper pid \(helper.pid), front pid \(front.pid) as \(config.frontUser), https://\(config.bindHost):\(config.bindPort)")
+
+        while true {
+            var received: Int32 = 0
+            guard sigwait(&signals, &received) == 0 else { continue }
+            switch received {
+            case SIGCHLD:
+                while true {
+                    var status: Int32 = 0
+                    let pid = waitpid(-1, &status, WNOHANG)
+                    if pid <= 0 { break }
+                    let how = describe(status)
+                    if pid == helper.pid {
+                        log("helper exited (\(how)); restarting")
+                        guard allowRestart(&helper) else {
+                            stop([front.pid])
+                            return fail("amphora-agent: helper keeps failing; giving up")
+                        }
+                        switch launcher.startHelper() {
+                        case .success(let pid): helper.pid = pid
+                        case .failure(let message):
+                            stop([front.pid])
+                            return fail("amphora-agent: \(message)")
+                        }
+                    } else if pid == front.pid {
+                        log("front exited (\(how)); restarting")
+                        guard allowRestart(&front) else {
+                            stop([helper.pid])
+                            return fail("amphora-agent: front keeps failing; giving up")
+                        }
+                        switch launcher.startFront() {
+                        case .success(let pid): front.pid = pid
+                        case .failure(let message):
+                            stop([helper.pid])
+                            return fail("amphora-agent: \(message)")
+                        }
+                    }
+                }
+            default:
+                log("stopping (signal \(received))")
+                stop([front.pid, helper.pid])
+                log("stopped")
+                return 0
+            }
+        }
+    }
+
+    static func allowRestart(_ child: inout Child) -> Bool {
+        let now = monotonicSeconds()
+        child.restarts = child.restarts.filter { now - $0 < UInt64(restartWindowSeconds) }
+        child.restarts.append(now)
+        if child.restarts.count > 1 { usleep(useconds_t(min(child.restarts.count, 5)) * 200_000) }
+        return child.restarts.count <= restartLimit
+    }
+
+    /// Sends SIGTERM to each pid (in order), waits for all, and kills what is left after the grace period.
+    static func stop(_ pids: [pid_t]) {
+        var remaining = Set(pids.filter { $0 > 0 })
+        for pid in pids where pid > 0 { kill(pid, SIGTERM) }
+        let deadline = monotonicSeconds() + UInt64(stopGraceSeconds)
+        while !remaining.isEmpty {
+            for pid in remaining {
+                var status: Int32 = 0
+                let r = waitpid(pid, &status, WNOHANG)
+                if r == pid || (r < 0 && errno == ECHILD) { remaining.remove(pid) }
+            }
+            if remaining.isEmpty { break }
+            if monotonicSeconds() >= deadline {
+                for pid in remaining {
+                    log("pid \(pid) did not stop in \(stopGraceSeconds) s; killing it")
+                    kill(pid, SIGKILL)
+                    var status: Int32 = 0
+                    waitpid(pid, &status, 0)
+                }
+                break
+            }
+            usleep(20_000)
+        }
+    }
+
+    static func describe(_ status: Int32) -> String {
+        (status & 0x7F) == 0 ? "exit status \((status >> 8) & 0xFF)" : "signal \(status & 0x7F)"
+    }
+
+    static func monotonicSeconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec)
+    }
+
+    static func log(_ line: String) { FileDescriptorOutput.standardError.write("amphora-agent: \(line)\n") }
+
+    static func fail(_ line: String) -> Int32 {
+        FileDescriptorOutput.standardError.write(line + "\n")
+        return 1
+    }
+}

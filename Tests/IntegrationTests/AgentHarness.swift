@@ -1,0 +1,277 @@
+import Foundation
+import Testing
+
+/// Starts the real `amphora-agent` (helper, launchers and front) in a private temp directory with a
+/// freshly generated development PKI, and stops it again, also when a test fails.
+final class AgentHarness: @unchecked Sendable {
+    static let amphoraID = "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b"
+
+    /// The repository root (this file is Tests/IntegrationTests/AgentHarness.swift).
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// Where the built executables are (`AMPHORA_BIN_DIR` overrides `.build/debug`).
+    static var binDirectory: String {
+        ProcessInfo.processInfo.environment["AMPHORA_BIN_DIR"] ?? repositoryRoot.appendingPathComponent(".build/debug").path
+    }
+
+    let directory: String
+    let port: Int
+    var configPath: String { directory + "/agent.conf" }
+    var pki: String { directory + "/pki" }
+    var auditLog: String { directory + "/audit/audit.jsonl" }
+    var helperSocket: String { directory + "/run/helper.sock" }
+    var logPath: String { directory + "/agent.log" }
+    private(set) var process: Process?
+
+    /// Creates the directory, the PKI and the config; does not start anything yet.
+    init(extraConfig: String = "") throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("amphora-it-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        // The front's user must be able to reach the helper socket below this directory.
+        chmod(base, 0o755)
+        directory = base
+        port = try AgentHarness.freePort()
+        try Shell.run("/bin/bash", [AgentHarness.repositoryRoot.path + "/scripts/dev-pki.sh", pki, AgentHarness.amphoraID])
+        let config = """
+            [amphora_agent]
+            agent_server_ca = \(pki)/ca.pem
+            agent_server_cert = \(pki)/server.pem
+            amphora_id = \(AgentHarness.amphoraID)
+            [haproxy_amphora]
+            base_path = \(base)/base
+            base_cert_dir = \(base)/certs
+            bind_host = 127.0.0.1
+            bind_port = \(port)
+            [health_manager]
+            heartbeat_key = insecure
+            [privsep]
+            front_user = amphora-front
+            helper_socket = \(helperSocket)
+            audit_log = \(auditLog)
+            service_manager = direct
+            \(extraConfig)
+            """
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Starts the agent and waits until the front answers over mutual TLS.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: AgentHarness.binDirectory + "/amphora-agent")
+        process.arguments = ["--config-file", configPath]
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if !process.isRunning { throw HarnessError("agent exited early:\n\(self.log())") }
+            if let response = try? request("GET", "/"), response.status == 200 { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw HarnessError("agent did not answer within 60 s:\n\(self.log())")
+    }
+
+    /// Sends SIGTERM and waits for the agent to exit; returns its exit status.
+    @discardableResult
+    func stop() -> Int32? {
+        guard let process, process.isRunning else { return self.process?.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            // Only our own child, by pid, and its process groups.
+            for pid in descendants() { kill(pid, SIGKILL) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    var agentPID: Int32? { process?.processIdentifier }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// All live descendants of the agent (helper, launchers, front).
+    func descendants() -> [Int32] {
+        guard let root = agentPID else { return [] }
+        return ProcessTable.descendants(of: root)
+    }
+
+    /// The pid of the descendant whose command line starts with `prefix` (e.g. "amphora-helper serve").
+    func pid(of prefix: String) -> Int32? {
+        descendants().first { ProcessTable.commandLine($0).hasPrefix(prefix) }
+    }
+
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
+        var object: [String: Any] { (json as? [String: Any]) ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// One HTTPS request with the controller's client certificate (curl; the server name is the amphora id,
+    /// as Octavia's client checks it).
+    func request(
+        _ method: String, _ path: String, body: Data? = nil, clientCert: String? = nil, clientKey: String? = nil,
+        extraCurlArguments: [String] = []
+    ) throws -> Response {
+        let headerFile = directory + "/h-\(UUID().uuidString)"
+        let bodyFile = directory + "/b-\(UUID().uuidString)"
+        defer {
+            try? FileManager.default.removeItem(atPath: headerFile)
+            try? FileManager.default.removeItem(atPath: bodyFile)
+        }
+        var arguments = [
+            "-sS", "--max-time", "30", "--cacert", pki + "/ca.pem",
+            "--resolve", "\(AgentHarness.amphoraID):\(port):127.0.0.1",
+            "-X", method, "-D", headerFile, "-o", bodyFile, "-w", "%{http_code}",
+        ]
+        if let cert = clientCert ?? Optional(pki + "/client.crt"), !cert.isEmpty {
+            arguments += ["--cert", cert, "--key", clientKey ?? pki + "/client.key"]
+        }
+        var input: Data?
+        if let body {
+            arguments += ["--data-binary", "@-", "-H", "Content-Type: application/octet-stream"]
+            input = body
+        }
+        arguments += extraCurlArguments
+        arguments.append("https://\(AgentHarness.amphoraID):\(port)\(path)")
+        let result = try Shell.run("/usr/bin/curl", arguments, input: input, check: false)
+        guard result.status == 0 else { throw HarnessError("curl failed (\(result.status)): \(result.stderr)") }
+        var headers: [String: String] = [:]
+        let headerText = (try? String(contentsOfFile: headerFile, encoding: .utf8)) ?? ""
+        for line in headerText.split(separator: "\r\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Response(
+            status: Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, headers: headers,
+            body: (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data())
+    }
+
+    /// A free TCP port on loopback.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { ptr -> Int32 in
+                guard bind(fd, ptr, length) == 0 else { return -1 }
+                return getsockname(fd, ptr, &length)
+            }
+        }
+        guard bound == 0 else { throw HarnessError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a program and captures its output.
+enum Shell {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], input: Data? = nil, check: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(input) }
+        try? inPipe.fileHandleForWriting.close()
+        // Read both pipes fully before waiting (a full pipe would block the child).
+        final class Collected: @unchecked Sendable { var data = Data() }
+        let collectedError = Collected()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            collectedError.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        let stderrData = collectedError.data
+        process.waitUntilExit()
+        let result = Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self))
+        if check, result.status != 0 {
+            throw HarnessError("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+        }
+        return result
+    }
+}
+
+/// Reads /proc to find processes.
+enum ProcessTable {
+    static func parentPID(_ pid: Int32) -> Int32? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("PPid:") {
+            return Int32(line.dropFirst(5).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
+    static func status(_ pid: Int32, _ field: String) -> String? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return line.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+
+    static func commandLine(_ pid: Int32) -> String {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    static func allPIDs() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let state = status(pid, "State") else { return false }
+        return !state.hasPrefix("Z")
+    }
+
+    static func descendants(of root: Int32) -> [Int32] {
+        var parents: [Int32: Int32] = [:]
+        for pid in allPIDs() { if let parent = parentPID(pid) { parents[pid] = parent } }
+        var result: [Int32] = []
+        var frontier: Set<Int32> = [root]
+        while !frontier.isEmpty {
+            let children = parents.filter { frontier.contains($0.value) }.map(\.key)
+            result.append(contentsOf: children)
+            frontier = Set(children)
+        }
+        return result
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import Testing
+
+/// The privilege-split agent end to end: real processes, real mutual TLS, real helper socket.
+@Suite("Foundation: agent over mutual TLS", .serialized)
+struct FoundationTests {
+    @Test("version discovery and both info routes over mutual TLS")
+    func infoOverMutualTLS() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+
+        for path in ["/", "//"] {
+            let root = try agent.request("GET", path)
+            #expect(root.status == 200)
+            #expect(root.headers["content-type"] == "application/json")
+            #expect(root.object["api_version"] as? String == "1.0")
+        }
+
+        let info = try agent.request("GET", "/1.0/info")
+        #expect(info.status == 200)
+        #expect(info.headers["content-type"] == "application/json")
+        #expect(Set(info.object.keys) == ["hostname", "haproxy_version", "api_version", "keepalived_version", "ipvsadm_version"])
+        #expect(info.object["api_version"] as? String == "1.0")
+        let haproxyVersion = try #require(info.object["haproxy_version"] as? String)
+        #expect(haproxyVersion.range(of: #"^\d+\.\d+"#, options: .regularExpression) != nil)
+        #expect(info.object["hostname"] as? String == ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init)
+            || (info.object["hostname"] as? String)?.isEmpty == false)
+
+        let seed = try agent.request("GET", "/info")
+        #expect(seed.status == 200)
+        #expect(seed.object["api_version"] as? String == "0.1")
+        #expect(seed.object["uuid"] as? String == AgentHarness.amphoraID)
+        #expect(seed.object["haproxy_version"] as? String == haproxyVersion)
+    }
+
+    @Test("unknown routes, wrong methods and bad encodings are JSON errors")
+    func jsonErrors() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+
+        for path in ["/nope", "/2.0/info", "/0.5/info", "/1.0/info/extra"] {
+            let response = try agent.request("GET", path)
+            #expect(response.status == 404, "\(path)")
+            #expect(response.headers["content-type"] == "application/json")
+            #expect(response.object["http_code"] as? Int == 404)
+        }
+        let wrongMethod = try agent.request("DELETE", "/1.0/info")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.headers["content-type"] == "application/json")
+        #expect(wrongMethod.headers["allow"] == "GET")
+        #expect(!wrongMethod.text.contains("Swift"))
+    }
+
+    @Test("TLS refuses clients without a certificate, with another CA's certificate, and TLS 1.1")
+    func tlsRefusals() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+
+        // No client certificate: the handshake fails, no HTTP status is ever produced.
+        #expect(throws: HarnessError.self) { try agent.request("GET", "/1.0/info", clientCert: "") }
+
+        // A client certificate from another CA (same subject, different key): refused.
+        let rogue = agent.directory + "/rogue"
+        try Shell.run("/bin/bash", [AgentHarness.repositoryRoot.path + "/scripts/dev-pki.sh", rogue, AgentHarness.amphoraID])
+        #expect(throws: HarnessError.self) {
+            try agent.request("GET", "/1.0/info", clientCert: rogue + "/client.crt", clientKey: rogue + "/client.key")
+        }
+
+        // TLS 1.1 (offered alone, at the lowest security level so the client really sends it): refused by the server.
+        let legacy = try Shell.run(
+            "/usr/bin/openssl",
+            [
+                "s_client", "-connect", "127.0.0.1:\(agent.port)", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0",
+                "-cert", agent.pki + "/client.crt", "-key", agent.pki + "/client.key", "-CAfile", agent.pki + "/ca.pem",
+            ], input: Data(), check: false)
+        #expect(legacy.status != 0)
+        #expect(legacy.stdout.contains("Cipher is (NONE)") || legacy.stderr.contains("alert protocol version"))
+
+        // TLS 1.2 and 1.3 work.
+        for version in ["--tlsv1.2 --tls-max 1.2", "--tlsv1.3"] {
+            let ok = try agent.request("GET", "/", extraCurlArguments: version.split(separator: " ").map(String.init))
+            #expect(ok.status == 200, "\(version)")
+        }
+        // And the agent still serves the controller afterwards.
+        #expect(try agent.request("GET", "/1.0/info").status == 200)
+    }
+
+    @Test("the helper refuses other uids before reading, and survives hostile frames")
+    func helperSocketDefences() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
+
+        // Socket and directory permissions.
+        let socketMode = try #require(try FileManager.default.attributesOfItem(atPath: agent.helperSocket)[.posixPermissions] as? Int)
+        #expect(socketMode == 0o660)
+        let directoryMode = try #require(
+            try FileManager.default.attributesOfItem(atPath: agent.directory + "/run")[.posixPermissions] as? Int)
+        #expect(directoryMode == 0o750)
+
+        // Another unprivileged uid cannot even connect (directory and socket permissions).
+        let nobody = try HelperProbe.run(as: "nobody", socket: agent.helperSocket, send: "00000010" + String(repeating: "7b", count: 16))
+        #expect(nobody.contains("PermissionError"))
+
+        // root can reach the socket but is not the front: refused by SO_PEERCRED before any byte is read, and audited.
+        let asRoot = try HelperProbe.run(as: nil, socket: agent.helperSocket, send: "")
+        #expect(asRoot.contains("closed"))
+        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+        #expect(audit.contains(#""event":"peer-rejected","peer_uid":0"#))
+
+        // As the front's user: an oversized frame, a zero-length frame, garbage and a truncated frame each
+        // close that connection only.
+        for hostile in ["ffffffff", "00000000", "7b7d7b7d7b7d", "000000107b22"] {
+            let reply = try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: hostile, waitSeconds: 12)
+            #expect(reply.contains("closed"), "\(hostile): \(reply)")
+        }
+        // A well-formed frame with an unknown command is refused too (closed enum, strict decoding).
+        let unknown = #"{"version":1,"id":1,"command":{"reboot":{}}}"#
+        let unknownHex = String(format: "%08x", unknown.utf8.count) + unknown.utf8.map { String(format: "%02x", $0) }.joined()
+        #expect(try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: unknownHex).contains("closed"))
+
+        #expect(agent.pid(of: "amphora-helper serve") == helperPID, "the helper must not have restarted")
+        #expect(try agent.request("GET", "/1.0/info").status == 200)
+        let after = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+        #expect(after.contains(#""event":"bad-frame""#))
+        #expect(after.contains("exceeds the"))
+    }
+
+    @Test("the audit chain verifies, and an edited record is found")
+    func auditChain() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        _ = try agent.request("GET", "/1.0/info")
+        #expect(agent.stop() == 0)
+
+        let helper = AgentHarness.binDirectory + "/amphora-helper"
+        let intact = try Shell.run(helper, ["audit-verify", agent.auditLog], check: false)
+        #expect(intact.status == 0, "\(intact.stdout)\(intact.stderr)")
+        #expect(intact.stdout.contains("intact"))
+
+        let lines = try String(contentsOfFile: agent.auditLog, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count >= 4)
+        #expect(lines.contains { $0.contains(#""event":"exec-intent""#) && $0.contains("dpkg-query") })
+        #expect(lines.contains { $0.contains(#""event":"exec-outcome""#) && $0.contains(#""exit_code":0"#) })
+        #expect(!lines.contains { $0.contains("PRIVATE KEY") })
+
+        // Edit record 3 in place: its own hash no longer matches.
+        var edited = lines
+        edited[2] = edited[2].replacingOccurrences(of: #""event":""#, with: #""event":"x"#)
+        let editedPath = agent.directory + "/edited.jsonl"
+        try (edited.joined(separator: "\n") + "\n").write(toFile: editedPath, atomically: true, encoding: .utf8)
+        let broken = try Shell.run(helper, ["audit-verify", editedPath], check: false)
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("line 3"))
+
+        // Remove record 2: the chain breaks at the record after the gap.
+        var removed = lines
+        removed.remove(at: 1)
+        try (removed.joined(separator: "\n") + "\n").write(toFile: editedPath, atomically: true, encoding: .utf8)
+        let gap = try Shell.run(helper, ["audit-verify", editedPath], check: false)
+        #expect(gap.status == 1)
+        #expect(gap.stdout.contains("line 2"))
+    }
+
+    @Test("SIGTERM stops the agent cleanly and leaves no process behind")
+    func sigtermLeavesNothing() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        let children = agent.descendants()
+        // helper, three launchers, front
+        #expect(children.count == 5, "\(children.map(ProcessTable.commandLine))")
+        let front = try #require(agent.pid(of: "amphora-front"))
+        #expect(ProcessTable.status(front, "Uid")?.hasPrefix("0") == false)
+        #expect(ProcessTable.status(front, "CapEff") == "0000000000000000")
+        #expect(ProcessTable.status(front, "CapPrm") == "0000000000000000")
+        #expect(ProcessTable.status(front, "NoNewPrivs") == "1")
+
+        #expect(agent.stop() == 0)
+        Thread.sleep(forTimeInterval: 0.2)
+        for pid in children {
+            #expect(!ProcessTable.isAlive(pid), "pid \(pid) (\(ProcessTable.commandLine(pid))) survived")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(agent.agentPID ?? 0)/status") || agent.agentPID == nil)
+    }
+
+    @Test("a helper that dies is restarted and the front reconnects")
+    func helperRestart() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let helper = try #require(agent.pid(of: "amphora-helper serve"))
+        kill(helper, SIGKILL)
+        let deadline = Date().addingTimeInterval(30)
+        var answered = false
+        while Date() < deadline {
+            if let response = try? agent.request("GET", "/1.0/info"), response.status == 200 {
+                answered = true
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(answered)
+        #expect(agent.pid(of: "amphora-helper serve") != helper)
+    }
+
+    @Test(
+        "bad configurations exit non-zero with one line naming the problem",
+        arguments: [
+            ("[amphora_agent]\namphora_id = NOT-A-UUID\n", "amphora_id"),
+            ("front_user = no-such-user-xyz\n", "no-such-user-xyz"),
+            ("agent_server_cert = /nonexistent/server.pem\n", "/nonexistent/server.pem"),
+        ])
+    func badConfiguration(extra: String, mentions: String) throws {
+        let agent = try AgentHarness()
+        // Later keys win in oslo.config files, so appending overrides the harness's values.
+        var config = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+        if extra.hasPrefix("[") {
+            config += "\n" + extra
+        } else if extra.hasPrefix("front_user") {
+            config += "\n[privsep]\n" + extra
+        } else {
+            config += "\n[amphora_agent]\n" + extra
+        }
+        try config.write(toFile: agent.configPath, atomically: true, encoding: .utf8)
+        let result = try Shell.run(AgentHarness.binDirectory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n").filter { !$0.contains("warning") }
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains(mentions), "\(result.stderr)")
+    }
+}
+
+/// Connects to the helper socket (optionally as another user, through setpriv) and sends raw bytes.
+enum HelperProbe {
+    static let script = """
+        import socket, sys, binascii
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(sys.argv[1])
+        except PermissionError as e:
+            print("PermissionError"); sys.exit(0)
+        s.settimeout(float(sys.argv[3]))
+        try:
+            s.sendall(binascii.unhexlify(sys.argv[2]))
+            data = s.recv(65536)
+            print("closed" if not data else "reply " + data.hex())
+        except (ConnectionResetError, BrokenPipeError):
+            print("closed")
+        except socket.timeout:
+            print("timeout")
+        """
+
+    static func run(as user: String?, socket: String, send hex: String, waitSeconds: Int = 5) throws -> String {
+        var arguments = ["-c", script, socket, hex, String(waitSeconds)]
+        var executable = "/usr/bin/python3"
+        if let user {
+            executable = "/usr/bin/setpriv"
+            arguments = ["--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups", "/usr/bin/python3"] + arguments
+        }
+        let result = try Shell.run(executable, arguments, check: false)
+        return result.stdout + result.stderr
+    }
+}
