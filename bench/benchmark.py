@@ -1,0 +1,1390 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: our amphora agent against the upstream Python agent (octavia 19.0.0).
+
+Started by bench/run.sh, which builds our agent and installs the upstream one; standard library
+only. Both agents get the same PKI, run on loopback ports, and are driven by the same mutual-TLS
+HTTP/1.1 client (TLS server name = the amphora id, as Octavia's client checks it).
+
+    python3 bench/benchmark.py --bin-dir DIR --venv DIR [--smoke] [--out FILE] [--json FILE]
+
+What it measures, for each agent:
+  * per request type: median and p99 latency with a new TLS connection per call and on a kept-alive
+    connection, and the server's CPU time per request over that phase;
+  * throughput at 8, 32 and 128 concurrent connections (several client processes), with the
+    server's and the load generator's CPU;
+  * the server's CPU: utime+stime+cutime+cstime from /proc/<pid>/stat summed over the agent's whole
+    process tree, sampled before and after each phase;
+  * PSS of the process tree (sum of /proc/<pid>/smaps_rollup Pss), idle and under load;
+  * time from start to the first answered request;
+  * how much a haproxy config upload plus reload adds on top of running `haproxy -c` directly.
+
+An endpoint that our agent answers with 404/405 is reported as "not implemented yet"; nothing is
+ever filled in by hand. The smoke mode only checks that the benchmark works (both agents start and
+answer, the result is well-formed); it never judges a timing.
+"""
+
+import argparse
+import base64
+import ctypes
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+AMP_ID = '7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b'
+LB_ID = '11111111-2222-3333-4444-555555555555'
+LISTENER_ID = '99999999-0000-0000-0000-000000000001'
+CERT_NAME = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.pem'
+USER_AGENT = 'Octavia HaProxy Rest Client/1.0 (amphora-agent bench)'
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AGENTS = ('ours', 'upstream')
+AGENT_TITLES = {'ours': 'ours (Swift)', 'upstream': 'upstream (octavia 19.0.0)'}
+NIY = 'not implemented yet'
+
+# name, label, method, path template, expected success class
+REQUESTS = [
+    ('root', '`GET /`', 'GET', '/'),
+    ('info', '`GET /1.0/info`', 'GET', '/1.0/info'),
+    ('details', '`GET /1.0/details`', 'GET', '/1.0/details'),
+    ('listeners', '`GET /1.0/listeners`', 'GET', '/1.0/listeners'),
+    ('cert_md5', 'certificate md5 `GET /1.0/loadbalancer/<lb>/certificates/<f>`', 'GET',
+     f'/1.0/loadbalancer/{LB_ID}/certificates/{CERT_NAME}'),
+    ('upload', 'config upload `PUT /1.0/loadbalancer/<amp>/<lb>/haproxy`', 'PUT',
+     f'/1.0/loadbalancer/{AMP_ID}/{LB_ID}/haproxy'),
+    ('reload', 'reload `PUT /1.0/loadbalancer/<lb>/reload`', 'PUT', f'/1.0/loadbalancer/{LB_ID}/reload'),
+]
+REQ = {r[0]: r for r in REQUESTS}
+READ_REQUESTS = ['root', 'info', 'details', 'listeners', 'cert_md5']
+WRITE_REQUESTS = ['upload', 'reload']
+# (request, connection mode) for the throughput phases; 'ka' keeps the connection alive when the
+# server allows it (as the controller's requests.Session does), 'new' opens one per request.
+THROUGHPUT = [('root', 'ka'), ('root', 'new'), ('info', 'ka')]
+CONCURRENCY = [8, 32, 128]
+
+FULL = dict(seq_min_n=100, seq_min_s=3.0, seq_max_n=20000, write_n=30, load_s=8.0, starts=3, idle_s=2.0)
+SMOKE = dict(seq_min_n=5, seq_min_s=0.3, seq_max_n=2000, write_n=3, load_s=1.5, starts=1, idle_s=0.5)
+
+
+class BenchmarkBroken(Exception):
+    """The benchmark itself cannot go on (an agent does not start or answer `GET /`)."""
+
+
+def log(msg):
+    print(f'[bench {time.strftime("%H:%M:%S")}] {msg}', flush=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# /proc: process trees, CPU, PSS
+
+def read_stat(pid):
+    """(ppid, cpu_ticks incl. reaped children, starttime, comm) or None if the process is gone."""
+    try:
+        with open(f'/proc/{pid}/stat', 'rb') as f:
+            data = f.read().decode('latin-1')
+    except OSError:
+        return None
+    rparen = data.rfind(')')
+    comm = data[data.find('(') + 1:rparen]
+    fields = data[rparen + 2:].split()
+    # fields[0] is field 3 (state): utime=14 stime=15 cutime=16 cstime=17 starttime=22
+    cpu = int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return int(fields[1]), cpu, int(fields[19]), comm
+
+
+def process_table():
+    table = {}
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            st = read_stat(int(name))
+            if st:
+                table[int(name)] = st
+    return table
+
+
+def tree(root, table=None):
+    """The pids of root and all its live descendants."""
+    table = table if table is not None else process_table()
+    children = {}
+    for pid, (ppid, *_rest) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+    return out
+
+
+def tree_cpu_ticks(root):
+    table = process_table()
+    return sum(table[p][1] for p in tree(root, table))
+
+
+def pss_kb(pid):
+    try:
+        with open(f'/proc/{pid}/smaps_rollup') as f:
+            for line in f:
+                if line.startswith('Pss:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def process_name(pid, fallback):
+    """A short readable name: the command line's program (and first argument for interpreters)."""
+    try:
+        with open(f'/proc/{pid}/cmdline', 'rb') as f:
+            argv = [a.decode('utf-8', 'replace') for a in f.read().split(b'\0') if a]
+    except OSError:
+        return fallback
+    if not argv:
+        return fallback
+    if len(argv) == 1 and ' ' in argv[0]:          # a process title (setproctitle)
+        if argv[0].startswith('gunicorn'):
+            return argv[0].split('[')[0].strip()    # "gunicorn: master", "gunicorn: worker"
+        argv = argv[0].split()
+    prog = os.path.basename(argv[0])
+    if prog.startswith('python') and len(argv) > 1:
+        return os.path.basename(argv[1])
+    if prog.startswith('amphora-') and len(argv) > 1 and not argv[1].startswith('-'):
+        return f'{prog} {argv[1]}'
+    return prog
+
+
+def tree_pss(root, names=False):
+    """(total PSS kB, [(name, kB), ...]) for the process tree."""
+    table = process_table()
+    detail = [(process_name(p, table[p][3]) if names else table[p][3], pss_kb(p)) for p in sorted(tree(root, table))]
+    return sum(kb for _, kb in detail), detail
+
+
+def machine_busy_ticks():
+    with open('/proc/stat') as f:
+        vals = [int(v) for v in f.readline().split()[1:]]
+    idle = vals[3] + vals[4]
+    return sum(vals[:8]) - idle, sum(vals[:8])
+
+
+# ----------------------------------------------------------------------------------------------
+# The mutual-TLS HTTP/1.1 client (the same for both agents)
+
+def client_context(pki):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.load_verify_locations(f'{pki}/ca.pem')
+    ctx.load_cert_chain(f'{pki}/client.crt', f'{pki}/client.key')
+    ctx.check_hostname = True
+    return ctx
+
+
+class Connection:
+    """One TLS connection; request() sends one HTTP/1.1 request and reads the whole response."""
+
+    def __init__(self, ctx, port, timeout=60.0):
+        raw = socket.create_connection(('127.0.0.1', port), timeout=timeout)
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            self.sock = ctx.wrap_socket(raw, server_hostname=AMP_ID)
+        except BaseException:
+            raw.close()
+            raise
+        self.port = port
+        self.buf = b''
+        self.closed_by_server = False
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError('connection closed by the server')
+        self.buf += chunk
+
+    def request(self, method, path, body=None, close=False):
+        """Returns (status, headers, body); sets closed_by_server when the server ends the connection."""
+        head = [f'{method} {path} HTTP/1.1', f'Host: {AMP_ID}:{self.port}', f'User-Agent: {USER_AGENT}',
+                'Accept: */*']
+        if body is not None or method in ('PUT', 'POST'):
+            head.append(f'Content-Length: {len(body or b"")}')
+        if close:
+            head.append('Connection: close')
+        self.sock.sendall(('\r\n'.join(head) + '\r\n\r\n').encode() + (body or b''))
+        while b'\r\n\r\n' not in self.buf:
+            self._fill()
+        raw_head, _, self.buf = self.buf.partition(b'\r\n\r\n')
+        lines = raw_head.decode('latin-1').split('\r\n')
+        version, status = lines[0].split(' ', 2)[:2]
+        headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(':')
+            headers[k.strip().lower()] = v.strip()
+        if 'content-length' in headers:
+            n = int(headers['content-length'])
+            while len(self.buf) < n:
+                self._fill()
+            data, self.buf = self.buf[:n], self.buf[n:]
+        elif headers.get('transfer-encoding', '').lower() == 'chunked':
+            data = b''
+            while True:
+                while b'\r\n' not in self.buf:
+                    self._fill()
+                size_line, _, self.buf = self.buf.partition(b'\r\n')
+                size = int(size_line.split(b';')[0], 16)
+                while len(self.buf) < size + 2:
+                    self._fill()
+                data += self.buf[:size]
+                self.buf = self.buf[size + 2:]
+                if size == 0:
+                    break
+        else:
+            data = self.buf
+            try:
+                while True:
+                    chunk = self.sock.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+            except (OSError, ssl.SSLError):
+                pass
+            self.buf = b''
+            headers['connection'] = 'close'
+        if headers.get('connection', '').lower() == 'close' or version == 'HTTP/1.0':
+            self.closed_by_server = True
+        return int(status), headers, data
+
+
+def one_request(ctx, port, method, path, body=None):
+    conn = Connection(ctx, port)
+    try:
+        return conn.request(method, path, body, close=True)
+    finally:
+        conn.close()
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
+
+
+# ----------------------------------------------------------------------------------------------
+# Load generator processes for the throughput phases
+
+def _load_worker(pki, port, path, threads, keep_alive, t_start, t_end, out_q):
+    ctx = client_context(pki)
+    lock = threading.Lock()
+    open_socks = set()
+    results = {'count': 0, 'errors': 0, 'statuses': {}, 'lat': [], 'connects': 0}
+
+    def loop():
+        conn = None
+        count, errors, statuses, lat, connects = 0, 0, {}, [], 0
+        while time.monotonic() < t_start:
+            time.sleep(0.001)
+        while True:
+            t0 = time.monotonic()
+            if t0 >= t_end:
+                break
+            try:
+                if conn is None:
+                    conn = Connection(ctx, port, timeout=120)
+                    connects += 1
+                    with lock:
+                        open_socks.add(conn.sock)
+                status, _, _ = conn.request('GET', path, close=not keep_alive)
+                t1 = time.monotonic()
+                if t1 <= t_end:
+                    count += 1
+                    statuses[status] = statuses.get(status, 0) + 1
+                    lat.append(t1 - t0)
+                if conn.closed_by_server or not keep_alive:
+                    with lock:
+                        open_socks.discard(conn.sock)
+                    conn.close()
+                    conn = None
+            except (OSError, ssl.SSLError, ValueError, IndexError):
+                if time.monotonic() < t_end:
+                    errors += 1
+                    time.sleep(0.01)
+                if conn is not None:
+                    with lock:
+                        open_socks.discard(conn.sock)
+                    conn.close()
+                    conn = None
+        if conn is not None:
+            conn.close()
+        with lock:
+            results['count'] += count
+            results['errors'] += errors
+            results['connects'] += connects
+            results['lat'].extend(lat)
+            for k, v in statuses.items():
+                results['statuses'][k] = results['statuses'].get(k, 0) + v
+
+    ts = [threading.Thread(target=loop, daemon=True) for _ in range(threads)]
+    for t in ts:
+        t.start()
+    while time.monotonic() < t_end:
+        time.sleep(0.02)
+    # Requests still in flight at the end of the window do not count; unblock them at once.
+    with lock:
+        for s in list(open_socks):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+    for t in ts:
+        t.join(timeout=30)
+    out_q.put(results)
+
+
+# ----------------------------------------------------------------------------------------------
+# The agents
+
+class Agent:
+    def __init__(self, name, port, argv, log_path, env=None):
+        self.name, self.port, self.argv, self.log_path, self.env = name, port, argv, log_path, env
+        self.proc = None
+        self.seen = {}          # pid -> starttime of every process ever seen in the tree
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def remember_tree(self):
+        if not self.alive():
+            return []
+        table = process_table()
+        pids = tree(self.pid, table)
+        for p in pids:
+            self.seen[p] = table[p][2]
+        return pids
+
+    def start(self, ctx, timeout):
+        """Starts the agent; returns seconds from spawn to the first answered `GET /`."""
+        logf = open(self.log_path, 'ab')
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.argv, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     env=self.env, cwd='/')
+        logf.close()
+        while time.monotonic() - t0 < timeout:
+            if self.proc.poll() is not None:
+                raise BenchmarkBroken(f'{self.name} agent exited with {self.proc.returncode} at start:\n'
+                                      + self.log_tail())
+            try:
+                status, _, _ = one_request(ctx, self.port, 'GET', '/')
+                if status == 200:
+                    elapsed = time.monotonic() - t0
+                    self.remember_tree()
+                    return elapsed
+            except (OSError, ssl.SSLError, ValueError):
+                pass
+            time.sleep(0.002)
+        raise BenchmarkBroken(f'{self.name} agent did not answer GET / within {timeout} s:\n' + self.log_tail())
+
+    def log_tail(self, n=30):
+        try:
+            with open(self.log_path, errors='replace') as f:
+                return ''.join(f.readlines()[-n:])
+        except OSError:
+            return ''
+
+    def stop(self, timeout=20.0):
+        """SIGTERM to the agent's pid, then SIGKILL to whatever of its tree is left (by pid)."""
+        if self.proc is None:
+            return
+        self.remember_tree()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log(f'{self.name} agent did not stop within {timeout} s; killing its processes')
+        kill_seen(self.seen)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+
+def kill_seen(seen):
+    """SIGKILL every process we saw in a tree that is still the same process (pid and start time)."""
+    for pid, start in seen.items():
+        st = read_stat(pid)
+        if st and st[2] == start:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+# ----------------------------------------------------------------------------------------------
+# Measurements
+
+class Bench:
+    def __init__(self, args, limits):
+        self.args, self.L = args, limits
+        self.tmp = None
+        self.certtmp = None
+        self.created_mount_points = []
+        self.agents = {}
+        self.sink = None
+        self.netns = None
+        self.netns_dir_existed = True
+        self.results = {'agents': {a: {'requests': {}, 'throughput': {}} for a in AGENTS}}
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    def setup(self):
+        self.tmp = tempfile.mkdtemp(prefix='amphora-bench-')
+        os.chmod(self.tmp, 0o755)           # the front's user reaches the helper socket below it
+        self.certtmp = tempfile.mkdtemp(prefix='amphora-bench-certs-', dir='/dev/shm')   # must be tmpfs
+        pki = f'{self.tmp}/pki'
+        subprocess.run(['bash', f'{REPO}/scripts/dev-pki.sh', pki, AMP_ID], check=True, stdout=subprocess.DEVNULL)
+        shutil.copy(f'{pki}/ca.pem', f'{pki}/client_ca.pem')
+        self.pki = pki
+        self.ctx = client_context(pki)
+        # A listener certificate (certificate + key) for the certificate endpoints.
+        subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj',
+                        '/CN=www.example.com', '-keyout', f'{self.tmp}/listener.key', '-out',
+                        f'{self.tmp}/listener.crt'], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(f'{self.tmp}/listener.crt', 'rb') as a, open(f'{self.tmp}/listener.key', 'rb') as b:
+            self.listener_pem = a.read() + b.read()
+        ports = free_ports(5)
+        self.ports = dict(ours=ports[0], upstream=ports[1], hb=ports[2], fe_ours=ports[3], fe_upstream=ports[4])
+
+        # The rsyslog stand-in for the upstream agent (gunicorn logs every request there).
+        os.makedirs(f'{self.tmp}/syslog')
+        os.chmod(f'{self.tmp}/syslog', 0o755)
+        ready = multiprocessing.get_context('fork').Event()
+        self.sink = multiprocessing.get_context('fork').Process(
+            target=_syslog_sink, args=(f'{self.tmp}/syslog/log', ready), daemon=True)
+        self.sink.start()
+        ready.wait(10)
+
+        # Our agent runs haproxy in a network namespace of its own (loopback up), as the tests do.
+        self.netns_dir_existed = os.path.isdir('/run/netns')
+        name = 'ampb-' + os.urandom(4).hex()     # at most 15 characters
+        subprocess.run(['ip', 'netns', 'add', name], check=True)
+        self.netns = name
+        subprocess.run(['ip', '-n', name, 'link', 'set', 'dev', 'lo', 'up'], check=True)
+
+        # Our agent.
+        ours_dir = f'{self.tmp}/ours'
+        os.makedirs(ours_dir)
+        os.chmod(ours_dir, 0o755)
+        self.ours_base = f'{ours_dir}/base'
+        with open(f'{ours_dir}/agent.conf', 'w') as f:
+            f.write(f"""[amphora_agent]
+agent_server_ca = {pki}/ca.pem
+agent_server_cert = {pki}/server.pem
+amphora_id = {AMP_ID}
+agent_request_read_timeout = 180
+[haproxy_amphora]
+base_path = {self.ours_base}
+base_cert_dir = {self.certtmp}/certs
+bind_host = 127.0.0.1
+bind_port = {self.ports['ours']}
+haproxy_cmd = /usr/sbin/haproxy
+[health_manager]
+controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
+heartbeat_interval = 10
+heartbeat_key = insecure-bench-key
+[controller_worker]
+loadbalancer_topology = SINGLE
+[privsep]
+front_user = amphora-front
+helper_socket = {ours_dir}/run/helper.sock
+audit_log = {ours_dir}/audit/audit.jsonl
+service_manager = direct
+netns = {self.netns}
+""")
+        self.agents['ours'] = Agent('ours', self.ports['ours'],
+                                    [f'{self.args.bin_dir}/amphora-agent', '--config-file', f'{ours_dir}/agent.conf'],
+                                    f'{self.tmp}/ours.log')
+
+        # The upstream agent (paths are its defaults, inside its private mount namespace).
+        up_dir = f'{self.tmp}/upstream'
+        os.makedirs(up_dir)
+        with open(f'{up_dir}/amphora-agent.conf', 'w') as f:
+            f.write(f"""[DEFAULT]
+debug = False
+use_syslog = False
+[haproxy_amphora]
+base_path = /var/lib/octavia
+base_cert_dir = /var/lib/octavia/certs
+bind_host = 127.0.0.1
+bind_port = {self.ports['upstream']}
+haproxy_cmd = /usr/sbin/haproxy
+[health_manager]
+controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
+heartbeat_interval = 10
+heartbeat_key = insecure-bench-key
+[amphora_agent]
+agent_server_ca = /etc/octavia/certs/client_ca.pem
+agent_server_cert = /etc/octavia/certs/server.pem
+agent_server_network_dir = /etc/octavia/interfaces/
+agent_request_read_timeout = 180
+amphora_id = {AMP_ID}
+amphora_udp_driver = keepalived_lvs
+[controller_worker]
+loadbalancer_topology = SINGLE
+""")
+        for d in ('/var/lib/octavia', '/etc/octavia'):
+            if not os.path.isdir(d):
+                os.mkdir(d, 0o755)
+                self.created_mount_points.append(d)
+        self.agents['upstream'] = Agent('upstream', self.ports['upstream'],
+                                        ['bash', f'{REPO}/bench/upstream-agent.sh', self.args.venv,
+                                         f'{up_dir}/amphora-agent.conf', pki, f'{self.tmp}/syslog'],
+                                        f'{self.tmp}/upstream.log')
+        # The haproxy configuration each agent gets (what the controller's template renders for one
+        # HTTP listener with one member, no health checks; it binds only on loopback).
+        self.haproxy_cfg = {
+            'ours': haproxy_config(f'{self.ours_base}/{LB_ID}.sock', self.ports['fe_ours']).encode(),
+            'upstream': haproxy_config(f'/var/lib/octavia/{LB_ID}.sock', self.ports['fe_upstream']).encode(),
+        }
+
+    def cleanup(self):
+        for a in self.agents.values():
+            try:
+                a.stop()
+            except Exception as e:     # keep cleaning up
+                log(f'stopping {a.name}: {e}')
+        reap_orphans(exclude=own_helper_processes())
+        if self.sink is not None and self.sink.is_alive():
+            self.sink.terminate()
+            self.sink.join(5)
+        if self.netns:
+            subprocess.run(['ip', 'netns', 'delete', self.netns], stderr=subprocess.DEVNULL)
+            self.netns = None
+            # iproute2 made /run/netns (a mount point) for us; put it back as it was if it is unused.
+            if not self.netns_dir_existed and os.path.isdir('/run/netns') and not os.listdir('/run/netns'):
+                if os.path.ismount('/run/netns'):
+                    subprocess.run(['umount', '/run/netns'], stderr=subprocess.DEVNULL)
+                if not os.path.ismount('/run/netns'):
+                    try:
+                        os.rmdir('/run/netns')
+                    except OSError:
+                        pass
+        for d in self.created_mount_points:
+            try:
+                os.rmdir(d)
+            except OSError as e:
+                log(f'could not remove {d}: {e}')
+        for d in (self.tmp, self.certtmp):
+            if d:
+                shutil.rmtree(d, ignore_errors=True)
+
+    # -- phases --------------------------------------------------------------------------------
+
+    def quiesce(self, agent, max_s=10.0):
+        """Waits until the agent's tree stops using CPU (queued work from the last phase is done)."""
+        a = self.agents[agent]
+        last = tree_cpu_ticks(a.pid)
+        deadline = time.monotonic() + max_s
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = tree_cpu_ticks(a.pid)
+            if now - last <= 1:
+                return
+            last = now
+
+    def body_for(self, agent, name):
+        if name == 'upload':
+            return self.haproxy_cfg[agent]
+        if name == 'reload':
+            return b''
+        return None
+
+    def sequential(self, agent, name, mode, n_min, s_min, n_max):
+        """Sequential calls from this process; mode 'new' = new TLS connection per call, 'ka' = one
+        kept-alive connection. Returns the phase's statistics."""
+        a = self.agents[agent]
+        _, method, path = REQ[name][1:4]
+        body = self.body_for(agent, name)
+        a.remember_tree()
+        self.quiesce(agent)
+        lat, statuses, reconnects = [], {}, 0
+        conn = None
+        cpu0, self_cpu0, t_start = tree_cpu_ticks(a.pid), os.times(), time.monotonic()
+        try:
+            while (len(lat) < n_min or time.monotonic() - t_start < s_min) and len(lat) < n_max:
+                t0 = time.perf_counter()
+                if conn is None:
+                    conn = Connection(self.ctx, a.port)
+                    if mode == 'ka' and lat:
+                        reconnects += 1
+                status, _, _ = conn.request(method, path, body, close=(mode == 'new'))
+                lat.append(time.perf_counter() - t0)
+                statuses[status] = statuses.get(status, 0) + 1
+                if mode == 'new' or conn.closed_by_server:
+                    if mode == 'ka' and len(lat) == 1:
+                        conn.close()
+                        return {'na': 'server closes the connection after every response (`Connection: close`)'}
+                    conn.close()
+                    conn = None
+        finally:
+            if conn is not None:
+                conn.close()
+        elapsed = time.monotonic() - t_start
+        cpu1, self_cpu1 = tree_cpu_ticks(a.pid), os.times()
+        a.remember_tree()
+        n = len(lat)
+        client_s = (self_cpu1.user - self_cpu0.user) + (self_cpu1.system - self_cpu0.system)
+        return {
+            'n': n, 'duration_s': elapsed, 'statuses': statuses, 'reconnects': reconnects,
+            'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3,
+            'server_cpu_ms_per_req': (cpu1 - cpu0) / CLK_TCK * 1e3 / n,
+            'server_cpu_ticks': cpu1 - cpu0,
+            'client_cpu_ms_per_req': client_s * 1e3 / n,
+        }
+
+    def throughput(self, agent, name, mode, conc):
+        a = self.agents[agent]
+        path = REQ[name][3]
+        nproc = max(2, min(4, os.cpu_count() or 2))
+        nproc = min(nproc, conc)
+        per = [conc // nproc + (1 if i < conc % nproc else 0) for i in range(nproc)]
+        self.quiesce(agent)
+        mp = multiprocessing.get_context('fork')
+        q = mp.Queue()
+        t_start = time.monotonic() + 0.5
+        t_end = t_start + self.L['load_s']
+        workers = [mp.Process(target=_load_worker,
+                              args=(self.pki, a.port, path, k, mode == 'ka', t_start, t_end, q), daemon=True)
+                   for k in per]
+        for w in workers:
+            w.start()
+        while time.monotonic() < t_start:
+            time.sleep(0.001)
+        cpu0 = tree_cpu_ticks(a.pid)
+        wcpu0 = sum((read_stat(w.pid) or (0, 0))[1] for w in workers)
+        busy0, total0 = machine_busy_ticks()
+        pss = []
+        while time.monotonic() < t_end - 0.3:
+            time.sleep(min(0.5, max(0.0, t_end - 0.3 - time.monotonic())))
+            a.remember_tree()
+            pss.append(tree_pss(a.pid)[0])
+        while time.monotonic() < t_end:
+            time.sleep(0.001)
+        cpu1 = tree_cpu_ticks(a.pid)
+        wcpu1 = sum((read_stat(w.pid) or (0, 0))[1] for w in workers)
+        busy1, total1 = machine_busy_ticks()
+        parts = [q.get(timeout=120) for _ in workers]
+        for w in workers:
+            w.join(30)
+        count = sum(p['count'] for p in parts)
+        lat = [x for p in parts for x in p['lat']]
+        statuses = {}
+        for p in parts:
+            for k, v in p['statuses'].items():
+                statuses[k] = statuses.get(k, 0) + v
+        window = t_end - t_start
+        ncpu = os.cpu_count() or 1
+        res = {
+            'concurrency': conc, 'client_processes': nproc, 'window_s': window, 'requests': count,
+            'errors': sum(p['errors'] for p in parts), 'connects': sum(p['connects'] for p in parts),
+            'statuses': statuses, 'rps': count / window,
+            'server_cpu_pct': (cpu1 - cpu0) / CLK_TCK / window * 100,
+            'server_cpu_ms_per_req': ((cpu1 - cpu0) / CLK_TCK * 1e3 / count) if count else None,
+            'client_cpu_pct': (wcpu1 - wcpu0) / CLK_TCK / window * 100,
+            'machine_busy_pct': (busy1 - busy0) / max(1, total1 - total0) * 100 * ncpu,
+            'median_ms': statistics.median(lat) * 1e3 if lat else None,
+            'p99_ms': percentile(lat, 99) * 1e3 if lat else None,
+            'pss_max_kb': max(pss) if pss else None,
+        }
+        return res
+
+    # -- the run -------------------------------------------------------------------------------
+
+    def start_agents(self):
+        for name in AGENTS:
+            a = self.agents[name]
+            timeout = 30 if name == 'ours' else 120
+            times = []
+            for i in range(self.L['starts']):
+                t = a.start(self.ctx, timeout)
+                times.append(t * 1e3)
+                log(f'{name}: first answer {t * 1e3:.0f} ms after start')
+                if i + 1 < self.L['starts']:
+                    a.stop()
+            r = self.results['agents'][name]
+            r['start_ms'] = times
+            conn = Connection(self.ctx, a.port)
+            r['tls'] = f'{conn.sock.version()} {conn.sock.cipher()[0]}'
+            conn.close()
+
+    def probe(self, agent, name):
+        """One call of the request type (after its setup); returns (status, note)."""
+        a = self.agents[agent]
+        ours = agent == 'ours'
+
+        def verdict(status, body, what):
+            if 200 <= status < 300:
+                return 'ok', ''
+            if ours and status in (404, 405):
+                return 'niy', NIY + (f' ({what})' if what else '')
+            text = body.decode('utf-8', 'replace')
+            try:
+                obj = json.loads(text)
+                text = obj.get('details') or obj.get('message') or obj.get('error') or text
+            except (ValueError, AttributeError):
+                pass
+            text = str(text)
+            for marker in ('[ALERT]', 'error', 'Error'):
+                if marker in text and not text.startswith(marker):
+                    text = text[text.index(marker):] if marker == '[ALERT]' else text
+                    break
+            text = ' '.join(text.split())
+            if len(text) > 100:
+                log(f'{agent} answers {status}: {text}')
+                text = text[:99] + '…'
+            return 'error', f'answers {status}: {text}'
+
+        if name == 'cert_md5':
+            st, _, b = one_request(self.ctx, a.port, 'PUT', f'/1.0/loadbalancer/{LB_ID}/certificates/{CERT_NAME}',
+                                   self.listener_pem)
+            v = verdict(st, b, 'certificate upload')
+            if v[0] != 'ok':
+                return v
+            st, _, b = one_request(self.ctx, a.port, 'GET', REQ[name][3])
+            v = verdict(st, b, '')
+            if v[0] == 'ok':
+                try:
+                    got = json.loads(b)['md5sum']
+                except (ValueError, KeyError, TypeError):
+                    return 'error', 'answers 2xx without an md5sum'
+                if got != hashlib.md5(self.listener_pem).hexdigest():
+                    return 'error', f'wrong md5sum {got}'
+            return v
+        if name == 'reload':
+            up = self.results['agents'][agent]['requests'].get('upload', {})
+            if up.get('status') != 'ok':
+                return ('niy' if up.get('status') == 'niy' else 'error'), \
+                    'needs the config upload, which ' + ('is not implemented yet' if up.get('status') == 'niy'
+                                                         else 'fails')
+        _, method, path = REQ[name][1:4]
+        st, _, b = one_request(self.ctx, a.port, method, path, self.body_for(agent, name))
+        return verdict(st, b, '')
+
+    def run(self):
+        L = self.L
+        self.setup()
+        log(f'temp dir {self.tmp}; ports {self.ports}')
+        self.start_agents()
+        time.sleep(L['idle_s'])
+        for name in AGENTS:
+            r = self.results['agents'][name]
+            r['pss_idle_kb'], r['pss_idle_detail'] = tree_pss(self.agents[name].pid, names=True)
+            r['pss_idle_procs'] = len(r['pss_idle_detail'])
+
+        # Setup calls for the stateful endpoints (certificate, config upload) and probes.
+        for name in AGENTS:
+            reqs = self.results['agents'][name]['requests']
+            for rq in ['root', 'info', 'details', 'listeners', 'cert_md5', 'upload']:
+                status, note = self.probe(name, rq)
+                reqs[rq] = {'status': status, 'note': note}
+                log(f'{name} {rq}: {status} {note}')
+            if reqs['root']['status'] != 'ok':
+                raise BenchmarkBroken(f'{name} agent does not answer GET / : {reqs["root"]["note"]}')
+
+        # Latency and CPU per request, sequential.
+        for rq in READ_REQUESTS + ['upload']:
+            for mode in ('new', 'ka'):
+                for name in AGENTS:
+                    entry = self.results['agents'][name]['requests'][rq]
+                    if entry['status'] != 'ok':
+                        continue
+                    if rq == 'upload':
+                        res = self.sequential(name, rq, mode, L['write_n'], 0, L['write_n'])
+                    else:
+                        res = self.sequential(name, rq, mode, L['seq_min_n'], L['seq_min_s'], L['seq_max_n'])
+                    entry[mode] = res
+                    log(f'{name} {rq} {mode}: ' + (res.get('na') or
+                        f'median {res["median_ms"]:.2f} ms p99 {res["p99_ms"]:.2f} ms '
+                        f'cpu {res["server_cpu_ms_per_req"]:.3f} ms/req n={res["n"]} {res["statuses"]}'))
+
+        # Throughput.
+        for rq, mode in THROUGHPUT:
+            for conc in CONCURRENCY:
+                for name in AGENTS:
+                    if self.results['agents'][name]['requests'][rq]['status'] != 'ok':
+                        continue
+                    res = self.throughput(name, rq, mode, conc)
+                    self.results['agents'][name]['throughput'].setdefault(f'{rq}/{mode}', {})[str(conc)] = res
+                    log(f'{name} {rq}/{mode} x{conc}: {res["rps"]:.0f} req/s, server cpu {res["server_cpu_pct"]:.0f}%, '
+                        f'client cpu {res["client_cpu_pct"]:.0f}%, errors {res["errors"]} {res["statuses"]}')
+
+        for name in AGENTS:
+            r = self.results['agents'][name]
+            self.quiesce(name)
+            time.sleep(L['idle_s'])
+            r['pss_after_load_kb'], r['pss_after_load_detail'] = tree_pss(self.agents[name].pid, names=True)
+            loads = [t['pss_max_kb'] for tp in r['throughput'].values() for t in tp.values() if t['pss_max_kb']]
+            r['pss_load_kb'] = max(loads) if loads else None
+
+        # haproxy -c alone, on the same configuration, with the command upstream runs.
+        self.results['haproxy_c'] = self.haproxy_check(L['write_n'])
+        log(f'haproxy -c alone: median {self.results["haproxy_c"]["median_ms"]:.1f} ms')
+
+        # Reload, then upload + reload as the controller sends them.
+        for name in AGENTS:
+            reqs = self.results['agents'][name]['requests']
+            status, note = self.probe(name, 'reload')     # the first one starts haproxy
+            reqs['reload'] = {'status': status, 'note': note}
+            log(f'{name} reload: {status} {note}')
+            if status == 'ok':
+                for mode in ('new', 'ka'):
+                    reqs['reload'][mode] = self.sequential(name, 'reload', mode, L['write_n'], 0, L['write_n'])
+            self.results['agents'][name]['upload_reload'] = self.upload_reload(name, L['write_n'])
+        return self.results
+
+    def haproxy_check(self, n):
+        cfg = f'{self.tmp}/haproxy-check.cfg'
+        ug = f'{self.tmp}/haproxy-user-group.conf'
+        with open(cfg, 'wb') as f:
+            f.write(self.haproxy_cfg['ours'])
+        with open(ug, 'w') as f:
+            f.write('global\n    group nogroup\n')
+        argv = ['haproxy', '-c', '-L', peer_name(AMP_ID), '-f', cfg, '-f', ug]
+        lat = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            lat.append(time.perf_counter() - t0)
+            if p.returncode != 0:
+                raise BenchmarkBroken('haproxy -c rejects the benchmark configuration:\n' + p.stdout.decode())
+        return {'n': n, 'argv': ' '.join(argv[:4]) + ' -f haproxy.cfg -f user-group.conf',
+                'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
+
+    def upload_reload(self, agent, n):
+        """An upload followed by a reload on a kept-alive connection (reconnecting if the server
+        closes), as the controller's session sends them; or the upload alone if reload fails."""
+        reqs = self.results['agents'][agent]['requests']
+        if reqs['upload']['status'] != 'ok':
+            return {'status': reqs['upload']['status'], 'note': reqs['upload']['note']}
+        calls = ['upload'] + (['reload'] if reqs['reload']['status'] == 'ok' else [])
+        a = self.agents[agent]
+        self.quiesce(agent)
+        lat, bad = [], 0
+        conn = None
+        for _ in range(n):
+            t0 = time.perf_counter()
+            for c in calls:
+                if conn is None:
+                    conn = Connection(self.ctx, a.port)
+                status, _, _ = conn.request(REQ[c][2], REQ[c][3], self.body_for(agent, c))
+                bad += not (200 <= status < 300)
+                if conn.closed_by_server:
+                    conn.close()
+                    conn = None
+            lat.append(time.perf_counter() - t0)
+        if conn is not None:
+            conn.close()
+        return {'status': 'ok', 'calls': calls, 'n': n, 'failed_calls': bad,
+                'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
+
+
+def _syslog_sink(path, ready):
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    os.chmod(path, 0o666)
+    ready.set()
+    while True:
+        s.recv(65536)
+
+
+def reap_orphans(exclude):
+    """We are a child subreaper: anything one of our agents left behind became our child. Stop those
+    (only our own children, by pid)."""
+    me = os.getpid()
+    for _ in range(2):
+        table = process_table()
+        mine = [p for p, st in table.items() if st[0] == me and p not in exclude]
+        for p in mine:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        for p in mine:
+            try:
+                os.waitpid(p, 0)
+            except ChildProcessError:
+                pass
+        if not mine:
+            return
+
+
+def own_helper_processes():
+    """Our own multiprocessing children (the syslog sink, load workers, the resource tracker)."""
+    pids = {p.pid for p in multiprocessing.active_children()}
+    try:
+        from multiprocessing import resource_tracker
+        if resource_tracker._resource_tracker._pid:
+            pids.add(resource_tracker._resource_tracker._pid)
+    except (ImportError, AttributeError):
+        pass
+    return pids
+
+
+def free_ports(n):
+    socks, ports = [], []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(('127.0.0.1', 0))
+        socks.append(s)
+        ports.append(s.getsockname()[1])
+    for s in socks:
+        s.close()
+    return ports
+
+
+def peer_name(amphora_id):
+    """octavia.common.utils.base64_sha1_string(amphora_id).rstrip('=')"""
+    b = base64.b64encode(hashlib.sha1(amphora_id.encode()).digest(), altchars=b'_-').decode()
+    return re.sub(r'^-', 'x', b).rstrip('=')
+
+
+def haproxy_config(stats_socket, port):
+    return f"""# Configuration for loadbalancer {LB_ID}
+global
+    daemon
+    user nobody
+    log /run/rsyslog/octavia/log local0
+    log /run/rsyslog/octavia/log local1 notice
+    stats socket {stats_socket} mode 0666 level user
+    maxconn 50000
+
+defaults
+    log global
+    retries 3
+    option redispatch
+    option splice-request
+    option splice-response
+    option http-keep-alive
+
+frontend {LISTENER_ID}
+    maxconn 50000
+    bind 127.0.0.1:{port}
+    mode http
+    default_backend pool1:{LISTENER_ID}
+    timeout client 50000
+
+backend pool1:{LISTENER_ID}
+    mode http
+    balance roundrobin
+    fullconn 50000
+    option allbackups
+    timeout connect 5000
+    timeout server 50000
+    server m1 127.0.0.1:9 weight 1
+"""
+
+
+# ----------------------------------------------------------------------------------------------
+# Environment and report
+
+def sh(argv):
+    try:
+        return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60).stdout.decode().strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return 'unknown'
+
+
+def environment(args):
+    model = 'unknown'
+    with open('/proc/cpuinfo') as f:
+        for line in f:
+            if line.startswith('model name'):
+                model = line.split(':', 1)[1].strip()
+                break
+    with open('/proc/meminfo') as f:
+        mem_kb = int(f.readline().split()[1])
+    venv_py = f'{args.venv}/bin/python3'
+    ver = lambda pkg: sh([venv_py, '-c', f'import importlib.metadata as m; print(m.version("{pkg}"))'])
+    commit = sh(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'])
+    dirty = sh(['git', '-C', REPO, 'status', '--porcelain', '--untracked-files=no', '--', 'Sources', 'Package.swift'])
+    swift = sh(['swift', '--version'])
+    return {
+        'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
+        'machine': {'nproc': os.cpu_count(), 'cpu': model, 'kernel': platform.release(),
+                    'memory_gib': round(mem_kb / 1024 / 1024, 1)},
+        'versions': {
+            'swift': swift.splitlines()[0] if swift else 'unknown',
+            'haproxy': sh(['haproxy', '-v']).splitlines()[0],
+            'octavia': ver('octavia'), 'gunicorn': ver('gunicorn'), 'pyroute2': ver('pyroute2'),
+            'upstream_python': sh([venv_py, '--version']),
+            'client_python': f'Python {platform.python_version()}, {ssl.OPENSSL_VERSION}',
+            'ours_commit': commit + (' (with uncommitted changes in Sources/)' if dirty else ''),
+        },
+    }
+
+
+def fmt_ms(v):
+    if v is None:
+        return '–'
+    if v < 0:
+        return '−' + fmt_ms(-v)
+    if v >= 100:
+        return f'{v:.0f} ms'
+    if v >= 10:
+        return f'{v:.1f} ms'
+    if v >= 1:
+        return f'{v:.2f} ms'
+    return f'{v:.3f} ms'
+
+
+def fmt_ratio(num, den):
+    if num is None or den is None or den <= 0 or num <= 0:
+        return '–'
+    r = num / den
+    return f'{r:.0f}×' if r >= 20 else f'{r:.1f}×' if r >= 2 else f'{r:.2f}×'
+
+
+def fmt_mib(kb):
+    return '–' if kb is None else f'{kb / 1024:.1f} MiB'
+
+
+def cell(entry, mode, key):
+    """A table cell for one agent: the number, or why there is none."""
+    if entry.get('status') != 'ok':
+        return entry.get('note') or entry.get('status')
+    ph = entry.get(mode)
+    if ph is None:
+        return '–'
+    if 'na' in ph:
+        return 'n/a: ' + ph['na']
+    return fmt_ms(ph[key])
+
+
+def number(entry, mode, key):
+    if entry.get('status') != 'ok':
+        return None
+    ph = entry.get(mode) or {}
+    return ph.get(key)
+
+
+def render(results):
+    env = results['env']
+    mode = results['mode']
+    A = results['agents']
+    o, u = A['ours'], A['upstream']
+    out = []
+    w = out.append
+    w('# Benchmark: our agent against the upstream Python agent')
+    w('')
+    if mode == 'smoke':
+        w('**Smoke run** (a few requests per phase): checks that the benchmark works; the numbers mean little.')
+        w('')
+    w(f'Generated by `bash bench/run.sh{" --smoke" if mode == "smoke" else ""}` on {env["date"]}. '
+      'Every number below was measured in that one run; nothing is filled in by hand. '
+      f'Cells that say "{NIY}" are endpoints our agent still answers with 404/405; '
+      're-run the benchmark once they land.')
+    w('')
+    m, v = env['machine'], env['versions']
+    w(f'- Machine: {m["nproc"]} CPUs ({m["cpu"]}), {m["memory_gib"]} GiB, Linux {m["kernel"]}')
+    w(f'- Ours: commit {v["ours_commit"]}, {results["build"]} build, {v["swift"]}')
+    w(f'- Upstream: octavia {v["octavia"]} (gunicorn {v["gunicorn"]}, pyroute2 {v["pyroute2"]}, '
+      f'{v["upstream_python"]}), as root in a private mount namespace (`bench/upstream-agent.sh`)')
+    w(f'- {v["haproxy"]}')
+    w(f'- Client: {v["client_python"]}; mutual TLS with the same PKI for both agents; '
+      f'TLS negotiated: ours {o.get("tls", "?")}, upstream {u.get("tls", "?")}. '
+      'A "new connection" call is a full TLS handshake (no session resumption, as Octavia\'s client).')
+    w('')
+    w('## Targets')
+    w('')
+    w('| Target | Measured | Met? |')
+    w('| --- | --- | --- |')
+    for rq in ('root', 'info', 'details'):
+        co, cu = number(o['requests'][rq], 'new', 'server_cpu_ms_per_req'), \
+            number(u['requests'][rq], 'new', 'server_cpu_ms_per_req')
+        cka = number(o['requests'][rq], 'ka', 'server_cpu_ms_per_req')
+        label = REQ[rq][1]
+        if co is None or cu is None:
+            why = o['requests'][rq].get('note') or u['requests'][rq].get('note') or 'no figure'
+            w(f'| ≥10× less server CPU per request for {label} | {why} | not measurable yet |')
+        else:
+            met_new = co > 0 and cu / co >= 10 or co == 0
+            text = f'both with a new TLS connection per call: {fmt_ms(co)} vs {fmt_ms(cu)} ({fmt_ratio(cu, co)} less)'
+            verdict = f'{"yes" if met_new else "no"} (new connection per call)'
+            if cka is not None:
+                met_ka = cka == 0 or cu / cka >= 10
+                text += (f'; as the controller\'s session sees it (ours keeps the connection, upstream closes it): '
+                         f'{fmt_ms(cka)} vs {fmt_ms(cu)} ({fmt_ratio(cu, cka)} less)')
+                verdict += f'; {"yes" if met_ka else "no"} (controller\'s session)'
+            w(f'| ≥10× less server CPU per request for {label} | {text} | {verdict} |')
+    po, pu = o.get('pss_load_kb'), u.get('pss_load_kb')
+    pio, piu = o.get('pss_idle_kb'), u.get('pss_idle_kb')
+    w(f'| PSS ≤ 1/5 of upstream\'s | idle {fmt_mib(pio)} vs {fmt_mib(piu)} ({fmt_ratio(piu, pio)} less); '
+      f'under load {fmt_mib(po)} vs {fmt_mib(pu)} ({fmt_ratio(pu, po)} less) | '
+      f'{"yes" if pio and piu and po and pu and pio * 5 <= piu and po * 5 <= pu else "no"} |')
+    so = statistics.median(o['start_ms'])
+    w(f'| start to first answer < 300 ms | {fmt_ms(so)} (median of {len(o["start_ms"])}) | '
+      f'{"yes" if so < 300 else "no"} |')
+    ur = o.get('upload_reload', {})
+    hc = results['haproxy_c']['median_ms']
+    if ur.get('status') == 'ok' and 'reload' in ur.get('calls', []):
+        extra = ur['median_ms'] - hc
+        w(f'| config upload + reload ≤ 5 ms on top of `haproxy -c` | {fmt_ms(ur["median_ms"])} − '
+          f'{fmt_ms(hc)} = {fmt_ms(extra)} | {"yes" if extra <= 5 else "no"} |')
+    else:
+        why = ur.get('note') or (o['requests']['reload'].get('note') if ur.get('status') == 'ok' else '') or 'no figure'
+        w(f'| config upload + reload ≤ 5 ms on top of `haproxy -c` | {why} | not measurable yet |')
+    w('')
+
+    w('## Latency per request type (sequential calls, one client)')
+    w('')
+    w('Median / p99 over the calls of the phase; "CPU/req" is the server process tree\'s CPU time '
+      '(user+system, children included) over the phase divided by the calls. Ratio = upstream ÷ ours '
+      '(above 1: ours is faster / cheaper).')
+    w('')
+    w('| Request | Connection | Ours median | Ours p99 | Ours CPU/req | Upstream median | Upstream p99 '
+      '| Upstream CPU/req | Ratio median | Ratio CPU/req | Calls (ours / upstream) |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for rq in READ_REQUESTS + WRITE_REQUESTS:
+        for md, mlabel in (('new', 'new per call'), ('ka', 'kept alive')):
+            eo, eu = o['requests'][rq], u['requests'][rq]
+            row = [REQ[rq][1], mlabel]
+            for e in (eo, eu):
+                c1 = cell(e, md, 'median_ms')
+                if c1.startswith('n/a') or e.get('status') != 'ok':
+                    row += [c1, '', '']
+                else:
+                    row += [c1, cell(e, md, 'p99_ms'), cell(e, md, 'server_cpu_ms_per_req')]
+            row.append(fmt_ratio(number(eu, md, 'median_ms'), number(eo, md, 'median_ms')))
+            row.append(fmt_ratio(number(eu, md, 'server_cpu_ms_per_req'), number(eo, md, 'server_cpu_ms_per_req')))
+            row.append(' / '.join(str(number(e, md, 'n') or '–') for e in (eo, eu)))
+            w('| ' + ' | '.join(row) + ' |')
+    w('')
+    w(f'Reads run for at least {results["limits"]["seq_min_s"]} s and {results["limits"]["seq_min_n"]} calls; '
+      f'uploads and reloads {results["limits"]["write_n"]} calls. The CPU figures come from clock ticks '
+      f'({1000 // CLK_TCK} ms each) over the whole phase, spread over its calls.')
+    w('')
+
+    w('## Config upload and reload against `haproxy -c`')
+    w('')
+    hcr = results['haproxy_c']
+    w(f'`{hcr["argv"]}` run directly (the command upstream runs for an upload): median {fmt_ms(hcr["median_ms"])}, '
+      f'p99 {fmt_ms(hcr["p99_ms"])} over {hcr["n"]} runs.')
+    w('')
+    w('| Agent | Calls (kept-alive connection where allowed) | Median | p99 | Added on top of `haproxy -c` (median) |')
+    w('| --- | --- | --- | --- | --- |')
+    for name in AGENTS:
+        ur = A[name].get('upload_reload', {})
+        if ur.get('status') != 'ok':
+            w(f'| {AGENT_TITLES[name]} | upload + reload | {ur.get("note") or ur.get("status")} | | |')
+            continue
+        calls = ' + '.join(ur['calls'])
+        note = ''
+        if 'reload' not in ur['calls']:
+            note = ' (upload only: the reload fails here, see above)'
+        if ur.get('failed_calls'):
+            note += f' ({ur["failed_calls"]} calls failed)'
+        w(f'| {AGENT_TITLES[name]} | {calls}{note} | {fmt_ms(ur["median_ms"])} | {fmt_ms(ur["p99_ms"])} | '
+          f'{fmt_ms(ur["median_ms"] - hcr["median_ms"])} |')
+    w('')
+
+    w('## Throughput')
+    w('')
+    w('Closed loop: each connection sends its next request as soon as the answer arrives, for '
+      f'{results["limits"]["load_s"]} s after a common start. "kept alive" reuses the connection when the '
+      'server allows it (as the controller\'s requests session does) and reconnects when the server closes it; '
+      '"new per call" opens a TLS connection for every request. Server CPU = the agent\'s process tree, in % of '
+      'one CPU; client CPU = the load generator\'s processes (several, so that it keeps up); machine = all CPUs '
+      f'busy, in % of one CPU (the machine has {m["nproc"]}). Ratio = ours ÷ upstream requests per second.')
+    w('')
+    w('| Request | Connection | Concurrent | Agent | Req/s | Median | p99 | Server CPU | Server CPU/req '
+      '| Client CPU | Machine busy | PSS (max) | Errors | Ratio req/s |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for rq, md in THROUGHPUT:
+        key = f'{rq}/{md}'
+        for conc in CONCURRENCY:
+            rows = {}
+            for name in AGENTS:
+                t = A[name]['throughput'].get(key, {}).get(str(conc))
+                rows[name] = t
+            for name in AGENTS:
+                t = rows[name]
+                lead = [REQ[rq][1], 'kept alive' if md == 'ka' else 'new per call', str(conc), AGENT_TITLES[name]]
+                if t is None:
+                    e = A[name]['requests'][rq]
+                    w('| ' + ' | '.join(lead + [e.get('note') or 'not run'] + [''] * 9) + ' |')
+                    continue
+                ratio = ''
+                if name == 'ours' and rows['upstream']:
+                    ratio = fmt_ratio(t['rps'], rows['upstream']['rps'])
+                errs = str(t['errors'])
+                non2xx = sum(v for k, v in t['statuses'].items() if not 200 <= int(k) < 300)
+                if non2xx:
+                    errs += f' (+{non2xx} non-2xx)'
+                w('| ' + ' | '.join(lead + [f'{t["rps"]:.0f}', fmt_ms(t['median_ms']), fmt_ms(t['p99_ms']),
+                                            f'{t["server_cpu_pct"]:.0f}%', fmt_ms(t['server_cpu_ms_per_req']),
+                                            f'{t["client_cpu_pct"]:.0f}%', f'{t["machine_busy_pct"]:.0f}%',
+                                            fmt_mib(t['pss_max_kb']), errs, ratio]) + ' |')
+    w('')
+
+    w('## Memory and start')
+    w('')
+    w('PSS = sum of `Pss` in `/proc/<pid>/smaps_rollup` over the agent\'s whole process tree. Idle = right after '
+      'start; under load = the highest sample taken every 0.5 s during the throughput phases.')
+    w('')
+    w('| | Ours | Upstream | Ratio (upstream ÷ ours) |')
+    w('| --- | --- | --- | --- |')
+    w(f'| PSS idle | {fmt_mib(o.get("pss_idle_kb"))} ({o.get("pss_idle_procs")} processes) | '
+      f'{fmt_mib(u.get("pss_idle_kb"))} ({u.get("pss_idle_procs")} processes) | '
+      f'{fmt_ratio(u.get("pss_idle_kb"), o.get("pss_idle_kb"))} |')
+    w(f'| PSS under load (max) | {fmt_mib(po)} | {fmt_mib(pu)} | {fmt_ratio(pu, po)} |')
+    w(f'| PSS idle after the load | {fmt_mib(o.get("pss_after_load_kb"))} | {fmt_mib(u.get("pss_after_load_kb"))} | '
+      f'{fmt_ratio(u.get("pss_after_load_kb"), o.get("pss_after_load_kb"))} |')
+    su = statistics.median(u['start_ms'])
+    w(f'| Start to first answered `GET /` (median) | {fmt_ms(so)} | {fmt_ms(su)} | {fmt_ratio(su, so)} |')
+    w('')
+    for name in AGENTS:
+        det = ', '.join(f'{c} {kb / 1024:.1f}' for c, kb in A[name].get('pss_idle_detail', []))
+        starts = ', '.join(f'{x:.0f}' for x in A[name]['start_ms'])
+        w(f'- {AGENT_TITLES[name]}: idle PSS per process (MiB): {det}; start runs (ms): {starts}.')
+    w('')
+    w('## Notes')
+    w('')
+    w('- Upstream serves with gunicorn\'s sync worker: one request at a time, and `Connection: close` on every '
+      'response, so each of its calls is a new TLS connection whatever the client asks for.')
+    w('- Upstream\'s reload asks systemd to start or reload `haproxy-<lb>.service`; this host does not run '
+      'systemd, so it answers 500 here and has no reload figure. Its config upload works (it runs '
+      '`haproxy -c` and two `systemctl enable`, which work without a running systemd).')
+    w('- Upstream\'s start time includes the namespace setup of `bench/upstream-agent.sh` (a few tmpfs mounts '
+      'and `ip netns add`, a few ms). Its gunicorn syslog goes to a Unix datagram socket the benchmark provides '
+      '(as rsyslog does in an amphora), outside both process trees.')
+    w('- Both agents run on the same machine as the load generator; the "machine busy" column shows how much '
+      'CPU was left.')
+    cap = 100 * (m['nproc'] or 1)
+    sat = [f'{REQ[k.split("/")[0]][1]} {"kept alive" if k.endswith("ka") else "new per call"} ×{c}'
+           for k, tp in o['throughput'].items() for c, t in tp.items() if t['machine_busy_pct'] >= 0.9 * cap]
+    if sat:
+        w(f'- In {len(sat)} of our throughput phases the machine was saturated (≥ 90 % of its {m["nproc"]} CPUs '
+          'busy, the load generator taking a large share): there our req/s are bounded by the machine, not by '
+          'the agent alone, and the server CPU per request is the figure to compare.')
+    ups = [t for tp in u['throughput'].values() for t in tp.values()]
+    if ups and max(t['machine_busy_pct'] for t in ups) < 0.8 * cap:
+        w('- Upstream\'s throughput phases left CPU idle: its single sync worker handles one connection at a '
+          'time and waits for each client\'s part of the mutual-TLS handshake, so neither the machine nor the '
+          'load generator limited it.')
+    w('')
+    return '\n'.join(out)
+
+
+def validate(results, text):
+    """A malformed result fails the run (timings never do)."""
+    problems = []
+    for name in AGENTS:
+        a = results['agents'][name]
+        for key in ('start_ms', 'pss_idle_kb', 'tls'):
+            if not a.get(key):
+                problems.append(f'{name}: missing {key}')
+        for rq in READ_REQUESTS + WRITE_REQUESTS:
+            e = a['requests'].get(rq)
+            if not e or e.get('status') not in ('ok', 'niy', 'error'):
+                problems.append(f'{name} {rq}: no verdict')
+                continue
+            if e['status'] == 'ok':
+                for md in ('new', 'ka'):
+                    ph = e.get(md)
+                    if not ph or not ('na' in ph or all(isinstance(ph.get(k), (int, float)) and ph[k] >= 0
+                                                        and math.isfinite(ph[k]) for k in
+                                                        ('median_ms', 'p99_ms', 'server_cpu_ms_per_req'))):
+                        problems.append(f'{name} {rq} {md}: malformed {ph}')
+        for rq, md in THROUGHPUT:
+            if a['requests'][rq]['status'] != 'ok':
+                continue
+            for conc in CONCURRENCY:
+                t = a['throughput'].get(f'{rq}/{md}', {}).get(str(conc))
+                if not t or not t['requests'] or not math.isfinite(t['rps']):
+                    problems.append(f'{name} {rq}/{md} x{conc}: no requests completed ({t and t["errors"]} errors)')
+        if a['requests']['root']['status'] != 'ok':
+            problems.append(f'{name}: GET / does not work')
+    for line in ('## Targets', '## Latency per request type', '## Throughput', '## Memory and start'):
+        if line not in text:
+            problems.append(f'report lacks {line}')
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--bin-dir', required=True, help='where amphora-agent is (the release build)')
+    ap.add_argument('--venv', required=True, help='the venv with octavia==19.0.0 and pyroute2')
+    ap.add_argument('--smoke', action='store_true', help='a short run that only checks the benchmark works')
+    ap.add_argument('--out', help='Markdown report (default docs/benchmark.md, or a temp file with --smoke)')
+    ap.add_argument('--json', help='also write the raw results here')
+    ap.add_argument('--build', default='release', help='what --bin-dir holds, for the report (release, debug)')
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        sys.exit('benchmark.py: run as root (both agents start root processes)')
+    # Anything an agent leaves behind (a daemonised child) becomes our child, so we can stop it.
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f'signal {signum}')
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    limits = SMOKE if args.smoke else FULL
+    bench = Bench(args, limits)
+    t0 = time.monotonic()
+    try:
+        results = bench.run()
+    except BenchmarkBroken as e:
+        log(f'BROKEN: {e}')
+        return 1
+    except KeyboardInterrupt as e:
+        log(f'interrupted ({e}); cleaning up')
+        return 130
+    finally:
+        bench.cleanup()
+    results['mode'] = 'smoke' if args.smoke else 'full'
+    results['build'] = args.build
+    results['limits'] = limits
+    results['env'] = environment(args)
+    results['duration_s'] = time.monotonic() - t0
+    text = render(results)
+    problems = validate(results, text)
+    out = args.out or (None if args.smoke else os.path.join(REPO, 'docs', 'benchmark.md'))
+    if out:
+        with open(out, 'w') as f:
+            f.write(text + '\n')
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(results, f, indent=1, sort_keys=True, default=str)
+    print(text)
+    log(f'report {"written to " + out if out else "printed above (smoke: no file)"}; '
+        f'{results["duration_s"]:.0f} s of measuring')
+    if problems:
+        log('MALFORMED RESULT:\n  ' + '\n  '.join(problems))
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
