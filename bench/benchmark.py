@@ -292,11 +292,11 @@ def _load_worker(pki, port, path, threads, keep_alive, t_start, t_end, out_q):
     ctx = client_context(pki)
     lock = threading.Lock()
     open_socks = set()
-    results = {'count': 0, 'errors': 0, 'statuses': {}, 'lat': [], 'connects': 0}
+    results = {'count': 0, 'errors': 0, 'statuses': {}, 'lat': [], 'connects': 0, 'error_kinds': {}}
 
     def loop():
         conn = None
-        count, errors, statuses, lat, connects = 0, 0, {}, [], 0
+        count, errors, statuses, lat, connects, error_kinds = 0, 0, {}, [], 0, {}
         while time.monotonic() < t_start:
             time.sleep(0.001)
         while True:
@@ -320,9 +320,11 @@ def _load_worker(pki, port, path, threads, keep_alive, t_start, t_end, out_q):
                         open_socks.discard(conn.sock)
                     conn.close()
                     conn = None
-            except (OSError, ssl.SSLError, ValueError, IndexError):
+            except (OSError, ssl.SSLError, ValueError, IndexError) as e:
                 if time.monotonic() < t_end:
                     errors += 1
+                    kind = f'{type(e).__name__}: {e}'[:120]
+                    error_kinds[kind] = error_kinds.get(kind, 0) + 1
                     time.sleep(0.01)
                 if conn is not None:
                     with lock:
@@ -336,6 +338,8 @@ def _load_worker(pki, port, path, threads, keep_alive, t_start, t_end, out_q):
             results['errors'] += errors
             results['connects'] += connects
             results['lat'].extend(lat)
+            for k, v in error_kinds.items():
+                results['error_kinds'][k] = results['error_kinds'].get(k, 0) + v
             for k, v in statuses.items():
                 results['statuses'][k] = results['statuses'].get(k, 0) + v
 
@@ -697,15 +701,18 @@ loadbalancer_topology = SINGLE
             w.join(30)
         count = sum(p['count'] for p in parts)
         lat = [x for p in parts for x in p['lat']]
-        statuses = {}
+        statuses, error_kinds = {}, {}
         for p in parts:
             for k, v in p['statuses'].items():
                 statuses[k] = statuses.get(k, 0) + v
+            for k, v in p['error_kinds'].items():
+                error_kinds[k] = error_kinds.get(k, 0) + v
         window = t_end - t_start
         ncpu = os.cpu_count() or 1
         res = {
             'concurrency': conc, 'client_processes': nproc, 'window_s': window, 'requests': count,
             'errors': sum(p['errors'] for p in parts), 'connects': sum(p['connects'] for p in parts),
+            'error_kinds': dict(sorted(error_kinds.items(), key=lambda kv: -kv[1])[:5]),
             'statuses': statuses, 'rps': count / window,
             'server_cpu_pct': (cpu1 - cpu0) / CLK_TCK / window * 100,
             'server_cpu_ms_per_req': ((cpu1 - cpu0) / CLK_TCK * 1e3 / count) if count else None,
@@ -835,7 +842,13 @@ loadbalancer_topology = SINGLE
                     res = self.throughput(name, rq, mode, conc)
                     self.results['agents'][name]['throughput'].setdefault(f'{rq}/{mode}', {})[str(conc)] = res
                     log(f'{name} {rq}/{mode} x{conc}: {res["rps"]:.0f} req/s, server cpu {res["server_cpu_pct"]:.0f}%, '
-                        f'client cpu {res["client_cpu_pct"]:.0f}%, errors {res["errors"]} {res["statuses"]}')
+                        f'client cpu {res["client_cpu_pct"]:.0f}%, errors {res["errors"]} {res["statuses"]}'
+                        + (f' {res["error_kinds"]}' if res['errors'] else ''))
+
+        for name in AGENTS:
+            if any(t['errors'] for tp in self.results['agents'][name]['throughput'].values() for t in tp.values()):
+                log(f'{name} had connection errors under load; the end of its log:\n'
+                    + self.agents[name].log_tail(25))
 
         for name in AGENTS:
             r = self.results['agents'][name]
@@ -1244,6 +1257,14 @@ def render(results):
                                             f'{t["server_cpu_pct"]:.0f}%', fmt_ms(t['server_cpu_ms_per_req']),
                                             f'{t["client_cpu_pct"]:.0f}%', f'{t["machine_busy_pct"]:.0f}%',
                                             fmt_mib(t['pss_max_kb']), errs, ratio]) + ' |')
+    kinds = [(name, key, conc, t['error_kinds']) for name in AGENTS for key, tp in A[name]['throughput'].items()
+             for conc, t in tp.items() if t.get('error_kinds')]
+    if kinds:
+        w('')
+        w('Client-side errors (connection failures the load generator saw; such calls do not count):')
+        w('')
+        for name, key, conc, ek in kinds:
+            w(f'- {AGENT_TITLES[name]}, {key} ×{conc}: ' + '; '.join(f'{v}× {k}' for k, v in ek.items()))
     w('')
 
     w('## Memory and start')
@@ -1293,6 +1314,81 @@ def render(results):
           'load generator limited it.')
     w('')
     return '\n'.join(out)
+
+
+README_BEGIN = '<!-- bench/run.sh writes this table; do not edit by hand -->'
+README_END = '<!-- end of the benchmark table -->'
+
+
+def render_headline(results):
+    """The few figures the README shows, from the same results as docs/benchmark.md."""
+    A = results['agents']
+    o, u = A['ours'], A['upstream']
+    rows = []
+
+    def row(label, vo, vu, fmt, better_low=True):
+        if isinstance(vo, str) or isinstance(vu, str):
+            rows.append(f'| {label} | {vo if isinstance(vo, str) else fmt(vo)} | '
+                        f'{vu if isinstance(vu, str) else fmt(vu)} | – |')
+        else:
+            ratio = fmt_ratio(vu, vo) if better_low else fmt_ratio(vo, vu)
+            rows.append(f'| {label} | {fmt(vo)} | {fmt(vu)} | {ratio} |')
+
+    def cpu(agent, rq, mode):
+        e = A[agent]['requests'][rq]
+        if e.get('status') != 'ok':
+            return NIY if e.get('status') == 'niy' else 'fails'
+        return number(e, mode, 'server_cpu_ms_per_req')
+
+    for rq in ('root', 'info', 'details'):
+        row(f'Server CPU per {REQ[rq][1]} (controller\'s session)', cpu('ours', rq, 'ka'), cpu('upstream', rq, 'new'),
+            fmt_ms)
+    t_o = o['throughput'].get('root/ka', {}).get('32')
+    t_u = u['throughput'].get('root/ka', {}).get('32')
+    if t_o and t_u:
+        row('`GET /` per second, 32 connections', t_o['rps'], t_u['rps'], lambda v: f'{v:.0f}', better_low=False)
+    row('PSS of the process tree, idle', o.get('pss_idle_kb'), u.get('pss_idle_kb'), fmt_mib)
+    row('PSS of the process tree, under load', o.get('pss_load_kb'), u.get('pss_load_kb'), fmt_mib)
+    row('Start to first answer', statistics.median(o['start_ms']), statistics.median(u['start_ms']), fmt_ms)
+    hc = results['haproxy_c']['median_ms']
+    parts = []
+    for name in AGENTS:
+        ur = A[name].get('upload_reload', {})
+        if ur.get('status') == 'ok' and 'reload' in ur.get('calls', []):
+            parts.append(ur['median_ms'] - hc)
+        else:
+            rl = A[name]['requests']['reload']
+            parts.append(NIY if rl.get('status') == 'niy' or ur.get('status') == 'niy' else 'reload fails here')
+    row('Config upload + reload on top of `haproxy -c`', parts[0], parts[1], fmt_ms)
+    env = results['env']
+    return '\n'.join([
+        README_BEGIN,
+        f'Measured on {env["date"]}, {env["machine"]["nproc"]} CPUs ({env["machine"]["cpu"]}), '
+        f'ours at {env["versions"]["ours_commit"]}; details and every other figure in '
+        '[docs/benchmark.md](docs/benchmark.md). "Controller\'s session": the client keeps its connection '
+        'as Octavia\'s requests session does; upstream closes every connection, ours keeps it. '
+        'Ratio: how many times less (for requests per second: more) ours needs.',
+        '',
+        '| | Ours | Upstream 19.0.0 | Ratio |',
+        '| --- | --- | --- | --- |',
+        *rows,
+        README_END,
+    ])
+
+
+def update_readme(results):
+    """Replaces the table between the README's benchmark markers (nothing else); no markers, no change."""
+    path = os.path.join(REPO, 'README.md')
+    with open(path) as f:
+        text = f.read()
+    start, end = text.find(README_BEGIN), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    new = text[:start] + render_headline(results) + text[end + len(README_END):]
+    if new != text:
+        with open(path, 'w') as f:
+            f.write(new)
+    return True
 
 
 def validate(results, text):
@@ -1374,6 +1470,9 @@ def main():
     if out:
         with open(out, 'w') as f:
             f.write(text + '\n')
+    if not args.smoke and not args.out and not problems:
+        if update_readme(results):
+            log('README.md benchmark table updated')
     if args.json:
         with open(args.json, 'w') as f:
             json.dump(results, f, indent=1, sort_keys=True, default=str)

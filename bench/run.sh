@@ -41,7 +41,7 @@ t0=$(date +%s)
 bash scripts/install-deps.sh >/dev/null
 
 if [ -n "${AMPHORA_BENCH_BIN_DIR:-}" ]; then
-  bin=$AMPHORA_BENCH_BIN_DIR
+  bin=$(cd "$AMPHORA_BENCH_BIN_DIR" && pwd)
   build=$(basename "$bin")
   echo "== using amphora-agent from $bin (no release build)"
 else
