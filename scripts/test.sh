@@ -17,4 +17,13 @@ fi
 echo "== tests"
 swift test --no-parallel 2>&1 | tee /tmp/amphora-test.log | grep -vE "^\[[0-9]+/[0-9]+\]"
 status=${PIPESTATUS[0]}
+
+# The benchmark's smoke mode: both agents start and answer over mutual TLS and the result is
+# well-formed; timings are never judged. It reuses the debug build above (no release build); the
+# first run on a machine also installs the upstream agent into its cached venv.
+echo "== benchmark smoke (bench/run.sh --smoke)"
+if ! AMPHORA_BENCH_BIN_DIR=.build/debug bash bench/run.sh --smoke; then
+  echo "test.sh: the benchmark smoke run failed"
+  [ "$status" != 0 ] || status=1
+fi
 exit "$status"
