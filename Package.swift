@@ -38,11 +38,14 @@ let package = Package(
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
+        // Seccomp filters and capability sets built from the policy/ data files (compiled in).
+        .target(name: "Confinement", dependencies: ["CLinuxShim", "CSeccomp"], swiftSettings: strictSettings),
+
         // The root side: state, files, processes, audit log, launcher. No event loop.
         .target(
             name: "Helper",
             dependencies: [
-                "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL",
+                "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL", "Confinement",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -52,7 +55,7 @@ let package = Package(
         .target(
             name: "FrontAPI",
             dependencies: [
-                "IPCProtocol",
+                "IPCProtocol", "Confinement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +76,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: ["Helper", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Helper", "Confinement", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
@@ -87,5 +90,6 @@ let package = Package(
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
         .testTarget(name: "IntegrationTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
+        .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
     ]
 )

@@ -78,7 +78,11 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             if (std_tmp[i] < 0) child_fail(ef, errno);
         }
         int exec_fd = -1;
-        if (a->exec_fd >= 0) {
+        if (a->exec_fd >= 3 + n) {
+            /* Above every dup2 target below: exec that very descriptor (the launcher's seccomp
+               filter allows execveat only on its program descriptor slots). */
+            exec_fd = a->exec_fd;
+        } else if (a->exec_fd >= 0) {
             exec_fd = fcntl(a->exec_fd, F_DUPFD_CLOEXEC, 256);
             if (exec_fd < 0) child_fail(ef, errno);
         }
@@ -163,3 +167,83 @@ int cshim_set_nofile(uint64_t limit) {
 const int cshim_O_PATH = O_PATH;
 int cshim_pipe2_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int cshim_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }
+
+#include <linux/capability.h>
+
+int cshim_capget(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable) {
+    struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof(data));
+    if (syscall(SYS_capget, &header, data) != 0) return -1;
+    *effective = (uint64_t)data[0].effective | ((uint64_t)data[1].effective << 32);
+    *permitted = (uint64_t)data[0].permitted | ((uint64_t)data[1].permitted << 32);
+    *inheritable = (uint64_t)data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
+    return 0;
+}
+
+int cshim_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable) {
+    struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    data[0].effective = (uint32_t)effective;    data[1].effective = (uint32_t)(effective >> 32);
+    data[0].permitted = (uint32_t)permitted;    data[1].permitted = (uint32_t)(permitted >> 32);
+    data[0].inheritable = (uint32_t)inheritable; data[1].inheritable = (uint32_t)(inheritable >> 32);
+    return (int)syscall(SYS_capset, &header, data);
+}
+
+int cshim_capability_in_bounding_set(int cap) { return prctl(PR_CAPBSET_READ, cap, 0, 0, 0); }
+int cshim_clear_ambient_capabilities(void) { return prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); }
+
+int cshim_dup_to_free_slot(int fd, int slot) {
+    if (fcntl(slot, F_GETFD) >= 0) { errno = EBUSY; return -1; }
+    int r = fcntl(fd, F_DUPFD_CLOEXEC, slot);
+    if (r < 0) return -1;
+    if (r != slot) { close(r); errno = EBUSY; return -1; }
+    return r;
+}
+
+long cshim_probe_fork(void) {
+    long pid = syscall(SYS_clone, (unsigned long)SIGCHLD, 0, 0, 0, 0);
+    if (pid == 0) _exit(0);
+    if (pid > 0) waitpid((pid_t)pid, NULL, 0);
+    return pid;
+}
+
+long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *const *envp, int flags) {
+    return syscall(SYS_execveat, fd, path, argv, envp, flags);
+}
+
+long cshim_probe_close(uint64_t fd) { return syscall(SYS_close, fd); }
+long cshim_probe_ptrace_traceme(void) { return syscall(SYS_ptrace, 0L, 0L, 0L, 0L); }
+
+#include <linux/landlock.h>
+
+int cshim_landlock_restrict_execute(const char *const *paths, int count) {
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    if (abi < 1) {
+        if (errno == ENOSYS || errno == EOPNOTSUPP) return 0;
+        return -1;
+    }
+    struct landlock_ruleset_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE;
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+    if (ruleset < 0) return -1;
+    for (int i = 0; i < count; i++) {
+        int fd = open(paths[i], O_PATH | O_CLOEXEC);
+        if (fd < 0) { int e = errno; close(ruleset); errno = e; return -1; }
+        struct landlock_path_beneath_attr rule;
+        memset(&rule, 0, sizeof(rule));
+        rule.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE;
+        rule.parent_fd = fd;
+        long r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+        int e = errno;
+        close(fd);
+        if (r != 0) { close(ruleset); errno = e; return -1; }
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) { int e = errno; close(ruleset); errno = e; return -1; }
+    long r = syscall(SYS_landlock_restrict_self, ruleset, 0);
+    int e = errno;
+    close(ruleset);
+    if (r != 0) { errno = e; return -1; }
+    return (int)abi;
+}

@@ -1,3 +1,4 @@
+import Confinement
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -49,6 +50,8 @@ public enum FrontServer {
                 serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)),
             onServerRunning: { channel in
+                // Bound and about to serve: from here on no fork, no exec, no capabilities (every NIO thread).
+                Confinement.confineOrExit(.front, program: "amphora-front")
                 logger.info("front serving", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")",
                     "certificate_sha256": "\(settings.tls.serverCertificateDigest)",

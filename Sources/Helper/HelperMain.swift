@@ -1,4 +1,5 @@
 import AgentConfig
+import Confinement
 import Glibc
 import IPCProtocol
 import Logging
@@ -38,6 +39,10 @@ public enum HelperMain {
             return fail("amphora-helper: amphora_id \(config.amphoraID) is not a canonical UUID")
         }
 
+        // The helper's state, the certificates and the audit log: root-only (0700), so the front's user gets EACCES.
+        for directory in [config.basePath, config.baseCertDir, parentDirectory(config.auditLog)] {
+            do { try PrivateDirectory.ensure(directory) } catch { return fail("amphora-helper: \(error.description)") }
+        }
         let audit: AuditLog
         do {
             let directory = parentDirectory(config.auditLog)
@@ -71,6 +76,8 @@ public enum HelperMain {
             socketPath: config.helperSocket, frontUID: frontAccount.uid, frontGID: frontAccount.gid, audit: audit,
             handler: handler)
         do {
+            // Launchers are running; from here on: only the policy's capabilities, no fork, no exec.
+            Confinement.confineOrExit(.helper, program: "amphora-helper")
             try server.start()
         } catch {
             return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")

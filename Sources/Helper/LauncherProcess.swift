@@ -1,4 +1,5 @@
 import CLinuxShim
+import Confinement
 import Glibc
 import IPCProtocol
 
@@ -17,15 +18,21 @@ public enum LauncherProcess {
         _ = cshim_set_parent_death_signal(SIGKILL)
         signal(SIGPIPE, SIG_IGN)
         var programs: [Program: (fd: Int32, path: String)] = [:]
-        for program in Program.allCases {
+        for (index, program) in Program.allCases.enumerated() {
             for path in program.candidatePaths(paths) {
                 let pfd = open(path, cshim_O_PATH | O_CLOEXEC)
                 if pfd >= 0 {
-                    programs[program] = (pfd, path)
+                    // Each program at its fixed slot: the only descriptors the filter lets execveat run.
+                    guard let slot = try? ProgramDescriptorSlots.install(pfd, index: index) else {
+                        FileDescriptorOutput.standardError.write("amphora-helper launcher: no descriptor slot for \(path)\n")
+                        exit(1)
+                    }
+                    programs[program] = (slot, path)
                     break
                 }
             }
         }
+        Confinement.confineOrExit(.launcher, program: "amphora-helper launcher", executables: programs.values.map(\.path))
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

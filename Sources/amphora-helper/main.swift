@@ -1,4 +1,5 @@
 import ArgumentParser
+import Confinement
 import Glibc
 import Helper
 
@@ -8,7 +9,7 @@ struct AmphoraHelperCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
-        subcommands: [Serve.self, Launcher.self, AuditVerify.self],
+        subcommands: [Serve.self, Launcher.self, AuditVerify.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -62,5 +63,38 @@ struct AuditVerify: ParsableCommand {
             FileDescriptorOutput.standardOutput.write("audit log BROKEN at line \(line): \(reason)\n")
             throw ExitCode(1)
         }
+    }
+}
+
+/// Prints a role's compiled seccomp filter as libseccomp pseudo filter code (the golden files in policy/).
+struct SeccompExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seccomp-export", abstract: "Print the compiled seccomp filter of front, helper or launcher (PFC).")
+
+    @Argument(help: "front, helper or launcher") var role: String
+
+    func run() throws {
+        guard let role = ConfinedRole(rawValue: role) else { throw ValidationError("role must be front, helper or launcher") }
+        do {
+            FileDescriptorOutput.standardOutput.write(try Confinement.filter(for: role).exportPFC())
+        } catch {
+            FileDescriptorOutput.standardError.write("seccomp-export: \(error.description)\n")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Loads a role's filter into this process and tries one probe (the confinement tests run it).
+struct SeccompSelfTestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seccomp-selftest", abstract: "Internal: load a filter and try a forbidden call.", shouldDisplay: false)
+
+    @Argument(help: "front, helper or launcher") var role: String
+    @Argument(help: "execve, fork, thread, execveat-outside, execveat-slot, close-slot, packet-socket, ptrace") var probe: String
+
+    func run() throws {
+        guard let role = ConfinedRole(rawValue: role) else { throw ValidationError("role must be front, helper or launcher") }
+        guard let probe = SeccompSelfTest.Probe(rawValue: probe) else { throw ValidationError("unknown probe \(probe)") }
+        SeccompSelfTest.run(role: role, probe: probe)
     }
 }

@@ -48,3 +48,24 @@ int cshim_set_nofile(uint64_t limit);
 extern const int cshim_O_PATH;
 int cshim_pipe2_cloexec(int fds[2]);
 int cshim_accept_cloexec(int fd);
+
+/* Capabilities (confinement). Sets are bit masks indexed by capability number. */
+int cshim_capget(uint64_t *effective, uint64_t *permitted, uint64_t *inheritable);
+int cshim_capset(uint64_t effective, uint64_t permitted, uint64_t inheritable);
+int cshim_capability_in_bounding_set(int cap);   /* 1, 0, or -1 with errno */
+int cshim_clear_ambient_capabilities(void);
+
+/* Duplicates fd onto exactly `slot` (close-on-exec) if that slot is free; -1 with errno otherwise
+   (EBUSY when the slot is taken). */
+int cshim_dup_to_free_slot(int fd, int slot);
+
+/* Seccomp self-test probes: the raw system calls, without glibc fallbacks. */
+long cshim_probe_fork(void);                               /* clone(SIGCHLD): a new process */
+long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *const *envp, int flags);
+long cshim_probe_close(uint64_t fd);                       /* close with a full 64-bit argument */
+long cshim_probe_ptrace_traceme(void);
+
+/* Landlock: from now on this process and its children may execute only the given files (and
+   nothing else; reading and writing are not restricted). Needs no_new_privs. Returns the Landlock
+   ABI version used (>= 1), 0 when the kernel has no Landlock (nothing restricted), or -1 with errno. */
+int cshim_landlock_restrict_execute(const char *const *paths, int count);

@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+
+/// The walls, checked from outside: seccomp and no_new_privs on every running process, the
+/// capability sets, filters that kill forbidden calls, root-only directories, and the systemd units.
+@Suite("Confinement: seccomp, capabilities, private directories, systemd units", .serialized)
+struct ConfinementTests {
+    static let policyDirectory = AgentHarness.repositoryRoot.appendingPathComponent("policy").path
+    static let systemdDirectory = AgentHarness.repositoryRoot.appendingPathComponent("systemd").path
+    static var helperBinary: String { AgentHarness.binDirectory + "/amphora-helper" }
+
+    /// The helper's capability policy as a `CapBnd`-style hex mask.
+    static func helperCapabilityMask() throws -> String {
+        let numbers = ["CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_FOWNER": 3, "CAP_KILL": 5, "CAP_NET_BIND_SERVICE": 10,
+                       "CAP_NET_ADMIN": 12, "CAP_NET_RAW": 13, "CAP_SYS_ADMIN": 21, "CAP_SYS_RESOURCE": 24]
+        let text = try String(contentsOfFile: policyDirectory + "/capabilities-helper.txt", encoding: .utf8)
+        var mask: UInt64 = 0
+        for line in text.split(separator: "\n") where line.hasPrefix("CAP_") {
+            guard let name = line.split(separator: " ").first else { continue }
+            let number = try #require(numbers[String(name)], "add \(name) to the test's table")
+            mask |= 1 << UInt64(number)
+        }
+        return String(format: "%016llx", mask)
+    }
+
+    @Test("front, helper and launchers run with Seccomp: 2 and NoNewPrivs: 1; capabilities as the policy says")
+    func runningProcessesAreConfined() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let front = try #require(agent.pid(of: "amphora-front"))
+        let helper = try #require(agent.pid(of: "amphora-helper serve"))
+        let launchers = agent.descendants().filter { ProcessTable.commandLine($0).hasPrefix("amphora-helper launcher") }
+        #expect(launchers.count == 3)
+        for pid in [front, helper] + launchers {
+            let name = ProcessTable.commandLine(pid)
+            #expect(ProcessTable.status(pid, "Seccomp") == "2", "\(name)")
+            #expect(ProcessTable.status(pid, "NoNewPrivs") == "1", "\(name)")
+            #expect(ProcessTable.status(pid, "Seccomp_filters").flatMap(Int.init) ?? 0 >= 1, "\(name)")
+        }
+        // Every thread of the front got the filter (TSYNC), not just the one that loaded it.
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(front)/task")
+        #expect(threads.count > 1)
+        for thread in threads {
+            let status = try String(contentsOfFile: "/proc/\(front)/task/\(thread)/status", encoding: .utf8)
+            #expect(status.contains("Seccomp:\t2"), "front thread \(thread)")
+        }
+
+        for field in ["CapEff", "CapPrm", "CapInh", "CapAmb"] {
+            #expect(ProcessTable.status(front, field) == "0000000000000000", "front \(field)")
+        }
+        let mask = try Self.helperCapabilityMask()
+        for pid in [helper] + launchers {
+            let name = ProcessTable.commandLine(pid)
+            #expect(ProcessTable.status(pid, "CapBnd") == mask, "\(name)")
+            #expect(ProcessTable.status(pid, "CapEff") == mask, "\(name)")
+            #expect(ProcessTable.status(pid, "CapPrm") == mask, "\(name)")
+            #expect(ProcessTable.status(pid, "CapInh") == "0000000000000000", "\(name)")
+            #expect(ProcessTable.status(pid, "CapAmb") == "0000000000000000", "\(name)")
+        }
+        // Still serving, confined.
+        #expect(try agent.request("GET", "/1.0/info").status == 200)
+        #expect(agent.pid(of: "amphora-front") == front)
+        #expect(agent.pid(of: "amphora-helper serve") == helper)
+    }
+
+    /// How a probe must end: killed by SIGSYS (31), or exit status 0.
+    enum Outcome: Sendable, CustomStringConvertible {
+        case killedBySIGSYS, exitsZero
+        var description: String { self == .killedBySIGSYS ? "SIGSYS" : "exit 0" }
+    }
+
+    @Test(
+        "a process that loads a filter dies with SIGSYS on a forbidden call, and threads still start",
+        arguments: [
+            ("front", "execve", Outcome.killedBySIGSYS), ("front", "fork", .killedBySIGSYS), ("front", "thread", .exitsZero),
+            ("front", "execveat-outside", .killedBySIGSYS), ("front", "ptrace", .killedBySIGSYS),
+            ("front", "packet-socket", .killedBySIGSYS),
+            ("helper", "execve", .killedBySIGSYS), ("helper", "fork", .killedBySIGSYS), ("helper", "thread", .exitsZero),
+            ("helper", "execveat-outside", .killedBySIGSYS), ("helper", "ptrace", .killedBySIGSYS),
+            ("launcher", "execve", .killedBySIGSYS), ("launcher", "execveat-outside", .killedBySIGSYS),
+            ("launcher", "execveat-slot", .exitsZero), ("launcher", "execveat-slot-path", .exitsZero),
+            ("launcher", "close-slot", .exitsZero),
+            ("launcher", "fork", .exitsZero), ("launcher", "thread", .exitsZero), ("launcher", "ptrace", .killedBySIGSYS),
+            ("launcher", "packet-socket", .killedBySIGSYS),
+        ])
+    func forbiddenCallsAreKilled(role: String, probe: String, outcome: Outcome) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.helperBinary)
+        process.arguments = ["seccomp-selftest", role, probe]
+        process.environment = ["SWIFT_BACKTRACE": "enable=no", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        switch outcome {
+        case .killedBySIGSYS:
+            #expect(process.terminationReason == .uncaughtSignal, "\(role) \(probe): \(stderr)")
+            #expect(process.terminationStatus == SIGSYS, "\(role) \(probe): \(stderr)")
+        case .exitsZero:
+            #expect(process.terminationReason == .exit, "\(role) \(probe): signal \(process.terminationStatus)")
+            #expect(process.terminationStatus == 0, "\(role) \(probe): \(stderr)")
+        }
+    }
+
+    @Test("the filters in the binary equal the golden exports in policy/", arguments: ["front", "helper", "launcher"])
+    func goldenExports(role: String) throws {
+        let exported = try Shell.run(Self.helperBinary, ["seccomp-export", role])
+        let golden = try String(contentsOfFile: Self.policyDirectory + "/seccomp-\(role).pfc", encoding: .utf8)
+        #expect(exported.stdout == golden)
+        #expect(golden.contains("action KILL_PROCESS;"))
+    }
+
+    @Test("the front's user gets EACCES on the certificate directory, the helper's state and the audit log")
+    func frontCannotReadPrivateDirectories() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let directories = [agent.directory + "/certs", agent.directory + "/base", agent.directory + "/audit"]
+        for directory in directories {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory)
+            #expect(attributes[.ownerAccountID] as? Int == 0, "\(directory)")
+            #expect(attributes[.posixPermissions] as? Int == 0o700, "\(directory)")
+        }
+        let probe = """
+            import errno, os, sys
+            for path in sys.argv[1:]:
+                for attempt in (lambda: os.listdir(path), lambda: open(os.path.join(path, "x.pem"), "w")):
+                    try:
+                        attempt(); print("ALLOWED", path)
+                    except OSError as e:
+                        print(errno.errorcode[e.errno], path)
+            """
+        let result = try Shell.run(
+            "/usr/bin/setpriv",
+            ["--reuid=amphora-front", "--regid=amphora-front", "--clear-groups", "/usr/bin/python3", "-c", probe] + directories)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == directories.count * 2, "\(result.stdout)\(result.stderr)")
+        #expect(lines.allSatisfy { $0.hasPrefix("EACCES ") }, "\(result.stdout)")
+    }
+
+    @Test("the systemd units verify, and score at most 1.5 (front) and 3.5 (helper) offline")
+    func systemdUnits() throws {
+        let units = try FileManager.default.contentsOfDirectory(atPath: Self.systemdDirectory)
+            .filter { $0.hasSuffix(".service") || $0.hasSuffix(".mount") }
+        #expect(Set(units).isSuperset(of: [
+            "amphora-agent-front.service", "amphora-agent-helper.service", "amphora-netns.service",
+            "var-lib-octavia-certs.mount", "haproxy@.service", "octavia-keepalived.service",
+        ]))
+        // A scratch root with the units and the programs they run at their install paths (the agent's
+        // own binaries hard-linked from this build), so `verify` checks real executables.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("amphora-units-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let unitDirectory = root + "/etc/systemd/system"
+        try FileManager.default.createDirectory(atPath: unitDirectory, withIntermediateDirectories: true)
+        for directory in ["/usr/local/bin", "/usr/sbin", "/bin", "/usr/lib/systemd"] {
+            try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
+        }
+        try FileManager.default.copyItem(atPath: "/usr/lib/systemd/system", toPath: root + "/usr/lib/systemd/system")
+        for unit in units { try FileManager.default.copyItem(atPath: Self.systemdDirectory + "/" + unit, toPath: unitDirectory + "/" + unit) }
+        let programs = [
+            (AgentHarness.binDirectory + "/amphora-front", "/usr/local/bin/amphora-front"),
+            (AgentHarness.binDirectory + "/amphora-helper", "/usr/local/bin/amphora-helper"),
+            ("/usr/sbin/ip", "/usr/sbin/ip"), ("/usr/sbin/haproxy", "/usr/sbin/haproxy"),
+            ("/usr/sbin/keepalived", "/usr/sbin/keepalived"), ("/bin/kill", "/bin/kill"),
+        ]
+        for (source, target) in programs {
+            let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().path
+            if (try? FileManager.default.linkItem(atPath: real, toPath: root + target)) == nil {
+                try FileManager.default.copyItem(atPath: real, toPath: root + target)
+            }
+        }
+        let instances = units.map { $0 == "haproxy@.service" ? "haproxy@7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b.service" : $0 }
+        let verify = try Shell.run("/usr/bin/systemd-analyze", ["verify", "--root=\(root)"] + instances.map { unitDirectory + "/" + $0 }, check: false)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect((verify.stdout + verify.stderr).isEmpty, "verify complained:\n\(verify.stdout)\(verify.stderr)")
+
+        for (unit, threshold) in [("amphora-agent-front.service", 15), ("amphora-agent-helper.service", 35)] {
+            let security = try Shell.run(
+                "/usr/bin/systemd-analyze",
+                ["security", "--offline=yes", "--threshold=\(threshold)", Self.systemdDirectory + "/" + unit], check: false)
+            #expect(security.status == 0, "\(unit): \(security.stdout.split(separator: "\n").last ?? "")")
+        }
+        // The unit's bounding set is the helper's capability policy.
+        let helperUnit = try String(contentsOfFile: Self.systemdDirectory + "/amphora-agent-helper.service", encoding: .utf8)
+        let policy = try String(contentsOfFile: Self.policyDirectory + "/capabilities-helper.txt", encoding: .utf8)
+            .split(separator: "\n").filter { $0.hasPrefix("CAP_") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        let bounding = helperUnit.split(separator: "\n").first { $0.hasPrefix("CapabilityBoundingSet=") }
+            .map { $0.dropFirst("CapabilityBoundingSet=".count).split(separator: " ").map(String.init) } ?? []
+        #expect(Set(bounding) == Set(policy))
+    }
+}
