@@ -89,7 +89,11 @@ let package = Package(
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
-        .testTarget(name: "IntegrationTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["IPCProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
     ]
 )

@@ -13,6 +13,8 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/signalfd.h>
+#include <sched.h>
 #include <pthread.h>
 
 _Static_assert(sizeof(cshim_ucred) == sizeof(struct ucred), "ucred layout");
@@ -78,6 +80,12 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             if (std_tmp[i] < 0) child_fail(ef, errno);
         }
         int exec_fd = -1;
+        int netns_fd = -1;
+        if (a->use_netns) {
+            /* keep the namespace descriptor out of the range we fill below */
+            netns_fd = fcntl(a->netns_fd, F_DUPFD_CLOEXEC, 256);
+            if (netns_fd < 0) child_fail(ef, errno);
+        }
         if (a->exec_fd >= 3 + n) {
             /* Above every dup2 target below: exec that very descriptor (the launcher's seccomp
                filter allows execveat only on its program descriptor slots). */
@@ -95,6 +103,7 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
         /* Everything else closes at exec (the error pipe included, which tells the parent exec worked). */
         if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_fail(ef, errno);
 
+        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) child_fail(ef, errno);
         if (a->nofile_limit) {
             struct rlimit rl = { a->nofile_limit, a->nofile_limit };
             if (setrlimit(RLIMIT_NOFILE, &rl) != 0) child_fail(ef, errno);
@@ -214,6 +223,15 @@ long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *con
 
 long cshim_probe_close(uint64_t fd) { return syscall(SYS_close, fd); }
 long cshim_probe_ptrace_traceme(void) { return syscall(SYS_ptrace, 0L, 0L, 0L, 0L); }
+
+int cshim_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_CLOEXEC); }
+
+int cshim_read_signalfd(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n;
+    do { n = read(fd, &info, sizeof(info)); } while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof(info) ? (int)info.ssi_signo : -1;
+}
 
 #include <linux/landlock.h>
 

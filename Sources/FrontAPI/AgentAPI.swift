@@ -14,8 +14,13 @@ public struct AgentAPI: Sendable {
     public static let seedVersion = "0.1"
 
     let helper: HelperClient
+    /// The identity the TLS layer presents; replaced on rotation.
+    let tlsIdentity: ServerTLSIdentity
 
-    public init(helper: HelperClient) { self.helper = helper }
+    init(helper: HelperClient, tlsIdentity: ServerTLSIdentity) {
+        self.helper = helper
+        self.tlsIdentity = tlsIdentity
+    }
 
     /// Every route of both versions.
     public func routes() -> RouteTable {
@@ -25,6 +30,8 @@ public struct AgentAPI: Sendable {
         }
         table.add(.get, "/info") { _, _, _ in try await seedInfo() }
         table.add(.get, "/1.0/info") { _, _, _ in try await info() }
+        addHAProxyRoutes(&table)
+        addCertificateRoutes(&table)
         return table
     }
 

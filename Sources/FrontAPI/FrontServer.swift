@@ -37,7 +37,7 @@ public enum FrontServer {
         tls.renegotiationSupport = .none
         tls.sslContextCallback = { _, promise in promise.succeed(identity.override()) }
 
-        let api = AgentAPI(helper: helper)
+        let api = AgentAPI(helper: helper, tlsIdentity: identity)
         let responder = AgentResponder(table: api.routes(), logger: logger)
         let http = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(min(settings.requestReadTimeout, 60))),

@@ -12,7 +12,7 @@ public enum HelperMain {
 
     /// Runs the helper in the foreground. `notifyFD`, when given, receives `READY\n` once the socket
     /// accepts connections (the standalone agent waits for it).
-    public static func run(configPath: String, notifyFD: Int32?) -> Int32 {
+    public static func run(configPath: String, notifyFD: Int32?, daemonFD: Int32?) -> Int32 {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "amphora-helper")
         logger.logLevel = .info
@@ -53,7 +53,16 @@ public enum HelperMain {
             return fail("amphora-helper: audit log \(config.auditLog): \(error)")
         }
 
-        let paths = ProgramPaths(haproxy: config.haproxyCmd, keepalived: config.keepalivedCmd)
+        let paths = ProgramPaths(haproxy: config.haproxyCmd, keepalived: config.keepalivedCmd, basePath: config.basePath)
+        let base: SafeDirectory
+        do {
+            base = try SafeDirectory.open(config.basePath, create: true)
+            _ = try SafeDirectory.open(config.baseCertDir, create: true)
+            base.removeStaleTemporaryFiles()
+            try base.writeAtomically("haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
+        } catch {
+            return fail("amphora-helper: base_path \(config.basePath): \(error)")
+        }
         let pool: LauncherPool
         do {
             pool = try LauncherPool(count: launcherCount, paths: paths)
@@ -62,6 +71,19 @@ public enum HelperMain {
         }
         let runner = AuditedCommandRunner(pool: pool, audit: audit, paths: paths)
         let info = gatherInfo(amphoraID: amphoraID, runner: runner, logger: logger)
+        let services: any ServiceManager
+        switch config.serviceManager {
+        case .direct:
+            guard let daemonFD else {
+                return fail("amphora-helper: service_manager = direct needs the standalone agent (run amphora-agent)")
+            }
+            services = DirectServiceManager(fd: daemonFD, audit: audit)
+            ensureNamespace(config.netns, runner: runner, logger: logger)
+        case .systemd:
+            services = SystemdServiceManager(runner: runner)
+        }
+        let instances = HAProxyInstances(
+            base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services)
 
         let settings = FrontSettings(
             amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
@@ -71,7 +93,9 @@ public enum HelperMain {
                 controllers: config.controllerIPPortList.map(\.description), intervalSeconds: config.heartbeatInterval,
                 key: config.heartbeatKey))
         let handler = CommandHandler(
-            settings: settings, identity: identity, info: info, audit: audit, runner: runner, logger: logger)
+            settings: settings, identity: identity, info: info, audit: audit, runner: runner, instances: instances,
+            certificates: CertificateStore(certDirectory: config.baseCertDir, instances: instances, audit: audit),
+            serverCertificatePath: config.agentServerCert, logger: logger)
         let server = HelperServer(
             socketPath: config.helperSocket, frontUID: frontAccount.uid, frontGID: frontAccount.gid, audit: audit,
             handler: handler)
@@ -90,6 +114,19 @@ public enum HelperMain {
             close(notifyFD)
         }
         while true { pause() }
+    }
+
+    /// Direct mode plays the part of upstream's amphora-netns unit: the namespace exists, with loopback up.
+    static func ensureNamespace(_ name: String, runner: any CommandRunning, logger: Logger) {
+        guard let netns = try? InterfaceName(validating: name) else { return }
+        let context = AuditContext(requestID: 0, peerUID: 0, command: "startup")
+        var st = stat()
+        if stat("/run/netns/\(name)", &st) != 0 {
+            _ = try? runner.run(.netnsAdd(netns), context: context, deadlineMilliseconds: 10_000)
+        }
+        if let result = try? runner.run(.loopbackUp(netns: netns), context: context, deadlineMilliseconds: 10_000), !result.succeeded {
+            logger.warning("cannot bring up loopback in the amphora namespace", metadata: ["netns": "\(name)", "output": "\(result.combinedOutput)"])
+        }
     }
 
     /// Package versions and hostname, asked once at start (never per request).

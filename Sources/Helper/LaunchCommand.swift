@@ -7,6 +7,7 @@ public enum Program: String, Sendable, Codable, CaseIterable {
     case haproxy
     case keepalived
     case ip
+    case systemctl
 
     /// Where the program is looked for, in order (first existing path wins).
     func candidatePaths(_ paths: ProgramPaths) -> [String] {
@@ -15,18 +16,28 @@ public enum Program: String, Sendable, Codable, CaseIterable {
         case .haproxy: return [paths.haproxy]
         case .keepalived: return [paths.keepalived]
         case .ip: return ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
+        case .systemctl: return ["/usr/bin/systemctl", "/bin/systemctl"]
         }
     }
 }
 
-/// The configurable program paths (absolute; checked by the configuration loader).
+/// The configured paths the launcher's table uses (absolute; checked by the configuration loader):
+/// the haproxy and keepalived binaries, and the base path under which instance files live.
 public struct ProgramPaths: Sendable, Codable, Equatable {
     public var haproxy: String
     public var keepalived: String
-    public init(haproxy: String, keepalived: String) {
+    public var basePath: String
+    public init(haproxy: String, keepalived: String, basePath: String) {
         self.haproxy = haproxy
         self.keepalived = keepalived
+        self.basePath = basePath
     }
+
+    /// The user/group file passed to every haproxy run, as upstream does.
+    public var userGroupFile: String { basePath + "/haproxy-default-user-group.conf" }
+
+    /// An instance's directory.
+    public func instanceDirectory(_ id: ResourceID) -> String { "\(basePath)/\(id)" }
 }
 
 /// Debian packages whose versions the agent reports.
@@ -39,19 +50,39 @@ public enum DebianPackage: String, Sendable, Codable, CaseIterable {
 public enum LaunchCommand: Sendable, Codable, Equatable {
     /// `dpkg-query -W -f=${Version} -- PACKAGE`
     case packageVersion(DebianPackage)
+    /// `haproxy -c -L PEER -f <base>/<id>/haproxy.cfg[.new] -f <base>/haproxy-default-user-group.conf`
+    case haproxyCheck(instance: ResourceID, amphora: ResourceID, candidate: Bool)
+    /// `systemctl start|stop|reload|is-active <unit>`
+    case systemctl(DaemonOperation, DaemonUnit)
+    /// `ip netns add NAME` (direct mode creates the amphora namespace when missing)
+    case netnsAdd(InterfaceName)
+    /// `ip -n NAME link set dev lo up`
+    case loopbackUp(netns: InterfaceName)
 
     /// The program this command runs.
     public var program: Program {
         switch self {
         case .packageVersion: return .dpkgQuery
+        case .haproxyCheck: return .haproxy
+        case .systemctl: return .systemctl
+        case .netnsAdd, .loopbackUp: return .ip
         }
     }
 
-    /// The arguments after argv[0], rendered from typed values.
-    public var arguments: [String] {
+    /// The arguments after argv[0], rendered from typed values and the configured paths.
+    public func arguments(_ paths: ProgramPaths) -> [String] {
         switch self {
         case .packageVersion(let package):
             return ["-W", "-f=${Version}", "--", package.rawValue]
+        case .haproxyCheck(let instance, let amphora, let candidate):
+            let config = paths.instanceDirectory(instance) + (candidate ? "/haproxy.cfg.new" : "/haproxy.cfg")
+            return ["-c", "-L", HAProxyConfigText.peerName(forAmphora: amphora), "-f", config, "-f", paths.userGroupFile]
+        case .systemctl(let operation, let unit):
+            return [operation == .status ? "is-active" : operation.rawValue, "--", unit.systemdName]
+        case .netnsAdd(let name):
+            return ["netns", "add", name.description]
+        case .loopbackUp(let netns):
+            return ["-n", netns.description, "link", "set", "dev", "lo", "up"]
         }
     }
 
@@ -59,14 +90,18 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     public var name: String {
         switch self {
         case .packageVersion: return "package-version"
+        case .haproxyCheck: return "haproxy-check"
+        case .systemctl: return "systemctl"
+        case .netnsAdd: return "netns-add"
+        case .loopbackUp: return "loopback-up"
         }
     }
 
     /// Rejects a command whose rendered arguments break the launcher's own grammar (validate twice):
     /// every argument is printable ASCII without newlines, and no value argument after `--` starts with `-`.
-    public func checkArguments() throws(CommandError) {
+    public func checkArguments(_ paths: ProgramPaths) throws(CommandError) {
         var afterSeparator = false
-        for argument in arguments {
+        for argument in arguments(paths) {
             guard !argument.isEmpty, argument.utf8.count <= 4096,
                 argument.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
             else { throw CommandError(.badRequest, "argument refused by the launcher's grammar") }

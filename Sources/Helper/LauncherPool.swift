@@ -28,7 +28,10 @@ public final class LauncherPool: Sendable {
         for _ in 0..<count {
             var pair: [Int32] = [-1, -1]
             try retryingSyscall("socketpair") { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) }
-            let argv = ["amphora-helper", "launcher", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived]
+            let argv = [
+                "amphora-helper", "launcher", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
+                "--base-path", paths.basePath,
+            ]
             var childErrno: Int32 = 0
             let pid: pid_t = withCStringArray(argv) { cArgv in
                 withCStringArray(["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { cEnv in
@@ -131,7 +134,7 @@ public final class AuditedCommandRunner: CommandRunning {
     public func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
         -> LaunchResult
     {
-        let intended = [command.program.rawValue] + command.arguments
+        let intended = [command.program.rawValue] + command.arguments(paths)
         let base: [(String, JSONValue)] = [
             ("request", .number(String(context.requestID))),
             ("peer_uid", .number(String(context.peerUID))),

@@ -43,7 +43,7 @@ public enum LauncherProcess {
             do {
                 while let payload = try decoder.nextFrame() {
                     let request = try StrictJSON.decode(LaunchRequest.self, from: payload)
-                    let result = execute(request, programs: programs)
+                    let result = execute(request, programs: programs, paths: paths)
                     try writeAll(fd, try Frame.encode(try StrictJSON.encode(result)))
                 }
             } catch {
@@ -59,16 +59,16 @@ public enum LauncherProcess {
             outputTruncated: false, durationMicroseconds: 0, refusal: reason)
     }
 
-    static func execute(_ request: LaunchRequest, programs: [Program: (fd: Int32, path: String)]) -> LaunchResult {
+    static func execute(_ request: LaunchRequest, programs: [Program: (fd: Int32, path: String)], paths: ProgramPaths) -> LaunchResult {
         do {
-            try request.command.checkArguments()
+            try request.command.checkArguments(paths)
         } catch {
             return refusal(request, error.message)
         }
         guard let program = programs[request.command.program] else {
             return refusal(request, "\(request.command.program.rawValue) is not installed")
         }
-        let argv = [program.path] + request.command.arguments
+        let argv = [program.path] + request.command.arguments(paths)
         let started = monotonicNanoseconds()
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]

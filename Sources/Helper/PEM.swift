@@ -49,6 +49,8 @@ public enum CertificateCheck {
         public let privateKeyPEM: String
         /// SHA-256 of the first certificate's DER, lowercase hex.
         public let leafDigest: String
+        /// The first certificate's subject common name, if it has one.
+        public let commonName: String?
     }
 
     /// Checks that `text` holds a private key and at least one certificate, that the key matches the
@@ -82,7 +84,8 @@ public enum CertificateCheck {
         return CheckedBundle(
             certificatesPEM: certificates.map(\.text).joined(),
             privateKeyPEM: keys[0].text,
-            leafDigest: derDigest(leaf)
+            leafDigest: derDigest(leaf),
+            commonName: commonName(leaf)
         )
     }
 
@@ -117,6 +120,17 @@ public enum CertificateCheck {
         return withBIO(pem) { PEM_read_bio_PrivateKey($0, nil, { _, _, _, _ in 0 }, nil) }
     }
 
+    static func commonName(_ cert: OpaquePointer) -> String? {
+        guard let name = X509_get_subject_name(cert) else { return nil }
+        let index = X509_NAME_get_index_by_NID(name, NID_commonName, -1)
+        guard index >= 0, let entry = X509_NAME_get_entry(name, index), let data = X509_NAME_ENTRY_get_data(entry) else { return nil }
+        var utf8: UnsafeMutablePointer<UInt8>?
+        let length = ASN1_STRING_to_UTF8(&utf8, data)
+        guard length >= 0, let utf8 else { return nil }
+        defer { CRYPTO_free(utf8, #fileID, #line) }
+        return String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)
+    }
+
     static func derDigest(_ cert: OpaquePointer) -> String {
         var der: UnsafeMutablePointer<UInt8>?
         let length = i2d_X509(cert, &der)
@@ -132,6 +146,13 @@ public struct ServerIdentity: Sendable {
     public let privateKeyPEM: String
     public let clientCAPEM: String
     public let leafDigest: String
+
+    public init(certificatesPEM: String, privateKeyPEM: String, clientCAPEM: String, leafDigest: String) {
+        self.certificatesPEM = certificatesPEM
+        self.privateKeyPEM = privateKeyPEM
+        self.clientCAPEM = clientCAPEM
+        self.leafDigest = leafDigest
+    }
 
     /// Loads `agent_server_cert` (certificate and key in one file) and `agent_server_ca`, checking both.
     /// Errors are one line naming the file and the problem.

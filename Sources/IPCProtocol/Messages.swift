@@ -45,12 +45,51 @@ public enum Command: Sendable, Codable, Equatable {
     case frontSettings
     /// Hostname and package versions for `/info` (cached by the helper; no process per request).
     case amphoraInfo
+    /// Store a haproxy configuration for an instance after `haproxy -c` accepts it.
+    case uploadHAProxyConfig(HAProxyConfigUpload)
+    /// The stored configuration of an instance.
+    case haproxyConfig(instance: ResourceID)
+    /// Start, stop or reload an instance's haproxy.
+    case haproxyAction(instance: ResourceID, action: ServiceAction)
+    /// Stop an instance and remove its configuration, stats socket and certificates.
+    case deleteInstance(instance: ResourceID)
+    /// Every configured instance with its state and frontends.
+    case listInstances
+    /// One instance's state, frontends and pools (from haproxy's stats socket).
+    case instanceStatus(instance: ResourceID)
+    /// Store a certificate bundle (or crt-list) for an instance on the tmpfs certificate directory.
+    case uploadCertificate(CertificateUpload)
+    /// The MD5 of a stored certificate file.
+    case certificateDigest(instance: ResourceID, file: CertificateFileName, scope: CertificateScope)
+    /// Remove a stored certificate file (and the instance's directory when it becomes empty).
+    case deleteCertificate(instance: ResourceID, file: CertificateFileName, scope: CertificateScope)
+    /// Replace the agent's own server certificate and key (checked first; the old one stays on failure).
+    case rotateServerCertificate(pem: String)
 
     /// A short name for logs and the audit log (never includes payload data).
     public var name: String {
         switch self {
         case .frontSettings: return "front-settings"
         case .amphoraInfo: return "amphora-info"
+        case .uploadHAProxyConfig: return "haproxy-upload"
+        case .haproxyConfig: return "haproxy-config"
+        case .haproxyAction(_, let action): return "haproxy-\(action.rawValue)"
+        case .deleteInstance: return "instance-delete"
+        case .listInstances: return "instance-list"
+        case .instanceStatus: return "instance-status"
+        case .uploadCertificate: return "certificate-upload"
+        case .certificateDigest: return "certificate-digest"
+        case .deleteCertificate: return "certificate-delete"
+        case .rotateServerCertificate: return "server-certificate-rotate"
+        }
+    }
+
+    /// True for commands that change state (refused while a topology transition runs).
+    public var isMutating: Bool {
+        switch self {
+        case .uploadHAProxyConfig, .haproxyAction, .deleteInstance, .uploadCertificate, .deleteCertificate, .rotateServerCertificate:
+            return true
+        case .frontSettings, .amphoraInfo, .haproxyConfig, .listInstances, .instanceStatus, .certificateDigest: return false
         }
     }
 }
@@ -59,6 +98,138 @@ public enum Command: Sendable, Codable, Equatable {
 public enum Reply: Sendable, Codable, Equatable {
     case frontSettings(FrontSettings)
     case amphoraInfo(AmphoraInfo)
+    /// The configuration was checked and is now the instance's active one.
+    case haproxyConfigStored(checkOutput: String)
+    case haproxyConfig(StoredFile)
+    /// An action completed; `details` is what the operator reads (haproxy's words where useful).
+    case actionDone(details: String)
+    /// `existed` is false when there was nothing to delete (v0.1 answers 404, 1.0 answers 200).
+    case deleted(existed: Bool)
+    case instances([InstanceSummary])
+    case instanceStatus(InstanceStatus)
+    /// A stored or looked-up certificate file's MD5.
+    case certificateDigest(md5: String)
+    /// The new identity, which the front starts presenting on the next handshake.
+    case serverCertificateRotated(TLSIdentity)
+}
+
+/// Which API a certificate call comes from: the rules differ.
+public enum CertificateScope: String, Sendable, Codable {
+    /// v0.1: the listener must exist; the body must be a key and certificate chain whose first
+    /// certificate matches the key; the file is named after its common name.
+    case listener
+    /// 1.0: the load balancer's directory is created on demand; any PEM bundle (certificates, CA
+    /// bundles, CRLs) or crt-list is stored; deletes are idempotent.
+    case loadBalancer
+}
+
+/// A certificate upload.
+public struct CertificateUpload: Sendable, Codable, Equatable {
+    public var instance: ResourceID
+    public var file: CertificateFileName
+    /// PEM or crt-list text; key material, never logged.
+    public var content: String
+    public var scope: CertificateScope
+
+    public init(instance: ResourceID, file: CertificateFileName, content: String, scope: CertificateScope) {
+        self.instance = instance
+        self.file = file
+        self.content = content
+        self.scope = scope
+    }
+}
+
+/// A haproxy configuration upload for one instance (a v0.1 listener or a 1.0 load balancer).
+public struct HAProxyConfigUpload: Sendable, Codable, Equatable {
+    public var instance: ResourceID
+    /// The amphora id from the URL; the haproxy peer name derives from it.
+    public var amphoraID: ResourceID
+    /// The configuration text (UTF-8, no NUL; checked by the front and again by the helper).
+    public var config: String
+
+    public init(instance: ResourceID, amphoraID: ResourceID, config: String) {
+        self.instance = instance
+        self.amphoraID = amphoraID
+        self.config = config
+    }
+}
+
+/// A stored file and its MD5 (Octavia compares files by MD5).
+public struct StoredFile: Sendable, Codable, Equatable {
+    public var text: String
+    public var md5: String
+    public init(text: String, md5: String) {
+        self.text = text
+        self.md5 = md5
+    }
+}
+
+/// Whether an instance's haproxy runs.
+public enum InstanceState: String, Sendable, Codable {
+    /// Running and answering on its stats socket.
+    case active = "ACTIVE"
+    /// Configured, not running.
+    case stopped = "STOPPED"
+    /// Running but not answering, or the last start failed.
+    case error = "ERROR"
+}
+
+/// A `frontend` section of an instance's configuration.
+public struct FrontendSummary: Sendable, Codable, Equatable {
+    /// The frontend name (the listener id in configurations the controller renders).
+    public var name: String
+    /// TCP, HTTP or TERMINATED_HTTPS.
+    public var type: String
+    public init(name: String, type: String) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// One configured instance.
+public struct InstanceSummary: Sendable, Codable, Equatable {
+    public var instance: ResourceID
+    public var state: InstanceState
+    public var frontends: [FrontendSummary]
+    public init(instance: ResourceID, state: InstanceState, frontends: [FrontendSummary]) {
+        self.instance = instance
+        self.state = state
+        self.frontends = frontends
+    }
+}
+
+/// A backend as haproxy reports it.
+public struct PoolStatus: Sendable, Codable, Equatable {
+    public var name: String
+    /// UP, DOWN or DEGRADED (UP with a member down).
+    public var status: String
+    /// Member name and status (UP or DOWN), in configuration order.
+    public var members: [MemberStatus]
+    public init(name: String, status: String, members: [MemberStatus]) {
+        self.name = name
+        self.status = status
+        self.members = members
+    }
+}
+
+/// A server of a backend.
+public struct MemberStatus: Sendable, Codable, Equatable {
+    public var name: String
+    public var status: String
+    public init(name: String, status: String) {
+        self.name = name
+        self.status = status
+    }
+}
+
+/// One instance's full status.
+public struct InstanceStatus: Sendable, Codable, Equatable {
+    public var summary: InstanceSummary
+    public var pools: [PoolStatus]
+    public init(summary: InstanceSummary, pools: [PoolStatus]) {
+        self.summary = summary
+        self.pools = pools
+    }
 }
 
 /// What the front needs to serve: where to listen, which identity to present, whom to trust.

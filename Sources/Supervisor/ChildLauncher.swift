@@ -42,15 +42,36 @@ struct ChildLauncher {
         case failure(String)
     }
 
+    /// A started helper and, in direct mode, the agent's end of its daemon channel.
+    enum HelperStarted {
+        case success(pid_t, daemonChannel: Int32?)
+        case failure(String)
+    }
+
     /// Starts the helper and waits (up to 60 s) for it to report READY.
-    func startHelper() -> Started {
+    func startHelper() -> HelperStarted {
         var pipe: [Int32] = [-1, -1]
         guard cshim_pipe2_cloexec(&pipe) == 0 else { return .failure("pipe: \(String(cString: strerror(errno)))") }
         defer { close(pipe[0]) }
-        let argv = ["amphora-helper", "serve", "--config-file", configPath, "--notify-fd", "3"]
-        let pid = spawn(binaries.helper, argv, passing: [pipe[1]], asFront: false)
+        var argv = ["amphora-helper", "serve", "--config-file", configPath, "--notify-fd", "3"]
+        var passing = [pipe[1]]
+        var channel: [Int32] = [-1, -1]
+        if config.serviceManager == .direct {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &channel) == 0 else {
+                close(pipe[1])
+                return .failure("socketpair: \(String(cString: strerror(errno)))")
+            }
+            argv += ["--daemon-fd", "4"]
+            passing.append(channel[1])
+        }
+        let pid = spawn(binaries.helper, argv, passing: passing, asFront: false)
         close(pipe[1])
-        guard pid > 0 else { return .failure("cannot start the helper: \(String(cString: strerror(-pid)))") }
+        if channel[1] >= 0 { close(channel[1]) }
+        guard pid > 0 else {
+            if channel[0] >= 0 { close(channel[0]) }
+            return .failure("cannot start the helper: \(String(cString: strerror(-pid)))")
+        }
+        let daemonChannel: Int32? = channel[0] >= 0 ? channel[0] : nil
         var pfd = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
         var line: [UInt8] = []
         let deadline = Supervisor.monotonicSeconds() + 60
@@ -68,7 +89,8 @@ struct ChildLauncher {
                 if n == 0 { break }
             }
         }
-        if line == Array("READY\n".utf8) { return .success(pid) }
+        if line == Array("READY\n".utf8) { return .success(pid, daemonChannel: daemonChannel) }
+        if let daemonChannel { close(daemonChannel) }
         // The helper printed its own one-line reason on stderr; reap it and report.
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == 0 {

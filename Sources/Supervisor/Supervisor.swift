@@ -51,11 +51,17 @@ public enum Supervisor {
         sigemptyset(&signals)
         for s in [SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&signals, s) }
         sigprocmask(SIG_BLOCK, &signals, nil)
+        let signalFD = cshim_signalfd(&signals)
+        guard signalFD >= 0 else { return fail("amphora-agent: signalfd: \(String(cString: strerror(errno)))") }
 
         let launcher = ChildLauncher(binaries: binaries, configPath: configPath, config: config, front: frontAccount)
+        let daemons = DaemonTable(config: config)
+        var channel: DaemonChannel?
         var helper: Child
         switch launcher.startHelper() {
-        case .success(let pid): helper = Child(name: "helper", pid: pid)
+        case .success(let pid, let fd):
+            helper = Child(name: "helper", pid: pid)
+            channel = fd.map(DaemonChannel.init)
         case .failure(let message): return fail("amphora-agent: \(message)")
         }
         var front: Child
@@ -67,45 +73,66 @@ public enum Supervisor {
         }
         log("agent running: helper pid \(helper.pid), front pid \(front.pid) as \(config.frontUser), https://\(config.bindHost):\(config.bindPort)")
 
+        func shutdown() {
+            stop([front.pid, helper.pid])
+            daemons.stopAll()
+        }
+
         while true {
-            var received: Int32 = 0
-            guard sigwait(&signals, &received) == 0 else { continue }
+            var pollfds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
+            if let channel { pollfds.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&pollfds, nfds_t(pollfds.count), -1)
+            if ready < 0 { continue }
+            if pollfds.count > 1, pollfds[1].revents != 0, let current = channel, !current.service(daemons) {
+                close(current.fd)
+                channel = nil
+            }
+            guard pollfds[0].revents != 0 else { continue }
+            let received = cshim_read_signalfd(signalFD)
             switch received {
+            case -1: continue
             case SIGCHLD:
                 while true {
                     var status: Int32 = 0
                     let pid = waitpid(-1, &status, WNOHANG)
                     if pid <= 0 { break }
+                    if daemons.reaped(pid, status: status) { continue }
                     let how = describe(status)
                     if pid == helper.pid {
                         log("helper exited (\(how)); restarting")
+                        if let current = channel {
+                            close(current.fd)
+                            channel = nil
+                        }
                         guard allowRestart(&helper) else {
-                            stop([front.pid])
+                            shutdown()
                             return fail("amphora-agent: helper keeps failing; giving up")
                         }
                         switch launcher.startHelper() {
-                        case .success(let pid): helper.pid = pid
+                        case .success(let pid, let fd):
+                            helper.pid = pid
+                            channel = fd.map(DaemonChannel.init)
                         case .failure(let message):
-                            stop([front.pid])
+                            shutdown()
                             return fail("amphora-agent: \(message)")
                         }
                     } else if pid == front.pid {
                         log("front exited (\(how)); restarting")
                         guard allowRestart(&front) else {
-                            stop([helper.pid])
+                            shutdown()
                             return fail("amphora-agent: front keeps failing; giving up")
                         }
                         switch launcher.startFront() {
                         case .success(let pid): front.pid = pid
                         case .failure(let message):
-                            stop([helper.pid])
+                            shutdown()
                             return fail("amphora-agent: \(message)")
                         }
                     }
                 }
             default:
                 log("stopping (signal \(received))")
-                stop([front.pid, helper.pid])
+                shutdown()
                 log("stopped")
                 return 0
             }

@@ -23,8 +23,11 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("notify-fd"), help: "Write READY to this descriptor once serving.")
     var notifyFD: Int32?
 
+    @Option(name: .customLong("daemon-fd"), help: "The standalone agent's daemon channel (direct service manager).")
+    var daemonFD: Int32?
+
     func run() throws {
-        throw ExitCode(HelperMain.run(configPath: configFile, notifyFD: notifyFD))
+        throw ExitCode(HelperMain.run(configPath: configFile, notifyFD: notifyFD, daemonFD: daemonFD))
     }
 }
 
@@ -35,9 +38,10 @@ struct Launcher: ParsableCommand {
 
     @Option(name: .customLong("haproxy-cmd")) var haproxyCmd: String
     @Option(name: .customLong("keepalived-cmd")) var keepalivedCmd: String
+    @Option(name: .customLong("base-path")) var basePath: String
 
     func run() throws {
-        LauncherProcess.serve(fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd))
+        LauncherProcess.serve(fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath))
     }
 }
 

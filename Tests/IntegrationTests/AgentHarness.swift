@@ -24,8 +24,13 @@ final class AgentHarness: @unchecked Sendable {
     var logPath: String { directory + "/agent.log" }
     private(set) var process: Process?
 
-    /// Creates the directory, the PKI and the config; does not start anything yet.
-    init(extraConfig: String = "") throws {
+    /// Whether `base_cert_dir` is a tmpfs this harness mounted (and unmounts).
+    private(set) var mountedCertificateTmpfs = false
+    var certificateDirectory: String { directory + "/certs" }
+
+    /// Creates the directory, the PKI and the config (and, unless told otherwise, a tmpfs for the
+    /// certificate directory); does not start anything yet.
+    init(extraConfig: String = "", certificatesOnTmpfs: Bool = true) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("amphora-it-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         // The front's user must be able to reach the helper socket below this directory.
@@ -53,10 +58,16 @@ final class AgentHarness: @unchecked Sendable {
             \(extraConfig)
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        if certificatesOnTmpfs {
+            try FileManager.default.createDirectory(atPath: certificateDirectory, withIntermediateDirectories: true)
+            try Shell.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "mode=0700,size=16m", "tmpfs", certificateDirectory])
+            mountedCertificateTmpfs = true
+        }
     }
 
     deinit {
         stop()
+        if mountedCertificateTmpfs { _ = try? Shell.run("/usr/bin/umount", [certificateDirectory], check: false) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 

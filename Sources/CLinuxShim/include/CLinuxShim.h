@@ -1,6 +1,7 @@
 #pragma once
 #include <stdint.h>
 #include <sys/types.h>
+#include <signal.h>
 
 /* Layout-identical to glibc's struct ucred (hidden behind _GNU_SOURCE for Swift). */
 typedef struct { int32_t pid; uint32_t uid; uint32_t gid; } cshim_ucred;
@@ -24,6 +25,8 @@ typedef struct {
     int no_new_privs;          /* PR_SET_NO_NEW_PRIVS before exec */
     int die_with_parent;       /* PR_SET_PDEATHSIG(SIGKILL) */
     uint64_t nofile_limit;     /* if non-zero: RLIMIT_NOFILE soft and hard */
+    int use_netns;             /* setns(netns_fd, CLONE_NEWNET) before exec */
+    int netns_fd;
 } cshim_spawn_attr;
 
 /* fork + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
@@ -65,7 +68,13 @@ long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *con
 long cshim_probe_close(uint64_t fd);                       /* close with a full 64-bit argument */
 long cshim_probe_ptrace_traceme(void);
 
+/* A signalfd for the given signals (which the caller has blocked). */
+int cshim_signalfd(const sigset_t *mask);
+/* The signal number in one struct signalfd_siginfo read from it, or -1. */
+int cshim_read_signalfd(int fd);
+
 /* Landlock: from now on this process and its children may execute only the given files (and
    nothing else; reading and writing are not restricted). Needs no_new_privs. Returns the Landlock
    ABI version used (>= 1), 0 when the kernel has no Landlock (nothing restricted), or -1 with errno. */
 int cshim_landlock_restrict_execute(const char *const *paths, int count);
+

@@ -1,0 +1,108 @@
+import HTTPTypes
+import Hummingbird
+import IPCProtocol
+
+/// Certificate routes: per-listener PEM files (v0.1), per-load-balancer files (1.0), and the
+/// rotation of the agent's own server certificate (both versions).
+extension AgentAPI {
+    func addCertificateRoutes(_ table: inout RouteTable) {
+        table.add(.put, "/v0.1/listeners/:listener/certificates/:filename") { request, context, p in
+            let md5 = try await uploadCertificate(request, context, p["listener"], p["filename"], .listener)
+            return JSONResponse.object(.created, [("message", .string("OK"))], headers: [.eTag: md5])
+        }
+        table.add(.get, "/v0.1/listeners/:listener/certificates/:filename") { _, _, p in
+            try await certificateDigest(p["listener"], p["filename"], .listener)
+        }
+        table.add(.delete, "/v0.1/listeners/:listener/certificates/:filename") { _, _, p in
+            try await deleteCertificate(p["listener"], p["filename"], .listener)
+        }
+        table.add(.put, "/1.0/loadbalancer/:lb/certificates/:filename") { request, context, p in
+            let md5 = try await uploadCertificate(request, context, p["lb"], p["filename"], .loadBalancer)
+            return JSONResponse.object(.ok, [("message", .string("OK"))], headers: [.eTag: md5])
+        }
+        table.add(.get, "/1.0/loadbalancer/:lb/certificates/:filename") { _, _, p in
+            try await certificateDigest(p["lb"], p["filename"], .loadBalancer)
+        }
+        table.add(.delete, "/1.0/loadbalancer/:lb/certificates/:filename") { _, _, p in
+            try await deleteCertificate(p["lb"], p["filename"], .loadBalancer)
+        }
+        for path in ["/v0.1/certificate", "/1.0/certificate"] {
+            table.add(.put, path) { request, context, _ in try await rotateServerCertificate(request, context) }
+        }
+    }
+
+    func certificateFile(_ raw: String) throws -> CertificateFileName {
+        guard let file = try? CertificateFileName(validating: raw) else {
+            throw APIError.message(.badRequest, "Filename has wrong format")
+        }
+        return file
+    }
+
+    /// Maps "instance not found" to each version's wording; other errors pass through.
+    func mappingNotFound<T>(_ id: ResourceID, _ scope: CertificateScope, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CommandError where error.code == .notFound && error.message == "Instance Not Found" {
+            throw (scope == .listener ? Flavor.seed : Flavor.current).notFound(id.description)
+        }
+    }
+
+    func uploadCertificate(
+        _ request: Request, _ context: AgentRequestContext, _ rawID: String, _ rawFile: String, _ scope: CertificateScope
+    ) async throws -> String {
+        let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
+        let file = try certificateFile(rawFile)
+        let bytes = try await body(request, context)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw APIError.message(.badRequest, "No certificate found", details: "The body is not PEM text")
+        }
+        return try await mappingNotFound(id, scope) {
+            let upload = CertificateUpload(instance: id, file: file, content: text, scope: scope)
+            guard case .certificateDigest(let md5) = try await helper.send(.uploadCertificate(upload)) else { throw unexpectedReply }
+            return md5
+        }
+    }
+
+    func certificateDigest(_ rawID: String, _ rawFile: String, _ scope: CertificateScope) async throws -> Response {
+        let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
+        let file = try certificateFile(rawFile)
+        let md5 = try await mappingNotFound(id, scope) {
+            guard case .certificateDigest(let md5) = try await helper.send(.certificateDigest(instance: id, file: file, scope: scope)) else {
+                throw unexpectedReply
+            }
+            return md5
+        }
+        return JSONResponse.object(.ok, [("md5sum", .string(md5))], headers: [.eTag: md5])
+    }
+
+    func deleteCertificate(_ rawID: String, _ rawFile: String, _ scope: CertificateScope) async throws -> Response {
+        let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
+        let file = try certificateFile(rawFile)
+        let existed = try await mappingNotFound(id, scope) {
+            guard case .deleted(let existed) = try await helper.send(.deleteCertificate(instance: id, file: file, scope: scope)) else {
+                throw unexpectedReply
+            }
+            return existed
+        }
+        if !existed, scope == .listener {
+            throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
+        }
+        return JSONResponse.object(.ok, [("message", .string("OK"))])
+    }
+
+    /// `PUT /certificate`: the helper checks and stores it; then every new handshake presents it,
+    /// while connections already open carry on.
+    func rotateServerCertificate(_ request: Request, _ context: AgentRequestContext) async throws -> Response {
+        let bytes = try await body(request, context)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.message(.badRequest, "No certificate found") }
+        guard case .serverCertificateRotated(let identity) = try await helper.send(.rotateServerCertificate(pem: text)) else {
+            throw unexpectedReply
+        }
+        do {
+            try tlsIdentity.replace(with: identity)
+        } catch {
+            throw APIError.message(.internalServerError, "The new certificate could not be loaded")
+        }
+        return JSONResponse.object(.accepted, [("message", .string("OK"))])
+    }
+}

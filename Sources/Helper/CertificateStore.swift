@@ -1,0 +1,150 @@
+import Glibc
+import IPCProtocol
+
+/// Certificates of load balancers and listeners, kept only in memory: `base_cert_dir` must be a
+/// tmpfs (checked with statfs before every write; otherwise 503 and nothing written). Files are
+/// 0600, directories 0700, written atomically relative to directory descriptors without following
+/// symlinks. Key material never reaches a log: the audit log records SHA-256 digests.
+public final class CertificateStore: Sendable {
+    /// `TMPFS_MAGIC` and `RAMFS_MAGIC` from linux/magic.h.
+    public static let memoryFilesystems: Set<Int64> = [0x0102_1994, 0x8584_58f6]
+    /// The largest file stored (CA bundles and crt-lists included).
+    public static let maximumSize = 512 * 1024
+
+    let certDirectory: String
+    let instances: HAProxyInstances
+    let audit: AuditLog
+
+    public init(certDirectory: String, instances: HAProxyInstances, audit: AuditLog) {
+        self.certDirectory = certDirectory
+        self.instances = instances
+        self.audit = audit
+    }
+
+    static func certificateNotFound(_ file: CertificateFileName) -> CommandError {
+        CommandError(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
+    }
+
+    /// The certificate directory, refusing anything that is not a memory filesystem.
+    func memoryDirectory() throws(CommandError) -> SafeDirectory {
+        let directory: SafeDirectory
+        do {
+            directory = try SafeDirectory.open(certDirectory, create: false)
+        } catch {
+            throw CommandError(.unavailable, "Certificate storage unavailable", details: "\(error)")
+        }
+        guard let magic = try? directory.filesystemMagic(), Self.memoryFilesystems.contains(magic) else {
+            throw CommandError(.unavailable, "Certificate storage unavailable", details: "\(certDirectory) is not a tmpfs; refusing to store key material on disk")
+        }
+        return directory
+    }
+
+    func requireListener(_ id: ResourceID, _ scope: CertificateScope) throws(CommandError) {
+        if scope == .listener, try instances.storedConfig(id) == nil { throw HAProxyInstances.notFound(id) }
+    }
+
+    /// Validates and stores an upload; returns the MD5 of the stored bytes.
+    public func store(_ upload: CertificateUpload, context: AuditContext) throws(CommandError) -> String {
+        guard upload.content.utf8.count <= Self.maximumSize else { throw CommandError(.tooLarge, "Certificate too large") }
+        guard !upload.content.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid certificate", details: "NUL byte") }
+        try requireListener(upload.instance, upload.scope)
+        switch upload.scope {
+        case .listener:
+            let bundle: CertificateCheck.CheckedBundle
+            do {
+                bundle = try CertificateCheck.checkBundle(upload.content, requireCurrent: false)
+            } catch {
+                throw CommandError(.badRequest, error.message)
+            }
+            guard let name = bundle.commonName, let expected = try? CertificateFileName.forCommonName(name), expected == upload.file else {
+                throw CommandError(
+                    .badRequest, "Invalid filename",
+                    details: "The file must be named after the certificate's common name (WILDCARD for *) with .pem")
+            }
+        case .loadBalancer:
+            try Self.checkBundleOrCrtList(upload.content)
+        }
+        let bytes = Array(upload.content.utf8)
+        let digest = Digest.md5Hex(bytes)
+        try instances.locks.withLock(upload.instance) { () throws(CommandError) in
+            let root = try memoryDirectory()
+            do throws(SystemError) {
+                guard let directory = try root.subdirectory(upload.instance.description, create: true) else {
+                    throw SystemError("mkdir", errno: ENOENT, subject: upload.instance.description)
+                }
+                try directory.writeAtomically(upload.file.description, bytes, mode: 0o600)
+            } catch {
+                throw CommandError(.internalError, "Error storing certificate", details: error.description)
+            }
+            try? audit.record("certificate-stored", [
+                ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
+                ("instance", .string(upload.instance.description)), ("file", .string(upload.file.description)),
+                ("sha256", .string(Digest.sha256Hex(bytes))),
+            ])
+        }
+        return digest
+    }
+
+    /// PEM bundles (certificates, keys, CRLs) must be well-formed; anything else must look like a crt-list.
+    static func checkBundleOrCrtList(_ text: String) throws(CommandError) {
+        if text.contains("-----BEGIN ") {
+            let begins = text.split(separator: "\n").filter { $0.hasPrefix("-----BEGIN ") }.count
+            let blocks = PEMBlock.blocks(in: text)
+            guard !blocks.isEmpty, blocks.count == begins else {
+                throw CommandError(.badRequest, "Invalid certificate", details: "Malformed PEM bundle")
+            }
+            for block in blocks where block.isCertificate {
+                guard (try? CertificateCheck.checkCertificates(block.text)) != nil else {
+                    throw CommandError(.badRequest, "Invalid certificate", details: "A certificate in the bundle does not parse")
+                }
+            }
+            return
+        }
+        for line in text.split(separator: "\n") where !line.trimmingASCIIWhitespaceSubstring().isEmpty {
+            guard line.hasPrefix("/"), !line.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 }) else {
+                throw CommandError(.badRequest, "Invalid certificate", details: "Neither a PEM bundle nor a crt-list")
+            }
+        }
+    }
+
+    /// The MD5 of a stored file.
+    public func digest(_ id: ResourceID, _ file: CertificateFileName, scope: CertificateScope) throws(CommandError) -> String {
+        try requireListener(id, scope)
+        let root = try memoryDirectory()
+        do throws(SystemError) {
+            guard let directory = try root.subdirectory(id.description, create: false),
+                let bytes = try directory.read(file.description, limit: Self.maximumSize)
+            else { throw SystemError("open", errno: ENOENT) }
+            return Digest.md5Hex(bytes)
+        } catch {
+            if error.errno == ENOENT { throw Self.certificateNotFound(file) }
+            throw CommandError(.internalError, "Error reading certificate", details: error.description)
+        }
+    }
+
+    /// Removes a file (a symlink is removed itself, never followed); the directory goes when empty.
+    public func delete(_ id: ResourceID, _ file: CertificateFileName, scope: CertificateScope, context: AuditContext) throws(CommandError) -> Bool {
+        try requireListener(id, scope)
+        return try instances.locks.withLock(id) { () throws(CommandError) -> Bool in
+            let root = try memoryDirectory()
+            do throws(SystemError) {
+                guard let directory = try root.subdirectory(id.description, create: false) else { return false }
+                let existed = try directory.remove(file.description)
+                if try directory.entries().isEmpty { try root.removeTree(id.description) }
+                if existed {
+                    try? audit.record("certificate-deleted", [
+                        ("request", .number(String(context.requestID))), ("instance", .string(id.description)),
+                        ("file", .string(file.description)),
+                    ])
+                }
+                return existed
+            } catch {
+                throw CommandError(.internalError, "Error deleting certificate", details: error.description)
+            }
+        }
+    }
+}
+
+extension Substring {
+    func trimmingASCIIWhitespaceSubstring() -> String { String(self).trimmingASCIIWhitespace() }
+}

@@ -1,0 +1,143 @@
+import COpenSSL
+import IPCProtocol
+
+/// What the helper reads from, checks in, and adds to a controller-rendered haproxy configuration.
+/// Pure text functions: unit-tested without haproxy.
+public enum HAProxyConfigText {
+    /// Script paths `external-check command` may name: the agent's own scripts (see
+    /// `policy/haproxy-external-commands.txt`; `{base_path}` is replaced by the configured base path).
+    public static let allowedExternalCommands = ["{base_path}/ping-wrapper.sh", "/var/lib/octavia/ping-wrapper.sh"]
+
+    /// Refuses directives that make haproxy run programs or load code, except the agent's own scripts.
+    public static func checkPolicy(_ text: String, basePath: String) throws(CommandError) {
+        let allowed = Set(allowedExternalCommands.map { $0.replacingOccurrences(of: "{base_path}", with: basePath) })
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let words = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
+            guard let first = words.first, !first.hasPrefix("#") else { continue }
+            let line = index + 1
+            if first == "program" {
+                throw CommandError(.badRequest, "Invalid request", details: "line \(line): 'program' sections are not allowed")
+            }
+            if first.hasPrefix("lua-") {
+                throw CommandError(.badRequest, "Invalid request", details: "line \(line): '\(first)' is not allowed")
+            }
+            if first == "external-check", words.count >= 2, words[1] == "command" {
+                let original = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                guard original.count == 3, allowed.contains(original[2]) else {
+                    throw CommandError(
+                        .badRequest, "Invalid request",
+                        details: "line \(line): external-check command may only run the agent's own scripts")
+                }
+            }
+        }
+    }
+
+    /// Upstream drops indented `group` lines: the group comes from the agent's user-group file.
+    public static func strippingGroupLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            guard let first = line.first, first == " " || first == "\t" else { return true }
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return !(words.count >= 2 && words[0] == "group")
+        }.joined(separator: "\n")
+    }
+
+    /// The path of the first `stats socket` in the `global` section, if any.
+    public static func statsSocketPath(in text: String) -> String? {
+        var inGlobal = false
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = words.first, !first.hasPrefix("#") else { continue }
+            if line.first != " " && line.first != "\t" {
+                inGlobal = first == "global"
+                continue
+            }
+            if inGlobal, words.count >= 3, first == "stats", words[1] == "socket" { return String(words[2]) }
+        }
+        return nil
+    }
+
+    /// Adds `stats socket <path>` to `global` (creating the section if needed) when the config has none.
+    public static func ensuringStatsSocket(_ text: String, path: String) -> String {
+        if statsSocketPath(in: text) != nil { return text }
+        let directive = "    stats socket \(path) mode 0600 level admin"
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let global = lines.firstIndex(where: { $0.split(separator: " ").first == "global" && !$0.hasPrefix(" ") }) {
+            lines.insert(directive, at: global + 1)
+        } else {
+            lines.insert(contentsOf: ["global", directive], at: 0)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The frontends with their listener type: TERMINATED_HTTPS when a bind terminates TLS,
+    /// otherwise the mode (from the frontend, else `defaults`, else haproxy's default tcp) in upper case.
+    public static func frontends(in text: String) -> [FrontendSummary] {
+        var result: [FrontendSummary] = []
+        var defaultMode = "tcp"
+        var section = ""
+        var current: (name: String, mode: String?, tls: Bool)?
+        func finish() {
+            if let c = current {
+                result.append(FrontendSummary(name: c.name, type: c.tls ? "TERMINATED_HTTPS" : (c.mode ?? defaultMode).uppercased()))
+            }
+            current = nil
+        }
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let first = words.first, !first.hasPrefix("#") else { continue }
+            if line.first != " " && line.first != "\t" {
+                finish()
+                section = first
+                if first == "frontend", words.count >= 2 { current = (words[1], nil, false) }
+                continue
+            }
+            if first == "mode", words.count >= 2 {
+                if section == "defaults" { defaultMode = words[1] }
+                if section == "frontend" { current?.mode = words[1] }
+            }
+            if section == "frontend", first == "bind", words.contains("ssl"), words.contains(where: { $0 == "crt" || $0 == "crt-list" }) {
+                current?.tls = true
+            }
+        }
+        finish()
+        return result
+    }
+
+    /// The haproxy peer name upstream derives from the amphora id: base64 of SHA-1 with `_-` as the
+    /// two extra characters, a leading `-` made `x`, padding removed.
+    public static func peerName(forAmphora id: ResourceID) -> String {
+        let input = Array(id.description.utf8)
+        var digest = [UInt8](repeating: 0, count: 20)
+        var length: UInt32 = 0
+        _ = input.withUnsafeBytes { raw in
+            digest.withUnsafeMutableBufferPointer { EVP_Digest(raw.baseAddress, raw.count, $0.baseAddress, &length, EVP_sha1(), nil) }
+        }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-".utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < digest.count {
+            let chunk = Array(digest[i..<min(i + 3, digest.count)])
+            let n = chunk.count
+            let value = (UInt32(chunk[0]) << 16) | (n > 1 ? UInt32(chunk[1]) << 8 : 0) | (n > 2 ? UInt32(chunk[2]) : 0)
+            for k in 0..<(n + 1) { out.append(alphabet[Int((value >> (18 - 6 * UInt32(k))) & 0x3F)]) }
+            i += 3
+        }
+        if out.first == UInt8(ascii: "-") { out[0] = UInt8(ascii: "x") }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// `replacingOccurrences` without Foundation.
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

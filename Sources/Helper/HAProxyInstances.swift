@@ -1,0 +1,211 @@
+import Glibc
+import IPCProtocol
+import Synchronization
+
+/// Per-instance serialisation: requests for one instance run one at a time; different instances
+/// proceed in parallel.
+final class InstanceLocks: Sendable {
+    final class Lock: Sendable { let mutex = Mutex(()) }
+    private let locks = Mutex<[ResourceID: Lock]>([:])
+
+    func withLock<T>(_ id: ResourceID, _ body: () throws(CommandError) -> T) throws(CommandError) -> T {
+        let lock = locks.withLock { table in
+            if let existing = table[id] { return existing }
+            let created = Lock()
+            table[id] = created
+            return created
+        }
+        return try lock.mutex.withLock { _ throws(CommandError) in try body() }
+    }
+}
+
+/// haproxy instances: one directory per instance under `base_path` holding `haproxy.cfg` (0600),
+/// its candidate and failed files, pid file, server state and log; the stats socket at
+/// `<base_path>/<id>.sock` unless the configuration names its own.
+public final class HAProxyInstances: Sendable {
+    let base: SafeDirectory
+    let paths: ProgramPaths
+    let baseCertDir: String
+    let runner: any CommandRunning
+    let services: any ServiceManager
+    let locks = InstanceLocks()
+
+    /// How long a started haproxy gets to answer on its stats socket.
+    static let startTimeoutMilliseconds = 5_000
+
+    public init(base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager) {
+        self.base = base
+        self.paths = paths
+        self.baseCertDir = baseCertDir
+        self.runner = runner
+        self.services = services
+    }
+
+    static func notFound(_ id: ResourceID) -> CommandError {
+        CommandError(.notFound, "Instance Not Found", details: id.description)
+    }
+
+    static func internalError(_ error: SystemError) -> CommandError {
+        CommandError(.internalError, "Internal error", details: error.description)
+    }
+
+    func directory(_ id: ResourceID, create: Bool) throws(CommandError) -> SafeDirectory? {
+        do {
+            return try base.subdirectory(id.description, create: create)
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    func defaultStatsSocket(_ id: ResourceID) -> String { "\(paths.basePath)/\(id).sock" }
+
+    func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
+        guard let dir = try directory(id, create: false) else { return nil }
+        do {
+            return try dir.read("haproxy.cfg").map { String(decoding: $0, as: UTF8.self) }
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Checks and stores a configuration; a failed check keeps `haproxy.cfg.new-failed` and the active file.
+    public func upload(_ upload: HAProxyConfigUpload, context: AuditContext) throws(CommandError) -> String {
+        guard !upload.config.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid request", details: "NUL byte in configuration") }
+        try HAProxyConfigText.checkPolicy(upload.config, basePath: paths.basePath)
+        let text = HAProxyConfigText.ensuringStatsSocket(
+            HAProxyConfigText.strippingGroupLines(upload.config), path: defaultStatsSocket(upload.instance))
+        return try locks.withLock(upload.instance) { () throws(CommandError) -> String in
+            guard let dir = try directory(upload.instance, create: true) else { throw Self.notFound(upload.instance) }
+            do throws(SystemError) {
+                try dir.writeAtomically("haproxy.cfg.new", Array(text.utf8))
+            } catch {
+                throw Self.internalError(error)
+            }
+            let check = try runner.run(
+                .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
+                deadlineMilliseconds: 60_000)
+            guard check.succeeded else {
+                try? dir.rename("haproxy.cfg.new", to: "haproxy.cfg.new-failed")
+                throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
+            }
+            do throws(SystemError) {
+                try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
+                try dir.writeAtomically("amphora-id", Array(upload.amphoraID.description.utf8))
+            } catch {
+                throw Self.internalError(error)
+            }
+            return check.combinedOutput.isEmpty ? "Configuration file is valid" : check.combinedOutput
+        }
+    }
+
+    /// The stored configuration.
+    public func config(_ id: ResourceID) throws(CommandError) -> StoredFile {
+        guard let text = try storedConfig(id) else { throw Self.notFound(id) }
+        return StoredFile(text: text, md5: Digest.md5Hex(text.utf8))
+    }
+
+    /// start, stop or reload (reload starts a stopped instance; server state is saved first).
+    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(CommandError) -> String {
+        try locks.withLock(id) { () throws(CommandError) -> String in
+            guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw Self.notFound(id) }
+            let amphora = (try? dir.read("amphora-id")).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
+            let socket = HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id)
+            let status = try services.perform(.status, .haproxy(id), context: context)
+            switch action {
+            case .stop:
+                _ = try services.perform(.stop, .haproxy(id), context: context)
+                return "Listener \(id) stopped"
+            case .start, .reload:
+                if let amphora {
+                    let check = try runner.run(
+                        .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
+                    guard check.succeeded else {
+                        throw CommandError(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: check.combinedOutput)
+                    }
+                }
+                if action == .reload, status.running {
+                    if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
+                        try? dir.writeAtomically("servers-state", Array(state.utf8))
+                    }
+                    _ = try services.perform(.reload, .haproxy(id), context: context)
+                    return "Listener \(id) reloaded"
+                }
+                if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
+                _ = try services.perform(.start, .haproxy(id), context: context)
+                try waitForStatsSocket(socket, id: id, context: context)
+                return "Configuration file is valid\nhaproxy daemon for \(id) started"
+            }
+        }
+    }
+
+    func waitForStatsSocket(_ socket: String, id: ResourceID, context: AuditContext) throws(CommandError) {
+        let deadline = monotonicNanoseconds() + UInt64(Self.startTimeoutMilliseconds) * 1_000_000
+        while monotonicNanoseconds() < deadline {
+            if (try? HAProxyStatsSocket.query(socket, "show info", timeoutSeconds: 1)) != nil { return }
+            if !(try services.perform(.status, .haproxy(id), context: context)).running { break }
+            usleep(50_000)
+        }
+        let log = (try? directory(id, create: false)?.read("haproxy.log")).flatMap { $0 }.map { String(decoding: $0.suffix(4096), as: UTF8.self) }
+        throw CommandError(.internalError, "Error starting haproxy", details: log ?? "haproxy did not come up")
+    }
+
+    /// Stops the instance and removes its files, stats socket and certificates; false if nothing existed.
+    public func delete(_ id: ResourceID, context: AuditContext) throws(CommandError) -> Bool {
+        try locks.withLock(id) { () throws(CommandError) -> Bool in
+            let existed = base.exists(id.description)
+            if try services.perform(.status, .haproxy(id), context: context).running {
+                _ = try services.perform(.stop, .haproxy(id), context: context)
+            }
+            do throws(SystemError) {
+                try base.remove("\(id).sock")
+                try base.removeTree(id.description)
+                let certsExisted = try SafeDirectory.open(baseCertDir, create: true).removeTree(id.description)
+                return existed || certsExisted
+            } catch {
+                throw Self.internalError(error)
+            }
+        }
+    }
+
+    /// Every instance with a stored configuration.
+    public func list(context: AuditContext) throws(CommandError) -> [InstanceSummary] {
+        let names: [String]
+        do {
+            names = try base.entries()
+        } catch {
+            throw Self.internalError(error)
+        }
+        var result: [InstanceSummary] = []
+        for name in names {
+            guard let id = try? ResourceID(validating: name), let text = try storedConfig(id) else { continue }
+            result.append(try summary(id, text: text, context: context))
+        }
+        return result
+    }
+
+    func summary(_ id: ResourceID, text: String, context: AuditContext) throws(CommandError) -> InstanceSummary {
+        let running = try services.perform(.status, .haproxy(id), context: context).running
+        var state = InstanceState.stopped
+        if running {
+            let socket = HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id)
+            state = (try? HAProxyStatsSocket.query(socket, "show info", timeoutSeconds: 2)) != nil ? .active : .error
+        }
+        return InstanceSummary(instance: id, state: state, frontends: HAProxyConfigText.frontends(in: text))
+    }
+
+    /// One instance's state and pools from its stats socket.
+    public func status(_ id: ResourceID, context: AuditContext) throws(CommandError) -> InstanceStatus {
+        guard let text = try storedConfig(id) else { throw Self.notFound(id) }
+        let summary = try summary(id, text: text, context: context)
+        var pools: [PoolStatus] = []
+        if summary.state == .active {
+            let socket = HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id)
+            if let csv = try? HAProxyStatsSocket.query(socket, "show stat") {
+                pools = HAProxyStatsSocket.pools(from: HAProxyStatsSocket.parseStat(csv))
+            }
+        }
+        return InstanceStatus(summary: summary, pools: pools)
+    }
+}

@@ -1,0 +1,172 @@
+import CLinuxShim
+import Glibc
+import Synchronization
+
+/// A directory opened once, inside which files are created, replaced, read and removed by name,
+/// relative to its descriptor, never following a symlink (openat2 with RESOLVE_BENEATH and
+/// RESOLVE_NO_SYMLINKS, O_NOFOLLOW, O_EXCL temp files).
+///
+/// Replacing a file is atomic: a temp file in the same directory, write, fsync, rename, fsync the
+/// directory. A crash leaves either the old or the new content, plus at most a `.tmp-` file that
+/// ``removeStaleTemporaryFiles()`` cleans up.
+public final class SafeDirectory: Sendable {
+    public let path: String
+    let fd: Int32
+    static let counter = Atomic<UInt64>(0)
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Opens (creating with `mode`, and any missing parents with 0700, when `create`) an absolute directory path.
+    /// The final component must not be a symlink.
+    public static func open(_ path: String, create: Bool, mode: mode_t = 0o700) throws(SystemError) -> SafeDirectory {
+        if create {
+            var prefix = ""
+            for component in path.split(separator: "/") {
+                prefix += "/" + component
+                if mkdir(prefix, prefix == path ? mode : 0o700) != 0, errno != EEXIST {
+                    throw SystemError("mkdir", subject: prefix)
+                }
+            }
+        }
+        let fd = try retryingSyscall("open", subject: path) { Glibc.open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        return SafeDirectory(fd: fd, path: path)
+    }
+
+    /// A file or directory name: one path component, never `.` or `..`.
+    static func checkName(_ name: String) throws(SystemError) {
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0) else {
+            throw SystemError("name", errno: EINVAL, subject: name)
+        }
+    }
+
+    /// Opens a child directory, creating it (0700 by default) when asked; refuses symlinks.
+    public func subdirectory(_ name: String, create: Bool, mode: mode_t = 0o700) throws(SystemError) -> SafeDirectory? {
+        try Self.checkName(name)
+        if create, mkdirat(fd, name, mode) != 0, errno != EEXIST { throw SystemError("mkdir", subject: "\(path)/\(name)") }
+        let child = cshim_open_beneath(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
+        if child < 0 {
+            if errno == ENOENT, !create { return nil }
+            throw SystemError("open", subject: "\(path)/\(name)")
+        }
+        return SafeDirectory(fd: child, path: "\(path)/\(name)")
+    }
+
+    /// Replaces (or creates) `name` atomically with `bytes`, mode `mode`.
+    public func writeAtomically(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(SystemError) {
+        try Self.checkName(name)
+        // Unique per process and call; O_EXCL refuses anything already there (a planted symlink included).
+        let unique = SafeDirectory.counter.wrappingAdd(1, ordering: .relaxed).oldValue
+        let temporary = ".tmp-\(name.prefix(32))-\(getpid())-\(unique)"
+        let tfd = try retryingSyscall("create", subject: "\(path)/\(temporary)") {
+            cshim_open_beneath(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, UInt32(mode))
+        }
+        do {
+            try retryingSyscall("fchmod", subject: temporary) { fchmod(tfd, mode) }
+            try writeAll(tfd, bytes)
+            try retryingSyscall("fsync", subject: temporary) { fsync(tfd) }
+            close(tfd)
+            try retryingSyscall("rename", subject: "\(path)/\(name)") { renameat(fd, temporary, fd, name) }
+        } catch {
+            close(tfd)
+            unlinkat(fd, temporary, 0)
+            throw error
+        }
+        try sync()
+    }
+
+    /// Reads `name` (at most `limit` bytes), or nil if it does not exist. Symlinks are refused.
+    public func read(_ name: String, limit: Int = 8 << 20) throws(SystemError) -> [UInt8]? {
+        try Self.checkName(name)
+        let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+        if rfd < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError("open", subject: "\(path)/\(name)")
+        }
+        defer { close(rfd) }
+        let (bytes, truncated) = try readAll(rfd, limit: limit)
+        if truncated { throw SystemError("read", errno: EFBIG, subject: "\(path)/\(name)") }
+        return bytes
+    }
+
+    /// True if `name` exists (as anything; symlinks are not followed).
+    public func exists(_ name: String) -> Bool {
+        var st = stat()
+        return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+    }
+
+    /// Renames `from` to `to` within this directory, then fsyncs it.
+    public func rename(_ from: String, to: String) throws(SystemError) {
+        try Self.checkName(from)
+        try Self.checkName(to)
+        try retryingSyscall("rename", subject: "\(path)/\(from)") { renameat(fd, from, fd, to) }
+        try sync()
+    }
+
+    /// Removes the file (or symlink itself) `name`; false if it did not exist.
+    @discardableResult
+    public func remove(_ name: String) throws(SystemError) -> Bool {
+        try Self.checkName(name)
+        if unlinkat(fd, name, 0) != 0 {
+            if errno == ENOENT { return false }
+            throw SystemError("unlink", subject: "\(path)/\(name)")
+        }
+        try sync()
+        return true
+    }
+
+    /// Removes `name` and, if it is a directory, everything below it, never following symlinks.
+    @discardableResult
+    public func removeTree(_ name: String) throws(SystemError) -> Bool {
+        try Self.checkName(name)
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+            if errno == ENOENT { return false }
+            throw SystemError("stat", subject: "\(path)/\(name)")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR, let child = try subdirectory(name, create: false) {
+            for entry in try child.entries() { try child.removeTree(entry) }
+            try retryingSyscall("rmdir", subject: "\(path)/\(name)") { unlinkat(fd, name, AT_REMOVEDIR) }
+        } else {
+            try retryingSyscall("unlink", subject: "\(path)/\(name)") { unlinkat(fd, name, 0) }
+        }
+        try sync()
+        return true
+    }
+
+    /// The names in this directory (without `.` and `..`).
+    public func entries() throws(SystemError) -> [String] {
+        let dfd = try retryingSyscall("open", subject: path) { openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard let dir = fdopendir(dfd) else {
+            close(dfd)
+            throw SystemError("fdopendir", subject: path)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes `.tmp-*` files left by a crash mid-write.
+    public func removeStaleTemporaryFiles() {
+        for name in (try? entries()) ?? [] where name.hasPrefix(".tmp-") { unlinkat(fd, name, 0) }
+    }
+
+    /// The filesystem type magic (e.g. `TMPFS_MAGIC` 0x01021994).
+    public func filesystemMagic() throws(SystemError) -> Int64 {
+        let magic = cshim_fs_magic(fd)
+        guard magic >= 0 else { throw SystemError("fstatfs", subject: path) }
+        return magic
+    }
+
+    func sync() throws(SystemError) { try retryingSyscall("fsync", subject: path) { fsync(fd) } }
+}

@@ -1,0 +1,166 @@
+import AgentConfig
+import CLinuxShim
+import Glibc
+import Helper
+import IPCProtocol
+
+/// The direct service manager's other half: the standalone agent starts, reloads and stops the
+/// haproxy instances the helper asks for, as systemd would in production. Daemons run in the amphora
+/// network namespace, in their own session, with a raised descriptor limit, and never under the
+/// helper's seccomp filter (they are the agent's children, not the helper's). They outlive helper
+/// restarts; they stop when the agent stops.
+final class DaemonTable {
+    let config: AgentConfiguration
+    private(set) var running: [DaemonUnit: pid_t] = [:]
+
+    init(config: AgentConfiguration) { self.config = config }
+
+    func handle(_ request: DaemonRequest) -> DaemonReply {
+        switch request.operation {
+        case .status:
+            return DaemonReply(id: request.id, status: status(request.unit), error: nil)
+        case .start:
+            if status(request.unit).running { return DaemonReply(id: request.id, status: status(request.unit), error: nil) }
+            return reply(request, start(request.unit))
+        case .reload:
+            guard let pid = running[request.unit], kill(pid, 0) == 0 else { return reply(request, start(request.unit)) }
+            // haproxy in master-worker mode re-executes on SIGUSR2 and hands its listeners over.
+            kill(pid, SIGUSR2)
+            return DaemonReply(id: request.id, status: status(request.unit), error: nil)
+        case .stop:
+            stop(request.unit)
+            return DaemonReply(id: request.id, status: status(request.unit), error: nil)
+        }
+    }
+
+    func reply(_ request: DaemonRequest, _ error: String?) -> DaemonReply {
+        DaemonReply(id: request.id, status: status(request.unit), error: error)
+    }
+
+    func status(_ unit: DaemonUnit) -> DaemonStatus {
+        guard let pid = running[unit], kill(pid, 0) == 0 else { return DaemonStatus(running: false, pid: nil) }
+        return DaemonStatus(running: true, pid: pid)
+    }
+
+    /// Starts the unit; returns an error text (with the daemon's own output) on failure.
+    func start(_ unit: DaemonUnit) -> String? {
+        switch unit {
+        case .haproxy(let id):
+            let directory = "\(config.basePath)/\(id)"
+            guard let amphora = try? ResourceID(validating: config.amphoraID) else { return "invalid amphora_id" }
+            let log = open(directory + "/haproxy.log", O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard log >= 0 else { return "cannot open \(directory)/haproxy.log: \(String(cString: strerror(errno)))" }
+            defer { close(log) }
+            let netns = open("/run/netns/\(config.netns)", O_RDONLY | O_CLOEXEC)
+            guard netns >= 0 else { return "network namespace \(config.netns) is missing: \(String(cString: strerror(errno)))" }
+            defer { close(netns) }
+            let argv = [
+                config.haproxyCmd, "-Ws", "-f", directory + "/haproxy.cfg", "-f", config.basePath + "/haproxy-default-user-group.conf",
+                "-p", "\(directory)/\(id).pid", "-L", HAProxyConfigText.peerName(forAmphora: amphora),
+            ]
+            var limit = rlimit()
+            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+            var childErrno: Int32 = 0
+            let pid: pid_t = argv.withCStrings { cArgv in
+                ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"].withCStrings { cEnv in
+                    var attr = cshim_spawn_attr()
+                    attr.exec_fd = -1
+                    attr.path = UnsafePointer(cArgv[0])
+                    attr.argv = UnsafePointer(cArgv)
+                    attr.envp = UnsafePointer(cEnv)
+                    attr.stdin_fd = -1
+                    attr.stdout_fd = log
+                    attr.stderr_fd = log
+                    attr.new_session = 1
+                    // Upstream's unit sets LimitNOFILE=2600000; we raise to the hard limit we are allowed.
+                    attr.nofile_limit = UInt64(min(limit.rlim_max, 2_600_000))
+                    attr.use_netns = 1
+                    attr.netns_fd = netns
+                    return cshim_spawn(&attr, &childErrno)
+                }
+            }
+            guard pid > 0 else { return "cannot execute \(config.haproxyCmd): \(String(cString: strerror(childErrno)))" }
+            // A configuration haproxy -c accepted can still fail to start (an address in use, say).
+            for _ in 0..<10 {
+                usleep(20_000)
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    let tail = (try? String(decoding: tailOfFile(directory + "/haproxy.log"), as: UTF8.self)) ?? ""
+                    return "haproxy exited at start (\(Supervisor.describe(status))):\n\(tail)"
+                }
+            }
+            running[unit] = pid
+            Supervisor.log("started \(unit) (pid \(pid))")
+            return nil
+        }
+    }
+
+    func tailOfFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        let size = lseek(fd, 0, SEEK_END)
+        lseek(fd, max(0, size - 4096), SEEK_SET)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = read(fd, &buffer, buffer.count)
+        return n > 0 ? Array(buffer[0..<n]) : []
+    }
+
+    /// SIGTERM, up to 10 s, then SIGKILL; reaps the process itself.
+    func stop(_ unit: DaemonUnit) {
+        guard let pid = running.removeValue(forKey: unit) else { return }
+        Supervisor.stop([pid])
+        Supervisor.log("stopped \(unit) (pid \(pid))")
+    }
+
+    func stopAll() {
+        let pids = Array(running.values)
+        running.removeAll()
+        Supervisor.stop(pids)
+    }
+
+    /// Called for every reaped child; true if it was one of ours (then it is forgotten).
+    func reaped(_ pid: pid_t, status: Int32) -> Bool {
+        guard let unit = running.first(where: { $0.value == pid })?.key else { return false }
+        running.removeValue(forKey: unit)
+        Supervisor.log("\(unit) exited (\(Supervisor.describe(status)))")
+        return true
+    }
+}
+
+/// The agent's end of the helper's daemon channel: reads requests, answers them in order.
+final class DaemonChannel {
+    let fd: Int32
+    private var decoder = FrameDecoder()
+
+    init(fd: Int32) { self.fd = fd }
+
+    /// Reads what is available and answers every complete request; false when the channel is finished.
+    func service(_ table: DaemonTable) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = read(fd, &buffer, buffer.count)
+        if n < 0 { return errno == EINTR || errno == EAGAIN }
+        if n == 0 { return false }
+        decoder.append(buffer[0..<n])
+        do {
+            while let payload = try decoder.nextFrame() {
+                let request = try StrictJSON.decode(DaemonRequest.self, from: payload)
+                let reply = table.handle(request)
+                let bytes = try Frame.encode(try StrictJSON.encode(reply))
+                var offset = 0
+                while offset < bytes.count {
+                    let w = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                    if w < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    offset += w
+                }
+            }
+        } catch {
+            Supervisor.log("daemon channel: \(error); closing it")
+            return false
+        }
+        return true
+    }
+}
