@@ -8,7 +8,7 @@ inherit the launcher's filter). This is how the allow-lists in policy/ were meas
   printf '#!/bin/sh\nexec strace -f -qq -o /tmp/traces/agent.$$ BIN/amphora-agent "$@"\n' > /tmp/trace-bin/amphora-agent
   ln -s BIN/amphora-helper /tmp/trace-bin/; chmod +x /tmp/trace-bin/amphora-agent
   AMPHORA_BIN_DIR=/tmp/trace-bin swift test --filter IntegrationTests
-  python3 policy/trace-syscalls.py /tmp/traces/agent.*
+  python3 policy/trace-syscalls.py --check /tmp/traces/agent.*   # --check: list what a policy lacks
 
 (with a development build whose filters allow everything except clone3, so nothing is killed
 while measuring). Children's own sets can be traced the same way: `strace -f -o F ip -n NS ...`
@@ -113,17 +113,39 @@ def mc_counted(name):
     return name is not None
 
 
+def policy_names(role):
+    """System calls a policy file mentions with a rule other than kill (allowed or answered)."""
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f'seccomp-{role}.policy')
+    names = set()
+    for line in open(path):
+        words = line.split('#', 1)[0].split()
+        if words and words[1:2] != ['kill']:
+            names.add(words[0])
+    return names
+
+
 def main():
     args = sys.argv[1:]
     forced = None
+    check = False
+    if args[:1] == ['--check']:
+        check, args = True, args[1:]
     if args[:1] == ['--role']:
         forced, args = args[1], args[2:]
     total = defaultdict(set)
     for path in args:
         for r, names in roles_of(path, forced).items():
             total[r] |= names
+    missing_any = False
     for r in sorted(total):
         print(f'{r} ({len(total[r])}): ' + ' '.join(sorted(total[r])))
+        if check and r in ('front', 'helper', 'launcher'):
+            missing = total[r] - policy_names(r)
+            if missing:
+                missing_any = True
+                print(f'  NOT IN policy/seccomp-{r}.policy: ' + ' '.join(sorted(missing)))
+    sys.exit(1 if missing_any else 0)
 
 
 main()

@@ -92,6 +92,7 @@ exit
 exit_group
 sched_yield
 sched_getaffinity
+setpriority
 nanosleep
 clock_nanosleep
 clock_gettime
@@ -219,6 +220,7 @@ exit_group
 pause
 sched_yield
 sched_getaffinity
+setpriority
 nanosleep
 clock_nanosleep
 clock_gettime
@@ -380,6 +382,7 @@ getrlimit
 sysinfo
 uname
 sched_getaffinity
+setpriority
 sched_yield
 getrandom
 capget
