@@ -289,6 +289,8 @@ def percentile(values, p):
 # Load generator processes for the throughput phases
 
 def _load_worker(pki, port, path, threads, keep_alive, t_start, t_end, out_q):
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)     # the driver's handler is for the driver only
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     ctx = client_context(pki)
     lock = threading.Lock()
     open_socks = set()
@@ -625,22 +627,31 @@ loadbalancer_topology = SINGLE
     def sequential(self, agent, name, mode, n_min, s_min, n_max):
         """Sequential calls from this process; mode 'new' = new TLS connection per call, 'ka' = one
         kept-alive connection. Returns the phase's statistics."""
-        a = self.agents[agent]
+        a = self.check_alive(agent)
         _, method, path = REQ[name][1:4]
         body = self.body_for(agent, name)
         a.remember_tree()
         self.quiesce(agent)
-        lat, statuses, reconnects = [], {}, 0
+        lat, statuses, reconnects, errors, last_error = [], {}, 0, 0, ''
         conn = None
         cpu0, self_cpu0, t_start = tree_cpu_ticks(a.pid), os.times(), time.monotonic()
         try:
-            while (len(lat) < n_min or time.monotonic() - t_start < s_min) and len(lat) < n_max:
+            while (len(lat) < n_min or time.monotonic() - t_start < s_min) and len(lat) < n_max and errors < 20:
                 t0 = time.perf_counter()
-                if conn is None:
-                    conn = Connection(self.ctx, a.port)
-                    if mode == 'ka' and lat:
-                        reconnects += 1
-                status, _, _ = conn.request(method, path, body, close=(mode == 'new'))
+                try:
+                    if conn is None:
+                        conn = Connection(self.ctx, a.port)
+                        if mode == 'ka' and lat:
+                            reconnects += 1
+                    status, _, _ = conn.request(method, path, body, close=(mode == 'new'))
+                except (OSError, ssl.SSLError, ValueError, IndexError) as e:
+                    errors += 1
+                    last_error = f'{type(e).__name__}: {e}'[:100]
+                    if conn is not None:
+                        conn.close()
+                        conn = None
+                    time.sleep(0.05)
+                    continue
                 lat.append(time.perf_counter() - t0)
                 statuses[status] = statuses.get(status, 0) + 1
                 if mode == 'new' or conn.closed_by_server:
@@ -652,21 +663,33 @@ loadbalancer_topology = SINGLE
         finally:
             if conn is not None:
                 conn.close()
+        self.check_alive(agent)
         elapsed = time.monotonic() - t_start
         cpu1, self_cpu1 = tree_cpu_ticks(a.pid), os.times()
         a.remember_tree()
         n = len(lat)
+        if not n:
+            return {'na': f'every call failed ({last_error})'}
         client_s = (self_cpu1.user - self_cpu0.user) + (self_cpu1.system - self_cpu0.system)
         return {
             'n': n, 'duration_s': elapsed, 'statuses': statuses, 'reconnects': reconnects,
+            'errors': errors, 'last_error': last_error,
             'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3,
             'server_cpu_ms_per_req': (cpu1 - cpu0) / CLK_TCK * 1e3 / n,
             'server_cpu_ticks': cpu1 - cpu0,
             'client_cpu_ms_per_req': client_s * 1e3 / n,
         }
 
-    def throughput(self, agent, name, mode, conc):
+    def check_alive(self, agent):
+        """The agent, or BenchmarkBroken if it has exited (the run cannot go on without it)."""
         a = self.agents[agent]
+        if not a.alive():
+            raise BenchmarkBroken(f'{agent} agent exited during the run (status {a.proc.returncode}):\n'
+                                  + a.log_tail())
+        return a
+
+    def throughput(self, agent, name, mode, conc):
+        a = self.check_alive(agent)
         path = REQ[name][3]
         nproc = max(2, min(4, os.cpu_count() or 2))
         nproc = min(nproc, conc)
@@ -745,6 +768,14 @@ loadbalancer_topology = SINGLE
 
     def probe(self, agent, name):
         """One call of the request type (after its setup); returns (status, note)."""
+        self.check_alive(agent)
+        try:
+            return self._probe(agent, name)
+        except (OSError, ssl.SSLError, ValueError, IndexError) as e:
+            self.check_alive(agent)
+            return 'error', f'connection failed: {type(e).__name__}: {e}'[:120]
+
+    def _probe(self, agent, name):
         a = self.agents[agent]
         ours = agent == 'ours'
 
@@ -906,14 +937,21 @@ loadbalancer_topology = SINGLE
         for _ in range(n):
             t0 = time.perf_counter()
             for c in calls:
-                if conn is None:
-                    conn = Connection(self.ctx, a.port)
-                status, _, _ = conn.request(REQ[c][2], REQ[c][3], self.body_for(agent, c))
+                try:
+                    if conn is None:
+                        conn = Connection(self.ctx, a.port)
+                    status, _, _ = conn.request(REQ[c][2], REQ[c][3], self.body_for(agent, c))
+                except (OSError, ssl.SSLError, ValueError, IndexError):
+                    status = 0
+                    if conn is not None:
+                        conn.close()
+                    conn = None
                 bad += not (200 <= status < 300)
-                if conn.closed_by_server:
+                if conn is not None and conn.closed_by_server:
                     conn.close()
                     conn = None
             lat.append(time.perf_counter() - t0)
+        self.check_alive(agent)
         if conn is not None:
             conn.close()
         return {'status': 'ok', 'calls': calls, 'n': n, 'failed_calls': bad,
@@ -1093,6 +1131,21 @@ def cell(entry, mode, key):
     return fmt_ms(ph[key])
 
 
+def calls_cell(entry, mode):
+    """How many calls a phase made, and how many of them were not 2xx or failed to connect."""
+    n = number(entry, mode, 'n')
+    if not n:
+        return '–'
+    ph = entry[mode]
+    text = str(n)
+    bad = sum(v for k, v in ph.get('statuses', {}).items() if not 200 <= int(k) < 300)
+    if bad:
+        text += f' ({bad} not 2xx)'
+    if ph.get('errors'):
+        text += f' (+{ph["errors"]} failed: {ph.get("last_error", "")})'
+    return text
+
+
 def number(entry, mode, key):
     if entry.get('status') != 'ok':
         return None
@@ -1189,7 +1242,7 @@ def render(results):
                     row += [c1, cell(e, md, 'p99_ms'), cell(e, md, 'server_cpu_ms_per_req')]
             row.append(fmt_ratio(number(eu, md, 'median_ms'), number(eo, md, 'median_ms')))
             row.append(fmt_ratio(number(eu, md, 'server_cpu_ms_per_req'), number(eo, md, 'server_cpu_ms_per_req')))
-            row.append(' / '.join(str(number(e, md, 'n') or '–') for e in (eo, eu)))
+            row.append(' / '.join(calls_cell(e, md) for e in (eo, eu)))
             w('| ' + ' | '.join(row) + ' |')
     w('')
     w(f'Reads run for at least {results["limits"]["seq_min_s"]} s and {results["limits"]["seq_min_n"]} calls; '
@@ -1435,6 +1488,7 @@ def main():
     ap.add_argument('--json', help='also write the raw results here')
     ap.add_argument('--build', default='release', help='what --bin-dir holds, for the report (release, debug)')
     args = ap.parse_args()
+    args.bin_dir, args.venv = os.path.abspath(args.bin_dir), os.path.abspath(args.venv)
     if os.geteuid() != 0:
         sys.exit('benchmark.py: run as root (both agents start root processes)')
     # Anything an agent leaves behind (a daemonised child) becomes our child, so we can stop it.
