@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -434,6 +435,40 @@ class Agent:
         self.proc = None
 
 
+def nofile_hard_limit():
+    """What a service manager gives an amphora's haproxy: upstream's unit says LimitNOFILE=2600000, which
+    the kernel caps at fs.nr_open. The controller's template sets maxconn 50000, which needs ~125000
+    descriptors; a shell's default hard limit (often 20000 or less) would keep haproxy from starting."""
+    try:
+        with open('/proc/sys/fs/nr_open') as f:
+            nr_open = int(f.read())
+    except (OSError, ValueError):
+        nr_open = 1 << 20
+    return min(2_600_000, nr_open)
+
+
+def raise_nofile_hard_limit():
+    """Raises this process's hard limit (the agents inherit it) as far as we may; the soft limit stays
+    as it was. Returns the hard limit in force: raising it needs CAP_SYS_RESOURCE, which some sandboxes
+    (this workplace's among them) do not give even to root."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, max(hard, nofile_hard_limit())))
+    except (ValueError, OSError):
+        pass
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+
+
+def haproxy_maxconn(hard_limit):
+    """The controller's default global maxconn is 50000 (about 2.5 descriptors per connection with
+    splicing, ~125000 in all). Where the hard limit cannot hold that, the largest of a few round values
+    that fits: what the controller sends for a listener with that connection_limit."""
+    for maxconn in (50000, 20000, 10000, 5000, 2000, 1000):
+        if maxconn * 5 // 2 + 1000 <= hard_limit:
+            return maxconn
+    return 500
+
+
 def kill_seen(seen):
     """SIGKILL every process we saw in a tree that is still the same process (pid and start time)."""
     for pid, start in seen.items():
@@ -565,11 +600,15 @@ loadbalancer_topology = SINGLE
                                         ['bash', f'{REPO}/bench/upstream-agent.sh', self.args.venv,
                                          f'{up_dir}/amphora-agent.conf', pki, f'{self.tmp}/syslog'],
                                         f'{self.tmp}/upstream.log')
+        self.nofile_hard = raise_nofile_hard_limit()
+        self.maxconn = haproxy_maxconn(self.nofile_hard)
+        self.results['haproxy_limits'] = {'nofile_hard': self.nofile_hard, 'maxconn': self.maxconn}
         # The haproxy configuration each agent gets (what the controller's template renders for one
         # HTTP listener with one member, no health checks; it binds only on loopback).
         self.haproxy_cfg = {
-            'ours': haproxy_config(f'{self.ours_base}/{LB_ID}.sock', self.ports['fe_ours']).encode(),
-            'upstream': haproxy_config(f'/var/lib/octavia/{LB_ID}.sock', self.ports['fe_upstream']).encode(),
+            'ours': haproxy_config(f'{self.ours_base}/{LB_ID}.sock', self.ports['fe_ours'], self.maxconn).encode(),
+            'upstream': haproxy_config(f'/var/lib/octavia/{LB_ID}.sock', self.ports['fe_upstream'],
+                                       self.maxconn).encode(),
         }
 
     def cleanup(self):
@@ -1019,7 +1058,7 @@ def peer_name(amphora_id):
     return re.sub(r'^-', 'x', b).rstrip('=')
 
 
-def haproxy_config(stats_socket, port):
+def haproxy_config(stats_socket, port, maxconn):
     return f"""# Configuration for loadbalancer {LB_ID}
 global
     daemon
@@ -1027,7 +1066,7 @@ global
     log /run/rsyslog/octavia/log local0
     log /run/rsyslog/octavia/log local1 notice
     stats socket {stats_socket} mode 0666 level user
-    maxconn 50000
+    maxconn {maxconn}
 
 defaults
     log global
@@ -1038,7 +1077,7 @@ defaults
     option http-keep-alive
 
 frontend {LISTENER_ID}
-    maxconn 50000
+    maxconn {maxconn}
     bind 127.0.0.1:{port}
     mode http
     default_backend pool1:{LISTENER_ID}
@@ -1047,7 +1086,7 @@ frontend {LISTENER_ID}
 backend pool1:{LISTENER_ID}
     mode http
     balance roundrobin
-    fullconn 50000
+    fullconn {maxconn}
     option allbackups
     timeout connect 5000
     timeout server 50000
@@ -1348,6 +1387,17 @@ def render(results):
     w('- Upstream\'s reload asks systemd to start or reload `haproxy-<lb>.service`; this host does not run '
       'systemd, so it answers 500 here and has no reload figure. Its config upload works (it runs '
       '`haproxy -c` and two `systemctl enable`, which work without a running systemd).')
+    hl = results.get('haproxy_limits', {})
+    if hl.get('maxconn') == 50000:
+        w(f'- The haproxy configuration is the controller\'s template for one HTTP listener with one member '
+          f'(`maxconn 50000`); both agents run with a hard limit of {hl["nofile_hard"]} open files, as '
+          'upstream\'s haproxy unit asks for with `LimitNOFILE=2600000`.')
+    elif hl:
+        w(f'- The haproxy configuration is the controller\'s template for one HTTP listener with one member, with '
+          f'`maxconn {hl["maxconn"]}` (a listener with that connection limit) instead of the default 50000: '
+          'that needs about 125000 open files, and the hard limit here is '
+          f'{hl["nofile_hard"]} and cannot be raised (no CAP_SYS_RESOURCE); our direct service manager raises '
+          'haproxy\'s limit only up to the hard limit it has, so haproxy would refuse to start.')
     w('- Upstream\'s start time includes the namespace setup of `bench/upstream-agent.sh` (a few tmpfs mounts '
       'and `ip netns add`, a few ms). Its gunicorn syslog goes to a Unix datagram socket the benchmark provides '
       '(as rsyslog does in an amphora), outside both process trees.')
