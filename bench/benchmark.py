@@ -1116,7 +1116,8 @@ def environment(args):
     venv_py = f'{args.venv}/bin/python3'
     ver = lambda pkg: sh([venv_py, '-c', f'import importlib.metadata as m; print(m.version("{pkg}"))'])
     commit = sh(['git', '-C', REPO, 'rev-parse', '--short', 'HEAD'])
-    dirty = sh(['git', '-C', REPO, 'status', '--porcelain', '--untracked-files=no', '--', 'Sources', 'Package.swift'])
+    dirty = sh(['git', '-C', REPO, 'status', '--porcelain', '--untracked-files=all', '--', 'Sources', 'Package.swift'])
+    source = args.source or ('commit ' + commit + (' plus uncommitted changes in Sources/' if dirty else ''))
     swift = sh(['swift', '--version'])
     return {
         'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
@@ -1128,7 +1129,7 @@ def environment(args):
             'octavia': ver('octavia'), 'gunicorn': ver('gunicorn'), 'pyroute2': ver('pyroute2'),
             'upstream_python': sh([venv_py, '--version']),
             'client_python': f'Python {platform.python_version()}, {ssl.OPENSSL_VERSION}',
-            'ours_commit': commit + (' (with uncommitted changes in Sources/)' if dirty else ''),
+            'ours_source': source,
         },
     }
 
@@ -1211,7 +1212,7 @@ def render(results):
     w('')
     m, v = env['machine'], env['versions']
     w(f'- Machine: {m["nproc"]} CPUs ({m["cpu"]}), {m["memory_gib"]} GiB, Linux {m["kernel"]}')
-    w(f'- Ours: commit {v["ours_commit"]}, {results["build"]} build, {v["swift"]}')
+    w(f'- Ours: {v["ours_source"]}, {results["build"]} build, {v["swift"]}')
     w(f'- Upstream: octavia {v["octavia"]} (gunicorn {v["gunicorn"]}, pyroute2 {v["pyroute2"]}, '
       f'{v["upstream_python"]}), as root in a private mount namespace (`bench/upstream-agent.sh`)')
     w(f'- {v["haproxy"]}')
@@ -1467,7 +1468,7 @@ def render_headline(results):
     return '\n'.join([
         README_BEGIN,
         f'Measured on {env["date"]}, {env["machine"]["nproc"]} CPUs ({env["machine"]["cpu"]}), '
-        f'ours at {env["versions"]["ours_commit"]}; details and every other figure in '
+        f'ours built from {env["versions"]["ours_source"]}; details and every other figure in '
         '[docs/benchmark.md](docs/benchmark.md). "Controller\'s session": the client keeps its connection '
         'as Octavia\'s requests session does; upstream closes every connection, ours keeps it. '
         'Ratio: how many times less (for requests per second: more) ours needs.',
@@ -1537,6 +1538,7 @@ def main():
     ap.add_argument('--out', help='Markdown report (default docs/benchmark.md, or a temp file with --smoke)')
     ap.add_argument('--json', help='also write the raw results here')
     ap.add_argument('--build', default='release', help='what --bin-dir holds, for the report (release, debug)')
+    ap.add_argument('--source', help='what our agent was built from, for the report (default: from git)')
     args = ap.parse_args()
     args.bin_dir, args.venv = os.path.abspath(args.bin_dir), os.path.abspath(args.venv)
     if os.geteuid() != 0:

@@ -4,6 +4,7 @@
 #
 #   bash bench/run.sh            # full run (a few minutes), writes docs/benchmark.md
 #   bash bench/run.sh --smoke    # short run that only checks the benchmark works (CI); no file written
+#   bash bench/run.sh --head     # build a clean export of the last commit, not the working tree
 #
 # Steps: installs the system packages (scripts/install-deps.sh), builds our agent in release mode in
 # its own scratch folder (.build-release, so it never blocks a debug build), installs the upstream
@@ -19,11 +20,14 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (both agents start root processes)"; exit 1; }
 
 args=()
+from_head=0
 for a in "$@"; do
   case "$a" in
     --smoke) args+=(--smoke) ;;
     --json=*) args+=(--json "${a#--json=}") ;;
-    *) echo "usage: bash bench/run.sh [--smoke] [--json=FILE]"; exit 2 ;;
+    --head) from_head=1 ;;
+    *) echo "usage: bash bench/run.sh [--smoke] [--head] [--json=FILE]"
+       echo "  --head  build a clean export of the last commit instead of the working tree"; exit 2 ;;
   esac
 done
 
@@ -44,14 +48,31 @@ if [ -n "${AMPHORA_BENCH_BIN_DIR:-}" ]; then
   bin=$(cd "$AMPHORA_BENCH_BIN_DIR" && pwd)
   build=$(basename "$bin")
   echo "== using amphora-agent from $bin (no release build)"
+  source="binaries in $bin"
 else
-  echo "== building our agent (release, .build-release)"
+  commit=$(git rev-parse --short HEAD)
+  pkg=.
+  if [ "$from_head" = 1 ]; then
+    # A clean export of the last commit (others' uncommitted work stays out), built in the same
+    # scratch folder so the compiled dependencies are reused.
+    src=$(mktemp -d /tmp/amphora-bench-src.XXXXXX)
+    trap 'rm -rf "$src"' EXIT
+    git archive HEAD | tar -x -C "$src"
+    [ -f Package.resolved ] && cp Package.resolved "$src/"
+    pkg=$src
+    source="commit $commit"
+  elif [ -n "$(git status --porcelain --untracked-files=all -- Sources Package.swift)" ]; then
+    source="commit $commit plus uncommitted changes in Sources/ (the working tree)"
+  else
+    source="commit $commit"
+  fi
+  echo "== building our agent (release, .build-release) from $source"
   tb=$(date +%s)
   mkdir -p .build-release
-  if ! swift build -c release --scratch-path .build-release > .build-release/bench-build.log 2>&1; then
+  if ! swift build -c release --package-path "$pkg" --scratch-path "$PWD/.build-release" > .build-release/bench-build.log 2>&1; then
     tail -40 .build-release/bench-build.log; echo "bench/run.sh: the release build failed"; exit 1
   fi
-  bin=$(swift build -c release --scratch-path .build-release --show-bin-path)
+  bin=$(swift build -c release --package-path "$pkg" --scratch-path "$PWD/.build-release" --show-bin-path)
   build=release
   echo "   built in $(( $(date +%s) - tb )) s"
 fi
@@ -75,7 +96,7 @@ fi
 
 echo "== benchmark$( [ ${#args[@]} -gt 0 ] && printf ' %s' "${args[@]}")"
 # In the background so that a TERM/INT/HUP to this script reaches the driver, which then cleans up.
-"$python" bench/benchmark.py --bin-dir "$bin" --build "$build" --venv "$venv" "${args[@]}" &
+"$python" bench/benchmark.py --bin-dir "$bin" --build "$build" --source "$source" --venv "$venv" "${args[@]}" &
 driver=$!
 trap 'kill -TERM "$driver" 2>/dev/null || true' TERM INT HUP
 status=0
