@@ -16,10 +16,13 @@ public struct AgentAPI: Sendable {
     let helper: HelperClient
     /// The identity the TLS layer presents; replaced on rotation.
     let tlsIdentity: ServerTLSIdentity
+    /// The UDP heartbeat, whose settings `PUT /1.0/config` replaces.
+    let heartbeat: HeartbeatSender?
 
-    init(helper: HelperClient, tlsIdentity: ServerTLSIdentity) {
+    init(helper: HelperClient, tlsIdentity: ServerTLSIdentity, heartbeat: HeartbeatSender? = nil) {
         self.helper = helper
         self.tlsIdentity = tlsIdentity
+        self.heartbeat = heartbeat
     }
 
     /// Every route of both versions.
@@ -32,6 +35,10 @@ public struct AgentAPI: Sendable {
         table.add(.get, "/1.0/info") { _, _, _ in try await info() }
         addHAProxyRoutes(&table)
         addCertificateRoutes(&table)
+        addDetailsRoutes(&table)
+        addNetworkRoutes(&table)
+        addLVSRoutes(&table)
+        addTopologyRoutes(&table)
         return table
     }
 

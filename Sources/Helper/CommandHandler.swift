@@ -12,14 +12,28 @@ public final class CommandHandler: Sendable {
     let runner: any CommandRunning
     let instances: HAProxyInstances
     let certificates: CertificateStore
+    let network: NetworkConfigurator
+    let topology: TopologyManager
     /// `agent_server_cert`: where a rotated server certificate and key are stored (0600).
     let serverCertificatePath: String
     let logger: Logger
+    /// `/details`, the heartbeat's data and configuration updates.
+    let reporting: AmphoraReporting
+    /// UDP listeners (keepalived LVS) and interface rules (nftables); nil only in tests that do not need them.
+    let lvs: LVSListeners?
+    let interfaceRules: InterfaceRulesApplier?
 
     public init(
         settings: FrontSettings, identity: ServerIdentity, info: AmphoraInfo, audit: AuditLog, runner: any CommandRunning,
-        instances: HAProxyInstances, certificates: CertificateStore, serverCertificatePath: String, logger: Logger
+        instances: HAProxyInstances, certificates: CertificateStore, network: NetworkConfigurator, topology: TopologyManager,
+        serverCertificatePath: String, logger: Logger, reporting: AmphoraReporting, lvs: LVSListeners? = nil,
+        interfaceRules: InterfaceRulesApplier? = nil
     ) {
+        self.lvs = lvs
+        self.interfaceRules = interfaceRules
+        self.topology = topology
+        self.reporting = reporting
+        self.network = network
         self.certificates = certificates
         self.serverCertificatePath = serverCertificatePath
         self.settings = settings
@@ -33,6 +47,9 @@ public final class CommandHandler: Sendable {
 
     /// Runs one command and returns its outcome; never throws.
     public func handle(_ command: Command, context: AuditContext) -> Outcome {
+        if command.isMutating, topology.isChanging {
+            return .failed(CommandError(.unavailable, "Topology transition in progress"))
+        }
         do {
             switch command {
             case .frontSettings: return .ok(.frontSettings(try frontSettings(context)))
@@ -53,6 +70,20 @@ public final class CommandHandler: Sendable {
                 return .ok(.deleted(existed: try certificates.delete(instance, file, scope: scope, context: context)))
             case .rotateServerCertificate(let pem):
                 return .ok(.serverCertificateRotated(try rotateServerCertificate(pem, context: context)))
+            case .amphoraDetails: return .ok(.amphoraDetails(try reporting.details()))
+            case .heartbeatStats: return .ok(.heartbeatStats(try reporting.heartbeat.report()))
+            case .updateAgentConfig(let text): return .ok(.agentConfigUpdated(try reporting.configuration.update(text, context: context)))
+            case .interfaceForAddress(let address): return .ok(.interface(name: try network.interface(for: address, context: context)))
+            case .plugVIP(let plug): return .ok(.plugged(interface: try network.plugVIP(plug, context: context), updated: false))
+            case .plugNetwork(let plug):
+                let (name, updated) = try network.plugNetwork(plug, context: context)
+                return .ok(.plugged(interface: name, updated: updated))
+            case .topology: return .ok(.topology(topology.current))
+            case .setTopology(let change): return .ok(.topology(try topology.change(change, context: context)))
+            case .uploadVRRPConfig(let text): return .ok(.vrrpStored(md5: try topology.upload(text, context: context)))
+            case .vrrpAction(let action): return .ok(.actionDone(details: try topology.perform(action, context: context)))
+            case .uploadLVSConfig, .lvsConfig, .lvsAction, .deleteLVSListener, .listLVSListeners, .setInterfaceRules:
+                return try handleListenerCommand(command, context: context)
             }
         } catch {
             logger.warning("command failed", metadata: ["command": "\(command.name)", "error": "\(error.description)"])
@@ -104,6 +135,7 @@ public final class CommandHandler: Sendable {
             throw CommandError(.unavailable, "Audit log unavailable; command refused")
         }
         var result = settings
+        result.heartbeat = reporting.configuration.currentHeartbeat
         result.tls = TLSIdentity(
             serverCertificateChainPEM: current.certificatesPEM, serverPrivateKeyPEM: current.privateKeyPEM,
             clientCAPEM: current.clientCAPEM, serverCertificateDigest: current.leafDigest)

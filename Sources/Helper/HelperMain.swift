@@ -70,7 +70,7 @@ public enum HelperMain {
             return fail("amphora-helper: cannot start the launcher: \(error)")
         }
         let runner = AuditedCommandRunner(pool: pool, audit: audit, paths: paths)
-        let info = gatherInfo(amphoraID: amphoraID, runner: runner, logger: logger)
+        let info = PackageVersionCache.info(amphoraID: amphoraID, base: base, runner: runner, logger: logger)
         let services: any ServiceManager
         switch config.serviceManager {
         case .direct:
@@ -84,6 +84,16 @@ public enum HelperMain {
         }
         let instances = HAProxyInstances(
             base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services)
+        guard let netnsName = try? InterfaceName(validating: config.netns) else {
+            return fail("amphora-helper: netns \(config.netns) is not a valid namespace name")
+        }
+        let network = NetworkConfigurator(
+            netns: netnsName, base: base, runner: runner, activeStandby: config.loadbalancerTopology == "ACTIVE_STANDBY")
+        let topology = TopologyManager(
+            base: base, basePath: config.basePath, runner: runner, services: services, network: network, audit: audit,
+            helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)
+        let restored = network.restore(context: AuditContext(requestID: 0, peerUID: 0, command: "startup"))
+        if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
 
         let settings = FrontSettings(
             amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
@@ -92,10 +102,25 @@ public enum HelperMain {
             heartbeat: HeartbeatSettings(
                 controllers: config.controllerIPPortList.map(\.description), intervalSeconds: config.heartbeatInterval,
                 key: config.heartbeatKey))
+        let traffic = TrafficWindow(netns: config.netns)
+        traffic.start()
+        let reporting = AmphoraReporting(
+            info: info, instances: instances, traffic: traffic, topology: .single,
+            heartbeat: HeartbeatStats(instances: instances, keepalived: .notConfigured),
+            configuration: AgentConfigStore(path: configPath, running: config, audit: audit, logger: logger))
+        let lvs: LVSListeners
+        do {
+            let policy = try LVSConfigPolicy.embedded(basePath: config.basePath, namespace: config.netns)
+            lvs = LVSListeners(base: base, paths: paths, runner: runner, services: services, policy: policy)
+        } catch {
+            return fail("amphora-helper: \(error.description)")
+        }
         let handler = CommandHandler(
             settings: settings, identity: identity, info: info, audit: audit, runner: runner, instances: instances,
             certificates: CertificateStore(certDirectory: config.baseCertDir, instances: instances, audit: audit),
-            serverCertificatePath: config.agentServerCert, logger: logger)
+            network: network, topology: topology,
+            serverCertificatePath: config.agentServerCert, logger: logger, reporting: reporting,
+            lvs: lvs, interfaceRules: InterfaceRulesApplier(base: base, netns: netnsName, runner: runner, network: network))
         let server = HelperServer(
             socketPath: config.helperSocket, frontUID: frontAccount.uid, frontGID: frontAccount.gid, audit: audit,
             handler: handler)
@@ -116,14 +141,19 @@ public enum HelperMain {
         while true { pause() }
     }
 
-    /// Direct mode plays the part of upstream's amphora-netns unit: the namespace exists, with loopback up.
+    /// This executable's path (keepalived runs it as the VRRP health check).
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return "/usr/bin/amphora-helper" }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The amphora namespace's loopback is up (direct mode: the standalone agent created the
+    /// namespace, as the amphora-netns unit does in production).
     static func ensureNamespace(_ name: String, runner: any CommandRunning, logger: Logger) {
         guard let netns = try? InterfaceName(validating: name) else { return }
         let context = AuditContext(requestID: 0, peerUID: 0, command: "startup")
-        var st = stat()
-        if stat("/run/netns/\(name)", &st) != 0 {
-            _ = try? runner.run(.netnsAdd(netns), context: context, deadlineMilliseconds: 10_000)
-        }
         if let result = try? runner.run(.loopbackUp(netns: netns), context: context, deadlineMilliseconds: 10_000), !result.succeeded {
             logger.warning("cannot bring up loopback in the amphora namespace", metadata: ["netns": "\(name)", "output": "\(result.combinedOutput)"])
         }

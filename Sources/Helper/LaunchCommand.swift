@@ -8,6 +8,8 @@ public enum Program: String, Sendable, Codable, CaseIterable {
     case keepalived
     case ip
     case systemctl
+    case arping
+    case nft
 
     /// Where the program is looked for, in order (first existing path wins).
     func candidatePaths(_ paths: ProgramPaths) -> [String] {
@@ -17,6 +19,8 @@ public enum Program: String, Sendable, Codable, CaseIterable {
         case .keepalived: return [paths.keepalived]
         case .ip: return ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
         case .systemctl: return ["/usr/bin/systemctl", "/bin/systemctl"]
+        case .arping: return ["/usr/bin/arping", "/usr/sbin/arping"]
+        case .nft: return ["/usr/sbin/nft", "/sbin/nft"]
         }
     }
 }
@@ -54,10 +58,19 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case haproxyCheck(instance: ResourceID, amphora: ResourceID, candidate: Bool)
     /// `systemctl start|stop|reload|is-active <unit>`
     case systemctl(DaemonOperation, DaemonUnit)
-    /// `ip netns add NAME` (direct mode creates the amphora namespace when missing)
-    case netnsAdd(InterfaceName)
-    /// `ip -n NAME link set dev lo up`
+    /// `ip link set dev lo up` inside the amphora namespace
     case loopbackUp(netns: InterfaceName)
+    /// One typed `ip` operation (see ``IPCommand`` for the shapes).
+    case ip(IPCommand)
+    /// `keepalived --config-test -f <base>/vrrp/octavia-keepalived.conf[.new]`, run inside the amphora
+    /// namespace (the test checks that the configured interfaces exist).
+    case keepalivedCheck(netns: InterfaceName, candidate: Bool)
+    /// `arping -U -c 2 -w 2 -I IFACE IP`, executed inside the amphora namespace: gratuitous ARP.
+    case gratuitousARP(netns: InterfaceName, interface: InterfaceName, address: IPAddress)
+    /// `nft -o -f <base>/nftables-vip.rules`, executed inside the amphora namespace (the helper writes the file, 0600).
+    case nftLoad(netns: InterfaceName)
+    /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`
+    case keepalivedLVSCheck(listener: ResourceID, candidate: Bool)
 
     /// The program this command runs.
     public var program: Program {
@@ -65,8 +78,22 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .packageVersion: return .dpkgQuery
         case .haproxyCheck: return .haproxy
         case .systemctl: return .systemctl
-        case .netnsAdd, .loopbackUp: return .ip
+        case .loopbackUp, .ip: return .ip
+        case .gratuitousARP: return .arping
+        case .nftLoad: return .nft
+        case .keepalivedLVSCheck, .keepalivedCheck: return .keepalived
         }
+    }
+
+    /// The network namespace the launcher enters before executing (only for programs without a
+    /// namespace option of their own).
+    public var namespace: InterfaceName? {
+        if case .gratuitousARP(let netns, _, _) = self { return netns }
+        if case .nftLoad(let netns) = self { return netns }
+        if case .keepalivedCheck(let netns, _) = self { return netns }
+        if case .loopbackUp(let netns) = self { return netns }
+        if case .ip(let command) = self { return command.namespace }
+        return nil
     }
 
     /// The arguments after argv[0], rendered from typed values and the configured paths.
@@ -79,10 +106,18 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             return ["-c", "-L", HAProxyConfigText.peerName(forAmphora: amphora), "-f", config, "-f", paths.userGroupFile]
         case .systemctl(let operation, let unit):
             return [operation == .status ? "is-active" : operation.rawValue, "--", unit.systemdName]
-        case .netnsAdd(let name):
-            return ["netns", "add", name.description]
-        case .loopbackUp(let netns):
-            return ["-n", netns.description, "link", "set", "dev", "lo", "up"]
+        case .loopbackUp:
+            return ["link", "set", "dev", "lo", "up"]
+        case .ip(let command):
+            return command.arguments
+        case .gratuitousARP(_, let interface, let address):
+            return ["-U", "-c", "2", "-w", "2", "-I", interface.description, address.description]
+        case .nftLoad:
+            return ["-o", "-f", paths.nftablesRulesFile]
+        case .keepalivedLVSCheck(let listener, let candidate):
+            return ["--config-test", "-f", paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
+        case .keepalivedCheck(_, let candidate):
+            return ["--config-test", "-f", paths.basePath + "/vrrp/octavia-keepalived.conf" + (candidate ? ".new" : "")]
         }
     }
 
@@ -92,8 +127,12 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .packageVersion: return "package-version"
         case .haproxyCheck: return "haproxy-check"
         case .systemctl: return "systemctl"
-        case .netnsAdd: return "netns-add"
         case .loopbackUp: return "loopback-up"
+        case .ip(let command): return "ip-" + command.name
+        case .gratuitousARP: return "gratuitous-arp"
+        case .nftLoad: return "nft-load"
+        case .keepalivedLVSCheck: return "keepalived-lvs-check"
+        case .keepalivedCheck: return "keepalived-check"
         }
     }
 
@@ -140,5 +179,90 @@ public struct LaunchResult: Sendable, Codable, Equatable {
     /// stdout and stderr together, as an operator reads a tool's complaint.
     public var combinedOutput: String {
         [stdout, stderr].filter { !$0.isEmpty }.joined(separator: stdout.hasSuffix("\n") ? "" : "\n")
+    }
+}
+
+/// The `ip` operations the agent performs, each a fixed argument shape over validated values.
+/// Link names in the root namespace come from the kernel (`ip -j link`) and are re-validated as
+/// ``InterfaceName`` before they are used. An operation "in NS" runs with the launcher having
+/// entered the namespace (setns) before exec, not as `ip -n NS`: `ip -n` remounts /sys in a private
+/// mount namespace, and the launcher's Landlock domain (rightly) forbids mount(2).
+public enum IPCommand: Sendable, Codable, Equatable {
+    /// `ip -j link show` (in NS, or in the root namespace when nil)
+    case listLinks(netns: InterfaceName?)
+    /// `ip -j addr show` in NS
+    case listAddresses(netns: InterfaceName)
+    /// `ip link set dev NAME netns NS` (in the root namespace)
+    case moveToNamespace(link: InterfaceName, netns: InterfaceName)
+    /// `ip link set dev NAME netns 1` in NS (back to the root namespace, on rollback)
+    case moveToRoot(link: InterfaceName, netns: InterfaceName)
+    /// `ip link set dev NAME name NEW` (in NS, or the root namespace when nil)
+    case rename(netns: InterfaceName?, link: InterfaceName, to: InterfaceName)
+    /// `ip link set dev NAME mtu N` in NS
+    case setMTU(netns: InterfaceName, link: InterfaceName, mtu: MTU)
+    /// `ip link set dev NAME up|down` in NS
+    case setState(netns: InterfaceName, link: InterfaceName, up: Bool)
+    /// `ip addr replace ADDR/PREFIX dev NAME` in NS
+    case replaceAddress(netns: InterfaceName, link: InterfaceName, address: IPAddress, prefixLength: Int)
+    /// `ip addr flush dev NAME` in NS
+    case flushAddresses(netns: InterfaceName, link: InterfaceName)
+    /// `ip -4|-6 route replace DEST [via GW] dev NAME [scope link] [table T]` in NS (DEST nil = default)
+    case replaceRoute(netns: InterfaceName, destination: CIDR?, via: IPAddress?, link: InterfaceName, family: IPFamily, table: Int?)
+    /// `ip -4|-6 rule add|del from ADDR table T priority P` in NS
+    case rule(netns: InterfaceName, add: Bool, from: IPAddress, table: Int, priority: Int)
+
+    /// The namespace the launcher enters before executing `ip` (nil: the root namespace).
+    var namespace: InterfaceName? {
+        switch self {
+        case .listLinks(let netns), .rename(let netns, _, _): return netns
+        case .moveToNamespace: return nil
+        case .listAddresses(let netns), .moveToRoot(_, let netns), .setMTU(let netns, _, _), .setState(let netns, _, _),
+            .replaceAddress(let netns, _, _, _), .flushAddresses(let netns, _), .replaceRoute(let netns, _, _, _, _, _),
+            .rule(let netns, _, _, _, _):
+            return netns
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .listLinks: return "list-links"
+        case .listAddresses: return "list-addresses"
+        case .moveToNamespace: return "move-to-namespace"
+        case .moveToRoot: return "move-to-root"
+        case .rename: return "rename"
+        case .setMTU: return "set-mtu"
+        case .setState: return "set-state"
+        case .replaceAddress: return "replace-address"
+        case .flushAddresses: return "flush-addresses"
+        case .replaceRoute: return "replace-route"
+        case .rule: return "rule"
+        }
+    }
+
+    var arguments: [String] {
+        // The namespace is entered by the launcher (see `namespace`), never passed as `-n`.
+        func ns(_: InterfaceName?) -> [String] { [] }
+        switch self {
+        case .listLinks(let netns): return ns(netns) + ["-j", "link", "show"]
+        case .listAddresses(let netns): return ns(netns) + ["-j", "addr", "show"]
+        case .moveToNamespace(let link, let netns): return ["link", "set", "dev", link.description, "netns", netns.description]
+        case .moveToRoot(let link, let netns): return ns(netns) + ["link", "set", "dev", link.description, "netns", "1"]
+        case .rename(let netns, let link, let to): return ns(netns) + ["link", "set", "dev", link.description, "name", to.description]
+        case .setMTU(let netns, let link, let mtu): return ns(netns) + ["link", "set", "dev", link.description, "mtu", String(mtu.value)]
+        case .setState(let netns, let link, let up): return ns(netns) + ["link", "set", "dev", link.description, up ? "up" : "down"]
+        case .replaceAddress(let netns, let link, let address, let prefix):
+            return ns(netns) + ["addr", "replace", "\(address)/\(prefix)", "dev", link.description]
+        case .flushAddresses(let netns, let link): return ns(netns) + ["addr", "flush", "dev", link.description]
+        case .replaceRoute(let netns, let destination, let via, let link, let family, let table):
+            var args = ns(netns) + [family == .v6 ? "-6" : "-4", "route", "replace", destination?.description ?? "default"]
+            if let via { args += ["via", via.description] }
+            args += ["dev", link.description]
+            if via == nil { args += ["scope", "link"] }
+            if let table { args += ["table", String(table)] }
+            return args
+        case .rule(let netns, let add, let from, let table, let priority):
+            return ns(netns) + [from.family == .v6 ? "-6" : "-4", "rule", add ? "add" : "del", "from", from.description,
+                                "table", String(table), "priority", String(priority)]
+        }
     }
 }

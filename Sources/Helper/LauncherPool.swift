@@ -140,7 +140,7 @@ public final class AuditedCommandRunner: CommandRunning {
             ("peer_uid", .number(String(context.peerUID))),
             ("command", .string(context.command)),
             ("operation", .string(command.name)),
-        ]
+        ] + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
         do {
             try audit.record("exec-intent", base + [("argv", .array(intended.map { .string($0) }))])
         } catch {

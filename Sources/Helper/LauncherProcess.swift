@@ -77,6 +77,15 @@ public enum LauncherProcess {
             close(outPipe[0]); close(outPipe[1])
             return refusal(request, "pipe: \(SystemError("pipe2"))")
         }
+        var namespaceFD: Int32 = -1
+        if let netns = request.command.namespace {
+            namespaceFD = open("/run/netns/\(netns)", O_RDONLY | O_CLOEXEC)
+            guard namespaceFD >= 0 else {
+                close(outPipe[0]); close(outPipe[1]); close(errPipe[0]); close(errPipe[1])
+                return refusal(request, "network namespace \(netns) is missing")
+            }
+        }
+        defer { if namespaceFD >= 0 { close(namespaceFD) } }
         var childErrno: Int32 = 0
         let pid: pid_t = withCStringArray(argv) { cArgv in
             withCStringArray(environment) { cEnv in
@@ -93,6 +102,8 @@ public enum LauncherProcess {
                 attr.new_process_group = 1
                 attr.die_with_parent = 1
                 attr.no_new_privs = 1
+                attr.use_netns = namespaceFD >= 0 ? 1 : 0
+                attr.netns_fd = namespaceFD
                 return cshim_spawn(&attr, &childErrno)
             }
         }

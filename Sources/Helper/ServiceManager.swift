@@ -7,15 +7,30 @@ import Synchronization
 public enum DaemonUnit: Sendable, Codable, Hashable, CustomStringConvertible {
     /// The haproxy of one instance (a v0.1 listener or a 1.0 load balancer).
     case haproxy(ResourceID)
+    /// The amphora's VRRP keepalived (ACTIVE-STANDBY).
+    case keepalived
+    /// The keepalived (LVS) of one UDP listener.
+    case lvs(ResourceID)
 
     /// The systemd unit name (`haproxy@<id>.service`, instantiated from `systemd/haproxy@.service`).
     public var systemdName: String {
         switch self {
         case .haproxy(let id): return "haproxy@\(id).service"
+        case .keepalived: return "octavia-keepalived.service"
+        case .lvs(let id): return "octavia-keepalivedlvs@\(id).service"
         }
     }
 
     public var description: String { systemdName }
+
+    /// The program's name, for messages.
+    public var daemonName: String {
+        switch self {
+        case .haproxy: return "haproxy"
+        case .keepalived: return "keepalived"
+        case .lvs: return "keepalived (LVS)"
+        }
+    }
 }
 
 /// The closed set of daemon operations.
@@ -109,7 +124,7 @@ public final class DirectServiceManager: ServiceManager {
             try? audit.record("daemon-outcome", outcome)
         }
         if let error = reply.error {
-            throw CommandError(.internalError, "Error \(operation.rawValue)ing haproxy", details: error)
+            throw CommandError(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: error)
         }
         return reply.status
     }
@@ -144,7 +159,7 @@ public final class SystemdServiceManager: ServiceManager {
             return DaemonStatus(running: result.succeeded && result.stdout.hasPrefix("active"), pid: nil)
         default:
             guard result.succeeded else {
-                throw CommandError(.internalError, "Error \(operation.rawValue)ing haproxy", details: result.refusal ?? result.combinedOutput)
+                throw CommandError(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: result.refusal ?? result.combinedOutput)
             }
             return DaemonStatus(running: operation != .stop, pid: nil)
         }

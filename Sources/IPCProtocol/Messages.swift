@@ -65,6 +65,38 @@ public enum Command: Sendable, Codable, Equatable {
     case deleteCertificate(instance: ResourceID, file: CertificateFileName, scope: CertificateScope)
     /// Replace the agent's own server certificate and key (checked first; the old one stays on failure).
     case rotateServerCertificate(pem: String)
+    /// Host and instance facts for `/details` (no process is started to answer).
+    case amphoraDetails
+    /// The next heartbeat's listeners and pools, counters as deltas since the previous one (persisted).
+    case heartbeatStats
+    /// Validate and store a new agent configuration (`PUT /1.0/config`); returns the heartbeat settings it sets.
+    case updateAgentConfig(text: String)
+    /// The interface in the amphora namespace that holds an address.
+    case interfaceForAddress(IPAddress)
+    /// Move the port with the VIP's MAC into the amphora namespace and configure the VIP on it.
+    case plugVIP(VIPPlug)
+    /// Move (or reconfigure) a member-network port in the amphora namespace.
+    case plugNetwork(NetworkPlug)
+    /// The amphora's topology, role, ha_ip and whether a change is under way.
+    case topology
+    /// Change the topology (ACTIVE-STANDBY: the agent renders and runs its own keepalived).
+    case setTopology(TopologyChange)
+    /// Store a controller-rendered keepalived configuration after `keepalived --config-test` accepts it.
+    case uploadVRRPConfig(text: String)
+    /// Start, stop or reload keepalived.
+    case vrrpAction(ServiceAction)
+    /// Store a UDP listener's keepalived (LVS) configuration after it passes the policy and `keepalived --config-test`.
+    case uploadLVSConfig(LVSConfigUpload)
+    /// A UDP listener's stored configuration.
+    case lvsConfig(listener: ResourceID)
+    /// Start, stop or reload (a restart) a UDP listener's keepalived.
+    case lvsAction(listener: ResourceID, action: ServiceAction)
+    /// Stop a UDP listener's keepalived and remove its files.
+    case deleteLVSListener(listener: ResourceID)
+    /// Every stored UDP listener with its state.
+    case listLVSListeners
+    /// Replace the nftables rules of the interface holding an address (`PUT /1.0/interface/:ip/rules`).
+    case setInterfaceRules(InterfaceRules)
 
     /// A short name for logs and the audit log (never includes payload data).
     public var name: String {
@@ -81,15 +113,38 @@ public enum Command: Sendable, Codable, Equatable {
         case .certificateDigest: return "certificate-digest"
         case .deleteCertificate: return "certificate-delete"
         case .rotateServerCertificate: return "server-certificate-rotate"
+        case .amphoraDetails: return "amphora-details"
+        case .heartbeatStats: return "heartbeat-stats"
+        case .updateAgentConfig: return "agent-config-update"
+        case .interfaceForAddress: return "interface-lookup"
+        case .plugVIP: return "plug-vip"
+        case .plugNetwork: return "plug-network"
+        case .topology: return "topology"
+        case .setTopology: return "topology-change"
+        case .uploadVRRPConfig: return "vrrp-upload"
+        case .vrrpAction(let action): return "vrrp-\(action.rawValue)"
+        case .uploadLVSConfig: return "lvs-upload"
+        case .lvsConfig: return "lvs-config"
+        case .lvsAction(_, let action): return "lvs-\(action.rawValue)"
+        case .deleteLVSListener: return "lvs-delete"
+        case .listLVSListeners: return "lvs-list"
+        case .setInterfaceRules: return "interface-rules"
         }
     }
 
     /// True for commands that change state (refused while a topology transition runs).
     public var isMutating: Bool {
         switch self {
-        case .uploadHAProxyConfig, .haproxyAction, .deleteInstance, .uploadCertificate, .deleteCertificate, .rotateServerCertificate:
+        case .updateAgentConfig: return true
+        case .amphoraDetails, .heartbeatStats: return false
+        case .uploadHAProxyConfig, .haproxyAction, .deleteInstance, .uploadCertificate, .deleteCertificate, .rotateServerCertificate,
+            .plugVIP, .plugNetwork, .setTopology, .uploadVRRPConfig, .vrrpAction:
             return true
-        case .frontSettings, .amphoraInfo, .haproxyConfig, .listInstances, .instanceStatus, .certificateDigest: return false
+        case .topology: return false
+        case .uploadLVSConfig, .lvsAction, .deleteLVSListener, .setInterfaceRules: return true
+        case .lvsConfig, .listLVSListeners: return false
+        case .frontSettings, .amphoraInfo, .haproxyConfig, .listInstances, .instanceStatus, .certificateDigest, .interfaceForAddress:
+            return false
         }
     }
 }
@@ -111,6 +166,21 @@ public enum Reply: Sendable, Codable, Equatable {
     case certificateDigest(md5: String)
     /// The new identity, which the front starts presenting on the next handshake.
     case serverCertificateRotated(TLSIdentity)
+    case amphoraDetails(AmphoraDetails)
+    case heartbeatStats(HeartbeatReport)
+    /// The new configuration is stored; the heartbeat uses these settings from now on.
+    case agentConfigUpdated(HeartbeatSettings)
+    /// An interface name in the amphora namespace.
+    case interface(name: String)
+    /// A plugged interface; `updated` when it was already there and was reconfigured.
+    case plugged(interface: String, updated: Bool)
+    case topology(TopologyState)
+    /// A stored keepalived configuration's MD5.
+    case vrrpStored(md5: String)
+    /// A UDP listener's configuration is stored; its MD5.
+    case lvsStored(md5: String)
+    case lvsConfig(StoredFile)
+    case lvsListeners([LVSListenerSummary])
 }
 
 /// Which API a certificate call comes from: the rules differ.

@@ -24,8 +24,9 @@ final class DaemonTable {
             return reply(request, start(request.unit))
         case .reload:
             guard let pid = running[request.unit], kill(pid, 0) == 0 else { return reply(request, start(request.unit)) }
-            // haproxy in master-worker mode re-executes on SIGUSR2 and hands its listeners over.
-            kill(pid, SIGUSR2)
+            // haproxy in master-worker mode re-executes on SIGUSR2 and hands its listeners over;
+            // keepalived re-reads its configuration on SIGHUP.
+            kill(pid, request.unit == .keepalived ? SIGHUP : SIGUSR2)
             return DaemonReply(id: request.id, status: status(request.unit), error: nil)
         case .stop:
             stop(request.unit)
@@ -42,57 +43,71 @@ final class DaemonTable {
         return DaemonStatus(running: true, pid: pid)
     }
 
-    /// Starts the unit; returns an error text (with the daemon's own output) on failure.
-    func start(_ unit: DaemonUnit) -> String? {
+    /// How a unit is run: its argv (argv[0] the program path) and the file its output goes to.
+    func launchSpec(_ unit: DaemonUnit) -> (argv: [String], log: String)? {
         switch unit {
         case .haproxy(let id):
             let directory = "\(config.basePath)/\(id)"
-            guard let amphora = try? ResourceID(validating: config.amphoraID) else { return "invalid amphora_id" }
-            let log = open(directory + "/haproxy.log", O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard log >= 0 else { return "cannot open \(directory)/haproxy.log: \(String(cString: strerror(errno)))" }
-            defer { close(log) }
-            let netns = open("/run/netns/\(config.netns)", O_RDONLY | O_CLOEXEC)
-            guard netns >= 0 else { return "network namespace \(config.netns) is missing: \(String(cString: strerror(errno)))" }
-            defer { close(netns) }
-            let argv = [
+            guard let amphora = try? ResourceID(validating: config.amphoraID) else { return nil }
+            return ([
                 config.haproxyCmd, "-Ws", "-f", directory + "/haproxy.cfg", "-f", config.basePath + "/haproxy-default-user-group.conf",
                 "-p", "\(directory)/\(id).pid", "-L", HAProxyConfigText.peerName(forAmphora: amphora),
-            ]
-            var limit = rlimit()
-            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-            var childErrno: Int32 = 0
-            let pid: pid_t = argv.withCStrings { cArgv in
-                ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"].withCStrings { cEnv in
-                    var attr = cshim_spawn_attr()
-                    attr.exec_fd = -1
-                    attr.path = UnsafePointer(cArgv[0])
-                    attr.argv = UnsafePointer(cArgv)
-                    attr.envp = UnsafePointer(cEnv)
-                    attr.stdin_fd = -1
-                    attr.stdout_fd = log
-                    attr.stderr_fd = log
-                    attr.new_session = 1
-                    // Upstream's unit sets LimitNOFILE=2600000; we raise to the hard limit we are allowed.
-                    attr.nofile_limit = UInt64(min(limit.rlim_max, 2_600_000))
-                    attr.use_netns = 1
-                    attr.netns_fd = netns
-                    return cshim_spawn(&attr, &childErrno)
-                }
-            }
-            guard pid > 0 else { return "cannot execute \(config.haproxyCmd): \(String(cString: strerror(childErrno)))" }
-            // A configuration haproxy -c accepted can still fail to start (an address in use, say).
-            for _ in 0..<10 {
-                usleep(20_000)
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    let tail = (try? String(decoding: tailOfFile(directory + "/haproxy.log"), as: UTF8.self)) ?? ""
-                    return "haproxy exited at start (\(Supervisor.describe(status))):\n\(tail)"
-                }
-            }
-            running[unit] = pid
-            Supervisor.log("started \(unit) (pid \(pid))")
-            return nil
+            ], directory + "/haproxy.log")
+        case .keepalived:
+            let directory = config.basePath + "/vrrp"
+            // -n: stay in the foreground as our child; its VRRP process and checker are its own children.
+            return ([
+                config.keepalivedCmd, "-n", "-l", "-D", "-f", directory + "/octavia-keepalived.conf", "-p", directory + "/keepalived.pid",
+                "-r", directory + "/vrrp.pid", "-c", directory + "/checkers.pid",
+            ], directory + "/keepalived.log")
+        case .lvs(let id): return lvsLaunchSpec(id)
         }
+    }
+
+    /// Starts the unit; returns an error text (with the daemon's own output) on failure.
+    func start(_ unit: DaemonUnit) -> String? {
+        if case .lvs = unit, let missing = Self.ipvsMissing() { return missing }
+        guard let (argv, logPath) = launchSpec(unit) else { return "invalid amphora_id" }
+        let log = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard log >= 0 else { return "cannot open \(logPath): \(String(cString: strerror(errno)))" }
+        defer { close(log) }
+        let netns = open("/run/netns/\(config.netns)", O_RDONLY | O_CLOEXEC)
+        guard netns >= 0 else { return "network namespace \(config.netns) is missing: \(String(cString: strerror(errno)))" }
+        defer { close(netns) }
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        var childErrno: Int32 = 0
+        let pid: pid_t = argv.withCStrings { cArgv in
+            ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"].withCStrings { cEnv in
+                var attr = cshim_spawn_attr()
+                attr.exec_fd = -1
+                attr.path = UnsafePointer(cArgv[0])
+                attr.argv = UnsafePointer(cArgv)
+                attr.envp = UnsafePointer(cEnv)
+                attr.stdin_fd = -1
+                attr.stdout_fd = log
+                attr.stderr_fd = log
+                attr.new_session = 1
+                // Upstream's unit sets LimitNOFILE=2600000; we raise to the hard limit we are allowed.
+                attr.nofile_limit = UInt64(min(limit.rlim_max, 2_600_000))
+                attr.use_netns = 1
+                attr.netns_fd = netns
+                return cshim_spawn(&attr, &childErrno)
+            }
+        }
+        guard pid > 0 else { return "cannot execute \(argv[0]): \(String(cString: strerror(childErrno)))" }
+        // A configuration the check accepted can still fail to start (an address in use, say).
+        for _ in 0..<10 {
+            usleep(20_000)
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                let tail = (try? String(decoding: tailOfFile(logPath), as: UTF8.self)) ?? ""
+                return "\(unit.daemonName) exited at start (\(Supervisor.describe(status))):\n\(tail)"
+            }
+        }
+        running[unit] = pid
+        Supervisor.log("started \(unit) (pid \(pid))")
+        return nil
     }
 
     func tailOfFile(_ path: String) throws -> [UInt8] {

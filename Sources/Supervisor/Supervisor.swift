@@ -54,6 +54,9 @@ public enum Supervisor {
         let signalFD = cshim_signalfd(&signals)
         guard signalFD >= 0 else { return fail("amphora-agent: signalfd: \(String(cString: strerror(errno)))") }
 
+        if config.serviceManager == .direct, let problem = ensureNamespace(config.netns) {
+            return fail("amphora-agent: network namespace \(config.netns): \(problem)")
+        }
         let launcher = ChildLauncher(binaries: binaries, configPath: configPath, config: config, front: frontAccount)
         let daemons = DaemonTable(config: config)
         var channel: DaemonChannel?
@@ -137,6 +140,33 @@ public enum Supervisor {
                 return 0
             }
         }
+    }
+
+    /// Direct mode plays the part of the amphora-netns unit: the amphora namespace exists before the
+    /// helper starts (the confined launcher cannot create one: that needs mount(2)). Returns a problem, or nil.
+    static func ensureNamespace(_ name: String) -> String? {
+        var st = stat()
+        if stat("/run/netns/\(name)", &st) == 0 { return nil }
+        var childErrno: Int32 = 0
+        let pid: pid_t = ["/usr/sbin/ip", "netns", "add", name].withCStrings { argv in
+            ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"].withCStrings { env in
+                var attr = cshim_spawn_attr()
+                attr.exec_fd = -1
+                attr.path = UnsafePointer(argv[0])
+                attr.argv = UnsafePointer(argv)
+                attr.envp = UnsafePointer(env)
+                attr.stdin_fd = -1
+                attr.stdout_fd = 2
+                attr.stderr_fd = 2
+                return cshim_spawn(&attr, &childErrno)
+            }
+        }
+        guard pid > 0 else { return "cannot run ip: \(String(cString: strerror(childErrno)))" }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        guard status == 0 else { return "ip netns add failed (\(describe(status)))" }
+        log("created network namespace \(name)")
+        return nil
     }
 
     static func allowRestart(_ child: inout Child) -> Bool {

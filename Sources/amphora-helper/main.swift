@@ -9,7 +9,7 @@ struct AmphoraHelperCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
-        subcommands: [Serve.self, Launcher.self, AuditVerify.self, SeccompExport.self, SeccompSelfTestCommand.self],
+        subcommands: [Serve.self, Launcher.self, AuditVerify.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -100,5 +100,17 @@ struct SeccompSelfTestCommand: ParsableCommand {
         guard let role = ConfinedRole(rawValue: role) else { throw ValidationError("role must be front, helper or launcher") }
         guard let probe = SeccompSelfTest.Probe(rawValue: probe) else { throw ValidationError("unknown probe \(probe)") }
         SeccompSelfTest.run(role: role, probe: probe)
+    }
+}
+
+/// The VRRP health check keepalived runs: exit 0 when every haproxy instance answers on its stats socket.
+struct VRRPCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vrrp-check", abstract: "Exit 0 when every configured haproxy instance answers on its stats socket.")
+
+    @Option(name: .customLong("base-path"), help: "The agent's base_path.") var basePath: String
+
+    func run() throws {
+        throw ExitCode(VRRPCheck.run(basePath: basePath))
     }
 }

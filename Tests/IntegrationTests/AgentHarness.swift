@@ -91,6 +91,12 @@ final class AgentHarness: @unchecked Sendable {
         throw HarnessError("agent did not answer within 60 s:\n\(self.log())")
     }
 
+    /// Stops the agent and starts it again on the same directory and configuration.
+    func restart() throws {
+        stop()
+        try start()
+    }
+
     /// Sends SIGTERM and waits for the agent to exit; returns its exit status.
     @discardableResult
     func stop() -> Int32? {

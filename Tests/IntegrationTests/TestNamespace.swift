@@ -69,6 +69,22 @@ final class TestNamespace: @unchecked Sendable {
         return r.stdout
     }
 
+    /// Creates a veth pair: `rootName` (with `rootMAC`) stays in the root namespace as a "newly attached
+    /// port"; its peer moves into this namespace with `peerAddress` (CIDR form) and is brought up.
+    /// Deleting this namespace removes both ends, wherever the root end has moved since.
+    func addPort(rootName: String, rootMAC: String, peerName: String, peerAddress: String?) throws {
+        try Shell.run("/usr/sbin/ip", ["link", "add", rootName, "address", rootMAC, "type", "veth", "peer", "name", peerName])
+        try Shell.run("/usr/sbin/ip", ["link", "set", peerName, "netns", name])
+        if let peerAddress { try Shell.run("/usr/sbin/ip", ["-n", name, "addr", "add", peerAddress, "dev", peerName]) }
+        try Shell.run("/usr/sbin/ip", ["-n", name, "link", "set", peerName, "up"])
+    }
+
+    /// `ip -n NS -j ARGS` parsed.
+    func json(_ arguments: [String]) throws -> Any {
+        let r = try Shell.run("/usr/sbin/ip", ["-n", name, "-j"] + arguments)
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+    }
+
     /// Stops a background process by pid (SIGKILL: the test runner's children may inherit SIGTERM ignored).
     func stop(_ process: Process) {
         guard process.isRunning else { return }

@@ -1,0 +1,309 @@
+import Glibc
+import IPCProtocol
+import Synchronization
+
+/// Ports the controller hot-plugs: found by MAC in the root namespace, moved into the amphora
+/// namespace under the next free `ethN`, configured with `ip` through the launcher, recorded in
+/// `<base_path>/plugged_interfaces.json` so they are found and configured again after a restart.
+/// A failed step rolls back what the request changed. Network changes run one at a time.
+public final class NetworkConfigurator: Sendable {
+    /// The policy-routing table of the VIP (upstream uses table 1) and its rules' priority.
+    public static let vipTable = 1
+    public static let vipRulePriority = 100
+
+    let netns: InterfaceName
+    let base: SafeDirectory
+    let runner: any CommandRunning
+    /// ACTIVE_STANDBY: the VIP itself belongs to keepalived; the interface gets the VRRP address.
+    let activeStandby: Bool
+    let lock = Mutex(())
+
+    public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool) {
+        self.netns = netns
+        self.base = base
+        self.runner = runner
+        self.activeStandby = activeStandby
+    }
+
+    /// One recorded plug, replayed on restart.
+    struct Record: Codable, Equatable {
+        var interface: String
+        var mac: MACAddress
+        var vip: VIPPlug?
+        var network: NetworkPlug?
+    }
+
+    /// A link as `ip -j link show` reports it.
+    struct Link: Equatable {
+        var name: String
+        var mac: String
+    }
+
+    static let notFound = CommandError(.notFound, "No suitable network interface found")
+
+    func ip(_ command: IPCommand, _ context: AuditContext) throws(CommandError) -> LaunchResult {
+        let result = try runner.run(.ip(command), context: context, deadlineMilliseconds: 20_000)
+        guard result.succeeded else {
+            throw CommandError(.internalError, "Error configuring interface", details: result.refusal ?? result.combinedOutput)
+        }
+        return result
+    }
+
+    func links(_ netns: InterfaceName?, _ context: AuditContext) throws(CommandError) -> [Link] {
+        let output = try ip(.listLinks(netns: netns), context).stdout
+        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let items) = value else { return [] }
+        return items.compactMap { item in
+            guard case .object(let members) = item,
+                case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
+                case .string(let mac)? = members.first(where: { $0.0 == "address" })?.1
+            else { return nil }
+            return Link(name: name, mac: mac.lowercased())
+        }
+    }
+
+    // MARK: - Lookup
+
+    /// The amphora-namespace interface holding `address`.
+    public func interface(for address: IPAddress, context: AuditContext) throws(CommandError) -> String {
+        let output = try ip(.listAddresses(netns: netns), context).stdout
+        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value else {
+            throw CommandError(.notFound, "Error interface not found for IP address")
+        }
+        for link in links {
+            guard case .object(let members) = link, case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
+                case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
+            else { continue }
+            for info in infos {
+                guard case .object(let fields) = info, case .string(let local)? = fields.first(where: { $0.0 == "local" })?.1,
+                    let found = try? IPAddress(validating: local)
+                else { continue }
+                if found == address { return name }
+            }
+        }
+        throw CommandError(.notFound, "Error interface not found for IP address")
+    }
+
+    /// The amphora-namespace interface with an address on the same subnet as `address`, and that
+    /// subnet's prefix length (keepalived puts the VIP there).
+    public func interface(onSubnetOf address: IPAddress, context: AuditContext) throws(CommandError) -> (String, Int) {
+        let output = try ip(.listAddresses(netns: netns), context).stdout
+        if let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value {
+            for link in links {
+                guard case .object(let members) = link, case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
+                    case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
+                else { continue }
+                for info in infos {
+                    guard case .object(let fields) = info, case .string(let local)? = fields.first(where: { $0.0 == "local" })?.1,
+                        case .number(let prefixText)? = fields.first(where: { $0.0 == "prefixlen" })?.1, let prefix = Int(prefixText),
+                        let found = try? IPAddress(validating: local), found.family == address.family,
+                        let network = Self.network(of: found, prefixLength: prefix), network.contains(address)
+                    else { continue }
+                    return (name, prefix)
+                }
+            }
+        }
+        throw CommandError(.notFound, "No interface on the subnet of \(address)")
+    }
+
+    /// The network an address with a prefix length belongs to.
+    static func network(of address: IPAddress, prefixLength: Int) -> CIDR? {
+        var bytes = address.bytes
+        for index in bytes.indices {
+            let keep = max(0, min(8, prefixLength - index * 8))
+            bytes[index] &= keep == 8 ? 0xFF : UInt8(truncatingIfNeeded: 0xFF << (8 - keep))
+        }
+        guard let network = try? IPAddress(bytes: bytes) else { return nil }
+        return try? CIDR(validating: "\(network)/\(prefixLength)")
+    }
+
+    // MARK: - Plugging
+
+    /// Plugs the VIP's port. 409 when the MAC is already in the namespace.
+    public func plugVIP(_ plug: VIPPlug, context: AuditContext) throws(CommandError) -> String {
+        try lock.withLock { _ throws(CommandError) -> String in
+            if try links(netns, context).contains(where: { $0.mac == plug.mac.description }) {
+                throw CommandError(.conflict, "Interface already exists")
+            }
+            let name = try moveIn(plug.mac, context)
+            do throws(CommandError) {
+                try configureVIP(plug, on: name, context)
+                try record(Record(interface: name.description, mac: plug.mac, vip: plug, network: nil))
+            } catch {
+                rollback(name, context)
+                throw error
+            }
+            announce(addresses(of: plug), on: name, context)
+            return name.description
+        }
+    }
+
+    /// Plugs a member-network port, or reconfigures it when it is already in the namespace.
+    public func plugNetwork(_ plug: NetworkPlug, context: AuditContext) throws(CommandError) -> (String, Bool) {
+        try lock.withLock { _ throws(CommandError) -> (String, Bool) in
+            if let existing = try links(netns, context).first(where: { $0.mac == plug.mac.description }),
+                let name = try? InterfaceName(validating: existing.name)
+            {
+                try configureNetwork(plug, on: name, context)
+                try record(Record(interface: name.description, mac: plug.mac, vip: nil, network: plug))
+                return (name.description, true)
+            }
+            let name = try moveIn(plug.mac, context)
+            do throws(CommandError) {
+                try configureNetwork(plug, on: name, context)
+                try record(Record(interface: name.description, mac: plug.mac, vip: nil, network: plug))
+            } catch {
+                rollback(name, context)
+                throw error
+            }
+            announce(plug.fixedIPs.map(\.address), on: name, context)
+            return (name.description, false)
+        }
+    }
+
+    /// Finds the link with `mac` in the root namespace and moves it into ours as the next free `ethN`.
+    func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(CommandError) -> InterfaceName {
+        guard let link = try links(nil, context).first(where: { $0.mac == mac.description }),
+            let rootName = try? InterfaceName(validating: link.name)
+        else { throw Self.notFound }
+        let used = Set(try links(netns, context).map(\.name))
+        var index = 1
+        while used.contains("eth\(index)") { index += 1 }
+        guard let target = try? InterfaceName(validating: "eth\(index)") else { throw Self.notFound }
+        _ = try ip(.moveToNamespace(link: rootName, netns: netns), context)
+        do throws(CommandError) {
+            _ = try ip(.rename(netns: netns, link: rootName, to: target), context)
+        } catch {
+            _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
+            throw error
+        }
+        movedFrom.withLock { $0[target.description] = rootName.description }
+        return target
+    }
+
+    /// Original root-namespace names of links moved in by this process (for rollback).
+    let movedFrom = Mutex<[String: String]>([:])
+
+    /// Undoes a plug: addresses flushed, link down, back to the root namespace under its old name.
+    func rollback(_ name: InterfaceName, _ context: AuditContext) {
+        _ = try? ip(.flushAddresses(netns: netns, link: name), context)
+        _ = try? ip(.setState(netns: netns, link: name, up: false), context)
+        let original = movedFrom.withLock { $0.removeValue(forKey: name.description) }
+        if let original, let originalName = try? InterfaceName(validating: original) {
+            _ = try? ip(.rename(netns: netns, link: name, to: originalName), context)
+            _ = try? ip(.moveToRoot(link: originalName, netns: netns), context)
+        } else {
+            _ = try? ip(.moveToRoot(link: name, netns: netns), context)
+        }
+    }
+
+    func addresses(of plug: VIPPlug) -> [IPAddress] {
+        var result: [IPAddress] = []
+        if activeStandby { result.append(plug.vrrpAddress ?? plug.vip.address) } else { result.append(plug.vip.address) }
+        if !activeStandby { result += plug.additionalVIPs.map(\.address) }
+        return result
+    }
+
+    /// MTU, addresses, link up, the VIP's own table (subnet and default route) with source rules,
+    /// a main-table default route through the gateway, host routes. Every step is idempotent.
+    func configureVIP(_ plug: VIPPlug, on name: InterfaceName, _ context: AuditContext) throws(CommandError) {
+        if let mtu = plug.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
+        let subnets = [plug.vip] + plug.additionalVIPs
+        for (index, entry) in subnets.enumerated() {
+            let address = index == 0 && activeStandby ? (plug.vrrpAddress ?? entry.address) : entry.address
+            if activeStandby && index > 0 { continue }
+            _ = try ip(.replaceAddress(netns: netns, link: name, address: address, prefixLength: entry.subnet.prefixLength), context)
+        }
+        _ = try ip(.setState(netns: netns, link: name, up: true), context)
+        for entry in subnets {
+            let family = entry.subnet.network.family
+            _ = try ip(.replaceRoute(netns: netns, destination: entry.subnet, via: nil, link: name, family: family, table: Self.vipTable), context)
+            if let gateway = entry.gateway {
+                _ = try ip(.replaceRoute(netns: netns, destination: nil, via: gateway, link: name, family: family, table: Self.vipTable), context)
+                _ = try ip(.replaceRoute(netns: netns, destination: nil, via: gateway, link: name, family: family, table: nil), context)
+            }
+            for route in entry.hostRoutes {
+                _ = try ip(.replaceRoute(netns: netns, destination: route.destination, via: route.nexthop, link: name, family: family, table: Self.vipTable), context)
+                _ = try ip(.replaceRoute(netns: netns, destination: route.destination, via: route.nexthop, link: name, family: family, table: nil), context)
+            }
+        }
+        var sources = subnets.map(\.address)
+        if let vrrp = plug.vrrpAddress { sources.append(vrrp) }
+        for source in sources {
+            // Delete first so that a replay does not stack duplicate rules.
+            _ = try? runner.run(
+                .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
+                deadlineMilliseconds: 20_000)
+            _ = try ip(.rule(netns: netns, add: true, from: source, table: Self.vipTable, priority: Self.vipRulePriority), context)
+        }
+    }
+
+    func configureNetwork(_ plug: NetworkPlug, on name: InterfaceName, _ context: AuditContext) throws(CommandError) {
+        if let mtu = plug.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
+        for entry in plug.fixedIPs {
+            _ = try ip(.replaceAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.subnet.prefixLength), context)
+        }
+        _ = try ip(.setState(netns: netns, link: name, up: true), context)
+        for entry in plug.fixedIPs {
+            for route in entry.hostRoutes {
+                _ = try ip(
+                    .replaceRoute(netns: netns, destination: route.destination, via: route.nexthop, link: name, family: entry.subnet.network.family, table: nil),
+                    context)
+            }
+        }
+    }
+
+    /// Gratuitous ARP for IPv4 addresses, so neighbours learn the new location at once.
+    /// (Unsolicited neighbour advertisements for IPv6 are not sent yet.) Failures are logged in the
+    /// audit log by the runner and otherwise ignored, as upstream does.
+    func announce(_ addresses: [IPAddress], on name: InterfaceName, _ context: AuditContext) {
+        for address in addresses where address.family == .v4 {
+            _ = try? runner.run(.gratuitousARP(netns: netns, interface: name, address: address), context: context, deadlineMilliseconds: 5_000)
+        }
+    }
+
+    // MARK: - Records
+
+    static let recordFile = "plugged_interfaces.json"
+
+    func records() -> [Record] {
+        guard let bytes = (try? base.read(Self.recordFile)).flatMap({ $0 }),
+            let records = try? StrictJSON.decode([Record].self, from: bytes)
+        else { return [] }
+        return records
+    }
+
+    func record(_ new: Record) throws(CommandError) {
+        var all = records().filter { $0.mac != new.mac && $0.interface != new.interface }
+        all.append(new)
+        do {
+            try base.writeAtomically(Self.recordFile, try StrictJSON.encode(all), mode: 0o600)
+        } catch {
+            throw CommandError(.internalError, "Error recording the interface", details: "\(error)")
+        }
+    }
+
+    /// After a restart (of the agent or the amphora): every recorded port is found by MAC, moved in
+    /// again if it is back in the root namespace, and configured again.
+    public func restore(context: AuditContext) -> [String] {
+        var restored: [String] = []
+        lock.withLock { _ in
+            for record in records() {
+                do throws(CommandError) {
+                    let inside = try links(netns, context).first { $0.mac == record.mac.description }
+                    let name: InterfaceName
+                    if let inside, let existing = try? InterfaceName(validating: inside.name) {
+                        name = existing
+                    } else {
+                        name = try moveIn(record.mac, context)
+                    }
+                    if let vip = record.vip { try configureVIP(vip, on: name, context) }
+                    if let network = record.network { try configureNetwork(network, on: name, context) }
+                    restored.append(name.description)
+                } catch {
+                    continue
+                }
+            }
+        }
+        return restored
+    }
+}

@@ -1,0 +1,290 @@
+import Glibc
+import IPCProtocol
+import Synchronization
+
+/// The amphora's topology and its VRRP (keepalived) configuration.
+///
+/// `POST /v0.1/topology` with ACTIVE-STANDBY makes the agent render its own keepalived
+/// configuration from role, ha_ip and secret, check it with `keepalived --config-test`, and run it;
+/// while that happens the status is TOPOLOGY-CHANGE and every mutating command answers 503. The
+/// topology is stored in `<base_path>/topology.json` (0600) and survives restarts; the secret lives
+/// only in `<base_path>/vrrp/` files (0600) and is never logged. Controller-rendered keepalived
+/// configurations (`PUT /vrrp/upload`) go through the same check, and any script they run must be
+/// the agent's own (`vrrp/check_script.sh`, or the helper's `vrrp-check` command).
+public final class TopologyManager: Sendable {
+    static let stateFile = "topology.json"
+    static let vrrpDirectory = "vrrp"
+    static let configFile = "octavia-keepalived.conf"
+    static let checkScript = "check_script.sh"
+
+    let base: SafeDirectory
+    let basePath: String
+    let runner: any CommandRunning
+    let services: any ServiceManager
+    let network: NetworkConfigurator
+    let audit: AuditLog
+    /// The helper binary, which keepalived runs as `vrrp-check` (the health check of every instance).
+    let helperExecutable: String
+    let amphoraID: ResourceID
+    let state: Mutex<TopologyState>
+    let changeLock = Mutex(())
+
+    public init(
+        base: SafeDirectory, basePath: String, runner: any CommandRunning, services: any ServiceManager, network: NetworkConfigurator,
+        audit: AuditLog, helperExecutable: String, amphoraID: ResourceID, configuredTopology: String
+    ) {
+        self.base = base
+        self.basePath = basePath
+        self.runner = runner
+        self.services = services
+        self.network = network
+        self.audit = audit
+        self.helperExecutable = helperExecutable
+        self.amphoraID = amphoraID
+        var initial = TopologyState(
+            topology: configuredTopology == "ACTIVE_STANDBY" ? .activeStandby : .single, role: nil, haIP: nil, status: .ok)
+        if let bytes = (try? base.read(Self.stateFile)).flatMap({ $0 }), var stored = try? StrictJSON.decode(TopologyState.self, from: bytes) {
+            stored.status = .ok
+            initial = stored
+        }
+        self.state = Mutex(initial)
+    }
+
+    public var current: TopologyState { state.withLock { $0 } }
+    public var isChanging: Bool { current.status == .changing }
+
+    // MARK: - Topology
+
+    /// Accepts a change and carries it out in the background; returns the TOPOLOGY-CHANGE state.
+    public func change(_ change: TopologyChange, context: AuditContext) throws(CommandError) -> TopologyState {
+        let accepted = try state.withLock { current throws(CommandError) -> TopologyState in
+            guard current.status == .ok else { throw CommandError(.unavailable, "Topology transition in progress") }
+            current.status = .changing
+            return current
+        }
+        try? audit.record("topology-change", [
+            ("request", .number(String(context.requestID))), ("topology", .string(change.topology.rawValue)),
+            ("role", .string(change.role?.rawValue ?? "")), ("ha_ip", .string(change.haIP?.description ?? "")),
+        ])
+        startThread { [self] in
+            var result = accepted
+            do throws(CommandError) {
+                try changeLock.withLock { _ throws(CommandError) in try apply(change, context: context) }
+                result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
+                if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(Self.stateFile, bytes, mode: 0o600) }
+            } catch {
+                result.status = .ok
+                try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
+            }
+            let final = result
+            state.withLock { $0 = final }
+        }
+        return accepted
+    }
+
+    func apply(_ change: TopologyChange, context: AuditContext) throws(CommandError) {
+        switch change.topology {
+        case .single:
+            if try services.perform(.status, .keepalived, context: context).running {
+                _ = try services.perform(.stop, .keepalived, context: context)
+            }
+            if let vrrp = try vrrpDirectory(create: false) { _ = try? vrrp.remove(Self.configFile) }
+        case .activeStandby:
+            guard let role = change.role, let haIP = change.haIP, let secret = change.secret else {
+                throw CommandError(.badRequest, "role, ha_ip and secret are required for ACTIVE-STANDBY")
+            }
+            let (interface, prefix) = try network.interface(onSubnetOf: haIP, context: context)
+            let text = renderKeepalived(role: role, haIP: haIP, prefixLength: prefix, interface: interface, secret: secret)
+            try store(text, context: context)
+            try runKeepalived(context: context)
+        case .activeActive:
+            throw CommandError(.badRequest, "Unsupported topology: ACTIVE-ACTIVE")
+        }
+    }
+
+    /// The agent's own VRRP configuration: one instance, MASTER (priority 100) or BACKUP (90),
+    /// the VIP on the interface of its subnet, tracked by `vrrp/check_script.sh` (a fixed 0700 wrapper
+    /// the agent writes, which runs the helper's `vrrp-check`; keepalived's script security checks
+    /// that no part of the script's path is writable by anyone but root).
+    func renderKeepalived(role: TopologyRole, haIP: IPAddress, prefixLength: Int, interface: String, secret: String) -> String {
+        let master = role == .active
+        return """
+            # Rendered by the amphora agent for ACTIVE-STANDBY (POST /v0.1/topology); replaced on the next change.
+            global_defs {
+                router_id amphora-\(amphoraID.description.prefix(8))
+                enable_script_security
+                script_user root
+            }
+
+            vrrp_script check_instances {
+                script "\(basePath)/\(Self.vrrpDirectory)/\(Self.checkScript)"
+                interval 1
+                timeout 2
+                fall 2
+                rise 2
+            }
+
+            vrrp_instance amphora_vrrp {
+                state \(master ? "MASTER" : "BACKUP")
+                interface \(interface)
+                virtual_router_id 51
+                priority \(master ? 100 : 90)
+                advert_int 1
+                authentication {
+                    auth_type PASS
+                    auth_pass \(secret.prefix(8))
+                }
+                virtual_ipaddress {
+                    \(haIP)/\(prefixLength) dev \(interface)
+                }
+                track_script {
+                    check_instances
+                }
+            }
+
+            """
+    }
+
+    // MARK: - keepalived configuration
+
+    func vrrpDirectory(create: Bool) throws(CommandError) -> SafeDirectory? {
+        do {
+            return try base.subdirectory(Self.vrrpDirectory, create: create)
+        } catch {
+            throw CommandError(.internalError, "Error opening the VRRP directory", details: error.description)
+        }
+    }
+
+    /// Script paths a keepalived configuration may run: the agent's own.
+    var allowedScripts: Set<String> {
+        ["\(basePath)/\(Self.vrrpDirectory)/\(Self.checkScript)", "/var/lib/octavia/vrrp/check_script.sh", helperExecutable]
+    }
+
+    /// Refuses `script`, `notify*` and similar directives that run anything but the agent's scripts.
+    func checkScripts(_ text: String) throws(CommandError) {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let first = words.first?.lowercased(), !first.hasPrefix("#"), !first.hasPrefix("!") else { continue }
+            let runsProgram = first == "script" || first.hasPrefix("notify") || first == "misc_path"
+            guard runsProgram else { continue }
+            guard words.count >= 2 else { continue }
+            let program = words[1].trimmingCharacters(of: "\"'")
+            guard allowedScripts.contains(program) else {
+                throw CommandError(.badRequest, "Invalid request", details: "line \(index + 1): \(first) may only run the agent's own scripts")
+            }
+        }
+    }
+
+    /// Checks `text` with `keepalived --config-test` and makes it the active configuration (0600);
+    /// a failed check keeps `octavia-keepalived.conf.new-failed` and the active file.
+    func store(_ text: String, context: AuditContext) throws(CommandError) {
+        guard !text.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid request", details: "NUL byte") }
+        try checkScripts(text)
+        guard let vrrp = try vrrpDirectory(create: true) else { throw CommandError(.internalError, "No VRRP directory") }
+        do throws(SystemError) {
+            try vrrp.writeAtomically(Self.configFile + ".new", Array(text.utf8), mode: 0o600)
+            let wrapper = "#!/bin/sh\n# The agent's VRRP health check: every haproxy instance must answer on its stats socket.\n"
+                + "exec \(shellQuoted(helperExecutable)) vrrp-check --base-path \(shellQuoted(basePath))\n"
+            try vrrp.writeAtomically(Self.checkScript, Array(wrapper.utf8), mode: 0o700)
+        } catch {
+            throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+        }
+        let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
+        guard check.succeeded else {
+            try? vrrp.rename(Self.configFile + ".new", to: Self.configFile + ".new-failed")
+            throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
+        }
+        do throws(SystemError) {
+            try vrrp.rename(Self.configFile + ".new", to: Self.configFile)
+        } catch {
+            throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+        }
+    }
+
+    func shellQuoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// Starts keepalived, or reloads it when it already runs; then makes sure it stays up for a second
+    /// (a configuration can pass the test and still make keepalived exit).
+    func runKeepalived(context: AuditContext) throws(CommandError) {
+        let running = try services.perform(.status, .keepalived, context: context).running
+        _ = try services.perform(running ? .reload : .start, .keepalived, context: context)
+        for _ in 0..<10 {
+            usleep(100_000)
+            guard try services.perform(.status, .keepalived, context: context).running else {
+                var log = ""
+                if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read("keepalived.log")) ?? nil {
+                    log = String(decoding: bytes.suffix(2048), as: UTF8.self)
+                }
+                throw CommandError(.internalError, "keepalived exited", details: log)
+            }
+        }
+    }
+
+    // MARK: - VRRP endpoints
+
+    /// `PUT /vrrp/upload`: returns the MD5 of the stored configuration.
+    public func upload(_ text: String, context: AuditContext) throws(CommandError) -> String {
+        try changeLock.withLock { _ throws(CommandError) -> String in
+            try store(text, context: context)
+            return Digest.md5Hex(text.utf8)
+        }
+    }
+
+    /// `PUT /vrrp/<action>`.
+    public func perform(_ action: ServiceAction, context: AuditContext) throws(CommandError) -> String {
+        try changeLock.withLock { _ throws(CommandError) -> String in
+            let configured = (try vrrpDirectory(create: false))?.exists(Self.configFile) ?? false
+            do throws(CommandError) {
+                switch action {
+                case .start:
+                    guard configured else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+                    try runKeepalived(context: context)
+                    return "keepalived started"
+                case .reload:
+                    guard configured else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+                    try runKeepalived(context: context)
+                    return "keepalived reloaded"
+                case .stop:
+                    _ = try services.perform(.stop, .keepalived, context: context)
+                    return "keepalived stopped"
+                }
+            } catch {
+                throw CommandError(error.code == .badRequest ? .badRequest : .internalError, "Failed to \(action.rawValue) keepalived",
+                                   details: error.details ?? error.message)
+            }
+        }
+    }
+
+    /// Heartbeats are skipped while keepalived is configured but not running (upstream rule).
+    public func keepalivedConfiguredButStopped(context: AuditContext) -> Bool {
+        guard let vrrp = try? vrrpDirectory(create: false), vrrp.exists(Self.configFile) else { return false }
+        return !((try? services.perform(.status, .keepalived, context: context))?.running ?? false)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing characters from `set`.
+    func trimmingCharacters(of set: String) -> String {
+        let chars = Set(set)
+        var slice = self[...]
+        while let first = slice.first, chars.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, chars.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
+
+/// The check keepalived runs: every configured haproxy instance answers on its stats socket
+/// (`show stat -1 -1 -1`, as upstream's haproxy-vrrp-check asks). Exit status 0 when all answer.
+public enum VRRPCheck {
+    public static func run(basePath: String) -> Int32 {
+        guard let base = try? SafeDirectory.open(basePath, create: false), let names = try? base.entries() else { return 1 }
+        for name in names {
+            guard let id = try? ResourceID(validating: name), let dir = try? base.subdirectory(name, create: false),
+                let bytes = (try? dir.read("haproxy.cfg")).flatMap({ $0 })
+            else { continue }
+            let socket = HAProxyConfigText.statsSocketPath(in: String(decoding: bytes, as: UTF8.self)) ?? "\(basePath)/\(id).sock"
+            guard (try? HAProxyStatsSocket.query(socket, "show stat -1 -1 -1", timeoutSeconds: 2)) != nil else { return 1 }
+        }
+        return 0
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+
+/// Plugging ports into the amphora namespace with iproute2, in namespaces and veth pairs the test
+/// creates: traffic from a client namespace reaches haproxy on the VIP.
+@Suite("Networking", .serialized, .timeLimit(.minutes(3)))
+struct NetworkTests {
+    static let amphora = AgentHarness.amphoraID
+
+    static func mac(_ last: Int) -> String {
+        let random = (0..<3).map { _ in String(format: "%02x", Int.random(in: 0...255)) }.joined(separator: ":")
+        return "02:a5:" + random + String(format: ":%02x", last)
+    }
+
+    static func json(_ object: [String: Any]) -> Data { (try? JSONSerialization.data(withJSONObject: object)) ?? Data() }
+
+    func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return condition()
+    }
+
+    @Test("1.0 plug VIP: addresses, routes, rules; traffic from a client reaches haproxy on the VIP; survives a restart")
+    func plugVIPAndServe() throws {
+        let amphoraNS = try TestNamespace()
+        let client = try TestNamespace()
+        let suffix = String(client.name.suffix(6))
+        let vipMAC = Self.mac(1)
+        try client.addPort(rootName: "va\(suffix)", rootMAC: vipMAC, peerName: "vb\(suffix)", peerAddress: "203.0.113.10/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let body = Self.json([
+            "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": vipMAC.uppercased(), "mtu": 1400,
+            "vrrp_ip": NSNull(), "is_sriov": false, "additional_vips": [],
+            "host_routes": [["destination": "198.51.100.0/24", "nexthop": "203.0.113.10"]],
+        ])
+        let plug = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: body)
+        #expect(plug.status == 202, "\(plug.text)")
+        #expect(plug.object["details"] as? String == "VIPs plugged on interface eth1: 203.0.113.100")
+
+        let links = try #require(try amphoraNS.json(["addr", "show", "dev", "eth1"]) as? [[String: Any]])
+        let eth1 = try #require(links.first)
+        #expect(eth1["address"] as? String == vipMAC)
+        #expect(eth1["mtu"] as? Int == 1400)
+        #expect((eth1["operstate"] as? String) != "DOWN")
+        let addresses = (eth1["addr_info"] as? [[String: Any]] ?? []).compactMap { info -> String? in
+            guard let local = info["local"] as? String, let prefix = info["prefixlen"] as? Int else { return nil }
+            return "\(local)/\(prefix)"
+        }
+        #expect(addresses.contains("203.0.113.100/24"))
+        let table1 = try #require(try amphoraNS.json(["route", "show", "table", "1"]) as? [[String: Any]])
+        #expect(table1.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "203.0.113.10" })
+        #expect(table1.contains { $0["dst"] as? String == "203.0.113.0/24" })
+        let main = try #require(try amphoraNS.json(["route", "show"]) as? [[String: Any]])
+        #expect(main.contains { $0["dst"] as? String == "198.51.100.0/24" && $0["gateway"] as? String == "203.0.113.10" })
+        let rules = try #require(try amphoraNS.json(["rule", "show"]) as? [[String: Any]])
+        #expect(rules.contains { $0["src"] as? String == "203.0.113.100" && "\($0["table"] ?? "")" == "1" })
+
+        // haproxy on the VIP, a backend inside the amphora namespace, a client outside.
+        try amphoraNS.startBackend(port: 8081, body: "served on the VIP")
+        let lb = UUID().uuidString.lowercased()
+        let config = """
+            global
+                maxconn 64
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 5s
+                timeout server 5s
+            frontend \(lb)
+                bind 203.0.113.100:8080
+                default_backend pool
+            backend pool
+                server m1 127.0.0.1:8081
+
+            """
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        #expect(waitUntil { client.get("http://203.0.113.100:8080/") == "served on the VIP" })
+
+        let lookup = try agent.request("GET", "/1.0/interface/203.0.113.100")
+        #expect(lookup.status == 200)
+        #expect(lookup.object["interface"] as? String == "eth1")
+
+        let again = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: body)
+        #expect(again.status == 409)
+        #expect(again.object["message"] as? String == "Interface already exists")
+
+        // The audit log shows exact argv arrays for each change.
+        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+        #expect(audit.contains(#""netns":"\#(amphoraNS.name)","argv":["ip","addr","replace","203.0.113.100/24","dev","eth1"]"#))
+
+        try agent.restart()
+        #expect(try agent.request("GET", "/1.0/interface/203.0.113.100").object["interface"] as? String == "eth1")
+        let after = try #require(try amphoraNS.json(["addr", "show", "dev", "eth1"]) as? [[String: Any]])
+        #expect(((after.first?["addr_info"] as? [[String: Any]]) ?? []).contains { $0["local"] as? String == "203.0.113.100" })
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        #expect(waitUntil { client.get("http://203.0.113.100:8080/") == "served on the VIP" })
+    }
+
+    @Test("plug network (both versions), v0.1 plug VIP, lookups and every invalid input")
+    func plugNetworkAndErrors() throws {
+        let amphoraNS = try TestNamespace()
+        let ports = try TestNamespace()
+        let suffix = String(ports.name.suffix(6))
+        let memberMAC = Self.mac(2), seedMAC = Self.mac(3), strayMAC = Self.mac(4)
+        try ports.addPort(rootName: "ma\(suffix)", rootMAC: memberMAC, peerName: "mb\(suffix)", peerAddress: "198.51.100.1/24")
+        try ports.addPort(rootName: "sa\(suffix)", rootMAC: seedMAC, peerName: "sb\(suffix)", peerAddress: "192.0.2.1/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let network = Self.json([
+            "mac_address": memberMAC, "mtu": 1450, "is_sriov": false,
+            "fixed_ips": [["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]],
+        ])
+        let plugged = try agent.request("POST", "/1.0/plug/network", body: network)
+        #expect(plugged.status == 202, "\(plugged.text)")
+        #expect(plugged.object["details"] as? String == "Plugged on interface eth1")
+        #expect(try agent.request("POST", "/1.0/plug/network", body: network).object["details"] as? String == "Updated existing interface eth1")
+        #expect(try agent.request("GET", "/v0.1/interface/198.51.100.5").object["interface"] as? String == "eth1")
+        #expect(ports.get("http://198.51.100.5:1/") == nil)  // reachable link, nothing listening: no crash either way
+
+        let seed = try agent.request(
+            "POST", "/v0.1/plug/vip/192.0.2.50", body: Self.json(["subnet_cidr": "192.0.2.0/24", "gateway": "192.0.2.1", "mac_address": seedMAC]))
+        #expect(seed.status == 202, "\(seed.text)")
+        #expect(seed.object["details"] as? String == "VIP 192.0.2.50 plugged on interface eth2")
+        let seedNetwork = try agent.request("POST", "/v0.1/plug/network", body: Self.json(["mac_address": strayMAC]))
+        #expect(seedNetwork.status == 404)
+        #expect(seedNetwork.headers["content-type"] == "application/json")
+        #expect(seedNetwork.object["details"] as? String == "No suitable network interface found")
+
+        let unknown = try agent.request(
+            "POST", "/1.0/plug/vip/203.0.113.7", body: Self.json(["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC]))
+        #expect(unknown.status == 404)
+        #expect(unknown.object["details"] as? String == "No suitable network interface found")
+
+        let missing = try agent.request("GET", "/1.0/interface/203.0.113.99")
+        #expect(missing.status == 404)
+        #expect(missing.object["message"] as? String == "Error interface not found for IP address")
+        #expect(try agent.request("GET", "/v0.1/interface/10.6.0.1.1").object["message"] as? String == "Bad IP address version")
+        #expect(try agent.request("GET", "/1.0/interface/999.1.1.1").status == 400)
+
+        let invalid: [(String, [String: Any])] = [
+            ("999.1.1.1", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.5/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "198.51.100.1", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": "aa-bb-cc-dd-ee-ff"]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": "ff:ff:ff:ff:ff:ff"]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC, "mtu": 67]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC, "mtu": "1500"]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC, "vrrp_ip": "192.0.2.9"]),
+            ("203.0.113.7", ["gateway": "203.0.113.1", "mac_address": strayMAC]),
+            ("::ffff:1.2.3.4", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC,
+                             "host_routes": Array(repeating: ["destination": "192.0.2.0/24", "nexthop": "203.0.113.1"], count: 2)]),
+        ]
+        for (vip, body) in invalid {
+            let r = try agent.request("POST", "/1.0/plug/vip/\(vip)", body: Self.json(body))
+            #expect(r.status == 400, "\(vip) \(body): \(r.text)")
+            #expect(r.headers["content-type"] == "application/json")
+        }
+        #expect(try agent.request("POST", "/1.0/plug/network", body: Data("not json".utf8)).status == 400)
+        #expect(try agent.request("POST", "/1.0/plug/network", body: Self.json(["mac_address": memberMAC, "fixed_ips": [["ip_address": "203.0.113.5", "subnet_cidr": "198.51.100.0/24"]]])).status == 400)
+        // Nothing was left half-done: the stray MAC's port never existed, the member port is still eth1.
+        let names = try #require(try amphoraNS.json(["link", "show"]) as? [[String: Any]]).compactMap { $0["ifname"] as? String }
+        #expect(Set(names) == ["lo", "eth1", "eth2"])
+    }
+}
