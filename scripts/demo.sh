@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "demo.sh: run as root"; exit 1; }
 
 bash scripts/install-deps.sh
-echo "== building (the first build takes a few minutes)"
-swift build -c release 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
-bin=$(swift build -c release --show-bin-path)
+echo "== building (the first build takes several minutes on 2 cores)"
+swift build 2>&1 | grep -E "error|Build complete" | tail -3
+bin=$(swift build --show-bin-path)
 
 amp=${AMPHORA_ID:-7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b}
 dir=$(pwd)/dev-agent

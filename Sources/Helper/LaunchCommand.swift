@@ -174,6 +174,22 @@ public struct LaunchResult: Sendable, Codable, Equatable {
     /// Set when the launcher refused to execute (unknown program, grammar, spawn failure).
     public var refusal: String?
 
+    public init(
+        id: UInt64, argv: [String], exitCode: Int32?, signal: Int32?, timedOut: Bool, stdout: String, stderr: String,
+        outputTruncated: Bool, durationMicroseconds: UInt64, refusal: String?
+    ) {
+        self.id = id
+        self.argv = argv
+        self.exitCode = exitCode
+        self.signal = signal
+        self.timedOut = timedOut
+        self.stdout = stdout
+        self.stderr = stderr
+        self.outputTruncated = outputTruncated
+        self.durationMicroseconds = durationMicroseconds
+        self.refusal = refusal
+    }
+
     public var succeeded: Bool { refusal == nil && !timedOut && exitCode == 0 }
 
     /// stdout and stderr together, as an operator reads a tool's complaint.

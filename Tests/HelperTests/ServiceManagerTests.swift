@@ -1,0 +1,82 @@
+import Helper
+import IPCProtocol
+import Synchronization
+import Testing
+
+/// A runner that records what it is asked to run and answers with canned results.
+final class RecordingRunner: CommandRunning {
+    let calls = Mutex<[LaunchCommand]>([])
+    let exitCode: Int32
+    let stdout: String
+
+    init(exitCode: Int32 = 0, stdout: String = "") {
+        self.exitCode = exitCode
+        self.stdout = stdout
+    }
+
+    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        calls.withLock { $0.append(command) }
+        return LaunchResult(
+            id: 1, argv: [], exitCode: exitCode, signal: nil, timedOut: false, stdout: stdout, stderr: exitCode == 0 ? "" : "unit failed",
+            outputTruncated: false, durationMicroseconds: 1, refusal: nil)
+    }
+}
+
+@Suite("systemd service manager")
+struct SystemdServiceManagerTests {
+    let paths = ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: "/var/lib/octavia")
+    let id = try! ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
+    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+
+    @Test("operations become exact systemctl argv arrays for the instance's unit")
+    func argv() throws {
+        let runner = RecordingRunner(stdout: "active\n")
+        let manager = SystemdServiceManager(runner: runner)
+        for operation in [DaemonOperation.start, .reload, .stop, .status] {
+            _ = try manager.perform(operation, .haproxy(id), context: context)
+        }
+        let argv = runner.calls.withLock { $0 }.map { [$0.program.rawValue] + $0.arguments(paths) }
+        #expect(argv == [
+            ["systemctl", "start", "--", "haproxy@\(id).service"],
+            ["systemctl", "reload", "--", "haproxy@\(id).service"],
+            ["systemctl", "stop", "--", "haproxy@\(id).service"],
+            ["systemctl", "is-active", "--", "haproxy@\(id).service"],
+        ])
+        #expect(try manager.perform(.status, .keepalived, context: context).running)
+        #expect(runner.calls.withLock { $0 }.last.map { $0.arguments(paths) } == ["is-active", "--", "octavia-keepalived.service"])
+    }
+
+    @Test("a failing unit is an error carrying systemctl's words; an inactive unit is not running")
+    func failures() {
+        let manager = SystemdServiceManager(runner: RecordingRunner(exitCode: 3, stdout: "inactive\n"))
+        #expect(throws: CommandError.self) { try manager.perform(.start, .haproxy(id), context: context) }
+        #expect((try? manager.perform(.status, .haproxy(id), context: context))?.running == false)
+    }
+}
+
+@Suite("haproxy configuration text")
+struct HAProxyConfigTextTests {
+    @Test("upstream's peer name vector")
+    func peerName() throws {
+        #expect(HAProxyConfigText.peerName(forAmphora: try ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")) == "EE3v2UmeRW_VxB6HdRB6JFkHvtU")
+    }
+
+    @Test("stats socket added only when missing; group lines dropped; frontends typed")
+    func augmentation() {
+        let text = "global\n    group haproxy\n    maxconn 10\ndefaults\n    mode http\nfrontend a\n    bind :80\nfrontend b\n    mode tcp\n    bind :81\nfrontend c\n    bind :443 ssl crt-list /x\n"
+        let prepared = HAProxyConfigText.ensuringStatsSocket(HAProxyConfigText.strippingGroupLines(text), path: "/b/x.sock")
+        #expect(prepared.hasPrefix("global\n    stats socket /b/x.sock mode 0600 level admin\n    maxconn 10\n"))
+        #expect(HAProxyConfigText.statsSocketPath(in: prepared) == "/b/x.sock")
+        #expect(HAProxyConfigText.ensuringStatsSocket(prepared, path: "/other") == prepared)
+        #expect(HAProxyConfigText.frontends(in: text).map(\.type) == ["HTTP", "TCP", "TERMINATED_HTTPS"])
+        #expect(HAProxyConfigText.ensuringStatsSocket("defaults\n", path: "/s").hasPrefix("global\n    stats socket /s"))
+    }
+
+    @Test("directives that run programs are refused unless they run the agent's scripts")
+    func policy() {
+        #expect(throws: CommandError.self) { try HAProxyConfigText.checkPolicy("program x\n  command /bin/sh\n", basePath: "/b") }
+        #expect(throws: CommandError.self) { try HAProxyConfigText.checkPolicy("global\n  lua-load /x.lua\n", basePath: "/b") }
+        #expect(throws: CommandError.self) { try HAProxyConfigText.checkPolicy("backend p\n  external-check command /bin/true\n", basePath: "/b") }
+        #expect(throws: Never.self) { try HAProxyConfigText.checkPolicy("backend p\n  external-check command /b/ping-wrapper.sh\n", basePath: "/b") }
+    }
+}
