@@ -96,7 +96,7 @@ fi
 
 echo "== benchmark$( [ ${#args[@]} -gt 0 ] && printf ' %s' "${args[@]}")"
 # In the background so that a TERM/INT/HUP to this script reaches the driver, which then cleans up.
-"$python" bench/benchmark.py --bin-dir "$bin" --build "$build" --source "$source" --venv "$venv" "${args[@]}" &
+"$python" bench/benchmark.py --bin-dir "$bin" --build "$build" --source "$source" --command "bash bench/run.sh $*" --venv "$venv" "${args[@]}" &
 driver=$!
 trap 'kill -TERM "$driver" 2>/dev/null || true' TERM INT HUP
 status=0
