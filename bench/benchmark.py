@@ -1393,6 +1393,13 @@ def render(results):
     w('')
     w('- Upstream serves with gunicorn\'s sync worker: one request at a time, and `Connection: close` on every '
       'response, so each of its calls is a new TLS connection whatever the client asks for.')
+    hn, hk = number(o['requests']['root'], 'new', 'server_cpu_ms_per_req'), \
+        number(o['requests']['root'], 'ka', 'server_cpu_ms_per_req')
+    if hn is not None and hk is not None:
+        w(f'- A new connection costs our agent about {fmt_ms(hn - hk)} of CPU more than a kept-alive call '
+          '(`GET /` new minus kept alive): the mutual-TLS handshake (an RSA-2048 signature, ECDHE, checking the '
+          'client certificate). Both agents pay it on every call when the connection is not kept, which caps '
+          'the CPU ratio for cheap requests such as `GET /`.')
     w('- Upstream\'s reload asks systemd to start or reload `haproxy-<lb>.service`; this host does not run '
       'systemd, so it answers 500 here and has no reload figure. Its config upload works (it runs '
       '`haproxy -c` and two `systemctl enable`, which work without a running systemd).')
