@@ -1,0 +1,114 @@
+import AgentConfig
+import Glibc
+import IPCProtocol
+import Logging
+import Synchronization
+
+/// `PUT /1.0/config`: a new `amphora-agent.conf` from the controller.
+///
+/// The text is validated with ``AgentConfiguration`` (an invalid one is refused with its one-line
+/// error and nothing is written), stored atomically with mode 0600 in place of the file the agent
+/// was started with (`--config-file`), and its mutable options take effect at once: the heartbeat's
+/// `controller_ip_port_list`, `heartbeat_interval` and `heartbeat_key` (upstream semantics). Every
+/// other option applies at the next start.
+///
+/// Two rules upstream does not have:
+/// * The controller's template has no `[privsep]` section; when the upload has none, the running
+///   configuration's `[privsep]` section is appended, so the next start keeps the same users,
+///   socket, audit log, namespace and service manager.
+/// * `amphora_id` cannot change: a configuration for another amphora is refused.
+public final class AgentConfigStore: Sendable {
+    let path: String
+    let running: AgentConfiguration
+    let audit: AuditLog
+    let logger: Logger
+    let heartbeat: Mutex<HeartbeatSettings>
+
+    public init(path: String, running: AgentConfiguration, audit: AuditLog, logger: Logger) {
+        self.path = path
+        self.running = running
+        self.audit = audit
+        self.logger = logger
+        heartbeat = Mutex(Self.heartbeatSettings(running))
+    }
+
+    static func heartbeatSettings(_ configuration: AgentConfiguration) -> HeartbeatSettings {
+        HeartbeatSettings(
+            controllers: configuration.controllerIPPortList.map(\.description), intervalSeconds: configuration.heartbeatInterval,
+            key: configuration.heartbeatKey)
+    }
+
+    /// The heartbeat settings in force (those of the last stored configuration).
+    public var currentHeartbeat: HeartbeatSettings { heartbeat.withLock { $0 } }
+
+    /// The text that would be stored for `upload`, and the configuration it gives, or the one-line reason it is refused.
+    static func validate(_ upload: String, running: AgentConfiguration) throws(CommandError) -> (text: String, configuration: AgentConfiguration, warnings: [String]) {
+        let source = "(uploaded)"
+        guard upload.utf8.count <= AgentConfiguration.maximumFileSize, !upload.utf8.contains(0) else {
+            throw CommandError(.badRequest, "Invalid configuration", details: "config \(source): not a text file of at most 1 MiB")
+        }
+        do {
+            var text = upload
+            let document = try INIDocument(parsing: upload, source: source)
+            if document.section("privsep") == nil {
+                if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+                text += "\n" + privsepSection(of: running)
+            }
+            let (configuration, warnings) = try AgentConfiguration.parse(text: text, source: source)
+            guard configuration.amphoraID == running.amphoraID else {
+                throw CommandError(
+                    .badRequest, "Invalid configuration",
+                    details: "config \(source): [amphora_agent] amphora_id \(configuration.amphoraID) is not this amphora's (\(running.amphoraID))")
+            }
+            return (text, configuration, warnings)
+        } catch let error as ConfigError {
+            throw CommandError(.badRequest, "Invalid configuration", details: error.description)
+        } catch let error as CommandError {
+            throw error
+        } catch {
+            throw CommandError(.badRequest, "Invalid configuration", details: "\(error)")
+        }
+    }
+
+    /// The `[privsep]` section of a configuration, as ``AgentConfiguration/rendered()`` writes it.
+    static func privsepSection(of configuration: AgentConfiguration) -> String {
+        var lines: [Substring] = []
+        var inside = false
+        for line in configuration.rendered().split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("[") { inside = line == "[privsep]" }
+            if inside, !line.isEmpty { lines.append(line) }
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    /// Validates, stores and applies a new configuration; returns the heartbeat settings now in force.
+    public func update(_ upload: String, context: AuditContext) throws(CommandError) -> HeartbeatSettings {
+        let (text, configuration, warnings) = try Self.validate(upload, running: running)
+        for warning in warnings { logger.info("uploaded configuration: \(warning)") }
+        let bytes = Array(text.utf8)
+        let fields: [(String, JSONValue)] = [
+            ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
+            ("path", .string(path)), ("sha256", .string(Digest.sha256Hex(bytes))),
+        ]
+        do {
+            try audit.record("agent-config-intent", fields)
+        } catch {
+            throw CommandError(.unavailable, "Audit log unavailable; command refused")
+        }
+        let name = String(path.split(separator: "/").last ?? "amphora-agent.conf")
+        do throws(SystemError) {
+            let directory = try SafeDirectory.open(parentDirectory(path), create: false)
+            try directory.writeAtomically(name, bytes, mode: 0o600)
+        } catch {
+            try? audit.record("agent-config-outcome", fields + [("stored", .bool(false)), ("error", .string(error.description))])
+            throw CommandError(.internalError, "Unable to update amphora-agent configuration.", details: error.description)
+        }
+        let settings = Self.heartbeatSettings(configuration)
+        heartbeat.withLock { $0 = settings }
+        try? audit.record("agent-config-outcome", fields + [
+            ("stored", .bool(true)), ("controllers", .number(String(settings.controllers.count))),
+            ("heartbeat_interval", .number(String(settings.intervalSeconds))),
+        ])
+        return settings
+    }
+}

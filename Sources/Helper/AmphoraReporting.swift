@@ -1,0 +1,54 @@
+import IPCProtocol
+
+/// Where `/details` takes the topology from. SINGLE/OK until topology state exists: the topology
+/// work replaces ``single`` with a source reading its stored state (one line in ``HelperMain``).
+public struct TopologySource: Sendable {
+    /// The topology (`SINGLE`, `ACTIVE_STANDBY`) and its status (`OK`, `TOPOLOGY-CHANGE`).
+    public let current: @Sendable () -> (topology: String, status: String)
+    public init(current: @escaping @Sendable () -> (topology: String, status: String)) { self.current = current }
+
+    public static let single = TopologySource { ("SINGLE", "OK") }
+}
+
+/// What the controller learns about the amphora: `/details`, the heartbeat's data and the agent
+/// configuration update. No command here starts a process.
+public final class AmphoraReporting: Sendable {
+    let info: AmphoraInfo
+    let instances: HAProxyInstances
+    let traffic: TrafficWindow
+    let topology: TopologySource
+    public let heartbeat: HeartbeatStats
+    public let configuration: AgentConfigStore
+
+    public init(
+        info: AmphoraInfo, instances: HAProxyInstances, traffic: TrafficWindow, topology: TopologySource, heartbeat: HeartbeatStats,
+        configuration: AgentConfigStore
+    ) {
+        self.info = info
+        self.instances = instances
+        self.traffic = traffic
+        self.topology = topology
+        self.heartbeat = heartbeat
+        self.configuration = configuration
+    }
+
+    /// Everything `/details` reports: running processes first (stats sockets, `/proc`, netlink), then
+    /// the on-disk package cache (``info``), then stored configuration (instance files, topology).
+    public func details() throws(CommandError) -> AmphoraDetails {
+        let configured = try instances.configuredInstances()
+        let running = configured.filter { (try? HAProxyStatsSocket.query($0.statsSocket, "show info", timeoutSeconds: 1)) != nil }.count
+        let window = traffic.current()
+        let (topologyName, topologyStatus) = topology.current()
+        var current = info
+        current.hostname = HelperMain.hostname()
+        let packages = [("haproxy", info.haproxyVersion), ("keepalived", info.keepalivedVersion), ("ipvsadm", info.ipvsadmVersion)]
+            .compactMap { name, version in version.map { PackageVersion(name: name, version: $0) } }
+        return AmphoraDetails(
+            info: current, packages: packages, haproxyCount: running, instances: configured.map(\.id),
+            listeners: Array(Set(configured.flatMap(\.frontends))).sorted(), lvsListenerProcessCount: 0,
+            cpuCount: HostStatistics.cpuCount(), cpu: window.cpu ?? CPUTimes(fields: []), cpuPercent: window.cpuPercent,
+            memory: HostStatistics.currentMemory(), disk: HostStatistics.rootDisk(), load: HostStatistics.currentLoad(),
+            activeTunedProfiles: HostStatistics.activeTunedProfiles(), topology: topologyName, topologyStatus: topologyStatus,
+            networks: window.networks, windowSeconds: window.seconds)
+    }
+}

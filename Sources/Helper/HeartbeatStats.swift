@@ -1,0 +1,149 @@
+import Glibc
+import IPCProtocol
+import Synchronization
+
+/// Whether keepalived is configured and running: the heartbeat is skipped while it is configured
+/// but not running (upstream rule: `<base_path>/vrrp/octavia-keepalived.conf` exists and the pid in
+/// its pid file is not alive).
+///
+/// VRRP is not implemented yet, so the only probe is ``notConfigured``. The VRRP work replaces it
+/// (one line in ``HelperMain``) with a probe that checks its configuration and daemon.
+public struct KeepalivedProbe: Sendable {
+    public let state: @Sendable () -> HeartbeatReport.Keepalived
+    public init(state: @escaping @Sendable () -> HeartbeatReport.Keepalived) { self.state = state }
+
+    /// No keepalived configuration exists: always send.
+    public static let notConfigured = KeepalivedProbe { .notConfigured }
+}
+
+/// The heartbeat's data: every running instance's `show stat`, reduced to listeners and pools, with
+/// the listener counters turned into deltas since the previous heartbeat.
+///
+/// The previous values live in `<base_path>/stats_counters.json` (0600, replaced atomically, written
+/// only when a counter moved), so neither a helper nor a front restart reports traffic twice. A
+/// counter lower than its stored value (haproxy restarted) reports its current value (upstream rule).
+public final class HeartbeatStats: Sendable {
+    static let fileName = "stats_counters.json"
+
+    /// The counters a listener's deltas are computed from.
+    struct Counters: Codable, Equatable, Sendable {
+        var key: String
+        var bin: UInt64
+        var bout: UInt64
+        var stot: UInt64
+        var ereq: UInt64
+    }
+
+    struct Stored: Codable, Equatable {
+        var counters: [Counters]
+    }
+
+    let instances: HAProxyInstances
+    let keepalived: KeepalivedProbe
+    /// nil until loaded from disk (first heartbeat).
+    let previous = Mutex<[String: Counters]?>(nil)
+
+    public init(instances: HAProxyInstances, keepalived: KeepalivedProbe) {
+        self.instances = instances
+        self.keepalived = keepalived
+    }
+
+    /// The next heartbeat's content (consumes the deltas).
+    public func report() throws(CommandError) -> HeartbeatReport {
+        let keepalivedState = keepalived.state()
+        guard keepalivedState != .stopped else { return HeartbeatReport(keepalived: keepalivedState, listeners: [], pools: []) }
+        var rows: [(ResourceID, [HAProxyStatsSocket.Row])] = []
+        for instance in try instances.configuredInstances() {
+            // Only instances whose haproxy answers (upstream: whose pid is alive).
+            guard let csv = try? HAProxyStatsSocket.query(instance.statsSocket, "show stat", timeoutSeconds: 2) else { continue }
+            rows.append((instance.id, HAProxyStatsSocket.parseStat(csv)))
+        }
+        return try previous.withLock { (stored: inout [String: Counters]?) throws(CommandError) -> HeartbeatReport in
+            let old = stored ?? load()
+            let (report, current) = Self.reduce(rows, previous: old, keepalived: keepalivedState)
+            if current != old {
+                do {
+                    let list = current.values.sorted { $0.key < $1.key }
+                    try instances.base.writeAtomically(Self.fileName, try StrictJSON.encode(Stored(counters: list)), mode: 0o600)
+                } catch {
+                    // Not stored: keep the old baseline, so the next heartbeat reports these bytes again rather than never.
+                    stored = old
+                    throw CommandError(.internalError, "Cannot store the heartbeat counters", details: "\(error)")
+                }
+            }
+            stored = current
+            return report
+        }
+    }
+
+    func load() -> [String: Counters] {
+        guard let bytes = try? instances.base.read(Self.fileName, limit: 8 << 20),
+            let stored = try? StrictJSON.decode(Stored.self, from: bytes)
+        else { return [:] }
+        var result: [String: Counters] = [:]
+        for counters in stored.counters { result[counters.key] = counters }
+        return result
+    }
+
+    /// The report and the new baseline from each instance's `show stat` rows. Pure, for tests.
+    static func reduce(
+        _ instances: [(ResourceID, [HAProxyStatsSocket.Row])], previous: [String: Counters], keepalived: HeartbeatReport.Keepalived
+    ) -> (HeartbeatReport, [String: Counters]) {
+        func number(_ row: HAProxyStatsSocket.Row, _ field: String) -> UInt64 { UInt64(row.fields[field] ?? "") ?? 0 }
+        func delta(_ new: UInt64, _ old: UInt64?) -> UInt64 {
+            guard let old else { return new }
+            return new >= old ? new - old : new
+        }
+        var listeners: [ListenerHeartbeat] = []
+        var pools: [PoolHeartbeat] = []
+        var current: [String: Counters] = [:]
+        for (id, allRows) in instances {
+            // haproxy's own prometheus exporter is not billed traffic.
+            let rows = allRows.filter { !$0.proxy.contains("prometheus") }
+            for row in rows where row.service == "FRONTEND" {
+                let key = "\(id)/\(row.proxy)"
+                let now = Counters(key: key, bin: number(row, "bin"), bout: number(row, "bout"), stot: number(row, "stot"), ereq: number(row, "ereq"))
+                let old = previous[key]
+                current[key] = now
+                listeners.append(ListenerHeartbeat(
+                    id: row.proxy, status: row.status, tx: delta(now.bout, old?.bout), rx: delta(now.bin, old?.bin),
+                    conns: number(row, "scur"), totconns: delta(now.stot, old?.stot), ereq: delta(now.ereq, old?.ereq)))
+            }
+            for backend in rows where backend.service == "BACKEND" {
+                let members = rows.filter { $0.proxy == backend.proxy && $0.service != "BACKEND" && $0.service != "FRONTEND" }.map { row in
+                    // haproxy reports a drained server (weight 0) as UP; the controller expects DRAIN.
+                    MemberStatus(name: row.service, status: row.status == "UP" && row.fields["weight"] == "0" ? "DRAIN" : row.status)
+                }
+                pools.append(PoolHeartbeat(key: backend.proxy, status: backend.status, members: members))
+            }
+        }
+        return (HeartbeatReport(keepalived: keepalived, listeners: listeners, pools: pools), current)
+    }
+}
+
+extension HAProxyInstances {
+    /// An instance with a stored configuration: its stats socket and frontend names.
+    struct Configured {
+        var id: ResourceID
+        var statsSocket: String
+        var frontends: [String]
+    }
+
+    /// Every instance with a stored configuration, in id order (read from `base_path`, no process).
+    func configuredInstances() throws(CommandError) -> [Configured] {
+        let names: [String]
+        do {
+            names = try base.entries()
+        } catch {
+            throw Self.internalError(error)
+        }
+        var result: [Configured] = []
+        for name in names {
+            guard let id = try? ResourceID(validating: name), let text = try? storedConfig(id) else { continue }
+            result.append(Configured(
+                id: id, statsSocket: HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id),
+                frontends: HAProxyConfigText.frontends(in: text).map(\.name)))
+        }
+        return result
+    }
+}
