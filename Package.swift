@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "CLinuxShim"),
         .systemLibrary(name: "CSeccomp", pkgConfig: "libseccomp", providers: [.apt(["libseccomp-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // zlib (RFC 1950) for the heartbeat: Python's zlib.compress(data, 9) is what the controller expects.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Seccomp filters and capability sets built from the policy/ data files (compiled in).
         .target(name: "Confinement", dependencies: ["CLinuxShim", "CSeccomp"], swiftSettings: strictSettings),
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "FrontAPI",
             dependencies: [
-                "IPCProtocol", "Confinement",
+                "IPCProtocol", "Confinement", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -89,6 +91,7 @@ let package = Package(
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
+        .testTarget(name: "FrontAPITests", dependencies: ["FrontAPI", "IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["IPCProtocol", .product(name: "Crypto", package: "swift-crypto")],

@@ -37,7 +37,9 @@ public enum FrontServer {
         tls.renegotiationSupport = .none
         tls.sslContextCallback = { _, promise in promise.succeed(identity.override()) }
 
-        let api = AgentAPI(helper: helper, tlsIdentity: identity)
+        let heartbeat = HeartbeatSender(
+            amphoraID: settings.amphoraID.description, settings: settings.heartbeat, helper: helper, logger: logger)
+        let api = AgentAPI(helper: helper, tlsIdentity: identity, heartbeat: heartbeat)
         let responder = AgentResponder(table: api.routes(), logger: logger)
         let http = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(min(settings.requestReadTimeout, 60))),
@@ -58,7 +60,10 @@ public enum FrontServer {
                 ])
             },
             logger: logger)
+        let heartbeatTask = Task { await heartbeat.run() }
+        defer { heartbeatTask.cancel() }
         try await app.runService()
+        heartbeatTask.cancel()
         try await threadPool.shutdownGracefully()
     }
 

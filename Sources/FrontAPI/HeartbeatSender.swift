@@ -1,0 +1,186 @@
+import Glibc
+import IPCProtocol
+import Logging
+import Synchronization
+
+/// Sends the UDP heartbeat from the unprivileged front: every `heartbeat_interval` seconds it asks the
+/// helper for the listeners and pools (counter deltas computed and persisted there), builds message
+/// version 3 with the next sequence number (from 0 at start), wraps it (``HeartbeatEnvelope``) and
+/// sends one datagram to the next address of `controller_ip_port_list`, round-robin, from unbound
+/// IPv4/IPv6 sockets in the management namespace. Send errors are ignored (upstream: the network may
+/// not be up yet). Nothing is sent while the helper reports keepalived configured but not running.
+///
+/// ``update(_:)`` swaps the settings (after `PUT /1.0/config`): the next heartbeat uses the new key
+/// and destinations, and a new interval counts from the last heartbeat.
+public final class HeartbeatSender: Sendable {
+    struct State {
+        var settings: HeartbeatSettings
+        var generation: UInt64 = 0
+        var next = 0
+        var sequence: UInt64 = 0
+    }
+
+    let amphoraID: String
+    let helper: HelperClient
+    let logger: Logger
+    let state: Mutex<State>
+    let sockets = Mutex<(v4: Int32, v6: Int32)>((-1, -1))
+
+    public init(amphoraID: String, settings: HeartbeatSettings, helper: HelperClient, logger: Logger) {
+        self.amphoraID = amphoraID
+        self.helper = helper
+        self.logger = logger
+        state = Mutex(State(settings: settings))
+    }
+
+    deinit {
+        let (v4, v6) = sockets.withLock { $0 }
+        if v4 >= 0 { close(v4) }
+        if v6 >= 0 { close(v6) }
+    }
+
+    /// The settings in force.
+    public var settings: HeartbeatSettings { state.withLock { $0.settings } }
+
+    /// New settings from a stored configuration; the round-robin restarts when the destinations change.
+    public func update(_ settings: HeartbeatSettings) {
+        state.withLock { state in
+            if state.settings.controllers != settings.controllers { state.next = 0 }
+            state.settings = settings
+            state.generation &+= 1
+        }
+        logger.info("heartbeat settings updated", metadata: [
+            "controllers": "\(settings.controllers.joined(separator: ","))", "interval": "\(settings.intervalSeconds)",
+        ])
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            await beat()
+            // Sleep in short steps so a new interval from PUT /1.0/config applies without waiting out the old one.
+            while !Task.isCancelled {
+                let interval = max(1, settings.intervalSeconds)
+                let remaining = started + .seconds(interval) - ContinuousClock.now
+                if remaining <= .zero { break }
+                try? await Task.sleep(for: min(remaining, .milliseconds(250)))
+            }
+        }
+    }
+
+    /// One heartbeat: ask, build, sign, send.
+    func beat() async {
+        let report: HeartbeatReport
+        do {
+            guard case .heartbeatStats(let reply) = try await helper.send(.heartbeatStats) else { return }
+            report = reply
+        } catch {
+            logger.warning("heartbeat skipped: no data from the helper", metadata: ["error": "\(error)"])
+            return
+        }
+        if report.skip {
+            logger.error("keepalived is configured but not running: heartbeat skipped")
+            return
+        }
+        let (settings, sequence, destination) = state.withLock { state -> (HeartbeatSettings, UInt64, String?) in
+            let sequence = state.sequence
+            state.sequence &+= 1
+            guard !state.settings.controllers.isEmpty else { return (state.settings, sequence, nil) }
+            let index = state.next % state.settings.controllers.count
+            state.next = (index + 1) % state.settings.controllers.count
+            return (state.settings, sequence, state.settings.controllers[index])
+        }
+        guard let destination else {
+            logger.warning("no controller address configured (controller_ip_port_list): heartbeat not sent")
+            return
+        }
+        let message = HeartbeatMessage.json(amphoraID: amphoraID, sequence: sequence, report: report)
+        guard let datagram = try? HeartbeatEnvelope.wrap(message.serialized(), key: settings.key) else { return }
+        send(datagram, to: destination)
+    }
+
+    /// Sends one datagram to `host:port` or `[v6]:port`; errors are ignored (logged at debug level).
+    func send(_ datagram: [UInt8], to destination: String) {
+        guard let address = SocketAddress(destination) else {
+            logger.warning("invalid controller address", metadata: ["address": "\(destination)"])
+            return
+        }
+        let fd = socket(for: address.family)
+        guard fd >= 0 else { return }
+        let sent = address.withSockaddr { pointer, length in
+            datagram.withUnsafeBytes { sendto(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT), pointer, length) }
+        }
+        if sent < 0 { logger.debug("heartbeat send failed", metadata: ["address": "\(destination)", "errno": "\(errno)"]) }
+    }
+
+    /// The unbound socket of a family, created on first use.
+    func socket(for family: Int32) -> Int32 {
+        sockets.withLock { sockets in
+            if family == AF_INET6 {
+                if sockets.v6 < 0 { sockets.v6 = Glibc.socket(AF_INET6, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+                return sockets.v6
+            }
+            if sockets.v4 < 0 { sockets.v4 = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+            return sockets.v4
+        }
+    }
+}
+
+/// An IPv4 or IPv6 socket address parsed from `a.b.c.d:port` or `[v6]:port` (IP literals only).
+struct SocketAddress {
+    enum Storage {
+        case v4(sockaddr_in)
+        case v6(sockaddr_in6)
+    }
+
+    let storage: Storage
+
+    var family: Int32 {
+        switch storage {
+        case .v4: return AF_INET
+        case .v6: return AF_INET6
+        }
+    }
+
+    init?(_ text: String) {
+        let host: Substring
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[close...].hasPrefix("]:") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = UInt16(portText), port > 0 else { return nil }
+        if text.hasPrefix("[") {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
+            guard inet_pton(AF_INET6, String(host), &address.sin6_addr) == 1 else { return nil }
+            storage = .v6(address)
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            guard inet_pton(AF_INET, String(host), &address.sin_addr) == 1 else { return nil }
+            storage = .v4(address)
+        }
+    }
+
+    func withSockaddr<T>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+        switch storage {
+        case .v4(var address):
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+        case .v6(var address):
+            return withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
+        }
+    }
+}
