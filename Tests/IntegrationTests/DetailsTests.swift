@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+
+/// `GET /v0.1/details` and `GET /1.0/details` against the real agent, cross-checked with /proc and statvfs.
+@Suite("amphora details", .serialized, .timeLimit(.minutes(3)))
+struct DetailsTests {
+    static func procCPU() -> [UInt64] {
+        let text = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("cpu ") } ?? ""
+        return line.split(separator: " ").dropFirst().compactMap { UInt64($0) }
+    }
+
+    static func meminfo() -> [String: UInt64] {
+        var values: [String: UInt64] = [:]
+        for line in ((try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: ":")
+            if parts.count == 2, let value = UInt64(parts[1].split(separator: " ").first ?? "") { values[String(parts[0])] = value }
+        }
+        return values
+    }
+
+    /// An integer JSON number (nil for strings, booleans and fractions).
+    static func int(_ value: Any?) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        return Double(number.intValue) == number.doubleValue ? number.intValue : nil
+    }
+
+    func near(_ a: Int?, _ b: UInt64, tolerance: UInt64) -> Bool {
+        guard let a, a >= 0 else { return false }
+        return UInt64(a) >= b.subtractingClamped(tolerance) && UInt64(a) <= b + tolerance
+    }
+
+    @Test("every field, the right types, values matching /proc, statvfs, the namespace and haproxy")
+    func details() throws {
+        let netns = try TestNamespace()
+        let peer = try TestNamespace()
+        // eth1 in the amphora namespace, its peer in a second namespace: namespace addresses only.
+        try Shell.run("/usr/sbin/ip", ["-n", netns.name, "link", "add", "eth1", "type", "veth", "peer", "name", "eth9", "netns", peer.name])
+        try netns.run(["/usr/sbin/ip", "addr", "add", "10.213.7.1/30", "dev", "eth1"])
+        try netns.run(["/usr/sbin/ip", "link", "set", "eth1", "up"])
+        try peer.run(["/usr/sbin/ip", "addr", "add", "10.213.7.2/30", "dev", "eth9"])
+        try peer.run(["/usr/sbin/ip", "link", "set", "eth9", "up"])
+
+        let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
+        try agent.start()
+        defer { agent.stop() }
+        try netns.startBackend(port: 8081, body: "ok")
+        let lb = HAProxyLifecycleTests.uuid(), pool = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
+        let config = HAProxyLifecycleTests.config(listener: lb, pool: pool, member: member)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+
+        let before = try agent.request("GET", "/1.0/details").object
+        let rxBefore = Self.int((before["networks"] as? [String: Any])?["eth1"].flatMap { ($0 as? [String: Any])?["network_rx"] }) ?? -1
+        #expect(rxBefore >= 0, "\(before)")
+        // 200 datagrams of 1000 bytes from the peer namespace to eth1.
+        try peer.run(["/usr/bin/python3", "-c", """
+            import socket
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            for _ in range(200): s.sendto(b"x" * 1000, ("10.213.7.1", 9))
+            """])
+
+        let cpuBefore = Self.procCPU()
+        let current = try agent.request("GET", "/1.0/details")
+        let cpuAfter = Self.procCPU()
+        let memory = Self.meminfo()
+        var st = statvfs()
+        #expect(statvfs("/", &st) == 0)
+        #expect(current.status == 200)
+        #expect(current.headers["content-type"] == "application/json")
+        let d = current.object
+
+        // 1.0: upstream's shape.
+        let expectedKeys: Set<String> = [
+            "hostname", "haproxy_version", "api_version", "networks", "active", "haproxy_count", "cpu_count", "cpu", "memory", "disk",
+            "load", "active_tuned_profiles", "topology", "topology_status", "listeners", "packages", "lvs_listener_process_count",
+            "keepalived_version", "ipvsadm_version",
+        ]
+        #expect(Set(d.keys) == expectedKeys)
+        let hostname = try Shell.run("/usr/bin/hostname", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(d["hostname"] as? String == hostname)
+        #expect((d["haproxy_version"] as? String)?.split(separator: ".").count ?? 0 >= 2)
+        #expect(d["api_version"] as? String == "1.0")
+        #expect(current.text.contains(#""active":true"#))
+        #expect(Self.int(d["haproxy_count"]) == 1)
+        #expect(Self.int(d["cpu_count"]) == sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let cpu = try #require(d["cpu"] as? [String: Any])
+        #expect(Set(cpu.keys) == ["total", "user", "system", "soft_irq"])
+        let total = try #require(Self.int(cpu["total"]))
+        #expect(UInt64(total) >= cpuBefore.reduce(0, +) && UInt64(total) <= cpuAfter.reduce(0, +))
+        for (key, index) in [("user", 0), ("system", 2), ("soft_irq", 6)] {
+            let text = try #require(cpu[key] as? String)
+            let value = try #require(UInt64(text))
+            #expect(value >= cpuBefore[index] && value <= cpuAfter[index], "\(key)")
+        }
+        let mem = try #require(d["memory"] as? [String: Any])
+        #expect(Set(mem.keys) == ["total", "free", "buffers", "cached", "swap_used", "shared", "slab"])
+        #expect(Self.int(mem["total"]) == Int(memory["MemTotal"] ?? 0))
+        let slack: UInt64 = 64 * 1024  // kB that may change between the agent's read and ours
+        #expect(near(Self.int(mem["free"]), memory["MemFree"] ?? 0, tolerance: slack))
+        #expect(near(Self.int(mem["cached"]), memory["Cached"] ?? 0, tolerance: slack))
+        #expect(near(Self.int(mem["buffers"]), memory["Buffers"] ?? 0, tolerance: slack))
+        #expect(near(Self.int(mem["swap_used"]), memory["SwapCached"] ?? 0, tolerance: slack))
+        let disk = try #require(d["disk"] as? [String: Any])
+        let frsize = UInt64(st.f_frsize)
+        #expect(near(Self.int(disk["used"]), (UInt64(st.f_blocks) - UInt64(st.f_bfree)) * frsize, tolerance: 256 << 20))
+        #expect(near(Self.int(disk["available"]), UInt64(st.f_bavail) * frsize, tolerance: 256 << 20))
+        let load = try #require(d["load"] as? [String])
+        #expect(load.count == 3 && load.allSatisfy { Double($0) != nil })
+        #expect(d["active_tuned_profiles"] is String)
+        #expect(d["topology"] as? String == "SINGLE")
+        #expect(d["topology_status"] as? String == "OK")
+        #expect(d["listeners"] as? [String] == [lb])
+        #expect((d["packages"] as? [String: Any])?.isEmpty == true)
+        #expect(Self.int(d["lvs_listener_process_count"]) == 0)
+        let networks = try #require(d["networks"] as? [String: [String: Any]])
+        #expect(Array(networks.keys) == ["eth1"], "only eth* links of the amphora namespace")
+        let rxAfter = try #require(Self.int(networks["eth1"]?["network_rx"]))
+        #expect(rxAfter - rxBefore >= 200 * 1000, "cumulative IFLA_STATS64 rx bytes")
+        #expect(Self.int(networks["eth1"]?["network_tx"]) != nil)
+
+        // v0.1: the seed's fields and units.
+        let seed = try agent.request("GET", "/v0.1/details").object
+        let seedKeys: Set<String> = [
+            "hostname", "uuid", "haproxy_version", "api_version", "networks", "active", "haproxy_count", "cpu", "memory", "disk",
+            "load", "topology", "topology_status", "listeners", "packages",
+        ]
+        #expect(Set(seed.keys) == seedKeys)
+        #expect(seed["uuid"] as? String == AgentHarness.amphoraID)
+        #expect(seed["api_version"] as? String == "0.1")
+        #expect(try agent.request("GET", "/v0.1/details").text.contains(#""active":true"#))
+        #expect(Self.int(seed["haproxy_count"]) == 1)
+        let seedNetworks = try #require(seed["networks"] as? [String: [String: Any]])
+        let rate = try #require(Self.int(seedNetworks["eth1"]?["network_rx"]))
+        #expect(rate > 0, "bytes/s over the window after 200 kB arrived")
+        #expect(rate <= 200 * 1000 + 10_000, "a rate, not a total: the window is at least one second")
+        let seedCPU = try #require(seed["cpu"] as? [String: Any])
+        #expect(Set(seedCPU.keys) == ["total", "user", "system", "soft_irq"])
+        for value in seedCPU.values {
+            let percent = try #require((value as? NSNumber)?.doubleValue)
+            #expect(percent >= 0 && percent <= 100)
+        }
+        let seedMemory = try #require(seed["memory"] as? [String: Any])
+        #expect(Set(seedMemory.keys) == ["total", "free", "available", "buffers", "cached", "swap_used", "shared", "slab", "committed_as"])
+        #expect(Self.int(seedMemory["total"]) == Int(memory["MemTotal"] ?? 0))
+        #expect(near(Self.int(seedMemory["available"]), memory["MemAvailable"] ?? 0, tolerance: slack))
+        #expect(near(Self.int(seedMemory["committed_as"]), memory["Committed_AS"] ?? 0, tolerance: slack))
+        #expect(near(Self.int(seedMemory["swap_used"]), (memory["SwapTotal"] ?? 0) - (memory["SwapFree"] ?? 0), tolerance: slack))
+        let seedDisk = try #require(seed["disk"] as? [String: Any])
+        #expect(near(Self.int(seedDisk["available"]), UInt64(st.f_bavail) * frsize / 1024, tolerance: 256 << 10))
+        #expect(near(Self.int(seedDisk["used"]), (UInt64(st.f_blocks) - UInt64(st.f_bfree)) * frsize / 1024, tolerance: 256 << 10))
+        #expect((seed["load"] as? [NSNumber])?.count == 3)
+        #expect(seed["topology"] as? String == "SINGLE")
+        #expect(seed["topology_status"] as? String == "OK")
+        #expect(seed["listeners"] as? [String] == [lb])
+        let packages = try #require(seed["packages"] as? [[String: String]])
+        #expect(packages.contains { $0["haproxy"] == (d["haproxy_version"] as? String) })
+
+        // The package versions were cached on disk (0600); no dpkg-query per request.
+        let cache = "\(agent.directory)/base/package-versions.json"
+        #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o600)
+        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+        #expect(audit.components(separatedBy: "dpkg-query").count - 1 <= 2 * 3, "dpkg-query only at start")
+    }
+}
+
+extension UInt64 {
+    func subtractingClamped(_ other: UInt64) -> UInt64 { self >= other ? self - other : 0 }
+}

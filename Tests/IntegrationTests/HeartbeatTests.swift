@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+
+/// The UDP heartbeat of the real agent, received on loopback and checked with an independent
+/// verifier (Python standard library only, as the reference's hb_verify.py).
+@Suite("heartbeat", .serialized, .timeLimit(.minutes(4)))
+struct HeartbeatTests {
+    /// Receives on 127.0.0.1 PORTS for SECONDS; for each datagram prints one JSON line: the port, which
+    /// of KEYS verifies its HMAC (null if none), the zlib header and the decoded message.
+    static let verifier = """
+        import hashlib, hmac, json, select, socket, sys, time, zlib
+        seconds, keys, ports = float(sys.argv[1]), sys.argv[2].split(","), [int(p) for p in sys.argv[3:]]
+        socks = []
+        for port in ports:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(("127.0.0.1", port))
+            socks.append(s)
+        end = time.time() + seconds
+        while time.time() < end:
+            ready, _, _ = select.select(socks, [], [], max(0.0, end - time.time()))
+            for s in ready:
+                data, src = s.recvfrom(65535)
+                payload, mac = data[:-64], data[-64:]
+                key = None
+                for k in keys:
+                    if hmac.compare_digest(mac, hmac.new(k.encode(), payload, hashlib.sha256).hexdigest().encode()):
+                        key = k
+                msg = json.loads(zlib.decompress(payload))
+                print(json.dumps({"port": s.getsockname()[1], "key": key, "header": payload[:2].hex(), "size": len(data), "msg": msg}), flush=True)
+        """
+
+    struct Heartbeat {
+        var port: Int
+        var key: String?
+        var header: String
+        var message: [String: Any]
+        var seq: Int { message["seq"] as? Int ?? -1 }
+        var listeners: [String: [String: Any]] { message["listeners"] as? [String: [String: Any]] ?? [:] }
+        var pools: [String: [String: Any]] { message["pools"] as? [String: [String: Any]] ?? [:] }
+        func stat(_ listener: String, _ name: String) -> Int { (listeners[listener]?["stats"] as? [String: Any])?[name] as? Int ?? 0 }
+    }
+
+    /// Starts the verifier; `collect()` waits for it to finish and parses what it printed.
+    final class Receiver {
+        let process = Process()
+        let output = Pipe()
+
+        init(seconds: Double, keys: [String], ports: [Int]) throws {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            process.arguments = ["-c", HeartbeatTests.verifier, String(seconds), keys.joined(separator: ",")] + ports.map(String.init)
+            process.standardOutput = output
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.5)  // bound before the test goes on
+        }
+
+        deinit {
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
+
+        func collect() -> [Heartbeat] {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    let message = object["msg"] as? [String: Any]
+                else { return nil }
+                return Heartbeat(
+                    port: object["port"] as? Int ?? 0, key: object["key"] as? String, header: object["header"] as? String ?? "", message: message)
+            }
+        }
+    }
+
+    static func udpPort() throws -> Int { try AgentHarness.freePort() }
+
+    /// A frontend's counters straight from haproxy's stats socket.
+    static func frontendCounters(socket: String, frontend: String) throws -> [String: Int] {
+        let script = """
+            import csv, socket, sys
+            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"show stat\\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            for row in csv.DictReader(data.decode()[2:].splitlines()):
+                if row["pxname"] == sys.argv[2] and row["svname"] == "FRONTEND":
+                    print(row["bin"], row["bout"], row["stot"])
+            """
+        let words = try Shell.run("/usr/bin/python3", ["-c", script, socket, frontend]).stdout.split(separator: " ")
+            .map { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+        guard words.count == 3 else { throw HarnessError("no frontend \(frontend) in show stat") }
+        return ["bin": words[0], "bout": words[1], "stot": words[2]]
+    }
+
+    func waitUntil(_ seconds: Double = 15, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return condition()
+    }
+
+    @Test("signed, round-robin, ver 3 with the running haproxy's listener and pool, deltas that add up across a helper restart")
+    func heartbeatsFromRunningHAProxy() throws {
+        let p1 = try Self.udpPort(), p2 = try Self.udpPort()
+        let netns = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: """
+            netns = \(netns.name)
+            [health_manager]
+            controller_ip_port_list = 127.0.0.1:\(p1), 127.0.0.1:\(p2)
+            heartbeat_interval = 1
+            heartbeat_key = k1
+            """)
+        try agent.start()
+        defer { agent.stop() }
+        try netns.startBackend(port: 8081, body: "hello")
+        let lb = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
+        let pool = "\(HAProxyLifecycleTests.uuid()):\(lb)"  // the controller names backends <pool>:<listener>
+        let config = HAProxyLifecycleTests.config(listener: lb, pool: pool, member: member)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        // Wait for the member to be UP without touching the frontend (its counters must stay at zero).
+        #expect(waitUntil {
+            guard let status = try? agent.request("GET", "/v0.1/listeners/\(lb)"),
+                let pools = status.object["pools"] as? [[String: Any]], let members = pools.first?["members"] as? [[String: String]]
+            else { return false }
+            return members.first?[member] == "UP"
+        })
+
+        let receiver = try Receiver(seconds: 7, keys: ["k1"], ports: [p1, p2])
+        Thread.sleep(forTimeInterval: 1)
+        for _ in 0..<10 { #expect(netns.get("http://127.0.0.1:8080/") == "hello") }
+        let beats = receiver.collect()
+        let totals = try Self.frontendCounters(socket: "\(agent.directory)/base/\(lb).sock", frontend: lb)
+
+        #expect(beats.count >= 5, "about one per second: \(beats.count)")
+        #expect(beats.allSatisfy { $0.key == "k1" }, "every HMAC verifies with heartbeat_key")
+        #expect(beats.allSatisfy { $0.header == "78da" }, "zlib container, level 9")
+        #expect(beats.allSatisfy { $0.message["id"] as? String == AgentHarness.amphoraID && $0.message["ver"] as? Int == 3 })
+        let ordered = beats.sorted { $0.seq < $1.seq }
+        for (a, b) in zip(ordered, ordered.dropFirst()) {
+            #expect(b.seq == a.seq + 1, "consecutive sequence numbers")
+            #expect(a.port != b.port, "round-robin: consecutive heartbeats go to the other controller")
+        }
+        #expect(Set(beats.map(\.port)) == [p1, p2])
+        for beat in beats {
+            #expect(beat.listeners[lb]?["status"] as? String == "OPEN")
+            #expect(beat.pools[pool]?["status"] as? String == "UP")
+            #expect((beat.pools[pool]?["members"] as? [String: String])?[member] == "UP")
+        }
+        #expect(beats.reduce(0) { $0 + $1.stat(lb, "totconns") } == 10)
+        #expect(beats.reduce(0) { $0 + $1.stat(lb, "totconns") } == totals["stot"])
+        #expect(beats.reduce(0) { $0 + $1.stat(lb, "rx") } == totals["bin"])
+        #expect(beats.reduce(0) { $0 + $1.stat(lb, "tx") } == totals["bout"])
+        #expect(totals["bin"] ?? 0 > 0)
+        let counters = "\(agent.directory)/base/stats_counters.json"
+        #expect((try FileManager.default.attributesOfItem(atPath: counters)[.posixPermissions] as? Int) == 0o600)
+
+        // A helper restart must not report the same traffic again (the baseline is on disk).
+        let helper = try #require(agent.pid(of: "amphora-helper serve"))
+        kill(helper, SIGKILL)
+        #expect(waitUntil(30) { agent.pid(of: "amphora-helper serve").map { $0 != helper } ?? false })
+        let again = try Receiver(seconds: 5, keys: ["k1"], ports: [p1, p2])
+        for _ in 0..<5 { #expect(netns.get("http://127.0.0.1:8080/") == "hello") }
+        let later = again.collect()
+        #expect(later.count >= 2)
+        #expect(later.reduce(0) { $0 + $1.stat(lb, "totconns") } == 5, "only the new connections")
+    }
+
+    @Test("PUT /1.0/config: the next heartbeat uses the new key and destination; an invalid one is refused")
+    func configUpdate() throws {
+        let p1 = try Self.udpPort(), p3 = try Self.udpPort()
+        let netns = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: """
+            netns = \(netns.name)
+            [health_manager]
+            controller_ip_port_list = 127.0.0.1:\(p1)
+            heartbeat_interval = 1
+            heartbeat_key = k1
+            """)
+        try agent.start()
+        defer { agent.stop() }
+        let first = try Receiver(seconds: 2.5, keys: ["k1", "k2"], ports: [p1, p3])
+        let old = first.collect()
+        #expect(!old.isEmpty && old.allSatisfy { $0.key == "k1" && $0.port == p1 })
+
+        let original = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+        let invalid = original.replacingOccurrences(of: "heartbeat_interval = 1", with: "heartbeat_interval = often")
+        let refused = try agent.request("PUT", "/1.0/config", body: Data(invalid.utf8))
+        #expect(refused.status == 400)
+        #expect(refused.object["message"] as? String == "Unable to update amphora-agent configuration.")
+        #expect((refused.object["details"] as? String)?.contains("heartbeat_interval") == true)
+        #expect(try String(contentsOfFile: agent.configPath, encoding: .utf8) == original)
+
+        // The controller's template has no [privsep] section: the running one is kept.
+        let uploaded = original.components(separatedBy: "[privsep]")[0]
+            + "[health_manager]\ncontroller_ip_port_list = 127.0.0.1:\(p3)\nheartbeat_interval = 1\nheartbeat_key = k2\n"
+        let receiver = try Receiver(seconds: 3.5, keys: ["k1", "k2"], ports: [p1, p3])
+        let accepted = try agent.request("PUT", "/1.0/config", body: Data(uploaded.utf8))
+        #expect(accepted.status == 202, "\(accepted.text)")
+        #expect(accepted.object["message"] as? String == "OK")
+        let beats = receiver.collect()
+        let afterUpdate = beats.filter { $0.port == p3 }
+        #expect(afterUpdate.count >= 2, "\(beats.map { ($0.port, $0.key ?? "-") })")
+        #expect(afterUpdate.allSatisfy { $0.key == "k2" }, "signed with the new key")
+        #expect(beats.filter { $0.port == p1 }.count <= 1, "at most one heartbeat was already under way")
+        let stored = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+        #expect(stored.contains("heartbeat_key = k2") && stored.contains("[privsep]") && stored.contains("netns = \(netns.name)"))
+        #expect((try FileManager.default.attributesOfItem(atPath: agent.configPath)[.posixPermissions] as? Int) == 0o600)
+    }
+}
