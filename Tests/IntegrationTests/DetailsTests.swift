@@ -36,9 +36,9 @@ struct DetailsTests {
         let peer = try TestNamespace()
         // eth1 in the amphora namespace, its peer in a second namespace: namespace addresses only.
         try Shell.run("/usr/sbin/ip", ["-n", netns.name, "link", "add", "eth1", "type", "veth", "peer", "name", "eth9", "netns", peer.name])
-        try netns.run(["/usr/sbin/ip", "addr", "add", "10.213.7.1/30", "dev", "eth1"])
+        try netns.run(["/usr/sbin/ip", "addr", "add", "198.51.100.253/30", "dev", "eth1"])
         try netns.run(["/usr/sbin/ip", "link", "set", "eth1", "up"])
-        try peer.run(["/usr/sbin/ip", "addr", "add", "10.213.7.2/30", "dev", "eth9"])
+        try peer.run(["/usr/sbin/ip", "addr", "add", "198.51.100.254/30", "dev", "eth9"])
         try peer.run(["/usr/sbin/ip", "link", "set", "eth9", "up"])
 
         let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
@@ -57,7 +57,7 @@ struct DetailsTests {
         try peer.run(["/usr/bin/python3", "-c", """
             import socket
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            for _ in range(200): s.sendto(b"x" * 1000, ("10.213.7.1", 9))
+            for _ in range(200): s.sendto(b"x" * 1000, ("198.51.100.253", 9))
             """])
 
         let cpuBefore = Self.procCPU()
