@@ -45,7 +45,8 @@ extension AgentAPI {
             ])),
             ("disk", .object([("used", number(d.disk.usedBytes / 1024)), ("available", number(d.disk.availableBytes / 1024))])),
             ("load", .array(d.load.map { Double($0) != nil ? .number($0) : .string($0) })),
-            ("topology", .string(d.topology)),
+            // The seed spells topologies with a hyphen (ACTIVE-STANDBY); 1.0 with an underscore.
+            ("topology", .string(String(d.topology.map { $0 == "_" ? "-" : $0 }))),
             ("topology_status", .string(d.topologyStatus)),
             ("listeners", .array(d.instances.map { .string($0.description) })),
             ("packages", .array(d.packages.map { .object([($0.name, .string($0.version))]) })),

@@ -1,7 +1,7 @@
 import IPCProtocol
 
-/// Where `/details` takes the topology from. SINGLE/OK until topology state exists: the topology
-/// work replaces ``single`` with a source reading its stored state (one line in ``HelperMain``).
+/// Where `/details` takes the topology from: ``HelperMain`` reads the topology manager's state;
+/// ``single`` (SINGLE/OK) is the fixed source for an amphora without topology state (and for tests).
 public struct TopologySource: Sendable {
     /// The topology (`SINGLE`, `ACTIVE_STANDBY`) and its status (`OK`, `TOPOLOGY-CHANGE`).
     public let current: @Sendable () -> (topology: String, status: String)

@@ -6,8 +6,8 @@ import Synchronization
 /// but not running (upstream rule: `<base_path>/vrrp/octavia-keepalived.conf` exists and the pid in
 /// its pid file is not alive).
 ///
-/// VRRP is not implemented yet, so the only probe is ``notConfigured``. The VRRP work replaces it
-/// (one line in ``HelperMain``) with a probe that checks its configuration and daemon.
+/// ``HelperMain`` plugs in the topology manager's check (`keepalivedConfiguredButStopped`);
+/// ``notConfigured`` is the probe for an amphora without VRRP (and for tests).
 public struct KeepalivedProbe: Sendable {
     public let state: @Sendable () -> HeartbeatReport.Keepalived
     public init(state: @escaping @Sendable () -> HeartbeatReport.Keepalived) { self.state = state }

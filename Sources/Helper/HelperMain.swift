@@ -105,8 +105,15 @@ public enum HelperMain {
         let traffic = TrafficWindow(netns: config.netns)
         traffic.start()
         let reporting = AmphoraReporting(
-            info: info, instances: instances, traffic: traffic, topology: .single,
-            heartbeat: HeartbeatStats(instances: instances, keepalived: .notConfigured),
+            info: info, instances: instances, traffic: traffic,
+            topology: TopologySource { let state = topology.current; return (state.topology.rawValue, state.status.rawValue) },
+            heartbeat: HeartbeatStats(
+                instances: instances,
+                keepalived: KeepalivedProbe {
+                    // false covers both "no VRRP configuration" and "keepalived runs": send either way.
+                    topology.keepalivedConfiguredButStopped(context: AuditContext(requestID: 0, peerUID: 0, command: "heartbeat"))
+                        ? .stopped : .notConfigured
+                }),
             configuration: AgentConfigStore(path: configPath, running: config, audit: audit, logger: logger))
         let lvs: LVSListeners
         do {
