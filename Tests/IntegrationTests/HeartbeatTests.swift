@@ -212,4 +212,42 @@ struct HeartbeatTests {
         #expect(stored.contains("heartbeat_key = k2") && stored.contains("[privsep]") && stored.contains("netns = \(netns.name)"))
         #expect((try FileManager.default.attributesOfItem(atPath: agent.configPath)[.posixPermissions] as? Int) == 0o600)
     }
+
+    @Test("skipped while keepalived is configured but not running, resumed once it runs")
+    func keepalivedGate() throws {
+        let p1 = try Self.udpPort()
+        let netns = try TestNamespace()
+        let peer = try TestNamespace()
+        try Shell.run("/usr/sbin/ip", ["-n", netns.name, "link", "add", "eth1", "type", "veth", "peer", "name", "eth9", "netns", peer.name])
+        try netns.run(["/usr/sbin/ip", "addr", "add", "198.51.100.249/30", "dev", "eth1"])
+        try netns.run(["/usr/sbin/ip", "link", "set", "eth1", "up"])
+        let agent = try AgentHarness(extraConfig: """
+            netns = \(netns.name)
+            [health_manager]
+            controller_ip_port_list = 127.0.0.1:\(p1)
+            heartbeat_interval = 1
+            heartbeat_key = k1
+            """)
+        try agent.start()
+        defer {
+            _ = try? agent.request("PUT", "/1.0/vrrp/stop")
+            agent.stop()
+        }
+        #expect(!(try Receiver(seconds: 2.5, keys: ["k1"], ports: [p1]).collect().isEmpty))
+
+        let vrrp = "global_defs {\n    router_id t\n}\nvrrp_instance v {\n    state BACKUP\n    interface eth1\n    virtual_router_id 51\n"
+            + "    priority 90\n    advert_int 1\n    virtual_ipaddress {\n        198.51.100.250/30 dev eth1\n    }\n}\n"
+        let upload = try agent.request("PUT", "/1.0/vrrp/upload", body: Data(vrrp.utf8))
+        #expect(upload.status == 200, "\(upload.text)")
+        let skipped = try Receiver(seconds: 3.5, keys: ["k1"], ports: [p1]).collect()
+        #expect(skipped.count <= 1, "configured but not running: no heartbeat (one may have been under way): \(skipped.count)")
+
+        let start = try agent.request("PUT", "/1.0/vrrp/start")
+        #expect(start.status == 202, "\(start.text)")
+        let resumed = try Receiver(seconds: 3, keys: ["k1"], ports: [p1]).collect()
+        #expect(resumed.count >= 2, "keepalived runs: heartbeats again")
+        if let last = skipped.last, let next = resumed.first {
+            #expect(next.seq == last.seq + 1, "a skipped heartbeat takes no sequence number")
+        }
+    }
 }
