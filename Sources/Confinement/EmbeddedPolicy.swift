@@ -265,7 +265,8 @@ getegid
 # uname wait4 write (56); `strace -f` of the programs run by hand (ip -n NS addr/route/rule/link,
 # ip netns add/delete, nft -c -f, nft list ruleset, keepalived -t, haproxy -c with maxconn 50000)
 # added faccessat2 geteuid getegid getppid memfd_create pselect6 readlink recvmsg sendmsg sendto
-# statfs umount2 unlink unshare writev. systemctl cannot be measured here (PID 1 is not systemd):
+# statfs umount2 unlink unshare writev; arping -U (in the suite since the networking commands)
+# capset setuid. systemctl cannot be measured here (PID 1 is not systemd):
 # its bus calls (sendmsg/recvmsg with SCM_CREDENTIALS, ppoll, epoll, timerfd, signalfd) are included.
 
 # Execute: only the program descriptors, never a path.
@@ -296,8 +297,9 @@ unshare
 mount
 umount2
 
-# Sockets: netlink (ip, nft), Unix (systemctl, haproxy stats), inet (ip's ioctl socket, haproxy -c resolving).
-socket              family AF_UNIX AF_INET AF_INET6 AF_NETLINK
+# Sockets: netlink (ip, nft), Unix (systemctl, haproxy stats), inet (ip's ioctl socket, haproxy -c
+# resolving), packet (arping -U: gratuitous ARP for a plugged VIP, CAP_NET_RAW).
+socket              family AF_UNIX AF_INET AF_INET6 AF_NETLINK AF_PACKET
 socketpair
 bind
 connect
@@ -386,6 +388,10 @@ setpriority
 sched_yield
 getrandom
 capget
+# arping drops its own capabilities (capset can only lower them) and calls setuid(getuid()):
+# without CAP_SETUID a root process can only "change" to uid 0.
+capset
+setuid
 nanosleep
 clock_nanosleep
 clock_gettime

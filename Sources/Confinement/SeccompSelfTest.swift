@@ -21,7 +21,7 @@ public enum SeccompSelfTest {
         case execveatSlotPath = "execveat-slot-path"
         /// `close` on a program slot, also with garbage in the upper 32 bits: EPERM both times, exit 0 (launcher).
         case closeSlot = "close-slot"
-        /// `socket(AF_PACKET)`: SIGSYS for the front and the launcher.
+        /// `socket(AF_PACKET)`: SIGSYS for the front (the helper and the launcher may send gratuitous ARP).
         case packetSocket = "packet-socket"
         /// `ptrace(PTRACE_TRACEME)`: SIGSYS for every role.
         case ptrace

@@ -82,7 +82,6 @@ struct ConfinementTests {
             ("launcher", "execveat-slot", .exitsZero), ("launcher", "execveat-slot-path", .exitsZero),
             ("launcher", "close-slot", .exitsZero),
             ("launcher", "fork", .exitsZero), ("launcher", "thread", .exitsZero), ("launcher", "ptrace", .killedBySIGSYS),
-            ("launcher", "packet-socket", .killedBySIGSYS),
         ])
     func forbiddenCallsAreKilled(role: String, probe: String, outcome: Outcome) throws {
         let process = Process()
@@ -138,6 +137,29 @@ struct ConfinementTests {
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == directories.count * 2, "\(result.stdout)\(result.stderr)")
         #expect(lines.allSatisfy { $0.hasPrefix("EACCES ") }, "\(result.stdout)")
+    }
+
+    @Test("a state directory the front's user could enter stops the helper with one line")
+    func looseDirectoryFailsClosed() throws {
+        let agent = try AgentHarness()
+        try FileManager.default.createDirectory(atPath: agent.directory + "/base", withIntermediateDirectories: true)
+        chmod(agent.directory + "/base", 0o755)
+        let result = try Shell.run(AgentHarness.binDirectory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/base must be a directory owned by root with mode 0700"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("amphora-helper:") }.count == 1, "\(result.stderr)")
+    }
+
+    @Test("a launcher that cannot place its program descriptors stops with one line (fail closed)")
+    func launcherFailsClosed() throws {
+        // Descriptor 96, the first program slot, is already taken when the launcher starts.
+        let result = try Shell.run(
+            "/bin/bash",
+            ["-c", "exec 96</dev/null 3</dev/null; exec \"$0\" launcher --haproxy-cmd /usr/sbin/haproxy --keepalived-cmd /usr/sbin/keepalived --base-path /nonexistent",
+             Self.helperBinary], check: false)
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("no descriptor slot"), "\(result.stderr)")
     }
 
     @Test("the systemd units verify, and score at most 1.5 (front) and 3.5 (helper) offline")
