@@ -437,5 +437,59 @@ CAP_NET_RAW     gratuitous ARP / unsolicited neighbour advertisements for a plug
 CAP_SYS_ADMIN   ip -n and ip netns: setns(2) into the amphora namespace, unshare(2) and mount(2) of /sys there
 
 """#,
+        "keepalived-lvs.txt": #"""
+# What a UDP (or SCTP) listener's keepalived configuration may contain
+# (PUT /1.0/listeners/:amphora/:listener/udp_listener). keepalived runs as root, so the helper checks
+# every uploaded file against this list before `keepalived --config-test` sees it; anything else
+# (include, global_defs, vrrp_*, @/$/~ lines, unknown keywords) is refused with 400.
+# Format: one rule a line, "# ..." comments.
+#   keyword NAME         a keyword the configuration may use
+#   script-keyword NAME  a keyword whose value is a command keepalived executes: its first word
+#                        must be a `script` below, its arguments plain words (no shell syntax)
+#   script PATH          a program keepalived may execute; {base_path} is the agent's base_path.
+#                        Only the agent's own check script, which the helper writes itself
+#                        (0700, root) at every upload.
+#
+# Keywords: those of Octavia's LVS template (octavia/common/jinja/lvs/templates/macros.j2) plus
+# the harmless virtual/real server options keepalived documents for them.
+keyword net_namespace
+keyword virtual_server_group
+keyword virtual_server
+keyword lb_algo
+keyword lb_kind
+keyword protocol
+keyword persistence_timeout
+keyword persistence_granularity
+keyword delay_loop
+keyword delay_before_retry
+keyword retry
+keyword nb_get_retry
+keyword quorum
+keyword hysteresis
+keyword alpha
+keyword omega
+keyword inhibit_on_failure
+keyword ha_suspend
+keyword real_server
+keyword weight
+keyword uthreshold
+keyword lthreshold
+keyword MISC_CHECK
+keyword misc_timeout
+keyword TCP_CHECK
+keyword HTTP_GET
+keyword url
+keyword path
+keyword status_code
+keyword connect_ip
+keyword connect_port
+keyword connect_timeout
+keyword warmup
+script-keyword misc_path
+script-keyword notify_up
+script-keyword notify_down
+script {base_path}/lvs/check/udp_check.sh
+
+"""#,
     ]
 }

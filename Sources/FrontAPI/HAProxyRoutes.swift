@@ -76,6 +76,8 @@ extension AgentAPI {
         table.add(.delete, "/1.0/listeners/:id") { _, _, p in
             let id = try resourceID(p["id"], field: "id")
             guard case .deleted = try await helper.send(.deleteInstance(instance: id)) else { throw unexpectedReply }
+            // The id may be a UDP listener's (upstream's routing for this path).
+            guard case .deleted = try await helper.send(.deleteLVSListener(listener: id)) else { throw unexpectedReply }
             return JSONResponse.object(.ok, [("message", .string("OK"))])
         }
         table.add(.get, "/1.0/listeners") { _, _, _ in
@@ -84,7 +86,7 @@ extension AgentAPI {
                 instance.frontends.map { frontend in
                     .object([("status", .string("ACTIVE")), ("uuid", .string(frontend.name)), ("type", .string(frontend.type))])
                 }
-            }))
+            } + (try await lvsListenerEntries())))
         }
     }
 
@@ -133,6 +135,8 @@ extension AgentAPI {
             }
             return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
         } catch let error as CommandError where error.code == .notFound {
+            // No haproxy load balancer with this id: a UDP listener's keepalived, if one is stored (1.0 only).
+            if flavor == .current, let response = try await lvsAction(action, id) { return response }
             throw flavor.notFound(id.description)
         }
     }

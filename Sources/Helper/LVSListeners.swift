@@ -1,0 +1,234 @@
+import Glibc
+import IPCProtocol
+
+extension ProgramPaths {
+    /// The directory of UDP listener configurations (upstream's `<base_path>/lvs`).
+    public var lvsDirectory: String { basePath + "/" + LVSListeners.directoryName }
+    /// A UDP listener's keepalived configuration.
+    public func lvsConfigFile(_ id: ResourceID) -> String { lvsDirectory + "/" + LVSListeners.configName(id) }
+    /// The nftables ruleset of `PUT /1.0/interface/:ip/rules` (upstream: `/var/lib/octavia/nftables-vip.rules`).
+    public var nftablesRulesFile: String { basePath + "/" + InterfaceRulesApplier.rulesFileName }
+}
+
+/// UDP (and SCTP) listeners: keepalived LVS configurations under `<base_path>/lvs/`, one
+/// `octavia-keepalivedlvs-<id>.conf` (0600) per listener, checked against the compiled-in policy and
+/// `keepalived --config-test` before they replace the active file. Each listener's keepalived is a
+/// daemon unit (`.lvs(id)`), started only where the kernel has IP Virtual Server support.
+public final class LVSListeners: Sendable {
+    static let directoryName = "lvs"
+    static let prefix = "octavia-keepalivedlvs-"
+    static func configName(_ id: ResourceID) -> String { "\(prefix)\(id).conf" }
+    /// The agent's own UDP health check (`MISC_CHECK misc_path`), as upstream's `udp_check.sh` does it.
+    static let checkScript = """
+        #!/bin/sh
+        # Written by the amphora agent: UDP health check for keepalived's MISC_CHECK (ADDRESS PORT).
+        nc_cmd=$(command -v nc) || exit 1
+        case "$($nc_cmd --version 2>&1)" in
+        *nmap*) opts=-i1 ;;
+        *) opts=-w1 ;;
+        esac
+        exec $nc_cmd -uzv $opts "$1" "$2" > /dev/null 2>&1
+
+        """
+    /// Where the kernel shows IP_VS when it has it (built in or the ip_vs module loaded).
+    public static let ipvsProcFile = "/proc/net/ip_vs"
+
+    let base: SafeDirectory
+    let paths: ProgramPaths
+    let runner: any CommandRunning
+    let services: any ServiceManager
+    let policy: LVSConfigPolicy
+    let locks = InstanceLocks()
+    /// Tests and unusual kernels may point this elsewhere; production reads ``ipvsProcFile``.
+    let ipvsProbePath: String
+
+    public init(
+        base: SafeDirectory, paths: ProgramPaths, runner: any CommandRunning, services: any ServiceManager, policy: LVSConfigPolicy,
+        ipvsProbePath: String = LVSListeners.ipvsProcFile
+    ) {
+        self.base = base
+        self.paths = paths
+        self.runner = runner
+        self.services = services
+        self.policy = policy
+        self.ipvsProbePath = ipvsProbePath
+    }
+
+    static func notFound(_ id: ResourceID) -> CommandError {
+        CommandError(.notFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(id)")
+    }
+
+    static func internalError(_ error: SystemError) -> CommandError {
+        CommandError(.internalError, "Internal error", details: error.description)
+    }
+
+    func directory(create: Bool) throws(CommandError) -> SafeDirectory? {
+        do {
+            return try base.subdirectory(Self.directoryName, create: create)
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
+        guard let dir = try directory(create: false) else { return nil }
+        do {
+            return try dir.read(Self.configName(id)).map { String(decoding: $0, as: UTF8.self) }
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    /// True when a configuration for `id` is stored (upstream routes start/stop/delete of that id here).
+    public func exists(_ id: ResourceID) -> Bool {
+        (try? directory(create: false))?.exists(Self.configName(id)) ?? false
+    }
+
+    /// Whether the running kernel can do LVS; the reason when it cannot.
+    public func kernelSupport() -> String? {
+        var st = stat()
+        if stat(ipvsProbePath, &st) == 0 { return nil }
+        return "The kernel has no IP Virtual Server support (IP_VS): \(ipvsProbePath) is missing. UDP and SCTP listeners "
+            + "need a kernel built with CONFIG_IP_VS or the ip_vs module loaded on the amphora."
+    }
+
+    // MARK: - Commands
+
+    /// Checks and stores a configuration; returns its MD5. A refused configuration leaves the active one in place.
+    public func upload(_ upload: LVSConfigUpload, context: AuditContext) throws(CommandError) -> String {
+        let summary = try policy.check(upload.config)
+        return try locks.withLock(upload.listener) { () throws(CommandError) -> String in
+            guard let dir = try directory(create: true) else { throw Self.internalError(SystemError("mkdir", errno: ENOENT)) }
+            let name = Self.configName(upload.listener)
+            do throws(SystemError) {
+                if !summary.scriptsUsed.isEmpty {
+                    // The only script the policy lets a configuration run: ours, rewritten at every upload.
+                    if let check = try dir.subdirectory("check", create: true) {
+                        try check.writeAtomically("udp_check.sh", Array(Self.checkScript.utf8), mode: 0o700)
+                    }
+                }
+                try dir.writeAtomically(name + ".new", Array(upload.config.utf8))
+            } catch {
+                throw Self.internalError(error)
+            }
+            let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
+            guard Self.configTestPassed(check) else {
+                try? dir.rename(name + ".new", to: name + ".new-failed")
+                throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
+            }
+            do throws(SystemError) {
+                try dir.rename(name + ".new", to: name)
+                try dir.remove(name + ".new-failed")
+            } catch {
+                throw Self.internalError(error)
+            }
+            return Digest.md5Hex(upload.config.utf8)
+        }
+    }
+
+    /// `keepalived --config-test` passed. Exit status 6 (`KEEPALIVED_EXIT_CONFIG_TEST_SECURITY`) with only
+    /// keepalived's "check scripts are being executed but script_security not enabled" complaint counts
+    /// as passed: Octavia's configurations never enable script_security, so keepalived runs the checks
+    /// as root, and that is exactly why the policy allows no script but the agent's own.
+    static func configTestPassed(_ result: LaunchResult) -> Bool {
+        if result.succeeded { return true }
+        guard result.refusal == nil, !result.timedOut, result.exitCode == 6 else { return false }
+        let lines = result.combinedOutput.split(separator: "\n").map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+        return !lines.isEmpty && lines.allSatisfy { $0.hasPrefix("SECURITY VIOLATION - check scripts are being executed but script_security not enabled") }
+    }
+
+    /// The stored configuration.
+    public func config(_ id: ResourceID) throws(CommandError) -> StoredFile {
+        guard let text = try storedConfig(id) else { throw Self.notFound(id) }
+        return StoredFile(text: text, md5: Digest.md5Hex(text.utf8))
+    }
+
+    /// start, stop or reload. Reload is a restart, as upstream does (a keepalived reload does not
+    /// restore member state). Starting needs IP_VS in the kernel: without it, a clear 500 and nothing runs.
+    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(CommandError) -> String {
+        try locks.withLock(id) { () throws(CommandError) -> String in
+            guard try storedConfig(id) != nil else { throw Self.notFound(id) }
+            let verb = action == .reload ? "restart" : action.rawValue
+            let failed = "Failed to \(verb) keepalivedlvs listener \(id)"
+            switch action {
+            case .stop:
+                _ = try mapped(failed) { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) }
+                return "keepalivedlvs listener \(id) stopped"
+            case .start, .reload:
+                if let missing = kernelSupport() { throw CommandError(.internalError, failed, details: missing) }
+                let check = try runner.run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000)
+                guard Self.configTestPassed(check) else { throw CommandError(.internalError, failed, details: check.refusal ?? check.combinedOutput) }
+                let running = try services.perform(.status, .lvs(id), context: context).running
+                if running, action == .start { return "keepalivedlvs listener \(id) already running" }
+                if running { _ = try mapped(failed) { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) } }
+                _ = try mapped(failed) { () throws(CommandError) in try services.perform(.start, .lvs(id), context: context) }
+                return "keepalivedlvs listener \(id) \(action == .reload ? "restarted" : "started")"
+            }
+        }
+    }
+
+    /// The service manager's errors name haproxy; say which listener failed instead.
+    func mapped(_ message: String, _ body: () throws(CommandError) -> DaemonStatus) throws(CommandError) -> DaemonStatus {
+        do {
+            return try body()
+        } catch {
+            throw CommandError(error.code, message, details: error.details ?? error.message)
+        }
+    }
+
+    /// Stops the listener's keepalived and removes its files; false if nothing existed.
+    public func delete(_ id: ResourceID, context: AuditContext) throws(CommandError) -> Bool {
+        try locks.withLock(id) { () throws(CommandError) -> Bool in
+            guard let dir = try directory(create: false) else { return false }
+            let name = Self.configName(id)
+            let existed = dir.exists(name)
+            if existed, try services.perform(.status, .lvs(id), context: context).running {
+                _ = try mapped("Error stopping keepalivedlvs") { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) }
+            }
+            do throws(SystemError) {
+                for suffix in ["", ".new", ".new-failed"] { try dir.remove(name + suffix) }
+                for suffix in ["pid", "vrrp.pid", "check.pid", "log"] { try dir.remove("\(Self.prefix)\(id).\(suffix)") }
+            } catch {
+                throw Self.internalError(error)
+            }
+            return existed
+        }
+    }
+
+    /// Every stored listener: ACTIVE when its keepalived runs and serves a virtual_server, OFFLINE when
+    /// it does not run, ERROR when it runs with nothing to serve.
+    public func list(context: AuditContext) throws(CommandError) -> [LVSListenerSummary] {
+        guard let dir = try directory(create: false) else { return [] }
+        let names: [String]
+        do {
+            names = try dir.entries()
+        } catch {
+            throw Self.internalError(error)
+        }
+        var result: [LVSListenerSummary] = []
+        for name in names where name.hasPrefix(Self.prefix) && name.hasSuffix(".conf") {
+            let raw = String(name.dropFirst(Self.prefix.count).dropLast(".conf".count))
+            guard let id = try? ResourceID(validating: raw), let text = try storedConfig(id) else { continue }
+            let running = try services.perform(.status, .lvs(id), context: context).running
+            let serves = (try? policy.check(text))?.virtualServers ?? 0 > 0
+            result.append(LVSListenerSummary(listener: id, state: running ? (serves ? .active : .error) : .offline))
+        }
+        return result
+    }
+}
+
+extension CommandHandler {
+    /// The UDP listener and interface rule commands (kept out of ``handle(_:context:)``'s switch).
+    func handleListenerCommand(_ command: Command, context: AuditContext) throws(CommandError) -> Outcome {
+        guard let lvs, let interfaceRules else { throw CommandError(.internalError, "UDP listeners are not configured in this helper") }
+        switch command {
+        case .uploadLVSConfig(let upload): return .ok(.lvsStored(md5: try lvs.upload(upload, context: context)))
+        case .lvsConfig(let listener): return .ok(.lvsConfig(try lvs.config(listener)))
+        case .lvsAction(let listener, let action): return .ok(.actionDone(details: try lvs.perform(action, on: listener, context: context)))
+        case .deleteLVSListener(let listener): return .ok(.deleted(existed: try lvs.delete(listener, context: context)))
+        case .listLVSListeners: return .ok(.lvsListeners(try lvs.list(context: context)))
+        case .setInterfaceRules(let rules): return .ok(.interface(name: try interfaceRules.apply(rules, context: context)))
+        default: throw CommandError(.internalError, "not a listener command: \(command.name)")
+        }
+    }
+}
