@@ -21,7 +21,9 @@ cd "$(dirname "$0")/.."
 
 args=()
 from_head=0
+shown=()     # the command as the report names it (without --json, which only says where a copy goes)
 for a in "$@"; do
+  case "$a" in --json=*) ;; *) shown+=("$a") ;; esac
   case "$a" in
     --smoke) args+=(--smoke) ;;
     --json=*) args+=(--json "${a#--json=}") ;;
@@ -96,7 +98,7 @@ fi
 
 echo "== benchmark$( [ ${#args[@]} -gt 0 ] && printf ' %s' "${args[@]}")"
 # In the background so that a TERM/INT/HUP to this script reaches the driver, which then cleans up.
-"$python" bench/benchmark.py --bin-dir "$bin" --build "$build" --source "$source" --command "bash bench/run.sh $*" --venv "$venv" "${args[@]}" &
+"$python" bench/benchmark.py --bin-dir "$bin" --build "$build" --source "$source" --command "bash bench/run.sh${shown[*]:+ ${shown[*]}}" --venv "$venv" "${args[@]}" &
 driver=$!
 trap 'kill -TERM "$driver" 2>/dev/null || true' TERM INT HUP
 status=0
