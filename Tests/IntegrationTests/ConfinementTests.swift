@@ -168,7 +168,7 @@ struct ConfinementTests {
             .filter { $0.hasSuffix(".service") || $0.hasSuffix(".mount") }
         #expect(Set(units).isSuperset(of: [
             "amphora-agent-front.service", "amphora-agent-helper.service", "amphora-netns.service",
-            "var-lib-octavia-certs.mount", "haproxy@.service", "octavia-keepalived.service",
+            "var-lib-octavia-certs.mount", "haproxy@.service", "octavia-keepalived.service", "octavia-keepalivedlvs@.service",
         ]))
         // A scratch root with the units and the programs they run at their install paths (the agent's
         // own binaries hard-linked from this build), so `verify` checks real executables.
@@ -193,7 +193,8 @@ struct ConfinementTests {
                 try FileManager.default.copyItem(atPath: real, toPath: root + target)
             }
         }
-        let instances = units.map { $0 == "haproxy@.service" ? "haproxy@7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b.service" : $0 }
+        // Templates are verified as an instance (haproxy@<id>.service).
+        let instances = units.map { $0.replacingOccurrences(of: "@.service", with: "@7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b.service") }
         let verify = try Shell.run("/usr/bin/systemd-analyze", ["verify", "--root=\(root)"] + instances.map { unitDirectory + "/" + $0 }, check: false)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect((verify.stdout + verify.stderr).isEmpty, "verify complained:\n\(verify.stdout)\(verify.stderr)")
