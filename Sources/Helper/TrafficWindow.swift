@@ -23,6 +23,8 @@ public final class TrafficWindow: Sendable {
 
     public static let windowSeconds = 30.0
     public static let interval = 5.0
+    /// A shorter window (right after start) gives no rate: 0 B/s, CPU since boot.
+    public static let minimumWindow = 0.2
 
     let netns: String
     let samples = Mutex<[Sample]>([])
@@ -76,7 +78,7 @@ public final class TrafficWindow: Sendable {
         for (name, link) in now.links.sorted(by: { $0.key < $1.key }) where name.hasPrefix("eth") {
             var tx = 0.0
             var rx = 0.0
-            if seconds >= 1, let old = baseline?.links[name] {
+            if seconds >= Self.minimumWindow, let old = baseline?.links[name] {
                 // A counter that went backwards (the interface was recreated) counts from zero.
                 tx = Double(link.txBytes >= old.txBytes ? link.txBytes - old.txBytes : link.txBytes) / seconds
                 rx = Double(link.rxBytes >= old.rxBytes ? link.rxBytes - old.rxBytes : link.rxBytes) / seconds
@@ -86,7 +88,7 @@ public final class TrafficWindow: Sendable {
         var percent = CPUPercent(total: 0, user: 0, system: 0, softIRQ: 0)
         if let cpu = now.cpu {
             // Until a window exists (right after start), the percentages cover the time since boot.
-            let old = (seconds >= 1 ? baseline?.cpu : nil) ?? CPUTimes(fields: [])
+            let old = (seconds >= Self.minimumWindow ? baseline?.cpu : nil) ?? CPUTimes(fields: [])
             percent = HostStatistics.percent(from: old, to: cpu)
         }
         return (networks, now.cpu, percent, seconds)

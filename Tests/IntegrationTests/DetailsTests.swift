@@ -50,6 +50,7 @@ struct DetailsTests {
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
 
+        Thread.sleep(forTimeInterval: 1.5)  // the helper's first sample is at least this old: a window of over a second
         let before = try agent.request("GET", "/1.0/details").object
         let rxBefore = Self.int((before["networks"] as? [String: Any])?["eth1"].flatMap { ($0 as? [String: Any])?["network_rx"] }) ?? -1
         #expect(rxBefore >= 0, "\(before)")
@@ -61,9 +62,15 @@ struct DetailsTests {
             """])
 
         let cpuBefore = Self.procCPU()
+        let memoryBefore = Self.meminfo()
         let current = try agent.request("GET", "/1.0/details")
         let cpuAfter = Self.procCPU()
         let memory = Self.meminfo()
+        /// A kB value read by the agent between our two reads of /proc/meminfo (other tests may run meanwhile).
+        func meminfoValue(_ value: Any?, _ key: String, before: [String: UInt64], after: [String: UInt64]) -> Bool {
+            let a = before[key] ?? 0, b = after[key] ?? 0
+            return near(Self.int(value), (min(a, b) + max(a, b)) / 2, tolerance: (max(a, b) - min(a, b)) / 2 + 16 * 1024)
+        }
         var st = statvfs()
         #expect(statvfs("/", &st) == 0)
         #expect(current.status == 200)
@@ -96,11 +103,9 @@ struct DetailsTests {
         let mem = try #require(d["memory"] as? [String: Any])
         #expect(Set(mem.keys) == ["total", "free", "buffers", "cached", "swap_used", "shared", "slab"])
         #expect(Self.int(mem["total"]) == Int(memory["MemTotal"] ?? 0))
-        let slack: UInt64 = 64 * 1024  // kB that may change between the agent's read and ours
-        #expect(near(Self.int(mem["free"]), memory["MemFree"] ?? 0, tolerance: slack))
-        #expect(near(Self.int(mem["cached"]), memory["Cached"] ?? 0, tolerance: slack))
-        #expect(near(Self.int(mem["buffers"]), memory["Buffers"] ?? 0, tolerance: slack))
-        #expect(near(Self.int(mem["swap_used"]), memory["SwapCached"] ?? 0, tolerance: slack))
+        for (field, key) in [("free", "MemFree"), ("cached", "Cached"), ("buffers", "Buffers"), ("swap_used", "SwapCached"), ("shared", "Shmem"), ("slab", "Slab")] {
+            #expect(meminfoValue(mem[field], key, before: memoryBefore, after: memory), "\(field)")
+        }
         let disk = try #require(d["disk"] as? [String: Any])
         let frsize = UInt64(st.f_frsize)
         #expect(near(Self.int(disk["used"]), (UInt64(st.f_blocks) - UInt64(st.f_bfree)) * frsize, tolerance: 256 << 20))
@@ -120,7 +125,9 @@ struct DetailsTests {
         #expect(Self.int(networks["eth1"]?["network_tx"]) != nil)
 
         // v0.1: the seed's fields and units.
+        let seedMemoryBefore = Self.meminfo()
         let seed = try agent.request("GET", "/v0.1/details").object
+        let seedMemoryAfter = Self.meminfo()
         let seedKeys: Set<String> = [
             "hostname", "uuid", "haproxy_version", "api_version", "networks", "active", "haproxy_count", "cpu", "memory", "disk",
             "load", "topology", "topology_status", "listeners", "packages",
@@ -143,9 +150,13 @@ struct DetailsTests {
         let seedMemory = try #require(seed["memory"] as? [String: Any])
         #expect(Set(seedMemory.keys) == ["total", "free", "available", "buffers", "cached", "swap_used", "shared", "slab", "committed_as"])
         #expect(Self.int(seedMemory["total"]) == Int(memory["MemTotal"] ?? 0))
-        #expect(near(Self.int(seedMemory["available"]), memory["MemAvailable"] ?? 0, tolerance: slack))
-        #expect(near(Self.int(seedMemory["committed_as"]), memory["Committed_AS"] ?? 0, tolerance: slack))
-        #expect(near(Self.int(seedMemory["swap_used"]), (memory["SwapTotal"] ?? 0) - (memory["SwapFree"] ?? 0), tolerance: slack))
+        for (field, key) in [("available", "MemAvailable"), ("committed_as", "Committed_AS"), ("free", "MemFree"), ("cached", "Cached")] {
+            #expect(meminfoValue(seedMemory[field], key, before: seedMemoryBefore, after: seedMemoryAfter), "\(field)")
+        }
+        var swapBefore = seedMemoryBefore, swapAfter = seedMemoryAfter
+        swapBefore["used"] = (swapBefore["SwapTotal"] ?? 0) - (swapBefore["SwapFree"] ?? 0)
+        swapAfter["used"] = (swapAfter["SwapTotal"] ?? 0) - (swapAfter["SwapFree"] ?? 0)
+        #expect(meminfoValue(seedMemory["swap_used"], "used", before: swapBefore, after: swapAfter))
         let seedDisk = try #require(seed["disk"] as? [String: Any])
         #expect(near(Self.int(seedDisk["available"]), UInt64(st.f_bavail) * frsize / 1024, tolerance: 256 << 10))
         #expect(near(Self.int(seedDisk["used"]), (UInt64(st.f_blocks) - UInt64(st.f_bfree)) * frsize / 1024, tolerance: 256 << 10))
@@ -159,8 +170,25 @@ struct DetailsTests {
         // The package versions were cached on disk (0600); no dpkg-query per request.
         let cache = "\(agent.directory)/base/package-versions.json"
         #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o600)
-        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
-        #expect(audit.components(separatedBy: "dpkg-query").count - 1 <= 2 * 3, "dpkg-query only at start")
+        func packageQueries() -> Int {
+            ((try? String(contentsOfFile: agent.auditLog, encoding: .utf8)) ?? "").components(separatedBy: "dpkg-query").count - 1
+        }
+        let queries = packageQueries()
+        #expect(queries <= 2 * 3, "dpkg-query only at start (intent and outcome records, three packages)")
+        // A restarted helper takes the versions from the cache: no dpkg-query at all.
+        let helper = try #require(agent.pid(of: "amphora-helper serve"))
+        kill(helper, SIGKILL)
+        let deadline = Date().addingTimeInterval(30)
+        var restarted = false
+        while Date() < deadline, !restarted {
+            restarted = agent.pid(of: "amphora-helper serve").map { $0 != helper } ?? false
+                && (try? agent.request("GET", "/1.0/info"))?.status == 200
+            if !restarted { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(restarted)
+        #expect(packageQueries() == queries)
+        #expect((try agent.request("GET", "/1.0/info")).object["haproxy_version"] as? String == d["haproxy_version"] as? String)
+        #expect(agent.log().contains("package versions from the on-disk cache"))
     }
 }
 
