@@ -112,7 +112,7 @@ public final class LVSListeners: Sendable {
                 throw Self.internalError(error)
             }
             let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
-            guard Self.configTestPassed(check) else {
+            guard KeepalivedConfigTest.passed(check) else {
                 try? dir.rename(name + ".new", to: name + ".new-failed")
                 throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
             }
@@ -124,17 +124,6 @@ public final class LVSListeners: Sendable {
             }
             return Digest.md5Hex(upload.config.utf8)
         }
-    }
-
-    /// `keepalived --config-test` passed. Exit status 6 (`KEEPALIVED_EXIT_CONFIG_TEST_SECURITY`) with only
-    /// keepalived's "check scripts are being executed but script_security not enabled" complaint counts
-    /// as passed: Octavia's configurations never enable script_security, so keepalived runs the checks
-    /// as root, and that is exactly why the policy allows no script but the agent's own.
-    static func configTestPassed(_ result: LaunchResult) -> Bool {
-        if result.succeeded { return true }
-        guard result.refusal == nil, !result.timedOut, result.exitCode == 6 else { return false }
-        let lines = result.combinedOutput.split(separator: "\n").map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
-        return !lines.isEmpty && lines.allSatisfy { $0.hasPrefix("SECURITY VIOLATION - check scripts are being executed but script_security not enabled") }
     }
 
     /// The stored configuration.
@@ -157,7 +146,7 @@ public final class LVSListeners: Sendable {
             case .start, .reload:
                 if let missing = kernelSupport() { throw CommandError(.internalError, failed, details: missing) }
                 let check = try runner.run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000)
-                guard Self.configTestPassed(check) else { throw CommandError(.internalError, failed, details: check.refusal ?? check.combinedOutput) }
+                guard KeepalivedConfigTest.passed(check) else { throw CommandError(.internalError, failed, details: check.refusal ?? check.combinedOutput) }
                 let running = try services.perform(.status, .lvs(id), context: context).running
                 if running, action == .start { return "keepalivedlvs listener \(id) already running" }
                 if running { _ = try mapped(failed) { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) } }
@@ -230,5 +219,20 @@ extension CommandHandler {
         case .setInterfaceRules(let rules): return .ok(.interface(name: try interfaceRules.apply(rules, context: context)))
         default: throw CommandError(.internalError, "not a listener command: \(command.name)")
         }
+    }
+}
+
+/// How the agent reads `keepalived --config-test`.
+public enum KeepalivedConfigTest {
+    /// Passed: exit 0, or exit 6 (`KEEPALIVED_EXIT_CONFIG_TEST_SECURITY`) with nothing but keepalived's
+    /// "SECURITY VIOLATION - [check] scripts are being executed but script_security not enabled".
+    /// Octavia's configurations (VRRP and LVS templates) never enable script_security, so keepalived
+    /// runs their scripts as root; that is why the agent allows no script but its own before the test.
+    public static func passed(_ result: LaunchResult) -> Bool {
+        if result.succeeded { return true }
+        guard result.refusal == nil, !result.timedOut, result.exitCode == 6 else { return false }
+        let lines = result.combinedOutput.split(separator: "\n").map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
+        return !lines.isEmpty
+            && lines.allSatisfy { $0.hasPrefix("SECURITY VIOLATION - ") && $0.hasSuffix("scripts are being executed but script_security not enabled.") }
     }
 }

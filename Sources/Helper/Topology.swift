@@ -190,7 +190,8 @@ public final class TopologyManager: Sendable {
             throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
         }
         let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
-        guard check.succeeded else {
+        // The controller's template runs its check script as root without script_security (exit 6).
+        guard KeepalivedConfigTest.passed(check) else {
             try? vrrp.rename(Self.configFile + ".new", to: Self.configFile + ".new-failed")
             throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
         }
