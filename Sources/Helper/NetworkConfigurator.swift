@@ -213,6 +213,11 @@ public final class NetworkConfigurator: Sendable {
             if activeStandby && index > 0 { continue }
             _ = try ip(.replaceAddress(netns: netns, link: name, address: address, prefixLength: entry.subnet.prefixLength), context)
         }
+        // Upstream gives the port its own (VRRP) address in every topology (VIPInterfaceFile), so the
+        // controller's GET /interface/<vrrp_ip> finds the interface in SINGLE too.
+        if !activeStandby, let vrrp = plug.vrrpAddress, vrrp != plug.vip.address, plug.vip.subnet.contains(vrrp) {
+            _ = try ip(.replaceAddress(netns: netns, link: name, address: vrrp, prefixLength: plug.vip.subnet.prefixLength), context)
+        }
         _ = try ip(.setState(netns: netns, link: name, up: true), context)
         for entry in subnets {
             let family = entry.subnet.network.family
