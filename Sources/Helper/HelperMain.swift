@@ -107,13 +107,7 @@ public enum HelperMain {
         let reporting = AmphoraReporting(
             info: info, instances: instances, traffic: traffic,
             topology: TopologySource { let state = topology.current; return (state.topology.rawValue, state.status.rawValue) },
-            heartbeat: HeartbeatStats(
-                instances: instances,
-                keepalived: KeepalivedProbe {
-                    // false covers both "no VRRP configuration" and "keepalived runs": send either way.
-                    topology.keepalivedConfiguredButStopped(context: AuditContext(requestID: 0, peerUID: 0, command: "heartbeat"))
-                        ? .stopped : .notConfigured
-                }),
+            heartbeat: HeartbeatStats(instances: instances, keepalived: .pidFile(base: base)),
             configuration: AgentConfigStore(path: configPath, running: config, audit: audit, logger: logger))
         let lvs: LVSListeners
         do {

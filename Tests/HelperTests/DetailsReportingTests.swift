@@ -116,4 +116,19 @@ struct DetailsReportingTests {
         let body = [UInt8](repeating: 0, count: 16) + attribute + NamespaceLinkStatistics.attribute(23, stats)
         #expect(NamespaceLinkStatistics.parseLink(body[...]) == .init(name: "eth1", rxBytes: 16, txBytes: 32))
     }
+
+    @Test("keepalived liveness from /proc/<pid>/stat: name and state")
+    func keepalivedLiveness() throws {
+        let proc = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: proc) }
+        for (pid, stat) in [(10, "10 (keepalived) S 1 10"), (11, "11 (keepalived) Z 1 11"), (12, "12 (bash) S 1 12"), (13, "13 (a) (b)) R 1")] {
+            try FileManager.default.createDirectory(atPath: "\(proc)/\(pid)", withIntermediateDirectories: true)
+            try stat.write(toFile: "\(proc)/\(pid)/stat", atomically: true, encoding: .utf8)
+        }
+        #expect(KeepalivedProbe.isRunning(pid: 10, named: "keepalived", proc: proc))
+        #expect(!KeepalivedProbe.isRunning(pid: 11, named: "keepalived", proc: proc))
+        #expect(!KeepalivedProbe.isRunning(pid: 12, named: "keepalived", proc: proc))
+        #expect(KeepalivedProbe.isRunning(pid: 13, named: "a) (b)", proc: proc))
+        #expect(!KeepalivedProbe.isRunning(pid: 14, named: "keepalived", proc: proc))
+    }
 }
