@@ -265,3 +265,5 @@ int cshim_landlock_restrict_execute(const char *const *paths, int count) {
     if (r != 0) { errno = e; return -1; }
     return (int)abi;
 }
+
+int cshim_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

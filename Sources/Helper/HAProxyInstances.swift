@@ -93,6 +93,9 @@ public final class HAProxyInstances: Sendable {
             do throws(SystemError) {
                 try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
                 try dir.writeAtomically("amphora-id", Array(upload.amphoraID.description.utf8))
+                // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
+                try dir.writeAtomically(
+                    "haproxy.env", Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
             } catch {
                 throw Self.internalError(error)
             }

@@ -23,7 +23,7 @@ final class DaemonTable {
             if status(request.unit).running { return DaemonReply(id: request.id, status: status(request.unit), error: nil) }
             return reply(request, start(request.unit))
         case .reload:
-            guard let pid = running[request.unit], kill(pid, 0) == 0 else { return reply(request, start(request.unit)) }
+            guard let pid = running[request.unit], Self.isAlive(pid) else { return reply(request, start(request.unit)) }
             // haproxy in master-worker mode re-executes on SIGUSR2 and hands its listeners over;
             // keepalived re-reads its configuration on SIGHUP.
             kill(pid, request.unit == .keepalived ? SIGHUP : SIGUSR2)
@@ -39,8 +39,20 @@ final class DaemonTable {
     }
 
     func status(_ unit: DaemonUnit) -> DaemonStatus {
-        guard let pid = running[unit], kill(pid, 0) == 0 else { return DaemonStatus(running: false, pid: nil) }
+        guard let pid = running[unit], Self.isAlive(pid) else { return DaemonStatus(running: false, pid: nil) }
         return DaemonStatus(running: true, pid: pid)
+    }
+
+    /// True for a live process (a zombie, killed but not yet reaped, is not running).
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        let fd = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = read(fd, &buffer, buffer.count)
+        guard n > 0, let close = buffer[0..<n].lastIndex(of: UInt8(ascii: ")")), close + 2 < n else { return true }
+        return buffer[close + 2] != UInt8(ascii: "Z")
     }
 
     /// How a unit is run: its argv (argv[0] the program path) and the file its output goes to.
@@ -68,6 +80,11 @@ final class DaemonTable {
     func start(_ unit: DaemonUnit) -> String? {
         if case .lvs = unit, let missing = Self.ipvsMissing() { return missing }
         guard let (argv, logPath) = launchSpec(unit) else { return "invalid amphora_id" }
+        if unit == .keepalived {
+            // Nothing of ours runs (the table says so): pid files left by a killed keepalived are stale,
+            // and keepalived would refuse to start while they name a live (or unreaped) process.
+            for name in ["keepalived.pid", "vrrp.pid", "checkers.pid"] { unlink(config.basePath + "/vrrp/" + name) }
+        }
         let log = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard log >= 0 else { return "cannot open \(logPath): \(String(cString: strerror(errno)))" }
         defer { close(log) }

@@ -47,6 +47,9 @@ public enum Supervisor {
             return fail("amphora-agent: \(error)")
         }
 
+        // Like systemd, reap whatever our daemons leave behind (keepalived's and haproxy's children whose
+        // parent died), so that no zombie outlives its daemon or keeps a stale pid alive.
+        _ = cshim_set_child_subreaper()
         var signals = sigset_t()
         sigemptyset(&signals)
         for s in [SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&signals, s) }

@@ -94,8 +94,11 @@ struct TopologyTests {
         #expect(waitUntil(10) { client.get("http://\(Self.vip):8080/") == "served by A" })
 
         // 1. The master's keepalived dies.
-        for pid in a.pids(matching: "keepalived") { kill(pid, SIGKILL) }
+        let keepalived = a.pids(matching: "keepalived")
+        #expect(!keepalived.isEmpty)
+        for pid in keepalived { kill(pid, SIGKILL) }
         #expect(waitUntil(10) { b.holdsVIP() }, "the standby takes the VIP within 10 s")
+        #expect(waitUntil(5) { keepalived.allSatisfy { !ProcessTable.isAlive($0) } }, "the agent reaps the killed daemon")
         #expect(waitUntil(10) { client.get("http://\(Self.vip):8080/") == "served by B" })
 
         // A's keepalived comes back (and, with the higher priority, takes the VIP back).

@@ -78,3 +78,6 @@ int cshim_read_signalfd(int fd);
    ABI version used (>= 1), 0 when the kernel has no Landlock (nothing restricted), or -1 with errno. */
 int cshim_landlock_restrict_execute(const char *const *paths, int count);
 
+
+/* PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented to the caller, which reaps them. */
+int cshim_set_child_subreaper(void);
