@@ -19,7 +19,9 @@ What it measures, for each agent:
   * how much a haproxy config upload plus reload adds on top of running `haproxy -c` directly.
 
 An endpoint that our agent answers with 404/405 is reported as "not implemented yet"; nothing is
-ever filled in by hand. The smoke mode only checks that the benchmark works (both agents start and
+ever filled in by hand. Our agent runs its haproxy in a network namespace the benchmark makes (and
+removes); the upstream agent runs in a private mount namespace (bench/upstream-agent.sh). Every
+process, namespace and temp dir is removed at the end, also on failure or SIGTERM. The smoke mode only checks that the benchmark works (both agents start and
 answer, the result is well-formed); it never judges a timing.
 """
 
@@ -56,7 +58,7 @@ AGENTS = ('ours', 'upstream')
 AGENT_TITLES = {'ours': 'ours (Swift)', 'upstream': 'upstream (octavia 19.0.0)'}
 NIY = 'not implemented yet'
 
-# name, label, method, path template, expected success class
+# name, label, method, path
 REQUESTS = [
     ('root', '`GET /`', 'GET', '/'),
     ('info', '`GET /1.0/info`', 'GET', '/1.0/info'),
