@@ -70,7 +70,7 @@ public final class CommandHandler: Sendable {
                 return .ok(.deleted(existed: try certificates.delete(instance, file, scope: scope, context: context)))
             case .rotateServerCertificate(let pem):
                 return .ok(.serverCertificateRotated(try rotateServerCertificate(pem, context: context)))
-            case .amphoraDetails: return .ok(.amphoraDetails(try reporting.details()))
+            case .amphoraDetails: return .ok(.amphoraDetails(withLVSListeners(try reporting.details(), context: context)))
             case .heartbeatStats: return .ok(.heartbeatStats(try reporting.heartbeat.report()))
             case .updateAgentConfig(let text): return .ok(.agentConfigUpdated(try reporting.configuration.update(text, context: context)))
             case .interfaceForAddress(let address): return .ok(.interface(name: try network.interface(for: address, context: context)))

@@ -220,6 +220,16 @@ extension CommandHandler {
         default: throw CommandError(.internalError, "not a listener command: \(command.name)")
         }
     }
+
+    /// `/details` as upstream reports UDP listeners: every stored one in `listeners`, the running ones
+    /// in `lvs_listener_process_count` (no process is started to find out).
+    func withLVSListeners(_ details: AmphoraDetails, context: AuditContext) -> AmphoraDetails {
+        guard let lvs, let listeners = try? lvs.list(context: context), !listeners.isEmpty else { return details }
+        var result = details
+        result.listeners = Array(Set(details.listeners + listeners.map(\.listener.description))).sorted()
+        result.lvsListenerProcessCount = listeners.filter { $0.state != .offline }.count
+        return result
+    }
 }
 
 /// How the agent reads `keepalived --config-test`.

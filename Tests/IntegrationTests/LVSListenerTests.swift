@@ -103,6 +103,10 @@ struct LVSListenerTests {
         #expect(stored.text == good)
         #expect(stored.headers["content-type"]?.hasPrefix("text/plain") == true)
 
+        let details = try agent.request("GET", "/1.0/details")
+        #expect((details.object["listeners"] as? [String] ?? []).contains(listener), "\(details.text)")
+        #expect(details.object["lvs_listener_process_count"] as? Int == 0)
+
         let listed = try agent.request("GET", "/1.0/listeners")
         let entries = listed.json as? [[String: String]] ?? []
         #expect(entries.contains(["status": "OFFLINE", "uuid": listener, "type": "UDP"]), "\(listed.text)")
