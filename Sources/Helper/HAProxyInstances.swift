@@ -30,6 +30,9 @@ public final class HAProxyInstances: Sendable {
     let services: any ServiceManager
     let locks = InstanceLocks()
 
+    /// Holds the SHA-256 of the last configuration `haproxy -c` accepted for the instance.
+    static let checkedDigestFile = "haproxy.cfg.checked"
+
     /// How long a started haproxy gets to answer on its stats socket.
     static let startTimeoutMilliseconds = 5_000
 
@@ -92,6 +95,8 @@ public final class HAProxyInstances: Sendable {
             }
             do throws(SystemError) {
                 try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
+                // The digest of the file haproxy -c just accepted: a reload of exactly this file need not check it again.
+                try dir.writeAtomically(Self.checkedDigestFile, Array(Digest.sha256Hex(text.utf8).utf8))
                 try dir.writeAtomically("amphora-id", Array(upload.amphoraID.description.utf8))
                 // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
                 try dir.writeAtomically(
@@ -121,7 +126,8 @@ public final class HAProxyInstances: Sendable {
                 _ = try services.perform(.stop, .haproxy(id), context: context)
                 return "Listener \(id) stopped"
             case .start, .reload:
-                if let amphora {
+                let checked = (try? dir.read(Self.checkedDigestFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+                if let amphora, checked != Digest.sha256Hex(text.utf8) {
                     let check = try runner.run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
                     guard check.succeeded else {
