@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   haproxy keepalived ipvsadm iproute2 nftables   # what the agent drives
-  iputils-arping                                  # gratuitous ARP after a plug
+  iputils-arping ipv6toolkit                      # gratuitous ARP and unsolicited NA (na6) after a plug
   libseccomp-dev seccomp                          # helper confinement (build + scmp_sys_resolver)
   libssl-dev zlib1g-dev pkg-config                # C bridges (PEM checks, heartbeat zlib)
   openssl curl python3 procps psmisc              # dev PKI, sample interaction, tests

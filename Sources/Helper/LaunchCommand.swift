@@ -10,6 +10,8 @@ public enum Program: String, Sendable, Codable, CaseIterable {
     case systemctl
     case arping
     case nft
+    /// `na6` from ipv6toolkit: unsolicited neighbour advertisements.
+    case na6
 
     /// Where the program is looked for, in order (first existing path wins).
     func candidatePaths(_ paths: ProgramPaths) -> [String] {
@@ -20,6 +22,7 @@ public enum Program: String, Sendable, Codable, CaseIterable {
         case .ip: return ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"]
         case .systemctl: return ["/usr/bin/systemctl", "/bin/systemctl"]
         case .arping: return ["/usr/bin/arping", "/usr/sbin/arping"]
+        case .na6: return ["/usr/sbin/na6", "/usr/bin/na6"]
         case .nft: return ["/usr/sbin/nft", "/sbin/nft"]
         }
     }
@@ -67,6 +70,9 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case keepalivedCheck(netns: InterfaceName, candidate: Bool)
     /// `arping -U -c 2 -w 2 -I IFACE IP`, executed inside the amphora namespace: gratuitous ARP.
     case gratuitousARP(netns: InterfaceName, interface: InterfaceName, address: IPAddress)
+    /// `na6 -i IFACE -s IP -d ff02::1 -t IP -o -e`, inside the amphora namespace: an unsolicited
+    /// neighbour advertisement (override flag, our link-layer address) for an IPv6 address.
+    case unsolicitedNA(netns: InterfaceName, interface: InterfaceName, address: IPAddress)
     /// `nft -o -f <base>/nftables-vip.rules`, executed inside the amphora namespace (the helper writes the file, 0600).
     case nftLoad(netns: InterfaceName)
     /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`
@@ -80,6 +86,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .systemctl: return .systemctl
         case .loopbackUp, .ip: return .ip
         case .gratuitousARP: return .arping
+        case .unsolicitedNA: return .na6
         case .nftLoad: return .nft
         case .keepalivedLVSCheck, .keepalivedCheck: return .keepalived
         }
@@ -89,6 +96,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     /// namespace option of their own).
     public var namespace: InterfaceName? {
         if case .gratuitousARP(let netns, _, _) = self { return netns }
+        if case .unsolicitedNA(let netns, _, _) = self { return netns }
         if case .nftLoad(let netns) = self { return netns }
         if case .keepalivedCheck(let netns, _) = self { return netns }
         if case .loopbackUp(let netns) = self { return netns }
@@ -112,6 +120,8 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             return command.arguments
         case .gratuitousARP(_, let interface, let address):
             return ["-U", "-c", "2", "-w", "2", "-I", interface.description, address.description]
+        case .unsolicitedNA(_, let interface, let address):
+            return ["-i", interface.description, "-s", address.description, "-d", "ff02::1", "-t", address.description, "-o", "-e"]
         case .nftLoad:
             return ["-o", "-f", paths.nftablesRulesFile]
         case .keepalivedLVSCheck(let listener, let candidate):
@@ -130,6 +140,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .loopbackUp: return "loopback-up"
         case .ip(let command): return "ip-" + command.name
         case .gratuitousARP: return "gratuitous-arp"
+        case .unsolicitedNA: return "unsolicited-na"
         case .nftLoad: return "nft-load"
         case .keepalivedLVSCheck: return "keepalived-lvs-check"
         case .keepalivedCheck: return "keepalived-check"

@@ -257,12 +257,15 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// Gratuitous ARP for IPv4 addresses, so neighbours learn the new location at once.
-    /// (Unsolicited neighbour advertisements for IPv6 are not sent yet.) Failures are logged in the
-    /// audit log by the runner and otherwise ignored, as upstream does.
+    /// Gratuitous ARP (IPv4) and unsolicited neighbour advertisements (IPv6), so neighbours learn
+    /// the new location at once. Failures are in the audit log (the runner records every outcome)
+    /// and otherwise ignored, as upstream does.
     func announce(_ addresses: [IPAddress], on name: InterfaceName, _ context: AuditContext) {
-        for address in addresses where address.family == .v4 {
-            _ = try? runner.run(.gratuitousARP(netns: netns, interface: name, address: address), context: context, deadlineMilliseconds: 5_000)
+        for address in addresses {
+            let command: LaunchCommand = address.family == .v4
+                ? .gratuitousARP(netns: netns, interface: name, address: address)
+                : .unsolicitedNA(netns: netns, interface: name, address: address)
+            _ = try? runner.run(command, context: context, deadlineMilliseconds: 5_000)
         }
     }
 

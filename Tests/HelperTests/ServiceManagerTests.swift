@@ -80,3 +80,23 @@ struct HAProxyConfigTextTests {
         #expect(throws: Never.self) { try HAProxyConfigText.checkPolicy("backend p\n  external-check command /b/ping-wrapper.sh\n", basePath: "/b") }
     }
 }
+
+@Suite("network announcements")
+struct AnnouncementTests {
+    let paths = ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: "/var/lib/octavia")
+
+    @Test("gratuitous ARP and unsolicited NA run inside the amphora namespace with fixed argument shapes")
+    func shapes() throws {
+        let netns = try InterfaceName(validating: "amphora-haproxy")
+        let eth1 = try InterfaceName(validating: "eth1")
+        let arp = LaunchCommand.gratuitousARP(netns: netns, interface: eth1, address: try IPAddress(validating: "203.0.113.5"))
+        #expect(arp.program == .arping)
+        #expect(arp.namespace == netns)
+        #expect(arp.arguments(paths) == ["-U", "-c", "2", "-w", "2", "-I", "eth1", "203.0.113.5"])
+        let na = LaunchCommand.unsolicitedNA(netns: netns, interface: eth1, address: try IPAddress(validating: "2001:DB8::5"))
+        #expect(na.program == .na6)
+        #expect(na.namespace == netns)
+        #expect(na.arguments(paths) == ["-i", "eth1", "-s", "2001:db8::5", "-d", "ff02::1", "-t", "2001:db8::5", "-o", "-e"])
+        #expect(throws: Never.self) { try na.checkArguments(paths) }
+    }
+}

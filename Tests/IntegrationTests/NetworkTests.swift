@@ -94,6 +94,10 @@ struct NetworkTests {
         // The audit log shows exact argv arrays for each change.
         let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
         #expect(audit.contains(#""netns":"\#(amphoraNS.name)","argv":["ip","addr","replace","203.0.113.100/24","dev","eth1"]"#))
+        // The gratuitous ARP ran to completion (inside the launcher's filter: not killed, exit 0).
+        #expect(audit.split(separator: "\n").contains {
+            $0.contains(#""event":"exec-outcome""#) && $0.contains(#""operation":"gratuitous-arp""#) && $0.contains(#""exit_code":0"#)
+        })
 
         try agent.restart()
         #expect(try agent.request("GET", "/1.0/interface/203.0.113.100").object["interface"] as? String == "eth1")
