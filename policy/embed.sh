@@ -19,7 +19,7 @@ out=Sources/Confinement/EmbeddedPolicy.swift
   echo "public enum EmbeddedPolicy {"
   echo "    /// File name in \`policy/\` → contents."
   echo "    public static let files: [String: String] = ["
-  for f in policy/seccomp-*.policy policy/capabilities-*.txt policy/keepalived-*.txt; do
+  for f in policy/seccomp-*.policy policy/capabilities-*.txt policy/keepalived-*.txt policy/haproxy-*.txt; do
     if grep -q '"""' "$f"; then echo "embed.sh: $f contains a string delimiter" >&2; exit 1; fi
     if [ -n "$(tail -c1 "$f")" ]; then echo "embed.sh: $f must end with a newline" >&2; exit 1; fi
     printf '        "%s": #"""\n' "$(basename "$f")"

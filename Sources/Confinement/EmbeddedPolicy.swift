@@ -491,5 +491,30 @@ script-keyword notify_down
 script {base_path}/lvs/check/udp_check.sh
 
 """#,
+        "keepalived-vrrp.txt": #"""
+# Scripts a VRRP keepalived configuration may run (PUT /v0.1/vrrp/upload, PUT /1.0/vrrp/upload, and
+# the agent's own ACTIVE-STANDBY rendering). keepalived runs as root, so the helper refuses any
+# `script`, `notify*` or `misc_path` line whose program is not listed here, before
+# `keepalived --config-test` sees the file.
+# Format: one absolute path a line, "# ..." comments; {base_path} is the agent's base_path.
+# The check script is the agent's own: a fixed 0700 wrapper the helper writes at every upload, which
+# runs `amphora-helper vrrp-check` (every haproxy instance answers on its stats socket).
+{base_path}/vrrp/check_script.sh
+/var/lib/octavia/vrrp/check_script.sh
+
+"""#,
+        "haproxy-programs.txt": #"""
+# Programs a controller-rendered haproxy configuration may make haproxy run
+# (PUT /v0.1/listeners/:amphora/:listener/haproxy, PUT /1.0/loadbalancer/:amphora/:lb/haproxy).
+# haproxy runs as root in the amphora namespace, so the helper refuses, before `haproxy -c`:
+#   - `program` sections (haproxy's master would start them),
+#   - every `lua-*` directive (code loaded into haproxy),
+#   - `external-check command PATH` unless PATH is listed here.
+# Format: one absolute path a line, "# ..." comments; {base_path} is the agent's base_path.
+# The controller's template uses the image's ping wrapper for PING health monitors.
+{base_path}/ping-wrapper.sh
+/var/lib/octavia/ping-wrapper.sh
+
+"""#,
     ]
 }

@@ -4,13 +4,10 @@ import IPCProtocol
 /// What the helper reads from, checks in, and adds to a controller-rendered haproxy configuration.
 /// Pure text functions: unit-tested without haproxy.
 public enum HAProxyConfigText {
-    /// Script paths `external-check command` may name: the agent's own scripts (see
-    /// `policy/haproxy-external-commands.txt`; `{base_path}` is replaced by the configured base path).
-    public static let allowedExternalCommands = ["{base_path}/ping-wrapper.sh", "/var/lib/octavia/ping-wrapper.sh"]
-
-    /// Refuses directives that make haproxy run programs or load code, except the agent's own scripts.
+    /// Refuses directives that make haproxy run programs or load code, except the programs
+    /// `policy/haproxy-programs.txt` lists (the agent's own scripts).
     public static func checkPolicy(_ text: String, basePath: String) throws(CommandError) {
-        let allowed = Set(allowedExternalCommands.map { $0.replacingOccurrences(of: "{base_path}", with: basePath) })
+        let allowed = ProgramAllowList.embedded("haproxy-programs.txt", basePath: basePath).paths
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let words = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
             guard let first = words.first, !first.hasPrefix("#") else { continue }

@@ -155,10 +155,8 @@ public final class TopologyManager: Sendable {
         }
     }
 
-    /// Script paths a keepalived configuration may run: the agent's own.
-    var allowedScripts: Set<String> {
-        ["\(basePath)/\(Self.vrrpDirectory)/\(Self.checkScript)", "/var/lib/octavia/vrrp/check_script.sh", helperExecutable]
-    }
+    /// Script paths a keepalived configuration may run: the agent's own (`policy/keepalived-vrrp.txt`).
+    var allowedScripts: Set<String> { ProgramAllowList.embedded("keepalived-vrrp.txt", basePath: basePath).paths }
 
     /// Refuses `script`, `notify*` and similar directives that run anything but the agent's scripts.
     func checkScripts(_ text: String) throws(CommandError) {

@@ -100,3 +100,15 @@ struct AnnouncementTests {
         #expect(throws: Never.self) { try na.checkArguments(paths) }
     }
 }
+
+@Suite("program allow-lists from policy/")
+struct ProgramAllowListTests {
+    @Test("haproxy and keepalived lists are compiled in, with base_path substituted")
+    func embedded() {
+        let haproxy = ProgramAllowList.embedded("haproxy-programs.txt", basePath: "/b")
+        #expect(haproxy.paths == ["/b/ping-wrapper.sh", "/var/lib/octavia/ping-wrapper.sh"])
+        let keepalived = ProgramAllowList.embedded("keepalived-vrrp.txt", basePath: "/b")
+        #expect(keepalived.allows("/b/vrrp/check_script.sh"))
+        #expect(!keepalived.allows("/bin/sh"))
+    }
+}
