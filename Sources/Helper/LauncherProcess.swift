@@ -188,7 +188,7 @@ struct OutputCapture {
 }
 
 /// Calls `body` with a NULL-terminated C array of C strings (freed afterwards).
-func withCStringArray<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+public func withCStringArray<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
     for (i, s) in strings.enumerated() { pointers[i] = strdup(s) }
     pointers[strings.count] = nil

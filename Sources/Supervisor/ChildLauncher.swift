@@ -113,8 +113,8 @@ struct ChildLauncher {
     func spawn(_ binary: Int32, _ argv: [String], passing fds: [Int32], asFront: Bool) -> pid_t {
         let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"]
         var childErrno: Int32 = 0
-        let pid: pid_t = argv.withCStrings { cArgv in
-            environment.withCStrings { cEnv in
+        let pid: pid_t = withCStringArray(argv) { cArgv in
+            withCStringArray(environment) { cEnv in
                 fds.withUnsafeBufferPointer { pass in
                     var attr = cshim_spawn_attr()
                     attr.exec_fd = binary
@@ -141,16 +141,3 @@ struct ChildLauncher {
     }
 }
 
-extension Array where Element == String {
-    /// Calls `body` with a NULL-terminated C array of these strings.
-    func withCStrings<R>(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: count + 1)
-        for (i, s) in enumerated() { pointers[i] = strdup(s) }
-        pointers[count] = nil
-        defer {
-            for i in 0..<count { free(pointers[i]) }
-            pointers.deallocate()
-        }
-        return body(pointers)
-    }
-}

@@ -94,8 +94,8 @@ final class DaemonTable {
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         var childErrno: Int32 = 0
-        let pid: pid_t = argv.withCStrings { cArgv in
-            ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"].withCStrings { cEnv in
+        let pid: pid_t = withCStringArray(argv) { cArgv in
+            withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { cEnv in
                 var attr = cshim_spawn_attr()
                 attr.exec_fd = -1
                 attr.path = UnsafePointer(cArgv[0])

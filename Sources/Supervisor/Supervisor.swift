@@ -151,8 +151,8 @@ public enum Supervisor {
         var st = stat()
         if stat("/run/netns/\(name)", &st) == 0 { return nil }
         var childErrno: Int32 = 0
-        let pid: pid_t = ["/usr/sbin/ip", "netns", "add", name].withCStrings { argv in
-            ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"].withCStrings { env in
+        let pid: pid_t = withCStringArray(["/usr/sbin/ip", "netns", "add", name]) { argv in
+            withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { env in
                 var attr = cshim_spawn_attr()
                 attr.exec_fd = -1
                 attr.path = UnsafePointer(argv[0])
