@@ -24,6 +24,9 @@ final class AgentHarness: @unchecked Sendable {
     var logPath: String { directory + "/agent.log" }
     private(set) var process: Process?
 
+    /// The amphora namespace this harness created when the test named none (removed after the agent stops).
+    private(set) var ownNamespace: TestNamespace?
+
     /// Whether `base_cert_dir` is a tmpfs this harness mounted (and unmounts).
     private(set) var mountedCertificateTmpfs = false
     var certificateDirectory: String { directory + "/certs" }
@@ -37,6 +40,14 @@ final class AgentHarness: @unchecked Sendable {
         chmod(base, 0o755)
         directory = base
         port = try AgentHarness.freePort()
+        // Every agent gets a namespace of its own, which goes away with the harness: the default
+        // (amphora-haproxy) would be created by the agent and outlive the test.
+        var extraConfig = extraConfig
+        if !extraConfig.contains("netns =") {
+            let namespace = try TestNamespace()
+            ownNamespace = namespace
+            extraConfig = "netns = \(namespace.name)\n" + extraConfig
+        }
         try Shell.run("/bin/bash", [AgentHarness.repositoryRoot.path + "/scripts/dev-pki.sh", pki, AgentHarness.amphoraID])
         let config = """
             [amphora_agent]
