@@ -65,44 +65,41 @@ public final class NetworkConfigurator: Sendable {
 
     /// The amphora-namespace interface holding `address`.
     public func interface(for address: IPAddress, context: AuditContext) throws(CommandError) -> String {
-        let output = try ip(.listAddresses(netns: netns), context).stdout
-        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value else {
+        guard let match = try addresses(context).first(where: { $0.address == address }) else {
             throw CommandError(.notFound, "Error interface not found for IP address")
         }
+        return match.interface
+    }
+
+    /// The amphora-namespace interface with an address on the same subnet as `address`, and that
+    /// subnet's prefix length (keepalived puts the VIP there).
+    public func interface(onSubnetOf address: IPAddress, context: AuditContext) throws(CommandError) -> (String, Int) {
+        for entry in try addresses(context) where entry.address.family == address.family {
+            if let network = Self.network(of: entry.address, prefixLength: entry.prefixLength), network.contains(address) {
+                return (entry.interface, entry.prefixLength)
+            }
+        }
+        throw CommandError(.notFound, "No interface on the subnet of \(address)")
+    }
+
+    /// Every address in the amphora namespace, with its interface and prefix length (`ip -j addr show`).
+    func addresses(_ context: AuditContext) throws(CommandError) -> [(interface: String, address: IPAddress, prefixLength: Int)] {
+        let output = try ip(.listAddresses(netns: netns), context).stdout
+        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value else { return [] }
+        var result: [(interface: String, address: IPAddress, prefixLength: Int)] = []
         for link in links {
             guard case .object(let members) = link, case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
                 case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
             else { continue }
             for info in infos {
                 guard case .object(let fields) = info, case .string(let local)? = fields.first(where: { $0.0 == "local" })?.1,
+                    case .number(let prefixText)? = fields.first(where: { $0.0 == "prefixlen" })?.1, let prefix = Int(prefixText),
                     let found = try? IPAddress(validating: local)
                 else { continue }
-                if found == address { return name }
+                result.append((name, found, prefix))
             }
         }
-        throw CommandError(.notFound, "Error interface not found for IP address")
-    }
-
-    /// The amphora-namespace interface with an address on the same subnet as `address`, and that
-    /// subnet's prefix length (keepalived puts the VIP there).
-    public func interface(onSubnetOf address: IPAddress, context: AuditContext) throws(CommandError) -> (String, Int) {
-        let output = try ip(.listAddresses(netns: netns), context).stdout
-        if let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value {
-            for link in links {
-                guard case .object(let members) = link, case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
-                    case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
-                else { continue }
-                for info in infos {
-                    guard case .object(let fields) = info, case .string(let local)? = fields.first(where: { $0.0 == "local" })?.1,
-                        case .number(let prefixText)? = fields.first(where: { $0.0 == "prefixlen" })?.1, let prefix = Int(prefixText),
-                        let found = try? IPAddress(validating: local), found.family == address.family,
-                        let network = Self.network(of: found, prefixLength: prefix), network.contains(address)
-                    else { continue }
-                    return (name, prefix)
-                }
-            }
-        }
-        throw CommandError(.notFound, "No interface on the subnet of \(address)")
+        return result
     }
 
     /// The network an address with a prefix length belongs to.
