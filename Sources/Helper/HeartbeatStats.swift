@@ -42,8 +42,9 @@ public struct KeepalivedProbe: Sendable {
     }
 }
 
-/// The heartbeat's data: every running instance's `show stat`, reduced to listeners and pools, with
-/// the listener counters turned into deltas since the previous heartbeat.
+/// The heartbeat's data: every running instance's `show stat`, reduced to listeners and pools, and
+/// every running UDP listener (``LVSListenerSample``), with the listener counters turned into deltas
+/// since the previous heartbeat.
 ///
 /// The previous values live in `<base_path>/stats_counters.json` (0600, replaced atomically, written
 /// only when a counter moved), so neither a helper nor a front restart reports traffic twice. A
@@ -66,18 +67,22 @@ public final class HeartbeatStats: Sendable {
 
     let instances: HAProxyInstances
     let keepalived: KeepalivedProbe
+    /// The UDP listeners and the namespace whose IPVS table they use; nil where there are none (tests).
+    let lvs: (listeners: LVSListeners, netns: InterfaceName)?
     /// nil until loaded from disk (first heartbeat).
     let previous = Mutex<[String: Counters]?>(nil)
 
-    public init(instances: HAProxyInstances, keepalived: KeepalivedProbe) {
+    public init(instances: HAProxyInstances, keepalived: KeepalivedProbe, lvs: LVSListeners? = nil, netns: InterfaceName? = nil) {
         self.instances = instances
         self.keepalived = keepalived
+        if let lvs, let netns { self.lvs = (lvs, netns) } else { self.lvs = nil }
     }
 
     /// The next heartbeat's content (consumes the deltas).
-    public func report() throws(CommandError) -> HeartbeatReport {
+    public func report(context: AuditContext) throws(CommandError) -> HeartbeatReport {
         let keepalivedState = keepalived.state()
         guard keepalivedState != .stopped else { return HeartbeatReport(keepalived: keepalivedState, listeners: [], pools: []) }
+        let udp = try lvs.map { lvs throws(CommandError) in try lvs.listeners.heartbeatSamples(netns: lvs.netns, context: context) } ?? []
         var rows: [(ResourceID, [HAProxyStatsSocket.Row])] = []
         for instance in try instances.configuredInstances() {
             // Only instances whose haproxy answers (upstream: whose pid is alive).
@@ -86,7 +91,7 @@ public final class HeartbeatStats: Sendable {
         }
         return try previous.withLock { (stored: inout [String: Counters]?) throws(CommandError) -> HeartbeatReport in
             let old = stored ?? load()
-            let (report, current) = Self.reduce(rows, previous: old, keepalived: keepalivedState)
+            let (report, current) = Self.reduce(rows, udp: udp, previous: old, keepalived: keepalivedState)
             if current != old {
                 do {
                     let list = current.values.sorted { $0.key < $1.key }
@@ -111,9 +116,11 @@ public final class HeartbeatStats: Sendable {
         return result
     }
 
-    /// The report and the new baseline from each instance's `show stat` rows. Pure, for tests.
+    /// The report and the new baseline from each instance's `show stat` rows and the UDP listeners'
+    /// samples. Pure, for tests.
     static func reduce(
-        _ instances: [(ResourceID, [HAProxyStatsSocket.Row])], previous: [String: Counters], keepalived: HeartbeatReport.Keepalived
+        _ instances: [(ResourceID, [HAProxyStatsSocket.Row])], udp: [LVSListenerSample] = [], previous: [String: Counters],
+        keepalived: HeartbeatReport.Keepalived
     ) -> (HeartbeatReport, [String: Counters]) {
         func number(_ row: HAProxyStatsSocket.Row, _ field: String) -> UInt64 { UInt64(row.fields[field] ?? "") ?? 0 }
         func delta(_ new: UInt64, _ old: UInt64?) -> UInt64 {
@@ -142,6 +149,17 @@ public final class HeartbeatStats: Sendable {
                 }
                 pools.append(PoolHeartbeat(key: backend.proxy, status: backend.status, members: members))
             }
+        }
+        for sample in udp {
+            // Upstream keys a UDP listener's counters by its id; ours are namespaced apart from haproxy's.
+            let key = "lvs/\(sample.listener)"
+            let now = Counters(key: key, bin: sample.inBytes, bout: sample.outBytes, stot: sample.connections, ereq: 0)
+            let old = previous[key]
+            current[key] = now
+            listeners.append(ListenerHeartbeat(
+                id: sample.listener.description, status: "OPEN", tx: delta(now.bout, old?.bout), rx: delta(now.bin, old?.bin),
+                conns: sample.active, totconns: delta(now.stot, old?.stot), ereq: 0))
+            if let pool = sample.pool { pools.append(pool) }
         }
         return (HeartbeatReport(keepalived: keepalived, listeners: listeners, pools: pools), current)
     }

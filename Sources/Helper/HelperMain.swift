@@ -104,11 +104,6 @@ public enum HelperMain {
                 key: config.heartbeatKey))
         let traffic = TrafficWindow(netns: config.netns)
         traffic.start()
-        let reporting = AmphoraReporting(
-            info: info, instances: instances, traffic: traffic,
-            topology: TopologySource { let state = topology.current; return (state.topology.rawValue, state.status.rawValue) },
-            heartbeat: HeartbeatStats(instances: instances, keepalived: .pidFile(base: base)),
-            configuration: AgentConfigStore(path: configPath, running: config, audit: audit, logger: logger))
         let lvs: LVSListeners
         do {
             let policy = try LVSConfigPolicy.embedded(basePath: config.basePath, namespace: config.netns)
@@ -116,6 +111,11 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: \(error.description)")
         }
+        let reporting = AmphoraReporting(
+            info: info, instances: instances, traffic: traffic,
+            topology: TopologySource { let state = topology.current; return (state.topology.rawValue, state.status.rawValue) },
+            heartbeat: HeartbeatStats(instances: instances, keepalived: .pidFile(base: base), lvs: lvs, netns: netnsName),
+            configuration: AgentConfigStore(path: configPath, running: config, audit: audit, logger: logger))
         let handler = CommandHandler(
             settings: settings, identity: identity, info: info, audit: audit, runner: runner, instances: instances,
             certificates: CertificateStore(certDirectory: config.baseCertDir, instances: instances, audit: audit),

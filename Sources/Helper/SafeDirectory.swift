@@ -99,6 +99,13 @@ public final class SafeDirectory: Sendable {
         return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
     }
 
+    /// When `name` was last modified, in nanoseconds since the epoch (symlinks are not followed); nil if it does not exist.
+    public func modificationTime(_ name: String) -> Int64? {
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+
     /// Renames `from` to `to` within this directory, then fsyncs it.
     public func rename(_ from: String, to: String) throws(SystemError) {
         try Self.checkName(from)

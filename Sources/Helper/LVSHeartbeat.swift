@@ -1,0 +1,275 @@
+import Glibc
+import IPCProtocol
+
+// UDP (and SCTP) listeners in the heartbeat, as upstream's keepalivedlvs_query reports them
+// (get_lvs_listeners_stats, get_lvs_listener_pool_status): every stored, enabled listener whose
+// keepalived runs is OPEN; its counters and its pool's member states come from the kernel's IP
+// Virtual Server table in the amphora namespace (`ipvsadm -Ln` and `ipvsadm -Ln --stats --exact`,
+// run by a launcher), matched against what the stored configuration says.
+
+/// An IP Virtual Server address and port: `192.0.2.1:53` or `[2001:db8::1]:53` as `ipvsadm -n`
+/// prints it, `192.0.2.1 53` as a keepalived configuration writes it.
+struct IPVSEndpoint: Hashable, Sendable, CustomStringConvertible {
+    var address: IPAddress
+    var port: UInt16
+
+    init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    /// The `ADDRESS PORT` words of a keepalived configuration.
+    init?(address: Substring, port: Substring) {
+        guard let ip = try? IPAddress(validating: String(address)), let number = UInt16(port) else { return nil }
+        self.init(address: ip, port: number)
+    }
+
+    /// ipvsadm's `ADDRESS:PORT` or `[ADDRESS]:PORT`.
+    init?(ipvsadm text: Substring) {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = text[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        self.init(address: host, port: text[text.index(after: colon)...])
+    }
+
+    var description: String { address.family == .v6 ? "[\(address)]:\(port)" : "\(address):\(port)" }
+}
+
+/// What a UDP listener's stored keepalived configuration says about its load balancer, read from
+/// the lines and comments Octavia's LVS template writes: `# Listener <id> is disabled`, the
+/// `virtual_server_group` members (`ADDRESS PORT`, or an older `virtual_server ADDRESS PORT {`),
+/// `protocol UDP|SCTP`, `# Configuration for Pool <id>`, each `# Configuration for Member <id>`
+/// followed by its `real_server ADDRESS PORT {` or a `# Member <id> is disabled`, and whether the
+/// real servers have a health check (`MISC_CHECK`, `HTTP_GET`, `TCP_CHECK`).
+struct LVSListenerLayout: Equatable, Sendable {
+    /// A pool member; `endpoint` is nil for a disabled one (reported `MAINT`).
+    struct Member: Equatable, Sendable {
+        var id: String
+        var endpoint: IPVSEndpoint?
+    }
+
+    var listenerDisabled = false
+    var protocolName = "UDP"
+    var virtualEndpoints: [IPVSEndpoint] = []
+    var poolID: String?
+    var members: [Member] = []
+    var healthMonitored = false
+
+    init(config: String) {
+        var pendingMember: String?
+        var inGroup = false
+        for line in config.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard let first = words.first else { continue }
+            if first == "#" {
+                // "# Configuration for <Type> <id>" and "# <Type> <id> is disabled"; only UUIDs count.
+                if words.count == 5, words[1] == "Configuration", words[2] == "for", let id = try? ResourceID(validating: String(words[4])) {
+                    if words[3] == "Pool", poolID == nil { poolID = id.description }
+                    if words[3] == "Member" { pendingMember = id.description }
+                } else if words.count == 5, words[3] == "is", words[4] == "disabled", let id = try? ResourceID(validating: String(words[2])) {
+                    if words[1] == "Listener" { listenerDisabled = true }
+                    if words[1] == "Member" { members.append(Member(id: id.description, endpoint: nil)) }
+                }
+                continue
+            }
+            if inGroup {
+                if first == "}" {
+                    inGroup = false
+                } else if words.count == 2, let endpoint = IPVSEndpoint(address: words[0], port: words[1]) {
+                    virtualEndpoints.append(endpoint)
+                }
+                continue
+            }
+            switch first {
+            case "virtual_server_group":
+                inGroup = words.last == "{"
+            case "virtual_server":
+                if words.count == 4, let endpoint = IPVSEndpoint(address: words[1], port: words[2]) { virtualEndpoints.append(endpoint) }
+            case "protocol":
+                if words.count == 2 { protocolName = String(words[1]).uppercased() }
+            case "real_server":
+                if let id = pendingMember, words.count >= 3 {
+                    members.append(Member(id: id, endpoint: IPVSEndpoint(address: words[1], port: words[2])))
+                    pendingMember = nil
+                }
+            case "MISC_CHECK", "HTTP_GET", "TCP_CHECK":
+                healthMonitored = true
+            default:
+                break
+            }
+        }
+    }
+}
+
+/// The kernel's IP Virtual Server table as ipvsadm lists it: per virtual service, the counters of
+/// `--stats --exact` and each real server's weight and active connections from the plain listing.
+struct IPVSTable: Equatable, Sendable {
+    /// A virtual service: its protocol (`UDP`, `SCTP`, `TCP`) and address.
+    struct Key: Hashable, Sendable {
+        var protocolName: String
+        var endpoint: IPVSEndpoint
+    }
+
+    struct RealServer: Equatable, Sendable {
+        var weight: Int
+        var activeConnections: UInt64
+    }
+
+    struct Service: Equatable, Sendable {
+        /// `Conns`: connections (UDP: flows) scheduled since the service was created.
+        var connections: UInt64 = 0
+        var inBytes: UInt64 = 0
+        var outBytes: UInt64 = 0
+        var realServers: [IPVSEndpoint: RealServer] = [:]
+    }
+
+    var services: [Key: Service] = [:]
+
+    /// Combines `ipvsadm -Ln` (`listing`) and `ipvsadm -Ln --stats --exact` (`stats`). Columns are
+    /// found by their header names, as upstream does; a line that does not parse is left out.
+    init(listing: String, stats: String) {
+        for (key, entry) in Self.rows(listing) {
+            var service = services[key] ?? Service()
+            for (endpoint, fields) in entry.realServers {
+                service.realServers[endpoint] = RealServer(
+                    weight: Int(fields["Weight"] ?? "") ?? 0, activeConnections: UInt64(fields["ActiveConn"] ?? "") ?? 0)
+            }
+            services[key] = service
+        }
+        for (key, entry) in Self.rows(stats) {
+            var service = services[key] ?? Service()
+            service.connections = UInt64(entry.fields["Conns"] ?? "") ?? 0
+            service.inBytes = UInt64(entry.fields["InBytes"] ?? "") ?? 0
+            service.outBytes = UInt64(entry.fields["OutBytes"] ?? "") ?? 0
+            services[key] = service
+        }
+    }
+
+    init(services: [Key: Service]) { self.services = services }
+
+    /// Every virtual service line of one ipvsadm listing with its named columns, and its real servers'.
+    static func rows(_ text: String) -> [Key: (fields: [String: String], realServers: [IPVSEndpoint: [String: String]])] {
+        var serviceColumns: [Substring] = []
+        var serverColumns: [Substring] = []
+        var result: [Key: (fields: [String: String], realServers: [IPVSEndpoint: [String: String]])] = [:]
+        var current: Key?
+        func named(_ columns: [Substring], _ values: [Substring]) -> [String: String] {
+            var fields: [String: String] = [:]
+            for (column, value) in zip(columns, values) { fields[String(column)] = String(value) }
+            return fields
+        }
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = words.first else { continue }
+            if first == "Prot" {
+                serviceColumns = words
+            } else if first == "->", words.count >= 2, words[1] == "RemoteAddress:Port" {
+                serverColumns = Array(words.dropFirst())
+            } else if first == "->" {
+                guard let key = current, let endpoint = IPVSEndpoint(ipvsadm: words[1...].first ?? "") else { continue }
+                result[key]?.realServers[endpoint] = named(serverColumns, Array(words.dropFirst()))
+            } else if ["UDP", "SCTP", "TCP"].contains(first), words.count >= 2, let endpoint = IPVSEndpoint(ipvsadm: words[1]) {
+                let key = Key(protocolName: String(first), endpoint: endpoint)
+                result[key] = (named(serviceColumns, words), [:])
+                current = key
+            } else {
+                current = nil  // FWM services, the version line: nothing of ours
+            }
+        }
+        return result
+    }
+}
+
+/// One running UDP listener's heartbeat data before deltas: its counters (absolute) and its pool.
+struct LVSListenerSample: Equatable, Sendable {
+    var listener: ResourceID
+    var inBytes: UInt64 = 0
+    var outBytes: UInt64 = 0
+    var connections: UInt64 = 0
+    /// Active connections of its real servers (the heartbeat's `conns`).
+    var active: UInt64 = 0
+    /// Keyed by the bare pool id (haproxy pools are `<pool>:<listener>`).
+    var pool: PoolHeartbeat?
+
+    /// Upstream's rules. Counters: the sum over the listener's virtual services. Pool: absent without
+    /// a `Pool` comment or without virtual addresses; otherwise each member is MAINT (disabled), DOWN
+    /// (or RESTARTING when the configuration is newer than keepalived's checker) when keepalived has
+    /// taken it out of the table, DRAIN at weight 0, else UP with a health monitor and `no check`
+    /// without. With no member in the table at all, the pool is DOWN if it is health-monitored.
+    init(listener: ResourceID, layout: LVSListenerLayout, table: IPVSTable, restarting: Bool) {
+        self.listener = listener
+        let keys = layout.virtualEndpoints.map { IPVSTable.Key(protocolName: layout.protocolName, endpoint: $0) }
+        var realServers: [IPVSEndpoint: IPVSTable.RealServer] = [:]
+        for key in keys {
+            guard let service = table.services[key] else { continue }
+            connections += service.connections
+            inBytes += service.inBytes
+            outBytes += service.outBytes
+            for (endpoint, server) in service.realServers {
+                active += server.activeConnections
+                realServers[endpoint] = server
+            }
+        }
+        guard let poolID = layout.poolID, !keys.isEmpty else { return }
+        let missing = layout.healthMonitored ? (restarting ? "RESTARTING" : "DOWN") : "no check"
+        let members = layout.members.map { member -> MemberStatus in
+            guard let endpoint = member.endpoint else { return MemberStatus(name: member.id, status: "MAINT") }
+            if realServers.isEmpty { return MemberStatus(name: member.id, status: missing) }
+            guard let server = realServers[endpoint] else {
+                return MemberStatus(name: member.id, status: restarting ? "RESTARTING" : "DOWN")
+            }
+            if server.weight == 0 { return MemberStatus(name: member.id, status: "DRAIN") }
+            return MemberStatus(name: member.id, status: layout.healthMonitored ? "UP" : "no check")
+        }
+        let status = realServers.isEmpty && layout.healthMonitored && !layout.members.isEmpty ? "DOWN" : "UP"
+        pool = PoolHeartbeat(key: poolID, status: status, members: members)
+    }
+}
+
+extension LVSListeners {
+    /// The running, enabled UDP listeners' samples. Reads the stored configurations and keepalived's
+    /// pid files (no process); lists the IPVS table (two ipvsadm runs) only when one of them has a
+    /// virtual service. A failed listing is an error: the heartbeat is skipped rather than wrong.
+    func heartbeatSamples(netns: InterfaceName, context: AuditContext) throws(CommandError) -> [LVSListenerSample] {
+        guard let dir = try directory(create: false) else { return [] }
+        let names: [String]
+        do {
+            names = try dir.entries()
+        } catch {
+            throw Self.internalError(error)
+        }
+        var running: [(ResourceID, LVSListenerLayout, Bool)] = []
+        for name in names.sorted() where name.hasPrefix(Self.prefix) && name.hasSuffix(".conf") {
+            let stem = String(name.dropLast(".conf".count))
+            guard let id = try? ResourceID(validating: String(stem.dropFirst(Self.prefix.count))),
+                let bytes = try? dir.read(stem + ".pid", limit: 64),
+                let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()), pid > 0,
+                KeepalivedProbe.isRunning(pid: pid, named: "keepalived"),
+                let text = try storedConfig(id)
+            else { continue }
+            let layout = LVSListenerLayout(config: text)
+            guard !layout.listenerDisabled else { continue }
+            // Configuration newer than keepalived's checker process: uploaded, not yet restarted.
+            var restarting = false
+            if let config = dir.modificationTime(name), let checker = dir.modificationTime(stem + ".check.pid") {
+                restarting = config > checker
+            }
+            running.append((id, layout, restarting))
+        }
+        var table = IPVSTable(services: [:])
+        if running.contains(where: { !$0.1.virtualEndpoints.isEmpty }) {
+            let listing = try ipvsadm(.ipvsList(netns: netns, stats: false), context: context)
+            let stats = try ipvsadm(.ipvsList(netns: netns, stats: true), context: context)
+            table = IPVSTable(listing: listing, stats: stats)
+        }
+        return running.map { LVSListenerSample(listener: $0.0, layout: $0.1, table: table, restarting: $0.2) }
+    }
+
+    func ipvsadm(_ command: LaunchCommand, context: AuditContext) throws(CommandError) -> String {
+        let result = try runner.run(command, context: context, deadlineMilliseconds: 10_000)
+        guard result.succeeded else {
+            throw CommandError(.internalError, "Cannot read the IP Virtual Server table", details: result.refusal ?? result.combinedOutput)
+        }
+        return result.stdout
+    }
+}
