@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   haproxy keepalived ipvsadm iproute2 nftables   # what the agent drives
+  netcat-openbsd                                  # nc, for the UDP listeners' health check script
   iputils-arping ipv6toolkit                      # gratuitous ARP and unsolicited NA (na6) after a plug
   libseccomp-dev seccomp                          # helper confinement (build + scmp_sys_resolver)
   libssl-dev zlib1g-dev pkg-config                # C bridges (PEM checks, heartbeat zlib)
