@@ -121,24 +121,16 @@ public final class HelperClient: Sendable {
         }
     }
 
-    static func readExactly(_ fd: Int32, _ count: Int) throws -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var offset = 0
-        while offset < count {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + offset, count - offset, 0) }
-            if n < 0 {
+    static func readFrame(_ fd: Int32) throws -> [UInt8] {
+        try Frame.readPayload { buffer in
+            while true {
+                let n = recv(fd, buffer.baseAddress!, buffer.count, 0)
+                if n > 0 { return n }
+                if n == 0 { throw HelperUnavailable(reason: "helper closed the connection") }
                 if errno == EINTR { continue }
                 throw HelperUnavailable(reason: errno == EAGAIN ? "helper did not answer in time" : "recv: errno \(errno)")
             }
-            if n == 0 { throw HelperUnavailable(reason: "helper closed the connection") }
-            offset += n
         }
-        return buffer
-    }
-
-    static func readFrame(_ fd: Int32) throws -> [UInt8] {
-        let length = try Frame.payloadLength(header: try readExactly(fd, Frame.headerSize))
-        return try readExactly(fd, length)
     }
 }
 

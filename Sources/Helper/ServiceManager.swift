@@ -107,8 +107,13 @@ public final class DirectServiceManager: ServiceManager {
             reply = try lock.withLock { next throws in
                 next += 1
                 try writeAll(fd, try Frame.encode(try StrictJSON.encode(DaemonRequest(id: next, operation: operation, unit: unit))))
-                let header = try readExactly(fd, Frame.headerSize)
-                let payload = try readExactly(fd, try Frame.payloadLength(header: header))
+                let payload = try Frame.readPayload { buffer throws(SystemError) in
+                    while true {
+                        let n = read(fd, buffer.baseAddress!, buffer.count)
+                        if n >= 0 { return n }
+                        if errno != EINTR { throw SystemError("read") }
+                    }
+                }
                 let reply = try StrictJSON.decode(DaemonReply.self, from: payload)
                 guard reply.id == next else { throw SystemError("daemon reply", errno: EPROTO) }
                 return reply
@@ -127,21 +132,6 @@ public final class DirectServiceManager: ServiceManager {
             throw CommandError(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: error)
         }
         return reply.status
-    }
-
-    func readExactly(_ fd: Int32, _ count: Int) throws(SystemError) -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: count)
-        var offset = 0
-        while offset < count {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + offset, count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("read")
-            }
-            if n == 0 { throw SystemError("read", errno: EPIPE) }
-            offset += n
-        }
-        return buffer
     }
 }
 

@@ -33,6 +33,25 @@ public enum Frame {
     }
 }
 
+extension Frame {
+    /// Reads one whole frame from a blocking stream and returns its payload. `readSome` fills a prefix
+    /// of the buffer it is given and returns how many bytes it read, 0 when the peer closed (which is
+    /// ``FrameError/truncated``); it handles its own EINTR, and its errors pass through.
+    public static func readPayload(using readSome: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
+        func exactly(_ count: Int) throws -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: count)
+            var offset = 0
+            while offset < count {
+                let n = try buffer.withUnsafeMutableBytes { try readSome(UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
+                guard n > 0 else { throw FrameError.truncated }
+                offset += n
+            }
+            return buffer
+        }
+        return try exactly(try payloadLength(header: try exactly(headerSize)))
+    }
+}
+
 /// Why a frame was refused. Any of these closes the connection it arrived on.
 public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty

@@ -38,6 +38,39 @@ struct FramingTests {
         #expect(throws: FrameError.self) { try decoder.nextFrame() }
     }
 
+    @Test("a blocking reader gets one whole frame however the stream is split; a close inside it is truncated")
+    func blockingRead() throws {
+        let payload: [UInt8] = Array("{\"x\":1}".utf8)
+        let stream = try Frame.encode(payload) + Array("next".utf8)
+        for chunk in [1, 3, 64] {
+            var position = 0
+            let read = try Frame.readPayload { buffer in
+                let n = min(chunk, buffer.count, stream.count - position)
+                for i in 0..<n { buffer[i] = stream[position + i] }
+                position += n
+                return n
+            }
+            #expect(read == payload)
+            #expect(position == Frame.headerSize + payload.count, "nothing of the next frame is consumed")
+        }
+        var served = 0
+        let truncated = Array(try Frame.encode(payload).prefix(6))
+        #expect(throws: FrameError.truncated) {
+            try Frame.readPayload { buffer in
+                guard served < truncated.count else { return 0 }
+                buffer[0] = truncated[served]
+                served += 1
+                return 1
+            }
+        }
+        #expect(throws: FrameError.tooLarge(0xFFFF_FFFF)) {
+            try Frame.readPayload { buffer in
+                for i in 0..<buffer.count { buffer[i] = 0xFF }
+                return buffer.count
+            }
+        }
+    }
+
     @Test("encoding refuses empty and oversized payloads")
     func encodeLimits() {
         #expect(throws: FrameError.empty) { try Frame.encode([]) }
