@@ -85,7 +85,8 @@ struct LVSHeartbeatTests {
     }
 
     /// ipvsadm 1.31's `-Ln` and `-Ln --stats --exact` for that listener, member 2 drained, plus a
-    /// TCP service and an IPv6 UDP service that are not ours.
+    /// TCP service and an IPv6 UDP service that are not ours: the layout captured from ipvsadm on
+    /// Debian 12's kernel (scripts/with-ipvs-kernel.sh), with counters filled in.
     static let listing = """
         IP Virtual Server version 1.2.1 (size=4096)
         Prot LocalAddress:Port Scheduler Flags
@@ -95,7 +96,7 @@ struct LVSHeartbeatTests {
         UDP  203.0.113.100:53 rr
           -> 192.0.2.21:53                Masq    1      2          0
           -> 192.0.2.22:53                Masq    0      1          0
-        UDP  [2001:db8::1]:53 rr persistent 360 mask 128
+        UDP  [2001:db8::1]:53 rr persistent 360
           -> [2001:db8::21]:53            Masq    1      0          0
 
         """
