@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/openat2.h>
@@ -267,3 +268,20 @@ int cshim_landlock_restrict_execute(const char *const *paths, int count) {
 }
 
 int cshim_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
+int cshim_socket_in_netns(int netns_fd, int domain, int type, int protocol) {
+    int own = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (own < 0) return -1;
+    if (setns(netns_fd, CLONE_NEWNET) != 0) {
+        int saved = errno;
+        close(own);
+        errno = saved;
+        return -1;
+    }
+    int fd = socket(domain, type, protocol);
+    int saved = errno;
+    if (setns(own, CLONE_NEWNET) != 0) abort();
+    close(own);
+    errno = saved;
+    return fd;
+}

@@ -246,7 +246,7 @@ getegid
 """#,
         "seccomp-launcher.policy": #"""
 # seccomp allow-list of the launchers (amphora-helper launcher), loaded at start once their
-# program descriptors are placed at the fixed slots 96..111; default and bad-architecture action
+# program descriptors are placed at the fixed slots 96..103; default and bad-architecture action
 # KILL_PROCESS. Every program a launcher executes inherits this filter, so the list is the launcher's
 # own needs plus those of dpkg-query, haproxy -c, keepalived -t, ip (ip -n and ip netns add: mount,
 # umount2, setns, unshare), nft and systemctl. Not here, whatever the child: ptrace, process_vm_*,

@@ -9,10 +9,9 @@ import Glibc
 /// ```
 public final class SeccompFilter {
     /// The launcher's program descriptor slots: `programSlotBase ..< programSlotBase + programSlotCount`.
-    /// The count is a power of two and the base a multiple of it, so that one masked comparison on the
-    /// low 32 bits covers them all.
+    /// Aligned to 8 so that one masked comparison on the low 32 bits covers them all.
     public static let programSlotBase: Int32 = 96
-    public static let programSlotCount: Int32 = 16
+    public static let programSlotCount: Int32 = 8
 
     static let cloneThread: UInt64 = 0x0001_0000
     static let atEmptyPath: UInt64 = 0x1000

@@ -71,7 +71,7 @@ public final class CommandHandler: Sendable {
             case .rotateServerCertificate(let pem):
                 return .ok(.serverCertificateRotated(try rotateServerCertificate(pem, context: context)))
             case .amphoraDetails: return .ok(.amphoraDetails(withLVSListeners(try reporting.details(), context: context)))
-            case .heartbeatStats: return .ok(.heartbeatStats(try reporting.heartbeat.report(context: context)))
+            case .heartbeatStats: return .ok(.heartbeatStats(try reporting.heartbeat.report()))
             case .updateAgentConfig(let text): return .ok(.agentConfigUpdated(try reporting.configuration.update(text, context: context)))
             case .interfaceForAddress(let address): return .ok(.interface(name: try network.interface(for: address, context: context)))
             case .plugVIP(let plug): return .ok(.plugged(interface: try network.plugVIP(plug, context: context), updated: false))

@@ -67,22 +67,24 @@ public final class HeartbeatStats: Sendable {
 
     let instances: HAProxyInstances
     let keepalived: KeepalivedProbe
-    /// The UDP listeners and the namespace whose IPVS table they use; nil where there are none (tests).
-    let lvs: (listeners: LVSListeners, netns: InterfaceName)?
+    /// The UDP listeners and the IPVS table they are served by; nil where there are none (tests).
+    let lvs: (listeners: LVSListeners, ipvs: IPVSTableReader)?
     /// nil until loaded from disk (first heartbeat).
     let previous = Mutex<[String: Counters]?>(nil)
 
-    public init(instances: HAProxyInstances, keepalived: KeepalivedProbe, lvs: LVSListeners? = nil, netns: InterfaceName? = nil) {
+    /// `lvs` and the namespace whose IPVS table serves them (`netns`, opened now: call this before
+    /// the helper confines itself).
+    public init(instances: HAProxyInstances, keepalived: KeepalivedProbe, lvs: LVSListeners? = nil, netns: String? = nil) {
         self.instances = instances
         self.keepalived = keepalived
-        if let lvs, let netns { self.lvs = (lvs, netns) } else { self.lvs = nil }
+        if let lvs, let netns { self.lvs = (lvs, IPVSTableReader.open(netns: netns)) } else { self.lvs = nil }
     }
 
     /// The next heartbeat's content (consumes the deltas).
-    public func report(context: AuditContext) throws(CommandError) -> HeartbeatReport {
+    public func report() throws(CommandError) -> HeartbeatReport {
         let keepalivedState = keepalived.state()
         guard keepalivedState != .stopped else { return HeartbeatReport(keepalived: keepalivedState, listeners: [], pools: []) }
-        let udp = try lvs.map { lvs throws(CommandError) in try lvs.listeners.heartbeatSamples(netns: lvs.netns, context: context) } ?? []
+        let udp = try lvs.map { lvs throws(CommandError) in try lvs.listeners.heartbeatSamples(ipvs: lvs.ipvs) } ?? []
         var rows: [(ResourceID, [HAProxyStatsSocket.Row])] = []
         for instance in try instances.configuredInstances() {
             // Only instances whose haproxy answers (upstream: whose pid is alive).

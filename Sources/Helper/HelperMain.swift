@@ -114,7 +114,7 @@ public enum HelperMain {
         let reporting = AmphoraReporting(
             info: info, instances: instances, traffic: traffic,
             topology: TopologySource { let state = topology.current; return (state.topology.rawValue, state.status.rawValue) },
-            heartbeat: HeartbeatStats(instances: instances, keepalived: .pidFile(base: base), lvs: lvs, netns: netnsName),
+            heartbeat: HeartbeatStats(instances: instances, keepalived: .pidFile(base: base), lvs: lvs, netns: config.netns),
             configuration: AgentConfigStore(path: configPath, running: config, audit: audit, logger: logger))
         let handler = CommandHandler(
             settings: settings, identity: identity, info: info, audit: audit, runner: runner, instances: instances,

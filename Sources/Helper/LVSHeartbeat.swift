@@ -4,11 +4,12 @@ import IPCProtocol
 // UDP (and SCTP) listeners in the heartbeat, as upstream's keepalivedlvs_query reports them
 // (get_lvs_listeners_stats, get_lvs_listener_pool_status): every stored, enabled listener whose
 // keepalived runs is OPEN; its counters and its pool's member states come from the kernel's IP
-// Virtual Server table in the amphora namespace (`ipvsadm -Ln` and `ipvsadm -Ln --stats --exact`,
-// run by a launcher), matched against what the stored configuration says.
+// Virtual Server table in the amphora namespace (``IPVSTable``, read over generic netlink where
+// upstream runs `ipvsadm -Ln` and `ipvsadm -Ln --stats --exact`), matched against what the stored
+// configuration says.
 
-/// An IP Virtual Server address and port: `192.0.2.1:53` or `[2001:db8::1]:53` as `ipvsadm -n`
-/// prints it, `192.0.2.1 53` as a keepalived configuration writes it.
+/// An IP Virtual Server address and port: `192.0.2.1 53` in a keepalived configuration, described
+/// `192.0.2.1:53` or `[2001:db8::1]:53` as `ipvsadm -n` prints it.
 struct IPVSEndpoint: Hashable, Sendable, CustomStringConvertible {
     var address: IPAddress
     var port: UInt16
@@ -22,14 +23,6 @@ struct IPVSEndpoint: Hashable, Sendable, CustomStringConvertible {
     init?(address: Substring, port: Substring) {
         guard let ip = try? IPAddress(validating: String(address)), let number = UInt16(port) else { return nil }
         self.init(address: ip, port: number)
-    }
-
-    /// ipvsadm's `ADDRESS:PORT` or `[ADDRESS]:PORT`.
-    init?(ipvsadm text: Substring) {
-        guard let colon = text.lastIndex(of: ":") else { return nil }
-        var host = text[..<colon]
-        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
-        self.init(address: host, port: text[text.index(after: colon)...])
     }
 
     var description: String { address.family == .v6 ? "[\(address)]:\(port)" : "\(address):\(port)" }
@@ -101,85 +94,6 @@ struct LVSListenerLayout: Equatable, Sendable {
     }
 }
 
-/// The kernel's IP Virtual Server table as ipvsadm lists it: per virtual service, the counters of
-/// `--stats --exact` and each real server's weight and active connections from the plain listing.
-struct IPVSTable: Equatable, Sendable {
-    /// A virtual service: its protocol (`UDP`, `SCTP`, `TCP`) and address.
-    struct Key: Hashable, Sendable {
-        var protocolName: String
-        var endpoint: IPVSEndpoint
-    }
-
-    struct RealServer: Equatable, Sendable {
-        var weight: Int
-        var activeConnections: UInt64
-    }
-
-    struct Service: Equatable, Sendable {
-        /// `Conns`: connections (UDP: flows) scheduled since the service was created.
-        var connections: UInt64 = 0
-        var inBytes: UInt64 = 0
-        var outBytes: UInt64 = 0
-        var realServers: [IPVSEndpoint: RealServer] = [:]
-    }
-
-    var services: [Key: Service] = [:]
-
-    /// Combines `ipvsadm -Ln` (`listing`) and `ipvsadm -Ln --stats --exact` (`stats`). Columns are
-    /// found by their header names, as upstream does; a line that does not parse is left out.
-    init(listing: String, stats: String) {
-        for (key, entry) in Self.rows(listing) {
-            var service = services[key] ?? Service()
-            for (endpoint, fields) in entry.realServers {
-                service.realServers[endpoint] = RealServer(
-                    weight: Int(fields["Weight"] ?? "") ?? 0, activeConnections: UInt64(fields["ActiveConn"] ?? "") ?? 0)
-            }
-            services[key] = service
-        }
-        for (key, entry) in Self.rows(stats) {
-            var service = services[key] ?? Service()
-            service.connections = UInt64(entry.fields["Conns"] ?? "") ?? 0
-            service.inBytes = UInt64(entry.fields["InBytes"] ?? "") ?? 0
-            service.outBytes = UInt64(entry.fields["OutBytes"] ?? "") ?? 0
-            services[key] = service
-        }
-    }
-
-    init(services: [Key: Service]) { self.services = services }
-
-    /// Every virtual service line of one ipvsadm listing with its named columns, and its real servers'.
-    static func rows(_ text: String) -> [Key: (fields: [String: String], realServers: [IPVSEndpoint: [String: String]])] {
-        var serviceColumns: [Substring] = []
-        var serverColumns: [Substring] = []
-        var result: [Key: (fields: [String: String], realServers: [IPVSEndpoint: [String: String]])] = [:]
-        var current: Key?
-        func named(_ columns: [Substring], _ values: [Substring]) -> [String: String] {
-            var fields: [String: String] = [:]
-            for (column, value) in zip(columns, values) { fields[String(column)] = String(value) }
-            return fields
-        }
-        for line in text.split(separator: "\n") {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let first = words.first else { continue }
-            if first == "Prot" {
-                serviceColumns = words
-            } else if first == "->", words.count >= 2, words[1] == "RemoteAddress:Port" {
-                serverColumns = Array(words.dropFirst())
-            } else if first == "->" {
-                guard let key = current, let endpoint = IPVSEndpoint(ipvsadm: words[1...].first ?? "") else { continue }
-                result[key]?.realServers[endpoint] = named(serverColumns, Array(words.dropFirst()))
-            } else if ["UDP", "SCTP", "TCP"].contains(first), words.count >= 2, let endpoint = IPVSEndpoint(ipvsadm: words[1]) {
-                let key = Key(protocolName: String(first), endpoint: endpoint)
-                result[key] = (named(serviceColumns, words), [:])
-                current = key
-            } else {
-                current = nil  // FWM services, the version line: nothing of ours
-            }
-        }
-        return result
-    }
-}
-
 /// One running UDP listener's heartbeat data before deltas: its counters (absolute) and its pool.
 struct LVSListenerSample: Equatable, Sendable {
     var listener: ResourceID
@@ -228,9 +142,9 @@ struct LVSListenerSample: Equatable, Sendable {
 
 extension LVSListeners {
     /// The running, enabled UDP listeners' samples. Reads the stored configurations and keepalived's
-    /// pid files (no process); lists the IPVS table (two ipvsadm runs) only when one of them has a
-    /// virtual service. A failed listing is an error: the heartbeat is skipped rather than wrong.
-    func heartbeatSamples(netns: InterfaceName, context: AuditContext) throws(CommandError) -> [LVSListenerSample] {
+    /// pid files, and the IPVS table only when one of them has a virtual service: no process. A
+    /// failed read is an error: the heartbeat is skipped rather than wrong.
+    func heartbeatSamples(ipvs: IPVSTableReader) throws(CommandError) -> [LVSListenerSample] {
         guard let dir = try directory(create: false) else { return [] }
         let names: [String]
         do {
@@ -258,18 +172,12 @@ extension LVSListeners {
         }
         var table = IPVSTable(services: [:])
         if running.contains(where: { !$0.1.virtualEndpoints.isEmpty }) {
-            let listing = try ipvsadm(.ipvsList(netns: netns, stats: false), context: context)
-            let stats = try ipvsadm(.ipvsList(netns: netns, stats: true), context: context)
-            table = IPVSTable(listing: listing, stats: stats)
+            do {
+                table = try ipvs.read()
+            } catch {
+                throw CommandError(.internalError, "Cannot read the IP Virtual Server table", details: error.description)
+            }
         }
         return running.map { LVSListenerSample(listener: $0.0, layout: $0.1, table: table, restarting: $0.2) }
-    }
-
-    func ipvsadm(_ command: LaunchCommand, context: AuditContext) throws(CommandError) -> String {
-        let result = try runner.run(command, context: context, deadlineMilliseconds: 10_000)
-        guard result.succeeded else {
-            throw CommandError(.internalError, "Cannot read the IP Virtual Server table", details: result.refusal ?? result.combinedOutput)
-        }
-        return result.stdout
     }
 }

@@ -12,8 +12,6 @@ public enum Program: String, Sendable, Codable, CaseIterable {
     case nft
     /// `na6` from ipv6toolkit: unsolicited neighbour advertisements.
     case na6
-    /// `ipvsadm`: read-only listings of the kernel's IP Virtual Server table (UDP listener counters).
-    case ipvsadm
 
     /// Where the program is looked for, in order (first existing path wins).
     func candidatePaths(_ paths: ProgramPaths) -> [String] {
@@ -26,7 +24,6 @@ public enum Program: String, Sendable, Codable, CaseIterable {
         case .arping: return ["/usr/bin/arping", "/usr/sbin/arping"]
         case .na6: return ["/usr/sbin/na6", "/usr/bin/na6"]
         case .nft: return ["/usr/sbin/nft", "/sbin/nft"]
-        case .ipvsadm: return ["/usr/sbin/ipvsadm", "/sbin/ipvsadm"]
         }
     }
 }
@@ -80,9 +77,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case nftLoad(netns: InterfaceName)
     /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`
     case keepalivedLVSCheck(listener: ResourceID, candidate: Bool)
-    /// `ipvsadm -Ln` (weights, active connections) or `ipvsadm -Ln --stats --exact` (counters), inside
-    /// the amphora namespace: what upstream reads for the UDP listeners in the heartbeat.
-    case ipvsList(netns: InterfaceName, stats: Bool)
 
     /// The program this command runs.
     public var program: Program {
@@ -95,7 +89,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .unsolicitedNA: return .na6
         case .nftLoad: return .nft
         case .keepalivedLVSCheck, .keepalivedCheck: return .keepalived
-        case .ipvsList: return .ipvsadm
         }
     }
 
@@ -107,7 +100,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         if case .nftLoad(let netns) = self { return netns }
         if case .keepalivedCheck(let netns, _) = self { return netns }
         if case .loopbackUp(let netns) = self { return netns }
-        if case .ipvsList(let netns, _) = self { return netns }
         if case .ip(let command) = self { return command.namespace }
         return nil
     }
@@ -136,8 +128,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             return ["--config-test", "-f", paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
         case .keepalivedCheck(_, let candidate):
             return ["--config-test", "-f", paths.basePath + "/vrrp/octavia-keepalived.conf" + (candidate ? ".new" : "")]
-        case .ipvsList(_, let stats):
-            return stats ? ["-Ln", "--stats", "--exact"] : ["-Ln"]
         }
     }
 
@@ -154,7 +144,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .nftLoad: return "nft-load"
         case .keepalivedLVSCheck: return "keepalived-lvs-check"
         case .keepalivedCheck: return "keepalived-check"
-        case .ipvsList(_, let stats): return stats ? "ipvs-stats" : "ipvs-list"
         }
     }
 

@@ -108,12 +108,12 @@ struct DetailsReportingTests {
 
     @Test("netlink attribute encoding and link parsing")
     func netlink() {
-        let attribute = NamespaceLinkStatistics.attribute(3, Array("eth1\0".utf8))
+        let attribute = Netlink.attribute(3, Array("eth1\0".utf8))
         #expect(attribute == [9, 0, 3, 0, 0x65, 0x74, 0x68, 0x31, 0, 0, 0, 0])
         var stats = [UInt8](repeating: 0, count: 32)
         stats[16] = 0x10  // rx_bytes = 16
         stats[24] = 0x20  // tx_bytes = 32
-        let body = [UInt8](repeating: 0, count: 16) + attribute + NamespaceLinkStatistics.attribute(23, stats)
+        let body = [UInt8](repeating: 0, count: 16) + attribute + Netlink.attribute(23, stats)
         #expect(NamespaceLinkStatistics.parseLink(body[...]) == .init(name: "eth1", rxBytes: 16, txBytes: 32))
     }
 

@@ -5,8 +5,8 @@ import Testing
 @testable import Helper
 
 /// UDP listeners in the heartbeat: what a stored configuration says (``LVSListenerLayout``), the IPVS
-/// table as ipvsadm prints it (``IPVSTable``), upstream's member and pool rules (``LVSListenerSample``)
-/// and the deltas (``HeartbeatStats/reduce(_:udp:previous:keepalived:)``).
+/// table's netlink answers (``IPVSTableReader``; the real kernel's in LVSRunningTests), upstream's
+/// member and pool rules (``LVSListenerSample``) and the deltas (``HeartbeatStats/reduce(_:udp:previous:keepalived:)``).
 @Suite("UDP listeners in the heartbeat")
 struct LVSHeartbeatTests {
     static let listener = "11111111-0000-4000-8000-000000000001"
@@ -84,59 +84,80 @@ struct LVSHeartbeatTests {
         #expect(v6.poolID == nil)
     }
 
-    /// ipvsadm 1.31's `-Ln` and `-Ln --stats --exact` for that listener, member 2 drained, plus a
-    /// TCP service and an IPv6 UDP service that are not ours: the layout captured from ipvsadm on
-    /// Debian 12's kernel (scripts/with-ipvs-kernel.sh), with counters filled in.
-    static let listing = """
-        IP Virtual Server version 1.2.1 (size=4096)
-        Prot LocalAddress:Port Scheduler Flags
-          -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
-        TCP  198.51.100.7:80 rr
-          -> 192.0.2.30:80                Masq    1      4          0
-        UDP  203.0.113.100:53 rr
-          -> 192.0.2.21:53                Masq    1      2          0
-          -> 192.0.2.22:53                Masq    0      1          0
-        UDP  [2001:db8::1]:53 rr persistent 360
-          -> [2001:db8::21]:53            Masq    1      0          0
-
-        """
-    static let stats = """
-        IP Virtual Server version 1.2.1 (size=4096)
-        Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes
-          -> RemoteAddress:Port
-        TCP  198.51.100.7:80                    9       90       80     9000     8000
-          -> 192.0.2.30:80                       9       90       80     9000     8000
-        UDP  203.0.113.100:53                    3       12       10      480     1400
-          -> 192.0.2.21:53                       2        8        7      320     1000
-          -> 192.0.2.22:53                       1        4        3      160      400
-        UDP  [2001:db8::1]:53                    0        0        0        0        0
-          -> [2001:db8::21]:53                   0        0        0        0        0
-
-        """
-
-    @Test("the IPVS table: columns by their header names, services keyed by protocol and address")
-    func table() throws {
-        let table = IPVSTable(listing: Self.listing, stats: Self.stats)
-        #expect(table.services.count == 3)
-        let udp = try #require(table.services[IPVSTable.Key(protocolName: "UDP", endpoint: try Self.endpoint("203.0.113.100", 53))])
-        #expect(udp.connections == 3)
-        #expect(udp.inBytes == 480)
-        #expect(udp.outBytes == 1400)
-        #expect(udp.realServers == [
-            try Self.endpoint("192.0.2.21", 53): IPVSTable.RealServer(weight: 1, activeConnections: 2),
-            try Self.endpoint("192.0.2.22", 53): IPVSTable.RealServer(weight: 0, activeConnections: 1),
+    /// The table for that listener as the kernel holds it: member 2 drained, plus a TCP service and
+    /// an IPv6 UDP service that are not ours.
+    static func table(withoutFirstMember: Bool = false) throws -> IPVSTable {
+        var servers = [
+            try endpoint("192.0.2.21", 53): IPVSTable.RealServer(weight: 1, activeConnections: 2),
+            try endpoint("192.0.2.22", 53): IPVSTable.RealServer(weight: 0, activeConnections: 1),
+        ]
+        if withoutFirstMember { servers[try endpoint("192.0.2.21", 53)] = nil }
+        return IPVSTable(services: [
+            IPVSTable.Key(protocolName: "TCP", endpoint: try endpoint("198.51.100.7", 80)):
+                IPVSTable.Service(connections: 9, inBytes: 9000, outBytes: 8000, realServers: [:]),
+            IPVSTable.Key(protocolName: "UDP", endpoint: try endpoint("203.0.113.100", 53)):
+                IPVSTable.Service(connections: 3, inBytes: 480, outBytes: 1400, realServers: servers),
+            IPVSTable.Key(protocolName: "UDP", endpoint: try endpoint("2001:db8::1", 53)): IPVSTable.Service(),
         ])
-        let v6 = try #require(table.services[IPVSTable.Key(protocolName: "UDP", endpoint: try Self.endpoint("2001:db8::1", 53))])
-        #expect(v6.realServers.keys.map(\.description) == ["[2001:db8::21]:53"])
-        #expect(table.services[IPVSTable.Key(protocolName: "UDP", endpoint: try Self.endpoint("198.51.100.7", 80))] == nil)
-        #expect(IPVSTable(listing: "", stats: "").services.isEmpty)
+    }
+
+    typealias R = IPVSTableReader
+
+    /// A nested netlink attribute (NLA_F_NESTED set, as the kernel sends it).
+    static func nested(_ type: UInt16, _ children: [[UInt8]]) -> [UInt8] { Netlink.attribute(type | 0x8000, children.flatMap { $0 }) }
+    static func address(_ bytes: [UInt8]) -> [UInt8] { bytes + [UInt8](repeating: 0, count: 16 - bytes.count) }
+
+    @Test("the IPVS netlink answers: a service with 64-bit counters, its destinations, IPv6, fwmark services left out")
+    func netlinkParsing() throws {
+        let service = Self.nested(R.attrService, [
+            Netlink.attribute(R.serviceFamily, Netlink.le(UInt16(AF_INET))),
+            Netlink.attribute(R.serviceProtocol, Netlink.le(UInt16(17))),
+            Netlink.attribute(R.serviceAddress, Self.address([203, 0, 113, 100])),
+            Netlink.attribute(R.servicePort, [0, 53]),
+            Netlink.attribute(R.serviceFirewallMark, Netlink.le(UInt32(0))),
+            Netlink.attribute(6, Array("rr".utf8) + [0]),
+            Self.nested(R.serviceStats64, [
+                Netlink.attribute(R.statsConnections, Netlink.le(UInt64(3))), Netlink.attribute(2, Netlink.le(UInt64(12))),
+                Netlink.attribute(R.statsInBytes, Netlink.le(UInt64(480))), Netlink.attribute(R.statsOutBytes, Netlink.le(UInt64(1 << 40))),
+            ]),
+        ])
+        let body = ArraySlice([UInt8](repeating: 0, count: 4) + service)
+        let nestedService = try #require(Netlink.attributes(body, from: 4)[R.attrService])
+        let (key, identity, counters) = try #require(R.parseService(nestedService))
+        #expect(key == IPVSTable.Key(protocolName: "UDP", endpoint: try Self.endpoint("203.0.113.100", 53)))
+        #expect(counters == IPVSTable.Service(connections: 3, inBytes: 480, outBytes: 1 << 40, realServers: [:]))
+        // What identifies the service in the destination request: family, protocol, address, port.
+        #expect(Netlink.attributes(ArraySlice(identity), from: 0).keys.sorted() == [R.serviceFamily, R.serviceProtocol, R.serviceAddress, R.servicePort])
+
+        let destination = Self.nested(R.attrDestination, [
+            Netlink.attribute(R.destinationAddress, Self.address([0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [0x21])),
+            Netlink.attribute(R.destinationPort, [0x14, 0xe9]),
+            Netlink.attribute(R.destinationWeight, Netlink.le(Int32(0))),
+            Netlink.attribute(R.destinationActiveConnections, Netlink.le(UInt32(7))),
+            Netlink.attribute(R.destinationFamily, Netlink.le(UInt16(AF_INET6))),
+        ])
+        let nestedDestination = try #require(Netlink.attributes(ArraySlice([0, 0, 0, 0] + destination), from: 4)[R.attrDestination])
+        let (server, state) = try #require(R.parseDestination(nestedDestination, serviceFamily: .v4))
+        #expect(server.description == "[2001:db8::21]:5353")
+        #expect(state == IPVSTable.RealServer(weight: 0, activeConnections: 7))
+
+        let fwmark = Self.nested(R.attrService, [
+            Netlink.attribute(R.serviceFamily, Netlink.le(UInt16(AF_INET))), Netlink.attribute(R.serviceFirewallMark, Netlink.le(UInt32(5))),
+        ])
+        #expect(R.parseService(try #require(Netlink.attributes(ArraySlice(fwmark), from: 0)[R.attrService])) == nil)
+    }
+
+    @Test("without a netlink socket in the namespace, reading fails and says why")
+    func unavailable() {
+        let reader = IPVSTableReader.open(netns: "amphora-no-such-namespace-\(getpid())")
+        #expect(throws: SystemError.self) { try reader.read() }
     }
 
     @Test("upstream's member rules: UP, DRAIN at weight 0, MAINT when disabled, DOWN or RESTARTING when taken out")
     func memberRules() throws {
         let id = try ResourceID(validating: Self.listener)
         let layout = LVSListenerLayout(config: Self.config())
-        let full = IPVSTable(listing: Self.listing, stats: Self.stats)
+        let full = try Self.table()
         let sample = LVSListenerSample(listener: id, layout: layout, table: full, restarting: false)
         #expect(sample.inBytes == 480 && sample.outBytes == 1400 && sample.connections == 3 && sample.active == 3)
         #expect(sample.pool == PoolHeartbeat(key: Self.pool, status: "UP", members: [
@@ -144,11 +165,11 @@ struct LVSHeartbeatTests {
             MemberStatus(name: Self.member3, status: "MAINT"),
         ]))
         // keepalived's checker took member 1 out of the table.
-        let withoutFirst = IPVSTable(listing: Self.listing.replacingOccurrences(of: "  -> 192.0.2.21:53                Masq    1      2          0\n", with: ""), stats: Self.stats)
+        let withoutFirst = try Self.table(withoutFirstMember: true)
         #expect(LVSListenerSample(listener: id, layout: layout, table: withoutFirst, restarting: false).pool?.members.first?.status == "DOWN")
         #expect(LVSListenerSample(listener: id, layout: layout, table: withoutFirst, restarting: true).pool?.members.first?.status == "RESTARTING")
         // Nothing in the table: a monitored pool is DOWN, an unmonitored one UP with members "no check".
-        let empty = IPVSTable(listing: "", stats: "")
+        let empty = IPVSTable()
         let down = LVSListenerSample(listener: id, layout: layout, table: empty, restarting: false)
         #expect(down.pool?.status == "DOWN")
         #expect(down.pool?.members.map(\.status) == ["DOWN", "DOWN", "MAINT"])
@@ -165,7 +186,7 @@ struct LVSHeartbeatTests {
     func reduction() throws {
         let id = try ResourceID(validating: Self.listener)
         let layout = LVSListenerLayout(config: Self.config())
-        let first = LVSListenerSample(listener: id, layout: layout, table: IPVSTable(listing: Self.listing, stats: Self.stats), restarting: false)
+        let first = LVSListenerSample(listener: id, layout: layout, table: try Self.table(), restarting: false)
         let (report, baseline) = HeartbeatStats.reduce([], udp: [first], previous: [:], keepalived: .notConfigured)
         #expect(report.listeners == [ListenerHeartbeat(id: Self.listener, status: "OPEN", tx: 1400, rx: 480, conns: 3, totconns: 3, ereq: 0)])
         #expect(report.pools.map(\.key) == [Self.pool])
@@ -180,15 +201,5 @@ struct LVSHeartbeatTests {
         later.inBytes = 10
         let (third, _) = HeartbeatStats.reduce([], udp: [later], previous: baseline, keepalived: .notConfigured)
         #expect(third.listeners.first?.rx == 10)
-    }
-
-    @Test("ipvsadm runs inside the amphora namespace, read-only listings only")
-    func ipvsadmShape() throws {
-        let paths = ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: "/var/lib/octavia")
-        let netns = try InterfaceName(validating: "amphora-haproxy")
-        #expect(LaunchCommand.ipvsList(netns: netns, stats: false).program == .ipvsadm)
-        #expect(LaunchCommand.ipvsList(netns: netns, stats: false).namespace == netns)
-        #expect(LaunchCommand.ipvsList(netns: netns, stats: false).arguments(paths) == ["-Ln"])
-        #expect(LaunchCommand.ipvsList(netns: netns, stats: true).arguments(paths) == ["-Ln", "--stats", "--exact"])
     }
 }

@@ -32,6 +32,11 @@ typedef struct {
 /* fork + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
 pid_t cshim_spawn(const cshim_spawn_attr *attr, int *child_errno);
 
+/* A socket created inside the network namespace `netns_fd` (setns there and back on the calling
+   thread only). Returns the socket, or -1 with errno; aborts if the thread cannot return to its
+   own namespace (it must never go on in the wrong one). */
+int cshim_socket_in_netns(int netns_fd, int domain, int type, int protocol);
+
 /* fstatfs(fd).f_type, or -1 with errno. */
 int64_t cshim_fs_magic(int fd);
 

@@ -1,0 +1,106 @@
+import Glibc
+
+/// Netlink message plumbing shared by the helper's rtnetlink and generic netlink readers.
+enum Netlink {
+    static let nlmsgError: UInt16 = 2
+    static let nlmsgDone: UInt16 = 3
+    static let flagRequest: UInt16 = 0x1
+    static let flagMulti: UInt16 = 0x2
+    static let flagAck: UInt16 = 0x4
+    static let flagDump: UInt16 = 0x300
+
+    /// One netlink attribute: type and payload, padded to 4 bytes.
+    static func attribute(_ type: UInt16, _ payload: [UInt8]) -> [UInt8] {
+        var out = le(UInt16(4 + payload.count)) + le(type) + payload
+        while out.count % 4 != 0 { out.append(0) }
+        return out
+    }
+
+    static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+
+    static func load<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, at offset: Int, as: T.Type) -> T? {
+        let start = bytes.startIndex + offset
+        guard offset >= 0, start + MemoryLayout<T>.size <= bytes.endIndex else { return nil }
+        var value: T = 0
+        withUnsafeMutableBytes(of: &value) { raw in
+            for index in 0..<MemoryLayout<T>.size { raw[index] = bytes[start + index] }
+        }
+        return T(littleEndian: value)
+    }
+
+    /// The attributes of a message body from `offset` on: type (without flag bits) → payload.
+    static func attributes(_ body: ArraySlice<UInt8>, from offset: Int) -> [UInt16: ArraySlice<UInt8>] {
+        var result: [UInt16: ArraySlice<UInt8>] = [:]
+        var position = offset
+        while let length = load(body, at: position, as: UInt16.self), let type = load(body, at: position + 2, as: UInt16.self),
+            length >= 4, position + Int(length) <= body.count
+        {
+            let start = body.startIndex + position
+            result[type & 0x3FFF] = body[(start + 4)..<(start + Int(length))]
+            position += (Int(length) + 3) & ~3
+        }
+        return result
+    }
+}
+
+/// A netlink socket for one exchange at a time (the caller serialises).
+final class NetlinkSocket {
+    let fd: Int32
+    var sequence: UInt32 = 0
+
+    /// A new socket of netlink `protocol` (0: NETLINK_ROUTE, 16: NETLINK_GENERIC) in our namespace.
+    convenience init(protocol: Int32) throws(SystemError) {
+        self.init(adopting: try retryingSyscall("socket") {
+            socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), `protocol`)
+        })
+    }
+
+    /// Takes ownership of an open netlink socket (one created in another namespace, say).
+    init(adopting fd: Int32) {
+        self.fd = fd
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    typealias Message = (type: UInt16, body: ArraySlice<UInt8>)
+
+    /// Sends one request and collects the messages of its answer (until DONE, an error/ack, or a
+    /// single non-multipart message).
+    func exchange(type: UInt16, flags: UInt16, body: [UInt8]) throws(SystemError) -> [Message] {
+        sequence &+= 1
+        let seq = sequence
+        typealias L = Netlink
+        let request = L.le(UInt32(16 + body.count)) + L.le(type) + L.le(flags) + L.le(seq) + L.le(UInt32(0)) + body
+        _ = try retryingSyscall("sendto") { request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } }
+        var messages: [Message] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = try retryingSyscall("recv") { buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
+            let data = buffer[0..<n]
+            var offset = 0
+            var finished = false
+            while let length = L.load(data, at: offset, as: UInt32.self), let kind = L.load(data, at: offset + 4, as: UInt16.self),
+                let messageFlags = L.load(data, at: offset + 6, as: UInt16.self), let messageSeq = L.load(data, at: offset + 8, as: UInt32.self),
+                length >= 16, offset + Int(length) <= n
+            {
+                if messageSeq == seq {
+                    let body = data[(offset + 16)..<(offset + Int(length))]
+                    if kind == L.nlmsgError {
+                        let code = L.load(body, at: 0, as: Int32.self) ?? -EPROTO
+                        if code != 0 { throw SystemError("netlink", errno: -code) }
+                        finished = true
+                    } else if kind == L.nlmsgDone {
+                        finished = true
+                    } else {
+                        messages.append((kind, body))
+                        if messageFlags & L.flagMulti == 0 { finished = true }
+                    }
+                }
+                offset += (Int(length) + 3) & ~3
+            }
+            if finished || n == 0 { return messages }
+        }
+    }
+}
