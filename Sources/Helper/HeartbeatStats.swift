@@ -155,8 +155,16 @@ public final class HeartbeatStats: Sendable {
         for sample in udp {
             // Upstream keys a UDP listener's counters by its id; ours are namespaced apart from haproxy's.
             let key = "lvs/\(sample.listener)"
-            let now = Counters(key: key, bin: sample.inBytes, bout: sample.outBytes, stot: sample.connections, ereq: 0)
             let old = previous[key]
+            guard sample.measured else {
+                // Counters unknown this time: report none and keep the baseline, so that the traffic
+                // is counted once, on the next measured heartbeat (a zero baseline would count it twice).
+                if let old { current[key] = old }
+                listeners.append(ListenerHeartbeat(id: sample.listener.description, status: "OPEN", tx: 0, rx: 0, conns: 0, totconns: 0, ereq: 0))
+                if let pool = sample.pool { pools.append(pool) }
+                continue
+            }
+            let now = Counters(key: key, bin: sample.inBytes, bout: sample.outBytes, stot: sample.connections, ereq: 0)
             current[key] = now
             listeners.append(ListenerHeartbeat(
                 id: sample.listener.description, status: "OPEN", tx: delta(now.bout, old?.bout), rx: delta(now.bin, old?.bin),

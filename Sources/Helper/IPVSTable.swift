@@ -86,44 +86,52 @@ final class IPVSTableReader: Sendable {
             let fd = try retryingSyscall("socket", subject: path) {
                 cshim_socket_in_netns(nsfd, AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 16 /* NETLINK_GENERIC */)
             }
-            return IPVSTableReader(socket: NetlinkSocket(adopting: fd))
+            return IPVSTableReader(socket: try NetlinkSocket(adopting: fd))
         } catch {
             return IPVSTableReader(socket: nil, unavailable: "no netlink socket in \(path) since the helper started: \(error)")
         }
     }
 
     /// The whole table (fwmark services are left out: Octavia's listeners are address and port).
+    /// A failed read is tried once more from scratch: the socket drained, the family looked up
+    /// again (the ip_vs module may have been reloaded), a dump that changed under us taken again.
     func read() throws(SystemError) -> IPVSTable {
         let unavailable = self.unavailable
         return try state.withLock { state throws(SystemError) -> IPVSTable in
             guard let socket = state.socket else { throw SystemError("IPVS table", errno: ENOTCONN, subject: unavailable) }
-            let family: UInt16
-            if let known = state.family {
-                family = known
-            } else {
-                family = try Self.resolveFamily(socket)
-                state.family = family
+            do {
+                return try Self.readTable(socket, family: &state.family)
+            } catch {
+                state.family = nil
+                return try Self.readTable(socket, family: &state.family)
             }
-            var table = IPVSTable()
-            let services = try Self.request(socket, family: family, command: Self.getService, attributes: [], dump: true)
-            for message in services {
-                guard let nested = Netlink.attributes(message, from: 4)[Self.attrService],
-                    let (key, identity, counters) = Self.parseService(nested)
-                else { continue }
-                var service = counters
-                let destinations = try Self.request(
-                    socket, family: family, command: Self.getDestination,
-                    attributes: Netlink.attribute(Self.attrService | 0x8000, identity), dump: true)
-                for destination in destinations {
-                    guard let nestedDestination = Netlink.attributes(destination, from: 4)[Self.attrDestination],
-                        let (endpoint, server) = Self.parseDestination(nestedDestination, serviceFamily: key.endpoint.address.family)
-                    else { continue }
-                    service.realServers[endpoint] = server
-                }
-                table.services[key] = service
-            }
-            return table
         }
+    }
+
+    static func readTable(_ socket: NetlinkSocket, family cached: inout UInt16?) throws(SystemError) -> IPVSTable {
+        let family: UInt16
+        if let known = cached {
+            family = known
+        } else {
+            family = try resolveFamily(socket)
+            cached = family
+        }
+        var table = IPVSTable()
+        for message in try request(socket, family: family, command: getService, attributes: [], dump: true) {
+            guard let nested = Netlink.attributes(message, from: 4)[attrService], let (key, identity, counters) = parseService(nested)
+            else { continue }
+            var service = counters
+            let destinations = try request(
+                socket, family: family, command: getDestination, attributes: Netlink.attribute(attrService | 0x8000, identity), dump: true)
+            for destination in destinations {
+                guard let nestedDestination = Netlink.attributes(destination, from: 4)[attrDestination],
+                    let (endpoint, server) = parseDestination(nestedDestination, serviceFamily: key.endpoint.address.family)
+                else { continue }
+                service.realServers[endpoint] = server
+            }
+            table.services[key] = service
+        }
+        return table
     }
 
     /// `CTRL_CMD_GETFAMILY "IPVS"` → the family id; ENOENT when the kernel has no IP_VS.

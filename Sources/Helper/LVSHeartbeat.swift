@@ -104,6 +104,9 @@ struct LVSListenerSample: Equatable, Sendable {
     var active: UInt64 = 0
     /// Keyed by the bare pool id (haproxy pools are `<pool>:<listener>`).
     var pool: PoolHeartbeat?
+    /// Whether any of its virtual services was in the table: when none was (no VIP yet, or
+    /// keepalived re-creating them), the counters are unknown rather than zero.
+    var measured = false
 
     /// Upstream's rules. Counters: the sum over the listener's virtual services. Pool: absent without
     /// a `Pool` comment or without virtual addresses; otherwise each member is MAINT (disabled), DOWN
@@ -116,6 +119,7 @@ struct LVSListenerSample: Equatable, Sendable {
         var realServers: [IPVSEndpoint: IPVSTable.RealServer] = [:]
         for key in keys {
             guard let service = table.services[key] else { continue }
+            measured = true
             connections += service.connections
             inBytes += service.inBytes
             outBytes += service.outBytes

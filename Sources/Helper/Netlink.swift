@@ -8,6 +8,8 @@ enum Netlink {
     static let flagMulti: UInt16 = 0x2
     static let flagAck: UInt16 = 0x4
     static let flagDump: UInt16 = 0x300
+    /// NLM_F_DUMP_INTR: the dumped set changed while it was being dumped.
+    static let flagDumpInterrupted: UInt16 = 0x10
 
     /// One netlink attribute: type and payload, padded to 4 bytes.
     static func attribute(_ type: UInt16, _ payload: [UInt8]) -> [UInt8] {
@@ -48,27 +50,58 @@ final class NetlinkSocket {
     let fd: Int32
     var sequence: UInt32 = 0
 
+    /// True after an exchange failed part-way: answers of it may still be queued (or a dump still
+    /// running in the kernel, which would refuse the next one with EBUSY) until ``drain()``.
+    private(set) var unsettled = false
+
     /// A new socket of netlink `protocol` (0: NETLINK_ROUTE, 16: NETLINK_GENERIC) in our namespace.
     convenience init(protocol: Int32) throws(SystemError) {
-        self.init(adopting: try retryingSyscall("socket") {
+        try self.init(adopting: try retryingSyscall("socket") {
             socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), `protocol`)
         })
     }
 
-    /// Takes ownership of an open netlink socket (one created in another namespace, say).
-    init(adopting fd: Int32) {
-        self.fd = fd
+    /// Takes ownership of an open netlink socket (one created in another namespace, say) and gives
+    /// it a 2 s receive timeout; closes it if that fails (a blocking read could hang forever).
+    init(adopting fd: Int32) throws(SystemError) {
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            let error = SystemError("setsockopt SO_RCVTIMEO")
+            close(fd)
+            throw error
+        }
+        self.fd = fd
     }
 
     deinit { close(fd) }
 
+    /// Reads and drops whatever is queued, which also lets the kernel finish an abandoned dump
+    /// (it produces the next part as each one is read), until nothing is left.
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<100_000 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0, errno != ENOBUFS { break }
+        }
+        unsettled = false
+    }
+
     typealias Message = (type: UInt16, body: ArraySlice<UInt8>)
 
     /// Sends one request and collects the messages of its answer (until DONE, an error/ack, or a
-    /// single non-multipart message).
+    /// single non-multipart message). A dump the kernel marks interrupted (it changed while being
+    /// dumped) or ends with an error code fails; so does a timeout, and the socket is then
+    /// ``unsettled`` (drained before the next request).
     func exchange(type: UInt16, flags: UInt16, body: [UInt8]) throws(SystemError) -> [Message] {
+        if unsettled { drain() }
+        unsettled = true
+        let messages = try receiveAnswer(type: type, flags: flags, body: body)
+        unsettled = false
+        return messages
+    }
+
+    private func receiveAnswer(type: UInt16, flags: UInt16, body: [UInt8]) throws(SystemError) -> [Message] {
         sequence &+= 1
         let seq = sequence
         typealias L = Netlink
@@ -87,11 +120,13 @@ final class NetlinkSocket {
             {
                 if messageSeq == seq {
                     let body = data[(offset + 16)..<(offset + Int(length))]
+                    if messageFlags & L.flagDumpInterrupted != 0 { throw SystemError("netlink dump interrupted", errno: EAGAIN) }
                     if kind == L.nlmsgError {
                         let code = L.load(body, at: 0, as: Int32.self) ?? -EPROTO
                         if code != 0 { throw SystemError("netlink", errno: -code) }
                         finished = true
                     } else if kind == L.nlmsgDone {
+                        if let code = L.load(body, at: 0, as: Int32.self), code < 0 { throw SystemError("netlink dump", errno: -code) }
                         finished = true
                     } else {
                         messages.append((kind, body))

@@ -201,5 +201,14 @@ struct LVSHeartbeatTests {
         later.inBytes = 10
         let (third, _) = HeartbeatStats.reduce([], udp: [later], previous: baseline, keepalived: .notConfigured)
         #expect(third.listeners.first?.rx == 10)
+        // Its service not in the table this time (keepalived re-creating it): no traffic reported and
+        // the baseline kept, so the next measured heartbeat counts the bytes once.
+        let unmeasured = LVSListenerSample(listener: id, layout: layout, table: IPVSTable(), restarting: false)
+        #expect(!unmeasured.measured && first.measured)
+        let (gap, kept) = HeartbeatStats.reduce([], udp: [unmeasured], previous: baseline, keepalived: .notConfigured)
+        #expect(gap.listeners == [ListenerHeartbeat(id: Self.listener, status: "OPEN", tx: 0, rx: 0, conns: 0, totconns: 0, ereq: 0)])
+        #expect(kept == baseline)
+        let (_, none) = HeartbeatStats.reduce([], udp: [unmeasured], previous: [:], keepalived: .notConfigured)
+        #expect(none.isEmpty)
     }
 }
