@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "amphora-agent", targets: ["amphora-agent"]),
         .executable(name: "amphora-front", targets: ["amphora-front"]),
         .executable(name: "amphora-helper", targets: ["amphora-helper"]),
+        .executable(name: "amphora-health-checker", targets: ["amphora-health-checker"]),
     ],
     dependencies: [
         // traits: [] keeps full Foundation and ICU out of the front (FoundationEssentials only).
@@ -89,6 +90,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The SCTP health check keepalived runs for SCTP health monitors (upstream's amphora-health-checker).
+        .target(name: "SCTPHealthCheck", swiftSettings: strictSettings),
+        .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
+
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
         .testTarget(name: "FrontAPITests", dependencies: ["FrontAPI", "IPCProtocol"], swiftSettings: strictSettings),
@@ -98,5 +103,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
+        .testTarget(name: "SCTPHealthCheckTests", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
     ]
 )

@@ -447,8 +447,11 @@ CAP_SYS_ADMIN   ip -n and ip netns: setns(2) into the amphora namespace, unshare
 #   script-keyword NAME  a keyword whose value is a command keepalived executes: its first word
 #                        must be a `script` below, its arguments plain words (no shell syntax)
 #   script PATH          a program keepalived may execute; {base_path} is the agent's base_path.
-#                        Only the agent's own check script, which the helper writes itself
-#                        (0700, root) at every upload.
+#                        Only the agent's own programs: the UDP check script, which the helper
+#                        writes itself (0700, root) at every upload, and amphora-health-checker
+#                        (SCTP monitors; Octavia names it without a path, so keepalived looks it up
+#                        on its PATH: the agent's own directory first in direct mode, /usr/local/bin
+#                        where the systemd units install the agent).
 #
 # Keywords: those of Octavia's LVS template (octavia/common/jinja/lvs/templates/macros.j2) plus
 # the harmless virtual/real server options keepalived documents for them.
@@ -489,6 +492,7 @@ script-keyword misc_path
 script-keyword notify_up
 script-keyword notify_down
 script {base_path}/lvs/check/udp_check.sh
+script amphora-health-checker
 
 """#,
         "keepalived-vrrp.txt": #"""

@@ -9,7 +9,8 @@ public struct LVSConfigPolicy: Sendable {
     public var keywords: Set<String>
     /// Keywords whose value is a command line (`misc_path`, `notify_up` ...).
     public var scriptKeywords: Set<String>
-    /// Programs those command lines may start with (absolute paths, `{base_path}` substituted).
+    /// Programs those command lines may start with (absolute paths, `{base_path}` substituted, or
+    /// the bare name of the agent's `amphora-health-checker`).
     public var scripts: Set<String>
     /// The only `net_namespace` a configuration may name (the amphora namespace).
     public var namespace: String
@@ -110,7 +111,7 @@ public struct LVSConfigPolicy: Sendable {
                 guard !opensBlock, words.count >= 2 else { throw refuse(number, "\(first) needs a command") }
                 let command = words.dropFirst().joined(separator: " ").split(separator: " ").map(String.init)
                 guard let program = command.first, scripts.contains(program) else {
-                    throw refuse(number, "\(first) may only run the agent's own check script (\(scripts.sorted().joined(separator: ", ")))")
+                    throw refuse(number, "\(first) may only run the agent's own check programs (\(scripts.sorted().joined(separator: ", ")))")
                 }
                 guard command.dropFirst().allSatisfy({ Self.isPlainWord($0) }) else {
                     throw refuse(number, "\(first) arguments must be plain words (letters, digits, '.', ':', '_', '/', '-')")

@@ -8,6 +8,8 @@ import Helper
 struct Binaries {
     let helper: Int32
     let front: Int32
+    /// Where they are (with amphora-health-checker, which keepalived finds on its PATH).
+    let directory: String
 
     struct Missing: Error, CustomStringConvertible {
         let path: String
@@ -26,7 +28,7 @@ struct Binaries {
             guard fd >= 0 else { throw Missing(path: full) }
             return fd
         }
-        return Binaries(helper: try openBinary("amphora-helper"), front: try openBinary("amphora-front"))
+        return Binaries(helper: try openBinary("amphora-helper"), front: try openBinary("amphora-front"), directory: directory)
     }
 }
 

@@ -13,7 +13,14 @@ final class DaemonTable {
     let config: AgentConfiguration
     private(set) var running: [DaemonUnit: pid_t] = [:]
 
-    init(config: AgentConfiguration) { self.config = config }
+    /// The agent's own programs: first on the daemons' PATH, so that keepalived finds
+    /// `amphora-health-checker` (Octavia's SCTP health monitors name it without a path).
+    let programDirectory: String
+
+    init(config: AgentConfiguration, programDirectory: String) {
+        self.config = config
+        self.programDirectory = programDirectory
+    }
 
     func handle(_ request: DaemonRequest) -> DaemonReply {
         switch request.operation {
@@ -95,7 +102,7 @@ final class DaemonTable {
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         var childErrno: Int32 = 0
         let pid: pid_t = withCStringArray(argv) { cArgv in
-            withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { cEnv in
+            withCStringArray(["PATH=\(programDirectory):/usr/sbin:/usr/bin:/sbin:/bin"]) { cEnv in
                 var attr = cshim_spawn_attr()
                 attr.exec_fd = -1
                 attr.path = UnsafePointer(cArgv[0])

@@ -61,7 +61,7 @@ public enum Supervisor {
             return fail("amphora-agent: network namespace \(config.netns): \(problem)")
         }
         let launcher = ChildLauncher(binaries: binaries, configPath: configPath, config: config, front: frontAccount)
-        let daemons = DaemonTable(config: config)
+        let daemons = DaemonTable(config: config, programDirectory: binaries.directory)
         var channel: DaemonChannel?
         var helper: Child
         switch launcher.startHelper() {

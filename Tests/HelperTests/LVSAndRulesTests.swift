@@ -62,11 +62,17 @@ struct LVSAndRulesTests {
             with: "HTTP_GET {\n                url {\n                  path /health?x=1\n                  status_code 200\n                }\n"
                 + "                connect_ip 10.0.0.99\n                connect_port 82\n                connect_timeout 31\n            }")
         #expect(try policy.check(http).realServers == 1)
+        // An SCTP listener with an SCTP health monitor: Octavia names amphora-health-checker without a path.
+        let sctp = Self.upstreamSample.replacingOccurrences(of: "protocol UDP", with: "protocol SCTP").replacingOccurrences(
+            of: "misc_path \"/var/lib/octavia/lvs/check/udp_check.sh 10.0.0.99 82\"", with: "misc_path \"amphora-health-checker sctp -t 31 10.0.0.99 82\"")
+        #expect(try policy.check(sctp).scriptsUsed == ["amphora-health-checker"])
+        let elsewhere = sctp.replacingOccurrences(of: "\"amphora-health-checker ", with: "\"/tmp/amphora-health-checker ")
+        #expect(throws: CommandError.self) { try policy.check(elsewhere) }
     }
 
     @Test("scripts other than the agent's own, includes, unknown keywords and bad structure are refused", arguments: [
-        ("misc_path \"/bin/sh -c id\"", "may only run the agent's own check script"),
-        ("notify_up /tmp/x.sh", "may only run the agent's own check script"),
+        ("misc_path \"/bin/sh -c id\"", "may only run the agent's own check programs"),
+        ("notify_up /tmp/x.sh", "may only run the agent's own check programs"),
         ("misc_path \"/var/lib/octavia/lvs/check/udp_check.sh 1.2.3.4 $(id)\"", "plain words"),
         ("include /etc/passwd", "keyword 'include' is not allowed"),
         ("script_user root", "keyword 'script_user' is not allowed"),

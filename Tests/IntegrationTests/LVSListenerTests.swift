@@ -114,7 +114,7 @@ struct LVSListenerTests {
         // Refusals: each leaves the stored configuration as it was.
         let refused: [(String, String, String)] = [
             ("a foreign MISC_CHECK script", Self.config(netns: netns.name, basePath: basePath, listener: listener, misc: "/bin/sh -c reboot"),
-             "may only run the agent's own check script"),
+             "may only run the agent's own check programs"),
             ("shell syntax in the check's arguments",
              Self.config(netns: netns.name, basePath: basePath, listener: listener, misc: "\(basePath)/lvs/check/udp_check.sh 1.2.3.4;reboot 53"),
              "plain words"),

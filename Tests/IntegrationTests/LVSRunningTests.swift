@@ -200,6 +200,91 @@ struct LVSRunningTests {
     }
 }
 
+extension LVSRunningTests {
+    /// Octavia's rendering of an SCTP listener on VIP:9000 with an SCTP health monitor (2 s
+    /// timeout, checked every second) and one member, 192.0.2.21:9000.
+    static func sctpConfig(netns: String, listener: String) -> String {
+        """
+        # Configuration for Loadbalancer 11111111-2222-4333-8444-555555555555
+        # Configuration for Listener \(listener)
+
+        net_namespace \(netns)
+
+        virtual_server_group ipv4-group {
+            \(vip) 9000
+        }
+
+        virtual_server group ipv4-group {
+            lb_algo rr
+            lb_kind NAT
+            protocol SCTP
+            delay_loop 1
+            delay_before_retry 1
+            retry 1
+
+            # Configuration for Pool \(pool)
+            # Configuration for HealthMonitor 99999999-0000-4000-8000-0000000000dd
+            # Configuration for Member \(member1)
+            real_server 192.0.2.21 9000 {
+                weight 1
+                MISC_CHECK {
+                    misc_path "amphora-health-checker sctp -t 2 192.0.2.21 9000"
+                    misc_timeout 3
+                }
+            }
+
+        }
+
+        """
+    }
+
+    @Test("an SCTP listener with an SCTP health monitor: amphora-health-checker sees the member listen, then refuse")
+    func sctpHealthMonitor() throws {
+        let amp = try TestNamespace(), members = try TestNamespace()
+        try Self.link(amp, "to-members", "192.0.2.1/24", members, "to-amp", "192.0.2.21/24")
+        try amp.run(["/usr/sbin/ip", "addr", "add", "\(Self.vip)/32", "dev", "lo"])
+        try members.run(["/usr/sbin/ip", "route", "add", "default", "via", "192.0.2.1"])
+        // A real SCTP server (the kernel's SCTP, loaded on demand): it answers an INIT with an INIT ACK.
+        let server = try members.start(["/usr/bin/python3", "-c", """
+            import socket
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+            s.bind(("0.0.0.0", 9000)); s.listen(8)
+            while True:
+                c, _ = s.accept(); c.close()
+            """])
+
+        let port = try HeartbeatTests.udpPort()
+        let agent = try AgentHarness(extraConfig: """
+            netns = \(amp.name)
+            [health_manager]
+            controller_ip_port_list = 127.0.0.1:\(port)
+            heartbeat_interval = 1
+            heartbeat_key = sctp-key
+            """)
+        try agent.start()
+        defer { agent.stop() }
+        let listener = UUID().uuidString.lowercased()
+        let upload = try agent.request(
+            "PUT", "/1.0/listeners/\(AgentHarness.amphoraID)/\(listener)/udp_listener", body: Data(Self.sctpConfig(netns: amp.name, listener: listener).utf8))
+        #expect(upload.status == 200, "\(upload.text)")
+        let started = try agent.request("PUT", "/1.0/loadbalancer/\(listener)/start")
+        try #require(started.status == 202, "\(started.text)\n\(agent.log())")
+
+        func memberState() throws -> String? {
+            let beats = try HeartbeatTests.Receiver(seconds: 2.5, keys: ["sctp-key"], ports: [port]).collect()
+            return (beats.last?.pools[Self.pool]?["members"] as? [String: String])?[Self.member1]
+        }
+        let table = { (try? amp.run(["/usr/sbin/ipvsadm", "-Ln"]).stdout) ?? "" }
+        #expect(waitUntil(20) { table().contains("SCTP 203.0.113.100:9000") && table().contains("192.0.2.21:9000") }, "\(table())")
+        #expect(try memberState() == "UP", "the check found the member listening:\n\(table())")
+
+        // The server stops: the member's kernel answers the INIT with an ABORT, keepalived takes it out.
+        members.stop(server)
+        #expect(waitUntil(30) { !table().contains("192.0.2.21:9000") }, "the check saw the ABORT:\n\(table())")
+        #expect(try memberState() == "DOWN")
+    }
+}
+
 /// What the running kernel offers the tests.
 enum KernelFeatures {
     /// IP Virtual Server (built in, or the ip_vs module loaded).
