@@ -9,7 +9,7 @@ import Testing
 /// holds the VIP 203.0.113.100 and keepalived's virtual service, and a member namespace
 /// (192.0.2.21 and .22) with a UDP echo server, routed back through the amphora (LVS NAT).
 @Suite(
-    "UDP listener on a kernel with IP_VS", .serialized, .timeLimit(.minutes(4)),
+    "UDP and SCTP listeners on a kernel with IP_VS", .serialized, .timeLimit(.minutes(4)),
     .enabled(if: KernelFeatures.ipvs, "the kernel has no IP_VS: scripts/with-ipvs-kernel.sh runs this suite in a guest that has it"))
 struct LVSRunningTests {
     static let vip = "203.0.113.100"
@@ -92,14 +92,14 @@ struct LVSRunningTests {
     }
 
     /// `ipvsadm -Ln --stats --exact` in the amphora namespace: the service's Conns, InBytes, OutBytes.
-    static func serviceCounters(_ amp: TestNamespace) throws -> [String: Int] {
+    static func serviceCounters(_ amp: TestNamespace, protocolName: String = "UDP", port: Int = 53) throws -> [String: Int] {
         let text = try amp.run(["/usr/sbin/ipvsadm", "-Ln", "--stats", "--exact"]).stdout
-        for line in text.split(separator: "\n") where line.hasPrefix("UDP") && line.contains("\(vip):53") {
+        for line in text.split(separator: "\n") where line.hasPrefix(protocolName) && line.contains("\(vip):\(port) ") {
             let words = line.split(separator: " ").map(String.init)
             guard words.count >= 7 else { break }
             return ["conns": Int(words[2]) ?? -1, "inBytes": Int(words[5]) ?? -1, "outBytes": Int(words[6]) ?? -1]
         }
-        throw HarnessError("no UDP \(vip):53 service in:\n\(text)")
+        throw HarnessError("no \(protocolName) \(vip):\(port) service in:\n\(text)")
     }
 
     func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
@@ -238,19 +238,22 @@ extension LVSRunningTests {
         """
     }
 
-    @Test("an SCTP listener with an SCTP health monitor: amphora-health-checker sees the member listen, then refuse")
+    @Test("an SCTP listener with an SCTP health monitor: amphora-health-checker sees the member listen, associations counted, then refuse")
     func sctpHealthMonitor() throws {
-        let amp = try TestNamespace(), members = try TestNamespace()
+        let amp = try TestNamespace(), client = try TestNamespace(), members = try TestNamespace()
+        try Self.link(amp, "to-client", "198.51.100.1/24", client, "to-amp", "198.51.100.2/24")
         try Self.link(amp, "to-members", "192.0.2.1/24", members, "to-amp", "192.0.2.21/24")
         try amp.run(["/usr/sbin/ip", "addr", "add", "\(Self.vip)/32", "dev", "lo"])
+        try amp.run(["/usr/sbin/sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        try client.run(["/usr/sbin/ip", "route", "add", "\(Self.vip)/32", "via", "198.51.100.1"])
         try members.run(["/usr/sbin/ip", "route", "add", "default", "via", "192.0.2.1"])
-        // A real SCTP server (the kernel's SCTP, loaded on demand): it answers an INIT with an INIT ACK.
+        // A real SCTP echo server (the kernel's SCTP, loaded on demand): it answers an INIT with an INIT ACK.
         let server = try members.start(["/usr/bin/python3", "-c", """
             import socket
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
             s.bind(("0.0.0.0", 9000)); s.listen(8)
             while True:
-                c, _ = s.accept(); c.close()
+                c, _ = s.accept(); c.sendall(c.recv(64)); c.close()
             """])
 
         let port = try HeartbeatTests.udpPort()
@@ -277,6 +280,25 @@ extension LVSRunningTests {
         let table = { (try? amp.run(["/usr/sbin/ipvsadm", "-Ln"]).stdout) ?? "" }
         #expect(waitUntil(20) { table().contains("SCTP 203.0.113.100:9000") && table().contains("192.0.2.21:9000") }, "\(table())")
         #expect(try memberState() == "UP", "the check found the member listening:\n\(table())")
+
+        // Five SCTP associations through the VIP, counted in the heartbeat as IPVS counted them.
+        let receiver = try HeartbeatTests.Receiver(seconds: 10, keys: ["sctp-key"], ports: [port])
+        let served = try client.run(["/usr/bin/python3", "-c", """
+            import socket, sys
+            ok = 0
+            for i in range(5):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP); s.settimeout(5)
+                try:
+                    s.connect((sys.argv[1], 9000)); s.sendall(b"hello %d" % i); ok += s.recv(64) == b"hello %d" % i
+                except OSError:
+                    pass
+                s.close()
+            print(ok)
+            """, Self.vip]).stdout
+        #expect(served.trimmingCharacters(in: .whitespacesAndNewlines) == "5", "every association was echoed through IPVS")
+        #expect(waitUntil(10) { (try? Self.serviceCounters(amp, protocolName: "SCTP", port: 9000))?["conns"] == 5 })
+        let beats = receiver.collect().filter { $0.listeners[listener] != nil }
+        #expect(beats.reduce(0) { $0 + $1.stat(listener, "totconns") } == 5, "\(beats.map(\.message))")
 
         // The server stops: the member's kernel answers the INIT with an ABORT, keepalived takes it out.
         members.stop(server)
