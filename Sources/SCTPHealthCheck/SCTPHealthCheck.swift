@@ -48,7 +48,7 @@ public enum SCTPHealthCheck {
         return withChecksum(header + chunk)
     }
 
-    /// An ABORT for the association the peer opened with its verification tag `tag` (T bit set).
+    /// An ABORT answering a packet whose verification tag was `tag` (T bit set: the tag reflected).
     public static func abortPacket(sourcePort: UInt16, destinationPort: UInt16, tag: UInt32) -> [UInt8] {
         let header = bigEndian(sourcePort) + bigEndian(destinationPort) + bigEndian(tag) + bigEndian(UInt32(0))
         return withChecksum(header + [6, 1] + bigEndian(UInt16(4)))
@@ -66,7 +66,7 @@ public enum SCTPHealthCheck {
 
     // MARK: - The check
 
-    /// Checks `address` (IPv4 or IPv6 text) `port` within `timeoutSeconds`.
+    /// Checks `address` (IPv4 or IPv6 text) `port` within `timeoutSeconds` (0: no wait, a timeout).
     public static func run(address: String, port: UInt16, timeoutSeconds: Int) -> Outcome {
         var storage = sockaddr_storage()
         let ipv4 = !address.contains(":")
@@ -110,27 +110,16 @@ public enum SCTPHealthCheck {
             guard ready > 0 else { continue }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             guard n > 0, let type = answerType(buffer[0..<n], ipv4: ipv4, expectedTag: tag) else { continue }
-            switch type {
-            case 2:  // INIT ACK: listening. Without SCTP in our kernel nobody answers it for us: abort it.
-                if !kernelHasSCTP() {
-                    let abort = abortPacket(sourcePort: sourcePort, destinationPort: port, tag: initiateTag(buffer[0..<n], ipv4: ipv4) ?? 0)
-                    _ = abort.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-                }
-                return .listening
-            case 6:
-                return .refused
-            default:
-                return .unexpected
+            if type == 6 { return .refused }
+            // An INIT ACK (listening) or anything else opened something on the member. Our kernel's
+            // SCTP answers it with an ABORT for us; without SCTP we send that ABORT ourselves: the
+            // answer's verification tag (ours) reflected, T bit set (RFC 9260 8.4), as upstream does.
+            if !kernelHasSCTP() {
+                let abort = abortPacket(sourcePort: sourcePort, destinationPort: port, tag: tag)
+                _ = abort.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
             }
+            return type == 2 ? .listening : .unexpected
         }
-    }
-
-    /// The peer's own tag from its INIT ACK (the ABORT must carry it).
-    static func initiateTag(_ packet: ArraySlice<UInt8>, ipv4: Bool) -> UInt32? {
-        let offset = ipv4 ? Int((packet.first ?? 0) & 0x0F) * 4 : 0
-        let start = packet.startIndex + offset + 16
-        guard packet.endIndex - start >= 4 else { return nil }
-        return packet[start..<(start + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 
     /// Whether the kernel has SCTP (it then answers an INIT ACK for an association it does not know with an ABORT).

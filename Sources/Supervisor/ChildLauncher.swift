@@ -11,6 +11,11 @@ struct Binaries {
     /// Where they are (with amphora-health-checker, which keepalived finds on its PATH).
     let directory: String
 
+    struct Unsafe: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "\(path) must be owned by root and writable by root only (keepalived runs programs from it as root)" }
+    }
+
     struct Missing: Error, CustomStringConvertible {
         let path: String
         var description: String { "cannot open \(path): \(String(cString: strerror(errno)))" }
@@ -28,7 +33,19 @@ struct Binaries {
             guard fd >= 0 else { throw Missing(path: full) }
             return fd
         }
-        return Binaries(helper: try openBinary("amphora-helper"), front: try openBinary("amphora-front"), directory: directory)
+        let helper = try openBinary("amphora-helper"), front = try openBinary("amphora-front")
+        // keepalived (root, no script security in LVS configurations) runs amphora-health-checker
+        // by name from this directory: it must be there, and nobody but root may change either.
+        let checker = directory + "/amphora-health-checker"
+        for (path, isDirectory) in [(directory.isEmpty ? "/" : directory, true), (checker, false)] {
+            var st = stat()
+            guard lstat(path, &st) == 0 else { throw Missing(path: path) }
+            let kind = st.st_mode & S_IFMT
+            guard st.st_uid == 0, st.st_mode & 0o022 == 0, kind == (isDirectory ? S_IFDIR : S_IFREG) else {
+                throw Unsafe(path: path)
+            }
+        }
+        return Binaries(helper: helper, front: front, directory: directory.isEmpty ? "/" : directory)
     }
 }
 

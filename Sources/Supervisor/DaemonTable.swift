@@ -13,8 +13,8 @@ final class DaemonTable {
     let config: AgentConfiguration
     private(set) var running: [DaemonUnit: pid_t] = [:]
 
-    /// The agent's own programs: first on the daemons' PATH, so that keepalived finds
-    /// `amphora-health-checker` (Octavia's SCTP health monitors name it without a path).
+    /// The agent's own programs (root-owned, checked at start): last on the daemons' PATH, so that
+    /// keepalived finds `amphora-health-checker` (Octavia's SCTP health monitors name it without a path).
     let programDirectory: String
 
     init(config: AgentConfiguration, programDirectory: String) {
@@ -102,7 +102,7 @@ final class DaemonTable {
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         var childErrno: Int32 = 0
         let pid: pid_t = withCStringArray(argv) { cArgv in
-            withCStringArray(["PATH=\(programDirectory):/usr/sbin:/usr/bin:/sbin:/bin"]) { cEnv in
+            withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin:\(programDirectory)"]) { cEnv in
                 var attr = cshim_spawn_attr()
                 attr.exec_fd = -1
                 attr.path = UnsafePointer(cArgv[0])

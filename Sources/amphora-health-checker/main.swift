@@ -15,8 +15,9 @@ let kind = arguments.removeFirst()
 var timeout = 3
 if arguments.first == "-t" {
     arguments.removeFirst()
-    guard let value = arguments.first.flatMap({ Int($0) }), value > 0, value <= 3600 else { usage() }
-    timeout = value
+    // Any whole number, as upstream's int(); keepalived's misc_timeout ends a check that runs too long.
+    guard let value = arguments.first.flatMap({ Int($0) }), value >= 0 else { usage() }
+    timeout = min(value, 86_400)
     arguments.removeFirst()
 }
 guard kind.lowercased() == "sctp" else {

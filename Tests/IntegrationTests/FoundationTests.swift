@@ -234,6 +234,32 @@ struct FoundationTests {
     }
 }
 
+extension FoundationTests {
+    @Test("the agent refuses to start when amphora-health-checker is missing beside it, or its directory is not root's alone")
+    func healthCheckerBesideTheAgent() throws {
+        // Hard links of our binaries in a directory of their own (same filesystem as the build).
+        let directory = AgentHarness.repositoryRoot.path + "/.build/it-bin-" + String(UUID().uuidString.prefix(8))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        chmod(directory, 0o755)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["amphora-agent", "amphora-helper", "amphora-front"] {
+            let source = URL(fileURLWithPath: AgentHarness.binDirectory + "/" + name).resolvingSymlinksInPath().path
+            try #require(link(source, directory + "/" + name) == 0, "link \(name): errno \(errno)")
+        }
+        let agent = try AgentHarness()
+        let missing = try Shell.run(directory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("amphora-health-checker"), "\(missing.stderr)")
+
+        let checker = URL(fileURLWithPath: AgentHarness.binDirectory + "/amphora-health-checker").resolvingSymlinksInPath().path
+        try #require(link(checker, directory + "/amphora-health-checker") == 0)
+        chmod(directory, 0o775)  // group-writable: someone else could replace what keepalived runs as root
+        let unsafe = try Shell.run(directory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
+        #expect(unsafe.status != 0)
+        #expect(unsafe.stderr.contains("must be owned by root and writable by root only"), "\(unsafe.stderr)")
+    }
+}
+
 /// Connects to the helper socket (optionally as another user, through setpriv) and sends raw bytes.
 enum HelperProbe {
     static let script = """

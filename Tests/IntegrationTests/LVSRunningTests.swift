@@ -18,8 +18,9 @@ struct LVSRunningTests {
     static let member2 = "99999999-0000-4000-8000-0000000000c2"
     static let member3 = "99999999-0000-4000-8000-0000000000c3"
 
-    /// Octavia's LVS rendering for one UDP listener on VIP:53 with a UDP-CONNECT monitor (1 s) and
-    /// three members: .21 (weight 1), .22 (weight 0: drained), and a disabled one.
+    /// Octavia's LVS rendering for one UDP listener on VIP:53 with a UDP-CONNECT monitor (every
+    /// second, 3 failures to go down: an emulated guest on a busy host can miss one) and three
+    /// members: .21 (weight 1), .22 (weight 0: drained), and a disabled one.
     static func config(netns: String, basePath: String, listener: String) -> String {
         func member(_ id: String, _ address: String, weight: Int) -> String {
             """
@@ -28,7 +29,7 @@ struct LVSRunningTests {
                     weight \(weight)
                     MISC_CHECK {
                         misc_path "\(basePath)/lvs/check/udp_check.sh \(address) 53"
-                        misc_timeout 3
+                        misc_timeout 5
                     }
                 }
             """
@@ -49,7 +50,7 @@ struct LVSRunningTests {
                 protocol UDP
                 delay_loop 1
                 delay_before_retry 1
-                retry 1
+                retry 3
 
                 # Configuration for Pool \(pool)
                 # Configuration for HealthMonitor 99999999-0000-4000-8000-0000000000dd

@@ -31,7 +31,6 @@ struct SCTPHealthCheckTests {
         #expect(SCTPHealthCheck.answerType(sctp[...], ipv4: false, expectedTag: 0x1122_3344) == 2)
         #expect(SCTPHealthCheck.answerType(sctp[...], ipv4: false, expectedTag: 0x1122_3345) == nil)
         #expect(SCTPHealthCheck.answerType(Array(sctp.prefix(10))[...], ipv4: false, expectedTag: 0x1122_3344) == nil)
-        #expect(SCTPHealthCheck.initiateTag(sctp[...], ipv4: false) == 0xDEAD_BEEF)
     }
 
     @Test("an address that is not one, and a refused socket, are 'unexpected' rather than a crash")
