@@ -23,11 +23,16 @@ public struct KeepalivedProbe: Sendable {
             guard let vrrp = try? base.subdirectory(TopologyManager.vrrpDirectory, create: false),
                 vrrp.exists(TopologyManager.configFile)
             else { return .notConfigured }
-            guard let bytes = try? vrrp.read("keepalived.pid", limit: 64),
-                let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()), pid > 0
-            else { return .stopped }
-            return isRunning(pid: pid, named: "keepalived") ? .running : .stopped
+            return isRunning(pidFile: "keepalived.pid", in: vrrp) ? .running : .stopped
         }
+    }
+
+    /// Whether the pid in `directory`/`pidFile` is a live keepalived (false when the file is missing or malformed).
+    static func isRunning(pidFile: String, in directory: SafeDirectory) -> Bool {
+        guard let bytes = try? directory.read(pidFile, limit: 64),
+            let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()), pid > 0
+        else { return false }
+        return isRunning(pid: pid, named: "keepalived")
     }
 
     /// Whether `/proc/<pid>/stat` names a live (not zombie) process called `name`.

@@ -150,21 +150,10 @@ extension LVSListeners {
     /// failed read is an error: the heartbeat is skipped rather than wrong.
     func heartbeatSamples(ipvs: IPVSTableReader) throws(CommandError) -> [LVSListenerSample] {
         guard let dir = try directory(create: false) else { return [] }
-        let names: [String]
-        do {
-            names = try dir.entries()
-        } catch {
-            throw Self.internalError(error)
-        }
         var running: [(ResourceID, LVSListenerLayout, Bool)] = []
-        for name in names.sorted() where name.hasPrefix(Self.prefix) && name.hasSuffix(".conf") {
-            let stem = String(name.dropLast(".conf".count))
-            guard let id = try? ResourceID(validating: String(stem.dropFirst(Self.prefix.count))),
-                let bytes = try? dir.read(stem + ".pid", limit: 64),
-                let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()), pid > 0,
-                KeepalivedProbe.isRunning(pid: pid, named: "keepalived"),
-                let text = try storedConfig(id)
-            else { continue }
+        for id in try storedListeners() {
+            let stem = "\(Self.prefix)\(id)", name = Self.configName(id)
+            guard KeepalivedProbe.isRunning(pidFile: stem + ".pid", in: dir), let text = try storedConfig(id) else { continue }
             let layout = LVSListenerLayout(config: text)
             guard !layout.listenerDisabled else { continue }
             // Configuration newer than keepalived's checker process: uploaded, not yet restarted.

@@ -79,6 +79,21 @@ public final class LVSListeners: Sendable {
         }
     }
 
+    /// The listeners with a stored configuration, in file-name order (no process).
+    func storedListeners() throws(CommandError) -> [ResourceID] {
+        guard let dir = try directory(create: false) else { return [] }
+        let names: [String]
+        do {
+            names = try dir.entries()
+        } catch {
+            throw Self.internalError(error)
+        }
+        return names.sorted().compactMap { name in
+            guard name.hasPrefix(Self.prefix), name.hasSuffix(".conf") else { return nil }
+            return try? ResourceID(validating: String(name.dropFirst(Self.prefix.count).dropLast(".conf".count)))
+        }
+    }
+
     /// True when a configuration for `id` is stored (upstream routes start/stop/delete of that id here).
     public func exists(_ id: ResourceID) -> Bool {
         (try? directory(create: false))?.exists(Self.configName(id)) ?? false
@@ -187,17 +202,9 @@ public final class LVSListeners: Sendable {
     /// Every stored listener: ACTIVE when its keepalived runs and serves a virtual_server, OFFLINE when
     /// it does not run, ERROR when it runs with nothing to serve.
     public func list(context: AuditContext) throws(CommandError) -> [LVSListenerSummary] {
-        guard let dir = try directory(create: false) else { return [] }
-        let names: [String]
-        do {
-            names = try dir.entries()
-        } catch {
-            throw Self.internalError(error)
-        }
         var result: [LVSListenerSummary] = []
-        for name in names where name.hasPrefix(Self.prefix) && name.hasSuffix(".conf") {
-            let raw = String(name.dropFirst(Self.prefix.count).dropLast(".conf".count))
-            guard let id = try? ResourceID(validating: raw), let text = try storedConfig(id) else { continue }
+        for id in try storedListeners() {
+            guard let text = try storedConfig(id) else { continue }
             let running = try services.perform(.status, .lvs(id), context: context).running
             let serves = (try? policy.check(text))?.virtualServers ?? 0 > 0
             result.append(LVSListenerSummary(listener: id, state: running ? (serves ? .active : .error) : .offline))
