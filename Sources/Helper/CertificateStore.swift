@@ -56,13 +56,19 @@ public final class CertificateStore: Sendable {
             } catch {
                 throw CommandError(.badRequest, error.message)
             }
+            // The bundle is stored verbatim: nothing but the PEM blocks may be in it.
+            do {
+                _ = try PEMBlock.strictBlocks(in: upload.content)
+            } catch {
+                throw CommandError(.badRequest, "Invalid certificate", details: error.message)
+            }
             guard let name = bundle.commonName, let expected = try? CertificateFileName.forCommonName(name), expected == upload.file else {
                 throw CommandError(
                     .badRequest, "Invalid filename",
                     details: "The file must be named after the certificate's common name (WILDCARD for *) with .pem")
             }
         case .loadBalancer:
-            try Self.checkBundleOrCrtList(upload.content)
+            try Self.checkBundleOrCrtList(upload.content, directory: loadBalancerDirectory(upload.instance))
         }
         let bytes = Array(upload.content.utf8)
         let digest = Digest.md5Hex(bytes)
@@ -85,25 +91,26 @@ public final class CertificateStore: Sendable {
         return digest
     }
 
-    /// PEM bundles (certificates, keys, CRLs) must be well-formed; anything else must look like a crt-list.
-    static func checkBundleOrCrtList(_ text: String) throws(CommandError) {
-        if text.contains("-----BEGIN ") {
-            let begins = text.split(separator: "\n").filter { $0.hasPrefix("-----BEGIN ") }.count
-            let blocks = PEMBlock.blocks(in: text)
-            guard !blocks.isEmpty, blocks.count == begins else {
-                throw CommandError(.badRequest, "Invalid certificate", details: "Malformed PEM bundle")
+    /// Where a load balancer's files live, as haproxy configurations and crt-lists name them.
+    func loadBalancerDirectory(_ id: ResourceID) -> String {
+        var base = certDirectory
+        while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+        return (base == "/" ? "" : base) + "/" + id.description
+    }
+
+    /// A 1.0 upload is either a PEM bundle or a crt-list, both read strictly: PEM blocks of the
+    /// labels Octavia uploads with only whitespace around them, each parsing as what its label
+    /// says; or a crt-list whose every path is inside `directory` (see ``CrtList``). A text that is
+    /// neither (a Lua chunk, a haproxy file, anything with a payload beside the blocks) is refused.
+    static func checkBundleOrCrtList(_ text: String, directory: String) throws(CommandError) {
+        do throws(CertificateProblem) {
+            if text.contains("-----BEGIN ") {
+                try CertificateCheck.checkBlocksParse(try PEMBlock.strictBlocks(in: text))
+            } else {
+                _ = try CrtList(parsing: text, directory: directory)
             }
-            for block in blocks where block.isCertificate {
-                guard (try? CertificateCheck.checkCertificates(block.text)) != nil else {
-                    throw CommandError(.badRequest, "Invalid certificate", details: "A certificate in the bundle does not parse")
-                }
-            }
-            return
-        }
-        for line in text.split(separator: "\n") where !line.trimmingASCIIWhitespaceSubstring().isEmpty {
-            guard line.hasPrefix("/"), !line.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 }) else {
-                throw CommandError(.badRequest, "Invalid certificate", details: "Neither a PEM bundle nor a crt-list")
-            }
+        } catch {
+            throw CommandError(.badRequest, "Invalid certificate", details: error.message)
         }
     }
 
@@ -143,8 +150,4 @@ public final class CertificateStore: Sendable {
             }
         }
     }
-}
-
-extension Substring {
-    func trimmingASCIIWhitespaceSubstring() -> String { String(self).trimmingASCIIWhitespace() }
 }
