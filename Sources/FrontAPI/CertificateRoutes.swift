@@ -90,11 +90,14 @@ extension AgentAPI {
         return JSONResponse.object(.ok, [("message", .string("OK"))])
     }
 
-    /// `PUT /certificate`: the helper checks and stores it; then every new handshake presents it,
-    /// while connections already open carry on.
+    /// `PUT /certificate`: the front checks that BoringSSL can serve it, the helper checks it with
+    /// OpenSSL and stores it; then every new handshake presents it, while connections already open
+    /// carry on. Refused by either, nothing is stored and the old identity stays in service.
     func rotateServerCertificate(_ request: Request, _ context: AgentRequestContext) async throws -> Response {
         let bytes = try await body(request, context)
         guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.message(.badRequest, "No certificate found") }
+        // BoringSSL must be able to serve it before the helper (OpenSSL) may store it.
+        try ServerTLSIdentity.checkServable(text)
         guard case .serverCertificateRotated(let identity) = try await helper.send(.rotateServerCertificate(pem: text)) else {
             throw unexpectedReply
         }

@@ -22,6 +22,13 @@ public enum FrontServer {
     /// Concurrent TLS connections accepted; more wait in the listen backlog.
     public static let maximumConnections = 256
 
+    /// Concurrent connections from one source address; a further one is closed at once. The
+    /// controller talks to an amphora over a handful of connections per controller host.
+    public static let maximumConnectionsPerSource = 16
+
+    /// A connection whose TLS handshake has not completed by then is closed (security anchor B9).
+    public static let handshakeTimeout = TimeAmount.seconds(10)
+
     public static func run(helperSocket: String, logger: Logger) async throws {
         let threadPool = NIOThreadPool(numberOfThreads: 8)
         threadPool.start()
@@ -44,22 +51,30 @@ public enum FrontServer {
         let http = HTTP1Channel.Configuration(
             idleTimeout: .seconds(Int64(min(settings.requestReadTimeout, 60))),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+        let sslContext = try NIOSSLContext(configuration: tls)
+        let limiter = SourceConnectionLimiter(maximum: maximumConnectionsPerSource)
+        let server = HTTPServerBuilder { responder in
+            GuardedTLSChannel(
+                base: HTTP1Channel(responder: responder, configuration: http), sslContext: sslContext, limiter: limiter,
+                handshakeTimeout: handshakeTimeout)
+        }
         let app = Application(
             responder: responder,
-            server: try .tls(.http1(configuration: http), tlsConfiguration: tls),
+            server: server,
             configuration: .init(
                 address: .hostname(settings.bindHost, port: settings.bindPort),
                 serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)),
             onServerRunning: { channel in
-                // Bound and about to serve: from here on no fork, no exec, no capabilities (every NIO thread).
-                Confinement.confineOrExit(.front, program: "amphora-front")
                 logger.info("front serving", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")",
                     "certificate_sha256": "\(settings.tls.serverCertificateDigest)",
                 ])
             },
             logger: logger)
+        // Before the listening socket exists, so before any peer's byte is read: no fork, no exec,
+        // no capabilities, the seccomp allow-list on every thread (later threads inherit it).
+        Confinement.confineOrExit(.front, program: "amphora-front")
         let heartbeatTask = Task { await heartbeat.run() }
         defer { heartbeatTask.cancel() }
         try await app.runService()
@@ -104,6 +119,33 @@ final class ServerTLSIdentity: Sendable {
     }
 
     var current: Material { state.withLock { $0 } }
+
+    /// Checks that BoringSSL (the library that serves it) can load `pem` as a server identity:
+    /// a certificate chain, exactly one private key it supports, and the key matching the leaf.
+    /// The helper checks the same text with OpenSSL, which accepts key types BoringSSL does not
+    /// (Ed448, DSA, explicit curves): a rotation is forwarded only when both accept it, so the
+    /// helper never stores an identity the front could not serve after a restart.
+    static func checkServable(_ pem: String) throws(APIError) {
+        let bytes = Array(pem.utf8)
+        guard let chain = try? NIOSSLCertificate.fromPEMBytes(bytes), !chain.isEmpty else {
+            throw APIError.message(.badRequest, "No certificate found")
+        }
+        let keyBlocks = pem.utf8.split(separator: UInt8(ascii: "\n")).map { Substring($0) }.filter {
+            $0.hasPrefix("-----BEGIN ") && ($0.hasSuffix("PRIVATE KEY-----") || $0.hasSuffix("PRIVATE KEY-----\r"))
+        }
+        guard keyBlocks.count == 1 else {
+            throw APIError.message(.badRequest, keyBlocks.isEmpty ? "No RSA key found" : "More than one private key found")
+        }
+        guard let key = try? NIOSSLPrivateKey(bytes: bytes, format: .pem) else {
+            throw APIError.message(
+                .badRequest, "Unsupported private key", details: "The agent's TLS library cannot load this key (RSA, ECDSA P-256/P-384/P-521 or Ed25519)")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        guard (try? NIOSSLContext(configuration: configuration)) != nil else {
+            throw APIError.message(.badRequest, "Certificate and key do not match")
+        }
+    }
 
     func replace(with identity: TLSIdentity) throws {
         let material = try Self.material(identity)

@@ -1,0 +1,40 @@
+import NIOCore
+import Synchronization
+
+/// Counts the front's open connections per source address and refuses one over ``maximum``, so
+/// that one peer cannot take every connection slot (``FrontServer/maximumConnections``) while the
+/// controller waits. Counted from accept to close, handshake or not.
+final class SourceConnectionLimiter: Sendable {
+    let maximum: Int
+    private let open = Mutex<[String: Int]>([:])
+
+    init(maximum: Int) {
+        self.maximum = maximum
+    }
+
+    /// Counts `channel` against its source address and returns true, or returns false when that
+    /// address already holds ``maximum`` connections. An admitted channel is uncounted when it closes.
+    func admit(_ channel: any Channel) -> Bool {
+        let source = channel.remoteAddress?.ipAddress ?? "unknown"
+        let admitted = open.withLock { counts -> Bool in
+            let current = counts[source, default: 0]
+            guard current < maximum else { return false }
+            counts[source] = current + 1
+            return true
+        }
+        if admitted {
+            channel.closeFuture.whenComplete { _ in self.release(source) }
+        }
+        return admitted
+    }
+
+    /// Open connections from `source` (for logs and tests).
+    func count(_ source: String) -> Int { open.withLock { $0[source, default: 0] } }
+
+    private func release(_ source: String) {
+        open.withLock { counts in
+            let remaining = counts[source, default: 1] - 1
+            counts[source] = remaining > 0 ? remaining : nil
+        }
+    }
+}
