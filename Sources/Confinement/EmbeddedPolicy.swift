@@ -6,8 +6,8 @@ public enum EmbeddedPolicy {
     /// File name in `policy/` → contents.
     public static let files: [String: String] = [
         "seccomp-front.policy": #"""
-# seccomp allow-list of amphora-front, loaded before its HTTPS listener is bound (so before any
-# peer's byte is read), for every thread (TSYNC); threads started later inherit it. Default action and bad-architecture action: KILL_PROCESS (fixed in code).
+# seccomp allow-list of amphora-front, loaded once its HTTPS listener is bound (onServerRunning),
+# for every thread (TSYNC). Default action and bad-architecture action: KILL_PROCESS (fixed in code).
 # Format: see Sources/Confinement/SeccompPolicy.swift. Regenerate the embedded copy and the golden
 # export after any change: bash policy/embed.sh, then amphora-helper seccomp-export front > policy/seccomp-front.pfc.
 #
@@ -31,7 +31,6 @@ ptrace              kill
 socket              family AF_UNIX AF_INET AF_INET6
 accept4
 bind
-listen
 connect
 getpeername
 getsockname

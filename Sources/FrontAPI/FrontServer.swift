@@ -53,6 +53,7 @@ public enum FrontServer {
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
         let sslContext = try NIOSSLContext(configuration: tls)
         let limiter = SourceConnectionLimiter(maximum: maximumConnectionsPerSource)
+        let acceptLatch = ConfinedAcceptGate.Latch()
         let server = HTTPServerBuilder { responder in
             GuardedTLSChannel(
                 base: HTTP1Channel(responder: responder, configuration: http), sslContext: sslContext, limiter: limiter,
@@ -64,17 +65,20 @@ public enum FrontServer {
             configuration: .init(
                 address: .hostname(settings.bindHost, port: settings.bindPort),
                 serverName: nil,
-                availableConnectionsDelegate: MaximumAvailableConnections(maximumConnections)),
+                availableConnectionsDelegate: ConfinedAcceptGate(latch: acceptLatch, maximum: maximumConnections)),
             onServerRunning: { channel in
+                // Bound and listening, but not accepting yet (the gate is shut): confine first (no
+                // fork, no exec, no capabilities, the seccomp allow-list on every thread), then let
+                // the listening socket accept.
+                Confinement.confineOrExit(.front, program: "amphora-front")
+                acceptLatch.open()
+                channel.read()
                 logger.info("front serving", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")",
                     "certificate_sha256": "\(settings.tls.serverCertificateDigest)",
                 ])
             },
             logger: logger)
-        // Before the listening socket exists, so before any peer's byte is read: no fork, no exec,
-        // no capabilities, the seccomp allow-list on every thread (later threads inherit it).
-        Confinement.confineOrExit(.front, program: "amphora-front")
         let heartbeatTask = Task { await heartbeat.run() }
         defer { heartbeatTask.cancel() }
         try await app.runService()

@@ -55,6 +55,8 @@ struct ChildLauncher {
     let configPath: String
     let config: AgentConfiguration
     let front: SystemUser
+    /// Where the children write instead of the supervisor's own stdout/stderr (a terminal, maybe).
+    let output: ChildOutput
 
     enum Started {
         case success(pid_t)
@@ -140,8 +142,8 @@ struct ChildLauncher {
                     attr.argv = UnsafePointer(cArgv)
                     attr.envp = UnsafePointer(cEnv)
                     attr.stdin_fd = -1
-                    attr.stdout_fd = 1
-                    attr.stderr_fd = 2
+                    attr.stdout_fd = output.writeFD
+                    attr.stderr_fd = output.writeFD
                     attr.pass_fds = pass.baseAddress
                     attr.pass_count = Int32(fds.count)
                     attr.new_process_group = 1

@@ -60,7 +60,12 @@ public enum Supervisor {
         if config.serviceManager == .direct, let problem = ensureNamespace(config.netns) {
             return fail("amphora-agent: network namespace \(config.netns): \(problem)")
         }
-        let launcher = ChildLauncher(binaries: binaries, configPath: configPath, config: config, front: frontAccount)
+        let output: ChildOutput
+        switch ChildOutput.start() {
+        case .success(let started): output = started
+        case .failure(let error): return fail("amphora-agent: \(error)")
+        }
+        let launcher = ChildLauncher(binaries: binaries, configPath: configPath, config: config, front: frontAccount, output: output)
         let daemons = DaemonTable(config: config, programDirectory: binaries.directory)
         var channel: DaemonChannel?
         var helper: Child

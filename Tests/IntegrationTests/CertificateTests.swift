@@ -150,6 +150,65 @@ struct CertificateTests {
         #expect(!FileManager.default.fileExists(atPath: "/etc/shadow.pem"))
     }
 
+    @Test("1.0: a Lua chunk in a certificate upload, an unknown PEM label, a crt-list naming a root file: 400, nothing stored")
+    func luaPayloadBeforePEMBlockIsRefused() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let m = try Material.make(in: agent)
+        let lb = UUID().uuidString.lowercased()
+        let base = "/1.0/loadbalancer/\(lb)/certificates/"
+        let lua = "core.register_init(function() os.execute('touch \(agent.directory)/pwned') end)\n"
+        let cases = [
+            lua + (try m.text("rsa.crt")) + (try m.text("rsa.key")),
+            (try m.text("rsa.crt")) + "-----BEGIN LUA-----\nY29yZS5yZWdpc3Rlcl9pbml0KCk=\n-----END LUA-----\n",
+            lua,
+            "/etc/shadow\n",
+            "\(agent.certificateDirectory)/\(lb)/x.pem [ca-ignore-err all]\n",
+        ]
+        for (index, body) in cases.enumerated() {
+            let r = try agent.request("PUT", base + "payload\(index).pem", body: Data(body.utf8))
+            #expect(r.status == 400, "case \(index): \(r.status) \(r.text)")
+            #expect(r.headers["content-type"] == "application/json")
+            #expect(try agent.request("GET", base + "payload\(index).pem").status == 404, "case \(index) was not stored")
+        }
+        #expect(!FileManager.default.fileExists(atPath: agent.directory + "/pwned"))
+        // What the controller sends still goes through.
+        let bundle = try m.text("rsa.crt") + m.text("rsa.key")
+        #expect(try agent.request("PUT", base + "good.pem", body: Data(bundle.utf8)).status == 200)
+        let crtList = "\(agent.certificateDirectory)/\(lb)/good.pem\n"
+        #expect(try agent.request("PUT", base + "\(lb).pem", body: Data(crtList.utf8)).status == 200)
+    }
+
+    @Test("rotation to a certificate OpenSSL accepts but BoringSSL cannot serve (Ed448): 400, the old identity stays, a restart still serves")
+    func rotationBoringSSLCannotServeKeepsTheOldIdentity() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let dir = agent.directory + "/ed448"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let script = """
+            set -e
+            cd "$1"; ca="$2"
+            openssl genpkey -algorithm ed448 -out ed.key 2>/dev/null
+            openssl req -new -key ed.key -subj "/CN=$3" -out ed.csr 2>/dev/null
+            openssl x509 -req -in ed.csr -CA "$ca/ca.pem" -CAkey "$ca/ca.key" -CAcreateserial -out ed.crt -days 5 2>/dev/null
+            """
+        try Shell.run("/bin/bash", ["-c", script, "ed448", dir, agent.pki, AgentHarness.amphoraID])
+        let before = try String(contentsOfFile: agent.pki + "/server.pem", encoding: .utf8)
+        let pem = try String(contentsOfFile: dir + "/ed.crt", encoding: .utf8) + String(contentsOfFile: dir + "/ed.key", encoding: .utf8)
+        for path in ["/1.0/certificate", "/v0.1/certificate"] {
+            let r = try agent.request("PUT", path, body: Data(pem.utf8))
+            #expect(r.status == 400, "\(path): \(r.status) \(r.text)")
+            #expect(r.headers["content-type"] == "application/json")
+        }
+        #expect(try String(contentsOfFile: agent.pki + "/server.pem", encoding: .utf8) == before, "nothing was stored")
+        #expect(try agent.request("GET", "/").status == 200, "the old identity is served")
+        // The stored identity is still one the front can load.
+        try agent.restart()
+        #expect(try agent.request("GET", "/").status == 200)
+    }
+
     @Test("a symlink planted in the certificate directory is not followed")
     func plantedSymlink() throws {
         let agent = try AgentHarness()
