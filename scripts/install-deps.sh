@@ -11,6 +11,7 @@ packages=(
   libssl-dev zlib1g-dev pkg-config                # C bridges (PEM checks, heartbeat zlib)
   openssl curl python3 procps psmisc              # dev PKI, sample interaction, tests
   systemd                                         # systemd-analyze for the offline unit checks
+  strace bsdutils                                 # front tests: seccomp before accept, `script`'s terminal
 )
 
 missing=()
