@@ -33,8 +33,14 @@ struct ChildOutput {
         return .success(ChildOutput(writeFD: fds[1]))
     }
 
-    /// Copies everything read from `fd` to fd 2 until the pipe has no writer left.
+    /// Copies everything read from `fd` to fd 2 until the pipe has no writer left. What fd 2 does
+    /// not take (a closed reader: EPIPE, with SIGPIPE blocked in this thread) is dropped, and the
+    /// pipe is still drained, so that a child never blocks on its log.
     static func forward(from fd: Int32) {
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
