@@ -311,6 +311,20 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// order of ``knownKeys``. Parsing the result gives back an equal configuration, with no
     /// warnings.
     public func rendered() -> String {
+        var out = ""
+        for (index, (section, keys)) in Self.knownKeys.enumerated() {
+            if index > 0 { out += "\n" }
+            out += "[\(section)]\n"
+            for key in keys {
+                out += Rendering.assignment(key, renderedValue(forKey: key) ?? "") + "\n"
+            }
+        }
+        return out
+    }
+
+    /// The value of `key` (a key of ``knownKeys``; key names are unique across sections) as the
+    /// file writes it, or nil for a key this agent does not read.
+    public func renderedValue(forKey key: String) -> String? {
         let values: [String: String] = [
             "agent_server_ca": agentServerCA,
             "agent_server_cert": agentServerCert,
@@ -332,15 +346,7 @@ public struct AgentConfiguration: Sendable, Equatable {
             "service_manager": serviceManager.rawValue,
             "keepalived_cmd": keepalivedCmd,
         ]
-        var out = ""
-        for (index, (section, keys)) in Self.knownKeys.enumerated() {
-            if index > 0 { out += "\n" }
-            out += "[\(section)]\n"
-            for key in keys {
-                out += Rendering.assignment(key, values[key] ?? "") + "\n"
-            }
-        }
-        return out
+        return values[key]
     }
 }
 

@@ -13,9 +13,11 @@ import Synchronization
 /// other option applies at the next start.
 ///
 /// Two rules upstream does not have:
-/// * The controller's template has no `[privsep]` section; when the upload has none, the running
-///   configuration's `[privsep]` section is appended, so the next start keeps the same users,
-///   socket, audit log, namespace and service manager.
+/// * Trust-defining keys are deployment constants (``DeploymentConstants``): `agent_server_ca`,
+///   `agent_server_cert`, `base_path`, `base_cert_dir`, `haproxy_cmd` and every `[privsep]` key keep
+///   their running values. An upload may repeat them (the controller renders some from its own
+///   settings) or leave them out (its template has no `[privsep]` section); one that changes any of
+///   them is refused with 400 naming the key, and nothing is written.
 /// * `amphora_id` cannot change: a configuration for another amphora is refused.
 public final class AgentConfigStore: Sendable {
     let path: String
@@ -48,13 +50,7 @@ public final class AgentConfigStore: Sendable {
             throw CommandError(.badRequest, "Invalid configuration", details: "config \(source): not a text file of at most 1 MiB")
         }
         do {
-            var text = upload
-            let document = try INIDocument(parsing: upload, source: source)
-            if document.section("privsep") == nil {
-                if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
-                text += "\n" + privsepSection(of: running)
-            }
-            let (configuration, warnings) = try AgentConfiguration.parse(text: text, source: source)
+            let (text, configuration, warnings) = try DeploymentConstants.apply(to: upload, running: running, source: source)
             guard configuration.amphoraID == running.amphoraID else {
                 throw CommandError(
                     .badRequest, "Invalid configuration",
@@ -68,17 +64,6 @@ public final class AgentConfigStore: Sendable {
         } catch {
             throw CommandError(.badRequest, "Invalid configuration", details: "\(error)")
         }
-    }
-
-    /// The `[privsep]` section of a configuration, as ``AgentConfiguration/rendered()`` writes it.
-    static func privsepSection(of configuration: AgentConfiguration) -> String {
-        var lines: [Substring] = []
-        var inside = false
-        for line in configuration.rendered().split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("[") { inside = line == "[privsep]" }
-            if inside, !line.isEmpty { lines.append(line) }
-        }
-        return lines.map { $0 + "\n" }.joined()
     }
 
     /// Validates, stores and applies a new configuration; returns the heartbeat settings now in force.

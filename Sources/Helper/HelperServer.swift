@@ -163,6 +163,8 @@ public final class HelperServer: Sendable {
     }
 
     /// Reads one frame: waits as long as needed for its first byte, then gives the rest a deadline.
+    /// The payload buffer grows with the bytes that arrive (``FramePayloadReader``), never to the
+    /// length the header announces, so a connection costs memory only for what its peer really sent.
     func readFrame(_ fd: Int32) -> FrameRead {
         var header = [UInt8](repeating: 0, count: Frame.headerSize)
         switch readExactly(fd, into: &header, from: 0, count: 1, deadline: nil) {
@@ -180,17 +182,42 @@ public final class HelperServer: Sendable {
         } catch {
             return .failed(error.description)
         }
-        var payload = [UInt8](repeating: 0, count: length)
-        switch readExactly(fd, into: &payload, from: 0, count: length, deadline: deadline) {
-        case .frame: return .frame(payload)
-        case .closed: return .failed(FrameError.truncated.description)
-        case .failed(let reason): return .failed(reason)
+        var reader = FramePayloadReader(length: length)
+        while !reader.isComplete {
+            let received: Int
+            do {
+                received = try reader.receive { buffer in
+                    switch readSome(fd, into: buffer, deadline: deadline) {
+                    case .bytes(let n): return n
+                    case .failed(let reason): throw ReadFailure(reason: reason)
+                    }
+                }
+            } catch let failure as ReadFailure {
+                return .failed(failure.reason)
+            } catch {
+                return .failed("\(error)")
+            }
+            guard received > 0 else { return .failed(FrameError.truncated.description) }
         }
+        return .frame(reader.payload)
     }
 
-    func readExactly(_ fd: Int32, into buffer: inout [UInt8], from start: Int, count: Int, deadline: UInt64?) -> FrameRead {
-        var offset = start
-        while offset < start + count {
+    /// Why a read inside a frame failed (carried through ``FramePayloadReader/receive(using:)``).
+    struct ReadFailure: Error {
+        let reason: String
+    }
+
+    /// The outcome of one ``readSome(_:into:deadline:)``.
+    enum ReadResult {
+        /// Bytes read; 0 when the peer closed.
+        case bytes(Int)
+        case failed(String)
+    }
+
+    /// One `read` of at most `buffer.count` bytes, waiting for data until `deadline` (nil: for ever).
+    func readSome(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, deadline: UInt64?) -> ReadResult {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return .bytes(0) }
+        while true {
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             var timeout: Int32 = -1
             if let deadline {
@@ -204,13 +231,28 @@ public final class HelperServer: Sendable {
                 return .failed("poll: \(SystemError("poll"))")
             }
             if ready == 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + offset, start + count - offset) }
+            let n = read(fd, base, buffer.count)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                return offset == 0 && deadline == nil ? .closed : .failed("read: \(SystemError("read"))")
+                return .failed("read: \(SystemError("read"))")
             }
-            if n == 0 { return offset == start && deadline == nil ? .closed : .failed(FrameError.truncated.description) }
-            offset += n
+            return .bytes(n)
+        }
+    }
+
+    func readExactly(_ fd: Int32, into buffer: inout [UInt8], from start: Int, count: Int, deadline: UInt64?) -> FrameRead {
+        var offset = start
+        while offset < start + count {
+            let result = buffer.withUnsafeMutableBytes { raw in
+                readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[offset..<(start + count)]), deadline: deadline)
+            }
+            switch result {
+            case .failed(let reason):
+                return offset == start && deadline == nil ? .closed : .failed(reason)
+            case .bytes(let n):
+                if n == 0 { return offset == start && deadline == nil ? .closed : .failed(FrameError.truncated.description) }
+                offset += n
+            }
         }
         return .frame([])
     }

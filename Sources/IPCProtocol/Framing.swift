@@ -37,18 +37,69 @@ extension Frame {
     /// Reads one whole frame from a blocking stream and returns its payload. `readSome` fills a prefix
     /// of the buffer it is given and returns how many bytes it read, 0 when the peer closed (which is
     /// ``FrameError/truncated``); it handles its own EINTR, and its errors pass through.
+    ///
+    /// The payload buffer grows with the bytes that actually arrive (see ``FramePayloadReader``),
+    /// never to the length the header announces: a header claiming 4 MiB followed by silence costs
+    /// one chunk, not 4 MiB.
     public static func readPayload(using readSome: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
-        func exactly(_ count: Int) throws -> [UInt8] {
-            var buffer = [UInt8](repeating: 0, count: count)
-            var offset = 0
-            while offset < count {
-                let n = try buffer.withUnsafeMutableBytes { try readSome(UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
-                guard n > 0 else { throw FrameError.truncated }
-                offset += n
-            }
-            return buffer
+        var header = [UInt8](repeating: 0, count: headerSize)
+        var offset = 0
+        while offset < headerSize {
+            let n = try header.withUnsafeMutableBytes { try readSome(UnsafeMutableRawBufferPointer(rebasing: $0[offset...])) }
+            guard n > 0 else { throw FrameError.truncated }
+            offset += n
         }
-        return try exactly(try payloadLength(header: try exactly(headerSize)))
+        var reader = FramePayloadReader(length: try payloadLength(header: header))
+        while !reader.isComplete {
+            guard try reader.receive(using: readSome) > 0 else { throw FrameError.truncated }
+        }
+        return reader.payload
+    }
+}
+
+/// Collects one frame's payload as it arrives, so that memory grows with the bytes received and not
+/// with the length a (possibly hostile) header announces.
+///
+/// Each ``receive(using:)`` offers `readSome` at most ``chunkSize`` bytes at the end of the
+/// buffer; the buffer's capacity stays below twice the bytes received plus one chunk.
+/// ```
+/// var reader = FramePayloadReader(length: try Frame.payloadLength(header: header))
+/// while !reader.isComplete { guard try reader.receive(using: readSome) > 0 else { throw FrameError.truncated } }
+/// ```
+public struct FramePayloadReader: Sendable {
+    /// The most bytes one ``receive(using:)`` asks for.
+    public static let chunkSize = 64 * 1024
+
+    /// The payload length the header announced (already checked against ``Frame/maximumPayloadSize``).
+    public let length: Int
+    /// The bytes received so far.
+    public private(set) var payload: [UInt8] = []
+
+    /// Starts a payload of `length` bytes; nothing is allocated until bytes arrive.
+    public init(length: Int) {
+        self.length = length
+    }
+
+    /// True once ``length`` bytes have been received.
+    public var isComplete: Bool { payload.count >= length }
+
+    /// The bytes the buffer can hold without growing (for tests: it follows the bytes received).
+    public var bufferCapacity: Int { payload.capacity }
+
+    /// Lets `readSome` fill up to one chunk of what is still missing, and returns the number of bytes
+    /// it read (0: the peer closed). `readSome` gets a buffer of at most ``chunkSize`` bytes.
+    public mutating func receive(using readSome: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> Int {
+        let want = min(Self.chunkSize, length - payload.count)
+        guard want > 0 else { return 0 }
+        let start = payload.count
+        payload.append(contentsOf: repeatElement(0, count: want))
+        var received = 0
+        defer { payload.removeLast(want - received) }
+        received = try payload.withUnsafeMutableBytes { raw in
+            try readSome(UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + want)]))
+        }
+        received = max(0, min(received, want))
+        return received
     }
 }
 

@@ -1,7 +1,8 @@
 /// A parsed JSON document, as the IPC layer sees it.
 ///
 /// The parser is strict on purpose: UTF-8 only, no duplicate keys, no trailing bytes, a nesting
-/// limit, and numbers kept as their exact text so that nothing is rounded on the way through.
+/// limit, a limit on the number of values, and numbers kept as their exact text so that nothing is
+/// rounded on the way through.
 /// ```
 /// let value = try JSONValue(parsing: Array(#"{"a": [1, true]}"#.utf8))
 /// ```
@@ -31,9 +32,29 @@ public enum JSONValue: Sendable, Equatable {
     /// The deepest nesting of arrays and objects the parser accepts.
     public static let maximumDepth = 32
 
+    /// The most values (every string, number, literal, array and object counts one; an object
+    /// member counts as its value) a document may hold unless the caller says otherwise.
+    ///
+    /// The tree costs memory per value, not per byte: `[[],[],...]` is 3 bytes per value in the
+    /// text and tens of bytes per value once parsed, so a frame within the byte cap could still
+    /// cost the helper many times its size. The cap bounds that. Its size, from the largest
+    /// legitimate command (see ``RequestEnvelope/maximumJSONElements``):
+    /// * `setInterfaceRules` with ``InterfaceRules/maximumRules`` (4,096) rules: each rule is an
+    ///   object with three members (4 values), plus 8 for the envelope, the command and the rule
+    ///   list: 4,096 × 4 + 8 = 16,392 values.
+    /// * `plugVIP`: a ``SubnetAddress`` is 5 values plus 3 per host route, at most
+    ///   5 + 64 × 3 = 197; the VIP and 16 additional VIPs: 17 × 197 + 11 = 3,360 values.
+    /// * `plugNetwork`: 16 × 197 + 10 = 3,162 values. Every other command is a few values or one
+    ///   long string.
+    /// 65,536 (2^16) leaves four times the largest command, and bounds a parsed request to a few
+    /// MiB on top of its text.
+    public static let maximumElements = 1 << 16
+
     /// Parses exactly one JSON value from `bytes`; whitespace may surround it, nothing else may.
-    public init(parsing bytes: [UInt8]) throws(JSONError) {
-        var parser = JSONParser(bytes: bytes)
+    /// More than `maximumElements` values is refused as soon as the parser meets the first value
+    /// too many.
+    public init(parsing bytes: [UInt8], maximumElements: Int = JSONValue.maximumElements) throws(JSONError) {
+        var parser = JSONParser(bytes: bytes, maximumElements: maximumElements)
         self = try parser.parseDocument()
     }
 
@@ -108,9 +129,15 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
 /// A recursive-descent parser over UTF-8 bytes.
 struct JSONParser {
     let bytes: [UInt8]
+    let maximumElements: Int
     var index = 0
+    /// Values met so far (see ``JSONValue/maximumElements``).
+    var elements = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], maximumElements: Int = JSONValue.maximumElements) {
+        self.bytes = bytes
+        self.maximumElements = maximumElements
+    }
 
     mutating func parseDocument() throws(JSONError) -> JSONValue {
         // Reject invalid UTF-8 up front: String(validating:) would be simpler but is not in every stdlib.
@@ -141,6 +168,10 @@ struct JSONParser {
     mutating func parseValue(depth: Int) throws(JSONError) -> JSONValue {
         guard depth <= JSONValue.maximumDepth else { throw JSONError("nested too deeply", offset: index) }
         guard index < bytes.count else { throw JSONError("unexpected end", offset: index) }
+        elements += 1
+        guard elements <= maximumElements else {
+            throw JSONError("more than \(maximumElements) values (arrays, objects, strings, numbers, literals)", offset: index)
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)

@@ -91,4 +91,18 @@ public struct InterfaceRules: Sendable, Codable, Equatable {
         self.address = address
         self.rules = rules
     }
+
+    /// Decodes through ``init(address:rules:)``; an over-long rule list is refused before any of
+    /// its entries is decoded.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let address = try c.decode(IPAddress.self, forKey: .address)
+        let rules = try c.decodeArray(
+            InterfaceRule.self, forKey: .rules, atMost: Self.maximumRules, field: "rules", reason: "more than \(Self.maximumRules) rules")
+        do {
+            try self.init(address: address, rules: rules)
+        } catch {
+            throw ValueGrammar.corrupted(error, decoder)
+        }
+    }
 }

@@ -17,6 +17,12 @@ public struct RequestEnvelope: Sendable, Codable, Equatable {
     }
 }
 
+extension RequestEnvelope: BoundedJSONDocument {
+    /// What the helper parses from the front: ``JSONValue/maximumElements`` (its doc comment has
+    /// the arithmetic, from the largest legitimate command). A new command with long lists must fit.
+    public static var maximumJSONElements: Int { JSONValue.maximumElements }
+}
+
 /// The helper's answer to one ``RequestEnvelope``.
 public struct ReplyEnvelope: Sendable, Codable, Equatable {
     public let version: Int
@@ -28,6 +34,14 @@ public struct ReplyEnvelope: Sendable, Codable, Equatable {
         self.id = id
         self.outcome = outcome
     }
+}
+
+extension ReplyEnvelope: BoundedJSONDocument {
+    /// What the front parses from the helper: 2^18 values. The largest reply is the heartbeat's
+    /// listener and pool list: 3 values per member (object, name, status), 4 per pool, 8 per
+    /// listener; 262,144 values hold some 85,000 members, more servers than a haproxy
+    /// configuration within the 4 MiB frame cap can declare (a `server` line is over 50 bytes).
+    public static var maximumJSONElements: Int { 1 << 18 }
 }
 
 /// Success with a typed reply, or a typed error.

@@ -10,6 +10,18 @@ public struct HostRoute: Sendable, Codable, Equatable, Hashable {
         self.destination = destination
         self.nexthop = nexthop
     }
+
+    /// Decodes through ``init(destination:nexthop:)``, so a decoded route is as valid as a constructed one.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let destination = try c.decode(CIDR.self, forKey: .destination)
+        let nexthop = try c.decode(IPAddress.self, forKey: .nexthop)
+        do {
+            try self.init(destination: destination, nexthop: nexthop)
+        } catch {
+            throw ValueGrammar.corrupted(error, decoder)
+        }
+    }
 }
 
 /// An address on a subnet, with the subnet's gateway and extra routes; a value that exists is
@@ -43,14 +55,20 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
         self.hostRoutes = hostRoutes
     }
 
+    /// Decodes through ``init(address:subnet:gateway:hostRoutes:)``; an over-long route list is
+    /// refused before any of its entries is decoded.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let address = try c.decode(IPAddress.self, forKey: .address)
+        let subnet = try c.decode(CIDR.self, forKey: .subnet)
+        let gateway = try c.decodeIfPresent(IPAddress.self, forKey: .gateway)
+        let hostRoutes = try c.decodeArray(
+            HostRoute.self, forKey: .hostRoutes,
+            atMost: Self.maximumHostRoutes, field: "host_routes", reason: "more than \(Self.maximumHostRoutes) routes")
         do {
-            try self.init(
-                address: try c.decode(IPAddress.self, forKey: .address), subnet: try c.decode(CIDR.self, forKey: .subnet),
-                gateway: try c.decodeIfPresent(IPAddress.self, forKey: .gateway), hostRoutes: try c.decode([HostRoute].self, forKey: .hostRoutes))
-        } catch let error as ValidationError {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            try self.init(address: address, subnet: subnet, gateway: gateway, hostRoutes: hostRoutes)
+        } catch {
+            throw ValueGrammar.corrupted(error, decoder)
         }
     }
 }
@@ -81,6 +99,24 @@ public struct VIPPlug: Sendable, Codable, Equatable {
         self.mtu = mtu
         self.additionalVIPs = additionalVIPs
     }
+
+    /// Decodes through ``init(vip:mac:vrrpAddress:mtu:additionalVIPs:)``; an over-long address list
+    /// is refused before any of its entries is decoded.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let vip = try c.decode(SubnetAddress.self, forKey: .vip)
+        let mac = try c.decode(MACAddress.self, forKey: .mac)
+        let vrrpAddress = try c.decodeIfPresent(IPAddress.self, forKey: .vrrpAddress)
+        let mtu = try c.decodeIfPresent(MTU.self, forKey: .mtu)
+        let additionalVIPs = try c.decodeArray(
+            SubnetAddress.self, forKey: .additionalVIPs,
+            atMost: Self.maximumAdditionalVIPs, field: "additional_vips", reason: "more than \(Self.maximumAdditionalVIPs) addresses")
+        do {
+            try self.init(vip: vip, mac: mac, vrrpAddress: vrrpAddress, mtu: mtu, additionalVIPs: additionalVIPs)
+        } catch {
+            throw ValueGrammar.corrupted(error, decoder)
+        }
+    }
 }
 
 /// `POST /plug/network`: configure the port with `mac` and its fixed addresses.
@@ -98,5 +134,21 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
         self.mac = mac
         self.fixedIPs = fixedIPs
         self.mtu = mtu
+    }
+
+    /// Decodes through ``init(mac:fixedIPs:mtu:)``; an over-long address list is refused before any
+    /// of its entries is decoded.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let mac = try c.decode(MACAddress.self, forKey: .mac)
+        let fixedIPs = try c.decodeArray(
+            SubnetAddress.self, forKey: .fixedIPs,
+            atMost: Self.maximumFixedIPs, field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
+        let mtu = try c.decodeIfPresent(MTU.self, forKey: .mtu)
+        do {
+            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu)
+        } catch {
+            throw ValueGrammar.corrupted(error, decoder)
+        }
     }
 }

@@ -6,9 +6,12 @@
 /// let back = try StrictJSON.decode(RequestEnvelope.self, from: bytes)
 /// ```
 public enum StrictJSON {
-    /// Parses `bytes` and decodes a `T`, refusing unknown keys anywhere in the document.
+    /// Parses `bytes` and decodes a `T`, refusing unknown keys anywhere in the document. The
+    /// document may hold at most `T`'s ``BoundedJSONDocument/maximumJSONElements`` values when
+    /// `T` declares it, ``JSONValue/maximumElements`` otherwise.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try decode(type, from: JSONValue(parsing: bytes))
+        let budget = (type as? any BoundedJSONDocument.Type)?.maximumJSONElements ?? JSONValue.maximumElements
+        return try decode(type, from: JSONValue(parsing: bytes, maximumElements: budget))
     }
 
     /// Decodes a `T` from an already parsed document, refusing unknown keys.
@@ -27,6 +30,13 @@ public enum StrictJSON {
         try value.encode(to: StrictEncoder(node: root, codingPath: []))
         return root.value
     }
+}
+
+/// A top-level document type that sets its own limit on the number of JSON values
+/// (``StrictJSON`` applies it while parsing the bytes of one).
+public protocol BoundedJSONDocument {
+    /// The most values a document of this type may hold; see ``JSONValue/maximumElements``.
+    static var maximumJSONElements: Int { get }
 }
 
 /// A string coding key, for messages and nested paths.

@@ -20,9 +20,11 @@ public struct TopologyState: Sendable, Codable, Equatable {
     }
 }
 
-/// `POST /v0.1/topology`: already validated by the front (every failing parameter named).
+/// `POST /v0.1/topology`: already validated by the front (every failing parameter named), and
+/// validated again when the helper decodes it.
 public struct TopologyChange: Sendable, Codable, Equatable {
-    /// Largest VRRP secret (keepalived's PASS authentication uses at most 8 characters of it).
+    /// Largest VRRP secret (keepalived's PASS authentication uses at most 8 characters of it; the
+    /// seed spec's example is a 40-character SHA-1, Octavia's own `vrrp_auth_pass` 7 hex digits).
     public static let maximumSecretLength = 64
 
     public var topology: Topology
@@ -31,8 +33,20 @@ public struct TopologyChange: Sendable, Codable, Equatable {
     /// The VRRP secret; key material: stored 0600 and never logged.
     public var secret: String?
 
-    /// Checks the combination: ACTIVE-STANDBY needs a role, an ha_ip and a secret of printable ASCII
-    /// without blanks or quotes. Returns every problem, one per parameter.
+    /// Whether `secret` can be written as keepalived's `auth_pass` argument and read back as one
+    /// word, unchanged: 1 to ``maximumSecretLength`` printable ASCII characters, the first a letter or
+    /// a digit (keepalived reads a word starting with `!` or `#` as a comment, `@` and `~` as
+    /// directives), and none of blanks, quotes, `\` (its escapes), `{`, `}` (block delimiters),
+    /// `$` (its `$NAME` expansion) or `#`.
+    public static func isValidSecret(_ secret: String) -> Bool {
+        let bytes = Array(secret.utf8)
+        guard let first = bytes.first, bytes.count <= maximumSecretLength, ValueGrammar.isLetterOrDigit(first) else { return false }
+        let forbidden: Set<UInt8> = Set("\"'\\{}$#".utf8)
+        return bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && !forbidden.contains($0) }
+    }
+
+    /// Checks the combination: ACTIVE-STANDBY needs a role, an ha_ip and a secret (see
+    /// ``isValidSecret(_:)``). Returns every problem, one per parameter.
     public static func problems(topology: Topology, role: TopologyRole?, haIP: IPAddress?, secret: String?) -> [ValidationError] {
         var problems: [ValidationError] = []
         if topology == .activeActive { problems.append(ValidationError(field: "topology", reason: "Unsupported topology: ACTIVE-ACTIVE")) }
@@ -41,13 +55,11 @@ public struct TopologyChange: Sendable, Codable, Equatable {
             if haIP == nil { problems.append(ValidationError(field: "ha_ip", reason: "ha_ip is required for ACTIVE-STANDBY")) }
             if secret == nil { problems.append(ValidationError(field: "secret", reason: "secret is required for ACTIVE-STANDBY")) }
         }
-        if let secret {
-            let bytes = Array(secret.utf8)
-            if bytes.isEmpty || bytes.count > maximumSecretLength
-                || !bytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\") })
-            {
-                problems.append(ValidationError(field: "secret", reason: "secret must be 1 to \(maximumSecretLength) printable ASCII characters without blanks or quotes"))
-            }
+        if let secret, !isValidSecret(secret) {
+            problems.append(ValidationError(
+                field: "secret",
+                reason: "secret must be 1 to \(maximumSecretLength) printable ASCII characters starting with a letter or digit,"
+                    + " without blanks, quotes, backslashes, braces, '$' or '#'"))
         }
         return problems
     }
@@ -58,5 +70,20 @@ public struct TopologyChange: Sendable, Codable, Equatable {
         self.role = role
         self.haIP = haIP
         self.secret = secret
+    }
+
+    /// Decodes through ``init(topology:role:haIP:secret:)``: a secret that could break out of
+    /// keepalived's `auth_pass` line never reaches the helper's renderer.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let topology = try c.decode(Topology.self, forKey: .topology)
+        let role = try c.decodeIfPresent(TopologyRole.self, forKey: .role)
+        let haIP = try c.decodeIfPresent(IPAddress.self, forKey: .haIP)
+        let secret = try c.decodeIfPresent(String.self, forKey: .secret)
+        do {
+            try self.init(topology: topology, role: role, haIP: haIP, secret: secret)
+        } catch {
+            throw ValueGrammar.corrupted(error, decoder)
+        }
     }
 }

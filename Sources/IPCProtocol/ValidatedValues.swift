@@ -140,3 +140,24 @@ enum ValueGrammar {
         try container.encode(text)
     }
 }
+
+extension KeyedDecodingContainer {
+    /// Decodes an array of at most `limit` entries. The count is checked before any entry is
+    /// decoded (and again while decoding, for decoders that do not know it up front), so a hostile
+    /// list costs no more than its first `limit` entries. The refusal reads `<field>: <reason>`,
+    /// the validating initialiser's own words.
+    func decodeArray<Element: Decodable>(
+        _ type: Element.Type, forKey key: Key, atMost limit: Int, field: String, reason: String
+    ) throws -> [Element] {
+        let tooMany = DecodingError.dataCorruptedError(
+            forKey: key, in: self, debugDescription: ValidationError(field: field, reason: reason).description)
+        var items = try nestedUnkeyedContainer(forKey: key)
+        if let count = items.count, count > limit { throw tooMany }
+        var result: [Element] = []
+        while !items.isAtEnd {
+            guard result.count < limit else { throw tooMany }
+            result.append(try items.decode(Element.self))
+        }
+        return result
+    }
+}
