@@ -31,12 +31,57 @@ from octavia_lib.common import constants as lib_consts
 HAPROXY_VERSION = ("2", "6", "12")
 
 
+def write_certs(lb_dir, listener_ids):
+    """A CA, a CRL, a server and a client certificate (with keys) at the paths the templates name."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "conformance CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+          .not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+
+    def leaf(cn, serial):
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+                .issuer_name(ca_name).public_key(key.public_key()).serial_number(serial)
+                .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+                .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn)]), critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        return (cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(ca_name).last_update(now)
+           .next_update(now + datetime.timedelta(days=30)).sign(ca_key, hashes.SHA256()))
+    ca_pem = ca.public_bytes(serialization.Encoding.PEM)
+    crl_pem = crl.public_bytes(serialization.Encoding.PEM)
+    os.makedirs(lb_dir, mode=0o700, exist_ok=True)
+    files = {"server.pem": leaf("www.example.com", 2), "pool_client.pem": leaf("client.example.com", 3),
+             "client_ca.pem": ca_pem, "pool_ca.pem": ca_pem, "client_crl.pem": crl_pem, "pool_crl.pem": crl_pem}
+    for listener_id in listener_ids:
+        files[f"{listener_id}.pem"] = (os.path.join(lb_dir, "server.pem") + "\n").encode()
+    for name, data in files.items():
+        with open(os.path.join(lb_dir, name), "wb") as f:
+            f.write(data)
+        os.chmod(os.path.join(lb_dir, name), 0o600)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lb", required=True)
     parser.add_argument("--base-path", required=True)
     parser.add_argument("--cert-dir", required=True)
     parser.add_argument("--serve", nargs=2, metavar=("VIP:PORT", "MEMBER:PORT"))
+    parser.add_argument("--amphora", help="the host amphora's id (haproxy's local peer)")
+    parser.add_argument("--write-certs", action="store_true",
+                        help="also write the TLS files the configurations name into CERT_DIR/LB")
     parser.add_argument("outdir")
     args = parser.parse_args()
 
@@ -58,6 +103,11 @@ def main():
 
     def relabel(listener, lb_id=args.lb, algorithm=None, listener_id=None):
         lb = listener.load_balancer._replace(id=lb_id)
+        # Allocated amphorae (the peers section lists only those); the first is this host.
+        amphorae = [a._replace(status=constants.AMPHORA_ALLOCATED) for a in lb.amphorae]
+        if args.amphora:
+            amphorae[0] = amphorae[0]._replace(id=args.amphora)
+        lb = lb._replace(amphorae=amphorae)
         changes = {"load_balancer": lb}
         if algorithm:
             changes["pools"] = [p._replace(lb_algorithm=algorithm) for p in (listener.pools or [])]
@@ -119,13 +169,16 @@ def main():
         cases[f"algorithm_{algorithm.lower()}"] = [relabel(L(proto="HTTP"), algorithm=algorithm)]
     cases["two_listeners"] = [L(proto="HTTP"), L(proto="TCP", id="sample_listener_id_2")]
 
+    if args.write_certs:
+        write_certs(lb_dir, ["sample_listener_id_1", "sample_listener_id_2"])
+
     rendered = 0
     for name, listeners in sorted(cases.items()):
         listeners = [relabel(x) for x in listeners]
         for logging in (True, False):
             amp_details = {"active_tuned_profiles": "virtual-guest optimize-serial-console amphora",
                            "cpu_count": 4,
-                           "memory": {"free": 1_000_000, "buffers": 100_000, "cached": 100_000}}
+                           "memory": {"free": 10_000_000, "buffers": 100_000, "cached": 100_000}}
             templater = jinja_cfg.JinjaTemplater(base_amp_path=args.base_path, base_crt_dir=args.cert_dir,
                                                  connection_logging=logging)
             text = templater.build_config(sc.sample_amphora_tuple(), listeners, tls_certs,
