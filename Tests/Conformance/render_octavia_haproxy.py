@@ -191,7 +191,8 @@ def main():
     if args.serve:
         vip, vip_port = args.serve[0].rsplit(":", 1)
         member, member_port = args.serve[1].rsplit(":", 1)
-        listener = relabel(L(proto="HTTP", persistence=False, monitor_proto="HTTP"))
+        # A connection limit the test machine's FD limit allows (the default, 50000, needs 100000 fds).
+        listener = relabel(L(proto="HTTP", persistence=False, monitor_proto="HTTP", connection_limit=1000))
         pool = listener.default_pool
         members = [pool.members[0]._replace(ip_address=member, protocol_port=int(member_port),
                                             monitor_address=None, monitor_port=None)]
