@@ -50,7 +50,7 @@ struct HAProxyPolicyDifferentialTests {
         Directive(words: ["program"], arguments: "evil\n    command /bin/true", place: .section, marker: "'program' section"),
         Directive(words: ["external-check", "command"], arguments: "/bin/true", place: .backend, marker: nil),
         Directive(words: ["stats", "socket"], arguments: "/nonexistent/amphora-diff.sock", place: .global, marker: nil),
-        Directive(words: ["errorfile"], arguments: "503 /etc/hostname", place: .backend, marker: nil),
+        Directive(words: ["errorfile"], arguments: "503 /etc/hostname", place: .backend, marker: "unable to parse headers"),
         Directive(words: [".notice"], arguments: "amphora-diff-marker", place: .global, marker: "amphora-diff-marker"),
         Directive(words: [".if"], arguments: "1\n.endif", place: .global, marker: nil),
     ]
