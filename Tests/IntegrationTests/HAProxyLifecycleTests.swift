@@ -266,7 +266,8 @@ struct HAProxyLifecycleTests {
         }
         #expect(matches.count == 1)
         let expected = try #require(matches.first)
-        #expect(stored.replacingOccurrences(of: "    stats socket \(agent.directory)/base/\(lb).sock mode 0600 level admin\n", with: "") == expected)
+        // The stored file is the upload with the forced lines (ours, after `global`).
+        #expect(stored.replacingOccurrences(of: "    stats socket \(agent.directory)/base/\(lb).sock mode 0600 level user\n    user nobody\n", with: "") == expected)
     }
 
     @Test("errors: unknown action, missing instance, invalid ids, forbidden directives")
