@@ -62,6 +62,13 @@ public final class HAProxyInstances: Sendable {
 
     func defaultStatsSocket(_ id: ResourceID) -> String { "\(paths.basePath)/\(id).sock" }
 
+    /// Where the instance's files may live, for ``HAProxyConfigPolicy``.
+    func policyContext(_ id: ResourceID) -> HAProxyConfigPolicy.Context {
+        HAProxyConfigPolicy.Context(
+            instance: id.description, basePath: paths.basePath, baseCertDir: baseCertDir,
+            programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths)
+    }
+
     func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
         guard let dir = try directory(id, create: false) else { return nil }
         do {
@@ -76,11 +83,7 @@ public final class HAProxyInstances: Sendable {
     /// Checks and stores a configuration; a failed check keeps `haproxy.cfg.new-failed` and the active file.
     public func upload(_ upload: HAProxyConfigUpload, context: AuditContext) throws(CommandError) -> String {
         guard !upload.config.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid request", details: "NUL byte in configuration") }
-        let text = try HAProxyConfigText.checkPolicy(
-            upload.config,
-            context: HAProxyConfigPolicy.Context(
-                instance: upload.instance.description, basePath: paths.basePath, baseCertDir: baseCertDir,
-                programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths))
+        let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
         return try locks.withLock(upload.instance) { () throws(CommandError) -> String in
             guard let dir = try directory(upload.instance, create: true) else { throw Self.notFound(upload.instance) }
             do throws(SystemError) {
@@ -129,6 +132,8 @@ public final class HAProxyInstances: Sendable {
                 _ = try services.perform(.stop, .haproxy(id), context: context)
                 return "Listener \(id) stopped"
             case .start, .reload:
+                // A stored file from before this policy (an older agent) must not start with what it now refuses.
+                _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
                 let checked = (try? dir.read(Self.checkedDigestFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
                 if let amphora, checked != Digest.sha256Hex(text.utf8) {
                     let check = try runner.run(
