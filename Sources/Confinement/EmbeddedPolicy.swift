@@ -507,6 +507,127 @@ script amphora-health-checker
 /var/lib/octavia/vrrp/check_script.sh
 
 """#,
+        "haproxy-config.txt": #"""
+# Allow-list of the haproxy configuration a controller may upload
+# (PUT /v0.1/listeners/:amphora/:listener/haproxy, PUT /1.0/loadbalancer/:amphora/:lb/haproxy):
+# exactly the sections, keywords and argument shapes that Octavia 19.0.0's combined_listeners
+# templates (octavia/common/jinja/haproxy/combined_listeners/templates) render, nothing else.
+# Sources/Helper/HAProxyConfigPolicy.swift reads this file (compiled in by policy/embed.sh) and
+# checks every line after Sources/Helper/HAProxyConfigTokenizer.swift split it as haproxy does.
+#
+# Format:
+#   [NAME]            the directives of section NAME follow
+#   section WORDS     the header line of a section (first word: the section keyword)
+#   WORDS             one directive: literal words, <type> placeholders, <type>... (one or more
+#                     words of that type, last), then [WORDS] option groups that may follow the
+#                     fixed words in any order, any number of times.
+# Literal words and every placeholder except the free-text types (<acl-value>, <hsts>,
+# <log-format>) must be written plainly: no quotes, no backslashes. Types are defined in
+# HAProxyConfigPolicy.ArgumentType. Paths (<cert-file>, <state-file>, <program>, <log-target>) are
+# only that load balancer's own directories (<base_path>/<lb>/, <base_cert_dir>/<lb>/) or the
+# fixed paths of the templates.
+#
+# Forced by the helper, whatever the upload says (so not listed here):
+#   global: `stats socket <base_path>/<lb>.sock mode 0600 level user` (one, the agent's own path),
+#           `user nobody`; `group` lines are dropped: the group comes from the agent's
+#           haproxy-default-user-group.conf (`group nogroup`), passed to haproxy with a second -f.
+
+section global
+section defaults
+section peers <peers-name>
+section frontend <name>
+section backend <name>
+
+[global]
+daemon
+log <log-target> <facility>
+log <log-target> <facility> notice
+server-state-file <state-file>
+maxconn <int>
+tune.ssl.cachesize <int>
+nbthread <int>
+cpu-map <cpu-map-bind> <cpu-set>
+external-check
+insecure-fork-wanted
+
+[defaults]
+log global
+no log
+retries <int>
+option redispatch
+option splice-request
+option splice-response
+option http-keep-alive
+
+[peers]
+peer <peer-name> <addr-port>
+
+[frontend]
+maxconn <int>
+mode <mode>
+no log
+bind <addr-port> [ssl] [crt-list <cert-file>] [ca-file <cert-file>] [verify <verify>] [crl-file <cert-file>] [ciphers <ciphers>] [ciphersuites <ciphers>] [no-sslv3] [no-tlsv10] [no-tlsv11] [no-tlsv12] [no-tlsv13] [alpn <alpn>]
+redirect scheme https if !{ ssl_fc }
+http-response set-header Strict-Transport-Security <hsts>
+acl <name> req.hdr(host) -i -m <match> <acl-value>
+acl <name> path -m <match> <acl-value>
+acl <name> path_end -m <match> <acl-value>
+acl <name> path_end <acl-value>
+acl <name> <header-fetch> -m <match> <acl-value>
+acl <name> ssl_c_used
+acl <name> ssl_c_verify eq <int>
+http-request deny if <condition>...
+redirect code <redirect-code> location <url> if <condition>...
+redirect location <url> if <condition>...
+redirect code <redirect-code> prefix <url> if <condition>...
+redirect prefix <url> if <condition>...
+use_backend <name> if <condition>...
+default_backend <name>
+timeout client <time>
+tcp-request inspect-delay <time>
+log-format <log-format>
+http-request use-service prometheus-exporter if { path /metrics }
+http-request reject
+timeout http-request <time>
+
+[backend]
+mode <mode>
+no log
+http-reuse safe
+balance <balance>
+stick-table type ipv6 size <size> [peers <peers-name>]
+stick-table type string len 64 size <size> [peers <peers-name>]
+stick on src
+stick store-response <response-cookie>
+stick match <request-cookie>
+cookie SRV insert indirect nocache
+load-server-state-from-file global
+timeout check <time>
+option httpchk <method> <url-path>
+option httpchk <method> <url-path> <http-version>
+http-check send hdr Host <domain>
+http-check expect rstatus <status-codes>
+option external-check
+external-check command <program>
+option forwardfor
+http-request set-header X-Forwarded-Port %[dst_port]
+http-request set-header X-Forwarded-Proto http
+http-request set-header X-Forwarded-Proto https
+http-request set-header X-SSL-Client-Verify %[ssl_c_verify]
+http-request set-header X-SSL-Client-Has-Cert %[ssl_c_used]
+http-request set-header X-SSL-Client-DN %{+Q}[ssl_c_s_dn]
+http-request set-header X-SSL-Client-CN %{+Q}[ssl_c_s_dn(cn)]
+http-request set-header X-SSL-Issuer %{+Q}[ssl_c_i_dn]
+http-request set-header X-SSL-Client-SHA1 %{+Q}[ssl_c_sha1,hex]
+http-request set-header X-SSL-Client-Not-Before %{+Q}[ssl_c_notbefore]
+http-request set-header X-SSL-Client-Not-After %{+Q}[ssl_c_notafter]
+fullconn <int>
+option allbackups
+timeout connect <time>
+timeout server <time>
+server <name> <addr-port> [weight <int>] [check] [check-ssl] [verify <verify>] [check-alpn <alpn>] [inter <time>] [fall <int>] [rise <int>] [addr <ip>] [port <port>] [cookie <name>] [send-proxy] [send-proxy-v2] [send-proxy-v2-ssl-cn] [backup] [disabled] [ssl] [crt <cert-file>] [ca-file <cert-file>] [crl-file <cert-file>] [sni ssl_fc_sni] [ciphers <ciphers>] [ciphersuites <ciphers>] [no-sslv3] [no-tlsv10] [no-tlsv11] [no-tlsv12] [no-tlsv13] [alpn <alpn>]
+
+"""#,
         "haproxy-programs.txt": #"""
 # Programs a controller-rendered haproxy configuration may make haproxy run
 # (PUT /v0.1/listeners/:amphora/:listener/haproxy, PUT /1.0/loadbalancer/:amphora/:lb/haproxy).

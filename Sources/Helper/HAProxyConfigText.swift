@@ -4,29 +4,14 @@ import IPCProtocol
 /// What the helper reads from, checks in, and adds to a controller-rendered haproxy configuration.
 /// Pure text functions: unit-tested without haproxy.
 public enum HAProxyConfigText {
-    /// Refuses directives that make haproxy run programs or load code, except the programs
-    /// `policy/haproxy-programs.txt` lists (the agent's own scripts).
-    public static func checkPolicy(_ text: String, basePath: String) throws(CommandError) {
-        let allowed = ProgramAllowList.embedded("haproxy-programs.txt", basePath: basePath).paths
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let words = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
-            guard let first = words.first, !first.hasPrefix("#") else { continue }
-            let line = index + 1
-            if first == "program" {
-                throw CommandError(.badRequest, "Invalid request", details: "line \(line): 'program' sections are not allowed")
-            }
-            if first.hasPrefix("lua-") {
-                throw CommandError(.badRequest, "Invalid request", details: "line \(line): '\(first)' is not allowed")
-            }
-            if first == "external-check", words.count >= 2, words[1] == "command" {
-                let original = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-                guard original.count == 3, allowed.contains(original[2]) else {
-                    throw CommandError(
-                        .badRequest, "Invalid request",
-                        details: "line \(line): external-check command may only run the agent's own scripts")
-                }
-            }
+    /// Checks a controller-rendered configuration against the allow-list (``HAProxyConfigPolicy``,
+    /// `policy/haproxy-config.txt`, over ``HAProxyConfigTokenizer``) and returns the text haproxy
+    /// gets, with the agent's own `stats socket` and `user nobody` forced into `global`.
+    public static func checkPolicy(_ text: String, context: HAProxyConfigPolicy.Context) throws(CommandError) -> String {
+        guard let policy = HAProxyConfigPolicy.embedded else {
+            throw CommandError(.internalError, "Internal error", details: "the compiled-in haproxy policy does not parse")
         }
+        return try policy.enforce(text, context: context)
     }
 
     /// Upstream drops indented `group` lines: the group comes from the agent's user-group file.
@@ -38,20 +23,26 @@ public enum HAProxyConfigText {
         }.joined(separator: "\n")
     }
 
-    /// The path of the first `stats socket` in the `global` section, if any.
+    /// The path of the first `stats socket` in the `global` section, if any (words as haproxy reads them).
     public static func statsSocketPath(in text: String) -> String? {
+        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return nil }
         var inGlobal = false
-        for line in text.split(separator: "\n") {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let first = words.first, !first.hasPrefix("#") else { continue }
-            if line.first != " " && line.first != "\t" {
-                inGlobal = first == "global"
+        for line in lines {
+            let words = line.values
+            if sectionKeywords.contains(words[0]) {
+                inGlobal = words[0] == "global"
                 continue
             }
-            if inGlobal, words.count >= 3, first == "stats", words[1] == "socket" { return String(words[2]) }
+            if inGlobal, words.count >= 3, words[0] == "stats", words[1] == "socket" { return words[2] }
         }
         return nil
     }
+
+    /// The section keywords of haproxy 2.6.
+    static let sectionKeywords: Set<String> = [
+        "global", "defaults", "frontend", "backend", "listen", "peers", "userlist", "resolvers", "mailers", "program",
+        "cache", "ring", "http-errors",
+    ]
 
     /// Adds `stats socket <path>` to `global` (creating the section if needed) when the config has none.
     public static func ensuringStatsSocket(_ text: String, path: String) -> String {
@@ -79,10 +70,11 @@ public enum HAProxyConfigText {
             }
             current = nil
         }
-        for line in text.split(separator: "\n") {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard let first = words.first, !first.hasPrefix("#") else { continue }
-            if line.first != " " && line.first != "\t" {
+        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return [] }
+        for line in lines {
+            let words = line.values
+            let first = words[0]
+            if sectionKeywords.contains(first) {
                 finish()
                 section = first
                 if first == "frontend", words.count >= 2 { current = (words[1], nil, false) }

@@ -21,7 +21,7 @@ final class InstanceLocks: Sendable {
 
 /// haproxy instances: one directory per instance under `base_path` holding `haproxy.cfg` (0600),
 /// its candidate and failed files, pid file, server state and log; the stats socket at
-/// `<base_path>/<id>.sock` unless the configuration names its own.
+/// `<base_path>/<id>.sock` (forced by ``HAProxyConfigPolicy``).
 public final class HAProxyInstances: Sendable {
     let base: SafeDirectory
     let paths: ProgramPaths
@@ -62,6 +62,13 @@ public final class HAProxyInstances: Sendable {
 
     func defaultStatsSocket(_ id: ResourceID) -> String { "\(paths.basePath)/\(id).sock" }
 
+    /// Where the instance's files may live, for ``HAProxyConfigPolicy``.
+    func policyContext(_ id: ResourceID) -> HAProxyConfigPolicy.Context {
+        HAProxyConfigPolicy.Context(
+            instance: id.description, basePath: paths.basePath, baseCertDir: baseCertDir,
+            programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths)
+    }
+
     func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
         guard let dir = try directory(id, create: false) else { return nil }
         do {
@@ -76,9 +83,7 @@ public final class HAProxyInstances: Sendable {
     /// Checks and stores a configuration; a failed check keeps `haproxy.cfg.new-failed` and the active file.
     public func upload(_ upload: HAProxyConfigUpload, context: AuditContext) throws(CommandError) -> String {
         guard !upload.config.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid request", details: "NUL byte in configuration") }
-        try HAProxyConfigText.checkPolicy(upload.config, basePath: paths.basePath)
-        let text = HAProxyConfigText.ensuringStatsSocket(
-            HAProxyConfigText.strippingGroupLines(upload.config), path: defaultStatsSocket(upload.instance))
+        let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
         return try locks.withLock(upload.instance) { () throws(CommandError) -> String in
             guard let dir = try directory(upload.instance, create: true) else { throw Self.notFound(upload.instance) }
             do throws(SystemError) {
@@ -91,7 +96,7 @@ public final class HAProxyInstances: Sendable {
                 deadlineMilliseconds: 60_000)
             guard check.succeeded else {
                 try? dir.rename("haproxy.cfg.new", to: "haproxy.cfg.new-failed")
-                throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
+                throw CommandError(.badRequest, "Invalid request", details: HAProxyConfigCheckOutput.summary(check))
             }
             do throws(SystemError) {
                 try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
@@ -104,7 +109,8 @@ public final class HAProxyInstances: Sendable {
             } catch {
                 throw Self.internalError(error)
             }
-            return check.combinedOutput.isEmpty ? "Configuration file is valid" : check.combinedOutput
+            let warnings = HAProxyConfigCheckOutput.errorLines(check.combinedOutput)
+            return warnings.isEmpty ? "Configuration file is valid" : "Configuration file is valid\n" + warnings
         }
     }
 
@@ -126,12 +132,14 @@ public final class HAProxyInstances: Sendable {
                 _ = try services.perform(.stop, .haproxy(id), context: context)
                 return "Listener \(id) stopped"
             case .start, .reload:
+                // A stored file from before this policy (an older agent) must not start with what it now refuses.
+                _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
                 let checked = (try? dir.read(Self.checkedDigestFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
                 if let amphora, checked != Digest.sha256Hex(text.utf8) {
                     let check = try runner.run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
                     guard check.succeeded else {
-                        throw CommandError(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: check.combinedOutput)
+                        throw CommandError(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: HAProxyConfigCheckOutput.summary(check))
                     }
                 }
                 if action == .reload, status.running {
@@ -156,8 +164,10 @@ public final class HAProxyInstances: Sendable {
             if !(try services.perform(.status, .haproxy(id), context: context)).running { break }
             usleep(50_000)
         }
-        let log = (try? directory(id, create: false)?.read("haproxy.log")).flatMap { $0 }.map { String(decoding: $0.suffix(4096), as: UTF8.self) }
-        throw CommandError(.internalError, "Error starting haproxy", details: log ?? "haproxy did not come up")
+        // Only haproxy's own error lines of its log, never the raw text.
+        let log = (try? directory(id, create: false)?.read("haproxy.log")).flatMap { $0 }
+            .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self)) }
+        throw CommandError(.internalError, "Error starting haproxy", details: log.flatMap { $0.isEmpty ? nil : $0 } ?? "haproxy did not come up")
     }
 
     /// Stops the instance and removes its files, stats socket and certificates; false if nothing existed.

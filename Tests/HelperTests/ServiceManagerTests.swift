@@ -71,14 +71,6 @@ struct HAProxyConfigTextTests {
         #expect(HAProxyConfigText.frontends(in: text).map(\.type) == ["HTTP", "TCP", "TERMINATED_HTTPS"])
         #expect(HAProxyConfigText.ensuringStatsSocket("defaults\n", path: "/s").hasPrefix("global\n    stats socket /s"))
     }
-
-    @Test("directives that run programs are refused unless they run the agent's scripts")
-    func policy() {
-        #expect(throws: CommandError.self) { try HAProxyConfigText.checkPolicy("program x\n  command /bin/sh\n", basePath: "/b") }
-        #expect(throws: CommandError.self) { try HAProxyConfigText.checkPolicy("global\n  lua-load /x.lua\n", basePath: "/b") }
-        #expect(throws: CommandError.self) { try HAProxyConfigText.checkPolicy("backend p\n  external-check command /bin/true\n", basePath: "/b") }
-        #expect(throws: Never.self) { try HAProxyConfigText.checkPolicy("backend p\n  external-check command /b/ping-wrapper.sh\n", basePath: "/b") }
-    }
 }
 
 @Suite("network announcements")

@@ -46,7 +46,7 @@ struct CertificateTests {
         let agent = try AgentHarness()
         try agent.start()
         let listener = UUID().uuidString.lowercased()
-        let config = "global\n    maxconn 16\ndefaults\n    mode tcp\n    timeout connect 1s\n    timeout client 1s\n    timeout server 1s\nfrontend \(listener)\n    bind 127.0.0.1:9\n"
+        let config = "global\n    maxconn 16\ndefaults\n    retries 3\nfrontend \(listener)\n    bind 127.0.0.1:9\n    mode tcp\n    timeout client 1s\n"
         let upload = try agent.request("PUT", "/v0.1/listeners/\(Self.amphora)/\(listener)/haproxy", body: Data(config.utf8))
         #expect(upload.status == 201, "\(upload.text)")
         return (agent, listener)

@@ -15,19 +15,28 @@ struct HAProxyLifecycleTests {
         global
             maxconn 256
         defaults
-            mode http
-            timeout connect 2s
-            timeout client 10s
-            timeout server 10s
+            retries 3
         frontend \(listener)
             bind 127.0.0.1:\(frontendPort)
-            http-response set-header X-Config \(marker)
+            mode http
+            http-response set-header Strict-Transport-Security "max-age=\(hstsAge(marker));"
             default_backend \(pool)
+            timeout client 10s
         backend \(pool)
+            mode http
+            timeout connect 2s
+            timeout server 10s
             option httpchk GET /
             server \(member) 127.0.0.1:\(backendPort) check inter 300 fall 2 rise 1
 
         """
+    }
+
+    /// The marker as the response header shows it (Octavia's templates render no free-form headers;
+    /// the HSTS max-age is the one value a client sees): v1 → 1, v2 → 2, upload-N → 100+N.
+    static func hstsAge(_ marker: String) -> Int {
+        if marker.hasPrefix("upload-"), let n = Int(marker.dropFirst("upload-".count)) { return 100 + n }
+        return Int(marker.dropFirst()) ?? 0
     }
 
     static func md5(_ text: String) -> String { Insecure.MD5.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
@@ -121,7 +130,7 @@ struct HAProxyLifecycleTests {
             while time.time() < end:
                 try:
                     r = urllib.request.urlopen("http://127.0.0.1:8080/", timeout=3)
-                    r.read(); seen.add(r.headers.get("X-Config")); ok += 1
+                    r.read(); seen.add(r.headers.get("Strict-Transport-Security")); ok += 1
                 except Exception as e:
                     bad += 1
             print(ok, bad, ",".join(sorted(x for x in seen if x)))
@@ -143,7 +152,7 @@ struct HAProxyLifecycleTests {
         #expect(words.count == 3)
         #expect(Int(words[0]) ?? 0 > 20, "requests served: \(words)")
         #expect(words[1] == "0", "failed requests during reload: \(words)")
-        #expect(words.count == 3 && words[2].contains("v2"), "the new config served: \(words)")
+        #expect(words.count == 3 && words[2].contains("max-age=2;"), "the new config served: \(words)")
     }
 
     @Test("a bad config answers 400 with haproxy's message and the old config keeps serving")
@@ -157,7 +166,8 @@ struct HAProxyLifecycleTests {
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/start").status == 202)
         #expect(waitUntil { netns.get("http://127.0.0.1:8080/") == "still here" })
 
-        let bad = good + "    BAD_LINE here\n"
+        // Allowed by the policy, refused by haproxy -c: a default_backend that does not exist.
+        let bad = good.replacingOccurrences(of: "default_backend \(pool)", with: "default_backend BAD_LINE")
         let refused = try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(bad.utf8))
         #expect(refused.status == 400)
         #expect(refused.headers["content-type"] == "application/json")
@@ -256,7 +266,8 @@ struct HAProxyLifecycleTests {
         }
         #expect(matches.count == 1)
         let expected = try #require(matches.first)
-        #expect(stored.replacingOccurrences(of: "    stats socket \(agent.directory)/base/\(lb).sock mode 0600 level admin\n", with: "") == expected)
+        // The stored file is the upload with the forced lines (ours, after `global`).
+        #expect(stored.replacingOccurrences(of: "    stats socket \(agent.directory)/base/\(lb).sock mode 0600 level user\n    user nobody\n", with: "") == expected)
     }
 
     @Test("errors: unknown action, missing instance, invalid ids, forbidden directives")
@@ -285,7 +296,7 @@ struct HAProxyLifecycleTests {
         }
         let lb = Self.uuid(), pool = Self.uuid(), member = Self.uuid()
         let base = Self.config(listener: lb, pool: pool, member: member)
-        for forbidden in ["program evil\n    command /bin/sh -c id\n", "global\n    lua-load /tmp/x.lua\n",
+        for forbidden in ["program evil\n    command /bin/sh -c id\n", "global\n    lua-load /tmp/x.lua\n", "global\n    \"lua-load\" /tmp/x.lua\n",
                           "backend \(pool)\n    external-check command /bin/sh\n"] {
             let r = try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data((base + forbidden).utf8))
             #expect(r.status == 400, "\(forbidden)")

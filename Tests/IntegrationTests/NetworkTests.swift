@@ -68,14 +68,16 @@ struct NetworkTests {
             global
                 maxconn 64
             defaults
-                mode http
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
+                retries 3
             frontend \(lb)
                 bind 203.0.113.100:8080
+                mode http
                 default_backend pool
+                timeout client 5s
             backend pool
+                mode http
+                timeout connect 2s
+                timeout server 5s
                 server m1 127.0.0.1:8081
 
             """

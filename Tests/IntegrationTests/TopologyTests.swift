@@ -52,8 +52,9 @@ struct TopologyTests {
         // Every amphora serves the VIP with its own haproxy, backed by a member saying who answered.
         try ns.startBackend(port: 8081, body: "served by \(label)")
         let lb = UUID().uuidString.lowercased()
-        let config = "global\n    maxconn 64\ndefaults\n    mode http\n    timeout connect 2s\n    timeout client 5s\n    timeout server 5s\n"
-            + "frontend \(lb)\n    bind *:8080\n    default_backend pool\nbackend pool\n    server m1 127.0.0.1:8081\n"
+        let config = "global\n    maxconn 64\ndefaults\n    retries 3\n"
+            + "frontend \(lb)\n    bind 0.0.0.0:8080\n    mode http\n    default_backend pool\n    timeout client 5s\n"
+            + "backend pool\n    mode http\n    timeout connect 2s\n    timeout server 5s\n    server m1 127.0.0.1:8081\n"
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
         let topology = try agent.request(

@@ -1,0 +1,234 @@
+import Confinement
+import IPCProtocol
+import Testing
+
+@testable import Helper
+
+/// The haproxy allow-list: Octavia's own shapes pass, each attack of issue 14 (security-anchors
+/// §7 G1, G4, G5) is refused or forced.
+@Suite("haproxy configuration policy")
+struct HAProxyConfigPolicyTests {
+    static let lb = "6f1c2b4e-0d7a-4e3b-9c1d-2e3f4a5b6c7d"
+    static let context = HAProxyConfigPolicy.Context(
+        instance: lb, basePath: "/var/lib/octavia", baseCertDir: "/var/lib/octavia/certs",
+        programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: "/var/lib/octavia").paths)
+
+    /// What Octavia 19.0.0 renders for a TERMINATED_HTTPS listener with a PING-monitored pool (abridged).
+    static let octavia = """
+        # Configuration for loadbalancer \(lb)
+        global
+            daemon
+            user nobody
+            log /run/rsyslog/octavia/log local0
+            log /run/rsyslog/octavia/log local1 notice
+            stats socket /var/lib/octavia/\(lb).sock mode 0666 level user
+            server-state-file /var/lib/octavia/\(lb)/servers-state
+            maxconn 50000
+            external-check
+            insecure-fork-wanted
+
+        defaults
+            log global
+            retries 3
+            option redispatch
+
+        frontend l1
+            maxconn 50000
+            redirect scheme https if !{ ssl_fc }
+            http-response set-header Strict-Transport-Security "max-age=10000000; includeSubDomains; preload;"
+            bind 10.0.0.2:443 ssl crt-list /var/lib/octavia/certs/\(lb)/l1.pem ca-file /var/lib/octavia/certs/\(lb)/ca.pem verify required alpn h2,http/1.1
+            mode http
+                acl r1 req.hdr(Some-header) -m sub This\\ string\\\\\\ with\\ stuff
+                acl r2 ssl_c_s_dn(STREET) -m reg ^STREET.*NO\\\\.$
+            redirect code 302 location http://www.example.com if !r1 r2
+            default_backend p1:l1
+            timeout client 50000
+            log-format 12345\\ \(lb)\\ %f\\ %ci\\ %{+Q}r
+
+        backend p1:l1
+            mode http
+            balance roundrobin
+            load-server-state-from-file global
+            timeout check 31s
+            option external-check
+            external-check command /var/lib/octavia/ping-wrapper.sh
+            option allbackups
+            timeout connect 5000
+            timeout server 50000
+            server m1 10.0.0.99:82 weight 13 check inter 30s fall 3 rise 2 addr 192.168.1.1 port 9000 backup ssl crt /var/lib/octavia/certs/\(lb)/c.pem verify none sni ssl_fc_sni
+
+        """
+
+    func enforce(_ text: String) throws -> String {
+        let policy = try #require(HAProxyConfigPolicy.embedded)
+        return try policy.enforce(text, context: Self.context)
+    }
+
+    func refusal(_ text: String) -> String? {
+        do {
+            _ = try enforce(text)
+            return nil
+        } catch let error as CommandError {
+            return error.details ?? "refused"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The Octavia config with `line` added at the end of `section`'s header line.
+    func with(_ line: String, after header: String) -> String {
+        Self.octavia.replacingOccurrences(of: header + "\n", with: header + "\n    " + line + "\n")
+    }
+
+    @Test("the policy file parses and names only known types")
+    func policyParses() throws {
+        let text = try #require(EmbeddedPolicy.files["haproxy-config.txt"])
+        _ = try HAProxyConfigPolicy(parsing: text)
+        #expect(HAProxyConfigPolicy.embedded != nil)
+    }
+
+    @Test("Octavia's rendering is accepted, with the socket and user forced")
+    func octaviaAccepted() throws {
+        let text = try enforce(Self.octavia)
+        #expect(text.contains("global\n    stats socket /var/lib/octavia/\(Self.lb).sock mode 0600 level user\n    user nobody\n"))
+        #expect(!text.contains("mode 0666"))
+        #expect(text.ranges(of: "user nobody").count == 1)
+    }
+
+    @Test("G1: quoted lua-load is refused")
+    func quotedLuaLoadIsRefused() {
+        #expect(refusal(with("\"lua-load\" /tmp/x.lua", after: "global")) != nil)
+    }
+
+    @Test("G1: partly quoted lua-load is refused")
+    func concatenatedLuaLoadIsRefused() {
+        #expect(refusal(with("lua\"-load\" /tmp/x.lua", after: "global")) != nil)
+        #expect(refusal(with("lua'-load' /tmp/x.lua", after: "global")) != nil)
+    }
+
+    @Test("G1: escaped lua-load is refused")
+    func escapedLuaLoadIsRefused() {
+        #expect(refusal(with("lua\\-load /tmp/x.lua", after: "global")) != nil)
+    }
+
+    @Test("G1: plain lua directives are not on the allow-list")
+    func plainLuaIsRefused() {
+        for keyword in ["lua-load", "lua-load-per-thread", "lua-prepend-path"] {
+            #expect(refusal(with("\(keyword) /tmp/x.lua", after: "global"))?.contains("not allowed") == true, "\(keyword)")
+        }
+    }
+
+    @Test("G1: a keyword expanded from the environment is refused")
+    func expandedKeywordIsRefused() {
+        #expect(refusal(with("\"${LUA}\" /tmp/x.lua", after: "global")) != nil)
+        #expect(refusal(with("${LUA} /tmp/x.lua", after: "global")) != nil)
+        #expect(refusal(with("maxconn \"$N\"", after: "global")) != nil)
+    }
+
+    @Test("G1: program sections, quoted or concatenated, are refused")
+    func concatenatedProgramSectionIsRefused() {
+        for header in ["program x", "\"program\" x", "pro\"gram\" x", "pro\\gram x"] {
+            #expect(refusal(Self.octavia + header + "\n    command /bin/sh -c id\n") != nil, "\(header)")
+        }
+    }
+
+    @Test("G1: .if conditionals and other directives are refused")
+    func conditionalsAreRefused() {
+        #expect(refusal(Self.octavia + ".if 1\nprogram x\n    command /bin/sh\n.endif\n") != nil)
+        #expect(refusal(with(".diag x", after: "global")) != nil)
+    }
+
+    @Test("G4: errorfile, wherever it points, is refused")
+    func errorfileOutsideTheLoadBalancerIsRefused() {
+        #expect(refusal(with("errorfile 503 /root/x", after: "backend p1:l1")) != nil)
+        #expect(refusal(with("errorfile 503 /etc/shadow", after: "defaults")) != nil)
+    }
+
+    @Test("G4: http-request return with a file is refused")
+    func httpRequestReturnFileIsRefused() {
+        #expect(refusal(with("http-request return status 200 file /etc/shadow", after: "frontend l1")) != nil)
+    }
+
+    @Test("G4: ca-file, crt, crt-list and crl-file outside the load balancer's directories are refused")
+    func caFileOutsideTheLoadBalancerIsRefused() {
+        let lb = Self.lb
+        for option in ["ca-file /etc/shadow", "ca-file /var/lib/octavia/certs/other/ca.pem", "crt /root/key.pem",
+                       "crl-file /var/lib/octavia/certs/\(lb)/../x.pem", "ca-file /var/lib/octavia/certs/\(lb)/sub/x.pem",
+                       "crt-list \"/etc/shadow\""] {
+            let text = Self.octavia.replacingOccurrences(of: "verify required alpn", with: "\(option) verify required alpn")
+            #expect(refusal(text) != nil, "\(option)")
+        }
+        let inside = Self.octavia.replacingOccurrences(of: "verify required alpn", with: "crl-file /var/lib/octavia/certs/\(lb)/crl.pem verify required alpn")
+        #expect(refusal(inside) == nil)
+    }
+
+    @Test("G4: server-state-file of another load balancer is refused")
+    func serverStateFileElsewhereIsRefused() {
+        let text = Self.octavia.replacingOccurrences(of: "/var/lib/octavia/\(Self.lb)/servers-state", with: "/etc/shadow")
+        #expect(refusal(text) != nil)
+    }
+
+    @Test("G4: external-check command other than the agent's scripts is refused")
+    func foreignExternalCheckIsRefused() {
+        let text = Self.octavia.replacingOccurrences(of: "/var/lib/octavia/ping-wrapper.sh", with: "/bin/sh")
+        #expect(refusal(text) != nil)
+    }
+
+    @Test("G4: log targets other than the syslog sockets are refused")
+    func foreignLogSocketIsRefused() {
+        #expect(refusal(with("log /run/amphora-agent/helper.sock local0", after: "global")) != nil)
+    }
+
+    @Test("G5: a stats socket elsewhere is replaced by the agent's own")
+    func statsSocketElsewhereIsForced() throws {
+        let text = try enforce(
+            Self.octavia.replacingOccurrences(of: "/var/lib/octavia/\(Self.lb).sock mode 0666 level user", with: "/run/amphora-agent/helper.sock level admin"))
+        #expect(!text.contains("helper.sock"))
+        #expect(HAProxyConfigText.statsSocketPath(in: text) == "/var/lib/octavia/\(Self.lb).sock")
+        #expect(text.ranges(of: "stats socket").count == 1)
+    }
+
+    @Test("G5: a stats socket in another section is refused")
+    func statsSocketInAProxyIsRefused() {
+        #expect(refusal(with("stats socket /tmp/x.sock", after: "frontend l1")) != nil)
+    }
+
+    @Test("G5: a config without user gets user nobody; user root and uid/gid are not kept")
+    func missingUserIsForced() throws {
+        let text = try enforce(Self.octavia.replacingOccurrences(of: "    user nobody\n", with: ""))
+        #expect(text.contains("\n    user nobody\n"))
+        let root = try enforce(Self.octavia.replacingOccurrences(of: "user nobody", with: "user root\n    group root"))
+        #expect(!root.contains("user root") && !root.contains("group root"))
+        #expect(refusal(with("uid 0", after: "global")) != nil)
+        #expect(refusal(with("gid 0", after: "global")) != nil)
+    }
+
+    @Test("unknown sections, lines outside sections and a missing global section are refused")
+    func structure() {
+        #expect(refusal("maxconn 1\nglobal\n") != nil)
+        #expect(refusal(Self.octavia + "listen x\n    bind 10.0.0.1:80\n") != nil)
+        #expect(refusal(Self.octavia + "userlist u\n") != nil)
+        #expect(refusal("defaults\n    retries 3\n") != nil)
+    }
+
+    @Test("argument shapes are checked")
+    func shapes() {
+        #expect(refusal(with("maxconn 1x", after: "global")) != nil)
+        #expect(refusal(with("bind *:80", after: "frontend l1")) != nil)
+        #expect(refusal(with("acl x path -m str -f", after: "frontend l1")) != nil)
+        #expect(refusal(with("http-response set-header X-Other \"x\"", after: "frontend l1")) != nil)
+        #expect(refusal(with("timeout client \"5s\"", after: "frontend l1")) != nil)
+        #expect(refusal(with("server m2 10.0.0.1:80 weight 1 \"check\"", after: "backend p1:l1")) != nil)
+        #expect(refusal(with("server m2 10.0.0.1:80 weight 1 on-marked-down shutdown-sessions", after: "backend p1:l1")) != nil)
+    }
+
+    @Test("haproxy -c output: only ALERT/WARNING lines, capped, printable")
+    func checkOutputFiltered() {
+        let output = "[NOTICE]   (1) : haproxy version\nsecret line of another file\n[ALERT]    (1) : config : bad\u{1B}x\n"
+            + String(repeating: "[WARNING]  (1) : w\n", count: 100)
+        let kept = HAProxyConfigCheckOutput.errorLines(output)
+        #expect(!kept.contains("secret") && !kept.contains("NOTICE"))
+        #expect(kept.hasPrefix("[ALERT]    (1) : config : bad?x"))
+        #expect(kept.split(separator: "\n").count == HAProxyConfigCheckOutput.maximumLines)
+    }
+}
