@@ -131,10 +131,9 @@ public struct KeepalivedConfigGrammar: Sendable {
                 return false
             }
             let shown = Self.shown(first)
+            let place = context == "/" ? "at the top level" : "in \(context)"
             let applicable = keyword.isEmpty ? entries : keyword
-            guard !applicable.isEmpty else {
-                throw refuse("keyword '\(shown)' is not allowed \(context == "/" ? "at the top level" : "in \(context)")")
-            }
+            guard !applicable.isEmpty else { throw refuse("keyword '\(shown)' is not allowed \(place)") }
             var firstProblem: String?
             var matched: (Rule, String?)?
             for rule in applicable {
@@ -147,8 +146,8 @@ public struct KeepalivedConfigGrammar: Sendable {
                 if matched != nil { break }
             }
             guard let (rule, program) = matched else {
-                let what = keyword.isEmpty ? "entry '\(shown)' in \(context)" : "'\(shown)'"
-                throw refuse("\(what): \(firstProblem ?? "not allowed")")
+                let what = keyword.isEmpty ? "entry '\(shown)'" : "'\(shown)'"
+                throw refuse("\(what) \(place): \(firstProblem ?? "not allowed")")
             }
             statements.append(Statement(context: context, words: line.words.map(\.text), line: line.number, program: program))
             if rule.opensBlock {

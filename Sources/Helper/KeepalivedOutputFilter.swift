@@ -2,6 +2,8 @@
 /// the controller: keepalived's own messages about the uploaded text, and nothing that could quote
 /// another file.
 ///
+/// Lines located in a file other than the agent's own configuration files (`octavia-keepalived*`)
+/// are dropped whole.
 /// A line is passed on only when, after its location prefix (`(FILE: Line N)` / `(Line N)`, shown
 /// as `line N:` counted in the uploaded text) and a log timestamp or `Keepalived_xxx[pid]:` prefix
 /// are removed, every word of it (surrounding punctuation stripped) is either a word of the uploaded
@@ -50,6 +52,12 @@ public enum KeepalivedOutputFilter {
             let inside = text[text.index(after: text.startIndex)..<close]
             let words = inside.split(separator: " ")
             if words.count >= 2, words[words.count - 2] == "Line", let number = Int(words[words.count - 1]) {
+                // A line of another file (an include; the policy refuses them): never shown.
+                if words.count > 2 {
+                    let file = words[0..<(words.count - 2)].joined(separator: " ")
+                    let name = file.split(separator: "/").last.map(String.init) ?? file
+                    guard name.hasPrefix("octavia-keepalived") else { return nil }
+                }
                 let shifted = number - lineOffset
                 location = shifted > 0 ? "line \(shifted): " : ""
                 text = text[text.index(after: close)...].drop(while: { $0 == " " })

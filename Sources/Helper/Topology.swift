@@ -108,6 +108,14 @@ public final class TopologyManager: Sendable {
     /// the agent writes, which runs the helper's `vrrp-check`; keepalived's script security checks
     /// that no part of the script's path is writable by anyone but root).
     func renderKeepalived(role: TopologyRole, haIP: IPAddress, prefixLength: Int, interface: String, secret: String) -> String {
+        Self.renderKeepalived(
+            amphoraID: amphoraID, basePath: basePath, role: role, haIP: haIP, prefixLength: prefixLength, interface: interface, secret: secret)
+    }
+
+    /// ``renderKeepalived(role:haIP:prefixLength:interface:secret:)`` for a given amphora and base path.
+    public static func renderKeepalived(
+        amphoraID: ResourceID, basePath: String, role: TopologyRole, haIP: IPAddress, prefixLength: Int, interface: String, secret: String
+    ) -> String {
         let master = role == .active
         return """
             # Rendered by the amphora agent for ACTIVE-STANDBY (POST /v0.1/topology); replaced on the next change.
