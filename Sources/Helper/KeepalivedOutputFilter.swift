@@ -7,7 +7,10 @@
 /// A line is passed on only when, after its location prefix (`(FILE: Line N)` / `(Line N)`, shown
 /// as `line N:` counted in the uploaded text) and a log timestamp or `Keepalived_xxx[pid]:` prefix
 /// are removed, every word of it (surrounding punctuation stripped) is either a word of the uploaded
-/// text or a plain message word: letters with at most the first one upper case, `_` and `-`. Base64,
+/// text or a plain message word: letters with at most the first one upper case, `_` and `-`, or up to
+/// six upper-case letters (a word
+/// with inner punctuation, like `[group]:0`, passes when each piece does, numbers of up to 5 digits
+/// included). Base64,
 /// key material, hashes, paths and numbers that do not occur in the upload drop the whole line.
 /// At most ``maximumLines`` lines of at most ``maximumLineBytes`` bytes, ``maximumBytes`` in all.
 public enum KeepalivedOutputFilter {
@@ -69,7 +72,11 @@ public enum KeepalivedOutputFilter {
         }
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             let plain = stripped(String(word))
-            guard plain.isEmpty || known.contains(plain) || isMessageWord(plain) else { return nil }
+            if plain.isEmpty || known.contains(plain) || isMessageWord(plain) { continue }
+            // "[ipv4-group]:0": each piece between punctuation must pass on its own.
+            for piece in plain.split(whereSeparator: { punctuation.contains($0) }).map(String.init) {
+                guard known.contains(piece) || isMessageWord(piece) || isSmallNumber(piece) else { return nil }
+            }
         }
         let line = location + text
         return line.utf8.count <= maximumLineBytes ? line : String(decoding: Array(line.utf8.prefix(maximumLineBytes)), as: UTF8.self) + "..."
@@ -92,9 +99,14 @@ public enum KeepalivedOutputFilter {
         return String(slice)
     }
 
-    /// `Unknown`, `keyword`, `script_security`, `-`: a word keepalived's messages are made of.
+    /// A port, a count, a line number: at most 5 digits.
+    static func isSmallNumber(_ word: String) -> Bool { (1...5).contains(word.utf8.count) && word.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+
+    /// `Unknown`, `keyword`, `script_security`, `-`, `VRRP`: a word keepalived's messages are made of.
     static func isMessageWord(_ word: String) -> Bool {
         guard word.utf8.count <= 32 else { return false }
+        // VRRP, IPVS, SCTP: short upper-case words.
+        if word.utf8.count <= 6, word.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) { return true }
         for (index, c) in word.utf8.enumerated() {
             let lower = c >= 0x61 && c <= 0x7A
             let upper = c >= 0x41 && c <= 0x5A

@@ -42,15 +42,22 @@ LB_ID = '11111111-2222-4333-8444-555555555555'
 
 def vrrp_configs():
     out = []
+    # keepalived 2.2's own --config-test refuses (exit 5) three of Octavia's renderings: host routes
+    # ("unknown route keyword gateway"), IPv6 (VRRPv3 has no authentication) and a lone amphora
+    # (unicast keywords without peers). They are rendered too, named "keepalived-refuses-...".
+    v4 = {'cidr': '192.0.2.0/24', 'gateway_ip': '192.0.2.1', 'host_routes': []}
     cases = [
-        ('ipv4', '203.0.113.100', '203.0.113.11', ['203.0.113.12'],
-         {'cidr': '203.0.113.0/24', 'gateway_ip': '203.0.113.1',
-          'host_routes': [{'destination': '198.51.100.0/24', 'nexthop': '203.0.113.254'}]},
+        ('ipv4', '192.0.2.100', '192.0.2.11', ['192.0.2.12'], v4,
          [{'ip_address': '2001:db8::100', 'subnet': {'cidr': '2001:db8::/64', 'gateway_ip': None, 'host_routes': []}},
-          {'ip_address': '203.0.113.101', 'subnet': {'cidr': '203.0.113.0/24', 'gateway_ip': '203.0.113.1', 'host_routes': []}}]),
-        ('ipv6', '2001:db8::100', '2001:db8::11', ['2001:db8::12'],
+          {'ip_address': '192.0.2.101', 'subnet': v4}]),
+        ('ipv4-no-gateway', '192.0.2.100', '192.0.2.11', ['192.0.2.12'],
+         {'cidr': '192.0.2.0/24', 'gateway_ip': None, 'host_routes': []}, []),
+        ('keepalived-refuses-host-routes', '192.0.2.100', '192.0.2.11', ['192.0.2.12'],
+         {'cidr': '192.0.2.0/24', 'gateway_ip': '192.0.2.1',
+          'host_routes': [{'destination': '198.51.100.0/24', 'nexthop': '192.0.2.254'}]}, []),
+        ('keepalived-refuses-ipv6', '2001:db8::100', '2001:db8::11', ['2001:db8::12'],
          {'cidr': '2001:db8::/64', 'gateway_ip': '2001:db8::1', 'host_routes': []}, []),
-        ('no-gateway', '192.0.2.100', '192.0.2.11', [], {'cidr': '192.0.2.0/24', 'gateway_ip': None, 'host_routes': []}, []),
+        ('keepalived-refuses-no-peers', '192.0.2.100', '192.0.2.11', [], v4, []),
     ]
     for name, vip, vrrp_ip, peers, subnet, additional in cases:
         amphorae = [NS(vrrp_ip=vrrp_ip, status=constants.AMPHORA_ALLOCATED)] + [

@@ -131,7 +131,7 @@ struct LVSListenerTests {
              "must be the amphora namespace"),
             ("a parameter line", Self.config(netns: netns.name, basePath: basePath, listener: listener, extra: "$X=1"),
              "parameter definitions ('$') are not allowed"),
-            ("unbalanced braces", good + "virtual_server 203.0.113.100 54 {\n", "unclosed block"),
+            ("unbalanced braces", good + "virtual_server group ipv4-group {\n", "unclosed block"),
             ("not a keepalived configuration at all", "hello world\n", "keyword 'hello' is not allowed"),
             ("a value keepalived --config-test refuses", good.replacingOccurrences(of: "lb_kind NAT", with: "lb_kind BOGUS"), ""),
         ]
