@@ -92,6 +92,34 @@ struct KeepalivedUploadTests {
         #expect(!FileManager.default.fileExists(atPath: agent.directory + "/base/vrrp/octavia-keepalived.conf"), "nothing stored")
     }
 
+    @Test("a stored configuration that includes another file (planted, or from an older agent) is refused at start and reload")
+    func plantedIncludeIsRefusedAtReload() throws {
+        let ns = try TestNamespace()
+        try Self.addInterface(ns)
+        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
+        try agent.start()
+        defer { agent.stop() }
+        #expect(try agent.request("PUT", "/1.0/vrrp/upload", body: Data(Self.goodVRRP.utf8)).status == 200)
+        let secret = "/run/amphora-it-secret-" + String(UUID().uuidString.lowercased().prefix(8))
+        try "global_defs {\n    startup_script /usr/bin/touch \(secret).ran\n}\nsesamewordlower\n".write(toFile: secret, atomically: true, encoding: .utf8)
+        chmod(secret, 0o600)
+        defer {
+            try? FileManager.default.removeItem(atPath: secret)
+            try? FileManager.default.removeItem(atPath: secret + ".ran")
+        }
+        let file = agent.directory + "/base/vrrp/octavia-keepalived.conf"
+        let stored = try String(contentsOfFile: file, encoding: .utf8)
+        try (stored + "include \(secret)\n").write(toFile: file, atomically: true, encoding: .utf8)
+        for action in ["reload", "start"] {
+            let response = try agent.request("PUT", "/1.0/vrrp/\(action)")
+            #expect(response.status == 400, "\(action): \(response.status) \(response.text)")
+            #expect((response.object["details"] as? String ?? "").contains("include is not allowed"), "\(response.text)")
+            #expect(!response.text.contains("sesame") && !response.text.contains(secret))
+        }
+        #expect(!FileManager.default.fileExists(atPath: secret + ".ran"))
+        #expect(!agent.descendants().contains { ProcessTable.commandLine($0).hasPrefix("/usr/sbin/keepalived") })
+    }
+
     @Test("startup_script in global_defs (keepalived --config-test: SECURITY VIOLATION, exit 6) is refused; nothing runs")
     func startupScriptInGlobalDefsIsRefused() throws {
         let ns = try TestNamespace()
