@@ -439,72 +439,137 @@ CAP_SYS_ADMIN   ip -n and ip netns: setns(2) into the amphora namespace, unshare
 """#,
         "keepalived-lvs.txt": #"""
 # What a UDP (or SCTP) listener's keepalived configuration may contain
-# (PUT /1.0/listeners/:amphora/:listener/udp_listener). keepalived runs as root, so the helper checks
-# every uploaded file against this list before `keepalived --config-test` sees it; anything else
-# (include, global_defs, vrrp_*, @/$/~ lines, unknown keywords) is refused with 400.
-# Format: one rule a line, "# ..." comments.
-#   keyword NAME         a keyword the configuration may use
-#   script-keyword NAME  a keyword whose value is a command keepalived executes: its first word
-#                        must be a `script` below, its arguments plain words (no shell syntax)
-#   script PATH          a program keepalived may execute; {base_path} is the agent's base_path.
-#                        Only the agent's own programs: the UDP check script, which the helper
-#                        writes itself (0700, root) at every upload, and amphora-health-checker
-#                        (SCTP monitors; Octavia names it without a path, so keepalived looks it up
-#                        on its PATH: the agent's own directory first in direct mode, /usr/local/bin
-#                        where the systemd units install the agent).
+# (PUT /1.0/listeners/:amphora/:listener/udp_listener). keepalived runs as root, so the helper reads
+# every uploaded text with KeepalivedConfigTokenizer (refusing quoted keywords, '$' definitions and
+# substitutions, '@' conditionals, '~SEQ', include, escapes) and accepts only the lines below,
+# before `keepalived --config-test` sees it: exactly what Octavia 19.0.0's LVS templates
+# (octavia/common/jinja/lvs/templates/keepalivedlvs.cfg.j2, macros.j2) render, for every protocol,
+# persistence and health monitor type.
 #
-# Keywords: those of Octavia's LVS template (octavia/common/jinja/lvs/templates/macros.j2) plus
-# the harmless virtual/real server options keepalived documents for them.
-keyword net_namespace
-keyword virtual_server_group
-keyword virtual_server
-keyword lb_algo
-keyword lb_kind
-keyword protocol
-keyword persistence_timeout
-keyword persistence_granularity
-keyword delay_loop
-keyword delay_before_retry
-keyword retry
-keyword nb_get_retry
-keyword quorum
-keyword hysteresis
-keyword alpha
-keyword omega
-keyword inhibit_on_failure
-keyword ha_suspend
-keyword real_server
-keyword weight
-keyword uthreshold
-keyword lthreshold
-keyword MISC_CHECK
-keyword misc_timeout
-keyword TCP_CHECK
-keyword HTTP_GET
-keyword url
-keyword path
-keyword status_code
-keyword connect_ip
-keyword connect_port
-keyword connect_timeout
-keyword warmup
-script-keyword misc_path
-script-keyword notify_up
-script-keyword notify_down
-script {base_path}/lvs/check/udp_check.sh
-script amphora-health-checker
+# Format (Sources/Helper/KeepalivedConfigGrammar.swift):
+#   rule CONTEXT WORD... [{]   CONTEXT "/" is the top level, "/virtual_server/real_server" a nested
+#                              block; WORDs are literals (a|b alternatives) or <shapes>; a final "{"
+#                              opens the block CONTEXT/WORD
+#   command PROGRAM WORD...    what a quoted <command> (misc_path) may run: only the agent's own
+#                              programs, with an address and a port (and the checker's fixed
+#                              options). The UDP check script is written by the helper itself (0700,
+#                              root) at every upload; amphora-health-checker (SCTP monitors) is named
+#                              without a path by Octavia, so keepalived looks it up on its PATH.
+#                              {base_path} is the agent's base_path.
+command {base_path}/lvs/check/udp_check.sh <ip> <port>
+command amphora-health-checker sctp -t <uint> <ip> <port>
+
+rule / net_namespace <namespace>
+
+rule / virtual_server_group <name> {
+rule /virtual_server_group <ip> <port>
+
+rule / virtual_server group <name> {
+rule /virtual_server lb_algo rr|wrr|lc|wlc|sh
+rule /virtual_server lb_kind NAT
+rule /virtual_server protocol UDP|SCTP
+rule /virtual_server persistence_timeout <uint>
+rule /virtual_server persistence_granularity <ip-or-uint>
+rule /virtual_server delay_loop <uint>
+rule /virtual_server delay_before_retry <uint>
+rule /virtual_server retry <uint>
+
+rule /virtual_server real_server <ip> <port> {
+rule /virtual_server/real_server weight <uint>
+rule /virtual_server/real_server uthreshold <uint>
+
+rule /virtual_server/real_server MISC_CHECK {
+rule /virtual_server/real_server/MISC_CHECK misc_path <command>
+rule /virtual_server/real_server/MISC_CHECK misc_timeout <uint>
+
+rule /virtual_server/real_server TCP_CHECK {
+rule /virtual_server/real_server/TCP_CHECK connect_ip <ip>
+rule /virtual_server/real_server/TCP_CHECK connect_port <port>
+rule /virtual_server/real_server/TCP_CHECK connect_timeout <uint>
+
+rule /virtual_server/real_server HTTP_GET {
+rule /virtual_server/real_server/HTTP_GET url {
+rule /virtual_server/real_server/HTTP_GET/url path <url-path>
+rule /virtual_server/real_server/HTTP_GET/url status_code <uint>
+rule /virtual_server/real_server/HTTP_GET connect_ip <ip>
+rule /virtual_server/real_server/HTTP_GET connect_port <port>
+rule /virtual_server/real_server/HTTP_GET connect_timeout <uint>
 
 """#,
         "keepalived-vrrp.txt": #"""
-# Scripts a VRRP keepalived configuration may run (PUT /v0.1/vrrp/upload, PUT /1.0/vrrp/upload, and
-# the agent's own ACTIVE-STANDBY rendering). keepalived runs as root, so the helper refuses any
-# `script`, `notify*` or `misc_path` line whose program is not listed here, before
-# `keepalived --config-test` sees the file.
-# Format: one absolute path a line, "# ..." comments; {base_path} is the agent's base_path.
-# The check script is the agent's own: a fixed 0700 wrapper the helper writes at every upload, which
-# runs `amphora-helper vrrp-check` (every haproxy instance answers on its stats socket).
-{base_path}/vrrp/check_script.sh
-/var/lib/octavia/vrrp/check_script.sh
+# What a VRRP keepalived configuration may contain (PUT /v0.1/vrrp/upload, PUT /1.0/vrrp/upload, and
+# the agent's own ACTIVE-STANDBY rendering in Topology.renderKeepalived). keepalived runs as root, so
+# the helper reads every uploaded text with KeepalivedConfigTokenizer (refusing quoted keywords, '$'
+# definitions and substitutions, '@' conditionals, '~SEQ', include, escapes) and accepts only the
+# lines below, before `keepalived --config-test` sees it. This is exactly what Octavia 19.0.0's
+# keepalived_base.template (octavia/amphorae/drivers/keepalived/jinja) renders, plus the agent's own
+# global_defs; nothing else (no notify scripts, no startup/shutdown scripts, no other script_user).
+#
+# Format (Sources/Helper/KeepalivedConfigGrammar.swift):
+#   rule CONTEXT WORD... [{]   CONTEXT "/" is the top level, "/vrrp_instance/authentication" a nested
+#                              block; WORDs are literals (a|b alternatives) or <shapes>; a final "{"
+#                              opens the block CONTEXT/WORD
+#   script PATH                a program a <script> word may name: the agent's own check, a fixed
+#                              0700 wrapper the helper writes at every upload, which runs
+#                              `amphora-helper vrrp-check`. {base_path} is the agent's base_path.
+script {base_path}/vrrp/check_script.sh
+script /var/lib/octavia/vrrp/check_script.sh
+
+# The agent's own ACTIVE-STANDBY rendering.
+rule / global_defs {
+rule /global_defs router_id <name>
+rule /global_defs enable_script_security
+rule /global_defs script_user root
+
+# vrrp_script check_script { script PATH; interval N; fall N; rise N } (the agent adds timeout).
+rule / vrrp_script <name> {
+rule /vrrp_script script <script>
+rule /vrrp_script interval <uint>
+rule /vrrp_script timeout <uint>
+rule /vrrp_script fall <uint>
+rule /vrrp_script rise <uint>
+
+rule / vrrp_instance <name> {
+rule /vrrp_instance state MASTER|BACKUP
+rule /vrrp_instance interface <interface>
+rule /vrrp_instance virtual_router_id <uint>
+rule /vrrp_instance priority <uint>
+rule /vrrp_instance nopreempt
+rule /vrrp_instance accept
+rule /vrrp_instance garp_master_refresh <uint>
+rule /vrrp_instance garp_master_refresh_repeat <uint>
+rule /vrrp_instance advert_int <decimal>
+rule /vrrp_instance unicast_src_ip <ip>
+
+rule /vrrp_instance authentication {
+rule /vrrp_instance/authentication auth_type PASS|AH
+rule /vrrp_instance/authentication auth_pass <secret>
+
+rule /vrrp_instance unicast_peer {
+rule /vrrp_instance/unicast_peer <ip>
+
+rule /vrrp_instance virtual_ipaddress {
+rule /vrrp_instance/virtual_ipaddress <ip-prefix>
+rule /vrrp_instance/virtual_ipaddress <ip-prefix> dev <interface>
+rule /vrrp_instance virtual_ipaddress_excluded {
+rule /vrrp_instance/virtual_ipaddress_excluded <ip-prefix>
+rule /vrrp_instance/virtual_ipaddress_excluded <ip-prefix> dev <interface>
+
+# {{ vip.network_cidr }} dev IF src VIP scope link table 1; default via GW dev IF onlink table 1;
+# {{ host_route.destination }} dev IF gateway NEXTHOP onlink table 1
+rule /vrrp_instance virtual_routes {
+rule /vrrp_instance/virtual_routes <ip-prefix> dev <interface> src <ip> scope link table 1
+rule /vrrp_instance/virtual_routes default via <ip> dev <interface> onlink table 1
+rule /vrrp_instance/virtual_routes <ip-prefix> dev <interface> gateway <ip> onlink table 1
+
+# from VIP/32|128 table 1 priority 100
+rule /vrrp_instance virtual_rules {
+rule /vrrp_instance/virtual_rules from <ip-prefix> table 1 priority 100
+
+rule /vrrp_instance track_script {
+rule /vrrp_instance/track_script <name>
+rule /vrrp_instance track_interface {
+rule /vrrp_instance/track_interface <interface>
 
 """#,
         "haproxy-config.txt": #"""

@@ -70,10 +70,11 @@ public final class LVSListeners: Sendable {
         }
     }
 
+    /// The stored configuration as uploaded (without the agent's script-security header).
     func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
         guard let dir = try directory(create: false) else { return nil }
         do {
-            return try dir.read(Self.configName(id)).map { String(decoding: $0, as: UTF8.self) }
+            return try dir.read(Self.configName(id)).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
             throw Self.internalError(error)
         }
@@ -122,14 +123,14 @@ public final class LVSListeners: Sendable {
                         try check.writeAtomically("udp_check.sh", Array(Self.checkScript.utf8), mode: 0o700)
                     }
                 }
-                try dir.writeAtomically(name + ".new", Array(upload.config.utf8))
+                try dir.writeAtomically(name + ".new", Array(KeepalivedConfigTest.stored(upload.config).utf8))
             } catch {
                 throw Self.internalError(error)
             }
             let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
             guard KeepalivedConfigTest.passed(check) else {
                 try? dir.rename(name + ".new", to: name + ".new-failed")
-                throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
+                throw CommandError(.badRequest, "Invalid request", details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
             }
             do throws(SystemError) {
                 try dir.rename(name + ".new", to: name)
@@ -151,7 +152,7 @@ public final class LVSListeners: Sendable {
     /// restore member state). Starting needs IP_VS in the kernel: without it, a clear 500 and nothing runs.
     public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(CommandError) -> String {
         try locks.withLock(id) { () throws(CommandError) -> String in
-            guard try storedConfig(id) != nil else { throw Self.notFound(id) }
+            guard let stored = try storedConfig(id) else { throw Self.notFound(id) }
             let verb = action == .reload ? "restart" : action.rawValue
             let failed = "Failed to \(verb) keepalivedlvs listener \(id)"
             switch action {
@@ -160,8 +161,16 @@ public final class LVSListeners: Sendable {
                 return "keepalivedlvs listener \(id) stopped"
             case .start, .reload:
                 if let missing = kernelSupport() { throw CommandError(.internalError, failed, details: missing) }
+                // A file stored by an older agent may predate the policy: it must pass again before keepalived reads it.
+                do throws(CommandError) {
+                    _ = try policy.check(stored)
+                } catch {
+                    throw CommandError(.internalError, failed, details: error.details ?? error.message)
+                }
                 let check = try runner.run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000)
-                guard KeepalivedConfigTest.passed(check) else { throw CommandError(.internalError, failed, details: check.refusal ?? check.combinedOutput) }
+                guard KeepalivedConfigTest.passed(check) else {
+                    throw CommandError(.internalError, failed, details: KeepalivedConfigTest.refusalDetails(check, uploaded: stored))
+                }
                 let running = try services.perform(.status, .lvs(id), context: context).running
                 if running, action == .start { return "keepalivedlvs listener \(id) already running" }
                 if running { _ = try mapped(failed) { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) } }
@@ -236,20 +245,5 @@ extension CommandHandler {
         result.listeners = Array(Set(details.listeners + listeners.map(\.listener.description))).sorted()
         result.lvsListenerProcessCount = listeners.filter { $0.state != .offline }.count
         return result
-    }
-}
-
-/// How the agent reads `keepalived --config-test`.
-public enum KeepalivedConfigTest {
-    /// Passed: exit 0, or exit 6 (`KEEPALIVED_EXIT_CONFIG_TEST_SECURITY`) with nothing but keepalived's
-    /// "SECURITY VIOLATION - [check] scripts are being executed but script_security not enabled".
-    /// Octavia's configurations (VRRP and LVS templates) never enable script_security, so keepalived
-    /// runs their scripts as root; that is why the agent allows no script but its own before the test.
-    public static func passed(_ result: LaunchResult) -> Bool {
-        if result.succeeded { return true }
-        guard result.refusal == nil, !result.timedOut, result.exitCode == 6 else { return false }
-        let lines = result.combinedOutput.split(separator: "\n").map { String($0).trimmingASCIIWhitespace() }.filter { !$0.isEmpty }
-        return !lines.isEmpty
-            && lines.allSatisfy { $0.hasPrefix("SECURITY VIOLATION - ") && $0.hasSuffix("scripts are being executed but script_security not enabled.") }
     }
 }

@@ -9,8 +9,9 @@ import Synchronization
 /// while that happens the status is TOPOLOGY-CHANGE and every mutating command answers 503. The
 /// topology is stored in `<base_path>/topology.json` (0600) and survives restarts; the secret lives
 /// only in `<base_path>/vrrp/` files (0600) and is never logged. Controller-rendered keepalived
-/// configurations (`PUT /vrrp/upload`) go through the same check, and any script they run must be
-/// the agent's own (`vrrp/check_script.sh`, or the helper's `vrrp-check` command).
+/// configurations (`PUT /vrrp/upload`) go through the same checks: the VRRP allow-list
+/// (``VRRPConfigPolicy``, over ``KeepalivedConfigTokenizer``), whose only script is the agent's own
+/// `vrrp/check_script.sh`, then `keepalived --config-test`, where any non-zero status is a refusal.
 public final class TopologyManager: Sendable {
     static let stateFile = "topology.json"
     static let vrrpDirectory = "vrrp"
@@ -107,6 +108,14 @@ public final class TopologyManager: Sendable {
     /// the agent writes, which runs the helper's `vrrp-check`; keepalived's script security checks
     /// that no part of the script's path is writable by anyone but root).
     func renderKeepalived(role: TopologyRole, haIP: IPAddress, prefixLength: Int, interface: String, secret: String) -> String {
+        Self.renderKeepalived(
+            amphoraID: amphoraID, basePath: basePath, role: role, haIP: haIP, prefixLength: prefixLength, interface: interface, secret: secret)
+    }
+
+    /// ``renderKeepalived(role:haIP:prefixLength:interface:secret:)`` for a given amphora and base path.
+    public static func renderKeepalived(
+        amphoraID: ResourceID, basePath: String, role: TopologyRole, haIP: IPAddress, prefixLength: Int, interface: String, secret: String
+    ) -> String {
         let master = role == .active
         return """
             # Rendered by the amphora agent for ACTIVE-STANDBY (POST /v0.1/topology); replaced on the next change.
@@ -155,32 +164,19 @@ public final class TopologyManager: Sendable {
         }
     }
 
-    /// Script paths a keepalived configuration may run: the agent's own (`policy/keepalived-vrrp.txt`).
-    var allowedScripts: Set<String> { ProgramAllowList.embedded("keepalived-vrrp.txt", basePath: basePath).paths }
+    /// The VRRP allow-list (`policy/keepalived-vrrp.txt`): Octavia's keepalived template, the agent's
+    /// own rendering, and only the agent's own check script.
+    func vrrpPolicy() throws(CommandError) -> VRRPConfigPolicy { try VRRPConfigPolicy.embedded(basePath: basePath) }
 
-    /// Refuses `script`, `notify*` and similar directives that run anything but the agent's scripts.
-    func checkScripts(_ text: String) throws(CommandError) {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard let first = words.first?.lowercased(), !first.hasPrefix("#"), !first.hasPrefix("!") else { continue }
-            let runsProgram = first == "script" || first.hasPrefix("notify") || first == "misc_path"
-            guard runsProgram else { continue }
-            guard words.count >= 2 else { continue }
-            let program = words[1].trimmingCharacters(of: "\"'")
-            guard allowedScripts.contains(program) else {
-                throw CommandError(.badRequest, "Invalid request", details: "line \(index + 1): \(first) may only run the agent's own scripts")
-            }
-        }
-    }
-
-    /// Checks `text` with `keepalived --config-test` and makes it the active configuration (0600);
-    /// a failed check keeps `octavia-keepalived.conf.new-failed` and the active file.
+    /// Checks `text` against the VRRP policy and `keepalived --config-test` (any non-zero status, the
+    /// SECURITY VIOLATION status 6 included, is a refusal) and makes it the active configuration
+    /// (0600, behind the agent's script-security header); a failed check keeps
+    /// `octavia-keepalived.conf.new-failed` and the active file. A refused text never reaches keepalived.
     func store(_ text: String, context: AuditContext) throws(CommandError) {
-        guard !text.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid request", details: "NUL byte") }
-        try checkScripts(text)
+        try vrrpPolicy().check(text)
         guard let vrrp = try vrrpDirectory(create: true) else { throw CommandError(.internalError, "No VRRP directory") }
         do throws(SystemError) {
-            try vrrp.writeAtomically(Self.configFile + ".new", Array(text.utf8), mode: 0o600)
+            try vrrp.writeAtomically(Self.configFile + ".new", Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             let wrapper = "#!/bin/sh\n# The agent's VRRP health check: every haproxy instance must answer on its stats socket.\n"
                 + "exec \(shellQuoted(helperExecutable)) vrrp-check --base-path \(shellQuoted(basePath))\n"
             try vrrp.writeAtomically(Self.checkScript, Array(wrapper.utf8), mode: 0o700)
@@ -188,15 +184,52 @@ public final class TopologyManager: Sendable {
             throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
         }
         let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
-        // The controller's template runs its check script as root without script_security (exit 6).
         guard KeepalivedConfigTest.passed(check) else {
             try? vrrp.rename(Self.configFile + ".new", to: Self.configFile + ".new-failed")
-            throw CommandError(.badRequest, "Invalid request", details: check.refusal ?? check.combinedOutput)
+            throw CommandError(.badRequest, "Invalid request", details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
         }
         do throws(SystemError) {
             try vrrp.rename(Self.configFile + ".new", to: Self.configFile)
         } catch {
             throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+        }
+    }
+
+    /// The stored configuration as uploaded (without the agent's header); nil when there is none.
+    func storedText() throws(CommandError) -> String? {
+        guard let vrrp = try vrrpDirectory(create: false) else { return nil }
+        do {
+            return try vrrp.read(Self.configFile).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
+        } catch {
+            throw CommandError(.internalError, "Error reading the VRRP configuration", details: error.description)
+        }
+    }
+
+    /// Before keepalived (re)reads the stored file: it must still pass the policy (a file stored by an
+    /// older agent may predate it) and `keepalived --config-test`.
+    func recheckStored(context: AuditContext) throws(CommandError) {
+        guard let text = try storedText() else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+        try vrrpPolicy().check(text)
+        if try storedRaw() != KeepalivedConfigTest.stored(text), let vrrp = try vrrpDirectory(create: false) {
+            // Stored by an agent without the script-security header: add it.
+            do throws(SystemError) {
+                try vrrp.writeAtomically(Self.configFile, Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
+            } catch {
+                throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+            }
+        }
+        let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000)
+        guard KeepalivedConfigTest.passed(check) else {
+            throw CommandError(.badRequest, "Invalid request", details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
+        }
+    }
+
+    func storedRaw() throws(CommandError) -> String? {
+        guard let vrrp = try vrrpDirectory(create: false) else { return nil }
+        do {
+            return try vrrp.read(Self.configFile).map { String(decoding: $0, as: UTF8.self) }
+        } catch {
+            throw CommandError(.internalError, "Error reading the VRRP configuration", details: error.description)
         }
     }
 
@@ -210,11 +243,13 @@ public final class TopologyManager: Sendable {
         for _ in 0..<10 {
             usleep(100_000)
             guard try services.perform(.status, .keepalived, context: context).running else {
-                var log = ""
+                // Only keepalived's own messages about the stored text, filtered and capped: never the raw log.
+                var lines: [String] = []
                 if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read("keepalived.log")) ?? nil {
-                    log = String(decoding: bytes.suffix(2048), as: UTF8.self)
+                    let log = String(decoding: bytes.suffix(4096), as: UTF8.self)
+                    lines = KeepalivedOutputFilter.lines(log, reference: ((try? storedText()) ?? nil) ?? "", lineOffset: KeepalivedConfigTest.headerLines)
                 }
-                throw CommandError(.internalError, "keepalived exited", details: log)
+                throw CommandError(.internalError, "keepalived exited", details: lines.isEmpty ? nil : lines.joined(separator: "\n"))
             }
         }
     }
@@ -237,10 +272,12 @@ public final class TopologyManager: Sendable {
                 switch action {
                 case .start:
                     guard configured else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+                    try recheckStored(context: context)
                     try runKeepalived(context: context)
                     return "keepalived started"
                 case .reload:
                     guard configured else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+                    try recheckStored(context: context)
                     try runKeepalived(context: context)
                     return "keepalived reloaded"
                 case .stop:

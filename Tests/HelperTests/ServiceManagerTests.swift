@@ -99,8 +99,8 @@ struct ProgramAllowListTests {
     func embedded() {
         let haproxy = ProgramAllowList.embedded("haproxy-programs.txt", basePath: "/b")
         #expect(haproxy.paths == ["/b/ping-wrapper.sh", "/var/lib/octavia/ping-wrapper.sh"])
-        let keepalived = ProgramAllowList.embedded("keepalived-vrrp.txt", basePath: "/b")
-        #expect(keepalived.allows("/b/vrrp/check_script.sh"))
-        #expect(!keepalived.allows("/bin/sh"))
+        let keepalived = try? VRRPConfigPolicy.embedded(basePath: "/b")
+        #expect(keepalived?.scripts.contains("/b/vrrp/check_script.sh") == true)
+        #expect(keepalived?.scripts.contains("/bin/sh") == false)
     }
 }

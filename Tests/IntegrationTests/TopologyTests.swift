@@ -95,7 +95,11 @@ struct TopologyTests {
         #expect(waitUntil(10) { client.get("http://\(Self.vip):8080/") == "served by A" })
 
         // 1. The master's keepalived dies.
-        let keepalived = a.pids(matching: "keepalived")
+        // keepalived's own processes only (the agent's directory may have "keepalived" in its path).
+        let keepalived = a.agent.descendants().filter {
+            let command = ProcessTable.commandLine($0)
+            return command.hasPrefix("/usr/sbin/keepalived") || command.hasPrefix("keepalived")
+        }
         #expect(!keepalived.isEmpty)
         for pid in keepalived { kill(pid, SIGKILL) }
         #expect(waitUntil(10) { b.holdsVIP() }, "the standby takes the VIP within 10 s")
