@@ -309,13 +309,83 @@ struct KeepalivedPolicyTests {
             outputTruncated: false, durationMicroseconds: 1, refusal: nil)
     }
 
-    @Test("keepalived's SECURITY VIOLATION (exit 6) is a refusal, like every non-zero status")
+    @Test("keepalived's SECURITY VIOLATION (exit 6) is a refusal, like every other failure")
     func securityViolationExitIsRefused() {
         let violation = Self.result(6, "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.\n")
         #expect(!KeepalivedConfigTest.passed(violation))
         #expect(KeepalivedConfigTest.refusalDetails(violation, uploaded: "").contains("SECURITY VIOLATION"))
         #expect(!KeepalivedConfigTest.passed(Self.result(1, "")))
         #expect(KeepalivedConfigTest.passed(Self.result(0, "")))
+    }
+
+    /// What keepalived 2.2.7's --config-test prints (exit 5) for Octavia 19.0.0's host-route, IPv6,
+    /// peerless and disabled-pool renderings.
+    static let benignOutput = """
+        (/var/lib/octavia/vrrp/octavia-keepalived.conf.new: Line 43) VRRP parsed invalid IP gateway. skipping IP...
+        (/var/lib/octavia/vrrp/octavia-keepalived.conf.new: Line 43) unknown route keyword gateway
+        (11111111222243338444555555555555) VRRP version 3 does not support authentication. Ignoring.
+        (11111111222243338444555555555555) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.
+        Virtual server [ipv4-group]:0 has no real servers - ignoring
+        Virtual server [ipv6-group]:0 has no real servers - ignoring
+
+        """
+
+    @Test("exit 5 with only the warnings Octavia's renderings produce is accepted; one other line is a refusal")
+    func benignConfigTestWarningsAreAccepted() {
+        #expect(KeepalivedConfigTest.passed(Self.result(5, Self.benignOutput)))
+        for line in Self.benignOutput.split(separator: "\n") {
+            #expect(KeepalivedConfigTest.passed(Self.result(5, String(line) + "\n")), "\(line)")
+        }
+        // On stdout too, and the LVS file name of a stored (not candidate) configuration.
+        var stdout = Self.result(5, "")
+        stdout.stdout = "(/run/x/lvs/octavia-keepalived.conf: Line 9) unknown route keyword gateway\n"
+        #expect(KeepalivedConfigTest.passed(stdout))
+        // Exit 5 without any message: nothing shows the warning is benign.
+        #expect(!KeepalivedConfigTest.passed(Self.result(5, "")))
+        #expect(!KeepalivedConfigTest.passed(Self.result(5, "\n\n")))
+        // Output cut by the launcher: the rest is unknown.
+        var truncated = Self.result(5, Self.benignOutput)
+        truncated.outputTruncated = true
+        #expect(!KeepalivedConfigTest.passed(truncated))
+    }
+
+    @Test("exit 5 with the benign warnings plus any unknown line is a refusal (whole lines, no substrings)")
+    func benignWarningsPlusUnknownLineAreRefused() {
+        for extra in [
+            "(Line 12) Unknown keyword 'bogus_keyword'",
+            "Disabling track script check_script since not found/accessible",
+            "Non-existent interface specified in configuration",
+            // A benign line with something before or after it is not the benign line.
+            "x (11111111222243338444555555555555) VRRP version 3 does not support authentication. Ignoring.",
+            "Virtual server [ipv4-group]:0 has no real servers - ignoring; Unknown keyword 'x'",
+            "(/var/lib/octavia/vrrp/octavia-keepalived.conf.new: Line 43) unknown route keyword gatewayx",
+            "(/var/lib/octavia/vrrp/octavia-keepalived.conf.new: Line 43) unknown route keyword via",
+            // Another file (an include) is never a benign location.
+            "(/root/secret: Line 1) unknown route keyword gateway",
+            "(/etc/keepalived/other.conf: Line 1) VRRP parsed invalid IP gateway. skipping IP...",
+            "(a b) VRRP version 3 does not support authentication. Ignoring.",
+            "Virtual server 192.0.2.1:53 has no real servers - ignoring",
+        ] {
+            #expect(!KeepalivedConfigTest.passed(Self.result(5, Self.benignOutput + extra + "\n")), "\(extra)")
+            #expect(!KeepalivedConfigTest.passed(Self.result(5, extra + "\n" + Self.benignOutput)), "\(extra)")
+        }
+    }
+
+    @Test("exit 6 (SECURITY VIOLATION) and every status but 5 stay refusals, even with only benign warnings")
+    func securityViolationWithBenignWarningsIsRefused() {
+        #expect(!KeepalivedConfigTest.passed(Self.result(6, Self.benignOutput)))
+        let violation = Self.benignOutput + "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.\n"
+        #expect(!KeepalivedConfigTest.passed(Self.result(6, violation)))
+        #expect(!KeepalivedConfigTest.passed(Self.result(5, violation)))
+        for status: Int32 in [1, 2, 3, 4, 7, 255] {
+            #expect(!KeepalivedConfigTest.passed(Self.result(status, Self.benignOutput)), "\(status)")
+        }
+        var signalled = Self.result(5, Self.benignOutput)
+        signalled.signal = 9
+        #expect(!KeepalivedConfigTest.passed(signalled))
+        var timedOut = Self.result(5, Self.benignOutput)
+        timedOut.timedOut = true
+        #expect(!KeepalivedConfigTest.passed(timedOut))
     }
 
     @Test("check output: lines quoting another file are dropped, keepalived's own messages are kept, capped")
