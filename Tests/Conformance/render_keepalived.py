@@ -7,7 +7,7 @@ Prints one JSON object: {"vrrp": [{"name", "text"}...], "lvs": [{"name", "text"}
   - lvs: LvsJinjaTemplater.build_config for UDP and SCTP listeners with every health monitor type
     the LVS templates know (UDP-CONNECT, SCTP, HTTP GET, TCP) and none, session persistence,
     connection limits, monitor addresses, disabled members/pools/listeners, IPv6.
-Used by Tests/IntegrationTests/KeepalivedTemplateTests.swift (run with the bench venv's python).
+Used by Tests/IntegrationTests/KeepalivedUploadTests.swift (run with the bench venv's python).
 """
 import argparse
 import json
@@ -42,9 +42,10 @@ LB_ID = '11111111-2222-4333-8444-555555555555'
 
 def vrrp_configs():
     out = []
-    # keepalived 2.2's own --config-test refuses (exit 5) three of Octavia's renderings: host routes
-    # ("unknown route keyword gateway"), IPv6 (VRRPv3 has no authentication) and a lone amphora
-    # (unicast keywords without peers). They are rendered too, named "keepalived-refuses-...".
+    # keepalived 2.2.7's own --config-test exits 5 with a warning on three of Octavia's renderings: host
+    # routes ("unknown route keyword gateway": that route is dropped), IPv6 (VRRPv3 ignores the
+    # authentication) and a lone amphora (unicast keywords without peers: multicast). keepalived runs
+    # them; the agent accepts exactly these warnings (KeepalivedConfigTest.benignWarnings).
     v4 = {'cidr': '192.0.2.0/24', 'gateway_ip': '192.0.2.1', 'host_routes': []}
     cases = [
         ('ipv4', '192.0.2.100', '192.0.2.11', ['192.0.2.12'], v4,
@@ -52,12 +53,12 @@ def vrrp_configs():
           {'ip_address': '192.0.2.101', 'subnet': v4}]),
         ('ipv4-no-gateway', '192.0.2.100', '192.0.2.11', ['192.0.2.12'],
          {'cidr': '192.0.2.0/24', 'gateway_ip': None, 'host_routes': []}, []),
-        ('keepalived-refuses-host-routes', '192.0.2.100', '192.0.2.11', ['192.0.2.12'],
+        ('ipv4-host-routes', '192.0.2.100', '192.0.2.11', ['192.0.2.12'],
          {'cidr': '192.0.2.0/24', 'gateway_ip': '192.0.2.1',
           'host_routes': [{'destination': '198.51.100.0/24', 'nexthop': '192.0.2.254'}]}, []),
-        ('keepalived-refuses-ipv6', '2001:db8::100', '2001:db8::11', ['2001:db8::12'],
+        ('ipv6', '2001:db8::100', '2001:db8::11', ['2001:db8::12'],
          {'cidr': '2001:db8::/64', 'gateway_ip': '2001:db8::1', 'host_routes': []}, []),
-        ('keepalived-refuses-no-peers', '192.0.2.100', '192.0.2.11', [], v4, []),
+        ('ipv4-no-peers', '192.0.2.100', '192.0.2.11', [], v4, []),
     ]
     for name, vip, vrrp_ip, peers, subnet, additional in cases:
         amphorae = [NS(vrrp_ip=vrrp_ip, status=constants.AMPHORA_ALLOCATED)] + [
