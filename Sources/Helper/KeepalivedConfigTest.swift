@@ -57,7 +57,9 @@ public enum KeepalivedConfigTest {
     /// - VRRP host routes: Octavia renders `<cidr> dev <if> gateway <nexthop> onlink table 1`, and
     ///   keepalived 2.2.7 knows no `gateway` keyword (it knows `via`): it reports the two lines below
     ///   for the route's line and DROPS THAT ROUTE, keeps the other virtual routes and rules, and runs.
-    ///   The host route is missing from table 1 exactly as on an upstream amphora with keepalived 2.2.7.
+    ///   keepalived leaves the host route out exactly as on an upstream amphora with keepalived 2.2.7;
+    ///   there, as here, plugging the VIP already puts the subnet's host routes into table 1 and the
+    ///   main table (upstream's interface file, our `NetworkConfigurator`), so nothing is lost.
     /// - IPv6 VIPs: the instance runs VRRP version 3, which has no authentication; keepalived ignores
     ///   the rendered `authentication` block and runs (the VIP, routes and rules are set as MASTER).
     /// - An amphora without peers: keepalived ignores `unicast_src_ip`, sends its adverts by multicast
