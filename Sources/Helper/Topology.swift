@@ -11,7 +11,7 @@ import Synchronization
 /// only in `<base_path>/vrrp/` files (0600) and is never logged. Controller-rendered keepalived
 /// configurations (`PUT /vrrp/upload`) go through the same checks: the VRRP allow-list
 /// (``VRRPConfigPolicy``, over ``KeepalivedConfigTokenizer``), whose only script is the agent's own
-/// `vrrp/check_script.sh`, then `keepalived --config-test`, where any non-zero status is a refusal.
+/// `vrrp/check_script.sh`, then `keepalived --config-test`, whose status decides (`KeepalivedConfigTest.passed`: 0, or 5 with only known benign warnings).
 public final class TopologyManager: Sendable {
     static let stateFile = "topology.json"
     static let vrrpDirectory = "vrrp"
@@ -168,7 +168,7 @@ public final class TopologyManager: Sendable {
     /// own rendering, and only the agent's own check script.
     func vrrpPolicy() throws(CommandError) -> VRRPConfigPolicy { try VRRPConfigPolicy.embedded(basePath: basePath) }
 
-    /// Checks `text` against the VRRP policy and `keepalived --config-test` (any non-zero status, the
+    /// Checks `text` against the VRRP policy and `keepalived --config-test` (status judged by `KeepalivedConfigTest.passed`, the
     /// SECURITY VIOLATION status 6 included, is a refusal) and makes it the active configuration
     /// (0600, behind the agent's script-security header); a failed check keeps
     /// `octavia-keepalived.conf.new-failed` and the active file. A refused text never reaches keepalived.
