@@ -126,18 +126,28 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
     public var mac: MACAddress
     public var fixedIPs: [SubnetAddress]
     public var mtu: MTU?
+    /// `vip_net_info`: the controller plugs a member subnet on the VRRP port itself (the port that
+    /// carries the VIP); the interface is then configured as the VIP interface (the VIP, its routes
+    /// and rules) plus the fixed addresses, as upstream's "re-vip-plug" does. Its MAC is the port's.
+    public var vipNetInfo: VIPPlug?
 
-    public init(mac: MACAddress, fixedIPs: [SubnetAddress], mtu: MTU?) throws(ValidationError) {
+    public init(mac: MACAddress, fixedIPs: [SubnetAddress], mtu: MTU?, vipNetInfo: VIPPlug? = nil) throws(ValidationError) {
         guard fixedIPs.count <= Self.maximumFixedIPs else {
             throw ValidationError(field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
+        }
+        if let vipNetInfo {
+            guard vipNetInfo.mac == mac else {
+                throw ValidationError(field: "vip_net_info", reason: "mac_address \(vipNetInfo.mac) is not the port's \(mac)")
+            }
         }
         self.mac = mac
         self.fixedIPs = fixedIPs
         self.mtu = mtu
+        self.vipNetInfo = vipNetInfo
     }
 
-    /// Decodes through ``init(mac:fixedIPs:mtu:)``; an over-long address list is refused before any
-    /// of its entries is decoded.
+    /// Decodes through ``init(mac:fixedIPs:mtu:vipNetInfo:)``; an over-long address list is
+    /// refused before any of its entries is decoded.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let mac = try c.decode(MACAddress.self, forKey: .mac)
@@ -145,8 +155,9 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
             SubnetAddress.self, forKey: .fixedIPs,
             atMost: Self.maximumFixedIPs, field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
         let mtu = try c.decodeIfPresent(MTU.self, forKey: .mtu)
+        let vipNetInfo = try c.decodeIfPresent(VIPPlug.self, forKey: .vipNetInfo)
         do {
-            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu)
+            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu, vipNetInfo: vipNetInfo)
         } catch {
             throw ValueGrammar.corrupted(error, decoder)
         }

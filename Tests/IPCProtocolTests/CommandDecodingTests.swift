@@ -200,7 +200,7 @@ enum CommandCatalogue {
     }
 
     /// Keys whose absence is valid (optional fields); removing any other key must be refused.
-    static let optionalKeys: Set<String> = ["gateway", "vrrpAddress", "mtu", "role", "haIP", "secret", "cidr"]
+    static let optionalKeys: Set<String> = ["gateway", "vrrpAddress", "mtu", "role", "haIP", "secret", "cidr", "vipNetInfo"]
 }
 
 extension JSONValue {

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// Plugging as Octavia's controller does it beyond the first plug (issue 16, "Networking as the
+/// controller uses it"): a member subnet on the VRRP port (`vip_net_info`), member-subnet removal
+/// (fewer `fixed_ips`), gateways outside the subnet, advertisements on re-plug, SR-IOV ports and the
+/// PCI rescan. Real agent, real `ip`, namespaces and veth pairs the tests create.
+@Suite("Networking as the controller uses it", .serialized, .timeLimit(.minutes(3)))
+struct NetworkControllerTests {
+    static func json(_ object: [String: Any]) -> Data { NetworkTests.json(object) }
+
+    /// "address/prefix" of every address on `dev` in `ns`.
+    static func addresses(_ ns: TestNamespace, _ dev: String) throws -> Set<String> {
+        let links = try #require(try ns.json(["addr", "show", "dev", dev]) as? [[String: Any]])
+        return Set(
+            (links.first?["addr_info"] as? [[String: Any]] ?? []).compactMap { info -> String? in
+                guard let local = info["local"] as? String, let prefix = info["prefixlen"] as? Int else { return nil }
+                return "\(local)/\(prefix)"
+            })
+    }
+
+    static func routes(_ ns: TestNamespace, table: String? = nil, family: String = "-4") throws -> [[String: Any]] {
+        try #require(try ns.json([family, "route", "show"] + (table.map { ["table", $0] } ?? [])) as? [[String: Any]])
+    }
+
+    static func ruleSources(_ ns: TestNamespace) throws -> [String] {
+        try #require(try ns.json(["rule", "show"]) as? [[String: Any]]).filter { "\($0["table"] ?? "")" == "1" }.compactMap { $0["src"] as? String }
+    }
+
+    /// Audit outcomes of `operation` whose argv names `address`, run to completion.
+    static func completed(_ agent: AgentHarness, operation: String, address: String) throws -> Int {
+        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+        return audit.split(separator: "\n").filter {
+            $0.contains(#""event":"exec-outcome""#) && $0.contains(#""operation":"\#(operation)""#) && $0.contains(#""\#(address)""#)
+                && $0.contains(#""exit_code":0"#)
+        }.count
+    }
+
+    @Test("plug/network with vip_net_info on the VRRP port keeps the VIP; the replay after a restart restores VIP addresses, routes and rules")
+    func memberSubnetOnTheVRRPPort() throws {
+        let amphoraNS = try TestNamespace()
+        let client = try TestNamespace()
+        let suffix = String(client.name.suffix(6))
+        let mac = NetworkTests.mac(1)
+        try client.addPort(rootName: "va\(suffix)", rootMAC: mac, peerName: "vb\(suffix)", peerAddress: "203.0.113.10/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let netInfo: [String: Any] = [
+            "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": mac, "vrrp_ip": "203.0.113.11", "mtu": 1500,
+            "host_routes": [], "additional_vips": [], "is_sriov": false,
+        ]
+        let vip = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: Self.json(netInfo))
+        #expect(vip.status == 202, "\(vip.text)")
+
+        // The controller's post_network_plug for the VRRP port after a member subnet was added to it.
+        var withVIP = netInfo
+        withVIP["vip"] = "203.0.113.100"
+        let plug = try agent.request(
+            "POST", "/1.0/plug/network",
+            body: Self.json([
+                "mac_address": mac, "mtu": 1500, "is_sriov": false, "vip_net_info": withVIP,
+                "fixed_ips": [
+                    ["ip_address": "203.0.113.11", "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "host_routes": []],
+                    [
+                        "ip_address": "198.51.100.20", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1",
+                        "host_routes": [["destination": "192.0.2.0/24", "nexthop": "198.51.100.1"]],
+                    ],
+                ],
+            ]))
+        #expect(plug.status == 202, "\(plug.text)")
+        #expect(plug.object["details"] as? String == "Updated existing interface eth1")
+
+        func expectVIPAndMember(_ moment: String) throws {
+            let addresses = try Self.addresses(amphoraNS, "eth1")
+            #expect(addresses.isSuperset(of: ["203.0.113.100/24", "203.0.113.11/24", "198.51.100.20/24"]), "\(moment): \(addresses)")
+            let sources = try Self.ruleSources(amphoraNS)
+            #expect(sources.contains("203.0.113.100") && sources.contains("203.0.113.11"), "\(moment): \(sources)")
+            let table1 = try Self.routes(amphoraNS, table: "1")
+            #expect(table1.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "203.0.113.10" }, "\(moment): \(table1)")
+            #expect(table1.contains { $0["dst"] as? String == "203.0.113.0/24" }, "\(moment): \(table1)")
+            let main = try Self.routes(amphoraNS)
+            #expect(main.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "203.0.113.10" }, "\(moment): \(main)")
+            #expect(main.contains { $0["dst"] as? String == "192.0.2.0/24" && $0["gateway"] as? String == "198.51.100.1" }, "\(moment): \(main)")
+        }
+        try expectVIPAndMember("after the plug")
+
+        // An amphora reboot loses what the kernel held; the agent's replay must bring it all back.
+        agent.stop()
+        try amphoraNS.run(["/usr/sbin/ip", "addr", "flush", "dev", "eth1"])
+        try amphoraNS.run(["/usr/sbin/ip", "route", "flush", "table", "1"])
+        for source in ["203.0.113.100", "203.0.113.11"] {
+            try amphoraNS.run(["/usr/sbin/ip", "rule", "del", "from", source, "table", "1"], check: false)
+        }
+        #expect(try Self.addresses(amphoraNS, "eth1").isEmpty)
+        try agent.start()
+        try expectVIPAndMember("after the restart")
+        #expect(try agent.request("GET", "/1.0/interface/203.0.113.100").object["interface"] as? String == "eth1")
+    }
+}
