@@ -98,4 +98,42 @@ struct NetworkControllerTests {
         try expectVIPAndMember("after the restart")
         #expect(try agent.request("GET", "/1.0/interface/203.0.113.100").object["interface"] as? String == "eth1")
     }
+
+    @Test("a second plug/network with fewer fixed_ips (member-subnet removal) removes the old address and its routes")
+    func shrinkingFixedIPsRemoveTheOldAddresses() throws {
+        let amphoraNS = try TestNamespace()
+        let ports = try TestNamespace()
+        let suffix = String(ports.name.suffix(6))
+        let mac = NetworkTests.mac(2)
+        try ports.addPort(rootName: "ma\(suffix)", rootMAC: mac, peerName: "mb\(suffix)", peerAddress: "198.51.100.1/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let kept: [String: Any] = ["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]
+        let removed: [String: Any] = [
+            "ip_address": "192.0.2.5", "subnet_cidr": "192.0.2.0/24", "gateway": "192.0.2.1",
+            "host_routes": [["destination": "203.0.113.128/25", "nexthop": "192.0.2.1"]],
+        ]
+        let both = try agent.request(
+            "POST", "/1.0/plug/network", body: Self.json(["mac_address": mac, "mtu": 1500, "is_sriov": false, "fixed_ips": [kept, removed]]))
+        #expect(both.status == 202, "\(both.text)")
+        #expect(try Self.addresses(amphoraNS, "eth1").isSuperset(of: ["198.51.100.5/24", "192.0.2.5/24"]))
+        #expect(try Self.routes(amphoraNS).contains { $0["dst"] as? String == "203.0.113.128/25" })
+
+        let one = try agent.request(
+            "POST", "/1.0/plug/network", body: Self.json(["mac_address": mac, "mtu": 1500, "is_sriov": false, "fixed_ips": [kept]]))
+        #expect(one.status == 202, "\(one.text)")
+        #expect(one.object["details"] as? String == "Updated existing interface eth1")
+        let addresses = try Self.addresses(amphoraNS, "eth1")
+        #expect(addresses.contains("198.51.100.5/24"))
+        #expect(!addresses.contains("192.0.2.5/24"), "\(addresses)")
+        #expect(try !Self.routes(amphoraNS).contains { $0["dst"] as? String == "203.0.113.128/25" })
+        #expect(ports.get("http://198.51.100.5:1/") == nil)  // the kept address still answers ARP; nothing listens
+
+        // The record shrank too: a restart does not bring the removed address back.
+        try agent.restart()
+        #expect(try !Self.addresses(amphoraNS, "eth1").contains("192.0.2.5/24"))
+        #expect(try Self.addresses(amphoraNS, "eth1").contains("198.51.100.5/24"))
+    }
 }
