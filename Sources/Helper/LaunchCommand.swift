@@ -235,7 +235,8 @@ public enum IPCommand: Sendable, Codable, Equatable {
     case flushAddresses(netns: InterfaceName, link: InterfaceName)
     /// `ip addr del ADDR/PREFIX dev NAME` in NS
     case deleteAddress(netns: InterfaceName, link: InterfaceName, address: IPAddress, prefixLength: Int)
-    /// `ip -4|-6 route replace DEST [via GW] dev NAME [scope link] [table T]` in NS (DEST nil = default)
+    /// `ip -4|-6 route replace DEST [via GW] dev NAME [onlink | scope link] [table T]` in NS (DEST nil =
+    /// default); a route through a gateway is `onlink`, as upstream adds every gateway and next hop.
     case replaceRoute(netns: InterfaceName, destination: CIDR?, via: IPAddress?, link: InterfaceName, family: IPFamily, table: Int?)
     /// `ip -4|-6 route del DEST [via GW] dev NAME [table T]` in NS (DEST nil = default)
     case deleteRoute(netns: InterfaceName, destination: CIDR?, via: IPAddress?, link: InterfaceName, family: IPFamily, table: Int?)
@@ -290,7 +291,7 @@ public enum IPCommand: Sendable, Codable, Equatable {
             var args = ns(netns) + [family == .v6 ? "-6" : "-4", "route", "replace", destination?.description ?? "default"]
             if let via { args += ["via", via.description] }
             args += ["dev", link.description]
-            if via == nil { args += ["scope", "link"] }
+            args += via == nil ? ["scope", "link"] : ["onlink"]
             if let table { args += ["table", String(table)] }
             return args
         case .deleteAddress(let netns, let link, let address, let prefix):

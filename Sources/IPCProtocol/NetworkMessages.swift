@@ -25,7 +25,8 @@ public struct HostRoute: Sendable, Codable, Equatable, Hashable {
 }
 
 /// An address on a subnet, with the subnet's gateway and extra routes; a value that exists is
-/// consistent: the address and the gateway are inside the subnet, everything is of one family.
+/// consistent: the address is inside the subnet, everything is of one family. The gateway may lie
+/// outside the subnet (upstream routes every gateway and next hop `onlink`).
 public struct SubnetAddress: Sendable, Codable, Equatable {
     /// Entries allowed in `host_routes` (security anchor A12).
     public static let maximumHostRoutes = 64
@@ -40,7 +41,9 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
             throw ValidationError(field: "ip_address", reason: "\(address) is not inside \(subnet)")
         }
         if let gateway {
-            guard subnet.contains(gateway) else { throw ValidationError(field: "gateway", reason: "\(gateway) is not inside \(subnet)") }
+            guard gateway.family == subnet.network.family else {
+                throw ValidationError(field: "gateway", reason: "\(gateway) is not of the family of \(subnet)")
+            }
         }
         guard hostRoutes.count <= Self.maximumHostRoutes else {
             throw ValidationError(field: "host_routes", reason: "more than \(Self.maximumHostRoutes) routes")

@@ -151,7 +151,7 @@ enum CommandCatalogue {
                 ("route with an IPv6 next hop to an IPv4 network", {
                     $0.setting(["_0", "vip", "hostRoutes", "0", "nexthop"], .string("2001:db8::1"))
                 }),
-                ("gateway outside the subnet", { $0.setting(["_0", "vip", "gateway"], .string("192.0.2.1")) }),
+                ("gateway of the other family", { $0.setting(["_0", "vip", "gateway"], .string("2001:db8::1")) }),
             ]
         case .plugNetwork:
             let fixed = JSONValue.object([("address", .string("2001:db8::6")), ("subnet", .string("2001:db8::/64")), ("hostRoutes", .array([]))])

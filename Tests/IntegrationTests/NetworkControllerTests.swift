@@ -136,4 +136,36 @@ struct NetworkControllerTests {
         #expect(try !Self.addresses(amphoraNS, "eth1").contains("192.0.2.5/24"))
         #expect(try Self.addresses(amphoraNS, "eth1").contains("198.51.100.5/24"))
     }
+
+    @Test("a gateway and a host route next hop outside the subnet are accepted and routed onlink")
+    func gatewayOutsideTheSubnetIsRoutedOnlink() throws {
+        let amphoraNS = try TestNamespace()
+        let client = try TestNamespace()
+        let suffix = String(client.name.suffix(6))
+        let mac = NetworkTests.mac(3)
+        try client.addPort(rootName: "oa\(suffix)", rootMAC: mac, peerName: "ob\(suffix)", peerAddress: "203.0.113.10/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let plug = try agent.request(
+            "POST", "/1.0/plug/vip/203.0.113.100",
+            body: Self.json([
+                "subnet_cidr": "203.0.113.0/24", "gateway": "198.51.100.1", "mac_address": mac, "vrrp_ip": "203.0.113.11",
+                "mtu": 1500, "additional_vips": [], "is_sriov": false,
+                "host_routes": [["destination": "192.0.2.0/24", "nexthop": "198.51.100.1"]],
+            ]))
+        #expect(plug.status == 202, "\(plug.text)")
+        func onlink(_ route: [String: Any]) -> Bool { (route["flags"] as? [String] ?? []).contains("onlink") }
+        let table1 = try Self.routes(amphoraNS, table: "1")
+        #expect(table1.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "198.51.100.1" && onlink($0) }, "\(table1)")
+        let main = try Self.routes(amphoraNS)
+        #expect(main.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "198.51.100.1" && onlink($0) }, "\(main)")
+        #expect(main.contains { $0["dst"] as? String == "192.0.2.0/24" && $0["gateway"] as? String == "198.51.100.1" && onlink($0) }, "\(main)")
+        // A gateway of the other family is still refused.
+        let wrongFamily = try agent.request(
+            "POST", "/1.0/plug/vip/203.0.113.101",
+            body: Self.json(["subnet_cidr": "203.0.113.0/24", "gateway": "2001:db8::1", "mac_address": NetworkTests.mac(9)]))
+        #expect(wrongFamily.status == 400, "\(wrongFamily.text)")
+    }
 }
