@@ -143,7 +143,9 @@ public final class NetworkConfigurator: Sendable {
     /// the VRRP port) the port is configured as the VIP interface plus the fixed addresses, and the
     /// record keeps both, so a restart restores the VIP, its routes and rules. Without it, a port that
     /// carries the VIP keeps its VIP part (upstream would strip it; the controller always sends
-    /// `vip_net_info` for that port). A new port ignores `vip_net_info`, as upstream does.
+    /// `vip_net_info` for that port). Both paths send gratuitous ARP / unsolicited NA for the fixed
+    /// addresses, as upstream's `send_member_advertisements` does. A new port ignores `vip_net_info`,
+    /// as upstream does.
     public func plugNetwork(_ plug: NetworkPlug, context: AuditContext) throws(CommandError) -> (String, Bool) {
         try lock.withLock { _ throws(CommandError) -> (String, Bool) in
             var member = plug
@@ -155,6 +157,7 @@ public final class NetworkConfigurator: Sendable {
                 let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
                 try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
                 try record(new)
+                announce(plug.fixedIPs.map(\.address), on: name, context)
                 return (name.description, true)
             }
             let name = try moveIn(plug.mac, context)

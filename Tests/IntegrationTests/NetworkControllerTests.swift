@@ -168,4 +168,27 @@ struct NetworkControllerTests {
             body: Self.json(["subnet_cidr": "203.0.113.0/24", "gateway": "2001:db8::1", "mac_address": NetworkTests.mac(9)]))
         #expect(wrongFamily.status == 400, "\(wrongFamily.text)")
     }
+
+    @Test("plug/network of an interface that already exists sends gratuitous ARP for its fixed addresses, as upstream does")
+    func updatedExistingInterfaceIsAnnounced() throws {
+        let amphoraNS = try TestNamespace()
+        let ports = try TestNamespace()
+        let suffix = String(ports.name.suffix(6))
+        let mac = NetworkTests.mac(4)
+        try ports.addPort(rootName: "ga\(suffix)", rootMAC: mac, peerName: "gb\(suffix)", peerAddress: "198.51.100.1/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let body = Self.json([
+            "mac_address": mac, "mtu": 1500, "is_sriov": false,
+            "fixed_ips": [["ip_address": "198.51.100.6", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]],
+        ])
+        #expect(try agent.request("POST", "/1.0/plug/network", body: body).status == 202)
+        let first = try Self.completed(agent, operation: "gratuitous-arp", address: "198.51.100.6")
+        #expect(first == 1)
+        let again = try agent.request("POST", "/1.0/plug/network", body: body)
+        #expect(again.object["details"] as? String == "Updated existing interface eth1")
+        #expect(try Self.completed(agent, operation: "gratuitous-arp", address: "198.51.100.6") == first + 1)
+    }
 }
