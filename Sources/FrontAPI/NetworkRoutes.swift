@@ -72,7 +72,7 @@ extension AgentAPI {
             plug = try NetworkPlug(
                 mac: mac, fixedIPs: fixed,
                 mtu: try body.optionalInt("mtu").map { value throws(ValidationError) in try MTU(validating: value) },
-                vipNetInfo: vipNetInfo)
+                vipNetInfo: vipNetInfo, isSRIOV: try body.optionalBool("is_sriov") ?? false)
         } catch let error as ValidationError {
             throw APIError.message(.badRequest, "Invalid network port", details: error.description)
         }
@@ -141,6 +141,14 @@ struct JSONObject {
         }
     }
 
+    func optionalBool(_ key: String) throws(ValidationError) -> Bool? {
+        switch value(key) {
+        case nil, .null?: return nil
+        case .bool(let b)?: return b
+        default: throw ValidationError(field: key, reason: "must be true or false")
+        }
+    }
+
     /// The net info of a VIP port (`plug/vip` body, `vip_net_info`) for `vip` on the port `mac`.
     func vipPlug(vip: IPAddress, mac: MACAddress) throws(ValidationError) -> VIPPlug {
         let subnet = try CIDR(validating: try string("subnet_cidr"), field: "subnet_cidr")
@@ -156,7 +164,7 @@ struct JSONObject {
                 hostRoutes: try hostRoutes()),
             mac: mac, vrrpAddress: vrrp,
             mtu: try optionalInt("mtu").map { value throws(ValidationError) in try MTU(validating: value) },
-            additionalVIPs: additional)
+            additionalVIPs: additional, isSRIOV: try optionalBool("is_sriov") ?? false)
     }
 
     func array(_ key: String) throws(ValidationError) -> [JSONValue] {

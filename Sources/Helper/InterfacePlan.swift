@@ -26,6 +26,8 @@ struct InterfacePlan: Equatable {
     var routes: [Route] = []
     /// Sources whose traffic is looked up in the VIP table.
     var ruleSources: [IPAddress] = []
+    /// An SR-IOV port (either part says `is_sriov`): see ``SRIOVBaseRules``.
+    var sriov = false
 
     /// The plan for a VIP part and/or a member part on one interface.
     ///
@@ -40,6 +42,7 @@ struct InterfacePlan: Equatable {
     /// kernel keeps the first (EEXIST).
     init(vip: VIPPlug?, network: NetworkPlug?, activeStandby: Bool, vipTable: Int) {
         mtu = network?.mtu ?? vip?.mtu
+        sriov = (vip?.isSRIOV ?? false) || (network?.isSRIOV ?? false)
         func addAddress(_ address: IPAddress, _ prefix: Int) {
             let entry = Address(address: address, prefixLength: prefix)
             if !addresses.contains(entry) { addresses.append(entry) }

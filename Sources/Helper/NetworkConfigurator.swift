@@ -16,13 +16,16 @@ public final class NetworkConfigurator: Sendable {
     let runner: any CommandRunning
     /// ACTIVE_STANDBY: the VIP itself belongs to keepalived; the interface gets the VRRP address.
     let activeStandby: Bool
+    /// Pokes the PCI bus when a port's MAC is not found (nil: never, e.g. in unit tests).
+    let pciRescan: PCIRescan?
     let lock = Mutex(())
 
-    public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool) {
+    public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool, pciRescan: PCIRescan? = nil) {
         self.netns = netns
         self.base = base
         self.runner = runner
         self.activeStandby = activeStandby
+        self.pciRescan = pciRescan
     }
 
     /// One recorded plug, replayed on restart.
@@ -175,10 +178,15 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// Finds the link with `mac` in the root namespace and moves it into ours as the next free `ethN`.
+    /// No such link: the PCI bus is rescanned (see ``PCIRescan``) and the links are looked at once
+    /// more (the kernel probes new devices during the write); still none: 404, which the controller
+    /// retries.
     func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(CommandError) -> InterfaceName {
-        guard let link = try links(nil, context).first(where: { $0.mac == mac.description }),
-            let rootName = try? InterfaceName(validating: link.name)
-        else { throw Self.notFound }
+        var found = try links(nil, context).first(where: { $0.mac == mac.description })
+        if found == nil, let pciRescan, pciRescan.rescan(context: context) {
+            found = try links(nil, context).first(where: { $0.mac == mac.description })
+        }
+        guard let link = found, let rootName = try? InterfaceName(validating: link.name) else { throw Self.notFound }
         let used = Set(try links(netns, context).map(\.name))
         var index = 1
         while used.contains("eth\(index)") { index += 1 }
@@ -244,6 +252,7 @@ public final class NetworkConfigurator: Sendable {
                     deadlineMilliseconds: 20_000)
             }
         }
+        if plan.sriov { try loadSRIOVRules(context) }
         if let mtu = plan.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
         for entry in plan.addresses {
             _ = try ip(.replaceAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.prefixLength), context)
@@ -260,6 +269,22 @@ public final class NetworkConfigurator: Sendable {
                 .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
                 deadlineMilliseconds: 20_000)
             _ = try ip(.rule(netns: netns, add: true, from: source, table: Self.vipTable, priority: Self.vipRulePriority), context)
+        }
+    }
+
+    /// An SR-IOV port: the "drop all" ruleset is written unless a ruleset file exists, then the file
+    /// is loaded (upstream's `nftable_utils.write_nftable_rules_file(name, [])` and `load_nftables_file`).
+    func loadSRIOVRules(_ context: AuditContext) throws(CommandError) {
+        if !base.exists(InterfaceRulesApplier.rulesFileName) {
+            do throws(SystemError) {
+                try base.writeAtomically(InterfaceRulesApplier.rulesFileName, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
+            } catch {
+                throw CommandError(.internalError, "Error writing the nftables rules", details: error.description)
+            }
+        }
+        let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000)
+        guard result.succeeded else {
+            throw CommandError(.internalError, "Error loading the nftables rules", details: result.refusal ?? result.combinedOutput)
         }
     }
 

@@ -86,8 +86,13 @@ public struct VIPPlug: Sendable, Codable, Equatable {
     public var vrrpAddress: IPAddress?
     public var mtu: MTU?
     public var additionalVIPs: [SubnetAddress]
+    /// The port is an SR-IOV virtual function (`is_sriov`): its interface gets the base "drop all"
+    /// nftables rules when it is configured, as upstream's `InterfaceController.up` does.
+    public var isSRIOV: Bool
 
-    public init(vip: SubnetAddress, mac: MACAddress, vrrpAddress: IPAddress?, mtu: MTU?, additionalVIPs: [SubnetAddress]) throws(ValidationError) {
+    public init(
+        vip: SubnetAddress, mac: MACAddress, vrrpAddress: IPAddress?, mtu: MTU?, additionalVIPs: [SubnetAddress], isSRIOV: Bool = false
+    ) throws(ValidationError) {
         if let vrrpAddress {
             guard vip.subnet.contains(vrrpAddress) else {
                 throw ValidationError(field: "vrrp_ip", reason: "\(vrrpAddress) is not inside \(vip.subnet)")
@@ -101,9 +106,10 @@ public struct VIPPlug: Sendable, Codable, Equatable {
         self.vrrpAddress = vrrpAddress
         self.mtu = mtu
         self.additionalVIPs = additionalVIPs
+        self.isSRIOV = isSRIOV
     }
 
-    /// Decodes through ``init(vip:mac:vrrpAddress:mtu:additionalVIPs:)``; an over-long address list
+    /// Decodes through ``init(vip:mac:vrrpAddress:mtu:additionalVIPs:isSRIOV:)``; an over-long address list
     /// is refused before any of its entries is decoded.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -114,8 +120,9 @@ public struct VIPPlug: Sendable, Codable, Equatable {
         let additionalVIPs = try c.decodeArray(
             SubnetAddress.self, forKey: .additionalVIPs,
             atMost: Self.maximumAdditionalVIPs, field: "additional_vips", reason: "more than \(Self.maximumAdditionalVIPs) addresses")
+        let isSRIOV = try c.decodeIfPresent(Bool.self, forKey: .isSRIOV) ?? false
         do {
-            try self.init(vip: vip, mac: mac, vrrpAddress: vrrpAddress, mtu: mtu, additionalVIPs: additionalVIPs)
+            try self.init(vip: vip, mac: mac, vrrpAddress: vrrpAddress, mtu: mtu, additionalVIPs: additionalVIPs, isSRIOV: isSRIOV)
         } catch {
             throw ValueGrammar.corrupted(error, decoder)
         }
@@ -133,8 +140,12 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
     /// carries the VIP); the interface is then configured as the VIP interface (the VIP, its routes
     /// and rules) plus the fixed addresses, as upstream's "re-vip-plug" does. Its MAC is the port's.
     public var vipNetInfo: VIPPlug?
+    /// `is_sriov` (see ``VIPPlug/isSRIOV``).
+    public var isSRIOV: Bool
 
-    public init(mac: MACAddress, fixedIPs: [SubnetAddress], mtu: MTU?, vipNetInfo: VIPPlug? = nil) throws(ValidationError) {
+    public init(mac: MACAddress, fixedIPs: [SubnetAddress], mtu: MTU?, vipNetInfo: VIPPlug? = nil, isSRIOV: Bool = false)
+        throws(ValidationError)
+    {
         guard fixedIPs.count <= Self.maximumFixedIPs else {
             throw ValidationError(field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
         }
@@ -147,9 +158,10 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
         self.fixedIPs = fixedIPs
         self.mtu = mtu
         self.vipNetInfo = vipNetInfo
+        self.isSRIOV = isSRIOV
     }
 
-    /// Decodes through ``init(mac:fixedIPs:mtu:vipNetInfo:)``; an over-long address list is
+    /// Decodes through ``init(mac:fixedIPs:mtu:vipNetInfo:isSRIOV:)``; an over-long address list is
     /// refused before any of its entries is decoded.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -159,8 +171,9 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
             atMost: Self.maximumFixedIPs, field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
         let mtu = try c.decodeIfPresent(MTU.self, forKey: .mtu)
         let vipNetInfo = try c.decodeIfPresent(VIPPlug.self, forKey: .vipNetInfo)
+        let isSRIOV = try c.decodeIfPresent(Bool.self, forKey: .isSRIOV) ?? false
         do {
-            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu, vipNetInfo: vipNetInfo)
+            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu, vipNetInfo: vipNetInfo, isSRIOV: isSRIOV)
         } catch {
             throw ValueGrammar.corrupted(error, decoder)
         }

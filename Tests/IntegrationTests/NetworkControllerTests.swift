@@ -191,4 +191,50 @@ struct NetworkControllerTests {
         #expect(again.object["details"] as? String == "Updated existing interface eth1")
         #expect(try Self.completed(agent, operation: "gratuitous-arp", address: "198.51.100.6") == first + 1)
     }
+
+    @Test("is_sriov: the port gets the drop-all nftables ruleset, loaded in the amphora namespace")
+    func sriovPortGetsTheDropAllRuleset() throws {
+        let amphoraNS = try TestNamespace()
+        let client = try TestNamespace()
+        let suffix = String(client.name.suffix(6))
+        let mac = NetworkTests.mac(5)
+        try client.addPort(rootName: "sa\(suffix)", rootMAC: mac, peerName: "sb\(suffix)", peerAddress: "203.0.113.10/24")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let plug = try agent.request(
+            "POST", "/1.0/plug/vip/203.0.113.100",
+            body: Self.json([
+                "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": mac, "vrrp_ip": "203.0.113.11",
+                "mtu": 1500, "host_routes": [], "additional_vips": [], "is_sriov": true,
+            ]))
+        #expect(plug.status == 202, "\(plug.text)")
+        let ruleset = try amphoraNS.run(["/usr/sbin/nft", "list", "table", "inet", "amphora_table"], check: false).stdout
+        #expect(ruleset.contains("policy drop"), "\(ruleset)")
+        #expect(!ruleset.contains("tcp dport") && !ruleset.contains("iif"), "nothing but ICMP, ND and DHCP passes: \(ruleset)")
+        #expect(try agent.request("POST", "/1.0/plug/network", body: Self.json(["mac_address": mac, "is_sriov": "yes"])).status == 400)
+    }
+
+    @Test("a MAC that is not there makes the helper write /sys/bus/pci/rescan (audited) before answering 404")
+    func missingMACRescansThePCIBus() throws {
+        let amphoraNS = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        let rescan = agent.directory + "/pci-rescan"
+        _ = FileManager.default.createFile(atPath: rescan, contents: nil)
+        chmod(rescan, 0o200)
+        agent.pciRescanFile = rescan
+        try agent.start()
+        defer { agent.stop() }
+
+        let plug = try agent.request(
+            "POST", "/1.0/plug/network",
+            body: Self.json(["mac_address": NetworkTests.mac(6), "fixed_ips": [["ip_address": "198.51.100.7", "subnet_cidr": "198.51.100.0/24"]]]))
+        #expect(plug.status == 404)
+        #expect(plug.object["details"] as? String == "No suitable network interface found")
+        #expect(try String(contentsOfFile: rescan, encoding: .utf8) == "1")
+        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+        #expect(audit.contains(#""event":"pci-rescan-intent""#))
+        #expect(audit.contains(#""outcome":"written""#))
+    }
 }
