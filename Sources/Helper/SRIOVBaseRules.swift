@@ -5,7 +5,9 @@ import IPCProtocol
 /// ruleset (only ICMP for PMTU discovery, neighbour discovery and DHCP replies pass) unless a
 /// ruleset file already exists, and loads the file; the controller's `PUT /interface/:ip/rules`
 /// then opens the listeners' ports. Unlike upstream's, the text first replaces any table of the
-/// same name, so loading it again does not stack duplicate rules.
+/// same name, so loading it again does not stack duplicate rules, and it accepts loopback traffic
+/// (as upstream's full ruleset does): the amphora's own local connections (haproxy to a local
+/// backend, health checks) keep working before the rules arrive; nothing from outside is opened.
 enum SRIOVBaseRules {
     static var ruleset: String {
         let table = InterfaceRulesApplier.table
@@ -15,6 +17,9 @@ enum SRIOVBaseRules {
             "table inet \(table) {",
             "  chain \(InterfaceRulesApplier.chain) {",
             "    type filter hook input priority filter; policy drop;",
+            "      iif lo accept",
+            "      ip saddr 127.0.0.0/8 drop",
+            "      ip6 saddr ::1 drop",
             "      icmp type destination-unreachable accept",
             "      icmpv6 type { nd-neighbor-solicit, nd-router-advert, nd-neighbor-advert, packet-too-big, destination-unreachable } accept",
             "      udp sport 67 udp dport 68 accept",
