@@ -258,6 +258,7 @@ public final class NetworkConfigurator: Sendable {
             _ = try ip(.replaceAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.prefixLength), context)
         }
         _ = try ip(.setState(netns: netns, link: name, up: true), context)
+        if plan.addresses.contains(where: { $0.address.family == .v6 }) { waitWhileTentative(name, context) }
         for route in plan.routes {
             _ = try ip(
                 .replaceRoute(netns: netns, destination: route.destination, via: route.via, link: name, family: route.family, table: route.table),
@@ -269,6 +270,29 @@ public final class NetworkConfigurator: Sendable {
                 .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
                 deadlineMilliseconds: 20_000)
             _ = try ip(.rule(netns: netns, add: true, from: source, table: Self.vipTable, priority: Self.vipRulePriority), context)
+        }
+    }
+
+    /// IPv6 addresses cannot be bound (haproxy's reload fails) while duplicate address detection
+    /// runs: like upstream's `_wait_tentative`, wait (at most 30 s) until no address of the link is
+    /// tentative. Listing failures end the wait; the caller's next steps report real errors.
+    func waitWhileTentative(_ name: InterfaceName, _ context: AuditContext) {
+        let deadline = monotonicNanoseconds() + 30_000_000_000
+        while monotonicNanoseconds() < deadline {
+            guard let output = try? ip(.listAddresses(netns: netns), context).stdout,
+                let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value
+            else { return }
+            let tentative = links.contains { link in
+                guard case .object(let members) = link, case .string(let ifname)? = members.first(where: { $0.0 == "ifname" })?.1,
+                    ifname == name.description, case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
+                else { return false }
+                return infos.contains { info in
+                    guard case .object(let fields) = info else { return false }
+                    return fields.contains { $0.0 == "tentative" && $0.1 == .bool(true) }
+                }
+            }
+            if !tentative { return }
+            usleep(200_000)
         }
     }
 

@@ -23,8 +23,8 @@ struct NetworkControllerTests {
         try #require(try ns.json([family, "route", "show"] + (table.map { ["table", $0] } ?? [])) as? [[String: Any]])
     }
 
-    static func ruleSources(_ ns: TestNamespace) throws -> [String] {
-        try #require(try ns.json(["rule", "show"]) as? [[String: Any]]).filter { "\($0["table"] ?? "")" == "1" }.compactMap { $0["src"] as? String }
+    static func ruleSources(_ ns: TestNamespace, family: String = "-4") throws -> [String] {
+        try #require(try ns.json([family, "rule", "show"]) as? [[String: Any]]).filter { "\($0["table"] ?? "")" == "1" }.compactMap { $0["src"] as? String }
     }
 
     /// Audit outcomes of `operation` whose argv names `address`, run to completion.
@@ -212,7 +212,7 @@ struct NetworkControllerTests {
         #expect(plug.status == 202, "\(plug.text)")
         let ruleset = try amphoraNS.run(["/usr/sbin/nft", "list", "table", "inet", "amphora_table"], check: false).stdout
         #expect(ruleset.contains("policy drop"), "\(ruleset)")
-        #expect(!ruleset.contains("tcp dport") && !ruleset.contains("iif"), "nothing but ICMP, ND and DHCP passes: \(ruleset)")
+        #expect(!ruleset.contains("tcp dport") && !ruleset.contains("iifname"), "nothing but loopback, ICMP, ND and DHCP passes: \(ruleset)")
         #expect(try agent.request("POST", "/1.0/plug/network", body: Self.json(["mac_address": mac, "is_sriov": "yes"])).status == 400)
     }
 
@@ -236,5 +236,77 @@ struct NetworkControllerTests {
         let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
         #expect(audit.contains(#""event":"pci-rescan-intent""#))
         #expect(audit.contains(#""outcome":"written""#))
+    }
+
+    @Test("IPv6: a client reaches haproxy on a plugged 2001:db8 VIP, and haproxy reaches a member through a plugged member port")
+    func ipv6VIPAndMemberCarryTraffic() throws {
+        let amphoraNS = try TestNamespace()
+        let client = try TestNamespace()
+        let members = try TestNamespace()
+        let suffix = String(client.name.suffix(6))
+        let vipMAC = NetworkTests.mac(7), memberMAC = NetworkTests.mac(8)
+        try client.addPort(rootName: "6a\(suffix)", rootMAC: vipMAC, peerName: "6b\(suffix)", peerAddress: "2001:db8:1::10/64")
+        try members.addPort(rootName: "6c\(suffix)", rootMAC: memberMAC, peerName: "6d\(suffix)", peerAddress: "2001:db8:2::20/64")
+        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
+        try agent.start()
+        defer { agent.stop() }
+
+        let vip = try agent.request(
+            "POST", "/1.0/plug/vip/2001:db8:1::100",
+            body: Self.json([
+                "subnet_cidr": "2001:db8:1::/64", "gateway": "2001:db8:1::10", "mac_address": vipMAC, "vrrp_ip": "2001:db8:1::11",
+                "mtu": 1500, "host_routes": [], "additional_vips": [], "is_sriov": false,
+            ]))
+        #expect(vip.status == 202, "\(vip.text)")
+        let member = try agent.request(
+            "POST", "/1.0/plug/network",
+            body: Self.json([
+                "mac_address": memberMAC, "mtu": 1500, "is_sriov": false,
+                "fixed_ips": [["ip_address": "2001:db8:2::5", "subnet_cidr": "2001:db8:2::/64", "gateway": "2001:db8:2::1", "host_routes": []]],
+            ]))
+        #expect(member.status == 202, "\(member.text)")
+        #expect(try Self.addresses(amphoraNS, "eth1").isSuperset(of: ["2001:db8:1::100/64", "2001:db8:1::11/64"]))
+        #expect(try Self.addresses(amphoraNS, "eth2").contains("2001:db8:2::5/64"))
+        let table1 = try Self.routes(amphoraNS, table: "1", family: "-6")
+        #expect(table1.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "2001:db8:1::10" }, "\(table1)")
+        #expect(try Self.ruleSources(amphoraNS, family: "-6").contains("2001:db8:1::100"))
+        #expect(try agent.request("GET", "/1.0/interface/2001:db8:2::5").object["interface"] as? String == "eth2")
+
+        // A member on the member subnet (IPv6 backend), haproxy on the VIP, a client on the VIP subnet.
+        let backend = """
+            import http.server, socket, sys
+            class S(http.server.ThreadingHTTPServer): address_family = socket.AF_INET6
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    b = b"member over IPv6"
+                    self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+                def log_message(self, *a): pass
+            S(("2001:db8:2::20", 8081), H).serve_forever()
+            """
+        // The member's address may still be tentative (DAD): start the backend once it binds.
+        #expect(NetworkTests().waitUntil {
+            (try? members.run(["/usr/bin/python3", "-c", "import socket; s=socket.socket(socket.AF_INET6); s.bind(('2001:db8:2::20', 0))"], check: false))?.status == 0
+        })
+        try members.start(["/usr/bin/python3", "-c", backend])
+        let lb = UUID().uuidString.lowercased()
+        let config = """
+            global
+                maxconn 64
+            defaults
+                mode http
+                timeout connect 2s
+                timeout client 5s
+                timeout server 5s
+            frontend \(lb)
+                bind [2001:db8:1::100]:8080
+                default_backend pool
+            backend pool
+                server m1 [2001:db8:2::20]:8081
+
+            """
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(NetworkTests.amphora)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        let reload = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload")
+        #expect(reload.status == 202, "\(reload.text)")
+        #expect(NetworkTests().waitUntil(20) { client.get("http://[2001:db8:1::100]:8080/") == "member over IPv6" })
     }
 }
