@@ -29,20 +29,7 @@ extension AgentAPI {
             guard body.has("subnet_cidr"), body.has("mac_address") else {
                 throw APIError.framework(.badRequest, "Invalid subnet information")
             }
-            let subnet = try CIDR(validating: try body.string("subnet_cidr"), field: "subnet_cidr")
-            let vrrp = try body.optionalString("vrrp_ip").map { raw throws(ValidationError) in try IPAddress(validating: raw, field: "vrrp_ip") }
-            var additional: [SubnetAddress] = []
-            for item in try body.array("additional_vips") {
-                let entry = JSONObject(item)
-                additional.append(try entry.subnetAddress(addressKey: "ip_address"))
-            }
-            plug = try VIPPlug(
-                vip: try SubnetAddress(
-                    address: vip, subnet: subnet, gateway: try body.optionalString("gateway").map { raw throws(ValidationError) in try IPAddress(validating: raw, field: "gateway") },
-                    hostRoutes: try body.hostRoutes()),
-                mac: try MACAddress(validating: try body.string("mac_address")), vrrpAddress: vrrp,
-                mtu: try body.optionalInt("mtu").map { value throws(ValidationError) in try MTU(validating: value) },
-                additionalVIPs: additional)
+            plug = try body.vipPlug(vip: vip, mac: try MACAddress(validating: try body.string("mac_address")))
         } catch let error as ValidationError {
             throw APIError.message(.badRequest, error.field == "vrrp_ip" ? "Invalid VRRP Address" : "Invalid subnet information", details: error.description)
         }
@@ -66,9 +53,26 @@ extension AgentAPI {
             guard body.has("mac_address") else { throw APIError.framework(.badRequest, "Invalid port information") }
             var fixed: [SubnetAddress] = []
             for item in try body.array("fixed_ips") { fixed.append(try JSONObject(item).subnetAddress(addressKey: "ip_address")) }
+            let mac = try MACAddress(validating: try body.string("mac_address"))
+            // `vip_net_info` (the VRRP port): net info as for plug/vip, with the VIP under "vip".
+            var vipNetInfo: VIPPlug?
+            switch body.value("vip_net_info") {
+            case nil, .null?: vipNetInfo = nil
+            case .object?:
+                let info = JSONObject(body.value("vip_net_info") ?? .null)
+                guard info.has("subnet_cidr"), info.has("vip") else {
+                    throw ValidationError(field: "vip_net_info", reason: "needs subnet_cidr and vip")
+                }
+                let infoMAC = try info.optionalString("mac_address").map { raw throws(ValidationError) in
+                    try MACAddress(validating: raw, field: "vip_net_info")
+                }
+                vipNetInfo = try info.vipPlug(vip: try IPAddress(validating: try info.string("vip"), field: "vip_net_info"), mac: infoMAC ?? mac)
+            default: throw ValidationError(field: "vip_net_info", reason: "must be an object")
+            }
             plug = try NetworkPlug(
-                mac: try MACAddress(validating: try body.string("mac_address")), fixedIPs: fixed,
-                mtu: try body.optionalInt("mtu").map { value throws(ValidationError) in try MTU(validating: value) })
+                mac: mac, fixedIPs: fixed,
+                mtu: try body.optionalInt("mtu").map { value throws(ValidationError) in try MTU(validating: value) },
+                vipNetInfo: vipNetInfo, isSRIOV: try body.optionalBool("is_sriov") ?? false)
         } catch let error as ValidationError {
             throw APIError.message(.badRequest, "Invalid network port", details: error.description)
         }
@@ -135,6 +139,32 @@ struct JSONObject {
             return n
         default: throw ValidationError(field: key, reason: "must be an integer")
         }
+    }
+
+    func optionalBool(_ key: String) throws(ValidationError) -> Bool? {
+        switch value(key) {
+        case nil, .null?: return nil
+        case .bool(let b)?: return b
+        default: throw ValidationError(field: key, reason: "must be true or false")
+        }
+    }
+
+    /// The net info of a VIP port (`plug/vip` body, `vip_net_info`) for `vip` on the port `mac`.
+    func vipPlug(vip: IPAddress, mac: MACAddress) throws(ValidationError) -> VIPPlug {
+        let subnet = try CIDR(validating: try string("subnet_cidr"), field: "subnet_cidr")
+        let vrrp = try optionalString("vrrp_ip").map { raw throws(ValidationError) in try IPAddress(validating: raw, field: "vrrp_ip") }
+        var additional: [SubnetAddress] = []
+        for item in try array("additional_vips") {
+            additional.append(try JSONObject(item).subnetAddress(addressKey: "ip_address"))
+        }
+        return try VIPPlug(
+            vip: try SubnetAddress(
+                address: vip, subnet: subnet,
+                gateway: try optionalString("gateway").map { raw throws(ValidationError) in try IPAddress(validating: raw, field: "gateway") },
+                hostRoutes: try hostRoutes()),
+            mac: mac, vrrpAddress: vrrp,
+            mtu: try optionalInt("mtu").map { value throws(ValidationError) in try MTU(validating: value) },
+            additionalVIPs: additional, isSRIOV: try optionalBool("is_sriov") ?? false)
     }
 
     func array(_ key: String) throws(ValidationError) -> [JSONValue] {

@@ -88,7 +88,8 @@ public enum HelperMain {
             return fail("amphora-helper: netns \(config.netns) is not a valid namespace name")
         }
         let network = NetworkConfigurator(
-            netns: netnsName, base: base, runner: runner, activeStandby: config.loadbalancerTopology == "ACTIVE_STANDBY")
+            netns: netnsName, base: base, runner: runner, activeStandby: config.loadbalancerTopology == "ACTIVE_STANDBY",
+            pciRescan: PCIRescan(audit: audit))
         let topology = TopologyManager(
             base: base, basePath: config.basePath, runner: runner, services: services, network: network, audit: audit,
             helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)

@@ -233,8 +233,13 @@ public enum IPCommand: Sendable, Codable, Equatable {
     case replaceAddress(netns: InterfaceName, link: InterfaceName, address: IPAddress, prefixLength: Int)
     /// `ip addr flush dev NAME` in NS
     case flushAddresses(netns: InterfaceName, link: InterfaceName)
-    /// `ip -4|-6 route replace DEST [via GW] dev NAME [scope link] [table T]` in NS (DEST nil = default)
+    /// `ip addr del ADDR/PREFIX dev NAME` in NS
+    case deleteAddress(netns: InterfaceName, link: InterfaceName, address: IPAddress, prefixLength: Int)
+    /// `ip -4|-6 route replace DEST [via GW] dev NAME [onlink | scope link] [table T]` in NS (DEST nil =
+    /// default); a route through a gateway is `onlink`, as upstream adds every gateway and next hop.
     case replaceRoute(netns: InterfaceName, destination: CIDR?, via: IPAddress?, link: InterfaceName, family: IPFamily, table: Int?)
+    /// `ip -4|-6 route del DEST [via GW] dev NAME [table T]` in NS (DEST nil = default)
+    case deleteRoute(netns: InterfaceName, destination: CIDR?, via: IPAddress?, link: InterfaceName, family: IPFamily, table: Int?)
     /// `ip -4|-6 rule add|del from ADDR table T priority P` in NS
     case rule(netns: InterfaceName, add: Bool, from: IPAddress, table: Int, priority: Int)
 
@@ -245,7 +250,7 @@ public enum IPCommand: Sendable, Codable, Equatable {
         case .moveToNamespace: return nil
         case .listAddresses(let netns), .moveToRoot(_, let netns), .setMTU(let netns, _, _), .setState(let netns, _, _),
             .replaceAddress(let netns, _, _, _), .flushAddresses(let netns, _), .replaceRoute(let netns, _, _, _, _, _),
-            .rule(let netns, _, _, _, _):
+            .rule(let netns, _, _, _, _), .deleteAddress(let netns, _, _, _), .deleteRoute(let netns, _, _, _, _, _):
             return netns
         }
     }
@@ -262,6 +267,8 @@ public enum IPCommand: Sendable, Codable, Equatable {
         case .replaceAddress: return "replace-address"
         case .flushAddresses: return "flush-addresses"
         case .replaceRoute: return "replace-route"
+        case .deleteAddress: return "delete-address"
+        case .deleteRoute: return "delete-route"
         case .rule: return "rule"
         }
     }
@@ -284,7 +291,15 @@ public enum IPCommand: Sendable, Codable, Equatable {
             var args = ns(netns) + [family == .v6 ? "-6" : "-4", "route", "replace", destination?.description ?? "default"]
             if let via { args += ["via", via.description] }
             args += ["dev", link.description]
-            if via == nil { args += ["scope", "link"] }
+            args += via == nil ? ["scope", "link"] : ["onlink"]
+            if let table { args += ["table", String(table)] }
+            return args
+        case .deleteAddress(let netns, let link, let address, let prefix):
+            return ns(netns) + ["addr", "del", "\(address)/\(prefix)", "dev", link.description]
+        case .deleteRoute(let netns, let destination, let via, let link, let family, let table):
+            var args = ns(netns) + [family == .v6 ? "-6" : "-4", "route", "del", destination?.description ?? "default"]
+            if let via { args += ["via", via.description] }
+            args += ["dev", link.description]
             if let table { args += ["table", String(table)] }
             return args
         case .rule(let netns, let add, let from, let table, let priority):

@@ -1,3 +1,4 @@
+import CLinuxShim
 import Glibc
 
 /// Netlink message plumbing shared by the helper's rtnetlink and generic netlink readers.

@@ -16,13 +16,16 @@ public final class NetworkConfigurator: Sendable {
     let runner: any CommandRunning
     /// ACTIVE_STANDBY: the VIP itself belongs to keepalived; the interface gets the VRRP address.
     let activeStandby: Bool
+    /// Pokes the PCI bus when a port's MAC is not found (nil: never, e.g. in unit tests).
+    let pciRescan: PCIRescan?
     let lock = Mutex(())
 
-    public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool) {
+    public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool, pciRescan: PCIRescan? = nil) {
         self.netns = netns
         self.base = base
         self.runner = runner
         self.activeStandby = activeStandby
+        self.pciRescan = pciRescan
     }
 
     /// One recorded plug, replayed on restart.
@@ -122,9 +125,10 @@ public final class NetworkConfigurator: Sendable {
                 throw CommandError(.conflict, "Interface already exists")
             }
             let name = try moveIn(plug.mac, context)
+            let new = Record(interface: name.description, mac: plug.mac, vip: plug, network: nil)
             do throws(CommandError) {
-                try configureVIP(plug, on: name, context)
-                try record(Record(interface: name.description, mac: plug.mac, vip: plug, network: nil))
+                try apply(plan(of: new), previous: nil, on: name, context)
+                try record(new)
             } catch {
                 rollback(name, context)
                 throw error
@@ -135,19 +139,35 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// Plugs a member-network port, or reconfigures it when it is already in the namespace.
+    ///
+    /// Reconfiguring (upstream's "Updated existing interface") applies the new fixed addresses and
+    /// removes what the previous plug of that port added and this one no longer has (the controller
+    /// removes a member subnet by sending fewer `fixed_ips`). With `vip_net_info` (a member subnet on
+    /// the VRRP port) the port is configured as the VIP interface plus the fixed addresses, and the
+    /// record keeps both, so a restart restores the VIP, its routes and rules. Without it, a port that
+    /// carries the VIP keeps its VIP part (upstream would strip it; the controller always sends
+    /// `vip_net_info` for that port). Both paths send gratuitous ARP / unsolicited NA for the fixed
+    /// addresses, as upstream's `send_member_advertisements` does. A new port ignores `vip_net_info`,
+    /// as upstream does.
     public func plugNetwork(_ plug: NetworkPlug, context: AuditContext) throws(CommandError) -> (String, Bool) {
         try lock.withLock { _ throws(CommandError) -> (String, Bool) in
+            var member = plug
+            member.vipNetInfo = nil
             if let existing = try links(netns, context).first(where: { $0.mac == plug.mac.description }),
                 let name = try? InterfaceName(validating: existing.name)
             {
-                try configureNetwork(plug, on: name, context)
-                try record(Record(interface: name.description, mac: plug.mac, vip: nil, network: plug))
+                let old = records().first { $0.mac == plug.mac }
+                let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
+                try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
+                try record(new)
+                announce(plug.fixedIPs.map(\.address), on: name, context)
                 return (name.description, true)
             }
             let name = try moveIn(plug.mac, context)
+            let new = Record(interface: name.description, mac: plug.mac, vip: nil, network: member)
             do throws(CommandError) {
-                try configureNetwork(plug, on: name, context)
-                try record(Record(interface: name.description, mac: plug.mac, vip: nil, network: plug))
+                try apply(plan(of: new), previous: nil, on: name, context)
+                try record(new)
             } catch {
                 rollback(name, context)
                 throw error
@@ -158,10 +178,15 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// Finds the link with `mac` in the root namespace and moves it into ours as the next free `ethN`.
+    /// No such link: the PCI bus is rescanned (see ``PCIRescan``) and the links are looked at once
+    /// more (the kernel probes new devices during the write); still none: 404, which the controller
+    /// retries.
     func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(CommandError) -> InterfaceName {
-        guard let link = try links(nil, context).first(where: { $0.mac == mac.description }),
-            let rootName = try? InterfaceName(validating: link.name)
-        else { throw Self.notFound }
+        var found = try links(nil, context).first(where: { $0.mac == mac.description })
+        if found == nil, let pciRescan, pciRescan.rescan(context: context) {
+            found = try links(nil, context).first(where: { $0.mac == mac.description })
+        }
+        guard let link = found, let rootName = try? InterfaceName(validating: link.name) else { throw Self.notFound }
         let used = Set(try links(netns, context).map(\.name))
         var index = 1
         while used.contains("eth\(index)") { index += 1 }
@@ -200,37 +225,46 @@ public final class NetworkConfigurator: Sendable {
         return result
     }
 
-    /// MTU, addresses, link up, the VIP's own table (subnet and default route) with source rules,
-    /// a main-table default route through the gateway, host routes. Every step is idempotent.
-    func configureVIP(_ plug: VIPPlug, on name: InterfaceName, _ context: AuditContext) throws(CommandError) {
-        if let mtu = plug.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
-        let subnets = [plug.vip] + plug.additionalVIPs
-        for (index, entry) in subnets.enumerated() {
-            let address = index == 0 && activeStandby ? (plug.vrrpAddress ?? entry.address) : entry.address
-            if activeStandby && index > 0 { continue }
-            _ = try ip(.replaceAddress(netns: netns, link: name, address: address, prefixLength: entry.subnet.prefixLength), context)
+    /// What a recorded plug puts on its interface.
+    func plan(of record: Record) -> InterfacePlan {
+        InterfacePlan(vip: record.vip, network: record.network, activeStandby: activeStandby, vipTable: Self.vipTable)
+    }
+
+    /// Removes what `previous` had and `plan` has not (rules, routes, addresses; failures ignored:
+    /// the kernel may have dropped a route with its address already), then applies `plan`: MTU,
+    /// addresses, link up, routes, rules. Every step is idempotent, so a replay changes nothing that
+    /// is already right.
+    func apply(_ plan: InterfacePlan, previous: InterfacePlan?, on name: InterfaceName, _ context: AuditContext) throws(CommandError) {
+        if let previous {
+            for source in previous.ruleSources where !plan.ruleSources.contains(source) {
+                _ = try? runner.run(
+                    .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
+                    deadlineMilliseconds: 20_000)
+            }
+            for route in previous.routes where !plan.routes.contains(route) {
+                _ = try? runner.run(
+                    .ip(.deleteRoute(netns: netns, destination: route.destination, via: route.via, link: name, family: route.family, table: route.table)),
+                    context: context, deadlineMilliseconds: 20_000)
+            }
+            for entry in previous.addresses where !plan.addresses.contains(entry) {
+                _ = try? runner.run(
+                    .ip(.deleteAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.prefixLength)), context: context,
+                    deadlineMilliseconds: 20_000)
+            }
         }
-        // Upstream gives the port its own (VRRP) address in every topology (VIPInterfaceFile), so the
-        // controller's GET /interface/<vrrp_ip> finds the interface in SINGLE too.
-        if !activeStandby, let vrrp = plug.vrrpAddress, vrrp != plug.vip.address, plug.vip.subnet.contains(vrrp) {
-            _ = try ip(.replaceAddress(netns: netns, link: name, address: vrrp, prefixLength: plug.vip.subnet.prefixLength), context)
+        if plan.sriov { try loadSRIOVRules(context) }
+        if let mtu = plan.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
+        for entry in plan.addresses {
+            _ = try ip(.replaceAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.prefixLength), context)
         }
         _ = try ip(.setState(netns: netns, link: name, up: true), context)
-        for entry in subnets {
-            let family = entry.subnet.network.family
-            _ = try ip(.replaceRoute(netns: netns, destination: entry.subnet, via: nil, link: name, family: family, table: Self.vipTable), context)
-            if let gateway = entry.gateway {
-                _ = try ip(.replaceRoute(netns: netns, destination: nil, via: gateway, link: name, family: family, table: Self.vipTable), context)
-                _ = try ip(.replaceRoute(netns: netns, destination: nil, via: gateway, link: name, family: family, table: nil), context)
-            }
-            for route in entry.hostRoutes {
-                _ = try ip(.replaceRoute(netns: netns, destination: route.destination, via: route.nexthop, link: name, family: family, table: Self.vipTable), context)
-                _ = try ip(.replaceRoute(netns: netns, destination: route.destination, via: route.nexthop, link: name, family: family, table: nil), context)
-            }
+        if plan.addresses.contains(where: { $0.address.family == .v6 }) { waitWhileTentative(name, context) }
+        for route in plan.routes {
+            _ = try ip(
+                .replaceRoute(netns: netns, destination: route.destination, via: route.via, link: name, family: route.family, table: route.table),
+                context)
         }
-        var sources = subnets.map(\.address)
-        if let vrrp = plug.vrrpAddress { sources.append(vrrp) }
-        for source in sources {
+        for source in plan.ruleSources {
             // Delete first so that a replay does not stack duplicate rules.
             _ = try? runner.run(
                 .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
@@ -239,18 +273,42 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    func configureNetwork(_ plug: NetworkPlug, on name: InterfaceName, _ context: AuditContext) throws(CommandError) {
-        if let mtu = plug.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
-        for entry in plug.fixedIPs {
-            _ = try ip(.replaceAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.subnet.prefixLength), context)
-        }
-        _ = try ip(.setState(netns: netns, link: name, up: true), context)
-        for entry in plug.fixedIPs {
-            for route in entry.hostRoutes {
-                _ = try ip(
-                    .replaceRoute(netns: netns, destination: route.destination, via: route.nexthop, link: name, family: entry.subnet.network.family, table: nil),
-                    context)
+    /// IPv6 addresses cannot be bound (haproxy's reload fails) while duplicate address detection
+    /// runs: like upstream's `_wait_tentative`, wait (at most 30 s) until no address of the link is
+    /// tentative. Listing failures end the wait; the caller's next steps report real errors.
+    func waitWhileTentative(_ name: InterfaceName, _ context: AuditContext) {
+        let deadline = monotonicNanoseconds() + 30_000_000_000
+        while monotonicNanoseconds() < deadline {
+            guard let output = try? ip(.listAddresses(netns: netns), context).stdout,
+                let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value
+            else { return }
+            let tentative = links.contains { link in
+                guard case .object(let members) = link, case .string(let ifname)? = members.first(where: { $0.0 == "ifname" })?.1,
+                    ifname == name.description, case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
+                else { return false }
+                return infos.contains { info in
+                    guard case .object(let fields) = info else { return false }
+                    return fields.contains { $0.0 == "tentative" && $0.1 == .bool(true) }
+                }
             }
+            if !tentative { return }
+            usleep(200_000)
+        }
+    }
+
+    /// An SR-IOV port: the "drop all" ruleset is written unless a ruleset file exists, then the file
+    /// is loaded (upstream's `nftable_utils.write_nftable_rules_file(name, [])` and `load_nftables_file`).
+    func loadSRIOVRules(_ context: AuditContext) throws(CommandError) {
+        if !base.exists(InterfaceRulesApplier.rulesFileName) {
+            do throws(SystemError) {
+                try base.writeAtomically(InterfaceRulesApplier.rulesFileName, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
+            } catch {
+                throw CommandError(.internalError, "Error writing the nftables rules", details: error.description)
+            }
+        }
+        let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000)
+        guard result.succeeded else {
+            throw CommandError(.internalError, "Error loading the nftables rules", details: result.refusal ?? result.combinedOutput)
         }
     }
 
@@ -301,8 +359,7 @@ public final class NetworkConfigurator: Sendable {
                     } else {
                         name = try moveIn(record.mac, context)
                     }
-                    if let vip = record.vip { try configureVIP(vip, on: name, context) }
-                    if let network = record.network { try configureNetwork(network, on: name, context) }
+                    try apply(plan(of: record), previous: nil, on: name, context)
                     restored.append(name.description)
                 } catch {
                     continue

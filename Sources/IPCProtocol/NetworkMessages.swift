@@ -25,7 +25,8 @@ public struct HostRoute: Sendable, Codable, Equatable, Hashable {
 }
 
 /// An address on a subnet, with the subnet's gateway and extra routes; a value that exists is
-/// consistent: the address and the gateway are inside the subnet, everything is of one family.
+/// consistent: the address is inside the subnet, everything is of one family. The gateway may lie
+/// outside the subnet (upstream routes every gateway and next hop `onlink`).
 public struct SubnetAddress: Sendable, Codable, Equatable {
     /// Entries allowed in `host_routes` (security anchor A12).
     public static let maximumHostRoutes = 64
@@ -40,7 +41,9 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
             throw ValidationError(field: "ip_address", reason: "\(address) is not inside \(subnet)")
         }
         if let gateway {
-            guard subnet.contains(gateway) else { throw ValidationError(field: "gateway", reason: "\(gateway) is not inside \(subnet)") }
+            guard gateway.family == subnet.network.family else {
+                throw ValidationError(field: "gateway", reason: "\(gateway) is not of the family of \(subnet)")
+            }
         }
         guard hostRoutes.count <= Self.maximumHostRoutes else {
             throw ValidationError(field: "host_routes", reason: "more than \(Self.maximumHostRoutes) routes")
@@ -83,8 +86,13 @@ public struct VIPPlug: Sendable, Codable, Equatable {
     public var vrrpAddress: IPAddress?
     public var mtu: MTU?
     public var additionalVIPs: [SubnetAddress]
+    /// The port is an SR-IOV virtual function (`is_sriov`): its interface gets the base "drop all"
+    /// nftables rules when it is configured, as upstream's `InterfaceController.up` does.
+    public var isSRIOV: Bool
 
-    public init(vip: SubnetAddress, mac: MACAddress, vrrpAddress: IPAddress?, mtu: MTU?, additionalVIPs: [SubnetAddress]) throws(ValidationError) {
+    public init(
+        vip: SubnetAddress, mac: MACAddress, vrrpAddress: IPAddress?, mtu: MTU?, additionalVIPs: [SubnetAddress], isSRIOV: Bool = false
+    ) throws(ValidationError) {
         if let vrrpAddress {
             guard vip.subnet.contains(vrrpAddress) else {
                 throw ValidationError(field: "vrrp_ip", reason: "\(vrrpAddress) is not inside \(vip.subnet)")
@@ -98,9 +106,10 @@ public struct VIPPlug: Sendable, Codable, Equatable {
         self.vrrpAddress = vrrpAddress
         self.mtu = mtu
         self.additionalVIPs = additionalVIPs
+        self.isSRIOV = isSRIOV
     }
 
-    /// Decodes through ``init(vip:mac:vrrpAddress:mtu:additionalVIPs:)``; an over-long address list
+    /// Decodes through ``init(vip:mac:vrrpAddress:mtu:additionalVIPs:isSRIOV:)``; an over-long address list
     /// is refused before any of its entries is decoded.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -111,8 +120,9 @@ public struct VIPPlug: Sendable, Codable, Equatable {
         let additionalVIPs = try c.decodeArray(
             SubnetAddress.self, forKey: .additionalVIPs,
             atMost: Self.maximumAdditionalVIPs, field: "additional_vips", reason: "more than \(Self.maximumAdditionalVIPs) addresses")
+        let isSRIOV = try c.decodeIfPresent(Bool.self, forKey: .isSRIOV) ?? false
         do {
-            try self.init(vip: vip, mac: mac, vrrpAddress: vrrpAddress, mtu: mtu, additionalVIPs: additionalVIPs)
+            try self.init(vip: vip, mac: mac, vrrpAddress: vrrpAddress, mtu: mtu, additionalVIPs: additionalVIPs, isSRIOV: isSRIOV)
         } catch {
             throw ValueGrammar.corrupted(error, decoder)
         }
@@ -126,18 +136,33 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
     public var mac: MACAddress
     public var fixedIPs: [SubnetAddress]
     public var mtu: MTU?
+    /// `vip_net_info`: the controller plugs a member subnet on the VRRP port itself (the port that
+    /// carries the VIP); the interface is then configured as the VIP interface (the VIP, its routes
+    /// and rules) plus the fixed addresses, as upstream's "re-vip-plug" does. Its MAC is the port's.
+    public var vipNetInfo: VIPPlug?
+    /// `is_sriov` (see ``VIPPlug/isSRIOV``).
+    public var isSRIOV: Bool
 
-    public init(mac: MACAddress, fixedIPs: [SubnetAddress], mtu: MTU?) throws(ValidationError) {
+    public init(mac: MACAddress, fixedIPs: [SubnetAddress], mtu: MTU?, vipNetInfo: VIPPlug? = nil, isSRIOV: Bool = false)
+        throws(ValidationError)
+    {
         guard fixedIPs.count <= Self.maximumFixedIPs else {
             throw ValidationError(field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
+        }
+        if let vipNetInfo {
+            guard vipNetInfo.mac == mac else {
+                throw ValidationError(field: "vip_net_info", reason: "mac_address \(vipNetInfo.mac) is not the port's \(mac)")
+            }
         }
         self.mac = mac
         self.fixedIPs = fixedIPs
         self.mtu = mtu
+        self.vipNetInfo = vipNetInfo
+        self.isSRIOV = isSRIOV
     }
 
-    /// Decodes through ``init(mac:fixedIPs:mtu:)``; an over-long address list is refused before any
-    /// of its entries is decoded.
+    /// Decodes through ``init(mac:fixedIPs:mtu:vipNetInfo:isSRIOV:)``; an over-long address list is
+    /// refused before any of its entries is decoded.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let mac = try c.decode(MACAddress.self, forKey: .mac)
@@ -145,8 +170,10 @@ public struct NetworkPlug: Sendable, Codable, Equatable {
             SubnetAddress.self, forKey: .fixedIPs,
             atMost: Self.maximumFixedIPs, field: "fixed_ips", reason: "more than \(Self.maximumFixedIPs) addresses")
         let mtu = try c.decodeIfPresent(MTU.self, forKey: .mtu)
+        let vipNetInfo = try c.decodeIfPresent(VIPPlug.self, forKey: .vipNetInfo)
+        let isSRIOV = try c.decodeIfPresent(Bool.self, forKey: .isSRIOV) ?? false
         do {
-            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu)
+            try self.init(mac: mac, fixedIPs: fixedIPs, mtu: mtu, vipNetInfo: vipNetInfo, isSRIOV: isSRIOV)
         } catch {
             throw ValueGrammar.corrupted(error, decoder)
         }

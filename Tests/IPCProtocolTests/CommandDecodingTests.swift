@@ -151,7 +151,7 @@ enum CommandCatalogue {
                 ("route with an IPv6 next hop to an IPv4 network", {
                     $0.setting(["_0", "vip", "hostRoutes", "0", "nexthop"], .string("2001:db8::1"))
                 }),
-                ("gateway outside the subnet", { $0.setting(["_0", "vip", "gateway"], .string("192.0.2.1")) }),
+                ("gateway of the other family", { $0.setting(["_0", "vip", "gateway"], .string("2001:db8::1")) }),
             ]
         case .plugNetwork:
             let fixed = JSONValue.object([("address", .string("2001:db8::6")), ("subnet", .string("2001:db8::/64")), ("hostRoutes", .array([]))])
@@ -200,7 +200,7 @@ enum CommandCatalogue {
     }
 
     /// Keys whose absence is valid (optional fields); removing any other key must be refused.
-    static let optionalKeys: Set<String> = ["gateway", "vrrpAddress", "mtu", "role", "haIP", "secret", "cidr"]
+    static let optionalKeys: Set<String> = ["gateway", "vrrpAddress", "mtu", "role", "haIP", "secret", "cidr", "isSRIOV", "vipNetInfo"]
 }
 
 extension JSONValue {
@@ -310,9 +310,9 @@ struct CommandDecodingTests {
         for command in try CommandCatalogue.samples() {
             let (name, payload) = try envelopeParts(command)
             for path in payload.memberPaths {
-                // No command carries a Bool, so `true` is the wrong type for every field.
-                let mistyped = payload.setting(path, .bool(true))
-                #expect(throws: (any Error).self, "\(name): \(path.joined(separator: ".")) = true") {
+                // Only `isSRIOV` is a Bool (a string is the wrong type there); `true` is wrong for every other field.
+                let mistyped = payload.setting(path, path.last == "isSRIOV" ? .string("true") : .bool(true))
+                #expect(throws: (any Error).self, "\(name): \(path.joined(separator: ".")) mistyped") {
                     try helperDecodes(.object([(name, mistyped)])).get()
                 }
                 guard let last = path.last, Int(last) == nil, !CommandCatalogue.optionalKeys.contains(last) else { continue }

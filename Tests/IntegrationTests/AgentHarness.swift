@@ -23,6 +23,9 @@ final class AgentHarness: @unchecked Sendable {
     var helperSocket: String { directory + "/run/helper.sock" }
     var logPath: String { directory + "/agent.log" }
     private(set) var process: Process?
+    /// When set, the agent runs in a private mount namespace in which this file is bind-mounted over
+    /// `/sys/bus/pci/rescan`, so a test sees what the helper writes there without rescanning the host.
+    var pciRescanFile: String?
 
     /// The amphora namespace this harness created when the test named none (removed after the agent stops).
     private(set) var ownNamespace: TestNamespace?
@@ -87,6 +90,14 @@ final class AgentHarness: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: AgentHarness.binDirectory + "/amphora-agent")
         process.arguments = ["--config-file", configPath]
+        if let pciRescanFile {
+            // unshare and sh exec into the agent: the pid stays the agent's.
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = [
+                "--mount", "--propagation", "private", "/bin/sh", "-c", #"mount --bind "$0" /sys/bus/pci/rescan && exec "$@""#,
+                pciRescanFile, AgentHarness.binDirectory + "/amphora-agent", "--config-file", configPath,
+            ]
+        }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log

@@ -39,7 +39,7 @@ struct InterfaceRulesTests {
 
         let plug = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: Self.json([
             "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": vipMAC, "mtu": 1500,
-            "vrrp_ip": NSNull(), "host_routes": [], "additional_vips": [], "is_sriov": true,
+            "vrrp_ip": NSNull(), "host_routes": [], "additional_vips": [], "is_sriov": false,
         ]))
         #expect(plug.status == 202, "\(plug.text)")
         for port in [8080, 8081, 8082] { try Self.startServer(amphoraNS, port: port, body: "port \(port)") }

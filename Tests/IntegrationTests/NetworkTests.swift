@@ -155,7 +155,8 @@ struct NetworkTests {
         let invalid: [(String, [String: Any])] = [
             ("999.1.1.1", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
             ("203.0.113.7", ["subnet_cidr": "203.0.113.5/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
-            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "198.51.100.1", "mac_address": strayMAC]),
+            // A gateway outside the subnet is routed onlink (NetworkControllerTests); one of the other family is refused.
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "2001:db8::1", "mac_address": strayMAC]),
             ("203.0.113.7", ["subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "mac_address": strayMAC]),
             ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": "aa-bb-cc-dd-ee-ff"]),
             ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": "ff:ff:ff:ff:ff:ff"]),
