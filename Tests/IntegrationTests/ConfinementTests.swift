@@ -167,7 +167,7 @@ struct ConfinementTests {
         let units = try FileManager.default.contentsOfDirectory(atPath: Self.systemdDirectory)
             .filter { $0.hasSuffix(".service") || $0.hasSuffix(".mount") }
         #expect(Set(units).isSuperset(of: [
-            "amphora-agent-front.service", "amphora-agent-helper.service", "amphora-netns.service",
+            "amphora-agent.service", "amphora-agent-front.service", "amphora-agent-helper.service", "amphora-netns.service",
             "var-lib-octavia-certs.mount", "haproxy@.service", "octavia-keepalived.service", "octavia-keepalivedlvs@.service",
         ]))
         // A scratch root with the units and the programs they run at their install paths (the agent's
@@ -176,16 +176,18 @@ struct ConfinementTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let unitDirectory = root + "/etc/systemd/system"
         try FileManager.default.createDirectory(atPath: unitDirectory, withIntermediateDirectories: true)
-        for directory in ["/usr/local/bin", "/usr/sbin", "/bin", "/usr/lib/systemd"] {
+        for directory in ["/usr/sbin", "/bin", "/usr/lib/systemd", "/usr/lib/amphora-agent"] {
             try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
         }
         try FileManager.default.copyItem(atPath: "/usr/lib/systemd/system", toPath: root + "/usr/lib/systemd/system")
         for unit in units { try FileManager.default.copyItem(atPath: Self.systemdDirectory + "/" + unit, toPath: unitDirectory + "/" + unit) }
         let programs = [
-            (AgentHarness.binDirectory + "/amphora-front", "/usr/local/bin/amphora-front"),
-            (AgentHarness.binDirectory + "/amphora-helper", "/usr/local/bin/amphora-helper"),
+            (AgentHarness.binDirectory + "/amphora-front", "/usr/sbin/amphora-front"),
+            (AgentHarness.binDirectory + "/amphora-helper", "/usr/sbin/amphora-helper"),
             ("/usr/sbin/ip", "/usr/sbin/ip"), ("/usr/sbin/haproxy", "/usr/sbin/haproxy"),
             ("/usr/sbin/keepalived", "/usr/sbin/keepalived"), ("/bin/kill", "/bin/kill"),
+            ("/usr/sbin/sysctl", "/usr/sbin/sysctl"), ("/bin/true", "/bin/true"),
+            (Self.systemdDirectory + "/../packaging/config-drive/config-drive", "/usr/lib/amphora-agent/config-drive"),
         ]
         for (source, target) in programs {
             let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().path
