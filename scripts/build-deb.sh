@@ -47,7 +47,8 @@ if ((build)); then
   printf '#define AMPHORA_GIT_COMMIT "%s"\n' "$commit" >"$header"
   touch Sources/CBuildInfo/build_info.c
   start=$SECONDS
-  "${swiftbuild[@]}" 2>&1 | grep -E "error|warning: |Compiling amphora|Build complete" | grep -v "unhandled" || true
+  # Diagnostics of our sources only (the toolchain's static libraries bring linker notes of their own).
+  "${swiftbuild[@]}" 2>&1 | grep -E "error|warning: |Build complete" | grep -vE "unhandled|^/opt/swift/" || true
   [ "${PIPESTATUS[0]}" = 0 ] || { echo "build-deb: release build failed" >&2; exit 1; }
   echo "build-deb: release build took $((SECONDS - start)) s"
 fi

@@ -46,11 +46,14 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 start=$SECONDS
 
-# What an amphora runs: systemd, a kernel, the agent's dependencies (our .deb pulls them in),
+# What an amphora runs: systemd, a kernel, the agent's dependencies (our .deb pulls them in, through
+# elements/amphora-agent-swift/install.d),
 # systemd-networkd for the management port, jq for the config drive. Nothing else (no
 # Recommends, no documentation, no locales).
 packages=systemd,systemd-sysv,udev,kmod,linux-image-amd64,initramfs-tools,zstd,iproute2,jq,procps,util-linux,e2fsprogs
 cp "$deb" "$work/amphora-agent.deb"
+# Our package goes in through the diskimage-builder element's own scripts (so CI runs them).
+element=$repo/elements/amphora-agent-swift
 cat >"$work/virtio-hook" <<'HOOK'
 #!/bin/sh
 # initramfs-tools hook: the few modules an amphora needs to find its root disk under QEMU/KVM.
@@ -65,9 +68,10 @@ mmdebstrap --variant=apt --components=main --include="$packages" \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d" "$1/etc/initramfs-tools/hooks"' \
   --essential-hook="printf 'MODULES=list\nCOMPRESS=zstd\n' >\"\$1/etc/initramfs-tools/conf.d/amphora.conf\"" \
   --essential-hook="install -m 0755 '$work/virtio-hook' \"\$1/etc/initramfs-tools/hooks/amphora-virtio\"" \
-  --customize-hook="cp '$work/amphora-agent.deb' \"\$1/tmp/\"" \
-  --customize-hook='chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/amphora-agent.deb >/dev/null' \
-  --customize-hook='rm -f "$1/tmp/amphora-agent.deb"' \
+  --customize-hook="mkdir -p \"\$1/tmp/hooks\" && TMP_HOOKS_PATH=\"\$1/tmp/hooks\" AMPHORA_AGENT_SWIFT_DEB='$work/amphora-agent.deb' bash '$element/extra-data.d/10-amphora-agent-swift'" \
+  --customize-hook="cp '$element/install.d/70-amphora-agent-swift' \"\$1/tmp/hooks/\"" \
+  --customize-hook='chroot "$1" env TMP_HOOKS_PATH=/tmp/hooks bash /tmp/hooks/70-amphora-agent-swift >/dev/null' \
+  --customize-hook='rm -rf "$1/tmp/hooks"' \
   "$suite" "$work/root" http://deb.debian.org/debian 2>&1 | grep -vE "^I: |^W: (no|Cannot)|^$" >&2 || true
 [ -x "$work/root/usr/sbin/amphora-helper" ] || { echo "build-image: mmdebstrap failed" >&2; exit 1; }
 
@@ -87,24 +91,28 @@ if ((test_console)); then
   cat >"$r/etc/systemd/system/amphora-test-console.service" <<'UNIT'
 # TEST IMAGES ONLY (build-image.sh --test-console): a root shell on the virtio-serial port
 # org.amphora.test, for scripts/boot-test.sh. Never present in a production image.
+# Started by udev (99-amphora-test-console.rules) when the port appears.
 [Unit]
 Description=TEST ONLY: root shell on virtio-serial port org.amphora.test
 DefaultDependencies=no
-After=dev-virtio\x2dports-org.amphora.test.device
-BindsTo=dev-virtio\x2dports-org.amphora.test.device
+After=systemd-udevd.service local-fs.target
 
 [Service]
 ExecStart=/bin/bash -c 'exec </dev/virtio-ports/org.amphora.test >/dev/virtio-ports/org.amphora.test 2>&1; exec /bin/bash --noprofile --norc'
 Restart=always
 RestartSec=1
-
-[Install]
-WantedBy=dev-virtio\x2dports-org.amphora.test.device
 UNIT
-  chroot "$r" systemctl enable --quiet amphora-test-console.service
+  echo 'SUBSYSTEM=="virtio-ports", ATTR{name}=="org.amphora.test", TAG+="systemd", ENV{SYSTEMD_WANTS}+="amphora-test-console.service"' \
+    >"$r/etc/udev/rules.d/99-amphora-test-console.rules"
 fi
 
 kver=$(cd "$r/lib/modules" && ls | sort -V | tail -n1)
+# Lean: no module a virtual amphora can use for nothing (graphics, sound, wireless, media,
+# Bluetooth, InfiniBand, staging, industrial I/O); fewer modules also mean a shorter udev coldplug.
+k=$r/lib/modules/$kver/kernel
+rm -rf "$k"/drivers/{gpu,media,infiniband,staging,iio,bluetooth,isdn,net/wireless,net/can,hwmon,input/touchscreen} \
+  "$k"/sound "$k"/net/{wireless,bluetooth,mac80211,can,nfc}
+chroot "$r" depmod "$kver"
 chroot "$r" update-initramfs -u -k "$kver" >/dev/null
 cp "$r/boot/vmlinuz-$kver" "$out/vmlinuz"
 cp "$r/boot/initrd.img-$kver" "$out/initrd.img"
