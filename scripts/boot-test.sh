@@ -61,7 +61,11 @@ cleanup() {
   [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
   [ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
   for ns in "$q" "$c" "$m"; do ip netns del "$ns" 2>/dev/null; done
-  if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$tmp"/*.log "$tmp"/*.json "$keep"/ 2>/dev/null; fi
+  if [ -n "$keep" ]; then
+    mkdir -p "$keep" && cp "$tmp"/*.log "$tmp"/*.json "$keep"/ 2>/dev/null
+    # The guest's journal (read it with journalctl -D DIR/journal/<machine-id>).
+    [ -e "$tmp/disk.raw" ] && debugfs -R "rdump /var/log/journal $keep" "$tmp/disk.raw" >/dev/null 2>&1
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT

@@ -91,19 +91,22 @@ if ((test_console)); then
   cat >"$r/etc/systemd/system/amphora-test-console.service" <<'UNIT'
 # TEST IMAGES ONLY (build-image.sh --test-console): a root shell on the virtio-serial port
 # org.amphora.test, for scripts/boot-test.sh. Never present in a production image.
-# Started by udev (99-amphora-test-console.rules) when the port appears.
+# A shell on the port for the boot test. The port reads end-of-file while the host side is not
+# connected, so the shell ends and starts again (every second) until it is.
 [Unit]
 Description=TEST ONLY: root shell on virtio-serial port org.amphora.test
-DefaultDependencies=no
 After=systemd-udevd.service local-fs.target
+StartLimitIntervalSec=0
 
 [Service]
-ExecStart=/bin/bash -c 'exec </dev/virtio-ports/org.amphora.test >/dev/virtio-ports/org.amphora.test 2>&1; exec /bin/bash --noprofile --norc'
+ExecStart=/bin/bash -c 'p=/dev/virtio-ports/org.amphora.test; until [ -e $p ]; do sleep 1; done; exec <$p >$p 2>&1; exec /bin/bash --noprofile --norc'
 Restart=always
 RestartSec=1
+
+[Install]
+WantedBy=multi-user.target
 UNIT
-  echo 'SUBSYSTEM=="virtio-ports", ATTR{name}=="org.amphora.test", TAG+="systemd", ENV{SYSTEMD_WANTS}+="amphora-test-console.service"' \
-    >"$r/etc/udev/rules.d/99-amphora-test-console.rules"
+  chroot "$r" systemctl enable --quiet amphora-test-console.service
 fi
 
 kver=$(cd "$r/lib/modules" && ls | sort -V | tail -n1)

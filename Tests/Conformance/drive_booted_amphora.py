@@ -560,6 +560,17 @@ def _():
 
 
 failed = [r for r in RESULTS if r['status'] == 'FAIL']
+if failed:
+    # What the guest says about it, when its console answers.
+    try:
+        if console.sock is None:
+            console.connect(120)
+        diagnosis = console.run('systemctl list-units --failed --no-pager; '
+                                'journalctl -b --no-pager -o short-monotonic -u "amphora-*" -u "haproxy@*" '
+                                '-u "octavia-*" -u var-lib-octavia-certs.mount | tail -n 80', check=False, timeout=120)[1]
+        print('GUEST-DIAGNOSIS-BEGIN\n' + diagnosis.rstrip() + '\nGUEST-DIAGNOSIS-END', flush=True)
+    except Exception as e:  # noqa: BLE001 - diagnosis only
+        print(f'GUEST-DIAGNOSIS unavailable: {e}', flush=True)
 if ARGS.json:
     with open(ARGS.json, 'w') as f:
         json.dump({'steps': RESULTS, 'timings': TIMINGS, 'failed': len(failed)}, f, indent=2)

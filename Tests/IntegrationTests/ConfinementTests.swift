@@ -139,15 +139,29 @@ struct ConfinementTests {
         #expect(lines.allSatisfy { $0.hasPrefix("EACCES ") }, "\(result.stdout)")
     }
 
-    @Test("a state directory the front's user could enter stops the helper with one line")
-    func looseDirectoryFailsClosed() throws {
+    @Test("a state directory owned by another user stops the helper with one line")
+    func foreignOwnedStateDirectoryFailsClosed() throws {
         let agent = try AgentHarness()
         try FileManager.default.createDirectory(atPath: agent.directory + "/base", withIntermediateDirectories: true)
-        chmod(agent.directory + "/base", 0o755)
+        chmod(agent.directory + "/base", 0o700)
+        chown(agent.directory + "/base", 65534, 65534)
         let result = try Shell.run(AgentHarness.binDirectory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
         #expect(result.status != 0)
         #expect(result.stderr.contains("/base must be a directory owned by root with mode 0700"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("amphora-helper:") }.count == 1, "\(result.stderr)")
+    }
+
+    @Test("a root-owned state directory that is merely too open (upstream's mkdir -p) is tightened to 0700 with one warning")
+    func rootOwnedLooseStateDirectoryIsTightened() throws {
+        let agent = try AgentHarness()
+        try FileManager.default.createDirectory(atPath: agent.directory + "/base", withIntermediateDirectories: true)
+        chmod(agent.directory + "/base", 0o755)
+        try agent.start()
+        var st = stat()
+        #expect(stat(agent.directory + "/base", &st) == 0)
+        #expect(st.st_mode & 0o7777 == 0o700)
+        #expect(st.st_uid == 0)
+        #expect(agent.log().components(separatedBy: "/base had mode 755; group and other permissions removed").count == 2, "\(agent.log())")
     }
 
     @Test("a launcher that cannot place its program descriptors stops with one line (fail closed)")
