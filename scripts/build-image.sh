@@ -99,7 +99,7 @@ After=systemd-udevd.service local-fs.target
 StartLimitIntervalSec=0
 
 [Service]
-ExecStart=/bin/bash -c 'p=/dev/virtio-ports/org.amphora.test; until [ -e $p ]; do sleep 1; done; exec <$p >$p 2>&1; exec /bin/bash --noprofile --norc'
+ExecStart=/bin/bash -c 'p=/dev/virtio-ports/org.amphora.test; until [ -e $p ]; do sleep 1; done; exec <>$p >&0 2>&0; exec /bin/bash --noprofile --norc'
 Restart=always
 RestartSec=1
 
@@ -107,6 +107,11 @@ RestartSec=1
 WantedBy=multi-user.target
 UNIT
   chroot "$r" systemctl enable --quiet amphora-test-console.service
+  # Test images also copy the agent's own lines to the serial console (the boot test's log).
+  for u in amphora-agent-helper amphora-agent-front; do
+    mkdir -p "$r/etc/systemd/system/$u.service.d"
+    printf '[Service]\nStandardOutput=journal+console\nStandardError=journal+console\n' >"$r/etc/systemd/system/$u.service.d/test-console.conf"
+  done
 fi
 
 kver=$(cd "$r/lib/modules" && ls | sort -V | tail -n1)
