@@ -180,6 +180,7 @@ def wait_for_agent(timeout):
             try:
                 version = quick.get_api_version(amp)
                 expect(version == {'api_version': '1.0'}, f'got {version}')
+                amp.api_version = version['api_version']  # the client forgets it after failed connections
                 return time.time() - t
             except StepFailed:
                 raise
@@ -568,6 +569,9 @@ if failed:
         if console.sock is None:
             console.connect(120)
         diagnosis = console.run('systemctl list-units --failed --no-pager; '
+                                'ls -la /var/lib/octavia/vrrp; journalctl -b --no-pager -o cat -t Keepalived -t Keepalived_vrrp | tail -n 20; '
+                                'f=/var/lib/octavia/vrrp/octavia-keepalived.conf.new-failed; [ -e $f ] && '
+                                '{ ip netns exec amphora-haproxy keepalived --config-test -l -D -f $f; echo "config-test outside the sandbox: $?"; }; '
                                 'journalctl -b --no-pager -o short-monotonic -u "amphora-*" -u "haproxy@*" '
                                 '-u "octavia-*" -u var-lib-octavia-certs.mount | tail -n 80', check=False, timeout=120)[1]
         print('GUEST-DIAGNOSIS-BEGIN\n' + diagnosis.rstrip() + '\nGUEST-DIAGNOSIS-END', flush=True)
