@@ -31,6 +31,14 @@ let package = Package(
         // The wire contract: typed commands, replies, validated values, framing. Standard library only.
         .target(name: "IPCProtocol", swiftSettings: strictSettings),
 
+        // The version and the git commit every binary prints for --version (the commit is injected by
+        // scripts/build-deb.sh through a generated header; "unknown" otherwise).
+        .target(name: "CBuildInfo"),
+        .target(name: "BuildInfo", dependencies: ["CBuildInfo"], swiftSettings: strictSettings),
+
+        // Log lines with syslog priorities for systemd's journal (helper and front).
+        .target(name: "AgentLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+
         // oslo.config-style INI parsing into a typed agent configuration.
         .target(name: "AgentConfig", swiftSettings: strictSettings),
 
@@ -48,7 +56,7 @@ let package = Package(
         .target(
             name: "Helper",
             dependencies: [
-                "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL", "Confinement",
+                "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL", "Confinement", "AgentLogging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -75,25 +83,25 @@ let package = Package(
 
         .executableTarget(
             name: "amphora-front",
-            dependencies: ["FrontAPI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: ["Helper", "Confinement", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Helper", "Confinement", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
         .target(name: "Supervisor", dependencies: ["Helper", "AgentConfig", "CLinuxShim"], swiftSettings: strictSettings),
         .executableTarget(
             name: "amphora-agent",
-            dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Supervisor", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
 
         // The SCTP health check keepalived runs for SCTP health monitors (upstream's amphora-health-checker).
         .target(name: "SCTPHealthCheck", swiftSettings: strictSettings),
-        .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
+        .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS, and the benchmark's smoke run.
+# the UDP listener suite on a kernel with IP_VS, the benchmark's smoke run, and the production path
+# (Debian package, amphora image, boot test under QEMU).
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,5 +47,29 @@ echo "== benchmark smoke (bench/run.sh --smoke)"
 if ! AMPHORA_BENCH_BIN_DIR=.build/debug bash bench/run.sh --smoke; then
   echo "test.sh: the benchmark smoke run failed"
   [ "$status" != 0 ] || status=1
+fi
+
+# The production path (docs/production.md): the Debian package (release build, lintian), a Debian 12
+# amphora image with it, booted under QEMU with real systemd and driven by Octavia's client.
+# AMPHORA_SKIP_BOOT_TEST=1 leaves it out (e.g. a quick local run). Stage times are printed.
+echo "== production path: package, Debian 12 image, boot test"
+if [ -n "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
+  echo "test.sh: SKIPPED the production path (AMPHORA_SKIP_BOOT_TEST is set)"
+else
+  t=$SECONDS
+  if ! deb=$(bash scripts/build-deb.sh | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
+    cat /tmp/amphora-deb.log; echo "test.sh: building the Debian package failed"; [ "$status" != 0 ] || status=1
+  else
+    grep "^build-deb:" /tmp/amphora-deb.log; echo "stage: package $((SECONDS - t)) s"; t=$SECONDS
+    if ! bash scripts/build-image.sh --test-console --deb "$deb" debian12; then
+      echo "test.sh: building the Debian 12 image failed"; [ "$status" != 0 ] || status=1
+    else
+      echo "stage: image $((SECONDS - t)) s"; t=$SECONDS
+      bash scripts/boot-test.sh --image dist/image-debian12 --timeout 2400 2>&1 | tee /tmp/amphora-boot-test.log
+      rc=${PIPESTATUS[0]}
+      echo "stage: boot test $((SECONDS - t)) s"
+      if [ "$rc" != 0 ]; then echo "test.sh: the boot test failed (exit $rc)"; [ "$status" != 0 ] || status=1; fi
+    fi
+  fi
 fi
 exit "$status"

@@ -2,7 +2,8 @@
 # Runs a command as root inside a throwaway QEMU guest that boots Debian 12's own kernel
 # (linux-image-amd64) with IP Virtual Server loaded, for hosts whose kernel lacks IP_VS.
 # The guest sees the host's root filesystem over 9p (same /work, /opt/swift, haproxy, ipvsadm...)
-# with its own tmpfs /tmp, /run, /var/tmp, and has no network device. COMMAND's stdout and
+# with its own tmpfs /tmp, /run, /var/tmp (a caller's directory below /tmp or /var/tmp stays
+# visible), and has no network device. COMMAND's stdout and
 # stderr stream back to ours; its exit code is ours.
 #
 #   bash scripts/with-ipvs-kernel.sh [--check] [--accel auto|kvm|tcg] [--timeout S] [-- COMMAND...]
@@ -139,7 +140,15 @@ for m in $(cat /mods/order); do insmod /mods/$m || fail "insmod $m"; done
 n=0; until mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=mmap hostroot /newroot; do
   n=$((n+1)); [ $n -lt 50 ] || fail "cannot mount the host root"; sleep 0.1; done
 r=/newroot
+# The caller's directory, when it lies in /tmp or /var/tmp (a clone there), stays visible under
+# the guest's own tmpfs: its top directory is moved aside and back on top.
+kept=''
+for base in /tmp /var/tmp; do
+  case $(cat /keep) in $base/?*) rest=$(cat /keep); rest=${rest#$base/}; kept=$base/${rest%%/*} ;; esac
+done
+if [ -n "$kept" ]; then mkdir -p /kept && mount -o bind "$r$kept" /kept || fail "bind $kept"; fi
 mount -t tmpfs -o mode=1777 tmp $r/tmp && mount -t tmpfs -o mode=1777 vartmp $r/var/tmp
+if [ -n "$kept" ]; then mkdir -p "$r$kept" && mount -o move /kept "$r$kept" || fail "move $kept"; fi
 mount -t tmpfs -o mode=755 run $r/run || fail "tmpfs"
 for d in dev proc sys; do mount --move /$d $r/$d; done
 mkdir -p $r/dev/pts $r/dev/shm $r/run/with-ipvs
@@ -158,6 +167,7 @@ mkdir -p "$ird"/{bin,mods,proc,sys,dev,newroot}
 cp /bin/busybox "$ird/bin/"
 cp "$tmp/init" "$tmp/stage2.sh" "$tmp/job.sh" "$ird/" && chmod +x "$ird/init"
 hostname >"$ird/hostname"
+printf '%s\n' "$PWD" >"$ird/keep"
 modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p virtio_console |
   awk '$1 == "insmod" && !seen[$2]++ {print $2}' | while read -r ko; do
     cp "$ko" "$ird/mods/"; basename "$ko" >>"$ird/mods/order"; done

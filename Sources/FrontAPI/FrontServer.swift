@@ -77,10 +77,19 @@ public enum FrontServer {
                     "address": "\(channel.localAddress?.description ?? "?")",
                     "certificate_sha256": "\(settings.tls.serverCertificateDigest)",
                 ])
+                SystemdNotifier.ready(status: "serving \(channel.localAddress?.description ?? "")")
             },
             logger: logger)
         let heartbeatTask = Task { await heartbeat.run() }
         defer { heartbeatTask.cancel() }
+        // WatchdogSec= keep-alive from the concurrency pool the request handlers run on.
+        let watchdogTask = Task {
+            while let interval = SystemdNotifier.watchdogIntervalNanoseconds, !Task.isCancelled {
+                SystemdNotifier.watchdog()
+                try? await Task.sleep(nanoseconds: interval)
+            }
+        }
+        defer { watchdogTask.cancel() }
         try await app.runService()
         heartbeatTask.cancel()
         try await threadPool.shutdownGracefully()

@@ -1,4 +1,5 @@
 import AgentConfig
+import AgentLogging
 import Confinement
 import Glibc
 import IPCProtocol
@@ -13,7 +14,7 @@ public enum HelperMain {
     /// Runs the helper in the foreground. `notifyFD`, when given, receives `READY\n` once the socket
     /// accepts connections (the standalone agent waits for it).
     public static func run(configPath: String, notifyFD: Int32?, daemonFD: Int32?) -> Int32 {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        JournalLogHandler.bootstrap()
         var logger = Logger(label: "amphora-helper")
         logger.logLevel = .info
         signal(SIGPIPE, SIG_IGN)
@@ -41,7 +42,11 @@ public enum HelperMain {
 
         // The helper's state, the certificates and the audit log: root-only (0700), so the front's user gets EACCES.
         for directory in [config.basePath, config.baseCertDir, parentDirectory(config.auditLog)] {
-            do { try PrivateDirectory.ensure(directory) } catch { return fail("amphora-helper: \(error.description)") }
+            do {
+                if let warning = try PrivateDirectory.ensure(directory) { logger.warning("\(warning)") }
+            } catch {
+                return fail("amphora-helper: \(error.description)")
+            }
         }
         let audit: AuditLog
         do {
@@ -140,7 +145,9 @@ public enum HelperMain {
             try? writeAll(notifyFD, Array("READY\n".utf8))
             close(notifyFD)
         }
-        while true { pause() }
+        // Under systemd (Type=notify): ready now, then the watchdog keep-alive (WatchdogSec=) from this thread.
+        SystemdNotifier.ready(status: "serving \(config.helperSocket)")
+        SystemdNotifier.keepAliveForever()
     }
 
     /// This executable's path (keepalived runs it as the VRRP health check).

@@ -36,6 +36,10 @@ public enum DaemonUnit: Sendable, Codable, Hashable, CustomStringConvertible {
 /// The closed set of daemon operations.
 public enum DaemonOperation: String, Sendable, Codable {
     case start, stop, reload, status
+    /// systemd only: start the unit at boot (`systemctl enable`), or no longer (`disable`). The
+    /// systemd service manager sends them with `start` and `stop`; the standalone agent has no boot
+    /// to survive and answers them with the unit's status.
+    case enable, disable
 }
 
 /// What a daemon operation found.
@@ -136,13 +140,29 @@ public final class DirectServiceManager: ServiceManager {
 }
 
 /// The systemd service manager: `systemctl start|stop|reload|is-active <unit>` through the launcher
-/// (so each call is an audited execution with an exact argv).
+/// (so each call is an audited execution with an exact argv). A started unit is enabled first and a
+/// stopped one disabled after, so a reboot brings back exactly the daemons that ran (upstream enables
+/// its haproxy and keepalived units too), without any call from the controller.
 public final class SystemdServiceManager: ServiceManager {
     let runner: any CommandRunning
 
     public init(runner: any CommandRunning) { self.runner = runner }
 
     public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus {
+        switch operation {
+        case .start:
+            _ = try systemctl(.enable, unit, context: context)
+            return try systemctl(.start, unit, context: context)
+        case .stop:
+            let status = try systemctl(.stop, unit, context: context)
+            _ = try systemctl(.disable, unit, context: context)
+            return status
+        default:
+            return try systemctl(operation, unit, context: context)
+        }
+    }
+
+    func systemctl(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus {
         let result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000)
         switch operation {
         case .status:
@@ -151,7 +171,7 @@ public final class SystemdServiceManager: ServiceManager {
             guard result.succeeded else {
                 throw CommandError(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: result.refusal ?? result.combinedOutput)
             }
-            return DaemonStatus(running: operation != .stop, pid: nil)
+            return DaemonStatus(running: operation != .stop && operation != .disable, pid: nil)
         }
     }
 }

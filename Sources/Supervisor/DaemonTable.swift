@@ -24,7 +24,7 @@ final class DaemonTable {
 
     func handle(_ request: DaemonRequest) -> DaemonReply {
         switch request.operation {
-        case .status:
+        case .status, .enable, .disable:
             return DaemonReply(id: request.id, status: status(request.unit), error: nil)
         case .start:
             if status(request.unit).running { return DaemonReply(id: request.id, status: status(request.unit), error: nil) }

@@ -1,4 +1,6 @@
+import AgentLogging
 import ArgumentParser
+import BuildInfo
 import FrontAPI
 import Logging
 
@@ -7,13 +9,14 @@ import Logging
 struct AmphoraFrontCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amphora-front",
-        abstract: "Unprivileged mutual-TLS front of the amphora agent; forwards typed commands to the helper.")
+        abstract: "Unprivileged mutual-TLS front of the amphora agent; forwards typed commands to the helper.",
+        version: "amphora-front \(BuildInfo.versionDescription)")
 
     @Option(name: .customLong("helper-socket"), help: "The helper's Unix socket.")
     var helperSocket: String = "/run/amphora-agent/helper.sock"
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        JournalLogHandler.bootstrap()
         var logger = Logger(label: "amphora-front")
         logger.logLevel = .info
         try await FrontServer.run(helperSocket: helperSocket, logger: logger)

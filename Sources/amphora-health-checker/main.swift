@@ -1,6 +1,7 @@
 // amphora-health-checker: the program Octavia's keepalived LVS template names for SCTP health
 // monitors (`amphora-health-checker sctp [-t TIMEOUT] ADDRESS PORT`), with upstream's arguments,
 // messages and exit statuses (0 listening, 1 refused, 2 timeout, 3 unexpected answer).
+import BuildInfo
 import Glibc
 import SCTPHealthCheck
 
@@ -11,6 +12,10 @@ func usage() -> Never {
     exit(1)
 }
 guard !arguments.isEmpty else { usage() }
+if arguments == ["--version"] {
+    print("amphora-health-checker \(BuildInfo.versionDescription)")
+    exit(0)
+}
 let kind = arguments.removeFirst()
 var timeout = 3
 if arguments.first == "-t" {

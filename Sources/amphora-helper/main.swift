@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Confinement
 import Glibc
 import Helper
@@ -9,6 +10,7 @@ struct AmphoraHelperCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
+        version: "amphora-helper \(BuildInfo.versionDescription)",
         subcommands: [Serve.self, Launcher.self, AuditVerify.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }

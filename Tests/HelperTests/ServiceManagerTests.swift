@@ -28,7 +28,7 @@ struct SystemdServiceManagerTests {
     let id = try! ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
     let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
 
-    @Test("operations become exact systemctl argv arrays for the instance's unit")
+    @Test("operations become exact systemctl argv arrays for the instance's unit; start enables, stop disables")
     func argv() throws {
         let runner = RecordingRunner(stdout: "active\n")
         let manager = SystemdServiceManager(runner: runner)
@@ -37,9 +37,11 @@ struct SystemdServiceManagerTests {
         }
         let argv = runner.calls.withLock { $0 }.map { [$0.program.rawValue] + $0.arguments(paths) }
         #expect(argv == [
+            ["systemctl", "enable", "--", "haproxy@\(id).service"],
             ["systemctl", "start", "--", "haproxy@\(id).service"],
             ["systemctl", "reload", "--", "haproxy@\(id).service"],
             ["systemctl", "stop", "--", "haproxy@\(id).service"],
+            ["systemctl", "disable", "--", "haproxy@\(id).service"],
             ["systemctl", "is-active", "--", "haproxy@\(id).service"],
         ])
         #expect(try manager.perform(.status, .keepalived, context: context).running)

@@ -139,15 +139,29 @@ struct ConfinementTests {
         #expect(lines.allSatisfy { $0.hasPrefix("EACCES ") }, "\(result.stdout)")
     }
 
-    @Test("a state directory the front's user could enter stops the helper with one line")
-    func looseDirectoryFailsClosed() throws {
+    @Test("a state directory owned by another user stops the helper with one line")
+    func foreignOwnedStateDirectoryFailsClosed() throws {
         let agent = try AgentHarness()
         try FileManager.default.createDirectory(atPath: agent.directory + "/base", withIntermediateDirectories: true)
-        chmod(agent.directory + "/base", 0o755)
+        chmod(agent.directory + "/base", 0o700)
+        chown(agent.directory + "/base", 65534, 65534)
         let result = try Shell.run(AgentHarness.binDirectory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
         #expect(result.status != 0)
         #expect(result.stderr.contains("/base must be a directory owned by root with mode 0700"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("amphora-helper:") }.count == 1, "\(result.stderr)")
+    }
+
+    @Test("a root-owned state directory that is merely too open (upstream's mkdir -p) is tightened to 0700 with one warning")
+    func rootOwnedLooseStateDirectoryIsTightened() throws {
+        let agent = try AgentHarness()
+        try FileManager.default.createDirectory(atPath: agent.directory + "/base", withIntermediateDirectories: true)
+        chmod(agent.directory + "/base", 0o755)
+        try agent.start()
+        var st = stat()
+        #expect(stat(agent.directory + "/base", &st) == 0)
+        #expect(st.st_mode & 0o7777 == 0o700)
+        #expect(st.st_uid == 0)
+        #expect(agent.log().components(separatedBy: "/base had mode 755; group and other permissions removed").count == 2, "\(agent.log())")
     }
 
     @Test("a launcher that cannot place its program descriptors stops with one line (fail closed)")
@@ -167,7 +181,7 @@ struct ConfinementTests {
         let units = try FileManager.default.contentsOfDirectory(atPath: Self.systemdDirectory)
             .filter { $0.hasSuffix(".service") || $0.hasSuffix(".mount") }
         #expect(Set(units).isSuperset(of: [
-            "amphora-agent-front.service", "amphora-agent-helper.service", "amphora-netns.service",
+            "amphora-agent.service", "amphora-agent-front.service", "amphora-agent-helper.service", "amphora-netns.service",
             "var-lib-octavia-certs.mount", "haproxy@.service", "octavia-keepalived.service", "octavia-keepalivedlvs@.service",
         ]))
         // A scratch root with the units and the programs they run at their install paths (the agent's
@@ -176,16 +190,18 @@ struct ConfinementTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let unitDirectory = root + "/etc/systemd/system"
         try FileManager.default.createDirectory(atPath: unitDirectory, withIntermediateDirectories: true)
-        for directory in ["/usr/local/bin", "/usr/sbin", "/bin", "/usr/lib/systemd"] {
+        for directory in ["/usr/sbin", "/bin", "/usr/lib/systemd", "/usr/lib/amphora-agent"] {
             try FileManager.default.createDirectory(atPath: root + directory, withIntermediateDirectories: true)
         }
         try FileManager.default.copyItem(atPath: "/usr/lib/systemd/system", toPath: root + "/usr/lib/systemd/system")
         for unit in units { try FileManager.default.copyItem(atPath: Self.systemdDirectory + "/" + unit, toPath: unitDirectory + "/" + unit) }
         let programs = [
-            (AgentHarness.binDirectory + "/amphora-front", "/usr/local/bin/amphora-front"),
-            (AgentHarness.binDirectory + "/amphora-helper", "/usr/local/bin/amphora-helper"),
+            (AgentHarness.binDirectory + "/amphora-front", "/usr/sbin/amphora-front"),
+            (AgentHarness.binDirectory + "/amphora-helper", "/usr/sbin/amphora-helper"),
             ("/usr/sbin/ip", "/usr/sbin/ip"), ("/usr/sbin/haproxy", "/usr/sbin/haproxy"),
             ("/usr/sbin/keepalived", "/usr/sbin/keepalived"), ("/bin/kill", "/bin/kill"),
+            ("/usr/sbin/sysctl", "/usr/sbin/sysctl"), ("/bin/true", "/bin/true"),
+            (Self.systemdDirectory + "/../packaging/config-drive/config-drive", "/usr/lib/amphora-agent/config-drive"),
         ]
         for (source, target) in programs {
             let real = URL(fileURLWithPath: source).resolvingSymlinksInPath().path
