@@ -232,6 +232,8 @@ long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *con
 
 long cshim_probe_close(uint64_t fd) { return syscall(SYS_close, fd); }
 long cshim_probe_ptrace_traceme(void) { return syscall(SYS_ptrace, 0L, 0L, 0L, 0L); }
+long cshim_probe_unshare_mount_namespace(void) { return syscall(SYS_unshare, (long)CLONE_NEWNS); }
+long cshim_probe_mount_proc(void) { return syscall(SYS_mount, "proc", "/proc", "proc", 0L, NULL); }
 
 int cshim_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_CLOEXEC); }
 

@@ -146,9 +146,19 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         }
     }
 
-    /// Whether this command parses text the controller sent: it then runs as ``CheckAccount``,
-    /// without capabilities, with read-only file-system access (see ``LauncherProcess``).
+    /// Whether this command parses text the controller sent: it then reads its inputs from sealed
+    /// copies and runs under a read-only Landlock domain (see ``LauncherProcess``).
     public var isConfigurationCheck: Bool { lane == .check }
+
+    /// Whether the check also runs as ``CheckAccount``, with no capabilities: `haproxy -c` (which
+    /// loads Lua at check time). `keepalived --config-test` cannot: unprivileged, it fails to enter
+    /// the `net_namespace` an LVS configuration names and then exits 0 without checking anything
+    /// (fail-open), and it reports the agent's own root-run VRRP check script as insecure (exit 5);
+    /// it stays root, read-only under Landlock, with no program to execute.
+    public var runsAsCheckAccount: Bool {
+        if case .haproxyCheck = self { return true }
+        return false
+    }
 
     /// The files a check reads that only root may open: the launcher reads each (as root) into a
     /// sealed memory file and hands it to the check as `/dev/fd/N` in place of the path.
@@ -166,10 +176,15 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     }
 
     /// Directories a check may read besides the system's (Landlock, read-only): a haproxy check
-    /// reads the certificates its configuration names, in that load balancer's certificate directory.
+    /// reads the certificates its configuration names, in that load balancer's certificate directory;
+    /// keepalived opens the `net_namespace` an LVS configuration names in /run/netns (and, denied
+    /// that, exits 0 without checking anything).
     public func checkReadDirectories(_ paths: ProgramPaths) -> [String] {
-        if case .haproxyCheck(let instance, _, _) = self { return [paths.certificateDirectory(instance)] }
-        return []
+        switch self {
+        case .haproxyCheck(let instance, _, _): return [paths.certificateDirectory(instance)]
+        case .keepalivedCheck, .keepalivedLVSCheck: return ["/run/netns"]
+        default: return []
+        }
     }
 
     /// A short name for the audit log.

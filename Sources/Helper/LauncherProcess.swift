@@ -197,9 +197,11 @@ public enum LauncherProcess {
                     // The check account: no capabilities survive the change of uid (no keep-caps,
                     // no ambient set), no_new_privs forbids regaining any at exec, and Landlock
                     // (inherited by whatever it starts) allows reading only.
-                    attr.set_ids = 1
-                    attr.uid = setup.checkUser.uid
-                    attr.gid = setup.checkUser.gid
+                    if request.command.runsAsCheckAccount {
+                        attr.set_ids = 1
+                        attr.uid = setup.checkUser.uid
+                        attr.gid = setup.checkUser.gid
+                    }
                     attr.use_landlock = sandbox.landlockFD > 0 ? 1 : 0
                     attr.landlock_fd = sandbox.landlockFD
                 }

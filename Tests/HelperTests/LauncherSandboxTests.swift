@@ -121,7 +121,7 @@ struct LauncherSandboxTests {
         #expect(!result.combinedOutput.contains("/dev/fd/"), "\(result.combinedOutput)")
     }
 
-    @Test("keepalived --config-test runs as the check account on a sealed copy and still reports its errors")
+    @Test("keepalived --config-test runs on a sealed copy of its input and still reports its errors")
     func keepalivedCheckRunsUnprivileged() throws {
         let layout = try Layout()
         let id = try ResourceID(validating: UUID().uuidString.lowercased())
@@ -136,6 +136,36 @@ struct LauncherSandboxTests {
         // keepalived read the text (it names the unknown keyword) and the message names the real file.
         #expect(result.combinedOutput.contains("bogus_keyword"), "\(result.combinedOutput)")
         #expect(!result.combinedOutput.contains("not a regular non-executable file"), "\(result.combinedOutput)")
+    }
+
+    @Test("an LVS check naming its namespace really checks there: a bad value is refused, not passed unchecked")
+    func lvsCheckInNamespaceIsNotSkipped() throws {
+        let layout = try Layout()
+        let netns = "amp-it-" + String(UUID().uuidString.lowercased().prefix(8))
+        let ip = Process()
+        ip.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        ip.arguments = ["netns", "add", netns]
+        try ip.run()
+        ip.waitUntilExit()
+        defer {
+            let remove = Process()
+            remove.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            remove.arguments = ["netns", "delete", netns]
+            try? remove.run()
+            remove.waitUntilExit()
+        }
+        #expect(ip.terminationStatus == 0)
+        let id = try ResourceID(validating: UUID().uuidString.lowercased())
+        #expect(mkdir(layout.base + "/lvs", 0o700) == 0)
+        let file = layout.paths.lvsConfigFile(id) + ".new"
+        // Denied its namespace (no capability, or no read access to /run/netns), keepalived exits 0
+        // without checking anything: the bad lb_kind must still be reported.
+        try layout.write(
+            "net_namespace \(netns)\nvirtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind BOGUS\n    protocol UDP\n}\n", to: file)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(!result.succeeded, "\(result.combinedOutput)")
+        #expect(result.combinedOutput.contains("BOGUS"), "\(result.combinedOutput)")
     }
 
     @Test("a check whose input is a symlink or missing is refused, nothing runs")

@@ -74,6 +74,8 @@ long cshim_probe_fork(void);                               /* clone(SIGCHLD): a 
 long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *const *envp, int flags);
 long cshim_probe_close(uint64_t fd);                       /* close with a full 64-bit argument */
 long cshim_probe_ptrace_traceme(void);
+long cshim_probe_unshare_mount_namespace(void);            /* unshare(CLONE_NEWNS) */
+long cshim_probe_mount_proc(void);                         /* mount("proc", "/proc", "proc") */
 
 /* A signalfd for the given signals (which the caller has blocked). */
 int cshim_signalfd(const sigset_t *mask);
