@@ -266,7 +266,8 @@ getegid
 # ip netns add/delete, nft -c -f, nft list ruleset, keepalived -t, haproxy -c with maxconn 50000)
 # added faccessat2 geteuid getegid getppid memfd_create pselect6 readlink recvmsg sendmsg sendto
 # statfs umount2 unlink unshare writev; arping -U (in the suite since the networking commands)
-# capset setuid. systemctl cannot be measured here (PID 1 is not systemd):
+# capset setuid. Since then `ip -n` is gone (its mount, umount2, unshare with it), and configuration
+# checks added setgroups setresgid setresuid landlock_*; systemctl cannot be measured here (PID 1 is not systemd):
 # its bus calls (sendmsg/recvmsg with SCM_CREDENTIALS, ppoll, epoll, timerfd, signalfd) are included.
 
 # Execute: only the program descriptors, never a path.
