@@ -38,6 +38,12 @@ public final class LauncherPool: Sendable {
     /// The launchers' process ids (for confinement checks and clean-up).
     public var pids: [Int32] { connections.map(\.pid) }
 
+    /// Commands waiting for a launcher of their lane right now (diagnostics and tests).
+    public var waitingCommands: Int { state.withLock { $0.waiters.count } }
+
+    /// Launchers running a command right now.
+    public var busyLaunchers: Int { state.withLock { $0.busy.filter { $0 }.count } }
+
     /// Whether launcher `index` may serve a command of `lane` (launcher 0: queries only).
     static func serves(_ index: Int, _ lane: LaunchLane, count: Int) -> Bool {
         count < 2 || index > 0 || lane == .query

@@ -209,7 +209,8 @@ struct LauncherSandboxTests {
             group.wait()
             close(writer)
         }
-        // Progress, not time: wait until two checks are blocked in haproxy under the launchers.
+        // Progress, not time: wait until all three checks hold a launcher or wait for one, and at
+        // least two are blocked in haproxy under the launchers.
         let launchers = Set(pool.pids)
         func blockedChecks() -> Int {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
@@ -224,11 +225,12 @@ struct LauncherSandboxTests {
             }.count
         }
         var polls = 0
-        while blockedChecks() < 2, polls < 6000 {
+        while (blockedChecks() < 2 || pool.busyLaunchers + pool.waitingCommands < 3), polls < 6000 {
             usleep(10_000)
             polls += 1
         }
         #expect(blockedChecks() >= 2)
+        #expect(pool.busyLaunchers + pool.waitingCommands == 3)
 
         let query = try pool.run(.packageVersion(.haproxy), deadlineMilliseconds: 30_000)
         // The query has its answer while every check is still blocked behind the gate.
