@@ -120,6 +120,8 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             if (setgroups(0, NULL) != 0) child_fail(ef, errno);
             if (setresgid(a->gid, a->gid, a->gid) != 0) child_fail(ef, errno);
             if (setresuid(a->uid, a->uid, a->uid) != 0) child_fail(ef, errno);
+            /* A change of credentials clears the parent-death signal: set it again. */
+            if (a->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
         }
         if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(ef, errno);
         if (landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) child_fail(ef, errno);

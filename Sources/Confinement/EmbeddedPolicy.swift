@@ -461,13 +461,13 @@ CAP_SYS_ADMIN   ip -n and ip netns: setns(2) into the amphora namespace, unshare
 #
 # Not kept, on purpose: CAP_CHOWN (only the helper hands its socket to the front's group),
 # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER (every file a launcher reads is root's own; a
-# check reads its inputs through sealed copies the launcher hands it), CAP_KILL (every process a
-# launcher signals is its own child), CAP_SETPCAP, CAP_SYS_RESOURCE.
+# check reads its inputs through sealed copies the launcher hands it), CAP_SETPCAP, CAP_SYS_RESOURCE.
 CAP_NET_ADMIN   links, addresses, routes, rules and nftables in the amphora namespace (ip, nft)
 CAP_NET_RAW     gratuitous ARP / unsolicited neighbour advertisements for a plugged VIP (AF_PACKET)
 CAP_SYS_ADMIN   setns(2) into the amphora namespace before executing ip, nft, arping, na6 and keepalived --config-test
 CAP_SETUID      configuration checks run as the amphora-check user (setresuid before exec)
 CAP_SETGID      configuration checks run as the amphora-check group, without supplementary groups (setresgid, setgroups)
+CAP_KILL        the deadline kills a check's process group, which runs as amphora-check (another uid)
 
 """#,
         "keepalived-lvs.txt": #"""

@@ -73,8 +73,8 @@ struct PolicyParsingTests {
     @Test("the launchers keep only what their children need: no CAP_CHOWN, CAP_SETUID/CAP_SETGID for the check account")
     func launcherCapabilities() throws {
         let launcher = try Confinement.launcherCapabilities()
-        // CAP_SETGID 6, CAP_SETUID 7, CAP_NET_ADMIN 12, CAP_NET_RAW 13, CAP_SYS_ADMIN 21
-        #expect(launcher.mask == (1 << 6) | (1 << 7) | (1 << 12) | (1 << 13) | (1 << 21))
+        // CAP_KILL 5, CAP_SETGID 6, CAP_SETUID 7, CAP_NET_ADMIN 12, CAP_NET_RAW 13, CAP_SYS_ADMIN 21
+        #expect(launcher.mask == (1 << 5) | (1 << 6) | (1 << 7) | (1 << 12) | (1 << 13) | (1 << 21))
         #expect(launcher.reasons.values.allSatisfy { !$0.isEmpty })
     }
 

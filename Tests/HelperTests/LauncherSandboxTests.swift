@@ -168,6 +168,19 @@ struct LauncherSandboxTests {
         #expect(result.combinedOutput.contains("BOGUS"), "\(result.combinedOutput)")
     }
 
+    @Test("a hung check (another uid) is killed at its deadline, with its process group")
+    func hungCheckIsKilledAtDeadline() throws {
+        let layout = try Layout()
+        let gate = layout.certificateDirectory + "/gate"
+        try layout.candidate(lua: "local f = io.open('\(gate)', 'r')\n")
+        #expect(mkfifo(gate, 0o640) == 0)
+        chown(gate, 0, try CheckAccount.resolve().gid)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 1_000)
+        #expect(result.timedOut)
+        #expect(result.signal == SIGKILL, "\(result)")
+    }
+
     @Test("a check whose input is a symlink or missing is refused, nothing runs")
     func checkInputMustBeARegularFile() throws {
         let layout = try Layout()
