@@ -36,3 +36,10 @@ if ! getent passwd amphora-front >/dev/null; then
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin amphora-front
   echo "install-deps: created system user amphora-front"
 fi
+
+# The account configuration checks run as (haproxy -c, keepalived --config-test): unprivileged,
+# owning nothing; its group may read the load balancers' certificate directories.
+if ! getent passwd amphora-check >/dev/null; then
+  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin amphora-check
+  echo "install-deps: created system user amphora-check"
+fi

@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/signalfd.h>
@@ -87,6 +89,11 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             netns_fd = fcntl(a->netns_fd, F_DUPFD_CLOEXEC, 256);
             if (netns_fd < 0) child_fail(ef, errno);
         }
+        int landlock_fd = -1;
+        if (a->use_landlock) {
+            landlock_fd = fcntl(a->landlock_fd, F_DUPFD_CLOEXEC, 256);
+            if (landlock_fd < 0) child_fail(ef, errno);
+        }
         if (a->exec_fd >= 3 + n) {
             /* Above every dup2 target below: exec that very descriptor (the launcher's seccomp
                filter allows execveat only on its program descriptor slots). */
@@ -113,8 +120,11 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             if (setgroups(0, NULL) != 0) child_fail(ef, errno);
             if (setresgid(a->gid, a->gid, a->gid) != 0) child_fail(ef, errno);
             if (setresuid(a->uid, a->uid, a->uid) != 0) child_fail(ef, errno);
+            /* A change of credentials clears the parent-death signal: set it again. */
+            if (a->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
         }
         if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(ef, errno);
+        if (landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) child_fail(ef, errno);
 
         sigset_t none;
         sigemptyset(&none);
@@ -224,6 +234,8 @@ long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *con
 
 long cshim_probe_close(uint64_t fd) { return syscall(SYS_close, fd); }
 long cshim_probe_ptrace_traceme(void) { return syscall(SYS_ptrace, 0L, 0L, 0L, 0L); }
+long cshim_probe_unshare_mount_namespace(void) { return syscall(SYS_unshare, (long)CLONE_NEWNS); }
+long cshim_probe_mount_proc(void) { return syscall(SYS_mount, "proc", "/proc", "proc", 0L, NULL); }
 
 int cshim_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_CLOEXEC); }
 
@@ -265,6 +277,106 @@ int cshim_landlock_restrict_execute(const char *const *paths, int count) {
     close(ruleset);
     if (r != 0) { errno = e; return -1; }
     return (int)abi;
+}
+
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
+int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit) {
+    struct stat st;
+    if (fstat(src_fd, &st) != 0) return -1;
+    if (!S_ISREG(st.st_mode)) { errno = EINVAL; return -1; }
+    if ((uint64_t)st.st_size > limit) { errno = EFBIG; return -1; }
+    /* MFD_NOEXEC_SEAL (Linux 6.3): mode 0666 without execute bits (keepalived skips an executable
+       configuration file and still exits 0). Older kernels: mode 0777, lowered with fchmod. */
+    int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
+    if (fd < 0 && errno == EINVAL) {
+        fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd >= 0 && fchmod(fd, 0444) != 0) { int e = errno; close(fd); errno = e; return -1; }
+    }
+    if (fd < 0) return -1;
+    char buffer[16384];
+    uint64_t total = 0;
+    for (;;) {
+        ssize_t n = read(src_fd, buffer, sizeof(buffer));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) { int e = errno; close(fd); errno = e; return -1; }
+        if (n == 0) break;
+        total += (uint64_t)n;
+        if (total > limit) { close(fd); errno = EFBIG; return -1; }
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(fd, buffer + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) { int e = errno; close(fd); errno = e; return -1; }
+            off += w;
+        }
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0 ||
+        lseek(fd, 0, SEEK_SET) != 0) {
+        int e = errno; close(fd); errno = e; return -1;
+    }
+    return fd;
+}
+
+int cshim_landlock_abi(void) {
+    long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    return abi < 1 ? 0 : (int)abi;
+}
+
+/* The ruleset attribute as of ABI 6 (the system header may be older); its size tells the kernel
+   which fields it reads. */
+struct cshim_landlock_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+
+#define CSHIM_LL_FS_TRUNCATE (1ULL << 14)   /* ABI 3 */
+#define CSHIM_LL_FS_IOCTL_DEV (1ULL << 15)  /* ABI 5 */
+#define CSHIM_LL_NET_ALL 3ULL               /* ABI 4: BIND_TCP | CONNECT_TCP */
+#define CSHIM_LL_SCOPE_ALL 3ULL             /* ABI 6: ABSTRACT_UNIX_SOCKET | SIGNAL */
+
+static int landlock_add_path(int ruleset, const char *path, uint64_t access, uint64_t file_access) {
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) { int e = errno; close(fd); errno = e; return -1; }
+    struct landlock_path_beneath_attr rule;
+    memset(&rule, 0, sizeof(rule));
+    rule.allowed_access = S_ISDIR(st.st_mode) ? access : (access & file_access);
+    rule.parent_fd = fd;
+    long r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+    int e = errno;
+    close(fd);
+    if (r != 0) { errno = e; return -1; }
+    return 0;
+}
+
+int cshim_landlock_read_only_ruleset(const char *const *read_paths, int read_count,
+                                     const char *const *exec_paths, int exec_count) {
+    int abi = cshim_landlock_abi();
+    if (abi < 1) return 0;
+    struct cshim_landlock_ruleset_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.handled_access_fs = (1ULL << 13) - 1;   /* ABI 1: EXECUTE .. MAKE_SYM */
+    size_t size = sizeof(uint64_t);
+    if (abi >= 2) attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
+    if (abi >= 3) attr.handled_access_fs |= CSHIM_LL_FS_TRUNCATE;
+    if (abi >= 5) attr.handled_access_fs |= CSHIM_LL_FS_IOCTL_DEV;
+    if (abi >= 4) { attr.handled_access_net = CSHIM_LL_NET_ALL; size = 2 * sizeof(uint64_t); }
+    if (abi >= 6) { attr.scoped = CSHIM_LL_SCOPE_ALL; size = sizeof(attr); }
+    int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
+    if (ruleset < 0) return -1;
+    const uint64_t file_rights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE;
+    const uint64_t read = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
+    for (int i = 0; i < read_count; i++) {
+        if (landlock_add_path(ruleset, read_paths[i], read, file_rights) != 0) { int e = errno; close(ruleset); errno = e; return -1; }
+    }
+    for (int i = 0; i < exec_count; i++) {
+        if (landlock_add_path(ruleset, exec_paths[i], file_rights, file_rights) != 0) { int e = errno; close(ruleset); errno = e; return -1; }
+    }
+    return ruleset;
 }
 
 int cshim_set_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }

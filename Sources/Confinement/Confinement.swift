@@ -51,12 +51,28 @@ public enum Confinement {
         return try CapabilityPolicy(parsing: text, name: helperCapabilitiesFile)
     }
 
+    /// The capabilities the launchers keep.
+    public static func launcherCapabilities() throws(ConfinementError) -> CapabilityPolicy {
+        guard let text = EmbeddedPolicy.files[launcherCapabilitiesFile] else {
+            throw ConfinementError("no embedded \(launcherCapabilitiesFile)")
+        }
+        return try CapabilityPolicy(parsing: text, name: launcherCapabilitiesFile)
+    }
+
+    /// The name of the launchers' capability policy.
+    public static let launcherCapabilitiesFile = "capabilities-launcher.txt"
+
     /// Confines the calling process as `role`. The front must already hold no capabilities (it is
-    /// refused otherwise); the helper and the launcher drop to ``helperCapabilities()``. The
-    /// launcher may then execute only `executables` (Landlock, where the kernel has it). Last, the
-    /// seccomp filter is loaded for every thread.
-    public static func confine(_ role: ConfinedRole, executables: [String] = []) throws(ConfinementError) {
+    /// refused otherwise); the helper drops to ``helperCapabilities()``, the launcher to
+    /// ``launcherCapabilities()``. The launcher may then execute only `executables` (Landlock);
+    /// on a kernel without Landlock that is an error when `requireLandlock` is set, else one warning
+    /// line. Last, the seccomp filter is loaded for every thread. Returns whether Landlock holds.
+    @discardableResult
+    public static func confine(_ role: ConfinedRole, executables: [String] = [], requireLandlock: Bool = false) throws(ConfinementError)
+        -> Bool
+    {
         let filter = try filter(for: role)
+        var landlock = false
         switch role {
         case .front:
             let sets = try CapabilityPolicy.current()
@@ -66,20 +82,30 @@ public enum Confinement {
         case .helper:
             try helperCapabilities().restrictCurrentProcess()
         case .launcher:
-            try helperCapabilities().restrictCurrentProcess()
-            if try !ExecuteAllowList.restrict(to: executables) {
-                let line = Array("amphora-helper launcher: warning: no Landlock in this kernel; exec is limited by seccomp slots only\n".utf8)
+            try launcherCapabilities().restrictCurrentProcess()
+            landlock = try ExecuteAllowList.restrict(to: executables)
+            if !landlock {
+                if requireLandlock {
+                    throw ConfinementError("this kernel has no Landlock (service_manager = systemd requires it: boot with lsm=...,landlock)")
+                }
+                let line = Array(
+                    "amphora-helper launcher: warning: no Landlock in this kernel; exec is limited by seccomp slots only and configuration checks are not kept from writing (DAC only)\n"
+                        .utf8)
                 _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             }
         }
         try filter.load()
+        return landlock
     }
 
-    /// ``confine(_:executables:)``, or one line on stderr and exit status 1: a process that cannot be
-    /// confined stops.
-    public static func confineOrExit(_ role: ConfinedRole, program: String, executables: [String] = []) {
+    /// ``confine(_:executables:requireLandlock:)``, or one line on stderr and exit status 1: a
+    /// process that cannot be confined stops.
+    @discardableResult
+    public static func confineOrExit(_ role: ConfinedRole, program: String, executables: [String] = [], requireLandlock: Bool = false)
+        -> Bool
+    {
         do {
-            try confine(role, executables: executables)
+            return try confine(role, executables: executables, requireLandlock: requireLandlock)
         } catch {
             let line = Array("\(program): cannot confine the \(role.rawValue): \(error.description)\n".utf8)
             _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
@@ -119,7 +145,7 @@ public enum ProgramDescriptorSlots {
 /// loader. Inherited by every child.
 public enum ExecuteAllowList {
     /// Dynamic loaders the programs' ELF headers name (the kernel opens them for execution too).
-    static let loaders = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-x86-64.so.2"]
+    public static let loaders = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-x86-64.so.2"]
 
     /// Restricts execution for this process and its future children to `programs` and the loader.
     /// Returns false (and restricts nothing) on a kernel without Landlock: then only the seccomp

@@ -248,11 +248,11 @@ getegid
 # seccomp allow-list of the launchers (amphora-helper launcher), loaded at start once their
 # program descriptors are placed at the fixed slots 96..103; default and bad-architecture action
 # KILL_PROCESS. Every program a launcher executes inherits this filter, so the list is the launcher's
-# own needs plus those of dpkg-query, haproxy -c, keepalived -t, ip (ip -n and ip netns add: mount,
-# umount2, setns, unshare), nft and systemctl. Not here, whatever the child: ptrace, process_vm_*,
-# bpf, perf_event_open, kexec_*, *_module, keyctl, add_key, request_key, userfaultfd, io_uring_*,
-# open_by_handle_at, personality, reboot, swapon, swapoff, clock setters, acct, quotactl, iopl,
-# ioperm, pivot_root, chroot.
+# own needs plus those of dpkg-query, haproxy -c, keepalived -t, ip, nft, arping, na6 and systemctl.
+# Not here, whatever the child: mount, umount2, unshare (nothing enters or makes a mount namespace
+# since `ip -n` is gone), ptrace, process_vm_*, bpf, perf_event_open, kexec_*, *_module, keyctl,
+# add_key, request_key, userfaultfd, io_uring_*, open_by_handle_at, personality, reboot, swapon,
+# swapoff, clock setters, acct, quotactl, iopl, ioperm, pivot_root, chroot.
 # Format: see Sources/Confinement/SeccompPolicy.swift. Regenerate after any change:
 # bash policy/embed.sh, then amphora-helper seccomp-export launcher > policy/seccomp-launcher.pfc.
 #
@@ -266,7 +266,8 @@ getegid
 # ip netns add/delete, nft -c -f, nft list ruleset, keepalived -t, haproxy -c with maxconn 50000)
 # added faccessat2 geteuid getegid getppid memfd_create pselect6 readlink recvmsg sendmsg sendto
 # statfs umount2 unlink unshare writev; arping -U (in the suite since the networking commands)
-# capset setuid. systemctl cannot be measured here (PID 1 is not systemd):
+# capset setuid. Since then `ip -n` is gone (its mount, umount2, unshare with it), and configuration
+# checks added setgroups setresgid setresuid landlock_*; systemctl cannot be measured here (PID 1 is not systemd):
 # its bus calls (sendmsg/recvmsg with SCM_CREDENTIALS, ppoll, epoll, timerfd, signalfd) are included.
 
 # Execute: only the program descriptors, never a path.
@@ -291,11 +292,22 @@ exit
 exit_group
 ptrace              kill
 
-# ip -n / ip netns (CAP_SYS_ADMIN): enter the namespace, remount /sys in a private mount namespace.
+# The launcher's fork child enters the amphora namespace (setns, CAP_SYS_ADMIN) before it executes
+# ip, nft, arping, na6 or keepalived --config-test there: those have no namespace option of their
+# own (and `ip -n` would unshare a mount namespace and remount /sys, which nothing may do here).
 setns
-unshare
-mount
-umount2
+
+# Configuration checks: the fork child becomes the amphora-check account (no supplementary groups)
+# and restricts itself with the launcher's read-only Landlock ruleset before it executes the check;
+# the launcher hands the check its inputs as sealed memory files (memfd_create below; fchmod lowers
+# the mode of one on kernels without MFD_NOEXEC_SEAL).
+setgroups
+setresgid
+setresuid
+landlock_create_ruleset
+landlock_add_rule
+landlock_restrict_self
+fchmod
 
 # Sockets: netlink (ip, nft), Unix (systemctl, haproxy stats), inet (ip's ioctl socket, haproxy -c
 # resolving), packet (arping -U: gratuitous ARP for a plugged VIP, CAP_NET_RAW).
@@ -435,6 +447,27 @@ CAP_CHOWN       the helper socket and its directory are handed to the front's gr
 CAP_NET_ADMIN   links, addresses, routes, rules and nftables in the amphora namespace (ip, nft)
 CAP_NET_RAW     gratuitous ARP / unsolicited neighbour advertisements for a plugged VIP (AF_PACKET)
 CAP_SYS_ADMIN   ip -n and ip netns: setns(2) into the amphora namespace, unshare(2) and mount(2) of /sys there
+
+"""#,
+        "capabilities-launcher.txt": #"""
+# Capabilities the launchers (amphora-helper launcher) keep; the root children they execute (ip,
+# nft, arping, na6, systemctl, dpkg-query) run under the same bounding set. Configuration checks
+# (haproxy -c, keepalived --config-test) run as the unprivileged amphora-check account instead:
+# changing to it clears every capability, and no_new_privs keeps them from coming back at exec.
+# Every other capability leaves the bounding, effective, permitted, inheritable and ambient sets at
+# start, before the seccomp filter is loaded. The helper's unit must keep these in its
+# CapabilityBoundingSet= (the launchers are started before the helper drops its own).
+# Format: one capability a line, then the reason (required).
+#
+# Not kept, on purpose: CAP_CHOWN (only the helper hands its socket to the front's group),
+# CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER (every file a launcher reads is root's own; a
+# check reads its inputs through sealed copies the launcher hands it), CAP_SETPCAP, CAP_SYS_RESOURCE.
+CAP_NET_ADMIN   links, addresses, routes, rules and nftables in the amphora namespace (ip, nft)
+CAP_NET_RAW     gratuitous ARP / unsolicited neighbour advertisements for a plugged VIP (AF_PACKET)
+CAP_SYS_ADMIN   setns(2) into the amphora namespace before executing ip, nft, arping, na6 and keepalived --config-test
+CAP_SETUID      configuration checks run as the amphora-check user (setresuid before exec)
+CAP_SETGID      configuration checks run as the amphora-check group, without supplementary groups (setresgid, setgroups)
+CAP_KILL        the deadline kills a check's process group, which runs as amphora-check (another uid)
 
 """#,
         "keepalived-lvs.txt": #"""

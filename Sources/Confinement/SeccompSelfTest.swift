@@ -25,6 +25,10 @@ public enum SeccompSelfTest {
         case packetSocket = "packet-socket"
         /// `ptrace(PTRACE_TRACEME)`: SIGSYS for every role.
         case ptrace
+        /// `unshare(CLONE_NEWNS)`: SIGSYS for every role (nothing makes a mount namespace).
+        case unshare
+        /// `mount` of proc: SIGSYS for every role.
+        case mount
     }
 
     /// Loads the filter of `role` (capabilities are left alone) and runs `probe`. Exit status 0
@@ -79,6 +83,12 @@ public enum SeccompSelfTest {
             exit(3)
         case .ptrace:
             _ = cshim_probe_ptrace_traceme()
+            exit(3)
+        case .unshare:
+            _ = cshim_probe_unshare_mount_namespace()
+            exit(3)
+        case .mount:
+            _ = cshim_probe_mount_proc()
             exit(3)
         }
     }

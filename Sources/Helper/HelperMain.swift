@@ -1,5 +1,6 @@
 import AgentConfig
 import AgentLogging
+import CLinuxShim
 import Confinement
 import Glibc
 import IPCProtocol
@@ -8,7 +9,8 @@ import Logging
 /// Startup of the root helper: load and check everything, start the launchers, gather the facts that
 /// are expensive to ask for, then serve the front. Errors are one line on stderr and a non-zero exit.
 public enum HelperMain {
-    /// Launchers kept running (one command each at a time).
+    /// Launchers kept running (one command each at a time): one for queries only, two for checks
+    /// and actions (see ``LauncherPool``).
     public static let launcherCount = 3
 
     /// Runs the helper in the foreground. `notifyFD`, when given, receives `READY\n` once the socket
@@ -40,10 +42,23 @@ public enum HelperMain {
             return fail("amphora-helper: amphora_id \(config.amphoraID) is not a canonical UUID")
         }
 
-        // The helper's state, the certificates and the audit log: root-only (0700), so the front's user gets EACCES.
+        let checkAccount: SystemUser
+        do {
+            checkAccount = try CheckAccount.resolve()
+        } catch {
+            return fail("amphora-helper: \(error.message)")
+        }
+        // The helper's state, the certificates and the audit log: root-only (0700), so the front's
+        // user gets EACCES. The certificate directory (and the state directory when it holds it)
+        // is 0710 root:amphora-check: the check account passes through to one load balancer's
+        // certificates, which the helper shares with it before that load balancer's haproxy check.
+        let certificatesInsideBase = config.baseCertDir.hasPrefix(config.basePath + "/")
         for directory in [config.basePath, config.baseCertDir, parentDirectory(config.auditLog)] {
+            let traverse = directory == config.baseCertDir || (directory == config.basePath && certificatesInsideBase)
             do {
-                if let warning = try PrivateDirectory.ensure(directory) { logger.warning("\(warning)") }
+                if let warning = try PrivateDirectory.ensure(directory, traverseGroup: traverse ? checkAccount.gid : nil) {
+                    logger.warning("\(warning)")
+                }
             } catch {
                 return fail("amphora-helper: \(error.description)")
             }
@@ -58,7 +73,8 @@ public enum HelperMain {
             return fail("amphora-helper: audit log \(config.auditLog): \(error)")
         }
 
-        let paths = ProgramPaths(haproxy: config.haproxyCmd, keepalived: config.keepalivedCmd, basePath: config.basePath)
+        let paths = ProgramPaths(
+            haproxy: config.haproxyCmd, keepalived: config.keepalivedCmd, basePath: config.basePath, baseCertDir: config.baseCertDir)
         let base: SafeDirectory
         do {
             base = try SafeDirectory.open(config.basePath, create: true)
@@ -68,13 +84,20 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
         }
+        if config.serviceManager == .systemd, cshim_landlock_abi() < 1 {
+            return fail("amphora-helper: service_manager = systemd needs Landlock (configuration checks run read-only under it); this kernel has none: boot with landlock in lsm=")
+        }
         let pool: LauncherPool
         do {
-            pool = try LauncherPool(count: launcherCount, paths: paths)
+            // Under systemd the launchers refuse to start without Landlock (configuration checks
+            // would not be kept from writing); the standalone agent (development, CI) only warns.
+            pool = try LauncherPool(count: launcherCount, paths: paths, requireLandlock: config.serviceManager == .systemd)
         } catch {
             return fail("amphora-helper: cannot start the launcher: \(error)")
         }
-        let runner = AuditedCommandRunner(pool: pool, audit: audit, paths: paths)
+        let runner = AuditedCommandRunner(
+            pool: pool, audit: audit, paths: paths,
+            certificateSharing: CertificateSharing(baseCertDir: config.baseCertDir, gid: checkAccount.gid))
         let info = PackageVersionCache.info(amphoraID: amphoraID, base: base, runner: runner, logger: logger)
         let services: any ServiceManager
         switch config.serviceManager {

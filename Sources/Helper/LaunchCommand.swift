@@ -34,11 +34,17 @@ public struct ProgramPaths: Sendable, Codable, Equatable {
     public var haproxy: String
     public var keepalived: String
     public var basePath: String
-    public init(haproxy: String, keepalived: String, basePath: String) {
+    /// The certificate directory (`base_cert_dir`): a haproxy check may read its load balancer's subdirectory.
+    public var baseCertDir: String
+    public init(haproxy: String, keepalived: String, basePath: String, baseCertDir: String = "/var/lib/octavia/certs") {
         self.haproxy = haproxy
         self.keepalived = keepalived
         self.basePath = basePath
+        self.baseCertDir = baseCertDir
     }
+
+    /// A load balancer's certificate directory.
+    public func certificateDirectory(_ id: ResourceID) -> String { "\(baseCertDir)/\(id)" }
 
     /// The user/group file passed to every haproxy run, as upstream does.
     public var userGroupFile: String { basePath + "/haproxy-default-user-group.conf" }
@@ -131,6 +137,56 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         }
     }
 
+    /// Which launchers may run this command (see ``LaunchLane``).
+    public var lane: LaunchLane {
+        switch self {
+        case .haproxyCheck, .keepalivedCheck, .keepalivedLVSCheck: return .check
+        case .packageVersion, .systemctl(.status, _), .ip(.listLinks), .ip(.listAddresses): return .query
+        default: return .action
+        }
+    }
+
+    /// Whether this command parses text the controller sent: it then reads its inputs from sealed
+    /// copies and runs under a read-only Landlock domain (see ``LauncherProcess``).
+    public var isConfigurationCheck: Bool { lane == .check }
+
+    /// Whether the check also runs as ``CheckAccount``, with no capabilities: `haproxy -c` (which
+    /// loads Lua at check time). `keepalived --config-test` cannot: unprivileged, it fails to enter
+    /// the `net_namespace` an LVS configuration names and then exits 0 without checking anything
+    /// (fail-open), and it reports the agent's own root-run VRRP check script as insecure (exit 5);
+    /// it stays root, read-only under Landlock, with no program to execute.
+    public var runsAsCheckAccount: Bool {
+        if case .haproxyCheck = self { return true }
+        return false
+    }
+
+    /// The files a check reads that only root may open: the launcher reads each (as root) into a
+    /// sealed memory file and hands it to the check as `/dev/fd/N` in place of the path.
+    public func checkInputs(_ paths: ProgramPaths) -> [String] {
+        switch self {
+        case .haproxyCheck(let instance, _, let candidate):
+            return [paths.instanceDirectory(instance) + (candidate ? "/haproxy.cfg.new" : "/haproxy.cfg"), paths.userGroupFile]
+        case .keepalivedLVSCheck(let listener, let candidate):
+            return [paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
+        case .keepalivedCheck(_, let candidate):
+            return [paths.basePath + "/vrrp/octavia-keepalived.conf" + (candidate ? ".new" : "")]
+        default:
+            return []
+        }
+    }
+
+    /// Directories a check may read besides the system's (Landlock, read-only): a haproxy check
+    /// reads the certificates its configuration names, in that load balancer's certificate directory;
+    /// keepalived opens the `net_namespace` an LVS configuration names in /run/netns (and, denied
+    /// that, exits 0 without checking anything).
+    public func checkReadDirectories(_ paths: ProgramPaths) -> [String] {
+        switch self {
+        case .haproxyCheck(let instance, _, _): return [paths.certificateDirectory(instance)]
+        case .keepalivedCheck, .keepalivedLVSCheck: return ["/run/netns"]
+        default: return []
+        }
+    }
+
     /// A short name for the audit log.
     public var name: String {
         switch self {
@@ -161,6 +217,18 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             if argument == "--" { afterSeparator = true }
         }
     }
+}
+
+/// The launchers a command may use, so that status and heartbeat queries never wait behind a
+/// slow configuration check: of the three launchers, the first serves only queries, the other two
+/// serve checks and actions (and queries when they are free).
+public enum LaunchLane: String, Sendable, Codable, CaseIterable {
+    /// Quick read-only questions: `systemctl is-active`, `ip -j link|addr show`, `dpkg-query`.
+    case query
+    /// Configuration checks (`haproxy -c`, `keepalived --config-test`): may take long.
+    case check
+    /// Everything else (changes to links, addresses, rules, daemons).
+    case action
 }
 
 /// Sent from the helper to a launcher.

@@ -13,10 +13,35 @@ public enum LauncherProcess {
     public static let outputLimit = 64 * 1024
     static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
 
-    /// Serves requests on `fd` until it closes. Never returns.
-    public static func serve(fd: Int32, paths: ProgramPaths) -> Never {
+    /// Largest configuration file a check is handed (read into memory by the launcher).
+    static let checkInputLimit: UInt64 = 16 << 20
+
+    /// Read-only paths every check may read besides its inputs: programs, libraries, the loader's
+    /// cache, /etc (users, resolver; DAC still hides root's files), /proc and /sys (CPU topology,
+    /// interfaces), and a few devices.
+    static let checkSystemReadPaths = [
+        "/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys", "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
+    ]
+
+    /// What a launcher knows at start: the program table, and the account checks run as.
+    struct Setup {
+        var programs: [Program: (fd: Int32, path: String)]
+        var checkUser: SystemUser
+        var landlock: Bool
+    }
+
+    /// Serves requests on `fd` until it closes. Never returns. `requireLandlock` (systemd mode)
+    /// makes a kernel without Landlock fatal; otherwise it is one warning line.
+    public static func serve(fd: Int32, paths: ProgramPaths, requireLandlock: Bool = false) -> Never {
         _ = cshim_set_parent_death_signal(SIGKILL)
         signal(SIGPIPE, SIG_IGN)
+        let checkUser: SystemUser
+        do {
+            checkUser = try CheckAccount.resolve()
+        } catch {
+            FileDescriptorOutput.standardError.write("amphora-helper launcher: \(error.message)\n")
+            exit(1)
+        }
         var programs: [Program: (fd: Int32, path: String)] = [:]
         for (index, program) in Program.allCases.enumerated() {
             for path in program.candidatePaths(paths) {
@@ -32,7 +57,9 @@ public enum LauncherProcess {
                 }
             }
         }
-        Confinement.confineOrExit(.launcher, program: "amphora-helper launcher", executables: programs.values.map(\.path))
+        let landlock = Confinement.confineOrExit(
+            .launcher, program: "amphora-helper launcher", executables: programs.values.map(\.path), requireLandlock: requireLandlock)
+        let setup = Setup(programs: programs, checkUser: checkUser, landlock: landlock)
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -43,7 +70,7 @@ public enum LauncherProcess {
             do {
                 while let payload = try decoder.nextFrame() {
                     let request = try StrictJSON.decode(LaunchRequest.self, from: payload)
-                    let result = execute(request, programs: programs, paths: paths)
+                    let result = execute(request, setup: setup, paths: paths)
                     try writeAll(fd, try Frame.encode(try StrictJSON.encode(result)))
                 }
             } catch {
@@ -59,16 +86,80 @@ public enum LauncherProcess {
             outputTruncated: false, durationMicroseconds: 0, refusal: reason)
     }
 
-    static func execute(_ request: LaunchRequest, programs: [Program: (fd: Int32, path: String)], paths: ProgramPaths) -> LaunchResult {
+    /// What a configuration check gets instead of root: its input files as sealed memory files, and
+    /// a Landlock ruleset that lets it read (never write) only what it needs.
+    struct CheckSandbox {
+        var inputs: [(path: String, fd: Int32)] = []
+        var landlockFD: Int32 = -1
+
+        func close() {
+            for input in inputs { Glibc.close(input.fd) }
+            if landlockFD > 0 { Glibc.close(landlockFD) }
+        }
+
+        /// The descriptor number input `index` has in the check (`/dev/fd/N`).
+        static func childDescriptor(_ index: Int) -> Int32 { Int32(3 + index) }
+    }
+
+    static func prepareCheck(_ command: LaunchCommand, program: String, setup: Setup, paths: ProgramPaths) throws(CommandError) -> CheckSandbox {
+        var sandbox = CheckSandbox()
+        for path in command.checkInputs(paths) {
+            let source = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard source >= 0 else {
+                sandbox.close()
+                throw CommandError(.internalError, "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            let copy = cshim_sealed_copy(source, "check-input", checkInputLimit)
+            let copyErrno = errno
+            close(source)
+            guard copy >= 0 else {
+                sandbox.close()
+                throw CommandError(.internalError, "cannot hand \(path) to the check: \(String(cString: strerror(copyErrno)))")
+            }
+            sandbox.inputs.append((path, copy))
+        }
+        guard setup.landlock else { return sandbox }
+        let reads = checkSystemReadPaths + command.checkReadDirectories(paths)
+        let executes = [program] + ExecuteAllowList.loaders
+        let ruleset = withCStringArray(reads) { r in
+            withCStringArray(executes) { x in
+                cshim_landlock_read_only_ruleset(
+                    UnsafePointer(OpaquePointer(r)), Int32(reads.count), UnsafePointer(OpaquePointer(x)), Int32(executes.count))
+            }
+        }
+        guard ruleset > 0 else {
+            let reason = ruleset < 0 ? String(cString: strerror(errno)) : "no Landlock"
+            sandbox.close()
+            throw CommandError(.internalError, "cannot build the check's Landlock ruleset: \(reason)")
+        }
+        sandbox.landlockFD = ruleset
+        return sandbox
+    }
+
+    static func execute(_ request: LaunchRequest, setup: Setup, paths: ProgramPaths) -> LaunchResult {
         do {
             try request.command.checkArguments(paths)
         } catch {
             return refusal(request, error.message)
         }
-        guard let program = programs[request.command.program] else {
+        guard let program = setup.programs[request.command.program] else {
             return refusal(request, "\(request.command.program.rawValue) is not installed")
         }
-        let argv = [program.path] + request.command.arguments(paths)
+        var argv = [program.path] + request.command.arguments(paths)
+        var sandbox: CheckSandbox?
+        if request.command.isConfigurationCheck {
+            do {
+                let prepared = try prepareCheck(request.command, program: program.path, setup: setup, paths: paths)
+                for (index, input) in prepared.inputs.enumerated() {
+                    argv = argv.map { $0 == input.path ? "/dev/fd/\(CheckSandbox.childDescriptor(index))" : $0 }
+                }
+                sandbox = prepared
+            } catch {
+                return refusal(request, error.message)
+            }
+        }
+        defer { sandbox?.close() }
+        let passed = sandbox?.inputs.map(\.fd) ?? []
         let started = monotonicNanoseconds()
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
@@ -97,14 +188,28 @@ public enum LauncherProcess {
                 attr.stdin_fd = -1
                 attr.stdout_fd = outPipe[1]
                 attr.stderr_fd = errPipe[1]
-                attr.pass_fds = nil
-                attr.pass_count = 0
                 attr.new_process_group = 1
                 attr.die_with_parent = 1
                 attr.no_new_privs = 1
                 attr.use_netns = namespaceFD >= 0 ? 1 : 0
                 attr.netns_fd = namespaceFD
-                return cshim_spawn(&attr, &childErrno)
+                if let sandbox {
+                    // The check account: no capabilities survive the change of uid (no keep-caps,
+                    // no ambient set), no_new_privs forbids regaining any at exec, and Landlock
+                    // (inherited by whatever it starts) allows reading only.
+                    if request.command.runsAsCheckAccount {
+                        attr.set_ids = 1
+                        attr.uid = setup.checkUser.uid
+                        attr.gid = setup.checkUser.gid
+                    }
+                    attr.use_landlock = sandbox.landlockFD > 0 ? 1 : 0
+                    attr.landlock_fd = sandbox.landlockFD
+                }
+                return passed.withUnsafeBufferPointer { pass in
+                    attr.pass_fds = pass.baseAddress
+                    attr.pass_count = Int32(pass.count)
+                    return cshim_spawn(&attr, &childErrno)
+                }
             }
         }
         close(outPipe[1])
@@ -138,13 +243,21 @@ public enum LauncherProcess {
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         kill(-pid, SIGKILL)
         let exited = (status & 0x7F) == 0
+        // A check's messages name its inputs by their real paths again, not /dev/fd/N.
+        func text(_ bytes: [UInt8]) -> String {
+            var text = String(decoding: bytes, as: UTF8.self)
+            for (index, input) in (sandbox?.inputs ?? []).enumerated() {
+                text = text.replacing("/dev/fd/\(CheckSandbox.childDescriptor(index))", with: input.path)
+            }
+            return text
+        }
         return LaunchResult(
             id: request.id, argv: argv,
             exitCode: exited ? (status >> 8) & 0xFF : nil,
             signal: exited ? nil : status & 0x7F,
             timedOut: timedOut,
-            stdout: String(decoding: capture.output[0], as: UTF8.self),
-            stderr: String(decoding: capture.output[1], as: UTF8.self),
+            stdout: text(capture.output[0]),
+            stderr: text(capture.output[1]),
             outputTruncated: capture.truncated,
             durationMicroseconds: (monotonicNanoseconds() - started) / 1000,
             refusal: nil)

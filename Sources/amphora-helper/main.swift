@@ -41,9 +41,13 @@ struct Launcher: ParsableCommand {
     @Option(name: .customLong("haproxy-cmd")) var haproxyCmd: String
     @Option(name: .customLong("keepalived-cmd")) var keepalivedCmd: String
     @Option(name: .customLong("base-path")) var basePath: String
+    @Option(name: .customLong("base-cert-dir")) var baseCertDir: String = "/var/lib/octavia/certs"
+    @Flag(name: .customLong("require-landlock")) var requireLandlock = false
 
     func run() throws {
-        LauncherProcess.serve(fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath))
+        LauncherProcess.serve(
+            fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath, baseCertDir: baseCertDir),
+            requireLandlock: requireLandlock)
     }
 }
 

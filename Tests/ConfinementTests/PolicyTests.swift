@@ -70,6 +70,23 @@ struct PolicyParsingTests {
         #expect(helper.reasons.values.allSatisfy { !$0.isEmpty })
     }
 
+    @Test("the launchers keep only what their children need: no CAP_CHOWN, CAP_SETUID/CAP_SETGID for the check account")
+    func launcherCapabilities() throws {
+        let launcher = try Confinement.launcherCapabilities()
+        // CAP_KILL 5, CAP_SETGID 6, CAP_SETUID 7, CAP_NET_ADMIN 12, CAP_NET_RAW 13, CAP_SYS_ADMIN 21
+        #expect(launcher.mask == (1 << 5) | (1 << 6) | (1 << 7) | (1 << 12) | (1 << 13) | (1 << 21))
+        #expect(launcher.reasons.values.allSatisfy { !$0.isEmpty })
+    }
+
+    @Test("no launcher child may make or enter a mount namespace: mount, umount2, unshare are not in its policy; setns is")
+    func launcherHasNoMountCalls() throws {
+        let entries = try Confinement.policy(for: .launcher).entries
+        for call in ["mount", "umount2", "unshare", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen", "fsmount"] {
+            #expect(!entries.contains { $0.syscall == call && $0.rule != .kill }, "\(call)")
+        }
+        #expect(entries.contains { $0.syscall == "setns" })
+    }
+
     @Test("the shipped policies keep the fixed rules: clone3 ENOSYS, no fork or exec for front and helper")
     func shippedRules() throws {
         for role in [ConfinedRole.front, .helper] {

@@ -9,11 +9,11 @@ struct ConfinementTests {
     static let systemdDirectory = AgentHarness.repositoryRoot.appendingPathComponent("systemd").path
     static var helperBinary: String { AgentHarness.binDirectory + "/amphora-helper" }
 
-    /// The helper's capability policy as a `CapBnd`-style hex mask.
-    static func helperCapabilityMask() throws -> String {
-        let numbers = ["CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_FOWNER": 3, "CAP_KILL": 5, "CAP_NET_BIND_SERVICE": 10,
-                       "CAP_NET_ADMIN": 12, "CAP_NET_RAW": 13, "CAP_SYS_ADMIN": 21, "CAP_SYS_RESOURCE": 24]
-        let text = try String(contentsOfFile: policyDirectory + "/capabilities-helper.txt", encoding: .utf8)
+    /// A capability policy (`policy/capabilities-NAME.txt`) as a `CapBnd`-style hex mask.
+    static func capabilityMask(_ name: String = "helper") throws -> String {
+        let numbers = ["CAP_CHOWN": 0, "CAP_DAC_OVERRIDE": 1, "CAP_FOWNER": 3, "CAP_KILL": 5, "CAP_SETGID": 6, "CAP_SETUID": 7,
+                       "CAP_NET_BIND_SERVICE": 10, "CAP_NET_ADMIN": 12, "CAP_NET_RAW": 13, "CAP_SYS_ADMIN": 21, "CAP_SYS_RESOURCE": 24]
+        let text = try String(contentsOfFile: policyDirectory + "/capabilities-\(name).txt", encoding: .utf8)
         var mask: UInt64 = 0
         for line in text.split(separator: "\n") where line.hasPrefix("CAP_") {
             guard let name = line.split(separator: " ").first else { continue }
@@ -49,9 +49,9 @@ struct ConfinementTests {
         for field in ["CapEff", "CapPrm", "CapInh", "CapAmb"] {
             #expect(ProcessTable.status(front, field) == "0000000000000000", "front \(field)")
         }
-        let mask = try Self.helperCapabilityMask()
         for pid in [helper] + launchers {
             let name = ProcessTable.commandLine(pid)
+            let mask = try Self.capabilityMask(pid == helper ? "helper" : "launcher")
             #expect(ProcessTable.status(pid, "CapBnd") == mask, "\(name)")
             #expect(ProcessTable.status(pid, "CapEff") == mask, "\(name)")
             #expect(ProcessTable.status(pid, "CapPrm") == mask, "\(name)")
@@ -82,6 +82,8 @@ struct ConfinementTests {
             ("launcher", "execveat-slot", .exitsZero), ("launcher", "execveat-slot-path", .exitsZero),
             ("launcher", "close-slot", .exitsZero),
             ("launcher", "fork", .exitsZero), ("launcher", "thread", .exitsZero), ("launcher", "ptrace", .killedBySIGSYS),
+            ("launcher", "unshare", .killedBySIGSYS), ("launcher", "mount", .killedBySIGSYS),
+            ("helper", "unshare", .killedBySIGSYS), ("helper", "mount", .killedBySIGSYS),
         ])
     func forbiddenCallsAreKilled(role: String, probe: String, outcome: Outcome) throws {
         let process = Process()
@@ -120,7 +122,10 @@ struct ConfinementTests {
         for directory in directories {
             let attributes = try FileManager.default.attributesOfItem(atPath: directory)
             #expect(attributes[.ownerAccountID] as? Int == 0, "\(directory)")
-            #expect(attributes[.posixPermissions] as? Int == 0o700, "\(directory)")
+            // The certificate directory lets the configuration-check group pass through (0710 root:amphora-check).
+            let mode = directory.hasSuffix("/certs") ? 0o710 : 0o700
+            #expect(attributes[.posixPermissions] as? Int == mode, "\(directory)")
+            if mode == 0o710 { #expect(attributes[.groupOwnerAccountName] as? String == "amphora-check", "\(directory)") }
         }
         let probe = """
             import errno, os, sys
@@ -176,6 +181,47 @@ struct ConfinementTests {
         #expect(result.stderr.contains("no descriptor slot"), "\(result.stderr)")
     }
 
+    /// Runs `amphora-helper launcher ARGS` with descriptor 3 on /dev/null (so it stops at once when
+    /// confined), optionally under a seccomp filter that answers landlock_create_ruleset with
+    /// ENOSYS: a kernel without Landlock, as the launcher sees it.
+    static func runLauncher(withoutLandlock: Bool, _ arguments: [String]) throws -> Shell.Result {
+        let script = """
+            import ctypes, os, struct, sys
+            if sys.argv[1] == "hide":
+                libc = ctypes.CDLL(None, use_errno=True)
+                # seccomp BPF: nr == 444 (landlock_create_ruleset, every architecture) -> ERRNO(ENOSYS), else ALLOW
+                code = b"".join(struct.pack("HBBI", *i) for i in [(0x20, 0, 0, 0), (0x15, 0, 1, 444), (0x06, 0, 0, 0x50000 | 38), (0x06, 0, 0, 0x7fff0000)])
+                buf = ctypes.create_string_buffer(code, len(code))
+                class Prog(ctypes.Structure):
+                    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+                prog = Prog(4, ctypes.addressof(buf))
+                assert libc.prctl(38, 1, 0, 0, 0) == 0
+                assert libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0
+            fd = os.open("/dev/null", os.O_RDONLY)
+            os.dup2(fd, 3)
+            os.execv(sys.argv[2], sys.argv[2:])
+            """
+        return try Shell.run(
+            "/usr/bin/python3", ["-c", script, withoutLandlock ? "hide" : "keep", helperBinary, "launcher"] + arguments, check: false)
+    }
+
+    @Test("without Landlock a launcher told it is required (service_manager = systemd) stops with one line; direct mode warns")
+    func launcherWithoutLandlockFailsClosedUnderSystemd() throws {
+        let common = ["--haproxy-cmd", "/usr/sbin/haproxy", "--keepalived-cmd", "/usr/sbin/keepalived", "--base-path", "/nonexistent"]
+        let required = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock"])
+        #expect(required.status == 1, "\(required.stderr)")
+        #expect(required.stderr.split(separator: "\n").count == 1, "\(required.stderr)")
+        #expect(required.stderr.contains("no Landlock"), "\(required.stderr)")
+        // Direct mode: one warning, then it serves (here: descriptor 3 is at its end, so it stops cleanly).
+        let warned = try Self.runLauncher(withoutLandlock: true, common)
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(warned.stderr.contains("warning: no Landlock"), "\(warned.stderr)")
+        // With Landlock (this kernel) the required launcher starts without a word.
+        let present = try Self.runLauncher(withoutLandlock: false, common + ["--require-landlock"])
+        #expect(present.status == 0, "\(present.stderr)")
+        #expect(present.stderr.isEmpty, "\(present.stderr)")
+    }
+
     @Test("the systemd units verify, and score at most 1.5 (front) and 3.5 (helper) offline")
     func systemdUnits() throws {
         let units = try FileManager.default.contentsOfDirectory(atPath: Self.systemdDirectory)
@@ -221,10 +267,12 @@ struct ConfinementTests {
                 ["security", "--offline=yes", "--threshold=\(threshold)", Self.systemdDirectory + "/" + unit], check: false)
             #expect(security.status == 0, "\(unit): \(security.stdout.split(separator: "\n").last ?? "")")
         }
-        // The unit's bounding set is the helper's capability policy.
+        // The unit's bounding set is the helper's and the launchers' capability policies together.
         let helperUnit = try String(contentsOfFile: Self.systemdDirectory + "/amphora-agent-helper.service", encoding: .utf8)
-        let policy = try String(contentsOfFile: Self.policyDirectory + "/capabilities-helper.txt", encoding: .utf8)
-            .split(separator: "\n").filter { $0.hasPrefix("CAP_") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        let policy = try ["capabilities-helper.txt", "capabilities-launcher.txt"].flatMap { file in
+            try String(contentsOfFile: Self.policyDirectory + "/" + file, encoding: .utf8)
+                .split(separator: "\n").filter { $0.hasPrefix("CAP_") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        }
         let bounding = helperUnit.split(separator: "\n").first { $0.hasPrefix("CapabilityBoundingSet=") }
             .map { $0.dropFirst("CapabilityBoundingSet=".count).split(separator: " ").map(String.init) } ?? []
         #expect(Set(bounding) == Set(policy))

@@ -27,6 +27,8 @@ typedef struct {
     uint64_t nofile_limit;     /* if non-zero: RLIMIT_NOFILE soft and hard */
     int use_netns;             /* setns(netns_fd, CLONE_NEWNET) before exec */
     int netns_fd;
+    int use_landlock;          /* landlock_restrict_self(landlock_fd) last before exec (after set_ids and no_new_privs) */
+    int landlock_fd;
 } cshim_spawn_attr;
 
 /* fork + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
@@ -72,6 +74,8 @@ long cshim_probe_fork(void);                               /* clone(SIGCHLD): a 
 long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *const *envp, int flags);
 long cshim_probe_close(uint64_t fd);                       /* close with a full 64-bit argument */
 long cshim_probe_ptrace_traceme(void);
+long cshim_probe_unshare_mount_namespace(void);            /* unshare(CLONE_NEWNS) */
+long cshim_probe_mount_proc(void);                         /* mount("proc", "/proc", "proc") */
 
 /* A signalfd for the given signals (which the caller has blocked). */
 int cshim_signalfd(const sigset_t *mask);
@@ -82,6 +86,23 @@ int cshim_read_signalfd(int fd);
    nothing else; reading and writing are not restricted). Needs no_new_privs. Returns the Landlock
    ABI version used (>= 1), 0 when the kernel has no Landlock (nothing restricted), or -1 with errno. */
 int cshim_landlock_restrict_execute(const char *const *paths, int count);
+
+/* A sealed, non-executable, world-readable memory file (memfd) holding the contents of the regular
+   file open at `src_fd` (at most `limit` bytes; EFBIG beyond), positioned at 0: a check that may not
+   open the file itself reads it as /dev/fd/N. Returns the descriptor (close-on-exec) or -1 with errno. */
+int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit);
+
+/* The Landlock ABI version of this kernel, or 0 without Landlock. */
+int cshim_landlock_abi(void);
+
+/* Landlock: a ruleset (to hand to cshim_spawn's landlock_fd) that handles every file-system right
+   this kernel knows, and, where the ABI has them, TCP bind/connect and the signal and abstract Unix
+   socket scopes; it grants only reading (files, and listing directories) beneath `read_paths` and
+   reading and executing `exec_paths`: no write, make, remove, rename or truncate anywhere, no TCP.
+   Paths that do not exist are skipped. Returns the ruleset descriptor, 0 when the kernel has no
+   Landlock, or -1 with errno. */
+int cshim_landlock_read_only_ruleset(const char *const *read_paths, int read_count,
+                                     const char *const *exec_paths, int exec_count);
 
 
 /* PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented to the caller, which reaps them. */

@@ -1,0 +1,278 @@
+import Foundation
+import Glibc
+import Helper
+import IPCProtocol
+import Synchronization
+import Testing
+
+/// The launcher's check path, driven directly (below the helper's configuration policy, which would
+/// refuse these texts before any tool saw them): a configuration check runs as the unprivileged
+/// check account with no capabilities and cannot write anywhere, whatever its configuration tries;
+/// and a slow check never holds up a status query. Needs root (the launchers are root) and the
+/// built `amphora-helper` (`AMPHORA_BIN_DIR` overrides `.build/debug`).
+@Suite("launcher: unprivileged, read-only configuration checks; a lane for queries", .serialized, .enabled(if: getuid() == 0))
+struct LauncherSandboxTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var helperBinary: String {
+        (ProcessInfo.processInfo.environment["AMPHORA_BIN_DIR"] ?? repositoryRoot.appendingPathComponent(".build/debug").path)
+            + "/amphora-helper"
+    }
+    static let amphora = try! ResourceID(validating: "5e3e1d1c-1b2a-4c3d-8e4f-5a6b7c8d9e0f")
+
+    /// A scratch layout like the helper's: base path (0700), certificate directory (0710
+    /// root:amphora-check) with one load balancer's directory shared with the check account, and
+    /// a world-writable directory (so only Landlock, not file permissions, can stop a write there).
+    final class Layout {
+        let root: String
+        let instance: ResourceID
+        var base: String { root + "/base" }
+        var certs: String { root + "/certs" }
+        var certificateDirectory: String { certs + "/\(instance)" }
+        var open: String { root + "/open" }
+        var paths: ProgramPaths {
+            ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: certs)
+        }
+
+        init() throws {
+            root = "/tmp/amp-launcher-\(UUID().uuidString.prefix(8).lowercased())"
+            instance = try ResourceID(validating: UUID().uuidString.lowercased())
+            let check = try #require(try? CheckAccount.resolve(), "run scripts/install-deps.sh: it creates \(CheckAccount.name)")
+            for (path, mode) in [(root, 0o755), (base, 0o700), (base + "/\(instance)", 0o700), (certs, 0o710), (open, 0o777)] {
+                #expect(mkdir(path, 0o700) == 0, "mkdir \(path)")
+                chmod(path, mode_t(mode))
+            }
+            chown(certs, 0, check.gid)
+            #expect(mkdir(certificateDirectory, 0o700) == 0)
+            try write("global\n    group nogroup\n", to: base + "/haproxy-default-user-group.conf", mode: 0o644)
+        }
+
+        func write(_ text: String, to path: String, mode: Int = 0o600) throws {
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            chmod(path, mode_t(mode))
+        }
+
+        /// The candidate haproxy configuration of the instance, with a Lua file (as a certificate
+        /// upload could carry it) loaded at check time.
+        func candidate(lua: String) throws {
+            try write(lua, to: certificateDirectory + "/payload.pem")
+            try write(
+                """
+                global
+                    lua-load \(certificateDirectory)/payload.pem
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 5s
+                    timeout server 5s
+                frontend f
+                    bind 192.0.2.1:8080
+                    default_backend b
+                backend b
+                    server s 192.0.2.2:80
+
+                """, to: base + "/\(instance)/haproxy.cfg.new")
+            let check = try CheckAccount.resolve()
+            try CertificateSharing(baseCertDir: certs, gid: check.gid).share(instance)
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: root) }
+    }
+
+    @Test("a haproxy check cannot write a file, run a program or keep a capability, even when its configuration's Lua tries")
+    func checkToolCannotWriteEvenWhenConfigTries() throws {
+        let layout = try Layout()
+        try layout.candidate(
+            lua: """
+                local function try_write(path)
+                  local f, err = io.open(path, 'w')
+                  if f then f:write('pwned') f:close() print('WROTE ' .. path) else print('refused ' .. tostring(err)) end
+                end
+                try_write('\(layout.open)/pwned')
+                try_write('\(layout.certificateDirectory)/planted.pem')
+                try_write('/tmp/amp-launcher-pwned-\(layout.instance)')
+                local ok = os.execute('/usr/bin/touch \(layout.open)/pwned-exec')
+                print('exec ' .. tostring(ok))
+                for line in io.lines('/proc/self/status') do
+                  if line:match('^Uid:') or line:match('^Cap') or line:match('^NoNewPrivs') then print(line) end
+                end
+                print('lua-ran')
+                """)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
+        defer { unlink("/tmp/amp-launcher-pwned-\(layout.instance)") }
+
+        // The Lua did run (so the absence of files below is the sandbox's doing, not a parse error).
+        #expect(result.stdout.contains("lua-ran"), "\(result.combinedOutput)")
+        #expect(!result.stdout.contains("WROTE"), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: layout.open + "/pwned"))
+        #expect(!FileManager.default.fileExists(atPath: layout.open + "/pwned-exec"))
+        #expect(!FileManager.default.fileExists(atPath: layout.certificateDirectory + "/planted.pem"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/amp-launcher-pwned-\(layout.instance)"))
+        // The check account, no capability in any set but the bounding one, no_new_privs.
+        let check = try CheckAccount.resolve()
+        #expect(result.stdout.contains("Uid:\t\(check.uid)\t\(check.uid)\t\(check.uid)\t\(check.uid)"), "\(result.stdout)")
+        for set in ["CapInh", "CapPrm", "CapEff", "CapAmb"] {
+            #expect(result.stdout.contains("\(set):\t0000000000000000"), "\(set): \(result.stdout)")
+        }
+        #expect(result.stdout.contains("NoNewPrivs:\t1"))
+        // The argv the launcher executed names the sealed copy; messages name the real file again.
+        #expect(result.argv.contains("/dev/fd/3"), "\(result.argv)")
+        #expect(!result.combinedOutput.contains("/dev/fd/"), "\(result.combinedOutput)")
+    }
+
+    @Test("keepalived --config-test runs on a sealed copy of its input and still reports its errors")
+    func keepalivedCheckRunsUnprivileged() throws {
+        let layout = try Layout()
+        let id = try ResourceID(validating: UUID().uuidString.lowercased())
+        let directory = layout.base + "/lvs"
+        #expect(mkdir(directory, 0o700) == 0)
+        let file = layout.paths.lvsConfigFile(id) + ".new"
+        try layout.write("virtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind NAT\n    protocol UDP\n    bogus_keyword 1\n}\n", to: file)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(result.refusal == nil, "\(result.refusal ?? "")")
+        #expect(result.argv.last == "/dev/fd/3", "\(result.argv)")
+        // keepalived read the text (it names the unknown keyword) and the message names the real file.
+        #expect(result.combinedOutput.contains("bogus_keyword"), "\(result.combinedOutput)")
+        #expect(!result.combinedOutput.contains("not a regular non-executable file"), "\(result.combinedOutput)")
+    }
+
+    @Test("an LVS check naming its namespace really checks there: a bad value is refused, not passed unchecked")
+    func lvsCheckInNamespaceIsNotSkipped() throws {
+        let layout = try Layout()
+        let netns = "amp-it-" + String(UUID().uuidString.lowercased().prefix(8))
+        let ip = Process()
+        ip.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        ip.arguments = ["netns", "add", netns]
+        try ip.run()
+        ip.waitUntilExit()
+        defer {
+            let remove = Process()
+            remove.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            remove.arguments = ["netns", "delete", netns]
+            try? remove.run()
+            remove.waitUntilExit()
+        }
+        #expect(ip.terminationStatus == 0)
+        let id = try ResourceID(validating: UUID().uuidString.lowercased())
+        #expect(mkdir(layout.base + "/lvs", 0o700) == 0)
+        let file = layout.paths.lvsConfigFile(id) + ".new"
+        // Denied its namespace (no capability, or no read access to /run/netns), keepalived exits 0
+        // without checking anything: the bad lb_kind must still be reported.
+        try layout.write(
+            "net_namespace \(netns)\nvirtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind BOGUS\n    protocol UDP\n}\n", to: file)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(!result.succeeded, "\(result.combinedOutput)")
+        #expect(result.combinedOutput.contains("BOGUS"), "\(result.combinedOutput)")
+    }
+
+    @Test("a hung check (another uid) is killed at its deadline, with its process group")
+    func hungCheckIsKilledAtDeadline() throws {
+        let layout = try Layout()
+        let gate = layout.certificateDirectory + "/gate"
+        try layout.candidate(lua: "local f = io.open('\(gate)', 'r')\n")
+        #expect(mkfifo(gate, 0o640) == 0)
+        chown(gate, 0, try CheckAccount.resolve().gid)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 1_000)
+        #expect(result.timedOut)
+        #expect(result.signal == SIGKILL, "\(result)")
+    }
+
+    @Test("a check whose input is a symlink or missing is refused, nothing runs")
+    func checkInputMustBeARegularFile() throws {
+        let layout = try Layout()
+        symlink("/etc/shadow", layout.base + "/\(layout.instance)/haproxy.cfg.new")
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(result.refusal != nil)
+        #expect(result.argv.isEmpty)
+        let missing = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: false), deadlineMilliseconds: 30_000)
+        #expect(missing.refusal != nil)
+    }
+
+    @Test("a status query completes while configuration checks hold every launcher they may use")
+    func statusQueryIsNotQueuedBehindSlowChecks() throws {
+        let layout = try Layout()
+        // Each check blocks in its Lua on opening a FIFO for reading, until the test opens it for writing.
+        let gate = layout.certificateDirectory + "/gate"
+        try layout.candidate(
+            lua: """
+                local f = io.open('\(gate)', 'r')
+                if f then f:close() end
+                """)
+        #expect(mkfifo(gate, 0o640) == 0)
+        chown(gate, 0, try CheckAccount.resolve().gid)
+        let pool = try LauncherPool(count: 3, paths: layout.paths, executable: Self.helperBinary)
+
+        let checksFinished = Counter()
+        let group = DispatchGroup()
+        let instance = layout.instance
+        for _ in 0..<3 {
+            DispatchQueue.global().async(group: group) {
+                _ = try? pool.run(.haproxyCheck(instance: instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 60_000)
+                checksFinished.increment()
+            }
+        }
+        var writer: Int32 = -1
+        defer {
+            if writer < 0 { writer = open(gate, O_RDWR | O_CLOEXEC) }
+            group.wait()
+            close(writer)
+        }
+        // Progress, not time: wait until all three checks hold a launcher or wait for one, and at
+        // least two are blocked in haproxy under the launchers.
+        let launchers = Set(pool.pids)
+        func blockedChecks() -> Int {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap(Int32.init).filter { pid in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                    let close = stat.lastIndex(of: ")")
+                else { return false }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                guard fields.count > 1, let parent = Int32(fields[1]), launchers.contains(parent) else { return false }
+                let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+                return command.hasPrefix("/usr/sbin/haproxy\0-c")
+            }.count
+        }
+        var polls = 0
+        while (blockedChecks() < 2 || pool.busyLaunchers + pool.waitingCommands < 3), polls < 6000 {
+            usleep(10_000)
+            polls += 1
+        }
+        #expect(blockedChecks() >= 2)
+        #expect(pool.busyLaunchers + pool.waitingCommands == 3)
+
+        let query = try pool.run(.packageVersion(.haproxy), deadlineMilliseconds: 30_000)
+        // The query has its answer while every check is still blocked behind the gate.
+        #expect(checksFinished.value == 0)
+        #expect(query.succeeded, "\(query.combinedOutput)")
+
+        writer = open(gate, O_RDWR | O_CLOEXEC)
+        group.wait()
+        #expect(checksFinished.value == 3)
+    }
+
+    final class Counter: Sendable {
+        private let count = Mutex(0)
+        func increment() { count.withLock { $0 += 1 } }
+        var value: Int { count.withLock { $0 } }
+    }
+
+    @Test("lanes: checks and actions never take the query launcher; queries take any free one")
+    func lanes() throws {
+        let id = try ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
+        let netns = try InterfaceName(validating: "amphora-haproxy")
+        #expect(LaunchCommand.haproxyCheck(instance: id, amphora: Self.amphora, candidate: true).lane == .check)
+        #expect(LaunchCommand.keepalivedCheck(netns: netns, candidate: false).lane == .check)
+        #expect(LaunchCommand.keepalivedLVSCheck(listener: id, candidate: true).lane == .check)
+        #expect(LaunchCommand.systemctl(.status, .haproxy(id)).lane == .query)
+        #expect(LaunchCommand.systemctl(.start, .haproxy(id)).lane == .action)
+        #expect(LaunchCommand.ip(.listLinks(netns: nil)).lane == .query)
+        #expect(LaunchCommand.ip(.listAddresses(netns: netns)).lane == .query)
+        #expect(LaunchCommand.packageVersion(.keepalived).lane == .query)
+        #expect(LaunchCommand.nftLoad(netns: netns).lane == .action)
+    }
+}
