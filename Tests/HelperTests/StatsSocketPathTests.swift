@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import IPCProtocol
 import Testing
 
 @testable import Helper
@@ -42,6 +43,34 @@ struct StatsSocketPathTests {
 
         // The agent's own socket (<base>/<id>.sock) does not exist: the check fails without asking the foreign one.
         #expect(VRRPCheck.run(basePath: base) == 1)
+        let pending = accept(fd, nil, nil)
+        if pending >= 0 { close(pending) }
+        #expect(pending < 0, "the helper connected to the socket the stored file names")
+    }
+
+    @Test("review L2: status and the heartbeat use the agent's own socket, not the stored file's")
+    func instanceStatusIgnoresStoredStatsSocket() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("amp-l2-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let id = try ResourceID(validating: "6f1c2b4e-0d7a-4e3b-9c1d-2e3f4a5b6c7d")
+        let base = root + "/base"
+        try FileManager.default.createDirectory(atPath: base + "/\(id)", withIntermediateDirectories: true)
+        let foreign = root + "/foreign.sock"
+        let fd = try listen(at: foreign)
+        defer { close(fd) }
+        try "global\n    stats socket \(foreign) mode 0600 level admin\nfrontend f\n    mode http\n".write(
+            toFile: base + "/\(id)/haproxy.cfg", atomically: true, encoding: .utf8)
+
+        // systemctl is-active answers "active": the instance counts as running and its socket is asked.
+        let runner = RecordingRunner(stdout: "active\n")
+        let instances = HAProxyInstances(
+            base: try SafeDirectory.open(base, create: false),
+            paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base),
+            baseCertDir: root + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
+        let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+        let status = try instances.status(id, context: context)
+        #expect(status.summary.state == .error)
+        #expect(try instances.configuredInstances().map(\.statsSocket) == ["\(base)/\(id).sock"])
         let pending = accept(fd, nil, nil)
         if pending >= 0 { close(pending) }
         #expect(pending < 0, "the helper connected to the socket the stored file names")
