@@ -124,7 +124,7 @@ public struct HAProxyConfigPolicy: Sendable {
                     Self.isNumber(String(first.dropFirst("max-age=".count).dropLast()))
                 else { return false }
                 return parts.dropFirst().allSatisfy { $0 == "includeSubDomains;" || $0 == "preload;" }
-            case .logFormat: return Self.printable(v, allowSpace: true) && v.count <= 4096
+            case .logFormat: return HAProxyLogFormat.accepts(v)
             }
         }
 

@@ -60,7 +60,12 @@ public final class HAProxyInstances: Sendable {
         }
     }
 
+    /// The stats socket of an instance: always the agent's own path (the one ``HAProxyConfigPolicy``
+    /// forces), never a path read from a stored configuration.
     func defaultStatsSocket(_ id: ResourceID) -> String { "\(paths.basePath)/\(id).sock" }
+
+    /// The instance's own directories: the only files haproxy's messages may name when passed on.
+    func ownDirectories(_ id: ResourceID) -> [String] { ["\(paths.basePath)/\(id)", "\(baseCertDir)/\(id)"] }
 
     /// Where the instance's files may live, for ``HAProxyConfigPolicy``.
     func policyContext(_ id: ResourceID) -> HAProxyConfigPolicy.Context {
@@ -96,7 +101,7 @@ public final class HAProxyInstances: Sendable {
                 deadlineMilliseconds: 60_000)
             guard check.succeeded else {
                 try? dir.rename("haproxy.cfg.new", to: "haproxy.cfg.new-failed")
-                throw CommandError(.badRequest, "Invalid request", details: HAProxyConfigCheckOutput.summary(check))
+                throw CommandError(.badRequest, "Invalid request", details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
             }
             do throws(SystemError) {
                 try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
@@ -109,7 +114,7 @@ public final class HAProxyInstances: Sendable {
             } catch {
                 throw Self.internalError(error)
             }
-            let warnings = HAProxyConfigCheckOutput.errorLines(check.combinedOutput)
+            let warnings = HAProxyConfigCheckOutput.errorLines(check.combinedOutput, directories: ownDirectories(upload.instance))
             return warnings.isEmpty ? "Configuration file is valid" : "Configuration file is valid\n" + warnings
         }
     }
@@ -125,7 +130,7 @@ public final class HAProxyInstances: Sendable {
         try locks.withLock(id) { () throws(CommandError) -> String in
             guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw Self.notFound(id) }
             let amphora = (try? dir.read("amphora-id")).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
-            let socket = HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id)
+            let socket = defaultStatsSocket(id)
             let status = try services.perform(.status, .haproxy(id), context: context)
             switch action {
             case .stop:
@@ -139,7 +144,7 @@ public final class HAProxyInstances: Sendable {
                     let check = try runner.run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
                     guard check.succeeded else {
-                        throw CommandError(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: HAProxyConfigCheckOutput.summary(check))
+                        throw CommandError(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
                     }
                 }
                 if action == .reload, status.running {
@@ -166,7 +171,7 @@ public final class HAProxyInstances: Sendable {
         }
         // Only haproxy's own error lines of its log, never the raw text.
         let log = (try? directory(id, create: false)?.read("haproxy.log")).flatMap { $0 }
-            .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self)) }
+            .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id)) }
         throw CommandError(.internalError, "Error starting haproxy", details: log.flatMap { $0.isEmpty ? nil : $0 } ?? "haproxy did not come up")
     }
 
@@ -208,7 +213,7 @@ public final class HAProxyInstances: Sendable {
         let running = try services.perform(.status, .haproxy(id), context: context).running
         var state = InstanceState.stopped
         if running {
-            let socket = HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id)
+            let socket = defaultStatsSocket(id)
             state = (try? HAProxyStatsSocket.query(socket, "show info", timeoutSeconds: 2)) != nil ? .active : .error
         }
         return InstanceSummary(instance: id, state: state, frontends: HAProxyConfigText.frontends(in: text))
@@ -220,7 +225,7 @@ public final class HAProxyInstances: Sendable {
         let summary = try summary(id, text: text, context: context)
         var pools: [PoolStatus] = []
         if summary.state == .active {
-            let socket = HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id)
+            let socket = defaultStatsSocket(id)
             if let csv = try? HAProxyStatsSocket.query(socket, "show stat") {
                 pools = HAProxyStatsSocket.pools(from: HAProxyStatsSocket.parseStat(csv))
             }

@@ -200,7 +200,7 @@ extension HAProxyInstances {
         for name in names {
             guard let id = try? ResourceID(validating: name), let text = try? storedConfig(id) else { continue }
             result.append(Configured(
-                id: id, statsSocket: HAProxyConfigText.statsSocketPath(in: text) ?? defaultStatsSocket(id),
+                id: id, statsSocket: defaultStatsSocket(id),
                 frontends: HAProxyConfigText.frontends(in: text).map(\.name)))
         }
         return result

@@ -316,9 +316,10 @@ public enum VRRPCheck {
         guard let base = try? SafeDirectory.open(basePath, create: false), let names = try? base.entries() else { return 1 }
         for name in names {
             guard let id = try? ResourceID(validating: name), let dir = try? base.subdirectory(name, create: false),
-                let bytes = (try? dir.read("haproxy.cfg")).flatMap({ $0 })
+                (try? dir.read("haproxy.cfg")).flatMap({ $0 }) != nil
             else { continue }
-            let socket = HAProxyConfigText.statsSocketPath(in: String(decoding: bytes, as: UTF8.self)) ?? "\(basePath)/\(id).sock"
+            // Always the agent's own socket (the one the policy forces), never a path from the stored file.
+            let socket = "\(basePath)/\(id).sock"
             guard (try? HAProxyStatsSocket.query(socket, "show stat -1 -1 -1", timeoutSeconds: 2)) != nil else { return 1 }
         }
         return 0

@@ -33,16 +33,18 @@ public struct TopologyChange: Sendable, Codable, Equatable {
     /// The VRRP secret; key material: stored 0600 and never logged.
     public var secret: String?
 
+    /// Characters of a VRRP secret: those of the keepalived grammar's `<secret>` shape
+    /// (`Sources/Helper/KeepalivedConfigGrammar.swift`, `policy/keepalived-vrrp.txt`). keepalived
+    /// reads `!` and `#` as comments, `@` and `~` as directives, quotes, `\`, `$` and braces as syntax:
+    /// none of them is here.
+    public static let secretCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+=:,/-".utf8)
+
     /// Whether `secret` can be written as keepalived's `auth_pass` argument and read back as one
-    /// word, unchanged: 1 to ``maximumSecretLength`` printable ASCII characters, the first a letter or
-    /// a digit (keepalived reads a word starting with `!` or `#` as a comment, `@` and `~` as
-    /// directives), and none of blanks, quotes, `\` (its escapes), `{`, `}` (block delimiters),
-    /// `$` (its `$NAME` expansion) or `#`.
+    /// word, unchanged: 1 to ``maximumSecretLength`` of ``secretCharacters`` (the helper writes its
+    /// first 8 characters, which the grammar's `<secret>` shape then accepts).
     public static func isValidSecret(_ secret: String) -> Bool {
         let bytes = Array(secret.utf8)
-        guard let first = bytes.first, bytes.count <= maximumSecretLength, ValueGrammar.isLetterOrDigit(first) else { return false }
-        let forbidden: Set<UInt8> = Set("\"'\\{}$#".utf8)
-        return bytes.allSatisfy { $0 > 0x20 && $0 < 0x7F && !forbidden.contains($0) }
+        return !bytes.isEmpty && bytes.count <= maximumSecretLength && bytes.allSatisfy { secretCharacters.contains($0) }
     }
 
     /// Checks the combination: ACTIVE-STANDBY needs a role, an ha_ip and a secret (see
@@ -58,8 +60,7 @@ public struct TopologyChange: Sendable, Codable, Equatable {
         if let secret, !isValidSecret(secret) {
             problems.append(ValidationError(
                 field: "secret",
-                reason: "secret must be 1 to \(maximumSecretLength) printable ASCII characters starting with a letter or digit,"
-                    + " without blanks, quotes, backslashes, braces, '$' or '#'"))
+                reason: "secret must be 1 to \(maximumSecretLength) letters, digits or '._+=:,/-'"))
         }
         return problems
     }

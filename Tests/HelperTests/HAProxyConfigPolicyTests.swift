@@ -222,11 +222,66 @@ struct HAProxyConfigPolicyTests {
         #expect(refusal(with("server m2 10.0.0.1:80 weight 1 on-marked-down shutdown-sessions", after: "backend p1:l1")) != nil)
     }
 
+    /// Octavia's default `user_log_format` as `_format_log_string` renders it (spaces escaped), for HTTP and for TCP listeners.
+    static let octaviaHTTPLogFormat = #"12345\ \#(lb)\ %f\ %ci\ %cp\ %t\ %{+Q}r\ %ST\ %B\ %U\ %[ssl_c_verify]\ %{+Q}[ssl_c_s_dn]\ %b\ %s\ %Tt\ %tsc"#
+    static let octaviaTCPLogFormat = #"12345\ \#(lb)\ %f\ %ci\ %cp\ %t\ -\ -\ %B\ %U\ %[ssl_c_verify]\ %{+Q}[ssl_c_s_dn]\ %b\ %s\ %Tt\ %tsc"#
+
+    func withLogFormat(_ format: String) -> String {
+        Self.octavia.replacingOccurrences(of: #"log-format 12345\ \#(Self.lb)\ %f\ %ci\ %{+Q}r"#, with: "log-format " + format)
+    }
+
+    @Test("review H1: Octavia's default and customised log formats are accepted")
+    func octaviaLogFormatsAccepted() throws {
+        for format in [
+            Self.octaviaHTTPLogFormat, Self.octaviaTCPLogFormat,
+            #"%ci:%cp\ [%tr]\ %ft\ %b/%s\ %TR/%Tw/%Tc/%Tr/%Ta\ %ST\ %B\ %tsc\ %ac/%fc/%bc/%sc/%rc\ %sq/%bq\ %{+Q}r"#,
+            #"project=abc\ %{+Q+E}HU\ %[src]:%[src_port]\ %[dst]:%[dst_port]\ %{+Q}[ssl_c_s_dn(cn)]\ %[ssl_fc]\ %[ssl_c_sha1]\ %ID\ %H\ %pid"#,
+        ] {
+            #expect(refusal(withLogFormat(format)) == nil, "\(format)")
+        }
+    }
+
+    @Test("review H1: a log-format converter that reads a file (map_ip(/etc/shadow)) is refused, naming the line")
+    func logFormatMapConverterReadingAFileIsRefused() throws {
+        let text = withLogFormat("%[src,map_ip(/etc/shadow)]")
+        let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("log-format") }) + 1
+        let details = try #require(refusal(text))
+        #expect(details.hasPrefix("line \(line):"))
+        #expect(!details.contains("shadow"))
+    }
+
+    @Test("review H1: other log-format sample expressions, converters and unknown variables are refused")
+    func logFormatSampleExpressionsOutsideTheAllowListAreRefused() {
+        for format in [
+            "%{+Q}[src,map_str(/dev/zero)]", "%[src,map(/run/fifo)]", #"%[src\,map_ip(/etc/shadow)]"#, "%[ssl_c_s_dn(cn),lower]",
+            "%[ssl_c_sha1,hex]", "%[req.hdr(host)]", "%[env(HOME)]", "%[ssl_c_s_dn(cn,1)]", "%[src]x%[src", "%[]",
+            "%{+Q}[src,map_ip(shadow)]", "%zz", "%%", "%", "%{+Z}r", "%{+Q", "%{}r", "%ci\\ %[src,map_ip(/etc/shadow)]",
+            #""%[src,map_ip(/etc/shadow)]""#, "'%[src,map_ip(/etc/shadow)]'", "a$HOME", "a\\#b", "a{b}", "a\"b", "a(b)",
+        ] {
+            #expect(refusal(withLogFormat(format)) != nil, "\(format)")
+        }
+    }
+
+    @Test("review H1: haproxy's line quoting another file is not passed on")
+    func checkOutputQuotingAnotherFileIsDropped() {
+        let directories = ["/var/lib/octavia/\(Self.lb)", "/var/lib/octavia/certs/\(Self.lb)"]
+        let leak = "[ALERT]    (6138) : config : Parsing [/var/lib/octavia/\(Self.lb)/haproxy.cfg.new:10]: failed to parse log-format : "
+            + "failed to parse sample expression <src,map_ip(/etc/shadow)]> : invalid args in converter 'map_ip' : "
+            + "'root:$y$j9T$secret:19000:0:99999:7:::' is not a valid IPv4 or IPv6 address at line 1 of file '/etc/shadow'."
+        let own = "[ALERT]    (6138) : config : parsing [/var/lib/octavia/\(Self.lb)/haproxy.cfg.new:12] : unknown keyword 'x'."
+        let cert = "[ALERT]    (6138) : config : unable to load certificate from file '/var/lib/octavia/certs/\(Self.lb)/l1.pem'."
+        let relative = "[ALERT]    (6138) : config : 'x' is not valid at line 1 of file 'shadow'."
+        let escape = "[ALERT]    (6138) : config : bad line at line 1 of file '/var/lib/octavia/\(Self.lb)/../../../etc/shadow'."
+        let kept = HAProxyConfigCheckOutput.errorLines([leak, own, cert, relative, escape].joined(separator: "\n"), directories: directories)
+        #expect(kept == own + "\n" + cert)
+        #expect(!kept.contains("secret") && !kept.contains("shadow"))
+    }
+
     @Test("haproxy -c output: only ALERT/WARNING lines, capped, printable")
     func checkOutputFiltered() {
         let output = "[NOTICE]   (1) : haproxy version\nsecret line of another file\n[ALERT]    (1) : config : bad\u{1B}x\n"
             + String(repeating: "[WARNING]  (1) : w\n", count: 100)
-        let kept = HAProxyConfigCheckOutput.errorLines(output)
+        let kept = HAProxyConfigCheckOutput.errorLines(output, directories: [])
         #expect(!kept.contains("secret") && !kept.contains("NOTICE"))
         #expect(kept.hasPrefix("[ALERT]    (1) : config : bad?x"))
         #expect(kept.split(separator: "\n").count == HAProxyConfigCheckOutput.maximumLines)

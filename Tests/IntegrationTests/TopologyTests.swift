@@ -59,7 +59,7 @@ struct TopologyTests {
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
         let topology = try agent.request(
             "POST", "/v0.1/topology",
-            body: try JSONSerialization.data(withJSONObject: ["topology": "ACTIVE-STANDBY", "role": role, "ha_ip": Self.vip, "secret": "s3cret!"]))
+            body: try JSONSerialization.data(withJSONObject: ["topology": "ACTIVE-STANDBY", "role": role, "ha_ip": Self.vip, "secret": "s3cret"]))
         #expect(topology.status == 202, "\(topology.text)")
         #expect(waitUntil(15) { (try? agent.request("GET", "/v0.1/topology"))?.object["topology_status"] as? String == "OK" })
         return Amphora(ns: ns, agent: agent, name: label)
@@ -88,7 +88,7 @@ struct TopologyTests {
         let secretFile = a.agent.directory + "/base/vrrp/octavia-keepalived.conf"
         #expect(try FileManager.default.attributesOfItem(atPath: secretFile)[.posixPermissions] as? Int == 0o600)
         for log in [a.agent.logPath, a.agent.auditLog] {
-            #expect(!(try String(contentsOfFile: log, encoding: .utf8)).contains("s3cret!"), "the secret is never logged")
+            #expect(!(try String(contentsOfFile: log, encoding: .utf8)).contains("s3cret"), "the secret is never logged")
         }
 
         #expect(waitUntil(15) { a.holdsVIP() && !b.holdsVIP() }, "exactly one amphora (the ACTIVE one) holds the VIP")
