@@ -52,11 +52,29 @@ let package = Package(
         // Seccomp filters and capability sets built from the policy/ data files (compiled in).
         .target(name: "Confinement", dependencies: ["CLinuxShim", "CSeccomp"], swiftSettings: strictSettings),
 
+        // Linux plumbing every process shares: system calls retried on EINTR with errors naming the
+        // call, descriptor I/O, Unix socket addresses, spawning, the monotonic clock, safe
+        // directories, users. A leaf: CLinuxShim only.
+        .target(name: "LinuxSystem", dependencies: ["CLinuxShim"], swiftSettings: strictSettings),
+
+        // Netlink sockets and message plumbing (rtnetlink, generic netlink), for the helper's readers.
+        .target(name: "LinuxNetlink", dependencies: ["LinuxSystem"], swiftSettings: strictSettings),
+
+        // The launcher: the program table, the argument shapes, the launcher process (the only code
+        // that executes programs, under the launcher's filter), the check account, and the helper's
+        // pool of launchers.
+        .target(
+            name: "ProgramLauncher",
+            dependencies: ["IPCProtocol", "LinuxSystem", "CLinuxShim", "Confinement", "COpenSSL"],
+            swiftSettings: strictSettings
+        ),
+
         // The root side: state, files, processes, audit log, launcher. No event loop.
         .target(
             name: "Helper",
             dependencies: [
                 "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL", "Confinement", "AgentLogging",
+                "LinuxSystem", "LinuxNetlink", "ProgramLauncher",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -66,7 +84,7 @@ let package = Package(
         .target(
             name: "FrontAPI",
             dependencies: [
-                "IPCProtocol", "Confinement", "CZlib",
+                "IPCProtocol", "Confinement", "CZlib", "LinuxSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,11 +106,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: ["Helper", "Confinement", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Helper", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSettings
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
-        .target(name: "Supervisor", dependencies: ["Helper", "AgentConfig", "CLinuxShim"], swiftSettings: strictSettings),
+        // It starts amphora-helper and amphora-front, and in direct mode the daemons; no Helper code.
+        .target(
+            name: "Supervisor", dependencies: ["AgentConfig", "IPCProtocol", "LinuxSystem", "ProgramLauncher", "CLinuxShim"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "amphora-agent",
             dependencies: ["Supervisor", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -104,7 +129,10 @@ let package = Package(
         .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
-        .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "HelperTests", dependencies: ["Helper", "AgentConfig", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "FrontAPITests", dependencies: ["FrontAPI", "IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

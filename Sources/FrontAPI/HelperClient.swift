@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import NIOPosix
 import Synchronization
 
@@ -77,20 +78,11 @@ public final class HelperClient: Sendable {
     func connectSocket() throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HelperUnavailable(reason: "socket: errno \(errno)") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(socketPath.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        guard let address = UnixSocketAddress(path: socketPath) else {
             close(fd)
             throw HelperUnavailable(reason: "socket path too long")
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let rc = address.withSocketAddress { connect(fd, $0, $1) }
         guard rc == 0 else {
             let err = errno
             close(fd)
@@ -103,21 +95,13 @@ public final class HelperClient: Sendable {
         return fd
     }
 
-    static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
+    static func now() -> UInt64 { monotonicNanoseconds() }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HelperUnavailable(reason: "send: errno \(errno)")
-            }
-            offset += n
+        do {
+            try sendAll(fd, bytes)
+        } catch {
+            throw HelperUnavailable(reason: "send: errno \(error.errno)")
         }
     }
 

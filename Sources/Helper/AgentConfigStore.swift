@@ -1,6 +1,7 @@
 import AgentConfig
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Logging
 import Synchronization
 

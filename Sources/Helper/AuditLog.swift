@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Synchronization
 
 /// The helper's append-only, hash-chained audit log (JSON lines).

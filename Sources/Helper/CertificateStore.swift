@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 
 /// Certificates of load balancers and listeners, kept only in memory: `base_cert_dir` must be a
 /// tmpfs (checked with statfs before every write; otherwise 503 and nothing written). Files are

@@ -1,5 +1,7 @@
 import IPCProtocol
+import LinuxSystem
 import Logging
+import ProgramLauncher
 import Synchronization
 
 /// Executes the typed commands the front sends. One function per command; each maps its errors to a

@@ -1,3 +1,4 @@
+import ProgramLauncher
 /// What the helper passes on of a failed `haproxy -c`: only haproxy's own `[ALERT]` and
 /// `[WARNING]` lines, printable ASCII, capped in count and bytes. haproxy's raw output is never
 /// returned: it can quote lines of files other than the candidate configuration. As defence in

@@ -1,5 +1,7 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
 import Synchronization
 
 /// Per-instance serialisation: requests for one instance run one at a time; different instances

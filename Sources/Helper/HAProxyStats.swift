@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 
 /// haproxy's runtime API over its stats socket (`show stat`, `show servers state`).
 public enum HAProxyStatsSocket {
@@ -10,19 +11,8 @@ public enum HAProxyStatsSocket {
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw SystemError("connect", errno: ENAMETOOLONG, subject: path) }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        try retryingSyscall("connect", subject: path) {
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-        }
+        guard let address = UnixSocketAddress(path: path) else { throw SystemError("connect", errno: ENAMETOOLONG, subject: path) }
+        try address.connect(fd)
         try writeAll(fd, Array((command + "\n").utf8))
         let (answer, _) = try readAll(fd, limit: 4 << 20)
         return String(decoding: answer, as: UTF8.self)

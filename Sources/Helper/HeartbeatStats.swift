@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Synchronization
 
 /// Whether keepalived is configured and running: the heartbeat is skipped while it is configured

@@ -4,7 +4,9 @@ import CLinuxShim
 import Confinement
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Logging
+import ProgramLauncher
 
 /// Startup of the root helper: load and check everything, start the launchers, gather the facts that
 /// are expensive to ask for, then serve the front. Errors are one line on stderr and a non-zero exit.
@@ -173,6 +175,17 @@ public enum HelperMain {
         SystemdNotifier.keepAliveForever()
     }
 
+    /// Checks the TLS identity the configuration names (`check-identity`): 0, or 1 with one line on stderr.
+    public static func checkIdentity(configPath: String) -> Int32 {
+        do {
+            let (config, _) = try AgentConfiguration.load(path: configPath)
+            _ = try ServerIdentity.load(certificatePath: config.agentServerCert, caPath: config.agentServerCA)
+            return 0
+        } catch {
+            return fail("\(error)")
+        }
+    }
+
     /// This executable's path (keepalived runs it as the VRRP health check).
     static func executablePath() -> String {
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -218,38 +231,5 @@ public enum HelperMain {
     static func fail(_ line: String) -> Int32 {
         FileDescriptorOutput.standardError.write(line + "\n")
         return 1
-    }
-}
-
-/// A local account, resolved once at start.
-public struct SystemUser: Sendable {
-    public let name: String
-    public let uid: UInt32
-    public let gid: UInt32
-
-    public static func lookup(_ name: String) -> SystemUser? {
-        var entry = passwd()
-        var result: UnsafeMutablePointer<passwd>?
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getpwnam_r(name, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
-        return SystemUser(name: name, uid: entry.pw_uid, gid: entry.pw_gid)
-    }
-}
-
-/// Plain writes to stdout or stderr (one line at a time, no buffering surprises).
-public struct FileDescriptorOutput: Sendable {
-    public let fd: Int32
-    public static let standardError = FileDescriptorOutput(fd: 2)
-    public static let standardOutput = FileDescriptorOutput(fd: 1)
-
-    public func write(_ text: String) { try? writeAll(fd, Array(text.utf8)) }
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and newlines.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

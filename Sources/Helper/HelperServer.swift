@@ -1,6 +1,7 @@
 import CLinuxShim
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Synchronization
 
 /// The helper's Unix socket server.
@@ -46,21 +47,12 @@ public final class HelperServer: Sendable {
             unlink(socketPath)
         }
         let fd = try retryingSyscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let pathBytes = Array(socketPath.utf8)
-        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+        guard let address = UnixSocketAddress(path: socketPath) else {
             close(fd)
             throw SystemError("bind", errno: ENAMETOOLONG, subject: socketPath)
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: pathBytes)
-            raw[pathBytes.count] = 0
-        }
         let oldMask = umask(0o177)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = address.withSocketAddress { bind(fd, $0, $1) }
         umask(oldMask)
         guard bound == 0 else {
             let error = SystemError("bind", subject: socketPath)

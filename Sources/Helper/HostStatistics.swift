@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 
 /// Host facts from `/proc`, `statvfs` and `sysconf`: plain file reads and one system call each,
 /// never a process. Parsing is separate from reading so it can be tested on fixed text.

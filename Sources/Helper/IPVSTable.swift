@@ -1,6 +1,8 @@
 import CLinuxShim
 import Glibc
 import IPCProtocol
+import LinuxNetlink
+import LinuxSystem
 import Synchronization
 
 /// The kernel's IP Virtual Server table: per virtual service, its counters (what `ipvsadm -Ln

@@ -1,4 +1,5 @@
 import IPCProtocol
+import ProgramLauncher
 
 /// What one plugged interface should carry: its addresses, routes and policy rules, computed from
 /// its recorded plug (the VIP part and/or the member part). Applying a plan is idempotent; the

@@ -1,4 +1,6 @@
 import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
 import Synchronization
 
 /// `PUT /1.0/interface/:ip/rules`: renders the controller's rules into one nftables ruleset, table
@@ -10,7 +12,7 @@ import Synchronization
 /// PMTU discovery and neighbour discovery, DHCP replies, and, on the interface holding the address,
 /// exactly what the rules accept.
 public final class InterfaceRulesApplier: Sendable {
-    static let rulesFileName = "nftables-vip.rules"
+    static let rulesFileName = ProgramPaths.nftablesRulesFileName
     public static let table = "amphora_table"
     public static let chain = "amphora_chain"
     public static let vipChain = "amphora_vip_chain"

@@ -1,3 +1,5 @@
+import IPCProtocol
+import ProgramLauncher
 /// How the agent runs and reads `keepalived --config-test`, and what of keepalived's output it passes on.
 ///
 /// Every stored keepalived configuration (VRRP and LVS) starts with ``scriptSecurityHeader``, the

@@ -1,3 +1,4 @@
+import IPCProtocol
 /// Picks the lines of keepalived's output (from `--config-test`, or its log) that may be shown to
 /// the controller: keepalived's own messages about the uploaded text, and nothing that could quote
 /// another file.

@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 
 // UDP (and SCTP) listeners in the heartbeat, as upstream's keepalivedlvs_query reports them
 // (get_lvs_listeners_stats, get_lvs_listener_pool_status): every stored, enabled listener whose

@@ -1,23 +1,16 @@
 import Glibc
 import IPCProtocol
-
-extension ProgramPaths {
-    /// The directory of UDP listener configurations (upstream's `<base_path>/lvs`).
-    public var lvsDirectory: String { basePath + "/" + LVSListeners.directoryName }
-    /// A UDP listener's keepalived configuration.
-    public func lvsConfigFile(_ id: ResourceID) -> String { lvsDirectory + "/" + LVSListeners.configName(id) }
-    /// The nftables ruleset of `PUT /1.0/interface/:ip/rules` (upstream: `/var/lib/octavia/nftables-vip.rules`).
-    public var nftablesRulesFile: String { basePath + "/" + InterfaceRulesApplier.rulesFileName }
-}
+import LinuxSystem
+import ProgramLauncher
 
 /// UDP (and SCTP) listeners: keepalived LVS configurations under `<base_path>/lvs/`, one
 /// `octavia-keepalivedlvs-<id>.conf` (0600) per listener, checked against the compiled-in policy and
 /// `keepalived --config-test` before they replace the active file. Each listener's keepalived is a
 /// daemon unit (`.lvs(id)`), started only where the kernel has IP Virtual Server support.
 public final class LVSListeners: Sendable {
-    static let directoryName = "lvs"
-    static let prefix = "octavia-keepalivedlvs-"
-    static func configName(_ id: ResourceID) -> String { "\(prefix)\(id).conf" }
+    static let directoryName = ProgramPaths.lvsDirectoryName
+    static let prefix = ProgramPaths.lvsConfigPrefix
+    static func configName(_ id: ResourceID) -> String { ProgramPaths.lvsConfigName(id) }
     /// The agent's own UDP health check (`MISC_CHECK misc_path`), as upstream's `udp_check.sh` does it.
     static let checkScript = """
         #!/bin/sh

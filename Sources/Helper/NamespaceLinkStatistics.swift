@@ -1,4 +1,6 @@
 import Glibc
+import LinuxNetlink
+import LinuxSystem
 
 /// Interface byte counters of another network namespace, read over rtnetlink from the helper's own
 /// namespace: no `setns`, no process.

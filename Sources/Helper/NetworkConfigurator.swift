@@ -1,5 +1,7 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
 import Synchronization
 
 /// Ports the controller hot-plugs: found by MAC in the root namespace, moved into the amphora

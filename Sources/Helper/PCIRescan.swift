@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Synchronization
 
 /// Asks the kernel to enumerate the PCI bus again by writing `1` to `/sys/bus/pci/rescan`, as

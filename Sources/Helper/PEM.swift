@@ -1,5 +1,6 @@
 import COpenSSL
 import Glibc
+import LinuxSystem
 
 /// One `-----BEGIN LABEL-----` … `-----END LABEL-----` block of a PEM bundle.
 public struct PEMBlock: Sendable, Equatable {

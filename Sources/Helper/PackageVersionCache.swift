@@ -1,6 +1,8 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Logging
+import ProgramLauncher
 
 /// Package versions for `/info` and `/details`, asked of `dpkg-query` only when the package database
 /// changed: the answers are kept in `<base_path>/package-versions.json` (0600, atomic) together with

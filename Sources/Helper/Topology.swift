@@ -1,5 +1,7 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
 import Synchronization
 
 /// The amphora's topology and its VRRP (keepalived) configuration.

@@ -1,5 +1,6 @@
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Synchronization
 
 /// Rates over a sliding 30-second window for `/details` (the seed's "bytes/sec, 30-second snapshot"

@@ -1,7 +1,7 @@
 import AgentConfig
 import CLinuxShim
 import Glibc
-import Helper
+import LinuxSystem
 
 /// The agent's own executables, opened once by descriptor (the front's user need not be able to
 /// reach them by path).
@@ -95,8 +95,8 @@ struct ChildLauncher {
         let daemonChannel: Int32? = channel[0] >= 0 ? channel[0] : nil
         var pfd = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
         var line: [UInt8] = []
-        let deadline = Supervisor.monotonicSeconds() + 60
-        while Supervisor.monotonicSeconds() < deadline {
+        let deadline = monotonicSeconds() + 60
+        while monotonicSeconds() < deadline {
             let ready = poll(&pfd, 1, 500)
             if ready < 0 && errno != EINTR { break }
             if ready > 0 {
@@ -133,32 +133,19 @@ struct ChildLauncher {
     /// Returns the pid, or minus the errno of the failed exec.
     func spawn(_ binary: Int32, _ argv: [String], passing fds: [Int32], asFront: Bool) -> pid_t {
         let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"]
-        var childErrno: Int32 = 0
-        let pid: pid_t = withCStringArray(argv) { cArgv in
-            withCStringArray(environment) { cEnv in
-                fds.withUnsafeBufferPointer { pass in
-                    var attr = cshim_spawn_attr()
-                    attr.exec_fd = binary
-                    attr.argv = UnsafePointer(cArgv)
-                    attr.envp = UnsafePointer(cEnv)
-                    attr.stdin_fd = -1
-                    attr.stdout_fd = output.writeFD
-                    attr.stderr_fd = output.writeFD
-                    attr.pass_fds = pass.baseAddress
-                    attr.pass_count = Int32(fds.count)
-                    attr.new_process_group = 1
-                    attr.die_with_parent = 1
-                    attr.no_new_privs = asFront ? 1 : 0
-                    if asFront {
-                        attr.set_ids = 1
-                        attr.uid = front.uid
-                        attr.gid = front.gid
-                    }
-                    return cshim_spawn(&attr, &childErrno)
-                }
-            }
+        var spawn = SpawnAttributes(executable: .descriptor(binary), arguments: argv, environment: environment)
+        spawn.standardOutput = output.writeFD
+        spawn.standardError = output.writeFD
+        spawn.passedDescriptors = fds
+        spawn.newProcessGroup = true
+        spawn.dieWithParent = true
+        spawn.noNewPrivileges = asFront
+        if asFront { spawn.identity = (front.uid, front.gid) }
+        do {
+            return try spawn.spawn()
+        } catch {
+            return -error.errno
         }
-        return pid > 0 ? pid : -childErrno
     }
 }
 

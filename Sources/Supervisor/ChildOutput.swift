@@ -1,5 +1,6 @@
 import CLinuxShim
 import Glibc
+import LinuxSystem
 
 /// Where the helper and the front write: a pipe the supervisor drains into its own stderr, never
 /// the operator's terminal. A child holding a terminal descriptor could push input into the
@@ -42,20 +43,8 @@ struct ChildOutput {
         sigaddset(&pipeSignal, SIGPIPE)
         pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            var offset = 0
-            while offset < n {
-                let written = buffer.withUnsafeBytes { bytes -> Int in
-                    guard let base = bytes.baseAddress else { return -1 }
-                    return write(2, base + offset, n - offset)
-                }
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { break }
-                offset += written
-            }
+        while let n = try? readSome(fd, into: &buffer), n > 0 {
+            buffer.withUnsafeBytes { bytes in _ = try? writeAll(2, UnsafeRawBufferPointer(rebasing: bytes[0..<n])) }
         }
         close(fd)
     }

@@ -1,8 +1,8 @@
 import AgentConfig
-import CLinuxShim
 import Glibc
-import Helper
 import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
 
 /// The direct service manager's other half: the standalone agent starts, reloads and stops the
 /// haproxy instances the helper asks for, as systemd would in production. Daemons run in the amphora
@@ -70,7 +70,7 @@ final class DaemonTable {
             guard let amphora = try? ResourceID(validating: config.amphoraID) else { return nil }
             return ([
                 config.haproxyCmd, "-Ws", "-f", directory + "/haproxy.cfg", "-f", config.basePath + "/haproxy-default-user-group.conf",
-                "-p", "\(directory)/\(id).pid", "-L", HAProxyConfigText.peerName(forAmphora: amphora),
+                "-p", "\(directory)/\(id).pid", "-L", HAProxyPeerName.forAmphora(amphora),
             ], directory + "/haproxy.log")
         case .keepalived:
             let directory = config.basePath + "/vrrp"
@@ -100,26 +100,19 @@ final class DaemonTable {
         defer { close(netns) }
         var limit = rlimit()
         getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-        var childErrno: Int32 = 0
-        let pid: pid_t = withCStringArray(argv) { cArgv in
-            withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin:\(programDirectory)"]) { cEnv in
-                var attr = cshim_spawn_attr()
-                attr.exec_fd = -1
-                attr.path = UnsafePointer(cArgv[0])
-                attr.argv = UnsafePointer(cArgv)
-                attr.envp = UnsafePointer(cEnv)
-                attr.stdin_fd = -1
-                attr.stdout_fd = log
-                attr.stderr_fd = log
-                attr.new_session = 1
-                // Upstream's unit sets LimitNOFILE=2600000; we raise to the hard limit we are allowed.
-                attr.nofile_limit = UInt64(min(limit.rlim_max, 2_600_000))
-                attr.use_netns = 1
-                attr.netns_fd = netns
-                return cshim_spawn(&attr, &childErrno)
-            }
+        var spawn = SpawnAttributes(executable: .path(argv[0]), arguments: argv, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin:\(programDirectory)"])
+        spawn.standardOutput = log
+        spawn.standardError = log
+        spawn.newSession = true
+        // Upstream's unit sets LimitNOFILE=2600000; we raise to the hard limit we are allowed.
+        spawn.fileDescriptorLimit = UInt64(min(limit.rlim_max, 2_600_000))
+        spawn.networkNamespace = netns
+        let pid: pid_t
+        do {
+            pid = try spawn.spawn()
+        } catch {
+            return "cannot execute \(argv[0]): \(String(cString: strerror(error.errno)))"
         }
-        guard pid > 0 else { return "cannot execute \(argv[0]): \(String(cString: strerror(childErrno)))" }
         // A configuration the check accepted can still fail to start (an address in use, say).
         for _ in 0..<10 {
             usleep(20_000)
@@ -186,15 +179,7 @@ final class DaemonChannel {
                 let request = try StrictJSON.decode(DaemonRequest.self, from: payload)
                 let reply = table.handle(request)
                 let bytes = try Frame.encode(try StrictJSON.encode(reply))
-                var offset = 0
-                while offset < bytes.count {
-                    let w = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                    if w < 0 {
-                        if errno == EINTR { continue }
-                        return false
-                    }
-                    offset += w
-                }
+                guard (try? writeAll(fd, bytes)) != nil else { return false }
             }
         } catch {
             Supervisor.log("daemon channel: \(error); closing it")

@@ -1,7 +1,7 @@
 import AgentConfig
 import CLinuxShim
 import Glibc
-import Helper
+import LinuxSystem
 
 /// The standalone agent (`amphora-agent --config-file FILE`): checks the configuration, starts the
 /// root helper and the unprivileged front, restarts either if it dies, and stops both on SIGTERM.
@@ -35,16 +35,15 @@ public enum Supervisor {
             return fail("amphora-agent: front_user \"\(config.frontUser)\" does not exist (create it: useradd --system \(config.frontUser))")
         }
         guard frontAccount.uid != 0 else { return fail("amphora-agent: front_user \"\(config.frontUser)\" must not be root") }
-        do {
-            _ = try ServerIdentity.load(certificatePath: config.agentServerCert, caPath: config.agentServerCA)
-        } catch {
-            return fail("amphora-agent: \(error)")
-        }
         let binaries: Binaries
         do {
             binaries = try Binaries.beside(executable: "/proc/self/exe")
         } catch {
             return fail("amphora-agent: \(error)")
+        }
+        // The helper checks the agent's TLS identity (the certificate code is the helper's, not ours).
+        if let problem = ServerIdentityCheck.problem(helper: binaries.helper, configPath: configPath) {
+            return fail("amphora-agent: \(problem)")
         }
 
         // Like systemd, reap whatever our daemons leave behind (keepalived's and haproxy's children whose
@@ -155,23 +154,18 @@ public enum Supervisor {
     static func ensureNamespace(_ name: String) -> String? {
         var st = stat()
         if stat("/run/netns/\(name)", &st) == 0 { return nil }
-        var childErrno: Int32 = 0
-        let pid: pid_t = withCStringArray(["/usr/sbin/ip", "netns", "add", name]) { argv in
-            withCStringArray(["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { env in
-                var attr = cshim_spawn_attr()
-                attr.exec_fd = -1
-                attr.path = UnsafePointer(argv[0])
-                attr.argv = UnsafePointer(argv)
-                attr.envp = UnsafePointer(env)
-                attr.stdin_fd = -1
-                attr.stdout_fd = 2
-                attr.stderr_fd = 2
-                return cshim_spawn(&attr, &childErrno)
-            }
+        var spawn = SpawnAttributes(
+            executable: .path("/usr/sbin/ip"), arguments: ["/usr/sbin/ip", "netns", "add", name], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+        spawn.standardOutput = 2
+        spawn.standardError = 2
+        let pid: pid_t
+        do {
+            pid = try spawn.spawn()
+        } catch {
+            return "cannot run ip: \(String(cString: strerror(error.errno)))"
         }
-        guard pid > 0 else { return "cannot run ip: \(String(cString: strerror(childErrno)))" }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
         guard status == 0 else { return "ip netns add failed (\(describe(status)))" }
         log("created network namespace \(name)")
         return nil
@@ -212,12 +206,6 @@ public enum Supervisor {
 
     static func describe(_ status: Int32) -> String {
         (status & 0x7F) == 0 ? "exit status \((status >> 8) & 0xFF)" : "signal \(status & 0x7F)"
-    }
-
-    static func monotonicSeconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec)
     }
 
     static func log(_ line: String) { FileDescriptorOutput.standardError.write("amphora-agent: \(line)\n") }

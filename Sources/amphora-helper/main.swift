@@ -3,6 +3,8 @@ import BuildInfo
 import Confinement
 import Glibc
 import Helper
+import LinuxSystem
+import ProgramLauncher
 
 /// The root helper of the amphora agent, and its launcher and audit subcommands.
 @main
@@ -11,7 +13,7 @@ struct AmphoraHelperCommand: ParsableCommand {
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
         version: "amphora-helper \(BuildInfo.versionDescription)",
-        subcommands: [Serve.self, Launcher.self, AuditVerify.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
+        subcommands: [Serve.self, Launcher.self, CheckIdentity.self, AuditVerify.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -48,6 +50,20 @@ struct Launcher: ParsableCommand {
         LauncherProcess.serve(
             fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath, baseCertDir: baseCertDir),
             requireLandlock: requireLandlock)
+    }
+}
+
+/// Checks the agent's TLS identity, for the standalone agent before it starts anything.
+struct CheckIdentity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-identity", abstract: "Internal: check agent_server_cert and agent_server_ca; one line on failure.",
+        shouldDisplay: false)
+
+    @Option(name: .customLong("config-file"), help: "The agent configuration (INI).")
+    var configFile: String = "/etc/octavia/amphora-agent.conf"
+
+    func run() throws {
+        throw ExitCode(HelperMain.checkIdentity(configPath: configFile))
     }
 }
 

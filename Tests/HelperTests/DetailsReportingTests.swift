@@ -2,8 +2,10 @@ import AgentConfig
 import Foundation
 import IPCProtocol
 import Testing
-
 @testable import Helper
+@testable import LinuxNetlink
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 @Suite("details and heartbeat data (helper)")
 struct DetailsReportingTests {

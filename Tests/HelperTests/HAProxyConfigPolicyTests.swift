@@ -1,8 +1,9 @@
 import Confinement
 import IPCProtocol
 import Testing
-
 @testable import Helper
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// The haproxy allow-list: Octavia's own shapes pass, each attack of issue 14 (security-anchors
 /// §7 G1, G4, G5) is refused or forced.

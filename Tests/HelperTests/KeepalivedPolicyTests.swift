@@ -2,6 +2,8 @@ import Foundation
 import Helper
 import IPCProtocol
 import Testing
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// The keepalived tokenizer (as keepalived 2.2's lib/parser.c reads lines), the VRRP and LVS
 /// allow-lists on top of it, the verdict on `keepalived --config-test` and the filter on its output.

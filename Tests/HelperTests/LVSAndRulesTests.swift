@@ -2,6 +2,8 @@ import Foundation
 import Helper
 import IPCProtocol
 import Testing
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// The UDP listener configuration policy (policy/keepalived-lvs.txt, compiled in), keepalived's
 /// config-test verdicts, and the nftables ruleset the interface rules render to.

@@ -1,8 +1,10 @@
 import Foundation
 import IPCProtocol
 import Testing
-
 @testable import Helper
+@testable import LinuxNetlink
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// UDP listeners in the heartbeat: what a stored configuration says (``LVSListenerLayout``), the IPVS
 /// table's netlink answers (``IPVSTableReader``; the real kernel's in LVSRunningTests), upstream's

@@ -4,6 +4,8 @@ import Helper
 import IPCProtocol
 import Synchronization
 import Testing
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// The launcher's check path, driven directly (below the helper's configuration policy, which would
 /// refuse these texts before any tool saw them): a configuration check runs as the unprivileged

@@ -2,6 +2,8 @@ import Helper
 import IPCProtocol
 import Synchronization
 import Testing
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// A runner that records what it is asked to run and answers with canned results.
 final class RecordingRunner: CommandRunning {

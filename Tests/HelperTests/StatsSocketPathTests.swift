@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 import IPCProtocol
 import Testing
-
 @testable import Helper
+@testable import LinuxSystem
+@testable import ProgramLauncher
 
 /// The root helper talks only to the agent's own stats socket of an instance, never to the path a
 /// stored haproxy.cfg names (one written by an older agent may say `stats socket /any/unix.sock`).

@@ -11,7 +11,8 @@ import Synchronization
 /// ``removeStaleTemporaryFiles()`` cleans up.
 public final class SafeDirectory: Sendable {
     public let path: String
-    let fd: Int32
+    /// The directory's descriptor, for `*at` calls relative to it (owned here: never close it).
+    public let fd: Int32
     static let counter = Atomic<UInt64>(0)
 
     init(fd: Int32, path: String) {

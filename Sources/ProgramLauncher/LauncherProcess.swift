@@ -2,6 +2,7 @@ import CLinuxShim
 import Confinement
 import Glibc
 import IPCProtocol
+import LinuxSystem
 
 /// The launcher: a small process, started by the helper before the helper confines itself, that is
 /// the only code path which executes programs. It reads ``LaunchRequest`` frames on one socket,
@@ -63,9 +64,7 @@ public enum LauncherProcess {
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { exit(0) }
+            guard let n = try? readSome(fd, into: &buffer), n > 0 else { exit(0) }
             decoder.append(buffer[0..<n])
             do {
                 while let payload = try decoder.nextFrame() {
@@ -121,8 +120,8 @@ public enum LauncherProcess {
         guard setup.landlock else { return sandbox }
         let reads = checkSystemReadPaths + command.checkReadDirectories(paths)
         let executes = [program] + ExecuteAllowList.loaders
-        let ruleset = withCStringArray(reads) { r in
-            withCStringArray(executes) { x in
+        let ruleset = withUnsafeCStringArray(reads) { r in
+            withUnsafeCStringArray(executes) { x in
                 cshim_landlock_read_only_ruleset(
                     UnsafePointer(OpaquePointer(r)), Int32(reads.count), UnsafePointer(OpaquePointer(x)), Int32(executes.count))
             }
@@ -177,49 +176,34 @@ public enum LauncherProcess {
             }
         }
         defer { if namespaceFD >= 0 { close(namespaceFD) } }
-        var childErrno: Int32 = 0
-        let pid: pid_t = withCStringArray(argv) { cArgv in
-            withCStringArray(environment) { cEnv in
-                var attr = cshim_spawn_attr()
-                attr.exec_fd = program.fd
-                attr.path = nil
-                attr.argv = UnsafePointer(cArgv)
-                attr.envp = UnsafePointer(cEnv)
-                attr.stdin_fd = -1
-                attr.stdout_fd = outPipe[1]
-                attr.stderr_fd = errPipe[1]
-                attr.new_process_group = 1
-                attr.die_with_parent = 1
-                attr.no_new_privs = 1
-                attr.use_netns = namespaceFD >= 0 ? 1 : 0
-                attr.netns_fd = namespaceFD
-                if let sandbox {
-                    // The check account: no capabilities survive the change of uid (no keep-caps,
-                    // no ambient set), no_new_privs forbids regaining any at exec, and Landlock
-                    // (inherited by whatever it starts) allows reading only.
-                    if request.command.runsAsCheckAccount {
-                        attr.set_ids = 1
-                        attr.uid = setup.checkUser.uid
-                        attr.gid = setup.checkUser.gid
-                    }
-                    attr.use_landlock = sandbox.landlockFD > 0 ? 1 : 0
-                    attr.landlock_fd = sandbox.landlockFD
-                }
-                return passed.withUnsafeBufferPointer { pass in
-                    attr.pass_fds = pass.baseAddress
-                    attr.pass_count = Int32(pass.count)
-                    return cshim_spawn(&attr, &childErrno)
-                }
+        var spawn = SpawnAttributes(executable: .descriptor(program.fd), arguments: argv, environment: environment)
+        spawn.standardOutput = outPipe[1]
+        spawn.standardError = errPipe[1]
+        spawn.passedDescriptors = passed
+        spawn.newProcessGroup = true
+        spawn.dieWithParent = true
+        spawn.noNewPrivileges = true
+        spawn.networkNamespace = namespaceFD >= 0 ? namespaceFD : nil
+        if let sandbox {
+            // The check account: no capabilities survive the change of uid (no keep-caps,
+            // no ambient set), no_new_privs forbids regaining any at exec, and Landlock
+            // (inherited by whatever it starts) allows reading only.
+            if request.command.runsAsCheckAccount {
+                spawn.identity = (setup.checkUser.uid, setup.checkUser.gid)
             }
+            spawn.landlockRuleset = sandbox.landlockFD > 0 ? sandbox.landlockFD : nil
         }
+        let spawned = Result { () throws(SystemError) in try spawn.spawn() }
         close(outPipe[1])
         close(errPipe[1])
         defer {
             close(outPipe[0])
             close(errPipe[0])
         }
-        guard pid > 0 else {
-            return refusal(request, "exec \(program.path): \(String(cString: strerror(childErrno)))")
+        let pid: pid_t
+        switch spawned {
+        case .success(let started): pid = started
+        case .failure(let error): return refusal(request, "exec \(program.path): \(String(cString: strerror(error.errno)))")
         }
         let deadline = started + UInt64(max(1, request.deadlineMilliseconds)) * 1_000_000
         var capture = OutputCapture(fds: [outPipe[0], errPipe[0]], limit: outputLimit)
@@ -240,7 +224,7 @@ public enum LauncherProcess {
         if !timedOut, monotonicNanoseconds() >= deadline { timedOut = true }
         // The group leader is reaped; whatever else is left of its group dies with it.
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
         kill(-pid, SIGKILL)
         let exited = (status & 0x7F) == 0
         // A check's messages name its inputs by their real paths again, not /dev/fd/N.
@@ -262,52 +246,4 @@ public enum LauncherProcess {
             durationMicroseconds: (monotonicNanoseconds() - started) / 1000,
             refusal: nil)
     }
-}
-
-/// Reads several pipes with poll(2), keeping at most `limit` bytes of each.
-struct OutputCapture {
-    var fds: [Int32]
-    var open: [Bool]
-    var output: [[UInt8]]
-    var truncated = false
-    let limit: Int
-
-    init(fds: [Int32], limit: Int) {
-        self.fds = fds
-        self.open = fds.map { _ in true }
-        self.output = fds.map { _ in [] }
-        self.limit = limit
-    }
-
-    var allClosed: Bool { !open.contains(true) }
-
-    mutating func poll(timeoutMs: Int32) {
-        var pollfds = fds.enumerated().map { i, fd in pollfd(fd: open[i] ? fd : -1, events: Int16(POLLIN), revents: 0) }
-        let ready = Glibc.poll(&pollfds, nfds_t(pollfds.count), timeoutMs)
-        guard ready > 0 else { return }
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        for i in pollfds.indices where open[i] && pollfds[i].revents != 0 {
-            let n = chunk.withUnsafeMutableBytes { read(fds[i], $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR || errno == EAGAIN { continue }
-            if n <= 0 {
-                open[i] = false
-                continue
-            }
-            let room = limit - output[i].count
-            if room > 0 { output[i].append(contentsOf: chunk[0..<min(n, room)]) }
-            if n > room { truncated = true }
-        }
-    }
-}
-
-/// Calls `body` with a NULL-terminated C array of C strings (freed afterwards).
-public func withCStringArray<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-    let pointers = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
-    for (i, s) in strings.enumerated() { pointers[i] = strdup(s) }
-    pointers[strings.count] = nil
-    defer {
-        for i in 0..<strings.count { free(pointers[i]) }
-        pointers.deallocate()
-    }
-    return body(pointers)
 }

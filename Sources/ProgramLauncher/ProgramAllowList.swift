@@ -16,7 +16,7 @@ public struct ProgramAllowList: Sendable, Equatable {
         for line in text.split(separator: "\n") {
             let entry = String(line).trimmingASCIIWhitespace()
             guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
-            paths.insert(entry.replacingOccurrences(of: "{base_path}", with: basePath))
+            paths.insert(entry.replacing("{base_path}", with: basePath))
         }
         self.paths = paths
     }

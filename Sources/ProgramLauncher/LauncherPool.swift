@@ -2,6 +2,7 @@ import CLinuxShim
 import Dispatch
 import Glibc
 import IPCProtocol
+import LinuxSystem
 import Synchronization
 
 /// The helper's side of its launchers: a few launcher processes, spawned at start (before the helper
@@ -63,29 +64,20 @@ public final class LauncherPool: Sendable {
                     "amphora-helper", "launcher", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
                     "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir,
                 ] + (requireLandlock ? ["--require-landlock"] : [])
-            var childErrno: Int32 = 0
-            let pid: pid_t = withCStringArray(argv) { cArgv in
-                withCStringArray(["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"]) { cEnv in
-                    [pair[1]].withUnsafeBufferPointer { pass in
-                        var attr = cshim_spawn_attr()
-                        attr.exec_fd = selfExe
-                        attr.argv = UnsafePointer(cArgv)
-                        attr.envp = UnsafePointer(cEnv)
-                        attr.stdin_fd = -1
-                        attr.stdout_fd = -1
-                        attr.stderr_fd = 2
-                        attr.pass_fds = pass.baseAddress
-                        attr.pass_count = 1
-                        attr.die_with_parent = 1
-                        attr.no_new_privs = 1
-                        return cshim_spawn(&attr, &childErrno)
-                    }
-                }
-            }
+            var spawn = SpawnAttributes(
+                executable: .descriptor(selfExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+            spawn.standardError = 2
+            spawn.passedDescriptors = [pair[1]]
+            spawn.dieWithParent = true
+            spawn.noNewPrivileges = true
+            let spawned = Result { () throws(SystemError) in try spawn.spawn() }
             close(pair[1])
-            guard pid > 0 else {
+            let pid: pid_t
+            switch spawned {
+            case .success(let started): pid = started
+            case .failure(let error):
                 close(pair[0])
-                throw SystemError("spawn launcher", errno: childErrno)
+                throw SystemError("spawn launcher", errno: error.errno)
             }
             connections.append(Connection(fd: pair[0], pid: pid))
         }
@@ -142,11 +134,7 @@ public final class LauncherPool: Sendable {
                     guard result.id == id else { throw CommandError(.internalError, "launcher answered another request") }
                     return result
                 }
-                let n = buffer.withUnsafeMutableBytes { raw in read(connection.fd, raw.baseAddress, raw.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw SystemError("read")
-                }
+                let n = try readSome(connection.fd, into: &buffer)
                 if n == 0 { throw CommandError(.internalError, "launcher exited") }
                 decoder.append(buffer[0..<n])
             }
@@ -155,75 +143,5 @@ public final class LauncherPool: Sendable {
         } catch {
             throw CommandError(.internalError, "launcher unavailable", details: "\(error)")
         }
-    }
-}
-
-/// Who asked for an action, for the audit log.
-public struct AuditContext: Sendable {
-    public var requestID: UInt64
-    public var peerUID: UInt32
-    public var command: String
-
-    public init(requestID: UInt64, peerUID: UInt32, command: String) {
-        self.requestID = requestID
-        self.peerUID = peerUID
-        self.command = command
-    }
-}
-
-/// The seam through which helper logic runs programs (a recording fake replaces it in unit tests).
-public protocol CommandRunning: Sendable {
-    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult
-}
-
-/// Runs commands through the launchers, auditing intent before and outcome after each one.
-/// If the intent record cannot be written, the command is not run.
-public final class AuditedCommandRunner: CommandRunning {
-    let pool: LauncherPool
-    let audit: AuditLog
-    let paths: ProgramPaths
-    /// Shares a load balancer's certificates with the check account before its haproxy check.
-    let certificateSharing: CertificateSharing?
-
-    public init(pool: LauncherPool, audit: AuditLog, paths: ProgramPaths, certificateSharing: CertificateSharing? = nil) {
-        self.pool = pool
-        self.audit = audit
-        self.paths = paths
-        self.certificateSharing = certificateSharing
-    }
-
-    public func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
-        -> LaunchResult
-    {
-        let intended = [command.program.rawValue] + command.arguments(paths)
-        let base: [(String, JSONValue)] = [
-            ("request", .number(String(context.requestID))),
-            ("peer_uid", .number(String(context.peerUID))),
-            ("command", .string(context.command)),
-            ("operation", .string(command.name)),
-        ] + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
-        do {
-            try audit.record("exec-intent", base + [("argv", .array(intended.map { .string($0) }))])
-        } catch {
-            throw CommandError(.unavailable, "Audit log unavailable; command refused")
-        }
-        let result: LaunchResult
-        do {
-            if case .haproxyCheck(let instance, _, _) = command { try certificateSharing?.share(instance) }
-            result = try pool.run(command, deadlineMilliseconds: deadlineMilliseconds)
-        } catch {
-            try? audit.record("exec-outcome", base + [("error", .string(error.message))])
-            throw error
-        }
-        var outcome = base
-        outcome.append(("argv", .array(result.argv.map { .string($0) })))
-        if let refusal = result.refusal { outcome.append(("refused", .string(refusal))) }
-        if let code = result.exitCode { outcome.append(("exit_code", .number(String(code)))) }
-        if let signal = result.signal { outcome.append(("signal", .number(String(signal)))) }
-        outcome.append(("timed_out", .bool(result.timedOut)))
-        outcome.append(("duration_us", .number(String(result.durationMicroseconds))))
-        outcome.append(("stdout_sha256", .string(Digest.sha256Hex(result.stdout.utf8))))
-        try? audit.record("exec-outcome", outcome)
-        return result
     }
 }

@@ -1,27 +1,27 @@
-import CLinuxShim
 import Glibc
+import LinuxSystem
 
 /// Netlink message plumbing shared by the helper's rtnetlink and generic netlink readers.
-enum Netlink {
-    static let nlmsgError: UInt16 = 2
-    static let nlmsgDone: UInt16 = 3
-    static let flagRequest: UInt16 = 0x1
-    static let flagMulti: UInt16 = 0x2
-    static let flagAck: UInt16 = 0x4
-    static let flagDump: UInt16 = 0x300
+public enum Netlink {
+    public static let nlmsgError: UInt16 = 2
+    public static let nlmsgDone: UInt16 = 3
+    public static let flagRequest: UInt16 = 0x1
+    public static let flagMulti: UInt16 = 0x2
+    public static let flagAck: UInt16 = 0x4
+    public static let flagDump: UInt16 = 0x300
     /// NLM_F_DUMP_INTR: the dumped set changed while it was being dumped.
-    static let flagDumpInterrupted: UInt16 = 0x10
+    public static let flagDumpInterrupted: UInt16 = 0x10
 
     /// One netlink attribute: type and payload, padded to 4 bytes.
-    static func attribute(_ type: UInt16, _ payload: [UInt8]) -> [UInt8] {
+    public static func attribute(_ type: UInt16, _ payload: [UInt8]) -> [UInt8] {
         var out = le(UInt16(4 + payload.count)) + le(type) + payload
         while out.count % 4 != 0 { out.append(0) }
         return out
     }
 
-    static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+    public static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
 
-    static func load<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, at offset: Int, as: T.Type) -> T? {
+    public static func load<T: FixedWidthInteger>(_ bytes: ArraySlice<UInt8>, at offset: Int, as: T.Type) -> T? {
         let start = bytes.startIndex + offset
         guard offset >= 0, start + MemoryLayout<T>.size <= bytes.endIndex else { return nil }
         var value: T = 0
@@ -32,7 +32,7 @@ enum Netlink {
     }
 
     /// The attributes of a message body from `offset` on: type (without flag bits) → payload.
-    static func attributes(_ body: ArraySlice<UInt8>, from offset: Int) -> [UInt16: ArraySlice<UInt8>] {
+    public static func attributes(_ body: ArraySlice<UInt8>, from offset: Int) -> [UInt16: ArraySlice<UInt8>] {
         var result: [UInt16: ArraySlice<UInt8>] = [:]
         var position = offset
         while let length = load(body, at: position, as: UInt16.self), let type = load(body, at: position + 2, as: UInt16.self),
@@ -47,16 +47,16 @@ enum Netlink {
 }
 
 /// A netlink socket for one exchange at a time (the caller serialises).
-final class NetlinkSocket {
-    let fd: Int32
+public final class NetlinkSocket {
+    public let fd: Int32
     var sequence: UInt32 = 0
 
     /// True after an exchange failed part-way: answers of it may still be queued (or a dump still
     /// running in the kernel, which would refuse the next one with EBUSY) until ``drain()``.
-    private(set) var unsettled = false
+    public private(set) var unsettled = false
 
     /// A new socket of netlink `protocol` (0: NETLINK_ROUTE, 16: NETLINK_GENERIC) in our namespace.
-    convenience init(protocol: Int32) throws(SystemError) {
+    public convenience init(protocol: Int32) throws(SystemError) {
         try self.init(adopting: try retryingSyscall("socket") {
             socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), `protocol`)
         })
@@ -64,7 +64,7 @@ final class NetlinkSocket {
 
     /// Takes ownership of an open netlink socket (one created in another namespace, say) and gives
     /// it a 2 s receive timeout; closes it if that fails (a blocking read could hang forever).
-    init(adopting fd: Int32) throws(SystemError) {
+    public init(adopting fd: Int32) throws(SystemError) {
         var timeout = timeval(tv_sec: 2, tv_usec: 0)
         guard setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
             let error = SystemError("setsockopt SO_RCVTIMEO")
@@ -78,23 +78,26 @@ final class NetlinkSocket {
 
     /// Reads and drops whatever is queued, which also lets the kernel finish an abandoned dump
     /// (it produces the next part as each one is read), until nothing is left.
-    func drain() {
+    public func drain() {
         var buffer = [UInt8](repeating: 0, count: 65536)
         for _ in 0..<100_000 {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0, errno != ENOBUFS { break }
+            do {
+                let n = try retryingSyscall("recv") { buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) } }
+                if n == 0 { break }
+            } catch {
+                if error.errno != ENOBUFS { break }
+            }
         }
         unsettled = false
     }
 
-    typealias Message = (type: UInt16, body: ArraySlice<UInt8>)
+    public typealias Message = (type: UInt16, body: ArraySlice<UInt8>)
 
     /// Sends one request and collects the messages of its answer (until DONE, an error/ack, or a
     /// single non-multipart message). A dump the kernel marks interrupted (it changed while being
     /// dumped) or ends with an error code fails; so does a timeout, and the socket is then
     /// ``unsettled`` (drained before the next request).
-    func exchange(type: UInt16, flags: UInt16, body: [UInt8]) throws(SystemError) -> [Message] {
+    public func exchange(type: UInt16, flags: UInt16, body: [UInt8]) throws(SystemError) -> [Message] {
         if unsettled { drain() }
         unsettled = true
         let messages = try receiveAnswer(type: type, flags: flags, body: body)

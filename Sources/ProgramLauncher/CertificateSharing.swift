@@ -1,25 +1,7 @@
 import CLinuxShim
 import Glibc
 import IPCProtocol
-
-/// The unprivileged account configuration checks run as (`haproxy -c`, `keepalived --config-test`):
-/// a system user and group of its own, created by `scripts/install-deps.sh` (and the packaging), that
-/// owns nothing. Its group may read each load balancer's certificate directory (haproxy -c loads the
-/// certificates a configuration names); nobody else may. The name is fixed, not configurable.
-public enum CheckAccount {
-    /// The account's user and group name.
-    public static let name = "amphora-check"
-
-    /// The account, or a one-line error naming what is missing.
-    public static func resolve() throws(CommandError) -> SystemUser {
-        guard let user = SystemUser.lookup(name), user.uid != 0, user.gid != 0 else {
-            throw CommandError(
-                .internalError,
-                "the configuration-check user \(name) does not exist (scripts/install-deps.sh creates it: useradd --system \(name))")
-        }
-        return user
-    }
-}
+import LinuxSystem
 
 /// Lets the check account's group read one load balancer's certificate directory (haproxy -c
 /// loads the certificates and CA files its configuration names): the directory becomes 0750 and

@@ -1,0 +1,54 @@
+import IPCProtocol
+import ProgramLauncher
+
+/// Runs commands through the launchers, auditing intent before and outcome after each one.
+/// If the intent record cannot be written, the command is not run.
+public final class AuditedCommandRunner: CommandRunning {
+    let pool: LauncherPool
+    let audit: AuditLog
+    let paths: ProgramPaths
+    /// Shares a load balancer's certificates with the check account before its haproxy check.
+    let certificateSharing: CertificateSharing?
+
+    public init(pool: LauncherPool, audit: AuditLog, paths: ProgramPaths, certificateSharing: CertificateSharing? = nil) {
+        self.pool = pool
+        self.audit = audit
+        self.paths = paths
+        self.certificateSharing = certificateSharing
+    }
+
+    public func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
+        -> LaunchResult
+    {
+        let intended = [command.program.rawValue] + command.arguments(paths)
+        let base: [(String, JSONValue)] = [
+            ("request", .number(String(context.requestID))),
+            ("peer_uid", .number(String(context.peerUID))),
+            ("command", .string(context.command)),
+            ("operation", .string(command.name)),
+        ] + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
+        do {
+            try audit.record("exec-intent", base + [("argv", .array(intended.map { .string($0) }))])
+        } catch {
+            throw CommandError(.unavailable, "Audit log unavailable; command refused")
+        }
+        let result: LaunchResult
+        do {
+            if case .haproxyCheck(let instance, _, _) = command { try certificateSharing?.share(instance) }
+            result = try pool.run(command, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            try? audit.record("exec-outcome", base + [("error", .string(error.message))])
+            throw error
+        }
+        var outcome = base
+        outcome.append(("argv", .array(result.argv.map { .string($0) })))
+        if let refusal = result.refusal { outcome.append(("refused", .string(refusal))) }
+        if let code = result.exitCode { outcome.append(("exit_code", .number(String(code)))) }
+        if let signal = result.signal { outcome.append(("signal", .number(String(signal)))) }
+        outcome.append(("timed_out", .bool(result.timedOut)))
+        outcome.append(("duration_us", .number(String(result.durationMicroseconds))))
+        outcome.append(("stdout_sha256", .string(Digest.sha256Hex(result.stdout.utf8))))
+        try? audit.record("exec-outcome", outcome)
+        return result
+    }
+}

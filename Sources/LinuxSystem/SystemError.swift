@@ -1,0 +1,19 @@
+import Glibc
+
+/// A failed system call: which call, on what, and the errno it returned.
+public struct SystemError: Error, Sendable, CustomStringConvertible {
+    public let call: String
+    public let errno: Int32
+    public let subject: String?
+
+    public init(_ call: String, errno: Int32 = Glibc.errno, subject: String? = nil) {
+        self.call = call
+        self.errno = errno
+        self.subject = subject
+    }
+
+    public var description: String {
+        let reason = String(cString: strerror(errno))
+        return subject.map { "\(call) \($0): \(reason)" } ?? "\(call): \(reason)"
+    }
+}
