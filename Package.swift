@@ -140,6 +140,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
+        .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .testTarget(name: "SCTPHealthCheckTests", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
     ]
 )

@@ -6,12 +6,6 @@ public struct SystemUser: Sendable {
     public let uid: UInt32
     public let gid: UInt32
 
-    public init(name: String, uid: UInt32, gid: UInt32) {
-        self.name = name
-        self.uid = uid
-        self.gid = gid
-    }
-
     /// The account `name` from the user database, or nil when there is none.
     public static func lookup(_ name: String) -> SystemUser? {
         var entry = passwd()

@@ -17,12 +17,12 @@ enum ServerIdentityCheck {
             environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"])
         spawn.standardError = pipe[1]
         spawn.dieWithParent = true
-        let spawned = Result { () throws(SystemError) in try spawn.spawn() }
-        close(pipe[1])
         let pid: pid_t
-        switch spawned {
-        case .success(let started): pid = started
-        case .failure(let error): return "cannot check the server identity: \(String(cString: strerror(error.errno)))"
+        do {
+            defer { close(pipe[1]) }
+            pid = try spawn.spawn()
+        } catch {
+            return "cannot check the server identity: \(String(cString: strerror(error.errno)))"
         }
         let output = (try? readAll(pipe[0], limit: 4096).bytes) ?? []
         var status: Int32 = 0

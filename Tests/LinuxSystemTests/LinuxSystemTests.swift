@@ -1,0 +1,90 @@
+import CLinuxShim
+import Glibc
+import Testing
+
+@testable import LinuxSystem
+
+/// The system module against the real kernel: pipes, a socket pair, a child process.
+@Suite("Linux system plumbing")
+struct LinuxSystemTests {
+    @Test("writeAll and readAll move every byte through a pipe, and readAll stops at its limit")
+    func pipeRoundTrip() throws {
+        var fds: [Int32] = [-1, -1]
+        #expect(cshim_pipe2_cloexec(&fds) == 0)
+        let bytes = (0..<50_000).map { UInt8(truncatingIfNeeded: $0) }
+        // 50 000 bytes fit in a pipe (64 KiB): no reader thread needed.
+        try writeAll(fds[1], bytes)
+        close(fds[1])
+        let (read, truncated) = try readAll(fds[0], limit: 40_000)
+        close(fds[0])
+        #expect(read == Array(bytes[0..<40_000]))
+        #expect(truncated)
+    }
+
+    @Test("sendAll delivers to the peer of a socket pair")
+    func socketPair() throws {
+        var pair: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]) }
+        try sendAll(pair[1], Array("hello".utf8))
+        close(pair[1])
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let n = try readSome(pair[0], into: &buffer)
+        #expect(Array(buffer[0..<n]) == Array("hello".utf8))
+    }
+
+    @Test("retryingSyscall names the call, the subject and the errno")
+    func errorNamesTheCall() {
+        do {
+            try retryingSyscall("open", subject: "/nonexistent/x") { open("/nonexistent/x", O_RDONLY) }
+            Issue.record("open of a missing file succeeded")
+        } catch {
+            #expect(error.call == "open")
+            #expect(error.errno == ENOENT)
+            #expect(error.description.hasPrefix("open /nonexistent/x: "))
+        }
+    }
+
+    @Test("a Unix socket path longer than sun_path is refused, one that fits connects")
+    func unixSocketAddress() throws {
+        #expect(UnixSocketAddress(path: "/" + String(repeating: "a", count: 107)) == nil)
+        #expect(UnixSocketAddress(path: "/" + String(repeating: "a", count: 106)) != nil)
+        let address = try #require(UnixSocketAddress(path: "/nonexistent-dir/socket"))
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        defer { close(fd) }
+        #expect(throws: SystemError.self) { try address.connect(fd) }
+    }
+
+    @Test("spawn runs a program with its argv, environment and passed descriptor; a missing one reports ENOENT")
+    func spawn() throws {
+        var fds: [Int32] = [-1, -1]
+        #expect(cshim_pipe2_cloexec(&fds) == 0)
+        var attributes = SpawnAttributes(
+            executable: .path("/bin/sh"), arguments: ["/bin/sh", "-c", "printf '%s' \"$GREETING\" >&3", "sh"],
+            environment: ["GREETING=hi"])
+        attributes.passedDescriptors = [fds[1]]
+        let pid = try attributes.spawn()
+        close(fds[1])
+        let (output, _) = try readAll(fds[0], limit: 1024)
+        close(fds[0])
+        var status: Int32 = 0
+        try retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+        #expect(status == 0)
+        #expect(String(decoding: output, as: UTF8.self) == "hi")
+
+        let missing = SpawnAttributes(executable: .path("/nonexistent/program"), arguments: ["program"], environment: [])
+        do {
+            _ = try missing.spawn()
+            Issue.record("a missing program started")
+        } catch {
+            #expect(error.errno == ENOENT)
+        }
+    }
+
+    @Test("the monotonic clock does not go back")
+    func monotonic() {
+        let first = monotonicNanoseconds()
+        #expect(monotonicNanoseconds() >= first)
+        #expect(monotonicSeconds() <= monotonicNanoseconds() / 1_000_000_000)
+    }
+}
