@@ -1,4 +1,5 @@
 import IPCProtocol
+import LinuxSystem
 
 /// Where `/details` takes the topology from: ``HelperMain`` reads the topology manager's state;
 /// ``single`` (SINGLE/OK) is the fixed source for an amphora without topology state (and for tests).
@@ -40,7 +41,7 @@ public final class AmphoraReporting: Sendable {
         let window = traffic.current()
         let (topologyName, topologyStatus) = topology.current()
         var current = info
-        current.hostname = HelperMain.hostname()
+        current.hostname = hostName()
         let packages = [("haproxy", info.haproxyVersion), ("keepalived", info.keepalivedVersion), ("ipvsadm", info.ipvsadmVersion)]
             .compactMap { name, version in version.map { PackageVersion(name: name, version: $0) } }
         return AmphoraDetails(

@@ -187,12 +187,7 @@ public enum HelperMain {
     }
 
     /// This executable's path (keepalived runs it as the VRRP health check).
-    static func executablePath() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return "/usr/bin/amphora-helper" }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    static func executablePath() -> String { symbolicLinkTarget("/proc/self/exe") ?? "/usr/bin/amphora-helper" }
 
     /// The amphora namespace's loopback is up (direct mode: the standalone agent created the
     /// namespace, as the amphora-netns unit does in production).
@@ -218,14 +213,8 @@ public enum HelperMain {
             }
         }
         return AmphoraInfo(
-            hostname: hostname(), amphoraID: amphoraID, haproxyVersion: versions[.haproxy],
+            hostname: hostName(), amphoraID: amphoraID, haproxyVersion: versions[.haproxy],
             keepalivedVersion: versions[.keepalived], ipvsadmVersion: versions[.ipvsadm])
-    }
-
-    static func hostname() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func fail(_ line: String) -> Int32 {

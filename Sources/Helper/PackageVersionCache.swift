@@ -37,7 +37,7 @@ enum PackageVersionCache {
         {
             logger.info("package versions from the on-disk cache", metadata: ["file": "\(base.path)/\(fileName)"])
             return AmphoraInfo(
-                hostname: HelperMain.hostname(), amphoraID: amphoraID, haproxyVersion: stored.haproxy,
+                hostname: hostName(), amphoraID: amphoraID, haproxyVersion: stored.haproxy,
                 keepalivedVersion: stored.keepalived, ipvsadmVersion: stored.ipvsadm)
         }
         let info = HelperMain.gatherInfo(amphoraID: amphoraID, runner: runner, logger: logger)

@@ -22,10 +22,7 @@ struct Binaries {
     }
 
     static func beside(executable: String) throws -> Binaries {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink(executable, &buffer, buffer.count - 1)
-        guard n > 0 else { throw Missing(path: executable) }
-        let path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let path = symbolicLinkTarget(executable) else { throw Missing(path: executable) }
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         func openBinary(_ name: String) throws -> Int32 {
             let full = directory + "/" + name
