@@ -105,7 +105,17 @@ let package = Package(
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
-        .testTarget(name: "FrontAPITests", dependencies: ["FrontAPI", "IPCProtocol"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FrontAPITests",
+            dependencies: [
+                "FrontAPI", "IPCProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["IPCProtocol", .product(name: "Crypto", package: "swift-crypto")],
