@@ -42,7 +42,7 @@ public struct AgentAPI: Sendable {
         return table
     }
 
-    func amphoraInfo() async throws -> AmphoraInfo { try await helper.call(AmphoraInfoRequest()) }
+    func amphoraInfo() async throws -> AmphoraInfo { try await helper.call(.amphoraInfo) }
 
     /// `GET /info` (v0.1): hostname, uuid, haproxy_version, api_version.
     func seedInfo() async throws -> Response {

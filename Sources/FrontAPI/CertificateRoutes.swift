@@ -51,20 +51,20 @@ extension AgentAPI {
             throw APIError.message(.badRequest, "No certificate found", details: "The body is not PEM text")
         }
         let upload = CertificateUpload(instance: id, file: file, content: text, scope: scope)
-        return try await call(UploadCertificateRequest(upload), instance: id, Self.version(scope))
+        return try await call(.uploadCertificate(upload), instance: id, Self.version(scope))
     }
 
     func certificateDigest(_ rawID: String, _ rawFile: String, _ scope: CertificateScope) async throws -> Response {
         let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
         let file = try certificateFile(rawFile)
-        let md5 = try await call(CertificateDigestRequest(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
+        let md5 = try await call(.certificateDigest(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
         return JSONResponse.object(.ok, [("md5sum", .string(md5))], headers: [.eTag: md5])
     }
 
     func deleteCertificate(_ rawID: String, _ rawFile: String, _ scope: CertificateScope) async throws -> Response {
         let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
         let file = try certificateFile(rawFile)
-        let existed = try await call(DeleteCertificateRequest(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
+        let existed = try await call(.deleteCertificate(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
         if !existed, scope == .listener {
             throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
         }
@@ -79,7 +79,7 @@ extension AgentAPI {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.message(.badRequest, "No certificate found") }
         // BoringSSL must be able to serve it before the helper (OpenSSL) may store it.
         try ServerTLSIdentity.checkServable(text)
-        let identity = try await helper.call(RotateServerCertificateRequest(pem: text))
+        let identity = try await helper.call(.rotateServerCertificate(pem: text))
         do {
             try tlsIdentity.replace(with: identity)
         } catch {

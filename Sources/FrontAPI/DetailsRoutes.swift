@@ -14,7 +14,7 @@ extension AgentAPI {
         table.add(.put, "/1.0/config") { request, context, _ in try await updateConfig(request, context) }
     }
 
-    func amphoraDetails() async throws -> AmphoraDetails { try await helper.call(AmphoraDetailsRequest()) }
+    func amphoraDetails() async throws -> AmphoraDetails { try await helper.call(.amphoraDetails) }
 
     /// The seed spec's details: rates in bytes/s over the window, CPU in percent, memory and disk in kB.
     static func seedDetails(_ d: AmphoraDetails) -> JSONValue {
@@ -106,7 +106,7 @@ extension AgentAPI {
         }
         let settings: HeartbeatSettings
         do {
-            settings = try await helper.call(UpdateAgentConfigRequest(text: text))
+            settings = try await helper.call(.updateAgentConfig(text: text))
         } catch let error as CommandError where error.code == .badRequest {
             throw APIError.message(.badRequest, "Unable to update amphora-agent configuration.", details: error.details ?? error.message)
         }

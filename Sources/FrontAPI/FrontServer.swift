@@ -100,7 +100,7 @@ public enum FrontServer {
         var delay: UInt64 = 100_000_000
         while true {
             do {
-                return try await helper.call(FrontSettingsRequest())
+                return try await helper.call(.frontSettings)
             } catch {
                 logger.warning("waiting for the helper", metadata: ["error": "\(error)"])
             }

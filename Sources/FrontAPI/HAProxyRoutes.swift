@@ -16,11 +16,11 @@ extension AgentAPI {
         table.add(.put, "/v0.1/listeners/:listener/:action") { _, _, p in try await action(p["action"], p["listener"], .seed) }
         table.add(.delete, "/v0.1/listeners/:listener") { _, _, p in
             let id = try resourceID(p["listener"], field: "listener")
-            guard try await helper.call(DeleteInstanceRequest(instance: id)) else { throw APIVersion.seed.notFound(id) }
+            guard try await helper.call(.deleteInstance(instance: id)) else { throw APIVersion.seed.notFound(id) }
             return JSONResponse.object(.ok, [("message", .string("OK"))])
         }
         table.add(.get, "/v0.1/listeners") { _, _, _ in
-            let instances = try await helper.call(ListInstancesRequest())
+            let instances = try await helper.call(.listInstances)
             return JSONResponse.make(.ok, .array(instances.map { instance in
                 .object([
                     ("status", .string(instance.state.rawValue)),
@@ -31,7 +31,7 @@ extension AgentAPI {
         }
         table.add(.get, "/v0.1/listeners/:listener") { _, _, p in
             let id = try resourceID(p["listener"], field: "listener")
-            let status = try await call(InstanceStatusRequest(instance: id), instance: id, .seed)
+            let status = try await call(.instanceStatus(instance: id), instance: id, .seed)
             return JSONResponse.object(.ok, [
                 ("status", .string(status.summary.state.rawValue)),
                 ("uuid", .string(id.description)),
@@ -56,11 +56,11 @@ extension AgentAPI {
         table.add(.delete, "/1.0/listeners/:id") { _, _, p in
             let id = try resourceID(p["id"], field: "id")
             // A haproxy load balancer's or a UDP listener's: the helper removes whichever it has (200 either way).
-            _ = try await helper.call(DeleteListenerRequest(id: id))
+            _ = try await helper.call(.deleteListener(id: id))
             return JSONResponse.object(.ok, [("message", .string("OK"))])
         }
         table.add(.get, "/1.0/listeners") { _, _, _ in
-            let listing = try await helper.call(ListListenersRequest())
+            let listing = try await helper.call(.listListeners)
             return JSONResponse.make(.ok, Self.listenerEntries(listing))
         }
     }
@@ -80,7 +80,7 @@ extension AgentAPI {
     }
 
     /// Calls the helper about one haproxy instance; an unknown instance answers in `version`'s words.
-    func call<R: HelperRequest>(_ request: R, instance id: ResourceID, _ version: APIVersion) async throws -> R.Answer {
+    func call<Answer>(_ request: HelperRequest<Answer>, instance id: ResourceID, _ version: APIVersion) async throws -> Answer {
         do {
             return try await helper.call(request)
         } catch let error as CommandError where error.code == .instanceNotFound {
@@ -97,13 +97,13 @@ extension AgentAPI {
             throw APIError.message(.badRequest, "Invalid request", details: "The configuration must be UTF-8 text without NUL bytes")
         }
         let upload = HAProxyConfigUpload(instance: instanceID, amphoraID: amphoraID, config: text)
-        let output = try await helper.call(UploadHAProxyConfigRequest(upload))
+        let output = try await helper.call(.uploadHAProxyConfig(upload))
         return (md5Hex(bytes), output)
     }
 
     func storedConfig(_ raw: String, _ version: APIVersion) async throws -> Response {
         let id = try resourceID(raw, field: "id")
-        let file = try await call(HAProxyConfigRequest(instance: id), instance: id, version)
+        let file = try await call(.haproxyConfig(instance: id), instance: id, version)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .eTag: file.md5],
             body: ResponseBody(byteBuffer: ByteBuffer(string: file.text)))
@@ -122,8 +122,8 @@ extension AgentAPI {
         let id = try resourceID(rawID, field: "id")
         let details: String
         switch version {
-        case .seed: details = try await call(HAProxyActionRequest(instance: id, action: action), instance: id, version)
-        case .current: details = try await call(LoadBalancerActionRequest(id: id, action: action), instance: id, version)
+        case .seed: details = try await call(.haproxyAction(instance: id, action: action), instance: id, version)
+        case .current: details = try await call(.loadBalancerAction(id: id, action: action), instance: id, version)
         }
         return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
     }

@@ -73,7 +73,7 @@ public final class HeartbeatSender: Sendable {
     func beat() async {
         let report: HeartbeatReport
         do {
-            report = try await helper.call(HeartbeatStatsRequest())
+            report = try await helper.call(.heartbeatStats)
         } catch {
             logger.warning("heartbeat skipped: no data from the helper", metadata: ["error": "\(error)"])
             return

@@ -14,14 +14,14 @@ extension AgentAPI {
                 throw APIError.message(.badRequest, "Invalid request", details: "The configuration must be UTF-8 text without NUL bytes")
             }
             let upload = LVSConfigUpload(listener: listener, amphoraID: amphora, config: text)
-            _ = try await helper.call(UploadLVSConfigRequest(upload))
+            _ = try await helper.call(.uploadLVSConfig(upload))
             return JSONResponse.object(.ok, [("message", .string("OK"))], headers: [.eTag: md5Hex(bytes)])
         }
         table.add(.get, "/1.0/listeners/:listener/udp_listener") { _, _, p in
             let listener = try resourceID(p["listener"], field: "listener_id")
             let file: StoredFile
             do {
-                file = try await helper.call(LVSConfigRequest(listener: listener))
+                file = try await helper.call(.lvsConfig(listener: listener))
             } catch let error as CommandError where error.code == .lvsListenerNotFound {
                 throw APIError.message(.notFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(listener)")
             }
@@ -34,10 +34,10 @@ extension AgentAPI {
             let bytes = try await body(request, context)
             guard let rules = Self.interfaceRules(bytes, address: address) else {
                 // Upstream looks the interface up before it reads the body: a 404 wins over a bad body.
-                _ = try await helper.call(InterfaceForAddressRequest(address))
+                _ = try await helper.call(.interfaceForAddress(address))
                 throw APIError.framework(.badRequest, "Invalid rules information")
             }
-            _ = try await helper.call(SetInterfaceRulesRequest(rules))
+            _ = try await helper.call(.setInterfaceRules(rules))
             return JSONResponse.object(.ok, [("message", .string("OK"))])
         }
     }

@@ -17,7 +17,7 @@ extension AgentAPI {
         guard let address = try? IPAddress(validating: raw) else {
             throw APIError.message(.badRequest, version == .seed ? "Bad IP address version" : "Invalid IP address")
         }
-        let name = try await helper.call(InterfaceForAddressRequest(address))
+        let name = try await helper.call(.interfaceForAddress(address))
         return JSONResponse.object(.ok, [("message", .string("OK")), ("interface", .string(name))])
     }
 
@@ -34,7 +34,7 @@ extension AgentAPI {
             throw APIError.message(.badRequest, error.field == "vrrp_ip" ? "Invalid VRRP Address" : "Invalid subnet information", details: error.description)
         }
         do {
-            let name = try await helper.call(PlugVIPRequest(plug)).name
+            let name = try await helper.call(.plugVIP(plug)).name
             let details: String
             switch version {
             case .seed: details = "VIP \(vip) plugged on interface \(name)"
@@ -77,7 +77,7 @@ extension AgentAPI {
             throw APIError.message(.badRequest, "Invalid network port", details: error.description)
         }
         do {
-            let plugged = try await helper.call(PlugNetworkRequest(plug))
+            let plugged = try await helper.call(.plugNetwork(plug))
             let details: String
             switch version {
             case .seed: details = "Plugged interface \(plugged.name)"

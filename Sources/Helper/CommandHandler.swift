@@ -46,7 +46,7 @@ public final class CommandHandler: Sendable {
     }
 
     /// Runs one command and returns its outcome; never throws. Each reply is built through the
-    /// command's typed request (``HelperRequest/reply(_:)``), the same type the front reads it with.
+    /// command's typed request (``HelperRequest/reply(_:)``), the same one the front reads it with.
     public func handle(_ command: Command, context: AuditContext) -> Outcome {
         if command.isMutating, topology.isChanging {
             return .failed(CommandError(.unavailable, "Topology transition in progress"))
@@ -59,48 +59,49 @@ public final class CommandHandler: Sendable {
         }
     }
 
-    /// The dispatch: one line per command.
+    /// The dispatch: one line per command, each answered through its typed request.
     func reply(to command: Command, context: AuditContext) throws(CommandError) -> Reply {
         switch command {
-        case .frontSettings: return FrontSettingsRequest.reply(try frontSettings(context))
-        case .amphoraInfo: return AmphoraInfoRequest.reply(info)
-        case .uploadHAProxyConfig(let upload): return UploadHAProxyConfigRequest.reply(try instances.upload(upload, context: context))
-        case .haproxyConfig(let instance): return HAProxyConfigRequest.reply(try instances.config(instance))
+        case .frontSettings: return HelperRequest.frontSettings.reply(try frontSettings(context))
+        case .amphoraInfo: return HelperRequest.amphoraInfo.reply(info)
+        case .uploadHAProxyConfig(let upload): return HelperRequest.uploadHAProxyConfig(upload).reply(try instances.upload(upload, context: context))
+        case .haproxyConfig(let instance): return HelperRequest.haproxyConfig(instance: instance).reply(try instances.config(instance))
         case .haproxyAction(let instance, let action):
-            return HAProxyActionRequest.reply(try instances.perform(action, on: instance, context: context))
-        case .deleteInstance(let instance): return DeleteInstanceRequest.reply(try instances.delete(instance, context: context))
-        case .listInstances: return ListInstancesRequest.reply(try instances.list(context: context))
-        case .instanceStatus(let instance): return InstanceStatusRequest.reply(try instances.status(instance, context: context))
-        case .uploadCertificate(let upload): return UploadCertificateRequest.reply(try certificates.store(upload, context: context))
+            return HelperRequest.haproxyAction(instance: instance, action: action).reply(try instances.perform(action, on: instance, context: context))
+        case .deleteInstance(let instance): return HelperRequest.deleteInstance(instance: instance).reply(try instances.delete(instance, context: context))
+        case .listInstances: return HelperRequest.listInstances.reply(try instances.list(context: context))
+        case .instanceStatus(let instance):
+            return HelperRequest.instanceStatus(instance: instance).reply(try instances.status(instance, context: context))
+        case .uploadCertificate(let upload): return HelperRequest.uploadCertificate(upload).reply(try certificates.store(upload, context: context))
         case .certificateDigest(let instance, let file, let scope):
-            return CertificateDigestRequest.reply(try certificates.digest(instance, file, scope: scope))
+            return HelperRequest.certificateDigest(instance: instance, file: file, scope: scope).reply(try certificates.digest(instance, file, scope: scope))
         case .deleteCertificate(let instance, let file, let scope):
-            return DeleteCertificateRequest.reply(try certificates.delete(instance, file, scope: scope, context: context))
-        case .rotateServerCertificate(let pem): return RotateServerCertificateRequest.reply(try rotateServerCertificate(pem, context: context))
-        case .amphoraDetails: return AmphoraDetailsRequest.reply(withLVSListeners(try reporting.details(), context: context))
-        case .heartbeatStats: return HeartbeatStatsRequest.reply(try reporting.heartbeat.report())
-        case .updateAgentConfig(let text): return UpdateAgentConfigRequest.reply(try reporting.configuration.update(text, context: context))
-        case .interfaceForAddress(let address): return InterfaceForAddressRequest.reply(try network.interface(for: address, context: context))
-        case .plugVIP(let plug):
-            return PlugVIPRequest.reply(PluggedInterface(name: try network.plugVIP(plug, context: context), updated: false))
+            return HelperRequest.deleteCertificate(instance: instance, file: file, scope: scope)
+                .reply(try certificates.delete(instance, file, scope: scope, context: context))
+        case .rotateServerCertificate(let pem): return HelperRequest.rotateServerCertificate(pem: pem).reply(try rotateServerCertificate(pem, context: context))
+        case .amphoraDetails: return HelperRequest.amphoraDetails.reply(withLVSListeners(try reporting.details(), context: context))
+        case .heartbeatStats: return HelperRequest.heartbeatStats.reply(try reporting.heartbeat.report())
+        case .updateAgentConfig(let text): return HelperRequest.updateAgentConfig(text: text).reply(try reporting.configuration.update(text, context: context))
+        case .interfaceForAddress(let address): return HelperRequest.interfaceForAddress(address).reply(try network.interface(for: address, context: context))
+        case .plugVIP(let plug): return HelperRequest.plugVIP(plug).reply(PluggedInterface(name: try network.plugVIP(plug, context: context), updated: false))
         case .plugNetwork(let plug):
             let (name, updated) = try network.plugNetwork(plug, context: context)
-            return PlugNetworkRequest.reply(PluggedInterface(name: name, updated: updated))
-        case .topology: return TopologyRequest.reply(topology.current)
-        case .setTopology(let change): return SetTopologyRequest.reply(try topology.change(change, context: context))
-        case .uploadVRRPConfig(let text): return UploadVRRPConfigRequest.reply(try topology.upload(text, context: context))
-        case .vrrpAction(let action): return VRRPActionRequest.reply(try topology.perform(action, context: context))
-        case .uploadLVSConfig(let upload): return UploadLVSConfigRequest.reply(try listeners().upload(upload, context: context))
-        case .lvsConfig(let listener): return LVSConfigRequest.reply(try listeners().config(listener))
+            return HelperRequest.plugNetwork(plug).reply(PluggedInterface(name: name, updated: updated))
+        case .topology: return HelperRequest.topology.reply(topology.current)
+        case .setTopology(let change): return HelperRequest.setTopology(change).reply(try topology.change(change, context: context))
+        case .uploadVRRPConfig(let text): return HelperRequest.uploadVRRPConfig(text: text).reply(try topology.upload(text, context: context))
+        case .vrrpAction(let action): return HelperRequest.vrrpAction(action).reply(try topology.perform(action, context: context))
+        case .uploadLVSConfig(let upload): return HelperRequest.uploadLVSConfig(upload).reply(try listeners().upload(upload, context: context))
+        case .lvsConfig(let listener): return HelperRequest.lvsConfig(listener: listener).reply(try listeners().config(listener))
         case .loadBalancerAction(let id, let action):
-            return LoadBalancerActionRequest.reply(try performOnLoadBalancerObject(action, id, context: context))
-        case .deleteListener(let id): return DeleteListenerRequest.reply(try deleteLoadBalancerObject(id, context: context))
+            return HelperRequest.loadBalancerAction(id: id, action: action).reply(try performOnLoadBalancerObject(action, id, context: context))
+        case .deleteListener(let id): return HelperRequest.deleteListener(id: id).reply(try deleteLoadBalancerObject(id, context: context))
         case .listListeners:
-            return ListListenersRequest.reply(
-                ListenerListing(instances: try instances.list(context: context), lvsListeners: try listeners().list(context: context)))
+            let listing = ListenerListing(instances: try instances.list(context: context), lvsListeners: try listeners().list(context: context))
+            return HelperRequest.listListeners.reply(listing)
         case .setInterfaceRules(let rules):
             guard let interfaceRules else { throw Self.listenersNotConfigured }
-            return SetInterfaceRulesRequest.reply(try interfaceRules.apply(rules, context: context))
+            return HelperRequest.setInterfaceRules(rules).reply(try interfaceRules.apply(rules, context: context))
         }
     }
 

@@ -251,6 +251,15 @@ public struct StoredFile: Sendable, Codable, Equatable {
     }
 }
 
+/// An interface a plug command configured.
+///
+/// `name` is the interface in the amphora namespace; `updated` is true when the port was already
+/// plugged and was reconfigured.
+public struct PluggedInterface: Sendable, Equatable {
+    public let name: String, updated: Bool
+    public init(name: String, updated: Bool) { (self.name, self.updated) = (name, updated) }
+}
+
 /// Whether an instance's haproxy runs.
 public enum InstanceState: String, Sendable, Codable {
     /// Running and answering on its stats socket.

@@ -88,9 +88,9 @@ struct ErrorMappingTests {
         let helper = RecordingHelper { _ in .certificateDigest(md5: "ab") }
         let id = try ResourceID(validating: lb)
         let file = try CertificateFileName(validating: "a.pem")
-        let md5 = try await helper.call(CertificateDigestRequest(instance: id, file: file, scope: .listener))
+        let md5 = try await helper.call(.certificateDigest(instance: id, file: file, scope: .listener))
         #expect(md5 == "ab")
         #expect(helper.sent == [.certificateDigest(instance: id, file: file, scope: .listener)])
-        await #expect(throws: UnexpectedReply.self) { try await helper.call(TopologyRequest()) }
+        await #expect(throws: UnexpectedReply.self) { try await helper.call(.topology) }
     }
 }

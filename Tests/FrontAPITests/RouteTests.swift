@@ -138,9 +138,9 @@ struct RouteTests {
     func seedDeleteOfNothing() async throws {
         let harness = try RouteHarness { _ in .deleted(existed: false) }
         let answer = try await harness.send(.delete, "/v0.1/listeners/\(lb)")
-        #expect(answer.status == .notFound)
-        #expect(answer.string("message") == "Listener Not Found")
-        #expect(answer.string("details") == "No listener with UUID: \(lb)")
+        #expect((answer.status, answer.json) == (.notFound, .object([
+            ("message", .string("Listener Not Found")), ("details", .string("No listener with UUID: \(lb)")),
+        ])))
     }
 
     @Test("stored configurations are text/plain with the MD5 as ETag")

@@ -1,7 +1,7 @@
 import IPCProtocol
 import Testing
 
-// The typed layer over the wire enums (``HelperRequest``): every command has a request type, each
+// The typed layer over the wire enums (`HelperRequest`): every command has a request type, each
 // request's reply survives the wire and reads back as the same answer, and a reply of another kind
 // is never taken for it.
 
@@ -15,11 +15,11 @@ struct TypedSample: Sendable {
     /// True when the request refuses `reply` (its answer is nil).
     let refuses: @Sendable (Reply) -> Bool
 
-    init<R: HelperRequest>(_ request: R, _ answer: R.Answer) {
+    init<Answer>(_ request: HelperRequest<Answer>, _ answer: Answer) {
         command = request.command
-        reply = R.reply(answer)
-        readsBack = { R.answer(from: $0) == answer }
-        refuses = { R.answer(from: $0) == nil }
+        reply = request.reply(answer)
+        readsBack = { request.answer(from: $0) == answer }
+        refuses = { request.answer(from: $0) == nil }
     }
 }
 
@@ -52,39 +52,39 @@ enum TypedCatalogue {
         let change = try TopologyChange(topology: .activeStandby, role: .active, haIP: address, secret: "b20e06cf1abcf29c")
         let rules = try InterfaceRules(address: address, rules: [try InterfaceRule(ruleProtocol: .udp, cidr: nil, port: 53)])
         return [
-            TypedSample(FrontSettingsRequest(), FrontSettings(
+            TypedSample(.frontSettings, FrontSettings(
                 amphoraID: amp, bindHost: "::", bindPort: 9443, requestReadTimeout: 180, tls: tls, heartbeat: heartbeat)),
-            TypedSample(AmphoraInfoRequest(), info),
-            TypedSample(UploadHAProxyConfigRequest(HAProxyConfigUpload(instance: id, amphoraID: amp, config: "global\n")), "Configuration file is valid"),
-            TypedSample(HAProxyConfigRequest(instance: id), StoredFile(text: "global\n", md5: "0f")),
-            TypedSample(HAProxyActionRequest(instance: id, action: .reload), "reloaded"),
-            TypedSample(DeleteInstanceRequest(instance: id), true),
-            TypedSample(ListInstancesRequest(), [summary]),
-            TypedSample(InstanceStatusRequest(instance: id), InstanceStatus(
+            TypedSample(.amphoraInfo, info),
+            TypedSample(.uploadHAProxyConfig(HAProxyConfigUpload(instance: id, amphoraID: amp, config: "global\n")), "Configuration file is valid"),
+            TypedSample(.haproxyConfig(instance: id), StoredFile(text: "global\n", md5: "0f")),
+            TypedSample(.haproxyAction(instance: id, action: .reload), "reloaded"),
+            TypedSample(.deleteInstance(instance: id), true),
+            TypedSample(.listInstances, [summary]),
+            TypedSample(.instanceStatus(instance: id), InstanceStatus(
                 summary: summary, pools: [PoolStatus(name: "pool", status: "UP", members: [MemberStatus(name: "m", status: "UP")])])),
-            TypedSample(UploadCertificateRequest(CertificateUpload(instance: id, file: file, content: "pem", scope: .loadBalancer)), "md5"),
-            TypedSample(CertificateDigestRequest(instance: id, file: file, scope: .listener), "md5"),
-            TypedSample(DeleteCertificateRequest(instance: id, file: file, scope: .loadBalancer), false),
-            TypedSample(RotateServerCertificateRequest(pem: "pem"), tls),
-            TypedSample(AmphoraDetailsRequest(), details),
-            TypedSample(HeartbeatStatsRequest(), HeartbeatReport(
+            TypedSample(.uploadCertificate(CertificateUpload(instance: id, file: file, content: "pem", scope: .loadBalancer)), "md5"),
+            TypedSample(.certificateDigest(instance: id, file: file, scope: .listener), "md5"),
+            TypedSample(.deleteCertificate(instance: id, file: file, scope: .loadBalancer), false),
+            TypedSample(.rotateServerCertificate(pem: "pem"), tls),
+            TypedSample(.amphoraDetails, details),
+            TypedSample(.heartbeatStats, HeartbeatReport(
                 keepalived: .running, listeners: [ListenerHeartbeat(id: "fe", status: "OPEN", tx: 1, rx: 2, conns: 3, totconns: 4, ereq: 0)],
                 pools: [PoolHeartbeat(key: "pool", status: "UP", members: [])])),
-            TypedSample(UpdateAgentConfigRequest(text: "[amphora_agent]\n"), heartbeat),
-            TypedSample(InterfaceForAddressRequest(address), "eth1"),
-            TypedSample(PlugVIPRequest(vip), PluggedInterface(name: "eth1", updated: false)),
-            TypedSample(PlugNetworkRequest(member), PluggedInterface(name: "eth2", updated: true)),
-            TypedSample(TopologyRequest(), topology),
-            TypedSample(SetTopologyRequest(change), TopologyState(topology: .activeStandby, role: .active, haIP: address, status: .changing)),
-            TypedSample(UploadVRRPConfigRequest(text: "vrrp_instance v {\n}\n"), "md5"),
-            TypedSample(VRRPActionRequest(.start), "started"),
-            TypedSample(UploadLVSConfigRequest(LVSConfigUpload(listener: id, amphoraID: amp, config: "x")), "md5"),
-            TypedSample(LVSConfigRequest(listener: id), StoredFile(text: "x", md5: "9d")),
-            TypedSample(LoadBalancerActionRequest(id: id, action: .stop), "stopped"),
-            TypedSample(DeleteListenerRequest(id: id), true),
-            TypedSample(ListListenersRequest(), ListenerListing(
+            TypedSample(.updateAgentConfig(text: "[amphora_agent]\n"), heartbeat),
+            TypedSample(.interfaceForAddress(address), "eth1"),
+            TypedSample(.plugVIP(vip), PluggedInterface(name: "eth1", updated: false)),
+            TypedSample(.plugNetwork(member), PluggedInterface(name: "eth2", updated: true)),
+            TypedSample(.topology, topology),
+            TypedSample(.setTopology(change), TopologyState(topology: .activeStandby, role: .active, haIP: address, status: .changing)),
+            TypedSample(.uploadVRRPConfig(text: "vrrp_instance v {\n}\n"), "md5"),
+            TypedSample(.vrrpAction(.start), "started"),
+            TypedSample(.uploadLVSConfig(LVSConfigUpload(listener: id, amphoraID: amp, config: "x")), "md5"),
+            TypedSample(.lvsConfig(listener: id), StoredFile(text: "x", md5: "9d")),
+            TypedSample(.loadBalancerAction(id: id, action: .stop), "stopped"),
+            TypedSample(.deleteListener(id: id), true),
+            TypedSample(.listListeners, ListenerListing(
                 instances: [summary], lvsListeners: [LVSListenerSummary(listener: amp, state: .offline)])),
-            TypedSample(SetInterfaceRulesRequest(rules), "eth1"),
+            TypedSample(.setInterfaceRules(rules), "eth1"),
         ]
     }
 }
