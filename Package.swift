@@ -133,7 +133,17 @@ let package = Package(
             name: "HelperTests", dependencies: ["Helper", "AgentConfig", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "FrontAPITests", dependencies: ["FrontAPI", "IPCProtocol"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FrontAPITests",
+            dependencies: [
+                "FrontAPI", "IPCProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["IPCProtocol", .product(name: "Crypto", package: "swift-crypto")],

@@ -39,7 +39,7 @@ public struct APIError: Error, Sendable {
     public static func status(for code: CommandError.Code) -> HTTPResponse.Status {
         switch code {
         case .badRequest: return .badRequest
-        case .notFound: return .notFound
+        case .notFound, .instanceNotFound, .lvsListenerNotFound, .certificateNotFound: return .notFound
         case .conflict: return .conflict
         case .unavailable: return .serviceUnavailable
         case .tooLarge: return .contentTooLarge
@@ -51,6 +51,9 @@ public struct APIError: Error, Sendable {
     public static func from(_ error: CommandError) -> APIError {
         .message(status(for: error.code), error.message, details: error.details)
     }
+
+    /// The helper answered with a reply of another kind than the command's (``UnexpectedReply``).
+    static let unexpectedReply = message(.internalServerError, "Unexpected reply from the helper")
 
     static let notFound = framework(
         .notFound,

@@ -13,13 +13,13 @@ public struct AgentAPI: Sendable {
     /// The seed spec's version, reported by `/info`.
     public static let seedVersion = "0.1"
 
-    let helper: HelperClient
+    let helper: any HelperClient
     /// The identity the TLS layer presents; replaced on rotation.
     let tlsIdentity: ServerTLSIdentity
     /// The UDP heartbeat, whose settings `PUT /1.0/config` replaces.
     let heartbeat: HeartbeatSender?
 
-    init(helper: HelperClient, tlsIdentity: ServerTLSIdentity, heartbeat: HeartbeatSender? = nil) {
+    init(helper: any HelperClient, tlsIdentity: ServerTLSIdentity, heartbeat: HeartbeatSender? = nil) {
         self.helper = helper
         self.tlsIdentity = tlsIdentity
         self.heartbeat = heartbeat
@@ -42,10 +42,7 @@ public struct AgentAPI: Sendable {
         return table
     }
 
-    func amphoraInfo() async throws -> AmphoraInfo {
-        guard case .amphoraInfo(let info) = try await helper.send(.amphoraInfo) else { throw unexpectedReply }
-        return info
-    }
+    func amphoraInfo() async throws -> AmphoraInfo { try await helper.call(.amphoraInfo) }
 
     /// `GET /info` (v0.1): hostname, uuid, haproxy_version, api_version.
     func seedInfo() async throws -> Response {
@@ -69,6 +66,4 @@ public struct AgentAPI: Sendable {
             ("ipvsadm_version", .optional(info.ipvsadmVersion)),
         ])
     }
-
-    var unexpectedReply: APIError { .message(.internalServerError, "Unexpected reply from the helper") }
 }

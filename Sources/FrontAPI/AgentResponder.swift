@@ -38,6 +38,9 @@ public struct AgentResponder: HTTPResponder {
             return error.response
         } catch let error as CommandError {
             return APIError.from(error).response
+        } catch let error as UnexpectedReply {
+            logger.error("helper broke the protocol", metadata: ["error": "\(error)"])
+            return APIError.unexpectedReply.response
         } catch let error as HelperUnavailable {
             logger.warning("helper unavailable", metadata: ["reason": "\(error.reason)"])
             return APIError.message(.serviceUnavailable, "Helper unavailable", details: "The privileged helper is not reachable; retry later.").response

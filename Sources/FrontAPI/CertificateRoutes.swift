@@ -38,14 +38,8 @@ extension AgentAPI {
         return file
     }
 
-    /// Maps "instance not found" to each version's wording; other errors pass through.
-    func mappingNotFound<T>(_ id: ResourceID, _ scope: CertificateScope, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as CommandError where error.code == .notFound && error.message == "Instance Not Found" {
-            throw (scope == .listener ? Flavor.seed : Flavor.current).notFound(id.description)
-        }
-    }
+    /// The API version a certificate scope belongs to (its not-found wording).
+    static func version(_ scope: CertificateScope) -> APIVersion { scope == .listener ? .seed : .current }
 
     func uploadCertificate(
         _ request: Request, _ context: AgentRequestContext, _ rawID: String, _ rawFile: String, _ scope: CertificateScope
@@ -56,34 +50,21 @@ extension AgentAPI {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw APIError.message(.badRequest, "No certificate found", details: "The body is not PEM text")
         }
-        return try await mappingNotFound(id, scope) {
-            let upload = CertificateUpload(instance: id, file: file, content: text, scope: scope)
-            guard case .certificateDigest(let md5) = try await helper.send(.uploadCertificate(upload)) else { throw unexpectedReply }
-            return md5
-        }
+        let upload = CertificateUpload(instance: id, file: file, content: text, scope: scope)
+        return try await call(.uploadCertificate(upload), instance: id, Self.version(scope))
     }
 
     func certificateDigest(_ rawID: String, _ rawFile: String, _ scope: CertificateScope) async throws -> Response {
         let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
         let file = try certificateFile(rawFile)
-        let md5 = try await mappingNotFound(id, scope) {
-            guard case .certificateDigest(let md5) = try await helper.send(.certificateDigest(instance: id, file: file, scope: scope)) else {
-                throw unexpectedReply
-            }
-            return md5
-        }
+        let md5 = try await call(.certificateDigest(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
         return JSONResponse.object(.ok, [("md5sum", .string(md5))], headers: [.eTag: md5])
     }
 
     func deleteCertificate(_ rawID: String, _ rawFile: String, _ scope: CertificateScope) async throws -> Response {
         let id = try resourceID(rawID, field: scope == .listener ? "listener" : "lb")
         let file = try certificateFile(rawFile)
-        let existed = try await mappingNotFound(id, scope) {
-            guard case .deleted(let existed) = try await helper.send(.deleteCertificate(instance: id, file: file, scope: scope)) else {
-                throw unexpectedReply
-            }
-            return existed
-        }
+        let existed = try await call(.deleteCertificate(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
         if !existed, scope == .listener {
             throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
         }
@@ -98,9 +79,7 @@ extension AgentAPI {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw APIError.message(.badRequest, "No certificate found") }
         // BoringSSL must be able to serve it before the helper (OpenSSL) may store it.
         try ServerTLSIdentity.checkServable(text)
-        guard case .serverCertificateRotated(let identity) = try await helper.send(.rotateServerCertificate(pem: text)) else {
-            throw unexpectedReply
-        }
+        let identity = try await helper.call(.rotateServerCertificate(pem: text))
         do {
             try tlsIdentity.replace(with: identity)
         } catch {

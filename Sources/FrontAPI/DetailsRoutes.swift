@@ -14,10 +14,7 @@ extension AgentAPI {
         table.add(.put, "/1.0/config") { request, context, _ in try await updateConfig(request, context) }
     }
 
-    func amphoraDetails() async throws -> AmphoraDetails {
-        guard case .amphoraDetails(let details) = try await helper.send(.amphoraDetails) else { throw unexpectedReply }
-        return details
-    }
+    func amphoraDetails() async throws -> AmphoraDetails { try await helper.call(.amphoraDetails) }
 
     /// The seed spec's details: rates in bytes/s over the window, CPU in percent, memory and disk in kB.
     static func seedDetails(_ d: AmphoraDetails) -> JSONValue {
@@ -109,8 +106,7 @@ extension AgentAPI {
         }
         let settings: HeartbeatSettings
         do {
-            guard case .agentConfigUpdated(let reply) = try await helper.send(.updateAgentConfig(text: text)) else { throw unexpectedReply }
-            settings = reply
+            settings = try await helper.call(.updateAgentConfig(text: text))
         } catch let error as CommandError where error.code == .badRequest {
             throw APIError.message(.badRequest, "Unable to update amphora-agent configuration.", details: error.details ?? error.message)
         }

@@ -32,7 +32,7 @@ public enum FrontServer {
     public static func run(helperSocket: String, logger: Logger) async throws {
         let threadPool = NIOThreadPool(numberOfThreads: 8)
         threadPool.start()
-        let helper = HelperClient(socketPath: helperSocket, threadPool: threadPool)
+        let helper = HelperSocketClient(socketPath: helperSocket, threadPool: threadPool)
         let settings = await waitForSettings(helper, logger: logger)
         let identity = try ServerTLSIdentity(settings.tls)
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
@@ -96,11 +96,11 @@ public enum FrontServer {
     }
 
     /// Asks the helper for the front's settings, retrying with backoff until it answers.
-    static func waitForSettings(_ helper: HelperClient, logger: Logger) async -> FrontSettings {
+    static func waitForSettings(_ helper: any HelperClient, logger: Logger) async -> FrontSettings {
         var delay: UInt64 = 100_000_000
         while true {
             do {
-                if case .frontSettings(let settings) = try await helper.send(.frontSettings) { return settings }
+                return try await helper.call(.frontSettings)
             } catch {
                 logger.warning("waiting for the helper", metadata: ["error": "\(error)"])
             }

@@ -6,19 +6,6 @@ import NIOCore
 
 /// haproxy instance routes: v0.1 per listener, 1.0 per load balancer, over the same helper commands.
 extension AgentAPI {
-    /// Which API version a route serves; decides not-found wording and success codes.
-    enum Flavor {
-        case seed
-        case current
-
-        func notFound(_ id: String) -> APIError {
-            switch self {
-            case .seed: return .message(.notFound, "Listener Not Found", details: "No listener with UUID: \(id)")
-            case .current: return .message(.notFound, "Loadbalancer Not Found", details: "No loadbalancer with UUID: \(id)")
-            }
-        }
-    }
-
     func addHAProxyRoutes(_ table: inout RouteTable) {
         // v0.1 (seed spec)
         table.add(.put, "/v0.1/listeners/:amphora/:listener/haproxy") { request, context, p in
@@ -29,12 +16,11 @@ extension AgentAPI {
         table.add(.put, "/v0.1/listeners/:listener/:action") { _, _, p in try await action(p["action"], p["listener"], .seed) }
         table.add(.delete, "/v0.1/listeners/:listener") { _, _, p in
             let id = try resourceID(p["listener"], field: "listener")
-            guard case .deleted(let existed) = try await helper.send(.deleteInstance(instance: id)) else { throw unexpectedReply }
-            guard existed else { throw Flavor.seed.notFound(id.description) }
+            guard try await helper.call(.deleteInstance(instance: id)) else { throw APIVersion.seed.notFound(id) }
             return JSONResponse.object(.ok, [("message", .string("OK"))])
         }
         table.add(.get, "/v0.1/listeners") { _, _, _ in
-            let instances = try await listInstances()
+            let instances = try await helper.call(.listInstances)
             return JSONResponse.make(.ok, .array(instances.map { instance in
                 .object([
                     ("status", .string(instance.state.rawValue)),
@@ -45,13 +31,7 @@ extension AgentAPI {
         }
         table.add(.get, "/v0.1/listeners/:listener") { _, _, p in
             let id = try resourceID(p["listener"], field: "listener")
-            let status: InstanceStatus
-            do {
-                guard case .instanceStatus(let reply) = try await helper.send(.instanceStatus(instance: id)) else { throw unexpectedReply }
-                status = reply
-            } catch let error as CommandError where error.code == .notFound {
-                throw Flavor.seed.notFound(id.description)
-            }
+            let status = try await call(.instanceStatus(instance: id), instance: id, .seed)
             return JSONResponse.object(.ok, [
                 ("status", .string(status.summary.state.rawValue)),
                 ("uuid", .string(id.description)),
@@ -75,24 +55,37 @@ extension AgentAPI {
         table.add(.put, "/1.0/loadbalancer/:lb/:action") { _, _, p in try await action(p["action"], p["lb"], .current) }
         table.add(.delete, "/1.0/listeners/:id") { _, _, p in
             let id = try resourceID(p["id"], field: "id")
-            guard case .deleted = try await helper.send(.deleteInstance(instance: id)) else { throw unexpectedReply }
-            // The id may be a UDP listener's (upstream's routing for this path).
-            guard case .deleted = try await helper.send(.deleteLVSListener(listener: id)) else { throw unexpectedReply }
+            // A haproxy load balancer's or a UDP listener's: the helper removes whichever it has (200 either way).
+            _ = try await helper.call(.deleteListener(id: id))
             return JSONResponse.object(.ok, [("message", .string("OK"))])
         }
         table.add(.get, "/1.0/listeners") { _, _, _ in
-            let instances = try await listInstances()
-            return JSONResponse.make(.ok, .array(instances.flatMap { instance in
-                instance.frontends.map { frontend in
-                    .object([("status", .string("ACTIVE")), ("uuid", .string(frontend.name)), ("type", .string(frontend.type))])
-                }
-            } + (try await lvsListenerEntries())))
+            let listing = try await helper.call(.listListeners)
+            return JSONResponse.make(.ok, Self.listenerEntries(listing))
         }
     }
 
-    func listInstances() async throws -> [InstanceSummary] {
-        guard case .instances(let list) = try await helper.send(.listInstances) else { throw unexpectedReply }
-        return list
+    /// `GET /1.0/listeners`: every haproxy frontend (ACTIVE, its type), then every UDP listener (type
+    /// UDP, upstream's status words).
+    static func listenerEntries(_ listing: ListenerListing) -> JSONValue {
+        let frontends: [JSONValue] = listing.instances.flatMap { instance in
+            instance.frontends.map { frontend in
+                .object([("status", .string("ACTIVE")), ("uuid", .string(frontend.name)), ("type", .string(frontend.type))])
+            }
+        }
+        let udp: [JSONValue] = listing.lvsListeners.map {
+            .object([("status", .string($0.state.rawValue)), ("uuid", .string($0.listener.description)), ("type", .string("UDP"))])
+        }
+        return .array(frontends + udp)
+    }
+
+    /// Calls the helper about one haproxy instance; an unknown instance answers in `version`'s words.
+    func call<Answer>(_ request: HelperRequest<Answer>, instance id: ResourceID, _ version: APIVersion) async throws -> Answer {
+        do {
+            return try await helper.call(request)
+        } catch let error as CommandError where error.code == .instanceNotFound {
+            throw version.notFound(id)
+        }
     }
 
     /// Reads and checks an uploaded configuration, sends it, and returns the body's MD5 and haproxy's words.
@@ -104,23 +97,21 @@ extension AgentAPI {
             throw APIError.message(.badRequest, "Invalid request", details: "The configuration must be UTF-8 text without NUL bytes")
         }
         let upload = HAProxyConfigUpload(instance: instanceID, amphoraID: amphoraID, config: text)
-        guard case .haproxyConfigStored(let output) = try await helper.send(.uploadHAProxyConfig(upload)) else { throw unexpectedReply }
+        let output = try await helper.call(.uploadHAProxyConfig(upload))
         return (md5Hex(bytes), output)
     }
 
-    func storedConfig(_ raw: String, _ flavor: Flavor) async throws -> Response {
+    func storedConfig(_ raw: String, _ version: APIVersion) async throws -> Response {
         let id = try resourceID(raw, field: "id")
-        do {
-            guard case .haproxyConfig(let file) = try await helper.send(.haproxyConfig(instance: id)) else { throw unexpectedReply }
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .eTag: file.md5],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: file.text)))
-        } catch let error as CommandError where error.code == .notFound {
-            throw flavor.notFound(id.description)
-        }
+        let file = try await call(.haproxyConfig(instance: id), instance: id, version)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .eTag: file.md5],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: file.text)))
     }
 
-    func action(_ rawAction: String, _ rawID: String, _ flavor: Flavor) async throws -> Response {
+    /// v0.1 acts on a haproxy listener; 1.0 on whatever owns the id (the helper decides: a haproxy
+    /// load balancer, else a UDP listener's keepalived).
+    func action(_ rawAction: String, _ rawID: String, _ version: APIVersion) async throws -> Response {
         // Upstream checks the action before the id; so do we.
         let action: ServiceAction
         do {
@@ -129,16 +120,12 @@ extension AgentAPI {
             throw APIError.message(.badRequest, "Invalid Request", details: error.reason)
         }
         let id = try resourceID(rawID, field: "id")
-        do {
-            guard case .actionDone(let details) = try await helper.send(.haproxyAction(instance: id, action: action)) else {
-                throw unexpectedReply
-            }
-            return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
-        } catch let error as CommandError where error.code == .notFound {
-            // No haproxy load balancer with this id: a UDP listener's keepalived, if one is stored (1.0 only).
-            if flavor == .current, let response = try await lvsAction(action, id) { return response }
-            throw flavor.notFound(id.description)
+        let details: String
+        switch version {
+        case .seed: details = try await call(.haproxyAction(instance: id, action: action), instance: id, version)
+        case .current: details = try await call(.loadBalancerAction(id: id, action: action), instance: id, version)
         }
+        return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
     }
 
     /// A path parameter as a canonical UUID, or 400.

@@ -21,12 +21,12 @@ public final class HeartbeatSender: Sendable {
     }
 
     let amphoraID: String
-    let helper: HelperClient
+    let helper: any HelperClient
     let logger: Logger
     let state: Mutex<State>
     let sockets = Mutex<(v4: Int32, v6: Int32)>((-1, -1))
 
-    public init(amphoraID: String, settings: HeartbeatSettings, helper: HelperClient, logger: Logger) {
+    public init(amphoraID: String, settings: HeartbeatSettings, helper: any HelperClient, logger: Logger) {
         self.amphoraID = amphoraID
         self.helper = helper
         self.logger = logger
@@ -73,8 +73,7 @@ public final class HeartbeatSender: Sendable {
     func beat() async {
         let report: HeartbeatReport
         do {
-            guard case .heartbeatStats(let reply) = try await helper.send(.heartbeatStats) else { return }
-            report = reply
+            report = try await helper.call(.heartbeatStats)
         } catch {
             logger.warning("heartbeat skipped: no data from the helper", metadata: ["error": "\(error)"])
             return

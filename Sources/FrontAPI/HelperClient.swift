@@ -4,12 +4,12 @@ import LinuxSystem
 import NIOPosix
 import Synchronization
 
-/// The front's connection to the root helper: typed commands over the helper's Unix socket.
+/// The front's connection to the root helper (``HelperClient``): typed commands over the helper's Unix socket.
 ///
 /// Calls block on NIO's thread pool, never on an event loop. Connections are pooled; one that fails
 /// is closed, and while the helper cannot be reached calls fail fast with ``HelperUnavailable`` and
 /// reconnection is retried with exponential backoff (100 ms doubling to 5 s).
-public final class HelperClient: Sendable {
+public final class HelperSocketClient: HelperClient {
     let socketPath: String
     let threadPool: NIOThreadPool
     /// Seconds a reply may take (a haproxy check or reload can take a while).

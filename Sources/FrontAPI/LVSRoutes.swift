@@ -14,47 +14,31 @@ extension AgentAPI {
                 throw APIError.message(.badRequest, "Invalid request", details: "The configuration must be UTF-8 text without NUL bytes")
             }
             let upload = LVSConfigUpload(listener: listener, amphoraID: amphora, config: text)
-            guard case .lvsStored = try await helper.send(.uploadLVSConfig(upload)) else { throw unexpectedReply }
+            _ = try await helper.call(.uploadLVSConfig(upload))
             return JSONResponse.object(.ok, [("message", .string("OK"))], headers: [.eTag: md5Hex(bytes)])
         }
         table.add(.get, "/1.0/listeners/:listener/udp_listener") { _, _, p in
             let listener = try resourceID(p["listener"], field: "listener_id")
+            let file: StoredFile
             do {
-                guard case .lvsConfig(let file) = try await helper.send(.lvsConfig(listener: listener)) else { throw unexpectedReply }
-                return Response(
-                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .eTag: file.md5],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: file.text)))
-            } catch let error as CommandError where error.code == .notFound {
+                file = try await helper.call(.lvsConfig(listener: listener))
+            } catch let error as CommandError where error.code == .lvsListenerNotFound {
                 throw APIError.message(.notFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(listener)")
             }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .eTag: file.md5],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: file.text)))
         }
         table.add(.put, "/1.0/interface/:ip/rules") { request, context, p in
             guard let address = try? IPAddress(validating: p["ip"]) else { throw APIError.message(.badRequest, "Invalid IP address") }
             let bytes = try await body(request, context)
             guard let rules = Self.interfaceRules(bytes, address: address) else {
                 // Upstream looks the interface up before it reads the body: a 404 wins over a bad body.
-                _ = try await helper.send(.interfaceForAddress(address))
+                _ = try await helper.call(.interfaceForAddress(address))
                 throw APIError.framework(.badRequest, "Invalid rules information")
             }
-            guard case .interface = try await helper.send(.setInterfaceRules(rules)) else { throw unexpectedReply }
+            _ = try await helper.call(.setInterfaceRules(rules))
             return JSONResponse.object(.ok, [("message", .string("OK"))])
-        }
-    }
-
-    /// UDP listeners for `GET /1.0/listeners` (type UDP, upstream's status words).
-    func lvsListenerEntries() async throws -> [JSONValue] {
-        guard case .lvsListeners(let list) = try await helper.send(.listLVSListeners) else { throw unexpectedReply }
-        return list.map { .object([("status", .string($0.state.rawValue)), ("uuid", .string($0.listener.description)), ("type", .string("UDP"))]) }
-    }
-
-    /// `PUT /1.0/loadbalancer/:id/:action` for an id that is no haproxy load balancer: a UDP listener's
-    /// keepalived when one is stored (upstream's `get_backend_for_lb_object`), nil otherwise.
-    func lvsAction(_ action: ServiceAction, _ id: ResourceID) async throws -> Response? {
-        do {
-            guard case .actionDone(let details) = try await helper.send(.lvsAction(listener: id, action: action)) else { throw unexpectedReply }
-            return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
-        } catch let error as CommandError where error.code == .notFound {
-            return nil
         }
     }
 

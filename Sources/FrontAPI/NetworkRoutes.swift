@@ -13,15 +13,15 @@ extension AgentAPI {
         table.add(.post, "/1.0/plug/network") { request, context, _ in try await plugNetwork(request, context, .current) }
     }
 
-    func interfaceLookup(_ raw: String, _ flavor: Flavor) async throws -> Response {
+    func interfaceLookup(_ raw: String, _ version: APIVersion) async throws -> Response {
         guard let address = try? IPAddress(validating: raw) else {
-            throw APIError.message(.badRequest, flavor == .seed ? "Bad IP address version" : "Invalid IP address")
+            throw APIError.message(.badRequest, version == .seed ? "Bad IP address version" : "Invalid IP address")
         }
-        guard case .interface(let name) = try await helper.send(.interfaceForAddress(address)) else { throw unexpectedReply }
+        let name = try await helper.call(.interfaceForAddress(address))
         return JSONResponse.object(.ok, [("message", .string("OK")), ("interface", .string(name))])
     }
 
-    func plugVIP(_ request: Request, _ context: AgentRequestContext, _ rawVIP: String, _ flavor: Flavor) async throws -> Response {
+    func plugVIP(_ request: Request, _ context: AgentRequestContext, _ rawVIP: String, _ version: APIVersion) async throws -> Response {
         guard let vip = try? IPAddress(validating: rawVIP) else { throw APIError.message(.badRequest, "Invalid VIP") }
         let body = try await jsonObject(request, context, invalid: "Invalid subnet information")
         let plug: VIPPlug
@@ -34,9 +34,9 @@ extension AgentAPI {
             throw APIError.message(.badRequest, error.field == "vrrp_ip" ? "Invalid VRRP Address" : "Invalid subnet information", details: error.description)
         }
         do {
-            guard case .plugged(let name, _) = try await helper.send(.plugVIP(plug)) else { throw unexpectedReply }
+            let name = try await helper.call(.plugVIP(plug)).name
             let details: String
-            switch flavor {
+            switch version {
             case .seed: details = "VIP \(vip) plugged on interface \(name)"
             case .current: details = "VIPs plugged on interface \(name): " + ([vip] + plug.additionalVIPs.map(\.address)).map(\.description).joined(separator: " ")
             }
@@ -46,7 +46,7 @@ extension AgentAPI {
         }
     }
 
-    func plugNetwork(_ request: Request, _ context: AgentRequestContext, _ flavor: Flavor) async throws -> Response {
+    func plugNetwork(_ request: Request, _ context: AgentRequestContext, _ version: APIVersion) async throws -> Response {
         let body = try await jsonObject(request, context, invalid: "Invalid port information")
         let plug: NetworkPlug
         do {
@@ -77,11 +77,11 @@ extension AgentAPI {
             throw APIError.message(.badRequest, "Invalid network port", details: error.description)
         }
         do {
-            guard case .plugged(let name, let updated) = try await helper.send(.plugNetwork(plug)) else { throw unexpectedReply }
+            let plugged = try await helper.call(.plugNetwork(plug))
             let details: String
-            switch flavor {
-            case .seed: details = "Plugged interface \(name)"
-            case .current: details = updated ? "Updated existing interface \(name)" : "Plugged on interface \(name)"
+            switch version {
+            case .seed: details = "Plugged interface \(plugged.name)"
+            case .current: details = plugged.updated ? "Updated existing interface \(plugged.name)" : "Plugged on interface \(plugged.name)"
             }
             return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
         } catch let error as CommandError {

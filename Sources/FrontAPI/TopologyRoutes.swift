@@ -18,7 +18,7 @@ extension AgentAPI {
     static func seedName(_ topology: Topology) -> String { topology.rawValue.split(separator: "_").joined(separator: "-") }
 
     func topology() async throws -> Response {
-        guard case .topology(let state) = try await helper.send(.topology) else { throw unexpectedReply }
+        let state = try await helper.call(.topology)
         let info = try await amphoraInfo()
         return JSONResponse.object(.ok, [
             ("hostname", .string(info.hostname)),
@@ -56,7 +56,7 @@ extension AgentAPI {
         guard problems.isEmpty, let topology, let change = try? TopologyChange(topology: topology, role: role, haIP: haIP, secret: secret) else {
             throw APIError.message(.badRequest, "Invalid request", details: problems.joined(separator: "; "))
         }
-        guard case .topology(let state) = try await helper.send(.setTopology(change)) else { throw unexpectedReply }
+        let state = try await helper.call(.setTopology(change))
         return JSONResponse.object(.accepted, [
             ("message", .string("OK")), ("topology", .string(Self.seedName(change.topology))),
             ("topology_status", .string(state.status.rawValue)),
@@ -68,7 +68,7 @@ extension AgentAPI {
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
             throw APIError.message(.badRequest, "Invalid request", details: "The configuration must be UTF-8 text without NUL bytes")
         }
-        guard case .vrrpStored(let md5) = try await helper.send(.uploadVRRPConfig(text: text)) else { throw unexpectedReply }
+        let md5 = try await helper.call(.uploadVRRPConfig(text: text))
         return JSONResponse.object(.ok, [("message", .string("OK"))], headers: [.eTag: md5])
     }
 
@@ -79,7 +79,7 @@ extension AgentAPI {
         } catch {
             throw APIError.message(.badRequest, "Invalid Request", details: error.reason)
         }
-        guard case .actionDone(let details) = try await helper.send(.vrrpAction(action)) else { throw unexpectedReply }
+        let details = try await helper.call(.vrrpAction(action))
         return JSONResponse.object(.accepted, [("message", .string("OK")), ("details", .string(details))])
     }
 }

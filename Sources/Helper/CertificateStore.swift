@@ -23,7 +23,7 @@ public final class CertificateStore: Sendable {
     }
 
     static func certificateNotFound(_ file: CertificateFileName) -> CommandError {
-        CommandError(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
+        CommandError(.certificateNotFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
     }
 
     /// The certificate directory, refusing anything that is not a memory filesystem.

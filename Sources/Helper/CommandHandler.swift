@@ -4,8 +4,8 @@ import Logging
 import ProgramLauncher
 import Synchronization
 
-/// Executes the typed commands the front sends. One function per command; each maps its errors to a
-/// ``CommandError`` here, at the boundary.
+/// Executes the typed commands the front sends: the helper's boundary, where each command is
+/// dispatched to its domain and answered with the reply its typed request names.
 public final class CommandHandler: Sendable {
     let settings: FrontSettings
     let identity: Mutex<ServerIdentity>
@@ -47,50 +47,96 @@ public final class CommandHandler: Sendable {
         self.logger = logger
     }
 
-    /// Runs one command and returns its outcome; never throws.
+    /// Runs one command and returns its outcome; never throws. Each reply is built through the
+    /// command's typed request (``HelperRequest/reply(_:)``), the same one the front reads it with.
     public func handle(_ command: Command, context: AuditContext) -> Outcome {
         if command.isMutating, topology.isChanging {
             return .failed(CommandError(.unavailable, "Topology transition in progress"))
         }
         do {
-            switch command {
-            case .frontSettings: return .ok(.frontSettings(try frontSettings(context)))
-            case .amphoraInfo: return .ok(.amphoraInfo(info))
-            case .uploadHAProxyConfig(let upload):
-                return .ok(.haproxyConfigStored(checkOutput: try instances.upload(upload, context: context)))
-            case .haproxyConfig(let instance): return .ok(.haproxyConfig(try instances.config(instance)))
-            case .haproxyAction(let instance, let action):
-                return .ok(.actionDone(details: try instances.perform(action, on: instance, context: context)))
-            case .deleteInstance(let instance): return .ok(.deleted(existed: try instances.delete(instance, context: context)))
-            case .listInstances: return .ok(.instances(try instances.list(context: context)))
-            case .instanceStatus(let instance): return .ok(.instanceStatus(try instances.status(instance, context: context)))
-            case .uploadCertificate(let upload):
-                return .ok(.certificateDigest(md5: try certificates.store(upload, context: context)))
-            case .certificateDigest(let instance, let file, let scope):
-                return .ok(.certificateDigest(md5: try certificates.digest(instance, file, scope: scope)))
-            case .deleteCertificate(let instance, let file, let scope):
-                return .ok(.deleted(existed: try certificates.delete(instance, file, scope: scope, context: context)))
-            case .rotateServerCertificate(let pem):
-                return .ok(.serverCertificateRotated(try rotateServerCertificate(pem, context: context)))
-            case .amphoraDetails: return .ok(.amphoraDetails(withLVSListeners(try reporting.details(), context: context)))
-            case .heartbeatStats: return .ok(.heartbeatStats(try reporting.heartbeat.report()))
-            case .updateAgentConfig(let text): return .ok(.agentConfigUpdated(try reporting.configuration.update(text, context: context)))
-            case .interfaceForAddress(let address): return .ok(.interface(name: try network.interface(for: address, context: context)))
-            case .plugVIP(let plug): return .ok(.plugged(interface: try network.plugVIP(plug, context: context), updated: false))
-            case .plugNetwork(let plug):
-                let (name, updated) = try network.plugNetwork(plug, context: context)
-                return .ok(.plugged(interface: name, updated: updated))
-            case .topology: return .ok(.topology(topology.current))
-            case .setTopology(let change): return .ok(.topology(try topology.change(change, context: context)))
-            case .uploadVRRPConfig(let text): return .ok(.vrrpStored(md5: try topology.upload(text, context: context)))
-            case .vrrpAction(let action): return .ok(.actionDone(details: try topology.perform(action, context: context)))
-            case .uploadLVSConfig, .lvsConfig, .lvsAction, .deleteLVSListener, .listLVSListeners, .setInterfaceRules:
-                return try handleListenerCommand(command, context: context)
-            }
+            return .ok(try reply(to: command, context: context))
         } catch {
             logger.warning("command failed", metadata: ["command": "\(command.name)", "error": "\(error.description)"])
             return .failed(error)
         }
+    }
+
+    /// The dispatch: one line per command, each answered through its typed request.
+    func reply(to command: Command, context: AuditContext) throws(CommandError) -> Reply {
+        switch command {
+        case .frontSettings: return HelperRequest.frontSettings.reply(try frontSettings(context))
+        case .amphoraInfo: return HelperRequest.amphoraInfo.reply(info)
+        case .uploadHAProxyConfig(let upload): return HelperRequest.uploadHAProxyConfig(upload).reply(try instances.upload(upload, context: context))
+        case .haproxyConfig(let instance): return HelperRequest.haproxyConfig(instance: instance).reply(try instances.config(instance))
+        case .haproxyAction(let instance, let action):
+            return HelperRequest.haproxyAction(instance: instance, action: action).reply(try instances.perform(action, on: instance, context: context))
+        case .deleteInstance(let instance): return HelperRequest.deleteInstance(instance: instance).reply(try instances.delete(instance, context: context))
+        case .listInstances: return HelperRequest.listInstances.reply(try instances.list(context: context))
+        case .instanceStatus(let instance):
+            return HelperRequest.instanceStatus(instance: instance).reply(try instances.status(instance, context: context))
+        case .uploadCertificate(let upload): return HelperRequest.uploadCertificate(upload).reply(try certificates.store(upload, context: context))
+        case .certificateDigest(let instance, let file, let scope):
+            return HelperRequest.certificateDigest(instance: instance, file: file, scope: scope).reply(try certificates.digest(instance, file, scope: scope))
+        case .deleteCertificate(let instance, let file, let scope):
+            return HelperRequest.deleteCertificate(instance: instance, file: file, scope: scope)
+                .reply(try certificates.delete(instance, file, scope: scope, context: context))
+        case .rotateServerCertificate(let pem): return HelperRequest.rotateServerCertificate(pem: pem).reply(try rotateServerCertificate(pem, context: context))
+        case .amphoraDetails: return HelperRequest.amphoraDetails.reply(withLVSListeners(try reporting.details(), context: context))
+        case .heartbeatStats: return HelperRequest.heartbeatStats.reply(try reporting.heartbeat.report())
+        case .updateAgentConfig(let text): return HelperRequest.updateAgentConfig(text: text).reply(try reporting.configuration.update(text, context: context))
+        case .interfaceForAddress(let address): return HelperRequest.interfaceForAddress(address).reply(try network.interface(for: address, context: context))
+        case .plugVIP(let plug): return HelperRequest.plugVIP(plug).reply(PluggedInterface(name: try network.plugVIP(plug, context: context), updated: false))
+        case .plugNetwork(let plug):
+            let (name, updated) = try network.plugNetwork(plug, context: context)
+            return HelperRequest.plugNetwork(plug).reply(PluggedInterface(name: name, updated: updated))
+        case .topology: return HelperRequest.topology.reply(topology.current)
+        case .setTopology(let change): return HelperRequest.setTopology(change).reply(try topology.change(change, context: context))
+        case .uploadVRRPConfig(let text): return HelperRequest.uploadVRRPConfig(text: text).reply(try topology.upload(text, context: context))
+        case .vrrpAction(let action): return HelperRequest.vrrpAction(action).reply(try topology.perform(action, context: context))
+        case .uploadLVSConfig(let upload): return HelperRequest.uploadLVSConfig(upload).reply(try listeners().upload(upload, context: context))
+        case .lvsConfig(let listener): return HelperRequest.lvsConfig(listener: listener).reply(try listeners().config(listener))
+        case .loadBalancerAction(let id, let action):
+            return HelperRequest.loadBalancerAction(id: id, action: action).reply(try performOnLoadBalancerObject(action, id, context: context))
+        case .deleteListener(let id): return HelperRequest.deleteListener(id: id).reply(try deleteLoadBalancerObject(id, context: context))
+        case .listListeners:
+            let listing = ListenerListing(instances: try instances.list(context: context), lvsListeners: try listeners().list(context: context))
+            return HelperRequest.listListeners.reply(listing)
+        case .setInterfaceRules(let rules):
+            guard let interfaceRules else { throw Self.listenersNotConfigured }
+            return HelperRequest.setInterfaceRules(rules).reply(try interfaceRules.apply(rules, context: context))
+        }
+    }
+
+    static let listenersNotConfigured = CommandError(.internalError, "UDP listeners are not configured in this helper")
+
+    /// The UDP listeners (keepalived LVS); every production helper has them.
+    func listeners() throws(CommandError) -> LVSListeners {
+        guard let lvs else { throw Self.listenersNotConfigured }
+        return lvs
+    }
+
+    /// `PUT /1.0/loadbalancer/:id/:action`: the helper looks `id` up, as upstream's
+    /// `get_backend_for_lb_object` does: a haproxy load balancer when one is configured, else a stored
+    /// UDP listener's keepalived; neither answers ``CommandError/Code/instanceNotFound``.
+    func performOnLoadBalancerObject(_ action: ServiceAction, _ id: ResourceID, context: AuditContext) throws(CommandError) -> String {
+        if try instances.storedConfig(id) == nil, let lvs, lvs.exists(id) {
+            do throws(CommandError) {
+                return try lvs.perform(action, on: id, context: context)
+            } catch where error.code == .lvsListenerNotFound {
+                // Deleted since the look-up: answered as for an id nothing owns.
+                throw HAProxyInstances.notFound(id)
+            }
+        }
+        return try instances.perform(action, on: id, context: context)
+    }
+
+    /// `DELETE /1.0/listeners/:id`: removes the haproxy load balancer and the UDP listener with this
+    /// id, whichever exist (each backend checks its own state; removing what is absent is a no-op).
+    /// True when either existed; 1.0 answers 200 either way.
+    func deleteLoadBalancerObject(_ id: ResourceID, context: AuditContext) throws(CommandError) -> Bool {
+        let instanceExisted = try instances.delete(id, context: context)
+        let listenerExisted = try listeners().delete(id, context: context)
+        return instanceExisted || listenerExisted
     }
 
     /// Checks the new bundle (certificate, key, match, validity), stores it atomically in place of

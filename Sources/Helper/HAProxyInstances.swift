@@ -47,7 +47,7 @@ public final class HAProxyInstances: Sendable {
     }
 
     static func notFound(_ id: ResourceID) -> CommandError {
-        CommandError(.notFound, "Instance Not Found", details: id.description)
+        CommandError(.instanceNotFound, "Instance Not Found", details: id.description)
     }
 
     static func internalError(_ error: SystemError) -> CommandError {

@@ -48,7 +48,7 @@ public final class LVSListeners: Sendable {
     }
 
     static func notFound(_ id: ResourceID) -> CommandError {
-        CommandError(.notFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(id)")
+        CommandError(.lvsListenerNotFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(id)")
     }
 
     static func internalError(_ error: SystemError) -> CommandError {
@@ -216,20 +216,6 @@ public final class LVSListeners: Sendable {
 }
 
 extension CommandHandler {
-    /// The UDP listener and interface rule commands (kept out of ``handle(_:context:)``'s switch).
-    func handleListenerCommand(_ command: Command, context: AuditContext) throws(CommandError) -> Outcome {
-        guard let lvs, let interfaceRules else { throw CommandError(.internalError, "UDP listeners are not configured in this helper") }
-        switch command {
-        case .uploadLVSConfig(let upload): return .ok(.lvsStored(md5: try lvs.upload(upload, context: context)))
-        case .lvsConfig(let listener): return .ok(.lvsConfig(try lvs.config(listener)))
-        case .lvsAction(let listener, let action): return .ok(.actionDone(details: try lvs.perform(action, on: listener, context: context)))
-        case .deleteLVSListener(let listener): return .ok(.deleted(existed: try lvs.delete(listener, context: context)))
-        case .listLVSListeners: return .ok(.lvsListeners(try lvs.list(context: context)))
-        case .setInterfaceRules(let rules): return .ok(.interface(name: try interfaceRules.apply(rules, context: context)))
-        default: throw CommandError(.internalError, "not a listener command: \(command.name)")
-        }
-    }
-
     /// `/details` as upstream reports UDP listeners: every stored one in `listeners`, the running ones
     /// in `lvs_listener_process_count` (no process is started to find out).
     func withLVSListeners(_ details: AmphoraDetails, context: AuditContext) -> AmphoraDetails {

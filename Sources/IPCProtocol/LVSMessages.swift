@@ -33,6 +33,17 @@ public struct LVSListenerSummary: Sendable, Codable, Equatable {
     }
 }
 
+/// Every listener the agent serves, for `GET /1.0/listeners`: the haproxy instances (whose frontends
+/// are the listeners) and the UDP listeners.
+public struct ListenerListing: Sendable, Codable, Equatable {
+    public var instances: [InstanceSummary]
+    public var lvsListeners: [LVSListenerSummary]
+    public init(instances: [InstanceSummary], lvsListeners: [LVSListenerSummary]) {
+        self.instances = instances
+        self.lvsListeners = lvsListeners
+    }
+}
+
 /// The protocols an interface rule may open (`rules_schema.py`).
 public enum RuleProtocol: String, Sendable, Codable, CaseIterable {
     case tcp = "TCP"

@@ -103,12 +103,14 @@ public enum Command: Sendable, Codable, Equatable {
     case uploadLVSConfig(LVSConfigUpload)
     /// A UDP listener's stored configuration.
     case lvsConfig(listener: ResourceID)
-    /// Start, stop or reload (a restart) a UDP listener's keepalived.
-    case lvsAction(listener: ResourceID, action: ServiceAction)
-    /// Stop a UDP listener's keepalived and remove its files.
-    case deleteLVSListener(listener: ResourceID)
-    /// Every stored UDP listener with its state.
-    case listLVSListeners
+    /// Start, stop or reload whatever owns `id` (`PUT /1.0/loadbalancer/:id/:action`): the helper looks the
+    /// id up, a haproxy load balancer first, else a stored UDP listener's keepalived (upstream's
+    /// `get_backend_for_lb_object`).
+    case loadBalancerAction(id: ResourceID, action: ServiceAction)
+    /// Remove whatever owns `id` (`DELETE /1.0/listeners/:id`): a haproxy load balancer and/or a UDP listener.
+    case deleteListener(id: ResourceID)
+    /// Every haproxy instance and every stored UDP listener (`GET /1.0/listeners`).
+    case listListeners
     /// Replace the nftables rules of the interface holding an address (`PUT /1.0/interface/:ip/rules`).
     case setInterfaceRules(InterfaceRules)
 
@@ -139,9 +141,9 @@ public enum Command: Sendable, Codable, Equatable {
         case .vrrpAction(let action): return "vrrp-\(action.rawValue)"
         case .uploadLVSConfig: return "lvs-upload"
         case .lvsConfig: return "lvs-config"
-        case .lvsAction(_, let action): return "lvs-\(action.rawValue)"
-        case .deleteLVSListener: return "lvs-delete"
-        case .listLVSListeners: return "lvs-list"
+        case .loadBalancerAction(_, let action): return "loadbalancer-\(action.rawValue)"
+        case .deleteListener: return "listener-delete"
+        case .listListeners: return "listener-list"
         case .setInterfaceRules: return "interface-rules"
         }
     }
@@ -155,8 +157,8 @@ public enum Command: Sendable, Codable, Equatable {
             .plugVIP, .plugNetwork, .setTopology, .uploadVRRPConfig, .vrrpAction:
             return true
         case .topology: return false
-        case .uploadLVSConfig, .lvsAction, .deleteLVSListener, .setInterfaceRules: return true
-        case .lvsConfig, .listLVSListeners: return false
+        case .uploadLVSConfig, .loadBalancerAction, .deleteListener, .setInterfaceRules: return true
+        case .lvsConfig, .listListeners: return false
         case .frontSettings, .amphoraInfo, .haproxyConfig, .listInstances, .instanceStatus, .certificateDigest, .interfaceForAddress:
             return false
         }
@@ -194,7 +196,8 @@ public enum Reply: Sendable, Codable, Equatable {
     /// A UDP listener's configuration is stored; its MD5.
     case lvsStored(md5: String)
     case lvsConfig(StoredFile)
-    case lvsListeners([LVSListenerSummary])
+    /// The haproxy instances and the UDP listeners, for `GET /1.0/listeners`.
+    case listeners(ListenerListing)
 }
 
 /// Which API a certificate call comes from: the rules differ.
@@ -246,6 +249,15 @@ public struct StoredFile: Sendable, Codable, Equatable {
         self.text = text
         self.md5 = md5
     }
+}
+
+/// An interface a plug command configured.
+///
+/// `name` is the interface in the amphora namespace; `updated` is true when the port was already
+/// plugged and was reconfigured.
+public struct PluggedInterface: Sendable, Equatable {
+    public let name: String, updated: Bool
+    public init(name: String, updated: Bool) { (self.name, self.updated) = (name, updated) }
 }
 
 /// Whether an instance's haproxy runs.
@@ -391,11 +403,21 @@ public struct AmphoraInfo: Sendable, Codable, Equatable {
 }
 
 /// A typed failure: the front maps ``code`` to each API version's status and body.
+///
+/// The front decides on ``code`` alone, never on ``message``: a failure the front words differently
+/// per API version or per route has a code of its own.
 public struct CommandError: Error, Sendable, Codable, Equatable, CustomStringConvertible {
-    /// The class of failure; decides the HTTP status.
-    public enum Code: String, Sendable, Codable {
+    /// The kind of failure; decides the HTTP status and, for the specific codes, the front's wording.
+    public enum Code: String, Sendable, Codable, CaseIterable {
         case badRequest = "bad-request"
+        /// Something other than the specific cases below does not exist (an interface, an address).
         case notFound = "not-found"
+        /// No haproxy instance (v0.1 listener, 1.0 load balancer) with the id the command names.
+        case instanceNotFound = "instance-not-found"
+        /// No stored UDP listener with the id the command names.
+        case lvsListenerNotFound = "lvs-listener-not-found"
+        /// No stored certificate file with the name the command gives.
+        case certificateNotFound = "certificate-not-found"
         case conflict
         case unavailable
         case tooLarge = "too-large"

@@ -42,9 +42,9 @@ enum CommandCatalogue {
         case .vrrpAction: return 21
         case .uploadLVSConfig: return 22
         case .lvsConfig: return 23
-        case .lvsAction: return 24
-        case .deleteLVSListener: return 25
-        case .listLVSListeners: return 26
+        case .loadBalancerAction: return 24
+        case .deleteListener: return 25
+        case .listListeners: return 26
         case .setInterfaceRules: return 27
         }
     }
@@ -87,9 +87,9 @@ enum CommandCatalogue {
             .vrrpAction(.start),
             .uploadLVSConfig(LVSConfigUpload(listener: id, amphoraID: ampID, config: "net_namespace amphora-haproxy\n")),
             .lvsConfig(listener: id),
-            .lvsAction(listener: id, action: .stop),
-            .deleteLVSListener(listener: id),
-            .listLVSListeners,
+            .loadBalancerAction(id: id, action: .stop),
+            .deleteListener(id: id),
+            .listListeners,
             .setInterfaceRules(try InterfaceRules(
                 address: try IPAddress(validating: "203.0.113.10"),
                 rules: [try InterfaceRule(ruleProtocol: .tcp, cidr: try CIDR(validating: "192.0.2.0/24"), port: 443)])),
@@ -110,7 +110,7 @@ enum CommandCatalogue {
         ]
         let badScope: (String, (JSONValue) -> JSONValue) = ("unknown scope", { $0.setting(["scope"], .string("global")) })
         switch command {
-        case .frontSettings, .amphoraInfo, .listInstances, .amphoraDetails, .heartbeatStats, .topology, .listLVSListeners:
+        case .frontSettings, .amphoraInfo, .listInstances, .amphoraDetails, .heartbeatStats, .topology, .listListeners:
             return []
         case .uploadHAProxyConfig:
             return [
@@ -183,10 +183,21 @@ enum CommandCatalogue {
             return [("action restart", { $0.setting(["_0"], .string("restart")) })]
         case .uploadLVSConfig:
             return [("bad listener", { $0.setting(["_0", "listener"], .string("-listener")) })]
-        case .lvsConfig, .deleteLVSListener:
+        case .lvsConfig:
             return [("bad listener", { $0.setting(["listener"], .string("a b")) })]
-        case .lvsAction:
-            return [("bad listener", { $0.setting(["listener"], .string("")) }), badAction]
+        case .deleteListener:
+            return [
+                ("id with a blank", { $0.setting(["id"], .string("a b")) }),
+                ("uppercase id", { $0.setting(["id"], .string(lb.uppercased())) }),
+                ("path as id", { $0.setting(["id"], .string("../../etc")) }),
+            ]
+        case .loadBalancerAction:
+            return [
+                ("empty id", { $0.setting(["id"], .string("")) }),
+                ("path as id", { $0.setting(["id"], .string("../../etc")) }),
+                badAction,
+                ("action in upper case", { $0.setting(["action"], .string("STOP")) }),
+            ]
         case .setInterfaceRules:
             let rule = JSONValue.object([("protocol", .string("TCP")), ("port", .number("80"))])
             return [
