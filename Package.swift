@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "FrontAPI",
             dependencies: [
-                "IPCProtocol", "Confinement", "CZlib",
+                "IPCProtocol", "Confinement", "CZlib", "AgentLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
-        .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig"], swiftSettings: strictSettings),
+        .testTarget(name: "HelperTests", dependencies: ["Helper", "AgentConfig", "AgentLogging"], swiftSettings: strictSettings),
         .testTarget(name: "FrontAPITests", dependencies: ["FrontAPI", "IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -85,7 +85,7 @@ extension AgentAPI {
             return existed
         }
         if !existed, scope == .listener {
-            throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
+            throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with file name: \(file)")
         }
         return JSONResponse.object(.ok, [("message", .string("OK"))])
     }
