@@ -42,7 +42,7 @@ public enum DeploymentConstants {
     /// Keys whose value is a path, compared after ``normalizedPath(_:)``.
     static let pathKeys: Set<String> = [
         "agent_server_ca", "agent_server_cert", "base_path", "base_cert_dir", "haproxy_cmd", "helper_socket", "audit_log",
-        "keepalived_cmd",
+        "keepalived_cmd", "syslog_socket",
     ]
 
     /// Whether `a` and `b` give `key` the same meaning: the parsed values, byte for byte, with

@@ -40,6 +40,10 @@ public enum FrontServer {
             syslog: settings.options.syslogSocket.map {
                 SyslogSink(path: $0, facility: settings.options.syslogFacility, ident: "amphora-front")
             })
+        logger.debug("settings received from the helper", metadata: [
+            "bind": "\(settings.bindHost) \(settings.bindPort)", "tls_minimum": "\(settings.options.requireTLS13 ? "TLSv1.3" : "TLSv1.2")",
+            "controllers": "\(settings.heartbeat.controllers.joined(separator: ","))",
+        ])
         let identity = try ServerTLSIdentity(settings.tls)
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
             certificateChain: identity.current.chain.map { .certificate($0) },

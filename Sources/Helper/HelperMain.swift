@@ -32,6 +32,10 @@ public enum HelperMain {
                     facility: config.syslogFacility.code, ident: "amphora-helper")
                 : nil
             LogSettings.apply(debug: config.debug, syslog: syslog)
+            logger.debug("configuration read", metadata: [
+                "path": "\(configPath)", "use_syslog": "\(config.useSyslog)", "syslog": "\(syslog?.path ?? "-")",
+                "facility": "\(config.syslogFacility)", "agent_tls_protocol": "\(config.agentTLSProtocol.rawValue)",
+            ])
             for warning in warnings { logger.warning("\(warning)") }
             if config.useSyslog, syslog == nil {
                 let tried = config.syslogSocket.isEmpty ? AgentConfiguration.Defaults.syslogSockets : [config.syslogSocket]
