@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "FrontAPI",
             dependencies: [
-                "IPCProtocol", "Confinement", "CZlib", "LinuxSystem",
+                "IPCProtocol", "Confinement", "CZlib", "LinuxSystem", "AgentLogging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -130,7 +130,7 @@ let package = Package(
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "HelperTests", dependencies: ["Helper", "AgentConfig", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
+            name: "HelperTests", dependencies: ["Helper", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,7 +1,24 @@
 #!/usr/bin/env bash
 # Installs every system package the agent, its build and its tests need on a
-# fresh Debian 12 machine. Idempotent: re-running it only checks.
+# fresh Debian 12 (or later) or Ubuntu 22.04 (or later) machine. Idempotent:
+# re-running it only checks.
+#
+# Package names: every name below is the same on Debian and Ubuntu (upstream's
+# amphora images are Ubuntu). What differs is where they live: on Ubuntu,
+# ipv6toolkit and seccomp are in the "universe" component, which minimal images
+# leave out; the script says so instead of failing on a bare "Unable to locate".
 set -euo pipefail
+
+distribution=unknown
+if [ -r /etc/os-release ]; then
+  # shellcheck disable=SC1091
+  distribution=$(. /etc/os-release && echo "${ID:-unknown}")
+fi
+case "$distribution" in
+  debian|ubuntu) ;;
+  *) echo "install-deps: $distribution is neither Debian nor Ubuntu; trying the Debian names" >&2 ;;
+esac
+universe_packages=(ipv6toolkit seccomp)
 
 packages=(
   haproxy keepalived ipvsadm iproute2 nftables   # what the agent drives
@@ -23,6 +40,15 @@ if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  if [ "$distribution" = ubuntu ]; then
+    for p in "${universe_packages[@]}"; do
+      if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+        echo "install-deps: $p is in Ubuntu's universe component, which this machine does not use:" \
+             "run 'add-apt-repository universe' (or add universe to /etc/apt/sources.list) and try again" >&2
+        exit 1
+      fi
+    done
+  fi
   # haproxy and keepalived ship units that would try to start them; nothing here runs systemd,
   # and the agent starts its own instances, so keep the package scripts from starting anything.
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d

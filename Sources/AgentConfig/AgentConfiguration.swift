@@ -9,14 +9,26 @@ public enum ServiceManagerKind: String, Sendable, CaseIterable {
 /// The agent's configuration: the upstream `amphora-agent.conf` keys this agent uses, plus the
 /// `[privsep]` section, typed and validated, with upstream defaults.
 ///
-/// Keys that upstream files carry but this agent does not use (and whole unknown sections such as
-/// `[DEFAULT]`) are ignored with one warning each; they are never an error.
+/// Every key of Octavia's `amphora_agent_conf.template` is read (`[DEFAULT]` included); the logging
+/// facilities are read from `[haproxy_amphora]`, where the controller writes them, and from
+/// `[amphora_agent]`, where upstream's agent reads them (which wins when both are set). Other keys
+/// and sections are ignored with one warning each; they are never an error.
 ///
 /// ```
 /// let (config, warnings) = try AgentConfiguration.load(path: "/etc/octavia/amphora-agent.conf")
 /// for line in warnings { log.warning("\(line)") }
 /// ```
 public struct AgentConfiguration: Sendable, Equatable {
+    // MARK: [DEFAULT]
+
+    /// `[DEFAULT] debug`: log at debug level (oslo's boolean spellings).
+    public let debug: Bool
+    /// `[DEFAULT] use_syslog`: also send the agent's log lines to the local syslog socket.
+    public let useSyslog: Bool
+    /// `[DEFAULT] syslog_log_facility`: the facility of those lines; nil when unset (then
+    /// `LOG_LOCAL<administrative_log_facility>`, see ``syslogFacility``).
+    public let syslogLogFacility: SyslogFacility?
+
     // MARK: [amphora_agent]
 
     /// `[amphora_agent] agent_server_ca`: the CA bundle client certificates must chain to.
@@ -27,6 +39,14 @@ public struct AgentConfiguration: Sendable, Equatable {
     public let amphoraID: String
     /// `[amphora_agent] agent_request_read_timeout`: seconds, 1-3600.
     public let agentRequestReadTimeout: Int
+    /// `[amphora_agent] agent_tls_protocol`: the front's minimum TLS version.
+    public let agentTLSProtocol: AgentTLSProtocol
+    /// `[amphora_agent] agent_server_network_dir`: accepted and kept; this agent stores its interface
+    /// records under `base_path` and writes no interface files.
+    public let agentServerNetworkDir: String?
+    /// `[amphora_agent] amphora_udp_driver`: upstream's only driver is `keepalived_lvs`, which is what
+    /// this agent runs; another value loads with a warning.
+    public let amphoraUDPDriver: String
 
     // MARK: [haproxy_amphora]
 
@@ -40,6 +60,11 @@ public struct AgentConfiguration: Sendable, Equatable {
     public let bindPort: Int
     /// `[haproxy_amphora] haproxy_cmd`: the haproxy binary.
     public let haproxyCmd: String
+    /// `user_log_facility`: `LOG_LOCAL<n>` (0-7) of tenant traffic logs (haproxy's, which the
+    /// controller's haproxy configuration addresses itself).
+    public let userLogFacility: Int
+    /// `administrative_log_facility`: `LOG_LOCAL<n>` (0-7) of the amphora's own processes' logs.
+    public let administrativeLogFacility: Int
 
     // MARK: [health_manager]
 
@@ -69,6 +94,15 @@ public struct AgentConfiguration: Sendable, Equatable {
     public let serviceManager: ServiceManagerKind
     /// `[privsep] keepalived_cmd`: the keepalived binary.
     public let keepalivedCmd: String
+    /// `[privsep] syslog_socket`: the datagram socket `use_syslog` writes to; empty (the default) picks
+    /// ``Defaults/syslogSockets``' first that exists when the process starts.
+    public let syslogSocket: String
+
+    /// The facility the agent's syslog lines carry when `use_syslog` is on: `syslog_log_facility`
+    /// when set, else `LOG_LOCAL<administrative_log_facility>` (what gunicorn uses upstream).
+    public var syslogFacility: SyslogFacility {
+        syslogLogFacility ?? .local(administrativeLogFacility)
+    }
 
     /// The upstream defaults (and ours for `[privsep]`).
     public enum Defaults {
@@ -110,6 +144,20 @@ public struct AgentConfiguration: Sendable, Equatable {
         public static let serviceManager = ServiceManagerKind.systemd
         /// `keepalived_cmd`
         public static let keepalivedCmd = "/usr/sbin/keepalived"
+        /// `debug`, `use_syslog`: oslo's defaults.
+        public static let debug = false
+        public static let useSyslog = false
+        /// `user_log_facility`, `administrative_log_facility`: Octavia's defaults.
+        public static let userLogFacility = 0
+        public static let administrativeLogFacility = 1
+        /// `amphora_udp_driver`
+        public static let amphoraUDPDriver = "keepalived_lvs"
+        /// `syslog_socket`: automatic.
+        public static let syslogSocket = ""
+        /// The sockets an automatic `syslog_socket` tries, in order: the rsyslog input upstream's
+        /// image creates for the amphora's processes (gunicorn and haproxy log there), then the
+        /// system's `/dev/log`.
+        public static let syslogSockets = ["/run/rsyslog/octavia/log", "/dev/log"]
     }
 
     /// The values `loadbalancer_topology` accepts.
@@ -120,11 +168,27 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     /// Every section and key this agent reads, in the order ``rendered()`` writes them.
     public static let knownKeys: [(section: String, keys: [String])] = [
-        ("amphora_agent", ["agent_server_ca", "agent_server_cert", "amphora_id", "agent_request_read_timeout"]),
-        ("haproxy_amphora", ["base_path", "base_cert_dir", "bind_host", "bind_port", "haproxy_cmd"]),
+        ("amphora_agent", [
+            "agent_server_ca", "agent_server_cert", "amphora_id", "agent_request_read_timeout", "agent_tls_protocol",
+            "agent_server_network_dir", "amphora_udp_driver",
+        ]),
+        ("haproxy_amphora", [
+            "base_path", "base_cert_dir", "bind_host", "bind_port", "haproxy_cmd", "user_log_facility",
+            "administrative_log_facility",
+        ]),
         ("health_manager", ["controller_ip_port_list", "heartbeat_interval", "heartbeat_key"]),
         ("controller_worker", ["loadbalancer_topology"]),
-        ("privsep", ["front_user", "helper_socket", "audit_log", "netns", "service_manager", "keepalived_cmd"]),
+        ("privsep", [
+            "front_user", "helper_socket", "audit_log", "netns", "service_manager", "keepalived_cmd", "syslog_socket",
+        ]),
+        ("DEFAULT", ["debug", "use_syslog", "syslog_log_facility"]),
+    ]
+
+    /// Keys also read from a second section: `(section, key)` → the section ``knownKeys`` lists it
+    /// in. The alias wins when both are set (upstream's agent reads only the alias).
+    public static let aliasedKeys: [(section: String, key: String, canonicalSection: String)] = [
+        ("amphora_agent", "user_log_facility", "haproxy_amphora"),
+        ("amphora_agent", "administrative_log_facility", "haproxy_amphora"),
     ]
 
     // MARK: Construction
@@ -151,6 +215,15 @@ public struct AgentConfiguration: Sendable, Equatable {
         netns: String = Defaults.netns,
         serviceManager: ServiceManagerKind = Defaults.serviceManager,
         keepalivedCmd: String = Defaults.keepalivedCmd,
+        debug: Bool = Defaults.debug,
+        useSyslog: Bool = Defaults.useSyslog,
+        syslogLogFacility: SyslogFacility? = nil,
+        userLogFacility: Int = Defaults.userLogFacility,
+        administrativeLogFacility: Int = Defaults.administrativeLogFacility,
+        agentTLSProtocol: AgentTLSProtocol = .default,
+        agentServerNetworkDir: String? = nil,
+        amphoraUDPDriver: String = Defaults.amphoraUDPDriver,
+        syslogSocket: String = Defaults.syslogSocket,
         source: String = "<arguments>"
     ) throws(ConfigError) {
         var reader = FieldReader(source: source)
@@ -174,6 +247,15 @@ public struct AgentConfiguration: Sendable, Equatable {
         reader.set("privsep", "netns", netns)
         reader.set("privsep", "service_manager", serviceManager.rawValue)
         reader.set("privsep", "keepalived_cmd", keepalivedCmd)
+        reader.set("DEFAULT", "debug", debug ? "True" : "False")
+        reader.set("DEFAULT", "use_syslog", useSyslog ? "True" : "False")
+        if let syslogLogFacility { reader.set("DEFAULT", "syslog_log_facility", syslogLogFacility.description) }
+        reader.set("haproxy_amphora", "user_log_facility", String(userLogFacility))
+        reader.set("haproxy_amphora", "administrative_log_facility", String(administrativeLogFacility))
+        reader.set("amphora_agent", "agent_tls_protocol", agentTLSProtocol.rawValue)
+        if let agentServerNetworkDir { reader.set("amphora_agent", "agent_server_network_dir", agentServerNetworkDir) }
+        reader.set("amphora_agent", "amphora_udp_driver", amphoraUDPDriver)
+        reader.set("privsep", "syslog_socket", syslogSocket)
         try self.init(reader: reader)
     }
 
@@ -186,6 +268,11 @@ public struct AgentConfiguration: Sendable, Equatable {
                 if let entry = document.entry(section, key) {
                     reader.set(section, key, entry.value, line: entry.line)
                 }
+            }
+        }
+        for alias in Self.aliasedKeys {
+            if let entry = document.entry(alias.section, alias.key) {
+                reader.set(alias.canonicalSection, alias.key, entry.value, line: entry.line, readFrom: alias.section)
             }
         }
         try self.init(reader: reader)
@@ -221,11 +308,24 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// The largest configuration file ``load(path:)`` accepts.
     public static let maximumFileSize = 1 << 20
 
-    /// The warning lines for keys and sections of `document` this agent does not use.
+    /// The warning lines for keys and sections of `document` this agent does not use, and for the
+    /// accepted values it cannot honour as written (`agent_tls_protocol` below TLS 1.2, an
+    /// `amphora_udp_driver` other than `keepalived_lvs`).
     public static func warnings(for document: INIDocument, source: String) -> [String] {
         var known: [String: Set<String>] = [:]
         for (section, keys) in knownKeys { known[section] = Set(keys) }
+        for alias in aliasedKeys { known[alias.section, default: []].insert(alias.key) }
         var warnings: [String] = []
+        if let entry = document.entry("amphora_agent", "agent_tls_protocol"),
+            let value = AgentTLSProtocol(rawValue: entry.value), value.isBelowFloor
+        {
+            warnings.append("config \(source) line \(entry.line): [amphora_agent] agent_tls_protocol = \(value.rawValue)"
+                + " is below this agent's minimum; TLSv1.2 is the minimum used")
+        }
+        if let entry = document.entry("amphora_agent", "amphora_udp_driver"), entry.value != Defaults.amphoraUDPDriver {
+            warnings.append("config \(source) line \(entry.line): [amphora_agent] amphora_udp_driver = \(ConfigError.quoted(entry.value))"
+                + " is not available; UDP and SCTP listeners run on keepalived_lvs")
+        }
         for section in document.orderedSections {
             if let keys = known[section.name] {
                 for entry in section.entries where !keys.contains(entry.key) {
@@ -303,6 +403,33 @@ public struct AgentConfiguration: Sendable, Equatable {
             valid: { ServiceManagerKind(rawValue: $0) != nil })
         serviceManager = ServiceManagerKind(rawValue: manager) ?? Defaults.serviceManager
         keepalivedCmd = try reader.path("privsep", "keepalived_cmd", default: Defaults.keepalivedCmd)
+        syslogSocket = try reader.text(
+            "privsep", "syslog_socket", default: Defaults.syslogSocket,
+            reason: "is not empty (automatic) or an absolute path of at most \(Self.maximumSocketPathLength) bytes",
+            valid: { $0.isEmpty || (Syntax.pathProblem($0) == nil && $0.utf8.count <= Self.maximumSocketPathLength) })
+
+        debug = try reader.boolean("DEFAULT", "debug", default: Defaults.debug)
+        useSyslog = try reader.boolean("DEFAULT", "use_syslog", default: Defaults.useSyslog)
+        let facility = try reader.text(
+            "DEFAULT", "syslog_log_facility", default: "",
+            reason: "is not a syslog facility (LOG_USER, LOG_DAEMON, LOG_LOCAL0 ... LOG_LOCAL7 and the like)",
+            valid: { SyslogFacility(parsing: $0) != nil })
+        syslogLogFacility = SyslogFacility(parsing: facility)
+        let local = "is not a LOG_LOCAL facility number (0-7)"
+        userLogFacility = try reader.integer(
+            "haproxy_amphora", "user_log_facility", default: Defaults.userLogFacility, range: 0...7, reason: local)
+        administrativeLogFacility = try reader.integer(
+            "haproxy_amphora", "administrative_log_facility", default: Defaults.administrativeLogFacility,
+            range: 0...7, reason: local)
+        let tls = try reader.text(
+            "amphora_agent", "agent_tls_protocol", default: AgentTLSProtocol.default.rawValue,
+            reason: "is not one of " + AgentTLSProtocol.allCases.map(\.rawValue).joined(separator: ", "),
+            valid: { AgentTLSProtocol(rawValue: $0) != nil })
+        agentTLSProtocol = AgentTLSProtocol(rawValue: tls) ?? .default
+        agentServerNetworkDir = try reader.optionalPath("amphora_agent", "agent_server_network_dir")
+        amphoraUDPDriver = try reader.text(
+            "amphora_agent", "amphora_udp_driver", default: Defaults.amphoraUDPDriver,
+            reason: "cannot be written to a config file", valid: Rendering.isRepresentable)
     }
 
     // MARK: Rendering
@@ -316,16 +443,30 @@ public struct AgentConfiguration: Sendable, Equatable {
             if index > 0 { out += "\n" }
             out += "[\(section)]\n"
             for key in keys {
-                out += Rendering.assignment(key, renderedValue(forKey: key) ?? "") + "\n"
+                // Only the optional keys without a value have none.
+                guard let value = renderedValue(forKey: key) else { continue }
+                out += Rendering.assignment(key, value) + "\n"
             }
         }
         return out
     }
 
     /// The value of `key` (a key of ``knownKeys``; key names are unique across sections) as the
-    /// file writes it, or nil for a key this agent does not read.
+    /// file writes it, or nil for a key this agent does not read or an optional key that is unset.
     public func renderedValue(forKey key: String) -> String? {
+        switch key {
+        case "syslog_log_facility": return syslogLogFacility?.description
+        case "agent_server_network_dir": return agentServerNetworkDir
+        default: break
+        }
         let values: [String: String] = [
+            "debug": debug ? "True" : "False",
+            "use_syslog": useSyslog ? "True" : "False",
+            "user_log_facility": String(userLogFacility),
+            "administrative_log_facility": String(administrativeLogFacility),
+            "agent_tls_protocol": agentTLSProtocol.rawValue,
+            "amphora_udp_driver": amphoraUDPDriver,
+            "syslog_socket": syslogSocket,
             "agent_server_ca": agentServerCA,
             "agent_server_cert": agentServerCert,
             "amphora_id": amphoraID,
@@ -356,6 +497,8 @@ private struct FieldReader {
     struct Raw {
         let value: String
         let line: Int?
+        /// The section the value was read from when it is an alias's (``AgentConfiguration/aliasedKeys``).
+        var section: String?
     }
 
     let source: String
@@ -365,8 +508,8 @@ private struct FieldReader {
         self.source = source
     }
 
-    mutating func set(_ section: String, _ key: String, _ value: String, line: Int? = nil) {
-        values["\(section)\u{0}\(key)"] = Raw(value: value, line: line)
+    mutating func set(_ section: String, _ key: String, _ value: String, line: Int? = nil, readFrom: String? = nil) {
+        values["\(section)\u{0}\(key)"] = Raw(value: value, line: line, section: readFrom)
     }
 
     func raw(_ section: String, _ key: String) -> Raw? {
@@ -376,7 +519,23 @@ private struct FieldReader {
     func invalid(_ section: String, _ key: String, _ value: String, reason: String) -> ConfigError {
         ConfigError(
             source: source, line: raw(section, key)?.line,
-            problem: .invalidValue(section: section, key: key, value: value, reason: reason))
+            problem: .invalidValue(section: raw(section, key)?.section ?? section, key: key, value: value, reason: reason))
+    }
+
+    /// oslo.config's boolean spellings: true/false, yes/no, on/off, 1/0, in any case.
+    func boolean(_ section: String, _ key: String, default fallback: Bool) throws(ConfigError) -> Bool {
+        guard let raw = raw(section, key) else { return fallback }
+        switch raw.value.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw invalid(section, key, raw.value, reason: "is not a boolean (true/false, yes/no, on/off, 1/0)")
+        }
+    }
+
+    /// An absolute path, or nil when the key is absent.
+    func optionalPath(_ section: String, _ key: String) throws(ConfigError) -> String? {
+        guard raw(section, key) != nil else { return nil }
+        return try path(section, key, default: "")
     }
 
     /// A string that must pass `valid`; `default: nil` makes the key required.
@@ -416,7 +575,7 @@ private struct FieldReader {
         case .success(let list):
             return list
         case .failure(let item):
-            throw invalid(section, key, item.text, reason: "is not ip:port or [ipv6]:port (port 1-65535)")
+            throw invalid(section, key, item.text, reason: "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)")
         }
     }
 }

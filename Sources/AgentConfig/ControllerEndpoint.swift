@@ -1,9 +1,11 @@
 /// One health-manager destination from `[health_manager] controller_ip_port_list`.
 ///
-/// `host` is an IP literal without brackets; `description` gives back `192.0.2.10:5555` or
-/// `[2001:db8::10]:5555`.
+/// `host` is an IP literal without brackets or a host name (RFC 1123: dot-separated labels of
+/// letters, digits and hyphens, the last one not all digits); `description` gives back
+/// `192.0.2.10:5555`, `[2001:db8::10]:5555` or `controller.example.org:5555`. The front resolves
+/// host names (``isHostName``); the configuration only checks their syntax.
 public struct ControllerEndpoint: Sendable, Equatable, Codable, CustomStringConvertible {
-    /// The IPv4 or IPv6 literal (IPv6 without brackets).
+    /// The IPv4 or IPv6 literal (IPv6 without brackets), or a host name.
     public let host: String
     /// The UDP port, 1-65535.
     public let port: Int
@@ -14,8 +16,9 @@ public struct ControllerEndpoint: Sendable, Equatable, Codable, CustomStringConv
         self.port = port
     }
 
-    /// Parses `ip:port` or `[ipv6]:port` (blanks around the item allowed). Returns `nil` for
-    /// anything else, including a host name, an IPv6 address without brackets and port 0.
+    /// Parses `ip:port`, `[ipv6]:port` or `hostname:port` (blanks around the item allowed). Returns
+    /// `nil` for anything else, including an IPv6 address without brackets (ambiguous with its port),
+    /// a malformed IPv4 address (`01.2.3.4`, `1.2.3.256`: not a host name either) and port 0.
     public init?(parsing text: String) {
         let item = Scalars.string(Scalars.trimmingLeadingWhitespace(
             Scalars.trimmingTrailingWhitespace(Array(text.unicodeScalars)[...])))
@@ -32,16 +35,19 @@ public struct ControllerEndpoint: Sendable, Equatable, Codable, CustomStringConv
             guard let colon = item.lastIndex(of: ":") else { return nil }
             host = item[..<colon]
             portText = item[item.index(after: colon)...]
-            guard Syntax.isIPv4(host) else { return nil }
+            guard Syntax.isIPv4(host) || Syntax.isHostName(host) else { return nil }
         }
         guard let port = Syntax.decimal(String(portText)), (1...65535).contains(port) else { return nil }
         self.init(host: String(host), port: port)
     }
 
-    /// Whether `host` is an IP literal and `port` is 1-65535.
+    /// Whether `host` is an IP literal or a host name and `port` is 1-65535.
     public var isValid: Bool {
-        (1...65535).contains(port) && (Syntax.isIPv4(host[...]) || Syntax.isIPv6(host[...]))
+        (1...65535).contains(port) && (Syntax.isIPv4(host[...]) || Syntax.isIPv6(host[...]) || Syntax.isHostName(host[...]))
     }
+
+    /// Whether `host` is a name to resolve rather than an IP literal.
+    public var isHostName: Bool { !Syntax.isIPv4(host[...]) && !Syntax.isIPv6(host[...]) }
 
     /// `host:port`, with the host in brackets when it is IPv6.
     public var description: String {

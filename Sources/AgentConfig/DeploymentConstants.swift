@@ -10,7 +10,13 @@
 ///
 /// What the controller may still change: `bind_host`, `bind_port`, `agent_request_read_timeout`,
 /// `controller_ip_port_list`, `heartbeat_interval`, `heartbeat_key` and `loadbalancer_topology`
-/// (`amphora_id` must stay this amphora's).
+/// (`amphora_id` must stay this amphora's), and the keys its template renders from its own
+/// settings that decide neither trust nor what runs as root: `debug`, `use_syslog`,
+/// `syslog_log_facility`, the two log facilities (which facility the agent's lines carry),
+/// `agent_tls_protocol` (the front never goes below TLS 1.2 whatever it says, and a controller that
+/// raises it to TLS 1.3 only constrains its own client), `agent_server_network_dir` and
+/// `amphora_udp_driver` (read, not acted on). Where the syslog lines go (`[privsep] syslog_socket`)
+/// is a constant.
 ///
 /// ```
 /// let (text, configuration, warnings) = try DeploymentConstants.apply(to: upload, running: running, source: "(uploaded)")
@@ -24,18 +30,19 @@ public enum DeploymentConstants {
     /// * `base_path`, `base_cert_dir`: where the helper (root) writes configurations and keys.
     /// * `haproxy_cmd`, `keepalived_cmd`: the programs the launcher runs as root.
     /// * every `[privsep]` key: the front's user, the helper socket, the audit log (a new path would
-    ///   start a new chain from zero), the namespace and the service manager.
+    ///   start a new chain from zero), the namespace, the service manager and the syslog socket (an
+    ///   upload must not point the agent's log lines at another socket of the amphora).
     public static let keys: [(section: String, key: String)] = [
         ("amphora_agent", "agent_server_ca"), ("amphora_agent", "agent_server_cert"),
         ("haproxy_amphora", "base_path"), ("haproxy_amphora", "base_cert_dir"), ("haproxy_amphora", "haproxy_cmd"),
         ("privsep", "front_user"), ("privsep", "helper_socket"), ("privsep", "audit_log"), ("privsep", "netns"),
-        ("privsep", "service_manager"), ("privsep", "keepalived_cmd"),
+        ("privsep", "service_manager"), ("privsep", "keepalived_cmd"), ("privsep", "syslog_socket"),
     ]
 
     /// Keys whose value is a path, compared after ``normalizedPath(_:)``.
     static let pathKeys: Set<String> = [
         "agent_server_ca", "agent_server_cert", "base_path", "base_cert_dir", "haproxy_cmd", "helper_socket", "audit_log",
-        "keepalived_cmd",
+        "keepalived_cmd", "syslog_socket",
     ]
 
     /// Whether `a` and `b` give `key` the same meaning: the parsed values, byte for byte, with

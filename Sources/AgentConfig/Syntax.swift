@@ -91,6 +91,23 @@ enum Syntax {
         return body.contains("::") ? groups <= 7 : groups == 8
     }
 
+    /// A host name as RFC 1123 writes one: at most 253 bytes (a trailing dot allowed), labels of 1-63
+    /// ASCII letters, digits and hyphens, not starting or ending with a hyphen, and a last label that
+    /// is not all digits (so that a malformed IPv4 address is never taken for a name).
+    static func isHostName(_ text: Substring) -> Bool {
+        var bytes = Array(text.utf8)
+        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
+        let labels = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        for label in labels {
+            guard (1...63).contains(label.count), label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else {
+                return false
+            }
+            guard label.allSatisfy({ isLower($0) || isUpper($0) || isDigit($0) || $0 == UInt8(ascii: "-") }) else { return false }
+        }
+        return !(labels.last?.allSatisfy(isDigit) ?? true)
+    }
+
     /// An IPv4 or IPv6 literal.
     static func isIPAddress(_ text: String) -> Bool {
         isIPv4(text[...]) || isIPv6(text[...])

@@ -16,12 +16,13 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// Bootstraps the logging system: this handler under systemd's journal, swift-log's stream
-    /// handler on standard error otherwise (a terminal, a file, the standalone agent's pipe).
+    /// handler on standard error otherwise (a terminal, a file, the standalone agent's pipe), each
+    /// wrapped in a ``ConfiguredLogHandler`` (level and syslog from ``LogSettings``).
     public static func bootstrap() {
         if standardErrorIsJournal() {
-            LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
+            LoggingSystem.bootstrap { ConfiguredLogHandler(label: $0, inner: JournalLogHandler(label: $0)) }
         } else {
-            LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+            LoggingSystem.bootstrap { ConfiguredLogHandler(label: $0, inner: StreamLogHandler.standardError(label: $0)) }
         }
     }
 
@@ -36,16 +37,7 @@ public struct JournalLogHandler: LogHandler {
     }
 
     /// The syslog priority journald reads from the `<N>` prefix.
-    static func priority(_ level: Logger.Level) -> Int {
-        switch level {
-        case .trace, .debug: return 7
-        case .info: return 6
-        case .notice: return 5
-        case .warning: return 4
-        case .error: return 3
-        case .critical: return 2
-        }
-    }
+    static func priority(_ level: Logger.Level) -> Int { SyslogSink.severity(level) }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }

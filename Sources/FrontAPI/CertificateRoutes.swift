@@ -66,7 +66,7 @@ extension AgentAPI {
         let file = try certificateFile(rawFile)
         let existed = try await call(.deleteCertificate(instance: id, file: file, scope: scope), instance: id, Self.version(scope))
         if !existed, scope == .listener {
-            throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
+            throw APIError.message(.notFound, "Certificate Not Found", details: "No certificate with file name: \(file)")
         }
         return JSONResponse.object(.ok, [("message", .string("OK"))])
     }

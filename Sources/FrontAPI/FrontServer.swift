@@ -1,3 +1,4 @@
+import AgentLogging
 import Confinement
 import Hummingbird
 import HummingbirdCore
@@ -34,18 +35,31 @@ public enum FrontServer {
         threadPool.start()
         let helper = HelperSocketClient(socketPath: helperSocket, threadPool: threadPool)
         let settings = await waitForSettings(helper, logger: logger)
+        LogSettings.apply(
+            debug: settings.options.debug,
+            syslog: settings.options.syslogSocket.map {
+                SyslogSink(path: $0, facility: settings.options.syslogFacility, ident: "amphora-front")
+            })
+        logger.debug("settings received from the helper", metadata: [
+            "bind": "\(settings.bindHost) \(settings.bindPort)", "tls_minimum": "\(settings.options.requireTLS13 ? "TLSv1.3" : "TLSv1.2")",
+            "controllers": "\(settings.heartbeat.controllers.joined(separator: ","))",
+        ])
         let identity = try ServerTLSIdentity(settings.tls)
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
             certificateChain: identity.current.chain.map { .certificate($0) },
             privateKey: .privateKey(identity.current.key),
             trustRoots: .certificates(try NIOSSLCertificate.fromPEMBytes(Array(settings.tls.clientCAPEM.utf8))))
-        tls.minimumTLSVersion = .tlsv12
+        // agent_tls_protocol: TLS 1.3 when the configuration asks for it, never below TLS 1.2.
+        tls.minimumTLSVersion = settings.options.requireTLS13 ? .tlsv13 : .tlsv12
         tls.cipherSuites = tls12CipherSuites
         tls.renegotiationSupport = .none
         tls.sslContextCallback = { _, promise in promise.succeed(identity.override()) }
 
         let heartbeat = HeartbeatSender(
-            amphoraID: settings.amphoraID.description, settings: settings.heartbeat, helper: helper, logger: logger)
+            amphoraID: settings.amphoraID.description, settings: settings.heartbeat, helper: helper, logger: logger,
+            resolverPool: threadPool)
+        // Controller host names: resolved now, before the front confines itself.
+        heartbeat.resolveNames()
         let api = AgentAPI(helper: helper, tlsIdentity: identity, heartbeat: heartbeat)
         let responder = AgentResponder(table: api.routes(), logger: logger)
         let http = HTTP1Channel.Configuration(

@@ -1,6 +1,7 @@
 import Glibc
 import IPCProtocol
 import Logging
+import NIOPosix
 import Synchronization
 
 /// Sends the UDP heartbeat from the unprivileged front: every `heartbeat_interval` seconds it asks the
@@ -12,12 +13,20 @@ import Synchronization
 ///
 /// ``update(_:)`` swaps the settings (after `PUT /1.0/config`): the next heartbeat uses the new key
 /// and destinations, and a new interval counts from the last heartbeat.
+///
+/// Destinations may name their host (`controller.example.org:5555`): ``ControllerAddressResolver``
+/// says where and when names are resolved (``resolveNames()`` before the front confines itself; off
+/// the event loops, on `resolverPool`, afterwards).
 public final class HeartbeatSender: Sendable {
     struct State {
         var settings: HeartbeatSettings
         var generation: UInt64 = 0
         var next = 0
         var sequence: UInt64 = 0
+        /// Resolved host names of the current destinations (destination → address).
+        var resolved: [String: SocketAddress] = [:]
+        /// Names whose last resolution failed (logged once until they resolve).
+        var unresolved: Set<String> = []
     }
 
     let amphoraID: String
@@ -25,12 +34,59 @@ public final class HeartbeatSender: Sendable {
     let logger: Logger
     let state: Mutex<State>
     let sockets = Mutex<(v4: Int32, v6: Int32)>((-1, -1))
+    /// Where blocking name lookups run (nil: on the calling task).
+    let resolverPool: NIOThreadPool?
 
-    public init(amphoraID: String, settings: HeartbeatSettings, helper: any HelperClient, logger: Logger) {
+    public init(
+        amphoraID: String, settings: HeartbeatSettings, helper: any HelperClient, logger: Logger, resolverPool: NIOThreadPool? = nil
+    ) {
         self.amphoraID = amphoraID
         self.helper = helper
         self.logger = logger
+        self.resolverPool = resolverPool
         state = Mutex(State(settings: settings))
+    }
+
+    /// Resolves every host name among the destinations now, on the calling thread: the front calls it
+    /// before it confines itself. Names that fail are retried at their turn.
+    public func resolveNames() {
+        for destination in settings.controllers where !ControllerAddressResolver.isLiteral(destination) {
+            record(destination, ControllerAddressResolver.resolve(destination))
+        }
+    }
+
+    /// Keeps a lookup's result (for the destinations still configured) and logs a change of outcome.
+    func record(_ destination: String, _ address: SocketAddress?) {
+        let (current, newlyFailed) = state.withLock { state -> (Bool, Bool) in
+            guard state.settings.controllers.contains(destination) else { return (false, false) }
+            if let address {
+                state.resolved[destination] = address
+                state.unresolved.remove(destination)
+                return (true, false)
+            }
+            return (true, state.unresolved.insert(destination).inserted)
+        }
+        guard current else { return }
+        if let address {
+            logger.info("controller address resolved", metadata: ["controller": "\(destination)", "address": "\(address)"])
+        } else if newlyFailed {
+            logger.warning("controller host name does not resolve: heartbeats to it are skipped until it does",
+                           metadata: ["controller": "\(destination)"])
+        }
+    }
+
+    /// The address of a destination: the literal, the cached lookup, or a new lookup (off the event loops).
+    func address(of destination: String) async -> SocketAddress? {
+        if let literal = SocketAddress(destination) { return literal }
+        if let cached = state.withLock({ $0.resolved[destination] }) { return cached }
+        let address: SocketAddress?
+        if let resolverPool {
+            address = (try? await resolverPool.runIfActive { ControllerAddressResolver.resolve(destination) }) ?? nil
+        } else {
+            address = ControllerAddressResolver.resolve(destination)
+        }
+        record(destination, address)
+        return address
     }
 
     deinit {
@@ -45,7 +101,12 @@ public final class HeartbeatSender: Sendable {
     /// New settings from a stored configuration; the round-robin restarts when the destinations change.
     public func update(_ settings: HeartbeatSettings) {
         state.withLock { state in
-            if state.settings.controllers != settings.controllers { state.next = 0 }
+            if state.settings.controllers != settings.controllers {
+                state.next = 0
+                // New destinations: names are looked up again at their turn (upstream re-resolves as well).
+                state.resolved = [:]
+                state.unresolved = []
+            }
             state.settings = settings
             state.generation &+= 1
         }
@@ -96,15 +157,12 @@ public final class HeartbeatSender: Sendable {
         }
         let message = HeartbeatMessage.json(amphoraID: amphoraID, sequence: sequence, report: report)
         guard let datagram = try? HeartbeatEnvelope.wrap(message.serialized(), key: settings.key) else { return }
-        send(datagram, to: destination)
+        guard let address = await address(of: destination) else { return }
+        send(datagram, to: address, named: destination)
     }
 
-    /// Sends one datagram to `host:port` or `[v6]:port`; errors are ignored (logged at debug level).
-    func send(_ datagram: [UInt8], to destination: String) {
-        guard let address = SocketAddress(destination) else {
-            logger.warning("invalid controller address", metadata: ["address": "\(destination)"])
-            return
-        }
+    /// Sends one datagram; errors are ignored (logged at debug level).
+    func send(_ datagram: [UInt8], to address: SocketAddress, named destination: String) {
         let fd = socket(for: address.family)
         guard fd >= 0 else { return }
         let sent = address.withSockaddr { pointer, length in
@@ -126,8 +184,9 @@ public final class HeartbeatSender: Sendable {
     }
 }
 
-/// An IPv4 or IPv6 socket address parsed from `a.b.c.d:port` or `[v6]:port` (IP literals only).
-struct SocketAddress {
+/// An IPv4 or IPv6 socket address parsed from `a.b.c.d:port` or `[v6]:port` (IP literals only), or
+/// built from a name lookup's bytes.
+struct SocketAddress: Sendable, CustomStringConvertible {
     enum Storage {
         case v4(sockaddr_in)
         case v6(sockaddr_in6)
@@ -167,6 +226,38 @@ struct SocketAddress {
             address.sin_port = port.bigEndian
             guard inet_pton(AF_INET, String(host), &address.sin_addr) == 1 else { return nil }
             storage = .v4(address)
+        }
+    }
+
+    /// An address from a lookup: 4 bytes for `AF_INET`, 16 for `AF_INET6`.
+    init?(family: Int32, address bytes: [UInt8], port: UInt16) {
+        if family == AF_INET, bytes.count == 4 {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            withUnsafeMutableBytes(of: &address.sin_addr) { $0.copyBytes(from: bytes) }
+            storage = .v4(address)
+        } else if family == AF_INET6, bytes.count == 16 {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = port.bigEndian
+            withUnsafeMutableBytes(of: &address.sin6_addr) { $0.copyBytes(from: bytes) }
+            storage = .v6(address)
+        } else {
+            return nil
+        }
+    }
+
+    /// `a.b.c.d:port` or `[v6]:port`.
+    var description: String {
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        switch storage {
+        case .v4(var address):
+            inet_ntop(AF_INET, &address.sin_addr, &text, socklen_t(text.count))
+            return "\(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)):\(UInt16(bigEndian: address.sin_port))"
+        case .v6(var address):
+            inet_ntop(AF_INET6, &address.sin6_addr, &text, socklen_t(text.count))
+            return "[\(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))]:\(UInt16(bigEndian: address.sin6_port))"
         }
     }
 

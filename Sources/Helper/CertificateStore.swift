@@ -3,7 +3,8 @@ import IPCProtocol
 import LinuxSystem
 
 /// Certificates of load balancers and listeners, kept only in memory: `base_cert_dir` must be a
-/// tmpfs (checked with statfs before every write; otherwise 503 and nothing written). Files are
+/// tmpfs, or a filesystem on a RAM disk (``MemoryBackedFilesystem``: upstream's `certs-ramfs`),
+/// checked before every write; otherwise 503 and nothing written. Files are
 /// 0600, directories 0700, written atomically relative to directory descriptors without following
 /// symlinks. Key material never reaches a log: the audit log records SHA-256 digests.
 public final class CertificateStore: Sendable {
@@ -22,8 +23,11 @@ public final class CertificateStore: Sendable {
         self.audit = audit
     }
 
-    static func certificateNotFound(_ file: CertificateFileName) -> CommandError {
-        CommandError(.certificateNotFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
+    /// The seed spec (v0.1, listener certificates) writes "file name"; upstream's 1.0 agent "filename".
+    static func certificateNotFound(_ file: CertificateFileName, scope: CertificateScope) -> CommandError {
+        CommandError(
+            .certificateNotFound, "Certificate Not Found",
+            details: "No certificate with \(scope == .listener ? "file name" : "filename"): \(file)")
     }
 
     /// The certificate directory, refusing anything that is not a memory filesystem.
@@ -34,8 +38,10 @@ public final class CertificateStore: Sendable {
         } catch {
             throw CommandError(.unavailable, "Certificate storage unavailable", details: "\(error)")
         }
-        guard let magic = try? directory.filesystemMagic(), Self.memoryFilesystems.contains(magic) else {
-            throw CommandError(.unavailable, "Certificate storage unavailable", details: "\(certDirectory) is not a tmpfs; refusing to store key material on disk")
+        if case .persistent(let why) = MemoryBackedFilesystem.judge(directory: directory.fd) {
+            throw CommandError(
+                .unavailable, "Certificate storage unavailable",
+                details: "\(certDirectory) is not a tmpfs or a RAM disk (\(why)); refusing to store key material on disk")
         }
         return directory
     }
@@ -51,9 +57,8 @@ public final class CertificateStore: Sendable {
         try requireListener(upload.instance, upload.scope)
         switch upload.scope {
         case .listener:
-            let bundle: CertificateCheck.CheckedBundle
             do {
-                bundle = try CertificateCheck.checkBundle(upload.content, requireCurrent: false)
+                _ = try CertificateCheck.checkBundle(upload.content, requireCurrent: false)
             } catch {
                 throw CommandError(.badRequest, error.message)
             }
@@ -63,11 +68,7 @@ public final class CertificateStore: Sendable {
             } catch {
                 throw CommandError(.badRequest, "Invalid certificate", details: error.message)
             }
-            guard let name = bundle.commonName, let expected = try? CertificateFileName.forCommonName(name), expected == upload.file else {
-                throw CommandError(
-                    .badRequest, "Invalid filename",
-                    details: "The file must be named after the certificate's common name (WILDCARD for *) with .pem")
-            }
+            // The seed spec: the file name *should* be the CN (WILDCARD for *); any valid name is accepted.
         case .loadBalancer:
             try Self.checkBundleOrCrtList(upload.content, directory: loadBalancerDirectory(upload.instance))
         }
@@ -125,7 +126,7 @@ public final class CertificateStore: Sendable {
             else { throw SystemError("open", errno: ENOENT) }
             return Digest.md5Hex(bytes)
         } catch {
-            if error.errno == ENOENT { throw Self.certificateNotFound(file) }
+            if error.errno == ENOENT { throw Self.certificateNotFound(file, scope: scope) }
             throw CommandError(.internalError, "Error reading certificate", details: error.description)
         }
     }

@@ -136,7 +136,7 @@ public final class HAProxyInstances: Sendable {
             let status = try services.perform(.status, .haproxy(id), context: context)
             switch action {
             case .stop:
-                _ = try services.perform(.stop, .haproxy(id), context: context)
+                try stopHAProxy(id, context: context)
                 return "Listener \(id) stopped"
             case .start, .reload:
                 // A stored file from before this policy (an older agent) must not start with what it now refuses.
@@ -164,6 +164,15 @@ public final class HAProxyInstances: Sendable {
         }
     }
 
+    /// Stops the instance; a failure is the seed spec's (and upstream's) "Error stopping haproxy" (500).
+    func stopHAProxy(_ id: ResourceID, context: AuditContext) throws(CommandError) {
+        do throws(CommandError) {
+            _ = try services.perform(.stop, .haproxy(id), context: context)
+        } catch {
+            throw CommandError(.internalError, "Error stopping haproxy", details: error.details ?? error.message)
+        }
+    }
+
     func waitForStatsSocket(_ socket: String, id: ResourceID, context: AuditContext) throws(CommandError) {
         let deadline = monotonicNanoseconds() + UInt64(Self.startTimeoutMilliseconds) * 1_000_000
         while monotonicNanoseconds() < deadline {
@@ -182,7 +191,7 @@ public final class HAProxyInstances: Sendable {
         try locks.withLock(id) { () throws(CommandError) -> Bool in
             let existed = base.exists(id.description)
             if try services.perform(.status, .haproxy(id), context: context).running {
-                _ = try services.perform(.stop, .haproxy(id), context: context)
+                try stopHAProxy(id, context: context)
             }
             do throws(SystemError) {
                 try base.remove("\(id).sock")

@@ -19,15 +19,30 @@ public enum HelperMain {
     /// accepts connections (the standalone agent waits for it).
     public static func run(configPath: String, notifyFD: Int32?, daemonFD: Int32?) -> Int32 {
         JournalLogHandler.bootstrap()
-        var logger = Logger(label: "amphora-helper")
-        logger.logLevel = .info
+        // The level follows [DEFAULT] debug once the configuration is read (LogSettings).
+        let logger = Logger(label: "amphora-helper")
         signal(SIGPIPE, SIG_IGN)
 
         let config: AgentConfiguration
+        let syslog: SyslogSink?
         do {
             let (loaded, warnings) = try AgentConfiguration.load(path: configPath)
             config = loaded
+            syslog = config.useSyslog
+                ? SyslogSink.open(
+                    configured: config.syslogSocket, candidates: AgentConfiguration.Defaults.syslogSockets,
+                    facility: config.syslogFacility.code, ident: "amphora-helper")
+                : nil
+            LogSettings.apply(debug: config.debug, syslog: syslog)
+            logger.debug("configuration read", metadata: [
+                "path": "\(configPath)", "use_syslog": "\(config.useSyslog)", "syslog": "\(syslog?.path ?? "-")",
+                "facility": "\(config.syslogFacility)", "agent_tls_protocol": "\(config.agentTLSProtocol.rawValue)",
+            ])
             for warning in warnings { logger.warning("\(warning)") }
+            if config.useSyslog, syslog == nil {
+                let tried = config.syslogSocket.isEmpty ? AgentConfiguration.Defaults.syslogSockets : [config.syslogSocket]
+                logger.warning("use_syslog: no syslog socket at \(tried.joined(separator: " or ")); logging to standard error only")
+            }
         } catch {
             return fail("amphora-helper: \(error)")
         }
@@ -132,7 +147,10 @@ public enum HelperMain {
             tls: TLSIdentity(serverCertificateChainPEM: "", serverPrivateKeyPEM: "", clientCAPEM: "", serverCertificateDigest: ""),
             heartbeat: HeartbeatSettings(
                 controllers: config.controllerIPPortList.map(\.description), intervalSeconds: config.heartbeatInterval,
-                key: config.heartbeatKey))
+                key: config.heartbeatKey),
+            options: FrontOptions(
+                debug: config.debug, syslogSocket: syslog?.path, syslogFacility: config.syslogFacility.code,
+                requireTLS13: config.agentTLSProtocol.effectiveMinimum == .tlsv13))
         let traffic = TrafficWindow(netns: config.netns)
         traffic.start()
         let lvs: LVSListeners

@@ -258,10 +258,16 @@ public final class TopologyManager: Sendable {
 
     // MARK: - VRRP endpoints
 
-    /// `PUT /vrrp/upload`: returns the MD5 of the stored configuration.
+    /// `PUT /vrrp/upload`: returns the MD5 of the stored configuration. A refused text is 400; a
+    /// failure to store it is the seed spec's "Failed to upload keepalived configuration." (500).
     public func upload(_ text: String, context: AuditContext) throws(CommandError) -> String {
         try changeLock.withLock { _ throws(CommandError) -> String in
-            try store(text, context: context)
+            do throws(CommandError) {
+                try store(text, context: context)
+            } catch {
+                guard error.code == .internalError else { throw error }
+                throw CommandError(.internalError, "Failed to upload keepalived configuration.", details: error.details ?? error.message)
+            }
             return Digest.md5Hex(text.utf8)
         }
     }
@@ -287,8 +293,12 @@ public final class TopologyManager: Sendable {
                     return "keepalived stopped"
                 }
             } catch {
-                throw CommandError(error.code == .badRequest ? .badRequest : .internalError, "Failed to \(action.rawValue) keepalived",
-                                   details: error.details ?? error.message)
+                // The seed spec: "Failed to stop keepalived service: <what went wrong>".
+                // The message carries the first line of the reason; details all of it.
+                let reason = error.details ?? error.message
+                let first = reason.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? reason
+                throw CommandError(error.code == .badRequest ? .badRequest : .internalError,
+                                   "Failed to \(action.rawValue) keepalived service: \(first)", details: reason)
             }
         }
     }

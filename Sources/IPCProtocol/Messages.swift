@@ -337,10 +337,12 @@ public struct FrontSettings: Sendable, Codable, Equatable {
     public var requestReadTimeout: Int
     public var tls: TLSIdentity
     public var heartbeat: HeartbeatSettings
+    /// Logging and the TLS minimum, from the configuration the helper read.
+    public var options: FrontOptions
 
     public init(
         amphoraID: ResourceID, bindHost: String, bindPort: Int, requestReadTimeout: Int, tls: TLSIdentity,
-        heartbeat: HeartbeatSettings
+        heartbeat: HeartbeatSettings, options: FrontOptions = FrontOptions()
     ) {
         self.amphoraID = amphoraID
         self.bindHost = bindHost
@@ -348,6 +350,26 @@ public struct FrontSettings: Sendable, Codable, Equatable {
         self.requestReadTimeout = requestReadTimeout
         self.tls = tls
         self.heartbeat = heartbeat
+        self.options = options
+    }
+}
+
+/// The front's share of the logging keys and `agent_tls_protocol`.
+public struct FrontOptions: Sendable, Codable, Equatable {
+    /// `[DEFAULT] debug`: log at debug level.
+    public var debug: Bool
+    /// With `use_syslog`: the syslog socket the helper chose; nil when off or when none exists.
+    public var syslogSocket: String?
+    /// The facility number of the syslog lines (`LOG_LOCAL1` is 17).
+    public var syslogFacility: Int
+    /// `agent_tls_protocol = TLSv1.3`: TLS 1.3 is the minimum (TLS 1.2 otherwise).
+    public var requireTLS13: Bool
+
+    public init(debug: Bool = false, syslogSocket: String? = nil, syslogFacility: Int = 17, requireTLS13: Bool = false) {
+        self.debug = debug
+        self.syslogSocket = syslogSocket
+        self.syslogFacility = syslogFacility
+        self.requireTLS13 = requireTLS13
     }
 }
 

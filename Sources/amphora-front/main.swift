@@ -17,8 +17,8 @@ struct AmphoraFrontCommand: AsyncParsableCommand {
 
     func run() async throws {
         JournalLogHandler.bootstrap()
-        var logger = Logger(label: "amphora-front")
-        logger.logLevel = .info
+        // The level follows [DEFAULT] debug once the helper has sent the settings (LogSettings).
+        let logger = Logger(label: "amphora-front")
         try await FrontServer.run(helperSocket: helperSocket, logger: logger)
     }
 }

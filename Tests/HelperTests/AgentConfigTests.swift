@@ -36,6 +36,43 @@ private let upstreamSample = """
 
 private let amphoraID = "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b"
 
+/// Octavia 19.0.0's `amphora_agent_conf.template`, rendered by its own `AgentJinjaTemplater` logic
+/// (jinja2 from /var/tmp/amphora-bench-venv) with `debug = True`, a host-name controller and the
+/// default facilities: every key in it must be read without a warning.
+private let renderedTemplate = """
+
+    [DEFAULT]
+    debug = True
+    use_syslog = True
+    syslog_log_facility = LOG_LOCAL1
+
+    [haproxy_amphora]
+    base_cert_dir = /var/lib/octavia/certs
+    base_path = /var/lib/octavia
+    bind_host = ::
+    bind_port = 9443
+    haproxy_cmd = /usr/sbin/haproxy
+    user_log_facility = 0
+    administrative_log_facility = 1
+
+    [health_manager]
+    controller_ip_port_list = 192.0.2.10:5555, [2001:db8::10]:5555, controller-1.example.org:5555
+    heartbeat_interval = 10
+    heartbeat_key = insecure
+
+    [amphora_agent]
+    agent_server_ca = /etc/octavia/certs/client_ca.pem
+    agent_server_cert = /etc/octavia/certs/server.pem
+    agent_server_network_dir = /etc/octavia/interfaces/
+    agent_request_read_timeout = 180
+    amphora_id = 7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b
+    amphora_udp_driver = keepalived_lvs
+    agent_tls_protocol = TLSv1.2
+
+    [controller_worker]
+    loadbalancer_topology = ACTIVE_STANDBY
+    """
+
 private func syntaxError(_ text: String) -> ConfigError? {
     do {
         _ = try INIDocument(parsing: text, source: "/etc/x.conf")
@@ -185,16 +222,17 @@ extension AgentConfigTests {
             #expect(config.netns == "amphora-haproxy")
             #expect(config.serviceManager == .systemd)
             #expect(config.keepalivedCmd == "/usr/sbin/keepalived")
+            #expect(config.debug == false)
+            #expect(config.useSyslog == false)
+            #expect(config.userLogFacility == 0 && config.administrativeLogFacility == 1)
+            #expect(config.agentTLSProtocol == .tlsv12)
+            #expect(config.agentServerNetworkDir == "/etc/octavia/interfaces/")
+            #expect(config.amphoraUDPDriver == "keepalived_lvs")
+            // Only the keys of older upstream releases are left over.
             #expect(warnings == [
-                "config /etc/x.conf line 1: [DEFAULT] is not used by this agent; ignored (keys: debug)",
                 "config /etc/x.conf line 9: [haproxy_amphora] respawn_count is not used by this agent; ignored",
                 "config /etc/x.conf line 10: [haproxy_amphora] respawn_interval is not used by this agent; ignored",
                 "config /etc/x.conf line 11: [haproxy_amphora] use_upstart is not used by this agent; ignored",
-                "config /etc/x.conf line 12: [haproxy_amphora] user_log_facility is not used by this agent; ignored",
-                "config /etc/x.conf line 13: [haproxy_amphora] administrative_log_facility is not used by this agent; ignored",
-                "config /etc/x.conf line 21: [amphora_agent] agent_server_network_dir is not used by this agent; ignored",
-                "config /etc/x.conf line 24: [amphora_agent] amphora_udp_driver is not used by this agent; ignored",
-                "config /etc/x.conf line 25: [amphora_agent] agent_tls_protocol is not used by this agent; ignored",
             ])
             // The document initialiser gives the same configuration.
             let document = try INIDocument(parsing: upstreamSample)
@@ -275,15 +313,31 @@ extension AgentConfigTests {
             ("amphora_agent", "agent_request_read_timeout", "0", "0", "is not a number of seconds (1-3600)"),
             ("health_manager", "heartbeat_interval", "3601", "3601", "is not a number of seconds (1-3600)"),
             ("health_manager", "controller_ip_port_list", "1.2.3.4", "1.2.3.4",
-             "is not ip:port or [ipv6]:port (port 1-65535)"),
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
             ("health_manager", "controller_ip_port_list", "192.0.2.1:5555, [::1]", "[::1]",
-             "is not ip:port or [ipv6]:port (port 1-65535)"),
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
             ("health_manager", "controller_ip_port_list", "1.2.3.4:0", "1.2.3.4:0",
-             "is not ip:port or [ipv6]:port (port 1-65535)"),
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
             ("health_manager", "controller_ip_port_list", "2001:db8::1:5555", "2001:db8::1:5555",
-             "is not ip:port or [ipv6]:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "controller:5555", "controller:5555",
-             "is not ip:port or [ipv6]:port (port 1-65535)"),
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "-controller:5555", "-controller:5555",
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "192.0.2.300:5555", "192.0.2.300:5555",
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
+            ("health_manager", "controller_ip_port_list", "contr_oller:5555", "contr_oller:5555",
+             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
+            ("DEFAULT", "debug", "maybe", "maybe", "is not a boolean (true/false, yes/no, on/off, 1/0)"),
+            ("DEFAULT", "use_syslog", "", "", "is not a boolean (true/false, yes/no, on/off, 1/0)"),
+            ("DEFAULT", "syslog_log_facility", "LOG_LOCAL8", "LOG_LOCAL8",
+             "is not a syslog facility (LOG_USER, LOG_DAEMON, LOG_LOCAL0 ... LOG_LOCAL7 and the like)"),
+            ("haproxy_amphora", "administrative_log_facility", "8", "8", "is not a LOG_LOCAL facility number (0-7)"),
+            ("haproxy_amphora", "user_log_facility", "local0", "local0", "is not a LOG_LOCAL facility number (0-7)"),
+            ("amphora_agent", "administrative_log_facility", "-1", "-1", "is not a LOG_LOCAL facility number (0-7)"),
+            ("amphora_agent", "agent_tls_protocol", "TLSv1.4", "TLSv1.4", "is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"),
+            ("amphora_agent", "agent_tls_protocol", "tlsv1.2", "tlsv1.2", "is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"),
+            ("amphora_agent", "agent_server_network_dir", "interfaces", "interfaces", "is not an absolute path"),
+            ("privsep", "syslog_socket", "log", "log",
+             "is not empty (automatic) or an absolute path of at most 107 bytes"),
             ("controller_worker", "loadbalancer_topology", "single", "single", "is not SINGLE or ACTIVE_STANDBY"),
             ("controller_worker", "loadbalancer_topology", "ACTIVE_ACTIVE", "ACTIVE_ACTIVE",
              "is not SINGLE or ACTIVE_STANDBY"),
@@ -343,7 +397,7 @@ extension AgentConfigTests {
             #expect(throws: ConfigError.self) { try AgentConfiguration(amphoraID: amphoraID, bindPort: 0) }
             #expect(throws: ConfigError.self) { try AgentConfiguration(amphoraID: amphoraID, basePath: "rel") }
             #expect(throws: ConfigError.self) {
-                try AgentConfiguration(amphoraID: amphoraID, controllerIPPortList: [ControllerEndpoint(host: "example.org", port: 1)])
+                try AgentConfiguration(amphoraID: amphoraID, controllerIPPortList: [ControllerEndpoint(host: "example..org", port: 1)])
             }
             #expect(throws: ConfigError.self) { try AgentConfiguration(amphoraID: "nope") }
             let error = try #require(throws: ConfigError.self) {
@@ -392,7 +446,7 @@ extension AgentConfigTests {
 
             let (config, warnings) = try AgentConfiguration.load(path: file.path)
             #expect(config.amphoraID == amphoraID)
-            #expect(warnings.count == 9)
+            #expect(warnings.count == 3)
             #expect(warnings.allSatisfy { $0.hasPrefix("config \(file.path) line ") })
 
             let missing = directory.appendingPathComponent("absent.conf").path
@@ -412,6 +466,10 @@ extension AgentConfigTests {
             ("192.0.2.10:5555", "192.0.2.10", 5555),
             (" [2001:db8::10]:5555 ", "2001:db8::10", 5555),
             ("[::]:1", "::", 1),
+            ("controller-1.example.org:5555", "controller-1.example.org", 5555),
+            ("localhost:9", "localhost", 9),
+            ("HM.Example.ORG.:5555", "HM.Example.ORG.", 5555),
+            ("1a.example:5", "1a.example", 5),
         ])
         func endpointParsing(text: String, host: String, port: Int) throws {
             let endpoint = try #require(ControllerEndpoint(parsing: text))
@@ -424,9 +482,75 @@ extension AgentConfigTests {
 
         @Test(arguments: [
             "1.2.3.4", "[::1]", "::1:5", "[1.2.3.4]:5", "1.2.3.4:", "1.2.3.4:65536", "[::1]x:5", "[::1:5", "01.2.3.4:5",
+            "[controller]:5", "a..b:5", "a-.b:5", "1.2.3.999:5", "host name:5", ":5", "\(String(repeating: "a", count: 64)).org:5",
         ])
         func endpointRejects(text: String) {
             #expect(ControllerEndpoint(parsing: text) == nil)
+        }
+
+        @Test func octaviasRenderedTemplateLoadsWithoutAWarning() throws {
+            let (config, warnings) = try AgentConfiguration.parse(text: renderedTemplate, source: "/etc/octavia/amphora-agent.conf")
+            #expect(warnings.isEmpty, "\(warnings)")
+            #expect(config.debug)
+            #expect(config.useSyslog)
+            #expect(config.syslogLogFacility == SyslogFacility(parsing: "LOG_LOCAL1"))
+            #expect(config.syslogFacility.code == 17)
+            #expect(config.userLogFacility == 0 && config.administrativeLogFacility == 1)
+            #expect(config.agentTLSProtocol == .tlsv12 && config.agentTLSProtocol.effectiveMinimum == .tlsv12)
+            #expect(config.controllerIPPortList.map(\.description) == [
+                "192.0.2.10:5555", "[2001:db8::10]:5555", "controller-1.example.org:5555",
+            ])
+            #expect(config.controllerIPPortList.map(\.isHostName) == [false, false, true])
+            #expect(config.loadbalancerTopology == "ACTIVE_STANDBY")
+            #expect(config.syslogSocket == "")
+            // Rendered back, it reads the same, still without a warning.
+            let (again, more) = try AgentConfiguration.parse(text: config.rendered(), source: "r.conf")
+            #expect(again == config)
+            #expect(more.isEmpty)
+        }
+
+        @Test func loggingKeysFollowOslo() throws {
+            func parse(_ text: String) throws -> (AgentConfiguration, [String]) {
+                try AgentConfiguration.parse(text: "[amphora_agent]\namphora_id = \(amphoraID)\n" + text, source: "t.conf")
+            }
+            for (value, expected) in [("true", true), ("Yes", true), ("ON", true), ("1", true), ("False", false), ("no", false), ("off", false), ("0", false)] {
+                #expect(try parse("[DEFAULT]\ndebug = \(value)\n").0.debug == expected, "\(value)")
+            }
+            // Without syslog_log_facility the lines carry LOG_LOCAL<administrative_log_facility>.
+            let (local5, _) = try parse("[haproxy_amphora]\nadministrative_log_facility = 5\n")
+            #expect(local5.syslogFacility.code == 21)
+            #expect(local5.useSyslog == false)
+            // Upstream's agent reads the facilities from [amphora_agent]: that section wins.
+            let (both, warnings) = try parse("[haproxy_amphora]\nadministrative_log_facility = 5\nuser_log_facility = 2\n[amphora_agent]\nadministrative_log_facility = 3\n")
+            #expect(both.administrativeLogFacility == 3 && both.userLogFacility == 2)
+            #expect(warnings.isEmpty)
+            for (name, code) in [("LOG_USER", 1), ("daemon", 3), ("local7", 23), ("Log_Local0", 16), ("LOG_AUTHPRIV", 10)] {
+                #expect(try parse("[DEFAULT]\nsyslog_log_facility = \(name)\n").0.syslogFacility.code == code, "\(name)")
+            }
+            for name in ["LOCAL", "LOG_", "local 1", "17", "LOG_LOCAL1 "] {
+                #expect(SyslogFacility(parsing: name) == nil, "\(name)")
+            }
+        }
+
+        @Test func tlsProtocolBelowTheFloorLoadsWithOneWarning() throws {
+            for value in ["SSLv3", "TLSv1", "TLSv1.1"] {
+                let (config, warnings) = try AgentConfiguration.parse(
+                    text: "[amphora_agent]\namphora_id = \(amphoraID)\nagent_tls_protocol = \(value)\n", source: "t.conf")
+                #expect(config.agentTLSProtocol.rawValue == value)
+                #expect(config.agentTLSProtocol.effectiveMinimum == .tlsv12)
+                #expect(warnings == [
+                    "config t.conf line 3: [amphora_agent] agent_tls_protocol = \(value) is below this agent's minimum; TLSv1.2 is the minimum used",
+                ])
+            }
+            let (strict, none) = try AgentConfiguration.parse(
+                text: "[amphora_agent]\namphora_id = \(amphoraID)\nagent_tls_protocol = TLSv1.3\n", source: "t.conf")
+            #expect(strict.agentTLSProtocol.effectiveMinimum == .tlsv13)
+            #expect(none.isEmpty)
+            let (_, driver) = try AgentConfiguration.parse(
+                text: "[amphora_agent]\namphora_id = \(amphoraID)\namphora_udp_driver = other\n", source: "t.conf")
+            #expect(driver == [
+                "config t.conf line 3: [amphora_agent] amphora_udp_driver = \"other\" is not available; UDP and SCTP listeners run on keepalived_lvs",
+            ])
         }
 
         @Test(arguments: [

@@ -32,6 +32,7 @@ private let runningText = """
     netns = amp-it-test
     service_manager = direct
     keepalived_cmd = /opt/keepalived/sbin/keepalived
+    syslog_socket = /srv/amp/run/syslog.sock
 
     """
 
@@ -230,6 +231,7 @@ struct DeploymentConstantsTests {
             audit_log = /srv/amp/audit/audit.jsonl
             netns = amp-it-test
             keepalived_cmd = /opt/keepalived/sbin/keepalived
+            syslog_socket = /srv/amp/run/syslog.sock
 
             [haproxy_amphora]
             base_path = /srv/amp/base

@@ -26,6 +26,9 @@ final class AgentHarness: @unchecked Sendable {
     /// When set, the agent runs in a private mount namespace in which this file is bind-mounted over
     /// `/sys/bus/pci/rescan`, so a test sees what the helper writes there without rescanning the host.
     var pciRescanFile: String?
+    /// Further files bind-mounted over system paths in the agent's private mount namespace (source,
+    /// target), e.g. a test's own `/etc/hosts`: the machine's file stays untouched for every other process.
+    var privateBindMounts: [(source: String, target: String)] = []
 
     /// The amphora namespace this harness created when the test named none (removed after the agent stops).
     private(set) var ownNamespace: TestNamespace?
@@ -90,13 +93,14 @@ final class AgentHarness: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: AgentHarness.binDirectory + "/amphora-agent")
         process.arguments = ["--config-file", configPath]
-        if let pciRescanFile {
-            // unshare and sh exec into the agent: the pid stays the agent's.
+        let mounts = (pciRescanFile.map { [($0, "/sys/bus/pci/rescan")] } ?? []) + privateBindMounts
+        if !mounts.isEmpty {
+            // unshare and sh exec into the agent: the pid stays the agent's. Paths travel as arguments.
+            let binds = mounts.indices.map { #"mount --bind "${\#(2 * $0 + 1)}" "${\#(2 * $0 + 2)}""# }.joined(separator: " && ")
             process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
             process.arguments = [
-                "--mount", "--propagation", "private", "/bin/sh", "-c", #"mount --bind "$0" /sys/bus/pci/rescan && exec "$@""#,
-                pciRescanFile, AgentHarness.binDirectory + "/amphora-agent", "--config-file", configPath,
-            ]
+                "--mount", "--propagation", "private", "/bin/sh", "-c", binds + #" && shift \#(2 * mounts.count) && exec "$@""#, "sh",
+            ] + mounts.flatMap { [$0.0, $0.1] } + [AgentHarness.binDirectory + "/amphora-agent", "--config-file", configPath]
         }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))

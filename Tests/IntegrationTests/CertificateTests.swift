@@ -76,7 +76,6 @@ struct CertificateTests {
             (try m.text("rsa.crt"), "www.example.com.pem", "No RSA key found"),
             (try m.text("rsa.key"), "www.example.com.pem", "No certificate found"),
             ("garbage", "www.example.com.pem", "No certificate found"),
-            (rsa, "other.example.com.pem", "Invalid filename"),
         ]
         for (body, file, message) in cases {
             let r = try agent.request("PUT", base + file, body: Data(body.utf8))
@@ -90,6 +89,16 @@ struct CertificateTests {
         let missingCert = try agent.request("GET", base + "nothing.example.com.pem")
         #expect(missingCert.status == 404)
         #expect(missingCert.object["message"] as? String == "Certificate Not Found")
+        #expect(missingCert.object["details"] as? String == "No certificate with file name: nothing.example.com.pem", "the seed spec's words")
+        let missingDelete = try agent.request("DELETE", base + "nothing.example.com.pem")
+        #expect(missingDelete.status == 404)
+        #expect(missingDelete.object["details"] as? String == "No certificate with file name: nothing.example.com.pem")
+
+        // The file name *should* be the CN: another name is accepted, stored and served as such.
+        let other = try agent.request("PUT", base + "not-the-cn.pem", body: Data(rsa.utf8))
+        #expect(other.status == 201, "\(other.text)")
+        #expect(try agent.request("GET", base + "not-the-cn.pem").object["md5sum"] as? String == Self.md5(rsa))
+        #expect(try agent.request("DELETE", base + "not-the-cn.pem").status == 200)
 
         // Modes: files 0600, directories 0700.
         let dir = agent.certificateDirectory + "/" + listener
@@ -252,6 +261,33 @@ struct CertificateTests {
         let r = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/certificates/x.pem", body: Data((try m.text("rsa.crt") + m.text("rsa.key")).utf8))
         #expect(r.status == 503)
         #expect(r.headers["content-type"] == "application/json")
+        #expect(!FileManager.default.fileExists(atPath: agent.certificateDirectory + "/" + lb))
+    }
+
+    @Test("ext2 on a loop device (even over a tmpfs file) is refused with 503 naming the device; nothing is written")
+    func loopDeviceRefused() throws {
+        let agent = try AgentHarness(certificatesOnTmpfs: false)
+        let backing = agent.directory + "/backing"
+        try FileManager.default.createDirectory(atPath: backing, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: agent.certificateDirectory, withIntermediateDirectories: true)
+        try Shell.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", backing])
+        defer { _ = try? Shell.run("/usr/bin/umount", [backing], check: false) }
+        try Shell.run("/usr/bin/truncate", ["-s", "8M", backing + "/certs.img"])
+        let loop = try Shell.run("/usr/sbin/losetup", ["--find", "--show", backing + "/certs.img"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? Shell.run("/usr/sbin/losetup", ["-d", loop], check: false) }
+        try Shell.run("/usr/sbin/mkfs.ext2", ["-q", "-F", loop])
+        try Shell.run("/usr/bin/mount", [loop, agent.certificateDirectory])
+        defer { _ = try? Shell.run("/usr/bin/umount", [agent.certificateDirectory], check: false) }
+        chmod(agent.certificateDirectory, 0o700)
+        try agent.start()
+        defer { agent.stop() }
+        let m = try Material.make(in: agent)
+        let lb = UUID().uuidString.lowercased()
+        let r = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/certificates/x.pem", body: Data((try m.text("rsa.crt") + m.text("rsa.key")).utf8))
+        #expect(r.status == 503)
+        let name = URL(fileURLWithPath: loop).lastPathComponent
+        #expect((r.object["details"] as? String)?.contains("\(name) is not a RAM disk") == true, "\(r.text)")
         #expect(!FileManager.default.fileExists(atPath: agent.certificateDirectory + "/" + lb))
     }
 

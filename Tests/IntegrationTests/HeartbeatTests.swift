@@ -5,15 +5,19 @@ import Testing
 /// verifier (Python standard library only, as the reference's hb_verify.py).
 @Suite("heartbeat", .serialized, .timeLimit(.minutes(4)))
 struct HeartbeatTests {
-    /// Receives on 127.0.0.1 PORTS for SECONDS; for each datagram prints one JSON line: the port, which
+    /// Receives on 127.0.0.1 PORTS (::1 for `v6:PORT`) for SECONDS; for each datagram prints one JSON line: the port, which
     /// of KEYS verifies its HMAC (null if none), the zlib header and the decoded message.
     static let verifier = """
         import hashlib, hmac, json, select, socket, sys, time, zlib
-        seconds, keys, ports = float(sys.argv[1]), sys.argv[2].split(","), [int(p) for p in sys.argv[3:]]
+        seconds, keys, ports = float(sys.argv[1]), sys.argv[2].split(","), sys.argv[3:]
         socks = []
         for port in ports:
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.bind(("127.0.0.1", port))
+            if port.startswith("v6:"):
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                s.bind(("::1", int(port[3:])))
+            else:
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.bind(("127.0.0.1", int(port)))
             socks.append(s)
         end = time.time() + seconds
         while time.time() < end:
@@ -45,9 +49,10 @@ struct HeartbeatTests {
         let process = Process()
         let output = Pipe()
 
-        init(seconds: Double, keys: [String], ports: [Int]) throws {
+        init(seconds: Double, keys: [String], ports: [Int], v6Ports: [Int] = []) throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
             process.arguments = ["-c", HeartbeatTests.verifier, String(seconds), keys.joined(separator: ",")] + ports.map(String.init)
+                + v6Ports.map { "v6:\($0)" }
             process.standardOutput = output
             try process.run()
             Thread.sleep(forTimeInterval: 0.5)  // bound before the test goes on
@@ -211,6 +216,57 @@ struct HeartbeatTests {
         let stored = try String(contentsOfFile: agent.configPath, encoding: .utf8)
         #expect(stored.contains("heartbeat_key = k2") && stored.contains("[privsep]") && stored.contains("netns = \(netns.name)"))
         #expect((try FileManager.default.attributesOfItem(atPath: agent.configPath)[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("controller host names from the test's own /etc/hosts: resolved before confinement, and under seccomp after PUT /1.0/config; [v6]:port")
+    func hostNames() throws {
+        let p1 = try Self.udpPort(), p2 = try Self.udpPort(), p3 = try Self.udpPort(), p4 = try Self.udpPort()
+        // The agent sees these files at /etc/hosts and /etc/resolv.conf (a private mount namespace);
+        // DNS goes to loopback, where nothing answers: a missing name fails fast and stays on this host.
+        let etc = FileManager.default.temporaryDirectory.appendingPathComponent("etc-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: etc, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: etc) }
+        try "127.0.0.1 localhost\n::1 localhost\n127.0.0.1 hm-a.octavia.test\n127.0.0.1 hm-b.octavia.test\n::1 hm-v6.octavia.test\n"
+            .write(toFile: etc + "/hosts", atomically: true, encoding: .utf8)
+        try "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n".write(toFile: etc + "/resolv.conf", atomically: true, encoding: .utf8)
+        for file in ["hosts", "resolv.conf"] { chmod(etc + "/" + file, 0o644) }
+        chmod(etc, 0o755)
+        let netns = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: """
+            netns = \(netns.name)
+            [health_manager]
+            controller_ip_port_list = hm-a.octavia.test:\(p1)
+            heartbeat_interval = 1
+            heartbeat_key = k1
+            """)
+        agent.privateBindMounts = [(etc + "/hosts", "/etc/hosts"), (etc + "/resolv.conf", "/etc/resolv.conf")]
+        try agent.start()
+        defer { agent.stop() }
+        let first = try Receiver(seconds: 2.5, keys: ["k1"], ports: [p1]).collect()
+        #expect(!first.isEmpty && first.allSatisfy { $0.port == p1 && $0.key == "k1" }, "hm-a.octavia.test resolved from the test's hosts file")
+        let log = agent.log()
+        let resolved = try #require(log.range(of: "controller address resolved"), "\(log)")
+        let serving = try #require(log.range(of: "front serving"))
+        #expect(resolved.lowerBound < serving.lowerBound, "resolved at start, before the front confines itself")
+        let front = try #require(agent.pid(of: "amphora-front"))
+        #expect(ProcessTable.status(front, "Seccomp") == "2", "the front runs under its seccomp filter")
+
+        // New destinations, resolved by the confined front: a name, an IPv6 literal, an IPv6-only name, a missing name.
+        let original = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+        let uploaded = original.components(separatedBy: "[privsep]")[0]
+            + "[health_manager]\ncontroller_ip_port_list = hm-b.octavia.test:\(p2), [::1]:\(p3), hm-v6.octavia.test:\(p4),"
+            + " hm-missing.octavia.test:\(p1)\nheartbeat_interval = 1\nheartbeat_key = k1\n"
+        // hm-v6 is listed as ::1 only, but glibc's files backend answers an IPv4 lookup of ::1 with
+        // 127.0.0.1 (and IPv4 is asked first): its port listens on both.
+        let receiver = try Receiver(seconds: 9, keys: ["k1"], ports: [p1, p2, p4], v6Ports: [p3, p4])
+        let accepted = try agent.request("PUT", "/1.0/config", body: Data(uploaded.utf8))
+        #expect(accepted.status == 202, "\(accepted.text)")
+        let beats = receiver.collect()
+        for port in [p2, p3, p4] { #expect(beats.contains { $0.port == port }, "\(port) of \([p2, p3, p4]): \(beats.map(\.port))\n\(agent.log())") }
+        #expect(agent.log().contains("controller=hm-v6.octavia.test:\(p4)"), "the IPv6-only name resolved")
+        #expect(beats.filter { $0.port == p1 }.count <= 1, "the missing name gets nothing (one beat may have been under way)")
+        #expect(agent.pid(of: "amphora-front") == front, "the same front, alive: name lookups are within its seccomp filter")
+        #expect(agent.log().contains("controller host name does not resolve"))
     }
 
     @Test("skipped while keepalived is configured but not running, resumed once it runs")
