@@ -1,5 +1,6 @@
 import Foundation
 import IPCProtocol
+import LinuxSystem
 import Testing
 
 @testable import Helper
