@@ -115,18 +115,3 @@ public enum HAProxyConfigText {
         return String(decoding: out, as: UTF8.self)
     }
 }
-
-extension String {
-    /// `replacingOccurrences` without Foundation.
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}

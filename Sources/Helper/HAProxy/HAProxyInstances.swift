@@ -2,23 +2,6 @@ import Glibc
 import IPCProtocol
 import Synchronization
 
-/// Per-instance serialisation: requests for one instance run one at a time; different instances
-/// proceed in parallel.
-final class InstanceLocks: Sendable {
-    final class Lock: Sendable { let mutex = Mutex(()) }
-    private let locks = Mutex<[ResourceID: Lock]>([:])
-
-    func withLock<T>(_ id: ResourceID, _ body: () throws(CommandError) -> T) throws(CommandError) -> T {
-        let lock = locks.withLock { table in
-            if let existing = table[id] { return existing }
-            let created = Lock()
-            table[id] = created
-            return created
-        }
-        return try lock.mutex.withLock { _ throws(CommandError) in try body() }
-    }
-}
-
 /// haproxy instances: one directory per instance under `base_path` holding `haproxy.cfg` (0600),
 /// its candidate and failed files, pid file, server state and log; the stats socket at
 /// `<base_path>/<id>.sock` (forced by ``HAProxyConfigPolicy``).

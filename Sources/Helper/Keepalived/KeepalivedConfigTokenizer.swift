@@ -114,39 +114,3 @@ public enum KeepalivedConfigTokenizer {
         return KeepalivedLine(number: number, words: body, opensBlock: opensBlock, closesBlock: false)
     }
 }
-
-/// One word of a keepalived line, and whether it was written in double quotes.
-public struct KeepalivedWord: Sendable, Equatable {
-    public var text: String
-    public var quoted: Bool
-
-    public init(text: String, quoted: Bool) {
-        self.text = text
-        self.quoted = quoted
-    }
-}
-
-/// A significant line of a keepalived configuration: a keyword (or block entry) with its arguments,
-/// possibly opening a block (`... {`), or a lone `}` closing one.
-public struct KeepalivedLine: Sendable, Equatable {
-    /// 1-based physical line number.
-    public var number: Int
-    /// The words without the trailing `{`; empty for `}`.
-    public var words: [KeepalivedWord]
-    public var opensBlock: Bool
-    public var closesBlock: Bool
-}
-
-/// Why a keepalived configuration was refused, and where.
-public struct KeepalivedConfigRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 1-based line number; 0 for the whole text.
-    public var line: Int
-    public var reason: String
-
-    public init(line: Int, reason: String) {
-        self.line = line
-        self.reason = reason
-    }
-
-    public var description: String { line > 0 ? "keepalived configuration line \(line): \(reason)" : "keepalived configuration: \(reason)" }
-}

@@ -290,38 +290,4 @@ public final class TopologyManager: Sendable {
             }
         }
     }
-
-    /// Heartbeats are skipped while keepalived is configured but not running (upstream rule).
-    public func keepalivedConfiguredButStopped(context: AuditContext) -> Bool {
-        guard let vrrp = try? vrrpDirectory(create: false), vrrp.exists(Self.configFile) else { return false }
-        return !((try? services.perform(.status, .keepalived, context: context))?.running ?? false)
-    }
-}
-
-extension String {
-    /// The string without leading and trailing characters from `set`.
-    func trimmingCharacters(of set: String) -> String {
-        let chars = Set(set)
-        var slice = self[...]
-        while let first = slice.first, chars.contains(first) { slice = slice.dropFirst() }
-        while let last = slice.last, chars.contains(last) { slice = slice.dropLast() }
-        return String(slice)
-    }
-}
-
-/// The check keepalived runs: every configured haproxy instance answers on its stats socket
-/// (`show stat -1 -1 -1`, as upstream's haproxy-vrrp-check asks). Exit status 0 when all answer.
-public enum VRRPCheck {
-    public static func run(basePath: String) -> Int32 {
-        guard let base = try? SafeDirectory.open(basePath, create: false), let names = try? base.entries() else { return 1 }
-        for name in names {
-            guard let id = try? ResourceID(validating: name), let dir = try? base.subdirectory(name, create: false),
-                (try? dir.read("haproxy.cfg")).flatMap({ $0 }) != nil
-            else { continue }
-            // Always the agent's own socket (the one the policy forces), never a path from the stored file.
-            let socket = "\(basePath)/\(id).sock"
-            guard (try? HAProxyStatsSocket.query(socket, "show stat -1 -1 -1", timeoutSeconds: 2)) != nil else { return 1 }
-        }
-        return 0
-    }
 }

@@ -1,15 +1,5 @@
 import IPCProtocol
 
-/// Where `/details` takes the topology from: ``HelperMain`` reads the topology manager's state;
-/// ``single`` (SINGLE/OK) is the fixed source for an amphora without topology state (and for tests).
-public struct TopologySource: Sendable {
-    /// The topology (`SINGLE`, `ACTIVE_STANDBY`) and its status (`OK`, `TOPOLOGY-CHANGE`).
-    public let current: @Sendable () -> (topology: String, status: String)
-    public init(current: @escaping @Sendable () -> (topology: String, status: String)) { self.current = current }
-
-    public static let single = TopologySource { ("SINGLE", "OK") }
-}
-
 /// What the controller learns about the amphora: `/details`, the heartbeat's data and the agent
 /// configuration update. No command here starts a process.
 public final class AmphoraReporting: Sendable {
@@ -19,11 +9,14 @@ public final class AmphoraReporting: Sendable {
     let topology: TopologySource
     public let heartbeat: HeartbeatStats
     public let configuration: AgentConfigStore
+    /// The host name `/details` reports, asked at every request (it may change while the agent runs).
+    let hostname: @Sendable () -> String
 
     public init(
         info: AmphoraInfo, instances: HAProxyInstances, traffic: TrafficWindow, topology: TopologySource, heartbeat: HeartbeatStats,
-        configuration: AgentConfigStore
+        configuration: AgentConfigStore, hostname: @escaping @Sendable () -> String = HostStatistics.hostname
     ) {
+        self.hostname = hostname
         self.info = info
         self.instances = instances
         self.traffic = traffic
@@ -40,7 +33,7 @@ public final class AmphoraReporting: Sendable {
         let window = traffic.current()
         let (topologyName, topologyStatus) = topology.current()
         var current = info
-        current.hostname = HelperMain.hostname()
+        current.hostname = hostname()
         let packages = [("haproxy", info.haproxyVersion), ("keepalived", info.keepalivedVersion), ("ipvsadm", info.ipvsadmVersion)]
             .compactMap { name, version in version.map { PackageVersion(name: name, version: $0) } }
         return AmphoraDetails(

@@ -2,51 +2,6 @@ import Glibc
 import IPCProtocol
 import Synchronization
 
-/// Whether keepalived is configured and running: the heartbeat is skipped while it is configured
-/// but not running (upstream rule: `<base_path>/vrrp/octavia-keepalived.conf` exists and the pid in
-/// its pid file is not alive).
-///
-/// ``HelperMain`` uses ``pidFile(base:)``, which starts no process (asking the service manager
-/// would run `systemctl` every heartbeat in production); ``notConfigured`` is for tests.
-public struct KeepalivedProbe: Sendable {
-    public let state: @Sendable () -> HeartbeatReport.Keepalived
-    public init(state: @escaping @Sendable () -> HeartbeatReport.Keepalived) { self.state = state }
-
-    /// No keepalived configuration exists: always send.
-    public static let notConfigured = KeepalivedProbe { .notConfigured }
-
-    /// `<base_path>/vrrp/octavia-keepalived.conf` and the pid in `<base_path>/vrrp/keepalived.pid`
-    /// (where both the systemd unit and the standalone agent have keepalived write it): running when
-    /// that process exists, is not a zombie and is called keepalived (a recycled pid is not).
-    public static func pidFile(base: SafeDirectory) -> KeepalivedProbe {
-        KeepalivedProbe {
-            guard let vrrp = try? base.subdirectory(TopologyManager.vrrpDirectory, create: false),
-                vrrp.exists(TopologyManager.configFile)
-            else { return .notConfigured }
-            return isRunning(pidFile: "keepalived.pid", in: vrrp) ? .running : .stopped
-        }
-    }
-
-    /// Whether the pid in `directory`/`pidFile` is a live keepalived (false when the file is missing or malformed).
-    static func isRunning(pidFile: String, in directory: SafeDirectory) -> Bool {
-        guard let bytes = try? directory.read(pidFile, limit: 64),
-            let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()), pid > 0
-        else { return false }
-        return isRunning(pid: pid, named: "keepalived")
-    }
-
-    /// Whether `/proc/<pid>/stat` names a live (not zombie) process called `name`.
-    static func isRunning(pid: Int32, named name: String, proc: String = "/proc") -> Bool {
-        guard let bytes = try? readFile("\(proc)/\(pid)/stat", limit: 4096) else { return false }
-        let text = String(decoding: bytes, as: UTF8.self)
-        // "<pid> (<comm>) <state> ...": comm may contain spaces and parentheses; the last ")" ends it.
-        guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else { return false }
-        let comm = text[text.index(after: open)..<close]
-        let state = text[text.index(after: close)...].split(separator: " ").first
-        return comm == name && state != "Z" && state != "X"
-    }
-}
-
 /// The heartbeat's data: every running instance's `show stat`, reduced to listeners and pools, and
 /// every running UDP listener (``LVSListenerSample``), with the listener counters turned into deltas
 /// since the previous heartbeat.
@@ -177,32 +132,5 @@ public final class HeartbeatStats: Sendable {
             if let pool = sample.pool { pools.append(pool) }
         }
         return (HeartbeatReport(keepalived: keepalived, listeners: listeners, pools: pools), current)
-    }
-}
-
-extension HAProxyInstances {
-    /// An instance with a stored configuration: its stats socket and frontend names.
-    struct Configured {
-        var id: ResourceID
-        var statsSocket: String
-        var frontends: [String]
-    }
-
-    /// Every instance with a stored configuration, in id order (read from `base_path`, no process).
-    func configuredInstances() throws(CommandError) -> [Configured] {
-        let names: [String]
-        do {
-            names = try base.entries()
-        } catch {
-            throw Self.internalError(error)
-        }
-        var result: [Configured] = []
-        for name in names {
-            guard let id = try? ResourceID(validating: name), let text = try? storedConfig(id) else { continue }
-            result.append(Configured(
-                id: id, statsSocket: defaultStatsSocket(id),
-                frontends: HAProxyConfigText.frontends(in: text).map(\.name)))
-        }
-        return result
     }
 }

@@ -4,6 +4,13 @@ import IPCProtocol
 /// Host facts from `/proc`, `statvfs` and `sysconf`: plain file reads and one system call each,
 /// never a process. Parsing is separate from reading so it can be tested on fixed text.
 public enum HostStatistics {
+    /// The kernel's host name (`gethostname`); empty when it cannot be read.
+    public static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The aggregate `cpu` line of `/proc/stat` text.
     public static func parseCPU(_ text: String) -> CPUTimes? {
         for line in text.split(separator: "\n") {

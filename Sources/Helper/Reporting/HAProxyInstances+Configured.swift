@@ -1,0 +1,30 @@
+import Glibc
+import IPCProtocol
+import Synchronization
+
+extension HAProxyInstances {
+    /// An instance with a stored configuration: its stats socket and frontend names.
+    struct Configured {
+        var id: ResourceID
+        var statsSocket: String
+        var frontends: [String]
+    }
+
+    /// Every instance with a stored configuration, in id order (read from `base_path`, no process).
+    func configuredInstances() throws(CommandError) -> [Configured] {
+        let names: [String]
+        do {
+            names = try base.entries()
+        } catch {
+            throw Self.internalError(error)
+        }
+        var result: [Configured] = []
+        for name in names {
+            guard let id = try? ResourceID(validating: name), let text = try? storedConfig(id) else { continue }
+            result.append(Configured(
+                id: id, statsSocket: defaultStatsSocket(id),
+                frontends: HAProxyConfigText.frontends(in: text).map(\.name)))
+        }
+        return result
+    }
+}
