@@ -106,6 +106,7 @@ struct KeepalivedPolicyTests {
             try policy.check(text)
             return nil
         } catch {
+            let error = CommandError(mapping: error)
             #expect(error.code == .badRequest)
             return error.details ?? error.message
         }
@@ -117,6 +118,7 @@ struct KeepalivedPolicyTests {
             _ = try policy.check(text)
             return nil
         } catch {
+            let error = CommandError(mapping: error)
             #expect(error.code == .badRequest)
             return error.details ?? error.message
         }

@@ -21,32 +21,33 @@ public final class CertificateStore: Sendable {
         self.audit = audit
     }
 
-    static func certificateNotFound(_ file: CertificateFileName) -> CommandError {
-        CommandError(.notFound, "Certificate Not Found", details: "No certificate with filename: \(file)")
-    }
-
     /// The certificate directory, refusing anything that is not a memory filesystem.
-    func memoryDirectory() throws(CommandError) -> SafeDirectory {
+    func memoryDirectory() throws(CertificateError) -> SafeDirectory {
         let directory: SafeDirectory
         do {
             directory = try SafeDirectory.open(certDirectory, create: false)
         } catch {
-            throw CommandError(.unavailable, "Certificate storage unavailable", details: "\(error)")
+            throw .storageUnavailable(details: "\(error)")
         }
         guard let magic = try? directory.filesystemMagic(), Self.memoryFilesystems.contains(magic) else {
-            throw CommandError(.unavailable, "Certificate storage unavailable", details: "\(certDirectory) is not a tmpfs; refusing to store key material on disk")
+            throw .storageUnavailable(details: "\(certDirectory) is not a tmpfs; refusing to store key material on disk")
         }
         return directory
     }
 
-    func requireListener(_ id: ResourceID, _ scope: CertificateScope) throws(CommandError) {
-        if scope == .listener, try instances.storedConfig(id) == nil { throw HAProxyInstances.notFound(id) }
+    func requireListener(_ id: ResourceID, _ scope: CertificateScope) throws(CertificateError) {
+        guard scope == .listener else { return }
+        do throws(HAProxyError) {
+            if try instances.storedConfig(id) == nil { throw HAProxyError.notFound(id) }
+        } catch {
+            throw .instance(error)
+        }
     }
 
     /// Validates and stores an upload; returns the MD5 of the stored bytes.
-    public func store(_ upload: CertificateUpload, context: AuditContext) throws(CommandError) -> String {
-        guard upload.content.utf8.count <= Self.maximumSize else { throw CommandError(.tooLarge, "Certificate too large") }
-        guard !upload.content.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid certificate", details: "NUL byte") }
+    public func store(_ upload: CertificateUpload, context: AuditContext) throws(CertificateError) -> String {
+        guard upload.content.utf8.count <= Self.maximumSize else { throw .tooLarge }
+        guard !upload.content.utf8.contains(0) else { throw .invalid(details: "NUL byte") }
         try requireListener(upload.instance, upload.scope)
         switch upload.scope {
         case .listener:
@@ -54,25 +55,23 @@ public final class CertificateStore: Sendable {
             do {
                 bundle = try CertificateCheck.checkBundle(upload.content, requireCurrent: false)
             } catch {
-                throw CommandError(.badRequest, error.message)
+                throw .badBundle(error)
             }
             // The bundle is stored verbatim: nothing but the PEM blocks may be in it.
             do {
                 _ = try PEMBlock.strictBlocks(in: upload.content)
             } catch {
-                throw CommandError(.badRequest, "Invalid certificate", details: error.message)
+                throw .invalid(details: error.message)
             }
             guard let name = bundle.commonName, let expected = try? CertificateFileName.forCommonName(name), expected == upload.file else {
-                throw CommandError(
-                    .badRequest, "Invalid filename",
-                    details: "The file must be named after the certificate's common name (WILDCARD for *) with .pem")
+                throw .misnamed
             }
         case .loadBalancer:
             try Self.checkBundleOrCrtList(upload.content, directory: loadBalancerDirectory(upload.instance))
         }
         let bytes = Array(upload.content.utf8)
         let digest = Digest.md5Hex(bytes)
-        try instances.locks.withLock(upload.instance) { () throws(CommandError) in
+        try instances.locks.withLock(upload.instance) { () throws(CertificateError) in
             let root = try memoryDirectory()
             do throws(SystemError) {
                 guard let directory = try root.subdirectory(upload.instance.description, create: true) else {
@@ -80,7 +79,7 @@ public final class CertificateStore: Sendable {
                 }
                 try directory.writeAtomically(upload.file.description, bytes, mode: 0o600)
             } catch {
-                throw CommandError(.internalError, "Error storing certificate", details: error.description)
+                throw .notStored(error)
             }
             try? audit.record("certificate-stored", [
                 ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
@@ -102,7 +101,7 @@ public final class CertificateStore: Sendable {
     /// labels Octavia uploads with only whitespace around them, each parsing as what its label
     /// says; or a crt-list whose every path is inside `directory` (see ``CrtList``). A text that is
     /// neither (a Lua chunk, a haproxy file, anything with a payload beside the blocks) is refused.
-    static func checkBundleOrCrtList(_ text: String, directory: String) throws(CommandError) {
+    static func checkBundleOrCrtList(_ text: String, directory: String) throws(CertificateError) {
         do throws(CertificateProblem) {
             if text.contains("-----BEGIN ") {
                 try CertificateCheck.checkBlocksParse(try PEMBlock.strictBlocks(in: text))
@@ -110,12 +109,12 @@ public final class CertificateStore: Sendable {
                 _ = try CrtList(parsing: text, directory: directory)
             }
         } catch {
-            throw CommandError(.badRequest, "Invalid certificate", details: error.message)
+            throw .invalid(details: error.message)
         }
     }
 
     /// The MD5 of a stored file.
-    public func digest(_ id: ResourceID, _ file: CertificateFileName, scope: CertificateScope) throws(CommandError) -> String {
+    public func digest(_ id: ResourceID, _ file: CertificateFileName, scope: CertificateScope) throws(CertificateError) -> String {
         try requireListener(id, scope)
         let root = try memoryDirectory()
         do throws(SystemError) {
@@ -124,15 +123,15 @@ public final class CertificateStore: Sendable {
             else { throw SystemError("open", errno: ENOENT) }
             return Digest.md5Hex(bytes)
         } catch {
-            if error.errno == ENOENT { throw Self.certificateNotFound(file) }
-            throw CommandError(.internalError, "Error reading certificate", details: error.description)
+            if error.errno == ENOENT { throw .notFound(file) }
+            throw .notRead(error)
         }
     }
 
     /// Removes a file (a symlink is removed itself, never followed); the directory goes when empty.
-    public func delete(_ id: ResourceID, _ file: CertificateFileName, scope: CertificateScope, context: AuditContext) throws(CommandError) -> Bool {
+    public func delete(_ id: ResourceID, _ file: CertificateFileName, scope: CertificateScope, context: AuditContext) throws(CertificateError) -> Bool {
         try requireListener(id, scope)
-        return try instances.locks.withLock(id) { () throws(CommandError) -> Bool in
+        return try instances.locks.withLock(id) { () throws(CertificateError) -> Bool in
             let root = try memoryDirectory()
             do throws(SystemError) {
                 guard let directory = try root.subdirectory(id.description, create: false) else { return false }
@@ -146,7 +145,7 @@ public final class CertificateStore: Sendable {
                 }
                 return existed
             } catch {
-                throw CommandError(.internalError, "Error deleting certificate", details: error.description)
+                throw .notDeleted(error)
             }
         }
     }

@@ -278,13 +278,13 @@ public struct HAProxyConfigPolicy: Sendable {
         return true
     }
 
-    static func refuse(_ line: Int, _ reason: String) -> CommandError {
-        CommandError(.badRequest, "Invalid request", details: "line \(line): \(reason)")
+    static func refuse(_ line: Int, _ reason: String) -> HAProxyError {
+        .refused(details: "line \(line): \(reason)")
     }
 
     /// Checks `text` against the allow-list and returns the text haproxy gets: the uploaded lines,
     /// with `stats socket`, `user` and `group` lines of `global` replaced by the forced ones.
-    public func enforce(_ text: String, context: Context) throws(CommandError) -> String {
+    public func enforce(_ text: String, context: Context) throws(HAProxyError) -> String {
         let lines = try HAProxyConfigTokenizer.lines(text)
         var section: String?
         var dropped = Set<Int>()
@@ -320,7 +320,7 @@ public struct HAProxyConfigPolicy: Sendable {
                     known ? "arguments of '\(keyword)' not allowed in a \(section) section" : "'\(keyword)' is not allowed in a \(section) section")
             }
         }
-        guard let firstGlobal else { throw CommandError(.badRequest, "Invalid request", details: "no global section") }
+        guard let firstGlobal else { throw HAProxyError.refused(details: "no global section") }
         var output: [Substring] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1

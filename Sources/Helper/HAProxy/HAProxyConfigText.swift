@@ -7,9 +7,9 @@ public enum HAProxyConfigText {
     /// Checks a controller-rendered configuration against the allow-list (``HAProxyConfigPolicy``,
     /// `policy/haproxy-config.txt`, over ``HAProxyConfigTokenizer``) and returns the text haproxy
     /// gets, with the agent's own `stats socket` and `user nobody` forced into `global`.
-    public static func checkPolicy(_ text: String, context: HAProxyConfigPolicy.Context) throws(CommandError) -> String {
+    public static func checkPolicy(_ text: String, context: HAProxyConfigPolicy.Context) throws(HAProxyError) -> String {
         guard let policy = HAProxyConfigPolicy.embedded else {
-            throw CommandError(.internalError, "Internal error", details: "the compiled-in haproxy policy does not parse")
+            throw .policyUnreadable
         }
         return try policy.enforce(text, context: context)
     }

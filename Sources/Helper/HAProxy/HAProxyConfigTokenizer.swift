@@ -23,7 +23,7 @@ public enum HAProxyConfigTokenizer {
     static let maximumWords = 64
 
     /// The lines that have at least one word, or a 400 naming the first line that cannot be read safely.
-    public static func lines(_ text: String) throws(CommandError) -> [HAProxyConfigLine] {
+    public static func lines(_ text: String) throws(HAProxyError) -> [HAProxyConfigLine] {
         var result: [HAProxyConfigLine] = []
         var number = 0
         for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
@@ -34,8 +34,8 @@ public enum HAProxyConfigTokenizer {
         return result
     }
 
-    static func refuse(_ line: Int, _ reason: String) -> CommandError {
-        CommandError(.badRequest, "Invalid request", details: "line \(line): \(reason)")
+    static func refuse(_ line: Int, _ reason: String) -> HAProxyError {
+        .refused(details: "line \(line): \(reason)")
     }
 
     /// haproxy's `isspace()` in the C locale, without `\n` (the line separator).
@@ -44,7 +44,7 @@ public enum HAProxyConfigTokenizer {
     }
 
     /// The words of one line (without its `\n`).
-    public static func words(_ bytes: [UInt8], line: Int) throws(CommandError) -> [HAProxyConfigWord] {
+    public static func words(_ bytes: [UInt8], line: Int) throws(HAProxyError) -> [HAProxyConfigWord] {
         for byte in bytes where (byte < 0x20 && byte != 0x09) || byte >= 0x7F {
             throw refuse(line, "control or non-ASCII byte \(byte) in the line")
         }

@@ -27,19 +27,11 @@ public final class HAProxyInstances: Sendable {
         self.services = services
     }
 
-    static func notFound(_ id: ResourceID) -> CommandError {
-        CommandError(.notFound, "Instance Not Found", details: id.description)
-    }
-
-    static func internalError(_ error: SystemError) -> CommandError {
-        CommandError(.internalError, "Internal error", details: error.description)
-    }
-
-    func directory(_ id: ResourceID, create: Bool) throws(CommandError) -> SafeDirectory? {
+    func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
         do {
             return try base.subdirectory(id.description, create: create)
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
         }
     }
 
@@ -57,34 +49,52 @@ public final class HAProxyInstances: Sendable {
             programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths)
     }
 
-    func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
+    func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
         guard let dir = try directory(id, create: false) else { return nil }
         do {
             return try dir.read("haproxy.cfg").map { String(decoding: $0, as: UTF8.self) }
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
+        }
+    }
+
+    /// Runs a launcher command; its error is already the wire's.
+    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(HAProxyError) -> LaunchResult {
+        do throws(CommandError) {
+            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            throw .launcher(error)
+        }
+    }
+
+    /// Asks the service manager; its error is already the wire's.
+    func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(HAProxyError) -> DaemonStatus {
+        do throws(CommandError) {
+            return try services.perform(operation, unit, context: context)
+        } catch {
+            throw .launcher(error)
         }
     }
 
     // MARK: - Commands
 
     /// Checks and stores a configuration; a failed check keeps `haproxy.cfg.new-failed` and the active file.
-    public func upload(_ upload: HAProxyConfigUpload, context: AuditContext) throws(CommandError) -> String {
-        guard !upload.config.utf8.contains(0) else { throw CommandError(.badRequest, "Invalid request", details: "NUL byte in configuration") }
+    public func upload(_ upload: HAProxyConfigUpload, context: AuditContext) throws(HAProxyError) -> String {
+        guard !upload.config.utf8.contains(0) else { throw .refused(details: "NUL byte in configuration") }
         let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
-        return try locks.withLock(upload.instance) { () throws(CommandError) -> String in
-            guard let dir = try directory(upload.instance, create: true) else { throw Self.notFound(upload.instance) }
+        return try locks.withLock(upload.instance) { () throws(HAProxyError) -> String in
+            guard let dir = try directory(upload.instance, create: true) else { throw .notFound(upload.instance) }
             do throws(SystemError) {
                 try dir.writeAtomically("haproxy.cfg.new", Array(text.utf8))
             } catch {
-                throw Self.internalError(error)
+                throw .storage(error)
             }
-            let check = try runner.run(
+            let check = try run(
                 .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
                 deadlineMilliseconds: 60_000)
             guard check.succeeded else {
                 try? dir.rename("haproxy.cfg.new", to: "haproxy.cfg.new-failed")
-                throw CommandError(.badRequest, "Invalid request", details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
+                throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
             }
             do throws(SystemError) {
                 try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
@@ -95,7 +105,7 @@ public final class HAProxyInstances: Sendable {
                 try dir.writeAtomically(
                     "haproxy.env", Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
             } catch {
-                throw Self.internalError(error)
+                throw .storage(error)
             }
             let warnings = HAProxyConfigCheckOutput.errorLines(check.combinedOutput, directories: ownDirectories(upload.instance))
             return warnings.isEmpty ? "Configuration file is valid" : "Configuration file is valid\n" + warnings
@@ -103,67 +113,67 @@ public final class HAProxyInstances: Sendable {
     }
 
     /// The stored configuration.
-    public func config(_ id: ResourceID) throws(CommandError) -> StoredFile {
-        guard let text = try storedConfig(id) else { throw Self.notFound(id) }
+    public func config(_ id: ResourceID) throws(HAProxyError) -> StoredFile {
+        guard let text = try storedConfig(id) else { throw .notFound(id) }
         return StoredFile(text: text, md5: Digest.md5Hex(text.utf8))
     }
 
     /// start, stop or reload (reload starts a stopped instance; server state is saved first).
-    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(CommandError) -> String {
-        try locks.withLock(id) { () throws(CommandError) -> String in
-            guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw Self.notFound(id) }
+    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(HAProxyError) -> String {
+        try locks.withLock(id) { () throws(HAProxyError) -> String in
+            guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw .notFound(id) }
             let amphora = (try? dir.read("amphora-id")).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
             let socket = defaultStatsSocket(id)
-            let status = try services.perform(.status, .haproxy(id), context: context)
+            let status = try service(.status, .haproxy(id), context: context)
             switch action {
             case .stop:
-                _ = try services.perform(.stop, .haproxy(id), context: context)
+                _ = try service(.stop, .haproxy(id), context: context)
                 return "Listener \(id) stopped"
             case .start, .reload:
                 // A stored file from before this policy (an older agent) must not start with what it now refuses.
                 _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
                 let checked = (try? dir.read(Self.checkedDigestFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
                 if let amphora, checked != Digest.sha256Hex(text.utf8) {
-                    let check = try runner.run(
+                    let check = try run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
                     guard check.succeeded else {
-                        throw CommandError(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
+                        throw .checkFailed(action, details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
                     }
                 }
                 if action == .reload, status.running {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
                         try? dir.writeAtomically("servers-state", Array(state.utf8))
                     }
-                    _ = try services.perform(.reload, .haproxy(id), context: context)
+                    _ = try service(.reload, .haproxy(id), context: context)
                     return "Listener \(id) reloaded"
                 }
                 if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
-                _ = try services.perform(.start, .haproxy(id), context: context)
+                _ = try service(.start, .haproxy(id), context: context)
                 try waitForStatsSocket(socket, id: id, context: context)
                 return "Configuration file is valid\nhaproxy daemon for \(id) started"
             }
         }
     }
 
-    func waitForStatsSocket(_ socket: String, id: ResourceID, context: AuditContext) throws(CommandError) {
+    func waitForStatsSocket(_ socket: String, id: ResourceID, context: AuditContext) throws(HAProxyError) {
         let deadline = monotonicNanoseconds() + UInt64(Self.startTimeoutMilliseconds) * 1_000_000
         while monotonicNanoseconds() < deadline {
             if (try? HAProxyStatsSocket.query(socket, "show info", timeoutSeconds: 1)) != nil { return }
-            if !(try services.perform(.status, .haproxy(id), context: context)).running { break }
+            if !(try service(.status, .haproxy(id), context: context)).running { break }
             usleep(50_000)
         }
         // Only haproxy's own error lines of its log, never the raw text.
         let log = (try? directory(id, create: false)?.read("haproxy.log")).flatMap { $0 }
             .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id)) }
-        throw CommandError(.internalError, "Error starting haproxy", details: log.flatMap { $0.isEmpty ? nil : $0 } ?? "haproxy did not come up")
+        throw .didNotStart(details: log.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// Stops the instance and removes its files, stats socket and certificates; false if nothing existed.
-    public func delete(_ id: ResourceID, context: AuditContext) throws(CommandError) -> Bool {
-        try locks.withLock(id) { () throws(CommandError) -> Bool in
+    public func delete(_ id: ResourceID, context: AuditContext) throws(HAProxyError) -> Bool {
+        try locks.withLock(id) { () throws(HAProxyError) -> Bool in
             let existed = base.exists(id.description)
-            if try services.perform(.status, .haproxy(id), context: context).running {
-                _ = try services.perform(.stop, .haproxy(id), context: context)
+            if try service(.status, .haproxy(id), context: context).running {
+                _ = try service(.stop, .haproxy(id), context: context)
             }
             do throws(SystemError) {
                 try base.remove("\(id).sock")
@@ -171,18 +181,18 @@ public final class HAProxyInstances: Sendable {
                 let certsExisted = try SafeDirectory.open(baseCertDir, create: true).removeTree(id.description)
                 return existed || certsExisted
             } catch {
-                throw Self.internalError(error)
+                throw .storage(error)
             }
         }
     }
 
     /// Every instance with a stored configuration.
-    public func list(context: AuditContext) throws(CommandError) -> [InstanceSummary] {
+    public func list(context: AuditContext) throws(HAProxyError) -> [InstanceSummary] {
         let names: [String]
         do {
             names = try base.entries()
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
         }
         var result: [InstanceSummary] = []
         for name in names {
@@ -192,8 +202,8 @@ public final class HAProxyInstances: Sendable {
         return result
     }
 
-    func summary(_ id: ResourceID, text: String, context: AuditContext) throws(CommandError) -> InstanceSummary {
-        let running = try services.perform(.status, .haproxy(id), context: context).running
+    func summary(_ id: ResourceID, text: String, context: AuditContext) throws(HAProxyError) -> InstanceSummary {
+        let running = try service(.status, .haproxy(id), context: context).running
         var state = InstanceState.stopped
         if running {
             let socket = defaultStatsSocket(id)
@@ -203,8 +213,8 @@ public final class HAProxyInstances: Sendable {
     }
 
     /// One instance's state and pools from its stats socket.
-    public func status(_ id: ResourceID, context: AuditContext) throws(CommandError) -> InstanceStatus {
-        guard let text = try storedConfig(id) else { throw Self.notFound(id) }
+    public func status(_ id: ResourceID, context: AuditContext) throws(HAProxyError) -> InstanceStatus {
+        guard let text = try storedConfig(id) else { throw .notFound(id) }
         let summary = try summary(id, text: text, context: context)
         var pools: [PoolStatus] = []
         if summary.state == .active {

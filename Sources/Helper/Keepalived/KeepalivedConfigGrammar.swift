@@ -40,11 +40,11 @@ public struct KeepalivedConfigGrammar: Sendable {
     let fileName: String
 
     /// Parses a policy text; a malformed rule is an internal error (the file is ours, compiled in).
-    public init(text: String, fileName: String, basePath: String, namespace: String?) throws(CommandError) {
+    public init(text: String, fileName: String, basePath: String, namespace: String?) throws(KeepalivedConfigError) {
         var rules: [String: [Rule]] = [:]
         var scripts: Set<String> = []
         var commands: [[Element]] = []
-        func malformed(_ line: Substring) -> CommandError { CommandError(.internalError, "malformed line in \(fileName): \(line)") }
+        func malformed(_ line: Substring) -> KeepalivedConfigError { .policyMalformed(fileName: fileName, line: String(line)) }
         for raw in text.split(separator: "\n") {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {

@@ -54,12 +54,30 @@ public final class TopologyManager: Sendable {
     public var current: TopologyState { state.withLock { $0 } }
     public var isChanging: Bool { current.status == .changing }
 
+    /// Runs a launcher command; its error is already the wire's.
+    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(KeepalivedError) -> LaunchResult {
+        do throws(CommandError) {
+            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            throw .launcher(error)
+        }
+    }
+
+    /// Asks the service manager; its error is already the wire's.
+    func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(KeepalivedError) -> DaemonStatus {
+        do throws(CommandError) {
+            return try services.perform(operation, unit, context: context)
+        } catch {
+            throw .launcher(error)
+        }
+    }
+
     // MARK: - Topology
 
     /// Accepts a change and carries it out in the background; returns the TOPOLOGY-CHANGE state.
-    public func change(_ change: TopologyChange, context: AuditContext) throws(CommandError) -> TopologyState {
-        let accepted = try state.withLock { current throws(CommandError) -> TopologyState in
-            guard current.status == .ok else { throw CommandError(.unavailable, "Topology transition in progress") }
+    public func change(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) -> TopologyState {
+        let accepted = try state.withLock { current throws(KeepalivedError) -> TopologyState in
+            guard current.status == .ok else { throw .transitionInProgress }
             current.status = .changing
             return current
         }
@@ -69,8 +87,8 @@ public final class TopologyManager: Sendable {
         ])
         startThread { [self] in
             var result = accepted
-            do throws(CommandError) {
-                try changeLock.withLock { _ throws(CommandError) in try apply(change, context: context) }
+            do throws(KeepalivedError) {
+                try changeLock.withLock { _ throws(KeepalivedError) in try apply(change, context: context) }
                 result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
                 if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(Self.stateFile, bytes, mode: 0o600) }
             } catch {
@@ -83,23 +101,29 @@ public final class TopologyManager: Sendable {
         return accepted
     }
 
-    func apply(_ change: TopologyChange, context: AuditContext) throws(CommandError) {
+    func apply(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {
         switch change.topology {
         case .single:
-            if try services.perform(.status, .keepalived, context: context).running {
-                _ = try services.perform(.stop, .keepalived, context: context)
+            if try service(.status, .keepalived, context: context).running {
+                _ = try service(.stop, .keepalived, context: context)
             }
             if let vrrp = try vrrpDirectory(create: false) { _ = try? vrrp.remove(Self.configFile) }
         case .activeStandby:
             guard let role = change.role, let haIP = change.haIP, let secret = change.secret else {
-                throw CommandError(.badRequest, "role, ha_ip and secret are required for ACTIVE-STANDBY")
+                throw .incompleteActiveStandby
             }
-            let (interface, prefix) = try network.interface(onSubnetOf: haIP, context: context)
+            let interface: String
+            let prefix: Int
+            do {
+                (interface, prefix) = try network.interface(onSubnetOf: haIP, context: context)
+            } catch {
+                throw .network(error)
+            }
             let text = renderKeepalived(role: role, haIP: haIP, prefixLength: prefix, interface: interface, secret: secret)
             try store(text, context: context)
             try runKeepalived(context: context)
         case .activeActive:
-            throw CommandError(.badRequest, "Unsupported topology: ACTIVE-ACTIVE")
+            throw .unsupportedTopology
         }
     }
 
@@ -156,80 +180,96 @@ public final class TopologyManager: Sendable {
 
     // MARK: - keepalived configuration
 
-    func vrrpDirectory(create: Bool) throws(CommandError) -> SafeDirectory? {
+    func vrrpDirectory(create: Bool) throws(KeepalivedError) -> SafeDirectory? {
         do {
             return try base.subdirectory(Self.vrrpDirectory, create: create)
         } catch {
-            throw CommandError(.internalError, "Error opening the VRRP directory", details: error.description)
+            throw .directoryUnavailable(error)
         }
     }
 
     /// The VRRP allow-list (`policy/keepalived-vrrp.txt`): Octavia's keepalived template, the agent's
     /// own rendering, and only the agent's own check script.
-    func vrrpPolicy() throws(CommandError) -> VRRPConfigPolicy { try VRRPConfigPolicy.embedded(basePath: basePath) }
+    func vrrpPolicy() throws(KeepalivedError) -> VRRPConfigPolicy {
+        do {
+            return try VRRPConfigPolicy.embedded(basePath: basePath)
+        } catch {
+            throw .policy(error)
+        }
+    }
+
+    /// Checks `text` against ``vrrpPolicy()``.
+    func checkPolicy(_ text: String) throws(KeepalivedError) {
+        let policy = try vrrpPolicy()
+        do {
+            try policy.check(text)
+        } catch {
+            throw .policy(error)
+        }
+    }
 
     /// Checks `text` against the VRRP policy and `keepalived --config-test` (status judged by `KeepalivedConfigTest.passed`, the
     /// SECURITY VIOLATION status 6 included, is a refusal) and makes it the active configuration
     /// (0600, behind the agent's script-security header); a failed check keeps
     /// `octavia-keepalived.conf.new-failed` and the active file. A refused text never reaches keepalived.
-    func store(_ text: String, context: AuditContext) throws(CommandError) {
-        try vrrpPolicy().check(text)
-        guard let vrrp = try vrrpDirectory(create: true) else { throw CommandError(.internalError, "No VRRP directory") }
+    func store(_ text: String, context: AuditContext) throws(KeepalivedError) {
+        try checkPolicy(text)
+        guard let vrrp = try vrrpDirectory(create: true) else { throw .directoryUnavailable(nil) }
         do throws(SystemError) {
             try vrrp.writeAtomically(Self.configFile + ".new", Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             let wrapper = "#!/bin/sh\n# The agent's VRRP health check: every haproxy instance must answer on its stats socket.\n"
                 + "exec \(shellQuoted(helperExecutable)) vrrp-check --base-path \(shellQuoted(basePath))\n"
             try vrrp.writeAtomically(Self.checkScript, Array(wrapper.utf8), mode: 0o700)
         } catch {
-            throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+            throw .notStored(error)
         }
-        let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
+        let check = try run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
         guard KeepalivedConfigTest.passed(check) else {
             try? vrrp.rename(Self.configFile + ".new", to: Self.configFile + ".new-failed")
-            throw CommandError(.badRequest, "Invalid request", details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
+            throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
         }
         do throws(SystemError) {
             try vrrp.rename(Self.configFile + ".new", to: Self.configFile)
         } catch {
-            throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+            throw .notStored(error)
         }
     }
 
     /// The stored configuration as uploaded (without the agent's header); nil when there is none.
-    func storedText() throws(CommandError) -> String? {
+    func storedText() throws(KeepalivedError) -> String? {
         guard let vrrp = try vrrpDirectory(create: false) else { return nil }
         do {
             return try vrrp.read(Self.configFile).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
-            throw CommandError(.internalError, "Error reading the VRRP configuration", details: error.description)
+            throw .notRead(error)
         }
     }
 
     /// Before keepalived (re)reads the stored file: it must still pass the policy (a file stored by an
     /// older agent may predate it) and `keepalived --config-test`.
-    func recheckStored(context: AuditContext) throws(CommandError) {
-        guard let text = try storedText() else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
-        try vrrpPolicy().check(text)
+    func recheckStored(context: AuditContext) throws(KeepalivedError) {
+        guard let text = try storedText() else { throw .notConfigured }
+        try checkPolicy(text)
         if try storedRaw() != KeepalivedConfigTest.stored(text), let vrrp = try vrrpDirectory(create: false) {
             // Stored by an agent without the script-security header: add it.
             do throws(SystemError) {
                 try vrrp.writeAtomically(Self.configFile, Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             } catch {
-                throw CommandError(.internalError, "Error storing the VRRP configuration", details: error.description)
+                throw .notStored(error)
             }
         }
-        let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000)
+        let check = try run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000)
         guard KeepalivedConfigTest.passed(check) else {
-            throw CommandError(.badRequest, "Invalid request", details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
+            throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
         }
     }
 
-    func storedRaw() throws(CommandError) -> String? {
+    func storedRaw() throws(KeepalivedError) -> String? {
         guard let vrrp = try vrrpDirectory(create: false) else { return nil }
         do {
             return try vrrp.read(Self.configFile).map { String(decoding: $0, as: UTF8.self) }
         } catch {
-            throw CommandError(.internalError, "Error reading the VRRP configuration", details: error.description)
+            throw .notRead(error)
         }
     }
 
@@ -237,19 +277,19 @@ public final class TopologyManager: Sendable {
 
     /// Starts keepalived, or reloads it when it already runs; then makes sure it stays up for a second
     /// (a configuration can pass the test and still make keepalived exit).
-    func runKeepalived(context: AuditContext) throws(CommandError) {
-        let running = try services.perform(.status, .keepalived, context: context).running
-        _ = try services.perform(running ? .reload : .start, .keepalived, context: context)
+    func runKeepalived(context: AuditContext) throws(KeepalivedError) {
+        let running = try service(.status, .keepalived, context: context).running
+        _ = try service(running ? .reload : .start, .keepalived, context: context)
         for _ in 0..<10 {
             usleep(100_000)
-            guard try services.perform(.status, .keepalived, context: context).running else {
+            guard try service(.status, .keepalived, context: context).running else {
                 // Only keepalived's own messages about the stored text, filtered and capped: never the raw log.
                 var lines: [String] = []
                 if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read("keepalived.log")) ?? nil {
                     let log = String(decoding: bytes.suffix(4096), as: UTF8.self)
                     lines = KeepalivedOutputFilter.lines(log, reference: ((try? storedText()) ?? nil) ?? "", lineOffset: KeepalivedConfigTest.headerLines)
                 }
-                throw CommandError(.internalError, "keepalived exited", details: lines.isEmpty ? nil : lines.joined(separator: "\n"))
+                throw .exited(details: lines.isEmpty ? nil : lines.joined(separator: "\n"))
             }
         }
     }
@@ -257,36 +297,35 @@ public final class TopologyManager: Sendable {
     // MARK: - VRRP endpoints
 
     /// `PUT /vrrp/upload`: returns the MD5 of the stored configuration.
-    public func upload(_ text: String, context: AuditContext) throws(CommandError) -> String {
-        try changeLock.withLock { _ throws(CommandError) -> String in
+    public func upload(_ text: String, context: AuditContext) throws(KeepalivedError) -> String {
+        try changeLock.withLock { _ throws(KeepalivedError) -> String in
             try store(text, context: context)
             return Digest.md5Hex(text.utf8)
         }
     }
 
     /// `PUT /vrrp/<action>`.
-    public func perform(_ action: ServiceAction, context: AuditContext) throws(CommandError) -> String {
-        try changeLock.withLock { _ throws(CommandError) -> String in
+    public func perform(_ action: ServiceAction, context: AuditContext) throws(KeepalivedError) -> String {
+        try changeLock.withLock { _ throws(KeepalivedError) -> String in
             let configured = (try vrrpDirectory(create: false))?.exists(Self.configFile) ?? false
-            do throws(CommandError) {
+            do throws(KeepalivedError) {
                 switch action {
                 case .start:
-                    guard configured else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+                    guard configured else { throw .notConfigured }
                     try recheckStored(context: context)
                     try runKeepalived(context: context)
                     return "keepalived started"
                 case .reload:
-                    guard configured else { throw CommandError(.internalError, "No keepalived configuration has been uploaded") }
+                    guard configured else { throw .notConfigured }
                     try recheckStored(context: context)
                     try runKeepalived(context: context)
                     return "keepalived reloaded"
                 case .stop:
-                    _ = try services.perform(.stop, .keepalived, context: context)
+                    _ = try service(.stop, .keepalived, context: context)
                     return "keepalived stopped"
                 }
             } catch {
-                throw CommandError(error.code == .badRequest ? .badRequest : .internalError, "Failed to \(action.rawValue) keepalived",
-                                   details: error.details ?? error.message)
+                throw .actionFailed(action, cause: error)
             }
         }
     }

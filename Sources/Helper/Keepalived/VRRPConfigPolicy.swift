@@ -13,22 +13,22 @@ public struct VRRPConfigPolicy: Sendable {
     public var scripts: Set<String> { grammar.scripts }
 
     /// Parses the policy text; a malformed line is an error (the file is ours, compiled in).
-    public init(text: String, basePath: String) throws(CommandError) {
+    public init(text: String, basePath: String) throws(KeepalivedConfigError) {
         grammar = try KeepalivedConfigGrammar(text: text, fileName: Self.fileName, basePath: basePath, namespace: nil)
     }
 
     /// The compiled-in policy.
-    public static func embedded(basePath: String) throws(CommandError) -> VRRPConfigPolicy {
-        guard let text = EmbeddedPolicy.files[fileName] else { throw CommandError(.internalError, "\(fileName) is not compiled in") }
+    public static func embedded(basePath: String) throws(KeepalivedConfigError) -> VRRPConfigPolicy {
+        guard let text = EmbeddedPolicy.files[fileName] else { throw .policyMissing(fileName: fileName) }
         return try VRRPConfigPolicy(text: text, basePath: basePath)
     }
 
     /// Checks `text`; a refusal is a 400 whose details name the line and the reason.
-    public func check(_ text: String) throws(CommandError) {
+    public func check(_ text: String) throws(KeepalivedConfigError) {
         do {
             _ = try grammar.check(text)
         } catch {
-            throw CommandError(.badRequest, "Invalid request", details: error.description)
+            throw .refused(error)
         }
     }
 }

@@ -18,13 +18,13 @@ public struct LVSConfigPolicy: Sendable {
     }
 
     /// Parses the policy text; a malformed line is an error (the file is ours, compiled in).
-    public init(text: String, basePath: String, namespace: String) throws(CommandError) {
+    public init(text: String, basePath: String, namespace: String) throws(KeepalivedConfigError) {
         grammar = try KeepalivedConfigGrammar(text: text, fileName: Self.fileName, basePath: basePath, namespace: namespace)
     }
 
     /// The compiled-in policy.
-    public static func embedded(basePath: String, namespace: String) throws(CommandError) -> LVSConfigPolicy {
-        guard let text = EmbeddedPolicy.files[fileName] else { throw CommandError(.internalError, "\(fileName) is not compiled in") }
+    public static func embedded(basePath: String, namespace: String) throws(KeepalivedConfigError) -> LVSConfigPolicy {
+        guard let text = EmbeddedPolicy.files[fileName] else { throw .policyMissing(fileName: fileName) }
         return try LVSConfigPolicy(text: text, basePath: basePath, namespace: namespace)
     }
 
@@ -39,12 +39,12 @@ public struct LVSConfigPolicy: Sendable {
     }
 
     /// Checks `text` as a keepalived LVS configuration; the error's details name the line and the reason.
-    public func check(_ text: String) throws(CommandError) -> Summary {
+    public func check(_ text: String) throws(KeepalivedConfigError) -> Summary {
         let statements: [KeepalivedConfigGrammar.Statement]
         do {
             statements = try grammar.check(text)
         } catch {
-            throw CommandError(.badRequest, "Invalid request", details: error.description)
+            throw .refused(error)
         }
         var summary = Summary(virtualServers: 0, realServers: 0, scriptsUsed: [])
         for statement in statements {

@@ -12,7 +12,7 @@ extension LVSListeners {
     /// The running, enabled UDP listeners' samples. Reads the stored configurations and keepalived's
     /// pid files, and the IPVS table only when one of them has a virtual service: no process. A
     /// failed read is an error: the heartbeat is skipped rather than wrong.
-    func heartbeatSamples(ipvs: IPVSTableReader) throws(CommandError) -> [LVSListenerSample] {
+    func heartbeatSamples(ipvs: IPVSTableReader) throws(LVSError) -> [LVSListenerSample] {
         guard let dir = try directory(create: false) else { return [] }
         var running: [(ResourceID, LVSListenerLayout, Bool)] = []
         for id in try storedListeners() {
@@ -32,7 +32,7 @@ extension LVSListeners {
             do {
                 table = try ipvs.read()
             } catch {
-                throw CommandError(.internalError, "Cannot read the IP Virtual Server table", details: error.description)
+                throw .ipvsUnreadable(details: error.description)
             }
         }
         return running.map { LVSListenerSample(listener: $0.0, layout: $0.1, table: table, restarting: $0.2) }

@@ -45,40 +45,50 @@ public final class LVSListeners: Sendable {
         self.ipvsProbePath = ipvsProbePath
     }
 
-    static func notFound(_ id: ResourceID) -> CommandError {
-        CommandError(.notFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(id)")
+    /// Runs a launcher command; its error is already the wire's.
+    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(LVSError) -> LaunchResult {
+        do throws(CommandError) {
+            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            throw .launcher(error)
+        }
     }
 
-    static func internalError(_ error: SystemError) -> CommandError {
-        CommandError(.internalError, "Internal error", details: error.description)
+    /// Asks the service manager; its error is already the wire's.
+    func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(LVSError) -> DaemonStatus {
+        do throws(CommandError) {
+            return try services.perform(operation, unit, context: context)
+        } catch {
+            throw .launcher(error)
+        }
     }
 
-    func directory(create: Bool) throws(CommandError) -> SafeDirectory? {
+    func directory(create: Bool) throws(LVSError) -> SafeDirectory? {
         do {
             return try base.subdirectory(Self.directoryName, create: create)
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
         }
     }
 
     /// The stored configuration as uploaded (without the agent's script-security header).
-    func storedConfig(_ id: ResourceID) throws(CommandError) -> String? {
+    func storedConfig(_ id: ResourceID) throws(LVSError) -> String? {
         guard let dir = try directory(create: false) else { return nil }
         do {
             return try dir.read(Self.configName(id)).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
         }
     }
 
     /// The listeners with a stored configuration, in file-name order (no process).
-    func storedListeners() throws(CommandError) -> [ResourceID] {
+    func storedListeners() throws(LVSError) -> [ResourceID] {
         guard let dir = try directory(create: false) else { return [] }
         let names: [String]
         do {
             names = try dir.entries()
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
         }
         return names.sorted().compactMap { name in
             guard name.hasPrefix(Self.prefix), name.hasSuffix(".conf") else { return nil }
@@ -102,10 +112,15 @@ public final class LVSListeners: Sendable {
     // MARK: - Commands
 
     /// Checks and stores a configuration; returns its MD5. A refused configuration leaves the active one in place.
-    public func upload(_ upload: LVSConfigUpload, context: AuditContext) throws(CommandError) -> String {
-        let summary = try policy.check(upload.config)
-        return try locks.withLock(upload.listener) { () throws(CommandError) -> String in
-            guard let dir = try directory(create: true) else { throw Self.internalError(SystemError("mkdir", errno: ENOENT)) }
+    public func upload(_ upload: LVSConfigUpload, context: AuditContext) throws(LVSError) -> String {
+        let summary: LVSConfigPolicy.Summary
+        do {
+            summary = try policy.check(upload.config)
+        } catch {
+            throw .policy(error)
+        }
+        return try locks.withLock(upload.listener) { () throws(LVSError) -> String in
+            guard let dir = try directory(create: true) else { throw .storage(SystemError("mkdir", errno: ENOENT)) }
             let name = Self.configName(upload.listener)
             do throws(SystemError) {
                 if !summary.scriptsUsed.isEmpty {
@@ -116,84 +131,86 @@ public final class LVSListeners: Sendable {
                 }
                 try dir.writeAtomically(name + ".new", Array(KeepalivedConfigTest.stored(upload.config).utf8))
             } catch {
-                throw Self.internalError(error)
+                throw .storage(error)
             }
-            let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
+            let check = try run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
             guard KeepalivedConfigTest.passed(check) else {
                 try? dir.rename(name + ".new", to: name + ".new-failed")
-                throw CommandError(.badRequest, "Invalid request", details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
+                throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
             }
             do throws(SystemError) {
                 try dir.rename(name + ".new", to: name)
                 try dir.remove(name + ".new-failed")
             } catch {
-                throw Self.internalError(error)
+                throw .storage(error)
             }
             return Digest.md5Hex(upload.config.utf8)
         }
     }
 
     /// The stored configuration.
-    public func config(_ id: ResourceID) throws(CommandError) -> StoredFile {
-        guard let text = try storedConfig(id) else { throw Self.notFound(id) }
+    public func config(_ id: ResourceID) throws(LVSError) -> StoredFile {
+        guard let text = try storedConfig(id) else { throw .notFound(id) }
         return StoredFile(text: text, md5: Digest.md5Hex(text.utf8))
     }
 
     /// start, stop or reload. Reload is a restart, as upstream does (a keepalived reload does not
     /// restore member state). Starting needs IP_VS in the kernel: without it, a clear 500 and nothing runs.
-    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(CommandError) -> String {
-        try locks.withLock(id) { () throws(CommandError) -> String in
-            guard let stored = try storedConfig(id) else { throw Self.notFound(id) }
-            let verb = action == .reload ? "restart" : action.rawValue
-            let failed = "Failed to \(verb) keepalivedlvs listener \(id)"
+    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(LVSError) -> String {
+        try locks.withLock(id) { () throws(LVSError) -> String in
+            guard let stored = try storedConfig(id) else { throw .notFound(id) }
             switch action {
             case .stop:
-                _ = try mapped(failed) { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) }
+                _ = try serviceOrFail(.stop, action, id, context: context)
                 return "keepalivedlvs listener \(id) stopped"
             case .start, .reload:
-                if let missing = kernelSupport() { throw CommandError(.internalError, failed, details: missing) }
+                if let missing = kernelSupport() { throw .actionFailed(action, id, .noKernelSupport(missing)) }
                 // A file stored by an older agent may predate the policy: it must pass again before keepalived reads it.
-                do throws(CommandError) {
+                do throws(KeepalivedConfigError) {
                     _ = try policy.check(stored)
                 } catch {
-                    throw CommandError(.internalError, failed, details: error.details ?? error.message)
+                    throw .actionFailed(action, id, .policy(error))
                 }
-                let check = try runner.run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000)
+                let check = try run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000)
                 guard KeepalivedConfigTest.passed(check) else {
-                    throw CommandError(.internalError, failed, details: KeepalivedConfigTest.refusalDetails(check, uploaded: stored))
+                    throw .actionFailed(action, id, .configTest(KeepalivedConfigTest.refusalDetails(check, uploaded: stored)))
                 }
-                let running = try services.perform(.status, .lvs(id), context: context).running
+                let running = try service(.status, .lvs(id), context: context).running
                 if running, action == .start { return "keepalivedlvs listener \(id) already running" }
-                if running { _ = try mapped(failed) { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) } }
-                _ = try mapped(failed) { () throws(CommandError) in try services.perform(.start, .lvs(id), context: context) }
+                if running { _ = try serviceOrFail(.stop, action, id, context: context) }
+                _ = try serviceOrFail(.start, action, id, context: context)
                 return "keepalivedlvs listener \(id) \(action == .reload ? "restarted" : "started")"
             }
         }
     }
 
-    /// The service manager's errors name haproxy; say which listener failed instead.
-    func mapped(_ message: String, _ body: () throws(CommandError) -> DaemonStatus) throws(CommandError) -> DaemonStatus {
-        do {
-            return try body()
+    /// The service manager's errors name haproxy; say which listener's `action` failed instead.
+    func serviceOrFail(_ operation: DaemonOperation, _ action: ServiceAction, _ id: ResourceID, context: AuditContext) throws(LVSError) -> DaemonStatus {
+        do throws(CommandError) {
+            return try services.perform(operation, .lvs(id), context: context)
         } catch {
-            throw CommandError(error.code, message, details: error.details ?? error.message)
+            throw .actionFailed(action, id, .service(error))
         }
     }
 
     /// Stops the listener's keepalived and removes its files; false if nothing existed.
-    public func delete(_ id: ResourceID, context: AuditContext) throws(CommandError) -> Bool {
-        try locks.withLock(id) { () throws(CommandError) -> Bool in
+    public func delete(_ id: ResourceID, context: AuditContext) throws(LVSError) -> Bool {
+        try locks.withLock(id) { () throws(LVSError) -> Bool in
             guard let dir = try directory(create: false) else { return false }
             let name = Self.configName(id)
             let existed = dir.exists(name)
-            if existed, try services.perform(.status, .lvs(id), context: context).running {
-                _ = try mapped("Error stopping keepalivedlvs") { () throws(CommandError) in try services.perform(.stop, .lvs(id), context: context) }
+            if existed, try service(.status, .lvs(id), context: context).running {
+                do throws(CommandError) {
+                    _ = try services.perform(.stop, .lvs(id), context: context)
+                } catch {
+                    throw .stopFailed(error)
+                }
             }
             do throws(SystemError) {
                 for suffix in ["", ".new", ".new-failed"] { try dir.remove(name + suffix) }
                 for suffix in ["pid", "vrrp.pid", "check.pid", "log"] { try dir.remove("\(Self.prefix)\(id).\(suffix)") }
             } catch {
-                throw Self.internalError(error)
+                throw .storage(error)
             }
             return existed
         }
@@ -201,11 +218,11 @@ public final class LVSListeners: Sendable {
 
     /// Every stored listener: ACTIVE when its keepalived runs and serves a virtual_server, OFFLINE when
     /// it does not run, ERROR when it runs with nothing to serve.
-    public func list(context: AuditContext) throws(CommandError) -> [LVSListenerSummary] {
+    public func list(context: AuditContext) throws(LVSError) -> [LVSListenerSummary] {
         var result: [LVSListenerSummary] = []
         for id in try storedListeners() {
             guard let text = try storedConfig(id) else { continue }
-            let running = try services.perform(.status, .lvs(id), context: context).running
+            let running = try service(.status, .lvs(id), context: context).running
             let serves = (try? policy.check(text))?.virtualServers ?? 0 > 0
             result.append(LVSListenerSummary(listener: id, state: running ? (serves ? .active : .error) : .offline))
         }
@@ -215,7 +232,7 @@ public final class LVSListeners: Sendable {
 
 extension CommandHandler {
     /// The UDP listener and interface rule commands (kept out of ``handle(_:context:)``'s switch).
-    func handleListenerCommand(_ command: Command, context: AuditContext) throws(CommandError) -> Outcome {
+    func handleListenerCommand(_ command: Command, context: AuditContext) throws -> Outcome {
         guard let lvs, let interfaceRules else { throw CommandError(.internalError, "UDP listeners are not configured in this helper") }
         switch command {
         case .uploadLVSConfig(let upload): return .ok(.lvsStored(md5: try lvs.upload(upload, context: context)))

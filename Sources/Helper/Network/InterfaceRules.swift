@@ -69,25 +69,30 @@ public final class InterfaceRulesApplier: Sendable {
     }
 
     /// Finds the interface (404 as `GET /interface/:ip` does), writes and loads the ruleset.
-    public func apply(_ request: InterfaceRules, context: AuditContext) throws(CommandError) -> String {
+    public func apply(_ request: InterfaceRules, context: AuditContext) throws(NetworkError) -> String {
         guard request.rules.count <= InterfaceRules.maximumRules else {
-            throw CommandError(.badRequest, "Invalid rules information", details: "more than \(InterfaceRules.maximumRules) rules")
+            throw .tooManyRules
         }
         let interface = try network.interface(for: request.address, context: context)
         // Re-validated: the name comes from the kernel and goes into the ruleset text.
         guard let name = try? InterfaceName(validating: interface) else {
-            throw CommandError(.internalError, "Unexpected interface name", details: interface)
+            throw .unexpectedInterfaceName(interface)
         }
         let text = Self.ruleset(interface: name.description, rules: request.rules)
-        return try lock.withLock { _ throws(CommandError) -> String in
+        return try lock.withLock { _ throws(NetworkError) -> String in
             do throws(SystemError) {
                 try base.writeAtomically(Self.rulesFileName, Array(text.utf8), mode: 0o600)
             } catch {
-                throw CommandError(.internalError, "Error writing the nftables rules", details: error.description)
+                throw .rulesNotWritten(error)
             }
-            let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000)
+            let result: LaunchResult
+            do throws(CommandError) {
+                result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000)
+            } catch {
+                throw .launcher(error)
+            }
             guard result.succeeded else {
-                throw CommandError(.internalError, "Error loading the nftables rules", details: result.refusal ?? result.combinedOutput)
+                throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
             }
             return name.description
         }

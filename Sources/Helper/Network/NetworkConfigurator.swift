@@ -42,17 +42,24 @@ public final class NetworkConfigurator: Sendable {
         var mac: String
     }
 
-    static let notFound = CommandError(.notFound, "No suitable network interface found")
+    /// Runs a launcher command; its error is already the wire's.
+    func run(_ command: LaunchCommand, _ context: AuditContext, deadlineMilliseconds: Int) throws(NetworkError) -> LaunchResult {
+        do throws(CommandError) {
+            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            throw .launcher(error)
+        }
+    }
 
-    func ip(_ command: IPCommand, _ context: AuditContext) throws(CommandError) -> LaunchResult {
-        let result = try runner.run(.ip(command), context: context, deadlineMilliseconds: 20_000)
+    func ip(_ command: IPCommand, _ context: AuditContext) throws(NetworkError) -> LaunchResult {
+        let result = try run(.ip(command), context, deadlineMilliseconds: 20_000)
         guard result.succeeded else {
-            throw CommandError(.internalError, "Error configuring interface", details: result.refusal ?? result.combinedOutput)
+            throw .ipFailed(details: result.refusal ?? result.combinedOutput)
         }
         return result
     }
 
-    func links(_ netns: InterfaceName?, _ context: AuditContext) throws(CommandError) -> [Link] {
+    func links(_ netns: InterfaceName?, _ context: AuditContext) throws(NetworkError) -> [Link] {
         let output = try ip(.listLinks(netns: netns), context).stdout
         guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let items) = value else { return [] }
         return items.compactMap { item in
@@ -67,26 +74,26 @@ public final class NetworkConfigurator: Sendable {
     // MARK: - Lookup
 
     /// The amphora-namespace interface holding `address`.
-    public func interface(for address: IPAddress, context: AuditContext) throws(CommandError) -> String {
+    public func interface(for address: IPAddress, context: AuditContext) throws(NetworkError) -> String {
         guard let match = try addresses(context).first(where: { $0.address == address }) else {
-            throw CommandError(.notFound, "Error interface not found for IP address")
+            throw .noInterfaceForAddress
         }
         return match.interface
     }
 
     /// The amphora-namespace interface with an address on the same subnet as `address`, and that
     /// subnet's prefix length (keepalived puts the VIP there).
-    public func interface(onSubnetOf address: IPAddress, context: AuditContext) throws(CommandError) -> (String, Int) {
+    public func interface(onSubnetOf address: IPAddress, context: AuditContext) throws(NetworkError) -> (String, Int) {
         for entry in try addresses(context) where entry.address.family == address.family {
             if let network = Self.network(of: entry.address, prefixLength: entry.prefixLength), network.contains(address) {
                 return (entry.interface, entry.prefixLength)
             }
         }
-        throw CommandError(.notFound, "No interface on the subnet of \(address)")
+        throw .noInterfaceOnSubnet(address)
     }
 
     /// Every address in the amphora namespace, with its interface and prefix length (`ip -j addr show`).
-    func addresses(_ context: AuditContext) throws(CommandError) -> [(interface: String, address: IPAddress, prefixLength: Int)] {
+    func addresses(_ context: AuditContext) throws(NetworkError) -> [(interface: String, address: IPAddress, prefixLength: Int)] {
         let output = try ip(.listAddresses(netns: netns), context).stdout
         guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value else { return [] }
         var result: [(interface: String, address: IPAddress, prefixLength: Int)] = []
@@ -119,14 +126,14 @@ public final class NetworkConfigurator: Sendable {
     // MARK: - Plugging
 
     /// Plugs the VIP's port. 409 when the MAC is already in the namespace.
-    public func plugVIP(_ plug: VIPPlug, context: AuditContext) throws(CommandError) -> String {
-        try lock.withLock { _ throws(CommandError) -> String in
+    public func plugVIP(_ plug: VIPPlug, context: AuditContext) throws(NetworkError) -> String {
+        try lock.withLock { _ throws(NetworkError) -> String in
             if try links(netns, context).contains(where: { $0.mac == plug.mac.description }) {
-                throw CommandError(.conflict, "Interface already exists")
+                throw .alreadyPlugged
             }
             let name = try moveIn(plug.mac, context)
             let new = Record(interface: name.description, mac: plug.mac, vip: plug, network: nil)
-            do throws(CommandError) {
+            do throws(NetworkError) {
                 try apply(plan(of: new), previous: nil, on: name, context)
                 try record(new)
             } catch {
@@ -149,8 +156,8 @@ public final class NetworkConfigurator: Sendable {
     /// `vip_net_info` for that port). Both paths send gratuitous ARP / unsolicited NA for the fixed
     /// addresses, as upstream's `send_member_advertisements` does. A new port ignores `vip_net_info`,
     /// as upstream does.
-    public func plugNetwork(_ plug: NetworkPlug, context: AuditContext) throws(CommandError) -> (String, Bool) {
-        try lock.withLock { _ throws(CommandError) -> (String, Bool) in
+    public func plugNetwork(_ plug: NetworkPlug, context: AuditContext) throws(NetworkError) -> (String, Bool) {
+        try lock.withLock { _ throws(NetworkError) -> (String, Bool) in
             var member = plug
             member.vipNetInfo = nil
             if let existing = try links(netns, context).first(where: { $0.mac == plug.mac.description }),
@@ -165,7 +172,7 @@ public final class NetworkConfigurator: Sendable {
             }
             let name = try moveIn(plug.mac, context)
             let new = Record(interface: name.description, mac: plug.mac, vip: nil, network: member)
-            do throws(CommandError) {
+            do throws(NetworkError) {
                 try apply(plan(of: new), previous: nil, on: name, context)
                 try record(new)
             } catch {
@@ -181,18 +188,18 @@ public final class NetworkConfigurator: Sendable {
     /// No such link: the PCI bus is rescanned (see ``PCIRescan``) and the links are looked at once
     /// more (the kernel probes new devices during the write); still none: 404, which the controller
     /// retries.
-    func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(CommandError) -> InterfaceName {
+    func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(NetworkError) -> InterfaceName {
         var found = try links(nil, context).first(where: { $0.mac == mac.description })
         if found == nil, let pciRescan, pciRescan.rescan(context: context) {
             found = try links(nil, context).first(where: { $0.mac == mac.description })
         }
-        guard let link = found, let rootName = try? InterfaceName(validating: link.name) else { throw Self.notFound }
+        guard let link = found, let rootName = try? InterfaceName(validating: link.name) else { throw .noSuitableInterface }
         let used = Set(try links(netns, context).map(\.name))
         var index = 1
         while used.contains("eth\(index)") { index += 1 }
-        guard let target = try? InterfaceName(validating: "eth\(index)") else { throw Self.notFound }
+        guard let target = try? InterfaceName(validating: "eth\(index)") else { throw .noSuitableInterface }
         _ = try ip(.moveToNamespace(link: rootName, netns: netns), context)
-        do throws(CommandError) {
+        do throws(NetworkError) {
             _ = try ip(.rename(netns: netns, link: rootName, to: target), context)
         } catch {
             _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
@@ -234,7 +241,7 @@ public final class NetworkConfigurator: Sendable {
     /// the kernel may have dropped a route with its address already), then applies `plan`: MTU,
     /// addresses, link up, routes, rules. Every step is idempotent, so a replay changes nothing that
     /// is already right.
-    func apply(_ plan: InterfacePlan, previous: InterfacePlan?, on name: InterfaceName, _ context: AuditContext) throws(CommandError) {
+    func apply(_ plan: InterfacePlan, previous: InterfacePlan?, on name: InterfaceName, _ context: AuditContext) throws(NetworkError) {
         if let previous {
             for source in previous.ruleSources where !plan.ruleSources.contains(source) {
                 _ = try? runner.run(
@@ -298,17 +305,17 @@ public final class NetworkConfigurator: Sendable {
 
     /// An SR-IOV port: the "drop all" ruleset is written unless a ruleset file exists, then the file
     /// is loaded (upstream's `nftable_utils.write_nftable_rules_file(name, [])` and `load_nftables_file`).
-    func loadSRIOVRules(_ context: AuditContext) throws(CommandError) {
+    func loadSRIOVRules(_ context: AuditContext) throws(NetworkError) {
         if !base.exists(InterfaceRulesApplier.rulesFileName) {
             do throws(SystemError) {
                 try base.writeAtomically(InterfaceRulesApplier.rulesFileName, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
             } catch {
-                throw CommandError(.internalError, "Error writing the nftables rules", details: error.description)
+                throw .rulesNotWritten(error)
             }
         }
-        let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000)
+        let result = try run(.nftLoad(netns: netns), context, deadlineMilliseconds: 30_000)
         guard result.succeeded else {
-            throw CommandError(.internalError, "Error loading the nftables rules", details: result.refusal ?? result.combinedOutput)
+            throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
         }
     }
 
@@ -335,13 +342,13 @@ public final class NetworkConfigurator: Sendable {
         return records
     }
 
-    func record(_ new: Record) throws(CommandError) {
+    func record(_ new: Record) throws(NetworkError) {
         var all = records().filter { $0.mac != new.mac && $0.interface != new.interface }
         all.append(new)
         do {
             try base.writeAtomically(Self.recordFile, try StrictJSON.encode(all), mode: 0o600)
         } catch {
-            throw CommandError(.internalError, "Error recording the interface", details: "\(error)")
+            throw .notRecorded(details: "\(error)")
         }
     }
 
@@ -351,7 +358,7 @@ public final class NetworkConfigurator: Sendable {
         var restored: [String] = []
         lock.withLock { _ in
             for record in records() {
-                do throws(CommandError) {
+                do throws(NetworkError) {
                     let inside = try links(netns, context).first { $0.mac == record.mac.description }
                     let name: InterfaceName
                     if let inside, let existing = try? InterfaceName(validating: inside.name) {

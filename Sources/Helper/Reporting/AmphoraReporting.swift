@@ -27,8 +27,13 @@ public final class AmphoraReporting: Sendable {
 
     /// Everything `/details` reports: running processes first (stats sockets, `/proc`, netlink), then
     /// the on-disk package cache (``info``), then stored configuration (instance files, topology).
-    public func details() throws(CommandError) -> AmphoraDetails {
-        let configured = try instances.configuredInstances()
+    public func details() throws(ReportingError) -> AmphoraDetails {
+        let configured: [HAProxyInstances.Configured]
+        do {
+            configured = try instances.configuredInstances()
+        } catch {
+            throw .haproxy(error)
+        }
         let running = configured.filter { (try? HAProxyStatsSocket.query($0.statsSocket, "show info", timeoutSeconds: 1)) != nil }.count
         let window = traffic.current()
         let (topologyName, topologyStatus) = topology.current()

@@ -11,12 +11,12 @@ extension HAProxyInstances {
     }
 
     /// Every instance with a stored configuration, in id order (read from `base_path`, no process).
-    func configuredInstances() throws(CommandError) -> [Configured] {
+    func configuredInstances() throws(HAProxyError) -> [Configured] {
         let names: [String]
         do {
             names = try base.entries()
         } catch {
-            throw Self.internalError(error)
+            throw .storage(error)
         }
         var result: [Configured] = []
         for name in names {

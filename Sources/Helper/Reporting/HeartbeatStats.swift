@@ -41,17 +41,28 @@ public final class HeartbeatStats: Sendable {
     }
 
     /// The next heartbeat's content (consumes the deltas).
-    public func report() throws(CommandError) -> HeartbeatReport {
+    public func report() throws(ReportingError) -> HeartbeatReport {
         let keepalivedState = keepalived.state()
         guard keepalivedState != .stopped else { return HeartbeatReport(keepalived: keepalivedState, listeners: [], pools: []) }
-        let udp = try lvs.map { lvs throws(CommandError) in try lvs.listeners.heartbeatSamples(ipvs: lvs.ipvs) } ?? []
+        let udp: [LVSListenerSample]
+        do {
+            udp = try lvs.map { lvs throws(LVSError) in try lvs.listeners.heartbeatSamples(ipvs: lvs.ipvs) } ?? []
+        } catch {
+            throw .lvs(error)
+        }
+        let configured: [HAProxyInstances.Configured]
+        do {
+            configured = try instances.configuredInstances()
+        } catch {
+            throw .haproxy(error)
+        }
         var rows: [(ResourceID, [HAProxyStatsSocket.Row])] = []
-        for instance in try instances.configuredInstances() {
+        for instance in configured {
             // Only instances whose haproxy answers (upstream: whose pid is alive).
             guard let csv = try? HAProxyStatsSocket.query(instance.statsSocket, "show stat", timeoutSeconds: 2) else { continue }
             rows.append((instance.id, HAProxyStatsSocket.parseStat(csv)))
         }
-        return try previous.withLock { (stored: inout [String: Counters]?) throws(CommandError) -> HeartbeatReport in
+        return try previous.withLock { (stored: inout [String: Counters]?) throws(ReportingError) -> HeartbeatReport in
             let old = stored ?? load()
             let (report, current) = Self.reduce(rows, udp: udp, previous: old, keepalived: keepalivedState)
             if current != old {
@@ -61,7 +72,7 @@ public final class HeartbeatStats: Sendable {
                 } catch {
                     // Not stored: keep the old baseline, so the next heartbeat reports these bytes again rather than never.
                     stored = old
-                    throw CommandError(.internalError, "Cannot store the heartbeat counters", details: "\(error)")
+                    throw .countersNotStored(details: "\(error)")
                 }
             }
             stored = current

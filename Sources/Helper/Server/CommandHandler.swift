@@ -2,8 +2,8 @@ import IPCProtocol
 import Logging
 import Synchronization
 
-/// Executes the typed commands the front sends. One function per command; each maps its errors to a
-/// ``CommandError`` here, at the boundary.
+/// Executes the typed commands the front sends. Domain code throws its own errors (``HAProxyError``,
+/// ``CertificateError``...); ``handle(_:context:)`` maps them to ``CommandError`` where it catches them.
 public final class CommandHandler: Sendable {
     let settings: FrontSettings
     let identity: Mutex<ServerIdentity>
@@ -86,8 +86,10 @@ public final class CommandHandler: Sendable {
                 return try handleListenerCommand(command, context: context)
             }
         } catch {
-            logger.warning("command failed", metadata: ["command": "\(command.name)", "error": "\(error.description)"])
-            return .failed(error)
+            // The one place where domain errors become the wire's (CommandErrorMapping.swift).
+            let failure = CommandError(mapping: error)
+            logger.warning("command failed", metadata: ["command": "\(command.name)", "error": "\(failure.description)"])
+            return .failed(failure)
         }
     }
 

@@ -44,30 +44,29 @@ public final class AgentConfigStore: Sendable {
     public var currentHeartbeat: HeartbeatSettings { heartbeat.withLock { $0 } }
 
     /// The text that would be stored for `upload`, and the configuration it gives, or the one-line reason it is refused.
-    static func validate(_ upload: String, running: AgentConfiguration) throws(CommandError) -> (text: String, configuration: AgentConfiguration, warnings: [String]) {
+    static func validate(_ upload: String, running: AgentConfiguration) throws(AgentConfigError) -> (text: String, configuration: AgentConfiguration, warnings: [String]) {
         let source = "(uploaded)"
         guard upload.utf8.count <= AgentConfiguration.maximumFileSize, !upload.utf8.contains(0) else {
-            throw CommandError(.badRequest, "Invalid configuration", details: "config \(source): not a text file of at most 1 MiB")
+            throw .invalid(details: "config \(source): not a text file of at most 1 MiB")
         }
         do {
             let (text, configuration, warnings) = try DeploymentConstants.apply(to: upload, running: running, source: source)
             guard configuration.amphoraID == running.amphoraID else {
-                throw CommandError(
-                    .badRequest, "Invalid configuration",
+                throw AgentConfigError.invalid(
                     details: "config \(source): [amphora_agent] amphora_id \(configuration.amphoraID) is not this amphora's (\(running.amphoraID))")
             }
             return (text, configuration, warnings)
         } catch let error as ConfigError {
-            throw CommandError(.badRequest, "Invalid configuration", details: error.description)
-        } catch let error as CommandError {
+            throw .invalid(details: error.description)
+        } catch let error as AgentConfigError {
             throw error
         } catch {
-            throw CommandError(.badRequest, "Invalid configuration", details: "\(error)")
+            throw .invalid(details: "\(error)")
         }
     }
 
     /// Validates, stores and applies a new configuration; returns the heartbeat settings now in force.
-    public func update(_ upload: String, context: AuditContext) throws(CommandError) -> HeartbeatSettings {
+    public func update(_ upload: String, context: AuditContext) throws(AgentConfigError) -> HeartbeatSettings {
         let (text, configuration, warnings) = try Self.validate(upload, running: running)
         for warning in warnings { logger.info("uploaded configuration: \(warning)") }
         let bytes = Array(text.utf8)
@@ -78,7 +77,7 @@ public final class AgentConfigStore: Sendable {
         do {
             try audit.record("agent-config-intent", fields)
         } catch {
-            throw CommandError(.unavailable, "Audit log unavailable; command refused")
+            throw .auditUnavailable
         }
         let name = String(path.split(separator: "/").last ?? "amphora-agent.conf")
         do throws(SystemError) {
@@ -86,7 +85,7 @@ public final class AgentConfigStore: Sendable {
             try directory.writeAtomically(name, bytes, mode: 0o600)
         } catch {
             try? audit.record("agent-config-outcome", fields + [("stored", .bool(false)), ("error", .string(error.description))])
-            throw CommandError(.internalError, "Unable to update amphora-agent configuration.", details: error.description)
+            throw .notStored(error)
         }
         let settings = Self.heartbeatSettings(configuration)
         heartbeat.withLock { $0 = settings }

@@ -8,13 +8,13 @@ final class InstanceLocks: Sendable {
     final class Lock: Sendable { let mutex = Mutex(()) }
     private let locks = Mutex<[ResourceID: Lock]>([:])
 
-    func withLock<T>(_ id: ResourceID, _ body: () throws(CommandError) -> T) throws(CommandError) -> T {
+    func withLock<T, E: Error>(_ id: ResourceID, _ body: () throws(E) -> T) throws(E) -> T {
         let lock = locks.withLock { table in
             if let existing = table[id] { return existing }
             let created = Lock()
             table[id] = created
             return created
         }
-        return try lock.mutex.withLock { _ throws(CommandError) in try body() }
+        return try lock.mutex.withLock { _ throws(E) in try body() }
     }
 }
