@@ -1,3 +1,4 @@
+import AgentConfig
 import Confinement
 import Glibc
 import IPCProtocol
@@ -24,7 +25,7 @@ public struct HAProxyConfigPolicy: Sendable {
         }
 
         /// The stats socket the agent uses for the instance.
-        public var statsSocket: String { "\(basePath)/\(instance).sock" }
+        public var statsSocket: String { StateLayout(basePath: basePath).statsSocket(instance) }
     }
 
     /// The argument shapes placeholders (`<type>`) in the policy file may name.
@@ -71,7 +72,7 @@ public struct HAProxyConfigPolicy: Sendable {
                 return Self.isIP(String(v[..<colon])) && ArgumentType.port.accepts(String(v[v.index(after: colon)...]), context)
             case .logTarget: return v == "/run/rsyslog/octavia/log" || v == "/dev/log"
             case .facility: return ["local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"].contains(v)
-            case .stateFile: return v == "\(context.basePath)/\(context.instance)/servers-state"
+            case .stateFile: return v == StateLayout(basePath: context.basePath).serversState(context.instance)
             case .certFile:
                 for directory in [context.baseCertDir, context.basePath] {
                     let prefix = "\(directory)/\(context.instance)/"

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 import Synchronization
@@ -13,9 +14,6 @@ public final class HAProxyInstances: Sendable {
     let services: any ServiceManager
     let locks = InstanceLocks()
 
-    /// Holds the SHA-256 of the last configuration `haproxy -c` accepted for the instance.
-    static let checkedDigestFile = "haproxy.cfg.checked"
-
     /// How long a started haproxy gets to answer on its stats socket.
     static let startTimeoutMilliseconds = 5_000
 
@@ -29,18 +27,21 @@ public final class HAProxyInstances: Sendable {
 
     func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
         do {
-            return try base.subdirectory(id.description, create: create)
+            return try base.subdirectory(StateLayout.instanceDirectoryName(id), create: create)
         } catch {
             throw .storage(error)
         }
     }
 
+    /// Where the instance's files are (``StateLayout``).
+    var layout: StateLayout { StateLayout(basePath: paths.basePath) }
+
     /// The stats socket of an instance: always the agent's own path (the one ``HAProxyConfigPolicy``
     /// forces), never a path read from a stored configuration.
-    func defaultStatsSocket(_ id: ResourceID) -> String { "\(paths.basePath)/\(id).sock" }
+    func statsSocket(_ id: ResourceID) -> String { layout.statsSocket(id) }
 
     /// The instance's own directories: the only files haproxy's messages may name when passed on.
-    func ownDirectories(_ id: ResourceID) -> [String] { ["\(paths.basePath)/\(id)", "\(baseCertDir)/\(id)"] }
+    func ownDirectories(_ id: ResourceID) -> [String] { [layout.instanceDirectory(id), "\(baseCertDir)/\(id)"] }
 
     /// Where the instance's files may live, for ``HAProxyConfigPolicy``.
     func policyContext(_ id: ResourceID) -> HAProxyConfigPolicy.Context {
@@ -52,7 +53,7 @@ public final class HAProxyInstances: Sendable {
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
         guard let dir = try directory(id, create: false) else { return nil }
         do {
-            return try dir.read("haproxy.cfg").map { String(decoding: $0, as: UTF8.self) }
+            return try dir.read(StateLayout.HAProxyFile.config).map { String(decoding: $0, as: UTF8.self) }
         } catch {
             throw .storage(error)
         }
@@ -84,8 +85,9 @@ public final class HAProxyInstances: Sendable {
         let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
         return try locks.withLock(upload.instance) { () throws(HAProxyError) -> String in
             guard let dir = try directory(upload.instance, create: true) else { throw .notFound(upload.instance) }
+            let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config)
             do throws(SystemError) {
-                try dir.writeAtomically("haproxy.cfg.new", Array(text.utf8))
+                try config.write(Array(text.utf8))
             } catch {
                 throw .storage(error)
             }
@@ -93,17 +95,17 @@ public final class HAProxyInstances: Sendable {
                 .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
                 deadlineMilliseconds: 60_000)
             guard check.succeeded else {
-                try? dir.rename("haproxy.cfg.new", to: "haproxy.cfg.new-failed")
+                config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
             }
             do throws(SystemError) {
-                try dir.rename("haproxy.cfg.new", to: "haproxy.cfg")
+                try config.promote()
                 // The digest of the file haproxy -c just accepted: a reload of exactly this file need not check it again.
-                try dir.writeAtomically(Self.checkedDigestFile, Array(Digest.sha256Hex(text.utf8).utf8))
-                try dir.writeAtomically("amphora-id", Array(upload.amphoraID.description.utf8))
+                try dir.writeAtomically(StateLayout.HAProxyFile.checkedDigest, Array(Digest.sha256Hex(text.utf8).utf8))
+                try dir.writeAtomically(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
                 // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
                 try dir.writeAtomically(
-                    "haproxy.env", Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
+                    StateLayout.HAProxyFile.environment, Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
             } catch {
                 throw .storage(error)
             }
@@ -122,8 +124,8 @@ public final class HAProxyInstances: Sendable {
     public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(HAProxyError) -> String {
         try locks.withLock(id) { () throws(HAProxyError) -> String in
             guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw .notFound(id) }
-            let amphora = (try? dir.read("amphora-id")).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
-            let socket = defaultStatsSocket(id)
+            let amphora = (try? dir.read(StateLayout.HAProxyFile.amphoraID)).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
+            let socket = statsSocket(id)
             let status = try service(.status, .haproxy(id), context: context)
             switch action {
             case .stop:
@@ -132,7 +134,7 @@ public final class HAProxyInstances: Sendable {
             case .start, .reload:
                 // A stored file from before this policy (an older agent) must not start with what it now refuses.
                 _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
-                let checked = (try? dir.read(Self.checkedDigestFile)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+                let checked = (try? dir.read(StateLayout.HAProxyFile.checkedDigest)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
                 if let amphora, checked != Digest.sha256Hex(text.utf8) {
                     let check = try run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
@@ -142,7 +144,7 @@ public final class HAProxyInstances: Sendable {
                 }
                 if action == .reload, status.running {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
-                        try? dir.writeAtomically("servers-state", Array(state.utf8))
+                        try? dir.writeAtomically(StateLayout.HAProxyFile.serversState, Array(state.utf8))
                     }
                     _ = try service(.reload, .haproxy(id), context: context)
                     return "Listener \(id) reloaded"
@@ -158,12 +160,12 @@ public final class HAProxyInstances: Sendable {
     func waitForStatsSocket(_ socket: String, id: ResourceID, context: AuditContext) throws(HAProxyError) {
         let deadline = monotonicNanoseconds() + UInt64(Self.startTimeoutMilliseconds) * 1_000_000
         while monotonicNanoseconds() < deadline {
-            if (try? HAProxyStatsSocket.query(socket, "show info", timeoutSeconds: 1)) != nil { return }
+            if HAProxyStatsSocket.isAnswering(socket, timeoutSeconds: 1) { return }
             if !(try service(.status, .haproxy(id), context: context)).running { break }
             usleep(50_000)
         }
         // Only haproxy's own error lines of its log, never the raw text.
-        let log = (try? directory(id, create: false)?.read("haproxy.log")).flatMap { $0 }
+        let log = (try? directory(id, create: false)?.read(StateLayout.HAProxyFile.log)).flatMap { $0 }
             .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id)) }
         throw .didNotStart(details: log.flatMap { $0.isEmpty ? nil : $0 })
     }
@@ -176,8 +178,8 @@ public final class HAProxyInstances: Sendable {
                 _ = try service(.stop, .haproxy(id), context: context)
             }
             do throws(SystemError) {
-                try base.remove("\(id).sock")
-                try base.removeTree(id.description)
+                try base.remove(StateLayout.statsSocketName(id))
+                try base.removeTree(StateLayout.instanceDirectoryName(id))
                 let certsExisted = try SafeDirectory.open(baseCertDir, create: true).removeTree(id.description)
                 return existed || certsExisted
             } catch {
@@ -206,8 +208,8 @@ public final class HAProxyInstances: Sendable {
         let running = try service(.status, .haproxy(id), context: context).running
         var state = InstanceState.stopped
         if running {
-            let socket = defaultStatsSocket(id)
-            state = (try? HAProxyStatsSocket.query(socket, "show info", timeoutSeconds: 2)) != nil ? .active : .error
+            let socket = statsSocket(id)
+            state = HAProxyStatsSocket.isAnswering(socket, timeoutSeconds: 2) ? .active : .error
         }
         return InstanceSummary(instance: id, state: state, frontends: HAProxyConfigText.frontends(in: text))
     }
@@ -218,7 +220,7 @@ public final class HAProxyInstances: Sendable {
         let summary = try summary(id, text: text, context: context)
         var pools: [PoolStatus] = []
         if summary.state == .active {
-            let socket = defaultStatsSocket(id)
+            let socket = statsSocket(id)
             if let csv = try? HAProxyStatsSocket.query(socket, "show stat") {
                 pools = HAProxyStatsSocket.pools(from: HAProxyStatsSocket.parseStat(csv))
             }

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 import Synchronization
@@ -20,10 +21,10 @@ public struct KeepalivedProbe: Sendable {
     /// that process exists, is not a zombie and is called keepalived (a recycled pid is not).
     public static func pidFile(base: SafeDirectory) -> KeepalivedProbe {
         KeepalivedProbe {
-            guard let vrrp = try? base.subdirectory(TopologyManager.vrrpDirectory, create: false),
-                vrrp.exists(TopologyManager.configFile)
+            guard let vrrp = try? base.subdirectory(StateLayout.vrrpDirectoryName, create: false),
+                vrrp.exists(StateLayout.VRRPFile.config)
             else { return .notConfigured }
-            return isRunning(pidFile: "keepalived.pid", in: vrrp) ? .running : .stopped
+            return isRunning(pidFile: StateLayout.VRRPFile.pid, in: vrrp) ? .running : .stopped
         }
     }
 

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 import Synchronization
@@ -13,11 +14,6 @@ import Synchronization
 /// (``VRRPConfigPolicy``, over ``KeepalivedConfigTokenizer``), whose only script is the agent's own
 /// `vrrp/check_script.sh`, then `keepalived --config-test`, whose status decides (`KeepalivedConfigTest.passed`: 0, or 5 with only known benign warnings).
 public final class TopologyManager: Sendable {
-    static let stateFile = "topology.json"
-    static let vrrpDirectory = "vrrp"
-    static let configFile = "octavia-keepalived.conf"
-    static let checkScript = "check_script.sh"
-
     let base: SafeDirectory
     let basePath: String
     let runner: any CommandRunning
@@ -44,7 +40,7 @@ public final class TopologyManager: Sendable {
         self.amphoraID = amphoraID
         var initial = TopologyState(
             topology: configuredTopology == "ACTIVE_STANDBY" ? .activeStandby : .single, role: nil, haIP: nil, status: .ok)
-        if let bytes = (try? base.read(Self.stateFile)).flatMap({ $0 }), var stored = try? StrictJSON.decode(TopologyState.self, from: bytes) {
+        if let bytes = (try? base.read(StateLayout.topologyFile)).flatMap({ $0 }), var stored = try? StrictJSON.decode(TopologyState.self, from: bytes) {
             stored.status = .ok
             initial = stored
         }
@@ -90,7 +86,7 @@ public final class TopologyManager: Sendable {
             do throws(KeepalivedError) {
                 try changeLock.withLock { _ throws(KeepalivedError) in try apply(change, context: context) }
                 result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
-                if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(Self.stateFile, bytes, mode: 0o600) }
+                if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(StateLayout.topologyFile, bytes, mode: 0o600) }
             } catch {
                 result.status = .ok
                 try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
@@ -107,7 +103,7 @@ public final class TopologyManager: Sendable {
             if try service(.status, .keepalived, context: context).running {
                 _ = try service(.stop, .keepalived, context: context)
             }
-            if let vrrp = try vrrpDirectory(create: false) { _ = try? vrrp.remove(Self.configFile) }
+            if let vrrp = try vrrpDirectory(create: false) { _ = try? vrrp.remove(StateLayout.VRRPFile.config) }
         case .activeStandby:
             guard let role = change.role, let haIP = change.haIP, let secret = change.secret else {
                 throw .incompleteActiveStandby
@@ -150,7 +146,7 @@ public final class TopologyManager: Sendable {
             }
 
             vrrp_script check_instances {
-                script "\(basePath)/\(Self.vrrpDirectory)/\(Self.checkScript)"
+                script "\(StateLayout(basePath: basePath).vrrpFile(StateLayout.VRRPFile.checkScript))"
                 interval 1
                 timeout 2
                 fall 2
@@ -182,7 +178,7 @@ public final class TopologyManager: Sendable {
 
     func vrrpDirectory(create: Bool) throws(KeepalivedError) -> SafeDirectory? {
         do {
-            return try base.subdirectory(Self.vrrpDirectory, create: create)
+            return try base.subdirectory(StateLayout.vrrpDirectoryName, create: create)
         } catch {
             throw .directoryUnavailable(error)
         }
@@ -215,21 +211,22 @@ public final class TopologyManager: Sendable {
     func store(_ text: String, context: AuditContext) throws(KeepalivedError) {
         try checkPolicy(text)
         guard let vrrp = try vrrpDirectory(create: true) else { throw .directoryUnavailable(nil) }
+        let config = CandidateFile(directory: vrrp, name: StateLayout.VRRPFile.config)
         do throws(SystemError) {
-            try vrrp.writeAtomically(Self.configFile + ".new", Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
+            try config.write(Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             let wrapper = "#!/bin/sh\n# The agent's VRRP health check: every haproxy instance must answer on its stats socket.\n"
                 + "exec \(shellQuoted(helperExecutable)) vrrp-check --base-path \(shellQuoted(basePath))\n"
-            try vrrp.writeAtomically(Self.checkScript, Array(wrapper.utf8), mode: 0o700)
+            try vrrp.writeAtomically(StateLayout.VRRPFile.checkScript, Array(wrapper.utf8), mode: 0o700)
         } catch {
             throw .notStored(error)
         }
         let check = try run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
         guard KeepalivedConfigTest.passed(check) else {
-            try? vrrp.rename(Self.configFile + ".new", to: Self.configFile + ".new-failed")
+            config.keepFailed()
             throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
         }
         do throws(SystemError) {
-            try vrrp.rename(Self.configFile + ".new", to: Self.configFile)
+            try config.promote()
         } catch {
             throw .notStored(error)
         }
@@ -239,7 +236,7 @@ public final class TopologyManager: Sendable {
     func storedText() throws(KeepalivedError) -> String? {
         guard let vrrp = try vrrpDirectory(create: false) else { return nil }
         do {
-            return try vrrp.read(Self.configFile).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
+            return try vrrp.read(StateLayout.VRRPFile.config).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
             throw .notRead(error)
         }
@@ -253,7 +250,7 @@ public final class TopologyManager: Sendable {
         if try storedRaw() != KeepalivedConfigTest.stored(text), let vrrp = try vrrpDirectory(create: false) {
             // Stored by an agent without the script-security header: add it.
             do throws(SystemError) {
-                try vrrp.writeAtomically(Self.configFile, Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
+                try vrrp.writeAtomically(StateLayout.VRRPFile.config, Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             } catch {
                 throw .notStored(error)
             }
@@ -267,7 +264,7 @@ public final class TopologyManager: Sendable {
     func storedRaw() throws(KeepalivedError) -> String? {
         guard let vrrp = try vrrpDirectory(create: false) else { return nil }
         do {
-            return try vrrp.read(Self.configFile).map { String(decoding: $0, as: UTF8.self) }
+            return try vrrp.read(StateLayout.VRRPFile.config).map { String(decoding: $0, as: UTF8.self) }
         } catch {
             throw .notRead(error)
         }
@@ -285,7 +282,7 @@ public final class TopologyManager: Sendable {
             guard try service(.status, .keepalived, context: context).running else {
                 // Only keepalived's own messages about the stored text, filtered and capped: never the raw log.
                 var lines: [String] = []
-                if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read("keepalived.log")) ?? nil {
+                if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read(StateLayout.VRRPFile.log)) ?? nil {
                     let log = String(decoding: bytes.suffix(4096), as: UTF8.self)
                     lines = KeepalivedOutputFilter.lines(log, reference: ((try? storedText()) ?? nil) ?? "", lineOffset: KeepalivedConfigTest.headerLines)
                 }
@@ -307,7 +304,7 @@ public final class TopologyManager: Sendable {
     /// `PUT /vrrp/<action>`.
     public func perform(_ action: ServiceAction, context: AuditContext) throws(KeepalivedError) -> String {
         try changeLock.withLock { _ throws(KeepalivedError) -> String in
-            let configured = (try vrrpDirectory(create: false))?.exists(Self.configFile) ?? false
+            let configured = (try vrrpDirectory(create: false))?.exists(StateLayout.VRRPFile.config) ?? false
             do throws(KeepalivedError) {
                 switch action {
                 case .start:

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 import Synchronization
@@ -9,10 +10,10 @@ public enum VRRPCheck {
         guard let base = try? SafeDirectory.open(basePath, create: false), let names = try? base.entries() else { return 1 }
         for name in names {
             guard let id = try? ResourceID(validating: name), let dir = try? base.subdirectory(name, create: false),
-                (try? dir.read("haproxy.cfg")).flatMap({ $0 }) != nil
+                (try? dir.read(StateLayout.HAProxyFile.config)).flatMap({ $0 }) != nil
             else { continue }
             // Always the agent's own socket (the one the policy forces), never a path from the stored file.
-            let socket = "\(basePath)/\(id).sock"
+            let socket = StateLayout(basePath: basePath).statsSocket(id)
             guard (try? HAProxyStatsSocket.query(socket, "show stat -1 -1 -1", timeoutSeconds: 2)) != nil else { return 1 }
         }
         return 0

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 
@@ -16,7 +17,7 @@ extension LVSListeners {
         guard let dir = try directory(create: false) else { return [] }
         var running: [(ResourceID, LVSListenerLayout, Bool)] = []
         for id in try storedListeners() {
-            let stem = "\(Self.prefix)\(id)", name = Self.configName(id)
+            let stem = StateLayout.lvsStem(id), name = StateLayout.lvsConfigName(id)
             guard KeepalivedProbe.isRunning(pidFile: stem + ".pid", in: dir), let text = try storedConfig(id) else { continue }
             let layout = LVSListenerLayout(config: text)
             guard !layout.listenerDisabled else { continue }

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 
@@ -6,9 +7,6 @@ import IPCProtocol
 /// `keepalived --config-test` before they replace the active file. Each listener's keepalived is a
 /// daemon unit (`.lvs(id)`), started only where the kernel has IP Virtual Server support.
 public final class LVSListeners: Sendable {
-    static let directoryName = "lvs"
-    static let prefix = "octavia-keepalivedlvs-"
-    static func configName(_ id: ResourceID) -> String { "\(prefix)\(id).conf" }
     /// The agent's own UDP health check (`MISC_CHECK misc_path`), as upstream's `udp_check.sh` does it.
     static let checkScript = """
         #!/bin/sh
@@ -65,7 +63,7 @@ public final class LVSListeners: Sendable {
 
     func directory(create: Bool) throws(LVSError) -> SafeDirectory? {
         do {
-            return try base.subdirectory(Self.directoryName, create: create)
+            return try base.subdirectory(StateLayout.lvsDirectoryName, create: create)
         } catch {
             throw .storage(error)
         }
@@ -75,7 +73,7 @@ public final class LVSListeners: Sendable {
     func storedConfig(_ id: ResourceID) throws(LVSError) -> String? {
         guard let dir = try directory(create: false) else { return nil }
         do {
-            return try dir.read(Self.configName(id)).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
+            return try dir.read(StateLayout.lvsConfigName(id)).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
             throw .storage(error)
         }
@@ -91,14 +89,14 @@ public final class LVSListeners: Sendable {
             throw .storage(error)
         }
         return names.sorted().compactMap { name in
-            guard name.hasPrefix(Self.prefix), name.hasSuffix(".conf") else { return nil }
-            return try? ResourceID(validating: String(name.dropFirst(Self.prefix.count).dropLast(".conf".count)))
+            guard name.hasPrefix(StateLayout.lvsPrefix), name.hasSuffix(".conf") else { return nil }
+            return try? ResourceID(validating: String(name.dropFirst(StateLayout.lvsPrefix.count).dropLast(".conf".count)))
         }
     }
 
     /// True when a configuration for `id` is stored (upstream routes start/stop/delete of that id here).
     public func exists(_ id: ResourceID) -> Bool {
-        (try? directory(create: false))?.exists(Self.configName(id)) ?? false
+        (try? directory(create: false))?.exists(StateLayout.lvsConfigName(id)) ?? false
     }
 
     /// Whether the running kernel can do LVS; the reason when it cannot.
@@ -121,26 +119,25 @@ public final class LVSListeners: Sendable {
         }
         return try locks.withLock(upload.listener) { () throws(LVSError) -> String in
             guard let dir = try directory(create: true) else { throw .storage(SystemError("mkdir", errno: ENOENT)) }
-            let name = Self.configName(upload.listener)
+            let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(upload.listener))
             do throws(SystemError) {
                 if !summary.scriptsUsed.isEmpty {
                     // The only script the policy lets a configuration run: ours, rewritten at every upload.
-                    if let check = try dir.subdirectory("check", create: true) {
-                        try check.writeAtomically("udp_check.sh", Array(Self.checkScript.utf8), mode: 0o700)
+                    if let check = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) {
+                        try check.writeAtomically(StateLayout.lvsCheckScriptName, Array(Self.checkScript.utf8), mode: 0o700)
                     }
                 }
-                try dir.writeAtomically(name + ".new", Array(KeepalivedConfigTest.stored(upload.config).utf8))
+                try config.write(Array(KeepalivedConfigTest.stored(upload.config).utf8))
             } catch {
                 throw .storage(error)
             }
             let check = try run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
             guard KeepalivedConfigTest.passed(check) else {
-                try? dir.rename(name + ".new", to: name + ".new-failed")
+                config.keepFailed()
                 throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
             }
             do throws(SystemError) {
-                try dir.rename(name + ".new", to: name)
-                try dir.remove(name + ".new-failed")
+                try config.promote(clearingFailed: true)
             } catch {
                 throw .storage(error)
             }
@@ -197,8 +194,8 @@ public final class LVSListeners: Sendable {
     public func delete(_ id: ResourceID, context: AuditContext) throws(LVSError) -> Bool {
         try locks.withLock(id) { () throws(LVSError) -> Bool in
             guard let dir = try directory(create: false) else { return false }
-            let name = Self.configName(id)
-            let existed = dir.exists(name)
+            let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(id))
+            let existed = dir.exists(config.name)
             if existed, try service(.status, .lvs(id), context: context).running {
                 do throws(CommandError) {
                     _ = try services.perform(.stop, .lvs(id), context: context)
@@ -207,8 +204,8 @@ public final class LVSListeners: Sendable {
                 }
             }
             do throws(SystemError) {
-                for suffix in ["", ".new", ".new-failed"] { try dir.remove(name + suffix) }
-                for suffix in ["pid", "vrrp.pid", "check.pid", "log"] { try dir.remove("\(Self.prefix)\(id).\(suffix)") }
+                _ = try config.removeAll()
+                for suffix in StateLayout.lvsRuntimeSuffixes { try dir.remove(StateLayout.lvsStem(id) + suffix) }
             } catch {
                 throw .storage(error)
             }

@@ -1,3 +1,4 @@
+import AgentConfig
 import IPCProtocol
 import Synchronization
 
@@ -10,7 +11,6 @@ import Synchronization
 /// PMTU discovery and neighbour discovery, DHCP replies, and, on the interface holding the address,
 /// exactly what the rules accept.
 public final class InterfaceRulesApplier: Sendable {
-    static let rulesFileName = "nftables-vip.rules"
     public static let table = "amphora_table"
     public static let chain = "amphora_chain"
     public static let vipChain = "amphora_vip_chain"
@@ -81,7 +81,7 @@ public final class InterfaceRulesApplier: Sendable {
         let text = Self.ruleset(interface: name.description, rules: request.rules)
         return try lock.withLock { _ throws(NetworkError) -> String in
             do throws(SystemError) {
-                try base.writeAtomically(Self.rulesFileName, Array(text.utf8), mode: 0o600)
+                try base.writeAtomically(StateLayout.nftablesRulesFile, Array(text.utf8), mode: 0o600)
             } catch {
                 throw .rulesNotWritten(error)
             }

@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 import Synchronization
@@ -306,9 +307,9 @@ public final class NetworkConfigurator: Sendable {
     /// An SR-IOV port: the "drop all" ruleset is written unless a ruleset file exists, then the file
     /// is loaded (upstream's `nftable_utils.write_nftable_rules_file(name, [])` and `load_nftables_file`).
     func loadSRIOVRules(_ context: AuditContext) throws(NetworkError) {
-        if !base.exists(InterfaceRulesApplier.rulesFileName) {
+        if !base.exists(StateLayout.nftablesRulesFile) {
             do throws(SystemError) {
-                try base.writeAtomically(InterfaceRulesApplier.rulesFileName, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
+                try base.writeAtomically(StateLayout.nftablesRulesFile, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
             } catch {
                 throw .rulesNotWritten(error)
             }
@@ -333,10 +334,9 @@ public final class NetworkConfigurator: Sendable {
 
     // MARK: - Records
 
-    static let recordFile = "plugged_interfaces.json"
 
     func records() -> [Record] {
-        guard let bytes = (try? base.read(Self.recordFile)).flatMap({ $0 }),
+        guard let bytes = (try? base.read(StateLayout.pluggedInterfacesFile)).flatMap({ $0 }),
             let records = try? StrictJSON.decode([Record].self, from: bytes)
         else { return [] }
         return records
@@ -346,7 +346,7 @@ public final class NetworkConfigurator: Sendable {
         var all = records().filter { $0.mac != new.mac && $0.interface != new.interface }
         all.append(new)
         do {
-            try base.writeAtomically(Self.recordFile, try StrictJSON.encode(all), mode: 0o600)
+            try base.writeAtomically(StateLayout.pluggedInterfacesFile, try StrictJSON.encode(all), mode: 0o600)
         } catch {
             throw .notRecorded(details: "\(error)")
         }

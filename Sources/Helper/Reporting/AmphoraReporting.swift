@@ -34,7 +34,7 @@ public final class AmphoraReporting: Sendable {
         } catch {
             throw .haproxy(error)
         }
-        let running = configured.filter { (try? HAProxyStatsSocket.query($0.statsSocket, "show info", timeoutSeconds: 1)) != nil }.count
+        let running = configured.filter { HAProxyStatsSocket.isAnswering($0.statsSocket, timeoutSeconds: 1) }.count
         let window = traffic.current()
         let (topologyName, topologyStatus) = topology.current()
         var current = info

@@ -22,7 +22,7 @@ extension HAProxyInstances {
         for name in names {
             guard let id = try? ResourceID(validating: name), let text = try? storedConfig(id) else { continue }
             result.append(Configured(
-                id: id, statsSocket: defaultStatsSocket(id),
+                id: id, statsSocket: statsSocket(id),
                 frontends: HAProxyConfigText.frontends(in: text).map(\.name)))
         }
         return result

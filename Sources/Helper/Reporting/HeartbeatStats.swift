@@ -1,3 +1,4 @@
+import AgentConfig
 import Glibc
 import IPCProtocol
 import Synchronization
@@ -10,7 +11,6 @@ import Synchronization
 /// only when a counter moved), so neither a helper nor a front restart reports traffic twice. A
 /// counter lower than its stored value (haproxy restarted) reports its current value (upstream rule).
 public final class HeartbeatStats: Sendable {
-    static let fileName = "stats_counters.json"
 
     /// The counters a listener's deltas are computed from.
     struct Counters: Codable, Equatable, Sendable {
@@ -68,7 +68,7 @@ public final class HeartbeatStats: Sendable {
             if current != old {
                 do {
                     let list = current.values.sorted { $0.key < $1.key }
-                    try instances.base.writeAtomically(Self.fileName, try StrictJSON.encode(Stored(counters: list)), mode: 0o600)
+                    try instances.base.writeAtomically(StateLayout.heartbeatCountersFile, try StrictJSON.encode(Stored(counters: list)), mode: 0o600)
                 } catch {
                     // Not stored: keep the old baseline, so the next heartbeat reports these bytes again rather than never.
                     stored = old
@@ -81,7 +81,7 @@ public final class HeartbeatStats: Sendable {
     }
 
     func load() -> [String: Counters] {
-        guard let bytes = try? instances.base.read(Self.fileName, limit: 8 << 20),
+        guard let bytes = try? instances.base.read(StateLayout.heartbeatCountersFile, limit: 8 << 20),
             let stored = try? StrictJSON.decode(Stored.self, from: bytes)
         else { return [:] }
         var result: [String: Counters] = [:]

@@ -3,6 +3,12 @@ import IPCProtocol
 
 /// haproxy's runtime API over its stats socket (`show stat`, `show servers state`).
 public enum HAProxyStatsSocket {
+    /// Whether haproxy answers `show info` on `path` within `timeoutSeconds` (the one "is it up" test
+    /// of starting, status, `/details`).
+    public static func isAnswering(_ path: String, timeoutSeconds: Int) -> Bool {
+        (try? query(path, "show info", timeoutSeconds: timeoutSeconds)) != nil
+    }
+
     /// Sends one command and returns the whole answer (haproxy closes after answering), or throws.
     public static func query(_ path: String, _ command: String, timeoutSeconds: Int = 5) throws(SystemError) -> String {
         let fd = try retryingSyscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
