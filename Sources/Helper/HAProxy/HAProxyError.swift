@@ -15,6 +15,8 @@ public enum HAProxyError: Error, Sendable {
     case checkFailed(ServiceAction, details: String)
     /// haproxy was started but did not answer on its stats socket; `details` are its own error lines.
     case didNotStart(details: String?)
-    /// The launcher or the service manager failed (their errors are already the wire's).
+    /// The service manager failed.
+    case service(ServiceError)
+    /// The launcher failed (their errors are already the wire's).
     case launcher(CommandError)
 }

@@ -68,12 +68,12 @@ public final class HAProxyInstances: Sendable {
         }
     }
 
-    /// Asks the service manager; its error is already the wire's.
+    /// Asks the service manager.
     func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(HAProxyError) -> DaemonStatus {
-        do throws(CommandError) {
+        do throws(ServiceError) {
             return try services.perform(operation, unit, context: context)
         } catch {
-            throw .launcher(error)
+            throw .service(error)
         }
     }
 

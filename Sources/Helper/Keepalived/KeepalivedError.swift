@@ -26,6 +26,8 @@ public enum KeepalivedError: Error, Sendable {
     indirect case actionFailed(ServiceAction, cause: KeepalivedError)
     /// Finding the VIP's interface failed.
     case network(NetworkError)
-    /// The launcher or the service manager failed (their errors are already the wire's).
+    /// The service manager failed.
+    case service(ServiceError)
+    /// The launcher failed (their errors are already the wire's).
     case launcher(CommandError)
 }

@@ -11,7 +11,7 @@ public enum LVSError: Error, Sendable {
         /// `keepalived --config-test` refused the stored file; its filtered messages.
         case configTest(String)
         /// The service manager failed.
-        case service(CommandError)
+        case service(ServiceError)
     }
 
     /// No stored listener with this id.
@@ -25,9 +25,11 @@ public enum LVSError: Error, Sendable {
     /// A start, stop or reload of the listener failed.
     case actionFailed(ServiceAction, ResourceID, ActionFailure)
     /// Stopping the listener's keepalived before deleting it failed.
-    case stopFailed(CommandError)
+    case stopFailed(ServiceError)
     /// The IPVS table could not be read for the heartbeat.
     case ipvsUnreadable(details: String)
-    /// The launcher or the service manager failed (their errors are already the wire's).
+    /// The service manager failed.
+    case service(ServiceError)
+    /// The launcher failed (their errors are already the wire's).
     case launcher(CommandError)
 }

@@ -52,12 +52,12 @@ public final class LVSListeners: Sendable {
         }
     }
 
-    /// Asks the service manager; its error is already the wire's.
+    /// Asks the service manager.
     func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(LVSError) -> DaemonStatus {
-        do throws(CommandError) {
+        do throws(ServiceError) {
             return try services.perform(operation, unit, context: context)
         } catch {
-            throw .launcher(error)
+            throw .service(error)
         }
     }
 
@@ -183,7 +183,7 @@ public final class LVSListeners: Sendable {
 
     /// The service manager's errors name haproxy; say which listener's `action` failed instead.
     func serviceOrFail(_ operation: DaemonOperation, _ action: ServiceAction, _ id: ResourceID, context: AuditContext) throws(LVSError) -> DaemonStatus {
-        do throws(CommandError) {
+        do throws(ServiceError) {
             return try services.perform(operation, .lvs(id), context: context)
         } catch {
             throw .actionFailed(action, id, .service(error))
@@ -197,7 +197,7 @@ public final class LVSListeners: Sendable {
             let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(id))
             let existed = dir.exists(config.name)
             if existed, try service(.status, .lvs(id), context: context).running {
-                do throws(CommandError) {
+                do throws(ServiceError) {
                     _ = try services.perform(.stop, .lvs(id), context: context)
                 } catch {
                     throw .stopFailed(error)

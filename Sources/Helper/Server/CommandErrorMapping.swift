@@ -17,6 +17,7 @@ extension CommandError {
         case let error as NetworkError: self.init(error)
         case let error as AgentConfigError: self.init(error)
         case let error as ReportingError: self.init(error)
+        case let error as ServiceError: self.init(error)
         default: self.init(.internalError, "Internal error", details: "\(error)")
         }
     }
@@ -31,6 +32,7 @@ extension CommandError {
         case .checkFailed(let action, let details):
             self.init(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: details)
         case .didNotStart(let details): self.init(.internalError, "Error starting haproxy", details: details ?? "haproxy did not come up")
+        case .service(let error): self.init(error)
         case .launcher(let error): self = error
         }
     }
@@ -81,6 +83,7 @@ extension CommandError {
                 inner.code == .badRequest ? .badRequest : .internalError, "Failed to \(action.rawValue) keepalived",
                 details: inner.details ?? inner.message)
         case .network(let error): self.init(error)
+        case .service(let error): self.init(error)
         case .launcher(let error): self = error
         }
     }
@@ -99,10 +102,15 @@ extension CommandError {
                 let inner = CommandError(error)
                 self.init(.internalError, message, details: inner.details ?? inner.message)
             case .configTest(let details): self.init(.internalError, message, details: details)
-            case .service(let inner): self.init(inner.code, message, details: inner.details ?? inner.message)
+            case .service(let error):
+                let inner = CommandError(error)
+                self.init(inner.code, message, details: inner.details ?? inner.message)
             }
-        case .stopFailed(let inner): self.init(inner.code, "Error stopping keepalivedlvs", details: inner.details ?? inner.message)
+        case .stopFailed(let error):
+            let inner = CommandError(error)
+            self.init(inner.code, "Error stopping keepalivedlvs", details: inner.details ?? inner.message)
         case .ipvsUnreadable(let details): self.init(.internalError, "Cannot read the IP Virtual Server table", details: details)
+        case .service(let error): self.init(error)
         case .launcher(let error): self = error
         }
     }
@@ -120,6 +128,16 @@ extension CommandError {
         case .unexpectedInterfaceName(let name): self.init(.internalError, "Unexpected interface name", details: name)
         case .rulesNotWritten(let error): self.init(.internalError, "Error writing the nftables rules", details: error.description)
         case .rulesNotLoaded(let details): self.init(.internalError, "Error loading the nftables rules", details: details)
+        case .launcher(let error): self = error
+        }
+    }
+
+    init(_ error: ServiceError) {
+        switch error {
+        case .auditUnavailable: self.init(.unavailable, "Audit log unavailable; command refused")
+        case .managerUnavailable(let details): self.init(.internalError, "Service manager unavailable", details: details)
+        case .failed(let operation, let unit, let details):
+            self.init(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: details)
         case .launcher(let error): self = error
         }
     }
@@ -151,3 +169,4 @@ extension LVSError: CustomStringConvertible { public var description: String { C
 extension NetworkError: CustomStringConvertible { public var description: String { CommandError(self).description } }
 extension AgentConfigError: CustomStringConvertible { public var description: String { CommandError(self).description } }
 extension ReportingError: CustomStringConvertible { public var description: String { CommandError(self).description } }
+extension ServiceError: CustomStringConvertible { public var description: String { CommandError(self).description } }

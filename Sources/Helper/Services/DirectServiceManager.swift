@@ -14,7 +14,7 @@ public final class DirectServiceManager: ServiceManager {
         self.audit = audit
     }
 
-    public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus {
+    public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
         let fields: [(String, JSONValue)] = [
             ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
             ("command", .string(context.command)), ("operation", .string(operation.rawValue)), ("unit", .string(unit.systemdName)),
@@ -23,7 +23,7 @@ public final class DirectServiceManager: ServiceManager {
             do {
                 try audit.record("daemon-intent", fields)
             } catch {
-                throw CommandError(.unavailable, "Audit log unavailable; command refused")
+                throw .auditUnavailable
             }
         }
         let reply: DaemonReply
@@ -43,7 +43,7 @@ public final class DirectServiceManager: ServiceManager {
                 return reply
             }
         } catch {
-            throw CommandError(.internalError, "Service manager unavailable", details: "\(error)")
+            throw .managerUnavailable(details: "\(error)")
         }
         if operation != .status {
             var outcome = fields
@@ -53,7 +53,7 @@ public final class DirectServiceManager: ServiceManager {
             try? audit.record("daemon-outcome", outcome)
         }
         if let error = reply.error {
-            throw CommandError(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: error)
+            throw .failed(operation, unit, details: error)
         }
         return reply.status
     }

@@ -35,7 +35,7 @@ enum PackageVersionCache {
         {
             logger.info("package versions from the on-disk cache", metadata: ["file": "\(base.path)/\(fileName)"])
             return AmphoraInfo(
-                hostname: HelperMain.hostname(), amphoraID: amphoraID, haproxyVersion: stored.haproxy,
+                hostname: HostStatistics.hostname(), amphoraID: amphoraID, haproxyVersion: stored.haproxy,
                 keepalivedVersion: stored.keepalived, ipvsadmVersion: stored.ipvsadm)
         }
         let info = HelperMain.gatherInfo(amphoraID: amphoraID, runner: runner, logger: logger)

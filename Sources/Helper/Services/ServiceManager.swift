@@ -4,5 +4,5 @@ import Synchronization
 
 /// Starts, stops, reloads and reports daemons (systemd in production, the standalone agent in dev).
 public protocol ServiceManager: Sendable {
-    func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus
+    func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus
 }

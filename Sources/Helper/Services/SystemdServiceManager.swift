@@ -11,7 +11,7 @@ public final class SystemdServiceManager: ServiceManager {
 
     public init(runner: any CommandRunning) { self.runner = runner }
 
-    public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus {
+    public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
         switch operation {
         case .start:
             _ = try systemctl(.enable, unit, context: context)
@@ -25,14 +25,19 @@ public final class SystemdServiceManager: ServiceManager {
         }
     }
 
-    func systemctl(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus {
-        let result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000)
+    func systemctl(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
+        let result: LaunchResult
+        do throws(CommandError) {
+            result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000)
+        } catch {
+            throw .launcher(error)
+        }
         switch operation {
         case .status:
             return DaemonStatus(running: result.succeeded && result.stdout.hasPrefix("active"), pid: nil)
         default:
             guard result.succeeded else {
-                throw CommandError(.internalError, "Error \(operation.rawValue)ing \(unit.daemonName)", details: result.refusal ?? result.combinedOutput)
+                throw .failed(operation, unit, details: result.refusal ?? result.combinedOutput)
             }
             return DaemonStatus(running: operation != .stop && operation != .disable, pid: nil)
         }
