@@ -17,6 +17,6 @@ public enum HAProxyError: Error, Sendable {
     case didNotStart(details: String?)
     /// The service manager failed.
     case service(ServiceError)
-    /// The launcher failed (their errors are already the wire's).
+    /// The launcher failed (its errors are already the wire's).
     case launcher(CommandError)
 }

@@ -28,6 +28,6 @@ public enum KeepalivedError: Error, Sendable {
     case network(NetworkError)
     /// The service manager failed.
     case service(ServiceError)
-    /// The launcher failed (their errors are already the wire's).
+    /// The launcher failed (its errors are already the wire's).
     case launcher(CommandError)
 }

@@ -30,6 +30,6 @@ public enum LVSError: Error, Sendable {
     case ipvsUnreadable(details: String)
     /// The service manager failed.
     case service(ServiceError)
-    /// The launcher failed (their errors are already the wire's).
+    /// The launcher failed (its errors are already the wire's).
     case launcher(CommandError)
 }
