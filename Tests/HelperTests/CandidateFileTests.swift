@@ -8,10 +8,7 @@ import Testing
 struct CandidateFileTests {
     /// A fresh directory under the test's temporary directory, removed by `body`'s caller.
     func withDirectory(_ body: (SafeDirectory, String) throws -> Void) throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("amp-candidate-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try body(try SafeDirectory.open(path, create: false), path)
+        try withTemporaryDirectory("amp-candidate") { path in try body(try SafeDirectory.open(path, create: false), path) }
     }
 
     func text(_ directory: SafeDirectory, _ name: String) throws -> String? {

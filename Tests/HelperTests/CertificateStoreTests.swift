@@ -14,32 +14,23 @@ struct CertificateStoreTests {
 
     /// A store whose `base_cert_dir` is a fresh directory under `parent`; everything is removed afterwards.
     func withStore(on parent: String, _ body: (CertificateStore, String) throws -> Void) throws {
-        let root = parent + "/amp-certs-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root + "/base", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/certs", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let runner = RecordingRunner(stdout: "inactive\n")
-        let instances = HAProxyInstances(
-            base: try SafeDirectory.open(root + "/base", create: false),
-            paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: root + "/base"),
-            baseCertDir: root + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
-        let store = CertificateStore(certDirectory: root + "/certs", instances: instances, audit: try AuditLog(path: root + "/audit.log"))
-        try body(store, root + "/certs")
+        try withTemporaryDirectory("amp-certs", under: parent) { root in
+            try FileManager.default.createDirectory(atPath: root + "/base", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/certs", withIntermediateDirectories: true)
+            let runner = RecordingRunner(stdout: "inactive\n")
+            let instances = HAProxyInstances(
+                base: try SafeDirectory.open(root + "/base", create: false),
+                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: root + "/base"),
+                baseCertDir: root + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
+            let store = CertificateStore(certDirectory: root + "/certs", instances: instances, audit: try AuditLog(path: root + "/audit.log"))
+            try body(store, root + "/certs")
+        }
     }
 
     func upload(_ content: String, file: String = "list.pem", scope: CertificateScope = .loadBalancer) throws -> CertificateUpload {
         CertificateUpload(instance: loadBalancer, file: try CertificateFileName(validating: file), content: content, scope: scope)
     }
 
-    /// The wire error `body` fails with.
-    func failure(_ body: () throws -> Void) -> CommandError? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return CommandError(mapping: error)
-        }
-    }
 
     @Test("a crt-list is stored 0600 under the load balancer's directory; digest and delete find it")
     func storeDigestDelete() throws {
@@ -62,10 +53,10 @@ struct CertificateStoreTests {
     func refusals() throws {
         try withStore(on: "/dev/shm") { store, certs in
             let large = String(repeating: "a", count: CertificateStore.maximumSize + 1)
-            #expect(failure { _ = try store.store(try upload(large), context: context) }?.code == .tooLarge)
-            #expect(failure { _ = try store.store(try upload("x\0y"), context: context) }
+            #expect(wireError { _ = try store.store(try upload(large), context: context) }?.code == .tooLarge)
+            #expect(wireError { _ = try store.store(try upload("x\0y"), context: context) }
                 == CommandError(.badRequest, "Invalid certificate", details: "NUL byte"))
-            let elsewhere = failure { _ = try store.store(try upload("/etc/shadow\n"), context: context) }
+            let elsewhere = wireError { _ = try store.store(try upload("/etc/shadow\n"), context: context) }
             #expect(elsewhere?.code == .badRequest)
             #expect(elsewhere?.message == "Invalid certificate")
             #expect(!FileManager.default.fileExists(atPath: "\(certs)/\(loadBalancer)/list.pem"))
@@ -76,9 +67,9 @@ struct CertificateStoreTests {
     func notFound() throws {
         try withStore(on: "/dev/shm") { store, _ in
             let name = try CertificateFileName(validating: "missing.pem")
-            #expect(failure { _ = try store.digest(loadBalancer, name, scope: .loadBalancer) }
+            #expect(wireError { _ = try store.digest(loadBalancer, name, scope: .loadBalancer) }
                 == CommandError(.notFound, "Certificate Not Found", details: "No certificate with filename: missing.pem"))
-            #expect(failure { _ = try store.digest(loadBalancer, name, scope: .listener) }
+            #expect(wireError { _ = try store.digest(loadBalancer, name, scope: .listener) }
                 == CommandError(.notFound, "Instance Not Found", details: loadBalancer.description))
         }
     }
@@ -88,7 +79,7 @@ struct CertificateStoreTests {
         let magic = try SafeDirectory.open("/var/tmp", create: false).filesystemMagic()
         try #require(!CertificateStore.memoryFilesystems.contains(magic), "/var/tmp is a memory filesystem here")
         try withStore(on: "/var/tmp") { store, certs in
-            let error = failure { _ = try store.store(try upload("\(certs)/\(loadBalancer)/cert.pem\n"), context: context) }
+            let error = wireError { _ = try store.store(try upload("\(certs)/\(loadBalancer)/cert.pem\n"), context: context) }
             #expect(error?.code == .unavailable)
             #expect(error?.message == "Certificate storage unavailable")
             #expect(!FileManager.default.fileExists(atPath: "\(certs)/\(loadBalancer)"))

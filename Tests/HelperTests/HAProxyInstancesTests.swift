@@ -16,15 +16,15 @@ struct HAProxyInstancesTests {
     /// Instances on a fresh base directory (certificates under `<base>/certs`), whose runner exits
     /// with `exitCode` and prints `stdout`.
     func withInstances(exitCode: Int32 = 0, stdout: String = "inactive\n", _ body: (HAProxyInstances, RecordingRunner, String) throws -> Void) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("amp-instances-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: base) }
-        let runner = RecordingRunner(exitCode: exitCode, stdout: stdout)
-        let instances = HAProxyInstances(
-            base: try SafeDirectory.open(base, create: false),
-            paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
-            baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
-        try body(instances, runner, base)
+        try withTemporaryDirectory("amp-instances") { base in
+            try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
+            let runner = RecordingRunner(exitCode: exitCode, stdout: stdout)
+            let instances = HAProxyInstances(
+                base: try SafeDirectory.open(base, create: false),
+                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
+                baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
+            try body(instances, runner, base)
+        }
     }
 
     /// What Octavia renders, for this base path.
@@ -32,14 +32,6 @@ struct HAProxyInstancesTests {
 
     func upload(_ text: String) -> HAProxyConfigUpload { HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text) }
 
-    func failure(_ body: () throws -> Void) -> CommandError? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return CommandError(mapping: error)
-        }
-    }
 
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
@@ -60,7 +52,7 @@ struct HAProxyInstancesTests {
     @Test("a configuration haproxy -c refuses: 400, kept as .new-failed, nothing active")
     func uploadRefusedByCheck() throws {
         try withInstances(exitCode: 1) { instances, _, base in
-            let error = failure { _ = try instances.upload(upload(octavia(base)), context: context) }
+            let error = wireError { _ = try instances.upload(upload(octavia(base)), context: context) }
             #expect(error?.code == .badRequest)
             #expect(error?.message == "Invalid request")
             #expect(exists("\(base)/\(id)/haproxy.cfg.new-failed"))
@@ -71,7 +63,7 @@ struct HAProxyInstancesTests {
     @Test("a text the allow-list refuses never reaches haproxy and writes nothing")
     func uploadRefusedByPolicy() throws {
         try withInstances { instances, runner, base in
-            let error = failure { _ = try instances.upload(upload("global\n    lua-load /tmp/x.lua\n"), context: context) }
+            let error = wireError { _ = try instances.upload(upload("global\n    lua-load /tmp/x.lua\n"), context: context) }
             #expect(error?.code == .badRequest)
             #expect(error?.message == "Invalid request")
             #expect(runner.calls.withLock { $0 }.isEmpty)
@@ -83,7 +75,7 @@ struct HAProxyInstancesTests {
     func unknownInstance() throws {
         try withInstances { instances, runner, _ in
             for action in ServiceAction.allCases {
-                #expect(failure { _ = try instances.perform(action, on: id, context: context) }
+                #expect(wireError { _ = try instances.perform(action, on: id, context: context) }
                     == CommandError(.notFound, "Instance Not Found", details: id.description))
             }
             #expect(runner.calls.withLock { $0 }.isEmpty)
@@ -96,7 +88,7 @@ struct HAProxyInstancesTests {
             _ = try instances.upload(upload(octavia(base)), context: context)
             runner.calls.withLock { $0 = [] }
             // The unit stays inactive and no stats socket appears.
-            #expect(failure { _ = try instances.perform(.start, on: id, context: context) }
+            #expect(wireError { _ = try instances.perform(.start, on: id, context: context) }
                 == CommandError(.internalError, "Error starting haproxy", details: "haproxy did not come up"))
             let calls = runner.calls.withLock { $0 }
             #expect(!calls.contains { if case .haproxyCheck = $0 { true } else { false } })

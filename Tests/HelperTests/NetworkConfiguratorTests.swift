@@ -17,22 +17,13 @@ struct NetworkConfiguratorTests {
         """
 
     func withConfigurator(exitCode: Int32 = 0, stdout: String = ipJSON, _ body: (NetworkConfigurator) throws -> Void) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("amp-network-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: base) }
-        try body(NetworkConfigurator(
-            netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
-            runner: RecordingRunner(exitCode: exitCode, stdout: stdout), activeStandby: false))
-    }
-
-    func failure(_ body: () throws -> Void) -> CommandError? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return CommandError(mapping: error)
+        try withTemporaryDirectory("amp-network") { base in
+            try body(NetworkConfigurator(
+                netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
+                runner: RecordingRunner(exitCode: exitCode, stdout: stdout), activeStandby: false))
         }
     }
+
 
     @Test("the interface holding an address, 404 when none does")
     func interfaceForAddress() throws {
@@ -41,7 +32,7 @@ struct NetworkConfiguratorTests {
             let elsewhere = try IPAddress(validating: "198.51.100.1")
             let names = [try network.interface(for: v4, context: context), try network.interface(for: v6, context: context)]
             #expect(names == ["eth1", "eth1"])
-            #expect(failure { _ = try network.interface(for: elsewhere, context: context) }
+            #expect(wireError { _ = try network.interface(for: elsewhere, context: context) }
                 == CommandError(.notFound, "Error interface not found for IP address"))
         }
     }
@@ -55,7 +46,7 @@ struct NetworkConfiguratorTests {
             #expect(name == "eth1" && prefix == 24)
             let (name6, prefix6) = try network.interface(onSubnetOf: v6, context: context)
             #expect(name6 == "eth1" && prefix6 == 64)
-            #expect(failure { _ = try network.interface(onSubnetOf: elsewhere, context: context) }
+            #expect(wireError { _ = try network.interface(onSubnetOf: elsewhere, context: context) }
                 == CommandError(.notFound, "No interface on the subnet of 203.0.113.5"))
         }
     }
@@ -64,7 +55,7 @@ struct NetworkConfiguratorTests {
     func ipFailure() throws {
         try withConfigurator(exitCode: 1, stdout: "") { network in
             let address = try IPAddress(validating: "192.0.2.10")
-            let error = failure { _ = try network.interface(for: address, context: context) }
+            let error = wireError { _ = try network.interface(for: address, context: context) }
             #expect(error?.code == .internalError)
             #expect(error?.message == "Error configuring interface")
         }

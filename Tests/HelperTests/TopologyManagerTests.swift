@@ -14,17 +14,16 @@ struct TopologyManagerTests {
 
     /// A manager on a fresh base directory, whose runner exits with `exitCode`.
     func withManager(exitCode: Int32 = 0, _ body: (TopologyManager, RecordingRunner, String) throws -> Void) throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("amp-topology-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: base) }
-        let runner = RecordingRunner(exitCode: exitCode)
-        let directory = try SafeDirectory.open(base, create: false)
-        let manager = TopologyManager(
-            base: directory, basePath: base, runner: runner, services: SystemdServiceManager(runner: runner),
-            network: NetworkConfigurator(netns: try InterfaceName(validating: "amphora-haproxy"), base: directory, runner: runner, activeStandby: true),
-            audit: try AuditLog(path: base + "/audit.log"), helperExecutable: "/usr/bin/amphora-helper", amphoraID: amphora,
-            configuredTopology: "SINGLE")
-        try body(manager, runner, base)
+        try withTemporaryDirectory("amp-topology") { base in
+            let runner = RecordingRunner(exitCode: exitCode)
+            let directory = try SafeDirectory.open(base, create: false)
+            let manager = TopologyManager(
+                base: directory, basePath: base, runner: runner, services: SystemdServiceManager(runner: runner),
+                network: NetworkConfigurator(netns: try InterfaceName(validating: "amphora-haproxy"), base: directory, runner: runner, activeStandby: true),
+                audit: try AuditLog(path: base + "/audit.log"), helperExecutable: "/usr/bin/amphora-helper", amphoraID: amphora,
+                configuredTopology: "SINGLE")
+            try body(manager, runner, base)
+        }
     }
 
     func rendered(_ base: String) throws -> String {
@@ -33,14 +32,6 @@ struct TopologyManagerTests {
             interface: "eth1", secret: "s3cret")
     }
 
-    func failure(_ body: () throws -> Void) -> CommandError? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return CommandError(mapping: error)
-        }
-    }
 
     @Test("an accepted upload is promoted with its check script; the check ran on the candidate")
     func uploadAccepted() throws {
@@ -59,7 +50,7 @@ struct TopologyManagerTests {
     @Test("a configuration keepalived --config-test refuses: 400, kept as .new-failed, nothing active")
     func uploadRefusedByConfigTest() throws {
         try withManager(exitCode: 1) { manager, _, base in
-            let error = failure { _ = try manager.upload(try rendered(base), context: context) }
+            let error = wireError { _ = try manager.upload(try rendered(base), context: context) }
             #expect(error?.code == .badRequest)
             #expect(error?.message == "Invalid request")
             #expect(FileManager.default.fileExists(atPath: base + "/vrrp/octavia-keepalived.conf.new-failed"))
@@ -70,7 +61,7 @@ struct TopologyManagerTests {
     @Test("a text the VRRP allow-list refuses never reaches keepalived")
     func uploadRefusedByPolicy() throws {
         try withManager { manager, runner, base in
-            let error = failure { _ = try manager.upload("global_defs {\n    script_user nobody\n}\n", context: context) }
+            let error = wireError { _ = try manager.upload("global_defs {\n    script_user nobody\n}\n", context: context) }
             #expect(error?.code == .badRequest)
             #expect(error?.message == "Invalid request")
             #expect(runner.calls.withLock { $0 }.isEmpty)
@@ -81,7 +72,7 @@ struct TopologyManagerTests {
     @Test("start without an uploaded configuration: 500 Failed to start keepalived, nothing runs")
     func startWithoutConfiguration() throws {
         try withManager { manager, runner, _ in
-            #expect(failure { _ = try manager.perform(.start, context: context) } == CommandError(
+            #expect(wireError { _ = try manager.perform(.start, context: context) } == CommandError(
                 .internalError, "Failed to start keepalived", details: "No keepalived configuration has been uploaded"))
             #expect(runner.calls.withLock { $0 }.isEmpty)
         }
@@ -96,7 +87,7 @@ struct TopologyManagerTests {
             #expect(runner.calls.withLock { $0 } == [.systemctl(.stop, .keepalived), .systemctl(.disable, .keepalived)])
         }
         try withManager(exitCode: 1) { manager, _, _ in
-            let error = failure { _ = try manager.perform(.stop, context: context) }
+            let error = wireError { _ = try manager.perform(.stop, context: context) }
             #expect(error?.code == .internalError)
             #expect(error?.message == "Failed to stop keepalived")
         }

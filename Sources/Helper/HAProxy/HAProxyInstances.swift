@@ -59,24 +59,6 @@ public final class HAProxyInstances: Sendable {
         }
     }
 
-    /// Runs a launcher command; its error is already the wire's.
-    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(HAProxyError) -> LaunchResult {
-        do throws(CommandError) {
-            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
-        } catch {
-            throw .launcher(error)
-        }
-    }
-
-    /// Asks the service manager.
-    func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(HAProxyError) -> DaemonStatus {
-        do throws(ServiceError) {
-            return try services.perform(operation, unit, context: context)
-        } catch {
-            throw .service(error)
-        }
-    }
-
     // MARK: - Commands
 
     /// Checks and stores a configuration; a failed check keeps `haproxy.cfg.new-failed` and the active file.
@@ -91,9 +73,9 @@ public final class HAProxyInstances: Sendable {
             } catch {
                 throw .storage(error)
             }
-            let check = try run(
+            let check = try runner.run(
                 .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
-                deadlineMilliseconds: 60_000)
+                deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
             guard check.succeeded else {
                 config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
@@ -126,18 +108,19 @@ public final class HAProxyInstances: Sendable {
             guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw .notFound(id) }
             let amphora = (try? dir.read(StateLayout.HAProxyFile.amphoraID)).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
             let socket = statsSocket(id)
-            let status = try service(.status, .haproxy(id), context: context)
+            let status = try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service)
             switch action {
             case .stop:
-                _ = try service(.stop, .haproxy(id), context: context)
+                _ = try services.perform(.stop, .haproxy(id), context: context, or: HAProxyError.service)
                 return "Listener \(id) stopped"
             case .start, .reload:
                 // A stored file from before this policy (an older agent) must not start with what it now refuses.
                 _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
                 let checked = (try? dir.read(StateLayout.HAProxyFile.checkedDigest)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
                 if let amphora, checked != Digest.sha256Hex(text.utf8) {
-                    let check = try run(
-                        .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000)
+                    let check = try runner.run(
+                        .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000,
+                        or: HAProxyError.launcher)
                     guard check.succeeded else {
                         throw .checkFailed(action, details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
                     }
@@ -146,11 +129,11 @@ public final class HAProxyInstances: Sendable {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
                         try? dir.writeAtomically(StateLayout.HAProxyFile.serversState, Array(state.utf8))
                     }
-                    _ = try service(.reload, .haproxy(id), context: context)
+                    _ = try services.perform(.reload, .haproxy(id), context: context, or: HAProxyError.service)
                     return "Listener \(id) reloaded"
                 }
                 if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
-                _ = try service(.start, .haproxy(id), context: context)
+                _ = try services.perform(.start, .haproxy(id), context: context, or: HAProxyError.service)
                 try waitForStatsSocket(socket, id: id, context: context)
                 return "Configuration file is valid\nhaproxy daemon for \(id) started"
             }
@@ -161,7 +144,7 @@ public final class HAProxyInstances: Sendable {
         let deadline = monotonicNanoseconds() + UInt64(Self.startTimeoutMilliseconds) * 1_000_000
         while monotonicNanoseconds() < deadline {
             if HAProxyStatsSocket.isAnswering(socket, timeoutSeconds: 1) { return }
-            if !(try service(.status, .haproxy(id), context: context)).running { break }
+            if !(try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service)).running { break }
             usleep(50_000)
         }
         // Only haproxy's own error lines of its log, never the raw text.
@@ -174,8 +157,8 @@ public final class HAProxyInstances: Sendable {
     public func delete(_ id: ResourceID, context: AuditContext) throws(HAProxyError) -> Bool {
         try locks.withLock(id) { () throws(HAProxyError) -> Bool in
             let existed = base.exists(id.description)
-            if try service(.status, .haproxy(id), context: context).running {
-                _ = try service(.stop, .haproxy(id), context: context)
+            if try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service).running {
+                _ = try services.perform(.stop, .haproxy(id), context: context, or: HAProxyError.service)
             }
             do throws(SystemError) {
                 try base.remove(StateLayout.statsSocketName(id))
@@ -205,7 +188,7 @@ public final class HAProxyInstances: Sendable {
     }
 
     func summary(_ id: ResourceID, text: String, context: AuditContext) throws(HAProxyError) -> InstanceSummary {
-        let running = try service(.status, .haproxy(id), context: context).running
+        let running = try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service).running
         var state = InstanceState.stopped
         if running {
             let socket = statsSocket(id)

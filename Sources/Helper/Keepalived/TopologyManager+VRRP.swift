@@ -52,7 +52,7 @@ extension TopologyManager {
         } catch {
             throw .notStored(error)
         }
-        let check = try run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000)
+        let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000, or: KeepalivedError.launcher)
         guard KeepalivedConfigTest.passed(check) else {
             config.keepFailed()
             throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
@@ -87,7 +87,7 @@ extension TopologyManager {
                 throw .notStored(error)
             }
         }
-        let check = try run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000)
+        let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000, or: KeepalivedError.launcher)
         guard KeepalivedConfigTest.passed(check) else {
             throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
         }
@@ -107,11 +107,11 @@ extension TopologyManager {
     /// Starts keepalived, or reloads it when it already runs; then makes sure it stays up for a second
     /// (a configuration can pass the test and still make keepalived exit).
     func runKeepalived(context: AuditContext) throws(KeepalivedError) {
-        let running = try service(.status, .keepalived, context: context).running
-        _ = try service(running ? .reload : .start, .keepalived, context: context)
+        let running = try services.perform(.status, .keepalived, context: context, or: KeepalivedError.service).running
+        _ = try services.perform(running ? .reload : .start, .keepalived, context: context, or: KeepalivedError.service)
         for _ in 0..<10 {
             usleep(100_000)
-            guard try service(.status, .keepalived, context: context).running else {
+            guard try services.perform(.status, .keepalived, context: context, or: KeepalivedError.service).running else {
                 // Only keepalived's own messages about the stored text, filtered and capped: never the raw log.
                 var lines: [String] = []
                 if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read(StateLayout.VRRPFile.log)) ?? nil {
@@ -150,7 +150,7 @@ extension TopologyManager {
                     try runKeepalived(context: context)
                     return "keepalived reloaded"
                 case .stop:
-                    _ = try service(.stop, .keepalived, context: context)
+                    _ = try services.perform(.stop, .keepalived, context: context, or: KeepalivedError.service)
                     return "keepalived stopped"
                 }
             } catch {

@@ -50,24 +50,6 @@ public final class TopologyManager: Sendable {
     public var current: TopologyState { state.withLock { $0 } }
     public var isChanging: Bool { current.status == .changing }
 
-    /// Runs a launcher command; its error is already the wire's.
-    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(KeepalivedError) -> LaunchResult {
-        do throws(CommandError) {
-            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
-        } catch {
-            throw .launcher(error)
-        }
-    }
-
-    /// Asks the service manager.
-    func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(KeepalivedError) -> DaemonStatus {
-        do throws(ServiceError) {
-            return try services.perform(operation, unit, context: context)
-        } catch {
-            throw .service(error)
-        }
-    }
-
     // MARK: - Topology
 
     /// Accepts a change and carries it out in the background; returns the TOPOLOGY-CHANGE state.
@@ -100,8 +82,8 @@ public final class TopologyManager: Sendable {
     func apply(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {
         switch change.topology {
         case .single:
-            if try service(.status, .keepalived, context: context).running {
-                _ = try service(.stop, .keepalived, context: context)
+            if try services.perform(.status, .keepalived, context: context, or: KeepalivedError.service).running {
+                _ = try services.perform(.stop, .keepalived, context: context, or: KeepalivedError.service)
             }
             if let vrrp = try vrrpDirectory(create: false) { _ = try? vrrp.remove(StateLayout.VRRPFile.config) }
         case .activeStandby:

@@ -43,24 +43,6 @@ public final class LVSListeners: Sendable {
         self.ipvsProbePath = ipvsProbePath
     }
 
-    /// Runs a launcher command; its error is already the wire's.
-    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(LVSError) -> LaunchResult {
-        do throws(CommandError) {
-            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
-        } catch {
-            throw .launcher(error)
-        }
-    }
-
-    /// Asks the service manager.
-    func service(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(LVSError) -> DaemonStatus {
-        do throws(ServiceError) {
-            return try services.perform(operation, unit, context: context)
-        } catch {
-            throw .service(error)
-        }
-    }
-
     func directory(create: Bool) throws(LVSError) -> SafeDirectory? {
         do {
             return try base.subdirectory(StateLayout.lvsDirectoryName, create: create)
@@ -131,7 +113,7 @@ public final class LVSListeners: Sendable {
             } catch {
                 throw .storage(error)
             }
-            let check = try run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000)
+            let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
             guard KeepalivedConfigTest.passed(check) else {
                 config.keepFailed()
                 throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
@@ -168,11 +150,11 @@ public final class LVSListeners: Sendable {
                 } catch {
                     throw .actionFailed(action, id, .policy(error))
                 }
-                let check = try run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000)
+                let check = try runner.run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
                 guard KeepalivedConfigTest.passed(check) else {
                     throw .actionFailed(action, id, .configTest(KeepalivedConfigTest.refusalDetails(check, uploaded: stored)))
                 }
-                let running = try service(.status, .lvs(id), context: context).running
+                let running = try services.perform(.status, .lvs(id), context: context, or: LVSError.service).running
                 if running, action == .start { return "keepalivedlvs listener \(id) already running" }
                 if running { _ = try serviceOrFail(.stop, action, id, context: context) }
                 _ = try serviceOrFail(.start, action, id, context: context)
@@ -183,11 +165,7 @@ public final class LVSListeners: Sendable {
 
     /// The service manager's errors name haproxy; say which listener's `action` failed instead.
     func serviceOrFail(_ operation: DaemonOperation, _ action: ServiceAction, _ id: ResourceID, context: AuditContext) throws(LVSError) -> DaemonStatus {
-        do throws(ServiceError) {
-            return try services.perform(operation, .lvs(id), context: context)
-        } catch {
-            throw .actionFailed(action, id, .service(error))
-        }
+        try services.perform(operation, .lvs(id), context: context) { LVSError.actionFailed(action, id, .service($0)) }
     }
 
     /// Stops the listener's keepalived and removes its files; false if nothing existed.
@@ -196,12 +174,8 @@ public final class LVSListeners: Sendable {
             guard let dir = try directory(create: false) else { return false }
             let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(id))
             let existed = dir.exists(config.name)
-            if existed, try service(.status, .lvs(id), context: context).running {
-                do throws(ServiceError) {
-                    _ = try services.perform(.stop, .lvs(id), context: context)
-                } catch {
-                    throw .stopFailed(error)
-                }
+            if existed, try services.perform(.status, .lvs(id), context: context, or: LVSError.service).running {
+                _ = try services.perform(.stop, .lvs(id), context: context, or: LVSError.stopFailed)
             }
             do throws(SystemError) {
                 _ = try config.removeAll()
@@ -219,7 +193,7 @@ public final class LVSListeners: Sendable {
         var result: [LVSListenerSummary] = []
         for id in try storedListeners() {
             guard let text = try storedConfig(id) else { continue }
-            let running = try service(.status, .lvs(id), context: context).running
+            let running = try services.perform(.status, .lvs(id), context: context, or: LVSError.service).running
             let serves = (try? policy.check(text))?.virtualServers ?? 0 > 0
             result.append(LVSListenerSummary(listener: id, state: running ? (serves ? .active : .error) : .offline))
         }

@@ -85,12 +85,7 @@ public final class InterfaceRulesApplier: Sendable {
             } catch {
                 throw .rulesNotWritten(error)
             }
-            let result: LaunchResult
-            do throws(CommandError) {
-                result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000)
-            } catch {
-                throw .launcher(error)
-            }
+            let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
             guard result.succeeded else {
                 throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
             }

@@ -43,17 +43,8 @@ public final class NetworkConfigurator: Sendable {
         var mac: String
     }
 
-    /// Runs a launcher command; its error is already the wire's.
-    func run(_ command: LaunchCommand, _ context: AuditContext, deadlineMilliseconds: Int) throws(NetworkError) -> LaunchResult {
-        do throws(CommandError) {
-            return try runner.run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
-        } catch {
-            throw .launcher(error)
-        }
-    }
-
     func ip(_ command: IPCommand, _ context: AuditContext) throws(NetworkError) -> LaunchResult {
-        let result = try run(.ip(command), context, deadlineMilliseconds: 20_000)
+        let result = try runner.run(.ip(command), context: context, deadlineMilliseconds: 20_000, or: NetworkError.launcher)
         guard result.succeeded else {
             throw .ipFailed(details: result.refusal ?? result.combinedOutput)
         }
@@ -314,7 +305,7 @@ public final class NetworkConfigurator: Sendable {
                 throw .rulesNotWritten(error)
             }
         }
-        let result = try run(.nftLoad(netns: netns), context, deadlineMilliseconds: 30_000)
+        let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
         guard result.succeeded else {
             throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
         }

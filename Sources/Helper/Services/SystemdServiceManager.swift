@@ -26,12 +26,7 @@ public final class SystemdServiceManager: ServiceManager {
     }
 
     func systemctl(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
-        let result: LaunchResult
-        do throws(CommandError) {
-            result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000)
-        } catch {
-            throw .launcher(error)
-        }
+        let result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000, or: ServiceError.launcher)
         switch operation {
         case .status:
             return DaemonStatus(running: result.succeeded && result.stdout.hasPrefix("active"), pid: nil)
