@@ -123,15 +123,7 @@ public final class NetworkConfigurator: Sendable {
             if try links(netns, context).contains(where: { $0.mac == plug.mac.description }) {
                 throw .alreadyPlugged
             }
-            let name = try moveIn(plug.mac, context)
-            let new = Record(interface: name.description, mac: plug.mac, vip: plug, network: nil)
-            do throws(NetworkError) {
-                try apply(plan(of: new), previous: nil, on: name, context)
-                try record(new)
-            } catch {
-                rollback(name, context)
-                throw error
-            }
+            let name = try plugNew(plug.mac, context) { name in Record(interface: name.description, mac: plug.mac, vip: plug, network: nil) }
             announce(addresses(of: plug), on: name, context)
             return name.description
         }
@@ -162,18 +154,25 @@ public final class NetworkConfigurator: Sendable {
                 announce(plug.fixedIPs.map(\.address), on: name, context)
                 return (name.description, true)
             }
-            let name = try moveIn(plug.mac, context)
-            let new = Record(interface: name.description, mac: plug.mac, vip: nil, network: member)
-            do throws(NetworkError) {
-                try apply(plan(of: new), previous: nil, on: name, context)
-                try record(new)
-            } catch {
-                rollback(name, context)
-                throw error
-            }
+            let name = try plugNew(plug.mac, context) { name in Record(interface: name.description, mac: plug.mac, vip: nil, network: member) }
             announce(plug.fixedIPs.map(\.address), on: name, context)
             return (name.description, false)
         }
+    }
+
+    /// Moves the link with `mac` in, configures it as `record(name)` says and records it; on any
+    /// failure the link goes back to the root namespace under its old name.
+    func plugNew(_ mac: MACAddress, _ context: AuditContext, record: (InterfaceName) -> Record) throws(NetworkError) -> InterfaceName {
+        let name = try moveIn(mac, context)
+        let new = record(name)
+        do throws(NetworkError) {
+            try apply(plan(of: new), previous: nil, on: name, context)
+            try self.record(new)
+        } catch {
+            rollback(name, context)
+            throw error
+        }
+        return name
     }
 
     /// Finds the link with `mac` in the root namespace and moves it into ours as the next free `ethN`.
