@@ -65,7 +65,7 @@ let package = Package(
         // pool of launchers.
         .target(
             name: "ProgramLauncher",
-            dependencies: ["IPCProtocol", "LinuxSystem", "CLinuxShim", "Confinement", "COpenSSL"],
+            dependencies: ["IPCProtocol", "AgentConfig", "LinuxSystem", "CLinuxShim", "Confinement", "COpenSSL"],
             swiftSettings: strictSettings
         ),
 

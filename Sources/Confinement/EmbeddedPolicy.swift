@@ -479,7 +479,7 @@ CAP_KILL        the deadline kills a check's process group, which runs as amphor
 # (octavia/common/jinja/lvs/templates/keepalivedlvs.cfg.j2, macros.j2) render, for every protocol,
 # persistence and health monitor type.
 #
-# Format (Sources/Helper/KeepalivedConfigGrammar.swift):
+# Format (Sources/Helper/Keepalived/KeepalivedConfigGrammar.swift):
 #   rule CONTEXT WORD... [{]   CONTEXT "/" is the top level, "/virtual_server/real_server" a nested
 #                              block; WORDs are literals (a|b alternatives) or <shapes>; a final "{"
 #                              opens the block CONTEXT/WORD
@@ -531,14 +531,14 @@ rule /virtual_server/real_server/HTTP_GET connect_timeout <uint>
 """#,
         "keepalived-vrrp.txt": #"""
 # What a VRRP keepalived configuration may contain (PUT /v0.1/vrrp/upload, PUT /1.0/vrrp/upload, and
-# the agent's own ACTIVE-STANDBY rendering in Topology.renderKeepalived). keepalived runs as root, so
+# the agent's own ACTIVE-STANDBY rendering in TopologyManager.renderKeepalived). keepalived runs as root, so
 # the helper reads every uploaded text with KeepalivedConfigTokenizer (refusing quoted keywords, '$'
 # definitions and substitutions, '@' conditionals, '~SEQ', include, escapes) and accepts only the
 # lines below, before `keepalived --config-test` sees it. This is exactly what Octavia 19.0.0's
 # keepalived_base.template (octavia/amphorae/drivers/keepalived/jinja) renders, plus the agent's own
 # global_defs; nothing else (no notify scripts, no startup/shutdown scripts, no other script_user).
 #
-# Format (Sources/Helper/KeepalivedConfigGrammar.swift):
+# Format (Sources/Helper/Keepalived/KeepalivedConfigGrammar.swift):
 #   rule CONTEXT WORD... [{]   CONTEXT "/" is the top level, "/vrrp_instance/authentication" a nested
 #                              block; WORDs are literals (a|b alternatives) or <shapes>; a final "{"
 #                              opens the block CONTEXT/WORD
@@ -610,8 +610,8 @@ rule /vrrp_instance/track_interface <interface>
 # (PUT /v0.1/listeners/:amphora/:listener/haproxy, PUT /1.0/loadbalancer/:amphora/:lb/haproxy):
 # exactly the sections, keywords and argument shapes that Octavia 19.0.0's combined_listeners
 # templates (octavia/common/jinja/haproxy/combined_listeners/templates) render, nothing else.
-# Sources/Helper/HAProxyConfigPolicy.swift reads this file (compiled in by policy/embed.sh) and
-# checks every line after Sources/Helper/HAProxyConfigTokenizer.swift split it as haproxy does.
+# Sources/Helper/HAProxy/HAProxyConfigPolicy.swift reads this file (compiled in by policy/embed.sh) and
+# checks every line after Sources/Helper/HAProxy/HAProxyConfigTokenizer.swift split it as haproxy does.
 #
 # Format:
 #   [NAME]            the directives of section NAME follow

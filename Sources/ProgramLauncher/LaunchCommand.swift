@@ -58,7 +58,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .packageVersion(let package):
             return ["-W", "-f=${Version}", "--", package.rawValue]
         case .haproxyCheck(let instance, let amphora, let candidate):
-            let config = paths.instanceDirectory(instance) + (candidate ? "/haproxy.cfg.new" : "/haproxy.cfg")
+            let config = paths.haproxyConfig(instance, candidate: candidate)
             return ["-c", "-L", HAProxyPeerName.forAmphora(amphora), "-f", config, "-f", paths.userGroupFile]
         case .systemctl(let operation, let unit):
             return [operation == .status ? "is-active" : operation.rawValue, "--", unit.systemdName]
@@ -107,7 +107,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     public func checkInputs(_ paths: ProgramPaths) -> [String] {
         switch self {
         case .haproxyCheck(let instance, _, let candidate):
-            return [paths.instanceDirectory(instance) + (candidate ? "/haproxy.cfg.new" : "/haproxy.cfg"), paths.userGroupFile]
+            return [paths.haproxyConfig(instance, candidate: candidate), paths.userGroupFile]
         case .keepalivedLVSCheck(let listener, let candidate):
             return [paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
         case .keepalivedCheck(_, let candidate):

@@ -1,3 +1,4 @@
+import AgentConfig
 import IPCProtocol
 
 /// The configured paths the launcher's table uses (absolute; checked by the configuration loader):
@@ -18,25 +19,24 @@ public struct ProgramPaths: Sendable, Codable, Equatable {
     /// A load balancer's certificate directory.
     public func certificateDirectory(_ id: ResourceID) -> String { "\(baseCertDir)/\(id)" }
 
+    /// Where the agent keeps its state (every path spelled once, in ``StateLayout``).
+    public var layout: StateLayout { StateLayout(basePath: basePath) }
+
     /// The user/group file passed to every haproxy run, as upstream does.
-    public var userGroupFile: String { basePath + "/haproxy-default-user-group.conf" }
+    public var userGroupFile: String { layout.userGroupFile }
 
     /// An instance's directory.
-    public func instanceDirectory(_ id: ResourceID) -> String { "\(basePath)/\(id)" }
+    public func instanceDirectory(_ id: ResourceID) -> String { layout.instanceDirectory(id) }
+
+    /// An instance's haproxy configuration, or its candidate (`.new`).
+    public func haproxyConfig(_ id: ResourceID, candidate: Bool) -> String {
+        candidate ? StateLayout.candidate(layout.haproxyConfig(id)) : layout.haproxyConfig(id)
+    }
 
     /// The directory of UDP listener configurations (upstream's `<base_path>/lvs`).
-    public var lvsDirectory: String { basePath + "/" + Self.lvsDirectoryName }
+    public var lvsDirectory: String { layout.lvsDirectory }
     /// A UDP listener's keepalived configuration.
-    public func lvsConfigFile(_ id: ResourceID) -> String { lvsDirectory + "/" + Self.lvsConfigName(id) }
+    public func lvsConfigFile(_ id: ResourceID) -> String { layout.lvsConfig(id) }
     /// The nftables ruleset of `PUT /1.0/interface/:ip/rules` (upstream: `/var/lib/octavia/nftables-vip.rules`).
-    public var nftablesRulesFile: String { basePath + "/" + Self.nftablesRulesFileName }
-
-    /// The name of the UDP listener directory under the base path.
-    public static let lvsDirectoryName = "lvs"
-    /// The prefix of a UDP listener's configuration file name.
-    public static let lvsConfigPrefix = "octavia-keepalivedlvs-"
-    /// A UDP listener's configuration file name.
-    public static func lvsConfigName(_ id: ResourceID) -> String { "\(lvsConfigPrefix)\(id).conf" }
-    /// The name of the nftables ruleset file under the base path.
-    public static let nftablesRulesFileName = "nftables-vip.rules"
+    public var nftablesRulesFile: String { layout.nftablesRules }
 }

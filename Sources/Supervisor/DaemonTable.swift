@@ -66,19 +66,20 @@ final class DaemonTable {
     func launchSpec(_ unit: DaemonUnit) -> (argv: [String], log: String)? {
         switch unit {
         case .haproxy(let id):
-            let directory = "\(config.basePath)/\(id)"
+            let layout = StateLayout(basePath: config.basePath)
             guard let amphora = try? ResourceID(validating: config.amphoraID) else { return nil }
             return ([
-                config.haproxyCmd, "-Ws", "-f", directory + "/haproxy.cfg", "-f", config.basePath + "/haproxy-default-user-group.conf",
-                "-p", "\(directory)/\(id).pid", "-L", HAProxyPeerName.forAmphora(amphora),
-            ], directory + "/haproxy.log")
+                config.haproxyCmd, "-Ws", "-f", layout.haproxyConfig(id), "-f", layout.userGroupFile,
+                "-p", layout.haproxyPIDFile(id), "-L", HAProxyPeerName.forAmphora(amphora),
+            ], layout.haproxyLog(id))
         case .keepalived:
-            let directory = config.basePath + "/vrrp"
+            let layout = StateLayout(basePath: config.basePath)
             // -n: stay in the foreground as our child; its VRRP process and checker are its own children.
             return ([
-                config.keepalivedCmd, "-n", "-l", "-D", "-f", directory + "/octavia-keepalived.conf", "-p", directory + "/keepalived.pid",
-                "-r", directory + "/vrrp.pid", "-c", directory + "/checkers.pid",
-            ], directory + "/keepalived.log")
+                config.keepalivedCmd, "-n", "-l", "-D", "-f", layout.vrrpFile(StateLayout.VRRPFile.config),
+                "-p", layout.vrrpFile(StateLayout.VRRPFile.pid), "-r", layout.vrrpFile(StateLayout.VRRPFile.vrrpPID),
+                "-c", layout.vrrpFile(StateLayout.VRRPFile.checkersPID),
+            ], layout.vrrpFile(StateLayout.VRRPFile.log))
         case .lvs(let id): return lvsLaunchSpec(id)
         }
     }
@@ -90,7 +91,10 @@ final class DaemonTable {
         if unit == .keepalived {
             // Nothing of ours runs (the table says so): pid files left by a killed keepalived are stale,
             // and keepalived would refuse to start while they name a live (or unreaped) process.
-            for name in ["keepalived.pid", "vrrp.pid", "checkers.pid"] { unlink(config.basePath + "/vrrp/" + name) }
+            let layout = StateLayout(basePath: config.basePath)
+            for name in [StateLayout.VRRPFile.pid, StateLayout.VRRPFile.vrrpPID, StateLayout.VRRPFile.checkersPID] {
+                unlink(layout.vrrpFile(name))
+            }
         }
         let log = open(logPath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard log >= 0 else { return "cannot open \(logPath): \(String(cString: strerror(errno)))" }

@@ -7,7 +7,7 @@ import IPCProtocol
 /// foreground as the agent's child, inside the amphora namespace.
 extension DaemonTable {
     func lvsLaunchSpec(_ id: ResourceID) -> (argv: [String], log: String) {
-        let stem = "\(config.basePath)/lvs/octavia-keepalivedlvs-\(id)"
+        let stem = StateLayout(basePath: config.basePath).lvsFile(StateLayout.lvsStem(id))
         return ([
             config.keepalivedCmd, "-n", "-l", "-D", "-f", stem + ".conf", "-p", stem + ".pid", "-r", stem + ".vrrp.pid",
             "-c", stem + ".check.pid",

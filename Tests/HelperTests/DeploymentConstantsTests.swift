@@ -90,9 +90,10 @@ private func runningWith(_ key: String, _ value: String) -> String {
 /// Validates `upload` as the helper does and returns the refusal, or records an issue.
 private func refusal(_ upload: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandError {
     let running = try running()
-    return try #require(throws: CommandError.self, sourceLocation: sourceLocation) {
+    let error = try #require(throws: AgentConfigError.self, sourceLocation: sourceLocation) {
         try AgentConfigStore.validate(upload, running: running)
     }
+    return CommandError(mapping: error)
 }
 
 /// Expects `upload` to be refused with 400 naming `[section] key`, on one line.
@@ -165,7 +166,7 @@ struct DeploymentConstantsTests {
         // "é" precomposed and decomposed are equal under Swift's String ==, but name different files.
         let base = try AgentConfiguration.parse(text: runningWith("haproxy_cmd", "/opt/h\u{E9}/haproxy"), source: "r").0
         let upload = runningWith("haproxy_cmd", "/opt/he\u{301}/haproxy")
-        let error = try #require(throws: CommandError.self) { try AgentConfigStore.validate(upload, running: base) }
+        let error = CommandError(mapping: try #require(throws: AgentConfigError.self) { try AgentConfigStore.validate(upload, running: base) })
         #expect(error.details?.contains("[haproxy_amphora] haproxy_cmd:") == true)
     }
 

@@ -96,18 +96,19 @@ struct DetailsReportingTests {
         #expect(leftover.count == 1 && leftover[0].contains("respawn_count is not used by this agent"), "\(leftover)")
 
         let other = upload.replacingOccurrences(of: "7b8c5e4e", with: "00000000")
-        #expect(throws: CommandError.self) { try AgentConfigStore.validate(other, running: running) }
+        #expect(throws: AgentConfigError.self) { try AgentConfigStore.validate(other, running: running) }
         do {
             _ = try AgentConfigStore.validate(
                 "[amphora_agent]\namphora_id = 7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b\n[health_manager]\nheartbeat_interval = soon\n",
                 running: running)
             Issue.record("accepted an invalid interval")
         } catch {
+            let error = CommandError(mapping: error)
             #expect(error.code == .badRequest)
             #expect(error.details?.contains("heartbeat_interval") == true)
             #expect(error.details?.contains("\n") == false)
         }
-        #expect(throws: CommandError.self) { try AgentConfigStore.validate("[health_manager\n", running: running) }
+        #expect(throws: AgentConfigError.self) { try AgentConfigStore.validate("[health_manager\n", running: running) }
     }
 
     @Test("netlink attribute encoding and link parsing")

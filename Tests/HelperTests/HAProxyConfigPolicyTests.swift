@@ -69,8 +69,8 @@ struct HAProxyConfigPolicyTests {
         do {
             _ = try enforce(text)
             return nil
-        } catch let error as CommandError {
-            return error.details ?? "refused"
+        } catch let error as HAProxyError {
+            return CommandError(mapping: error).details ?? "refused"
         } catch {
             return "\(error)"
         }

@@ -108,6 +108,7 @@ struct KeepalivedPolicyTests {
             try policy.check(text)
             return nil
         } catch {
+            let error = CommandError(mapping: error)
             #expect(error.code == .badRequest)
             return error.details ?? error.message
         }
@@ -119,6 +120,7 @@ struct KeepalivedPolicyTests {
             _ = try policy.check(text)
             return nil
         } catch {
+            let error = CommandError(mapping: error)
             #expect(error.code == .badRequest)
             return error.details ?? error.message
         }

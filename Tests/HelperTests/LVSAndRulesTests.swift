@@ -69,7 +69,7 @@ struct LVSAndRulesTests {
             of: "misc_path \"/var/lib/octavia/lvs/check/udp_check.sh 10.0.0.99 82\"", with: "misc_path \"amphora-health-checker sctp -t 31 10.0.0.99 82\"")
         #expect(try policy.check(sctp).scriptsUsed == ["amphora-health-checker"])
         let elsewhere = sctp.replacingOccurrences(of: "\"amphora-health-checker ", with: "\"/tmp/amphora-health-checker ")
-        #expect(throws: CommandError.self) { try policy.check(elsewhere) }
+        #expect(throws: KeepalivedConfigError.self) { try policy.check(elsewhere) }
     }
 
     @Test("scripts other than the agent's own, includes, unknown keywords and bad structure are refused", arguments: [
@@ -87,8 +87,9 @@ struct LVSAndRulesTests {
             _ = try policy.check(text)
             Issue.record("accepted: \(line)")
         } catch {
-            #expect(error.code == .badRequest)
-            #expect((error.details ?? "").contains(reason), "\(error.details ?? "")")
+            let wire = CommandError(mapping: error)
+            #expect(wire.code == .badRequest)
+            #expect((wire.details ?? "").contains(reason), "\(wire.details ?? "")")
         }
     }
 
@@ -103,7 +104,7 @@ struct LVSAndRulesTests {
             "net_namespace other\n",
             "virtual_server 1.2.3.4 80 { lb_algo rr }\n",
         ] {
-            #expect(throws: CommandError.self, "\(text)") { try policy.check(text) }
+            #expect(throws: KeepalivedConfigError.self, "\(text)") { try policy.check(text) }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import IPCProtocol
 import LinuxSystem
+import ProgramLauncher
 import Testing
 
 @testable import Helper
@@ -12,11 +13,11 @@ import Testing
 struct SeedSpecMessagesTests {
     /// Reports every unit running; stopping one fails as the spec's examples do.
     struct FailingStop: ServiceManager {
-        func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(CommandError) -> DaemonStatus {
+        func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
             guard operation == .stop else { return DaemonStatus(running: true, pid: 3352) }
             switch unit {
-            case .keepalived: throw CommandError(.internalError, "systemctl stop failed", details: "keeepalived process with PID 3352 not found")
-            default: throw CommandError(.internalError, "systemctl stop failed", details: "haproxy process with PID 3352 not found")
+            case .keepalived: throw .failed(.stop, unit, details: "keeepalived process with PID 3352 not found")
+            default: throw .failed(.stop, unit, details: "haproxy process with PID 3352 not found")
             }
         }
     }
@@ -34,6 +35,12 @@ struct SeedSpecMessagesTests {
     }
 
     let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+
+    /// The wire error a failing domain call becomes at the helper's boundary.
+    func wireError(_ body: () throws -> Void) throws -> CommandError {
+        let error = try #require(throws: (any Error).self) { try body() }
+        return CommandError(mapping: error)
+    }
     let id = try! ResourceID(validating: "04bff5c3-5862-4a13-b9e3-9b440d0ed50a")
 
     @Test("stopping (or deleting) a listener whose haproxy will not stop: 500 \"Error stopping haproxy\" with the reason")
@@ -48,7 +55,7 @@ struct SeedSpecMessagesTests {
             { _ = try instances.perform(.stop, on: id, context: context) }, { _ = try instances.delete(id, context: context) },
         ]
         for attempt in attempts {
-            let error = try #require(throws: CommandError.self) { try attempt() }
+            let error = try wireError(attempt)
             #expect(error.code == .internalError)
             #expect(error.message == "Error stopping haproxy")
             #expect(error.details == "haproxy process with PID 3352 not found")
@@ -68,7 +75,7 @@ struct SeedSpecMessagesTests {
     @Test("keepalived that will not stop: \"Failed to stop keepalived service: <reason>\"")
     func failedToStopKeepalived() throws {
         let scratch = try Scratch()
-        let error = try #require(throws: CommandError.self) { try topology(scratch).perform(.stop, context: context) }
+        let error = try wireError { _ = try topology(scratch).perform(.stop, context: context) }
         #expect(error.code == .internalError)
         #expect(error.message == "Failed to stop keepalived service: keeepalived process with PID 3352 not found")
         #expect(error.details == "keeepalived process with PID 3352 not found")
@@ -80,12 +87,12 @@ struct SeedSpecMessagesTests {
         // The VRRP directory cannot be created: a file is in its place.
         try scratch.base.writeAtomically("vrrp", Array("not a directory".utf8))
         let text = KeepalivedPolicyTests.octaviaVRRP.replacingOccurrences(of: "/var/lib/octavia", with: scratch.path)
-        let error = try #require(throws: CommandError.self) { try topology(scratch).upload(text, context: context) }
+        let error = try wireError { _ = try topology(scratch).upload(text, context: context) }
         #expect(error.code == .internalError)
         #expect(error.message == "Failed to upload keepalived configuration.")
         #expect(error.details?.isEmpty == false)
         // A refused text is still the client's error (400), not a failed upload.
-        let refused = try #require(throws: CommandError.self) { try topology(scratch).upload("vrrp_script x {\n script /bin/sh\n}\n", context: context) }
+        let refused = try wireError { _ = try topology(scratch).upload("vrrp_script x {\n script /bin/sh\n}\n", context: context) }
         #expect(refused.code == .badRequest)
     }
 }

@@ -53,7 +53,7 @@ struct SystemdServiceManagerTests {
     @Test("a failing unit is an error carrying systemctl's words; an inactive unit is not running")
     func failures() {
         let manager = SystemdServiceManager(runner: RecordingRunner(exitCode: 3, stdout: "inactive\n"))
-        #expect(throws: CommandError.self) { try manager.perform(.start, .haproxy(id), context: context) }
+        #expect(throws: ServiceError.self) { try manager.perform(.start, .haproxy(id), context: context) }
         #expect((try? manager.perform(.status, .haproxy(id), context: context))?.running == false)
     }
 }

@@ -1,0 +1,337 @@
+import AgentConfig
+import Confinement
+import Glibc
+import IPCProtocol
+
+/// The allow-list of haproxy configuration (`policy/haproxy-config.txt`): the sections, keywords
+/// and argument shapes Octavia 19.0.0's templates render. Lines come from
+/// ``HAProxyConfigTokenizer``, which reads them as haproxy does; the policy then forces the
+/// `stats socket` and the account haproxy's workers run as.
+public struct HAProxyConfigPolicy: Sendable {
+    /// Where one load balancer's files may live.
+    public struct Context: Sendable {
+        /// The instance (load balancer in 1.0, listener in v0.1) the upload is for.
+        public var instance: String
+        public var basePath: String
+        public var baseCertDir: String
+        /// Programs `external-check command` may run (`policy/haproxy-programs.txt`).
+        public var programs: Set<String>
+
+        public init(instance: String, basePath: String, baseCertDir: String, programs: Set<String>) {
+            self.instance = instance
+            self.basePath = basePath
+            self.baseCertDir = baseCertDir
+            self.programs = programs
+        }
+
+        /// The stats socket the agent uses for the instance.
+        public var statsSocket: String { StateLayout(basePath: basePath).statsSocket(instance) }
+    }
+
+    /// The argument shapes placeholders (`<type>`) in the policy file may name.
+    enum ArgumentType: String, Sendable, CaseIterable {
+        case name, int, port, time, size, ip
+        case addrPort = "addr-port"
+        case peersName = "peers-name"
+        case peerName = "peer-name"
+        case logTarget = "log-target"
+        case facility
+        case stateFile = "state-file"
+        case certFile = "cert-file"
+        case program
+        case cpuMapBind = "cpu-map-bind"
+        case cpuSet = "cpu-set"
+        case mode, balance, verify, match, ciphers, alpn, method, domain
+        case httpVersion = "http-version"
+        case statusCodes = "status-codes"
+        case redirectCode = "redirect-code"
+        case url
+        case urlPath = "url-path"
+        case condition
+        case headerFetch = "header-fetch"
+        case requestCookie = "request-cookie"
+        case responseCookie = "response-cookie"
+        case aclValue = "acl-value"
+        case hsts
+        case logFormat = "log-format"
+
+        /// Free text Octavia escapes or quotes: the only words that may be written with quotes or backslashes.
+        var isText: Bool { self == .aclValue || self == .hsts || self == .logFormat }
+
+        func accepts(_ v: String, _ context: Context) -> Bool {
+            switch self {
+            case .name: return Self.all(v, Self.nameCharacters) && v.count <= 128
+            case .peersName, .peerName: return Self.all(v, Self.alnum + "_-") && v.count <= 64
+            case .int: return Self.isNumber(v)
+            case .port: return Self.isNumber(v) && (Int(v) ?? 0) >= 1 && (Int(v) ?? 0) <= 65535
+            case .time: return Self.numberWithSuffix(v, ["", "us", "ms", "s", "m", "h", "d"])
+            case .size: return Self.numberWithSuffix(v, ["", "k", "m", "g"])
+            case .ip: return Self.isIP(v)
+            case .addrPort:
+                guard let colon = v.lastIndex(of: ":") else { return false }
+                return Self.isIP(String(v[..<colon])) && ArgumentType.port.accepts(String(v[v.index(after: colon)...]), context)
+            case .logTarget: return v == "/run/rsyslog/octavia/log" || v == "/dev/log"
+            case .facility: return ["local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"].contains(v)
+            case .stateFile: return v == StateLayout(basePath: context.basePath).serversState(context.instance)
+            case .certFile:
+                for directory in [context.baseCertDir, context.basePath] {
+                    let prefix = "\(directory)/\(context.instance)/"
+                    if v.hasPrefix(prefix) {
+                        let file = String(v.dropFirst(prefix.count))
+                        return !file.isEmpty && !file.hasPrefix(".") && file.count <= 255 && Self.all(file, Self.alnum + "._-")
+                    }
+                }
+                return false
+            case .program: return context.programs.contains(v)
+            case .cpuMapBind:
+                guard v.hasPrefix("auto:1/1-") else { return false }
+                return Self.isNumber(String(v.dropFirst("auto:1/1-".count)))
+            case .cpuSet:
+                guard v.hasPrefix("1-") else { return false }
+                return Self.isNumber(String(v.dropFirst(2)))
+            case .mode: return v == "http" || v == "tcp"
+            case .balance: return ["roundrobin", "leastconn", "source", "first"].contains(v)
+            case .verify: return ["none", "optional", "required"].contains(v)
+            case .match: return ["reg", "beg", "end", "sub", "str"].contains(v)
+            case .ciphers: return Self.all(v, Self.alnum + ":_-+!@.=") && v.count <= 4096
+            case .alpn: return Self.all(v, Self.alnum + "/.,-") && v.count <= 256
+            case .method: return Self.all(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && v.count <= 16
+            case .domain: return Self.all(v, Self.alnum + ".-") && v.count <= 255
+            case .httpVersion: return v == "HTTP/1.0" || v == "HTTP/1.1"
+            case .statusCodes: return Self.all(v, "0123456789|") && v.count <= 4096
+            case .redirectCode: return ["301", "302", "303", "307", "308"].contains(v)
+            case .url: return Self.printable(v, allowSpace: false) && v.count <= 2048
+            case .urlPath: return v.hasPrefix("/") && Self.printable(v, allowSpace: false) && v.count <= 2048
+            case .condition:
+                let name = v.hasPrefix("!") ? String(v.dropFirst()) : v
+                return ArgumentType.name.accepts(name, context)
+            case .headerFetch:
+                for fetch in ["req.hdr(", "req.cook(", "ssl_c_s_dn("] where v.hasPrefix(fetch) && v.hasSuffix(")") {
+                    let key = v.dropFirst(fetch.count).dropLast()
+                    return !key.isEmpty && Self.all(String(key), Self.alnum + "!#$%&'*+-.^_`|~") && key.count <= 255
+                }
+                return false
+            case .requestCookie, .responseCookie:
+                let fetch = self == .requestCookie ? "req.cook(" : "res.cook("
+                guard v.hasPrefix(fetch), v.hasSuffix(")") else { return false }
+                let key = v.dropFirst(fetch.count).dropLast()
+                return !key.isEmpty && Self.all(String(key), Self.alnum + "!#$%&'*+-.^_`|~") && key.count <= 255
+            case .aclValue:
+                // A leading '-' would be read as an ACL flag (-f FILE loads patterns from a file).
+                return !v.hasPrefix("-") && Self.printable(v, allowSpace: true) && v.count <= 4096
+            case .hsts:
+                let parts = v.split(separator: " ")
+                guard let first = parts.first, first.hasPrefix("max-age="), first.hasSuffix(";"),
+                    Self.isNumber(String(first.dropFirst("max-age=".count).dropLast()))
+                else { return false }
+                return parts.dropFirst().allSatisfy { $0 == "includeSubDomains;" || $0 == "preload;" }
+            case .logFormat: return HAProxyLogFormat.accepts(v)
+            }
+        }
+
+        static let alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+        static let nameCharacters = alnum + "_.:-"
+
+        static func all(_ v: String, _ allowed: String) -> Bool {
+            let set = Set(allowed.utf8)
+            return !v.isEmpty && v.utf8.allSatisfy { set.contains($0) }
+        }
+
+        static func isNumber(_ v: String) -> Bool { !v.isEmpty && v.utf8.count <= 10 && all(v, "0123456789") }
+
+        static func numberWithSuffix(_ v: String, _ suffixes: [String]) -> Bool {
+            suffixes.contains { suffix in v.hasSuffix(suffix) && isNumber(String(v.dropLast(suffix.count))) }
+        }
+
+        static func printable(_ v: String, allowSpace: Bool) -> Bool {
+            !v.isEmpty && v.utf8.allSatisfy { ($0 > 0x20 && $0 < 0x7F) || (allowSpace && $0 == 0x20) }
+        }
+
+        static func isIP(_ v: String) -> Bool {
+            var buffer = [UInt8](repeating: 0, count: 16)
+            return inet_pton(AF_INET, v, &buffer) == 1 || inet_pton(AF_INET6, v, &buffer) == 1
+        }
+    }
+
+    /// One word of a pattern.
+    enum Element: Sendable, Equatable {
+        case literal(String)
+        case argument(ArgumentType)
+    }
+
+    /// One allowed directive: fixed words, an optional repeated tail, then option groups.
+    struct Pattern: Sendable {
+        var fixed: [Element]
+        var repeated: ArgumentType?
+        var options: [[Element]]
+
+        /// The keyword words (the literal prefix), for error messages.
+        var keyword: String {
+            fixed.prefix { if case .literal = $0 { true } else { false } }.map { if case .literal(let l) = $0 { l } else { "" } }
+                .joined(separator: " ")
+        }
+    }
+
+    /// Section keyword → header pattern.
+    let headers: [String: Pattern]
+    /// Section keyword → allowed directives.
+    let directives: [String: [Pattern]]
+
+    /// The compiled-in policy; nil only if `policy/haproxy-config.txt` does not parse (a test proves it does).
+    public static let embedded: HAProxyConfigPolicy? = try? HAProxyConfigPolicy(parsing: EmbeddedPolicy.files["haproxy-config.txt"] ?? "")
+
+    struct ParseError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(parsing text: String) throws(ParseError) {
+        var headers: [String: Pattern] = [:]
+        var directives: [String: [Pattern]] = [:]
+        var section: String?
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: " ").map(String.init)
+            guard let first = line.first, !first.hasPrefix("#") else { continue }
+            if first.hasPrefix("["), first.hasSuffix("]"), line.count == 1 {
+                let name = String(first.dropFirst().dropLast())
+                guard headers[name] != nil else { throw ParseError(description: "line \(index + 1): unknown section \(name)") }
+                section = name
+                continue
+            }
+            if first == "section", section == nil, line.count >= 2 {
+                headers[line[1]] = try Self.pattern(Array(line.dropFirst()), line: index + 1)
+                continue
+            }
+            guard let section else { throw ParseError(description: "line \(index + 1): directive outside a section") }
+            directives[section, default: []].append(try Self.pattern(line, line: index + 1))
+        }
+        self.headers = headers
+        self.directives = directives
+    }
+
+    static func element(_ word: String, line: Int) throws(ParseError) -> Element {
+        guard word.hasPrefix("<"), word.hasSuffix(">") else { return .literal(word) }
+        guard let type = ArgumentType(rawValue: String(word.dropFirst().dropLast())) else {
+            throw ParseError(description: "line \(line): unknown type \(word)")
+        }
+        return .argument(type)
+    }
+
+    static func pattern(_ words: [String], line: Int) throws(ParseError) -> Pattern {
+        var result = Pattern(fixed: [], repeated: nil, options: [])
+        var group: [Element]?
+        for word in words {
+            if var open = group {
+                let closes = word.hasSuffix("]")
+                open.append(try element(closes ? String(word.dropLast()) : word, line: line))
+                if closes {
+                    result.options.append(open)
+                    group = nil
+                } else {
+                    group = open
+                }
+            } else if word.hasPrefix("[") {
+                let inner = String(word.dropFirst())
+                if inner.hasSuffix("]") {
+                    result.options.append([try element(String(inner.dropLast()), line: line)])
+                } else {
+                    group = [try element(inner, line: line)]
+                }
+            } else {
+                guard result.options.isEmpty, result.repeated == nil else {
+                    throw ParseError(description: "line \(line): fixed words after options or a repeated tail")
+                }
+                if word.hasSuffix(">...") {
+                    guard case .argument(let type) = try element(String(word.dropLast(3)), line: line) else {
+                        throw ParseError(description: "line \(line): bad repeated tail")
+                    }
+                    result.repeated = type
+                } else {
+                    result.fixed.append(try element(word, line: line))
+                }
+            }
+        }
+        if group != nil { throw ParseError(description: "line \(line): unterminated option group") }
+        guard case .literal = result.fixed.first else { throw ParseError(description: "line \(line): a directive starts with a keyword") }
+        return result
+    }
+
+    static func matches(_ element: Element, _ word: HAProxyConfigWord, _ context: Context) -> Bool {
+        switch element {
+        case .literal(let literal): return word.plain && word.value == literal
+        case .argument(let type): return (word.plain || type.isText) && type.accepts(word.value, context)
+        }
+    }
+
+    static func matches(_ pattern: Pattern, _ words: [HAProxyConfigWord], _ context: Context) -> Bool {
+        guard words.count >= pattern.fixed.count else { return false }
+        for (element, word) in zip(pattern.fixed, words) where !matches(element, word, context) { return false }
+        var rest = words[pattern.fixed.count...]
+        if let repeated = pattern.repeated {
+            guard !rest.isEmpty, rest.allSatisfy({ matches(.argument(repeated), $0, context) }) else { return false }
+            return true
+        }
+        while !rest.isEmpty {
+            guard let option = pattern.options.first(where: { option in
+                option.count <= rest.count && zip(option, rest).allSatisfy { matches($0, $1, context) }
+            }) else { return false }
+            rest = rest.dropFirst(option.count)
+        }
+        return true
+    }
+
+    static func refuse(_ line: Int, _ reason: String) -> HAProxyError {
+        .refused(details: "line \(line): \(reason)")
+    }
+
+    /// Checks `text` against the allow-list and returns the text haproxy gets: the uploaded lines,
+    /// with `stats socket`, `user` and `group` lines of `global` replaced by the forced ones.
+    public func enforce(_ text: String, context: Context) throws(HAProxyError) -> String {
+        let lines = try HAProxyConfigTokenizer.lines(text)
+        var section: String?
+        var dropped = Set<Int>()
+        var firstGlobal: Int?
+        for line in lines {
+            let words = line.words
+            let keyword = words[0].value
+            if let header = headers[keyword] {
+                guard Self.matches(header, words, context) else {
+                    throw Self.refuse(line.number, "'\(keyword)' section header not allowed in this shape")
+                }
+                section = keyword
+                if keyword == "global", firstGlobal == nil { firstGlobal = line.number }
+                continue
+            }
+            guard let section else { throw Self.refuse(line.number, "'\(keyword)' outside a section") }
+            if section == "global" {
+                if keyword == "user" || keyword == "group" || (keyword == "stats" && words.count >= 2 && words[1].value == "socket" && words[1].plain) {
+                    // Forced by the helper: replaced below.
+                    dropped.insert(line.number)
+                    continue
+                }
+            }
+            let candidates = directives[section] ?? []
+            guard candidates.contains(where: { Self.matches($0, words, context) }) else {
+                let known = candidates.contains { pattern in
+                    pattern.keyword.split(separator: " ").enumerated().allSatisfy { index, literal in
+                        index < words.count && words[index].plain && words[index].value == literal
+                    }
+                }
+                throw Self.refuse(
+                    line.number,
+                    known ? "arguments of '\(keyword)' not allowed in a \(section) section" : "'\(keyword)' is not allowed in a \(section) section")
+            }
+        }
+        guard let firstGlobal else { throw HAProxyError.refused(details: "no global section") }
+        var output: [Substring] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            if dropped.contains(number) { continue }
+            output.append(raw)
+            if number == firstGlobal {
+                output.append("    stats socket \(context.statsSocket) mode 0600 level user")
+                output.append("    user nobody")
+            }
+        }
+        return output.joined(separator: "\n")
+    }
+}

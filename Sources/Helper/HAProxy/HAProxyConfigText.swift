@@ -1,0 +1,99 @@
+import COpenSSL
+import IPCProtocol
+import ProgramLauncher
+
+/// What the helper reads from, checks in, and adds to a controller-rendered haproxy configuration.
+/// Pure text functions: unit-tested without haproxy.
+public enum HAProxyConfigText {
+    /// Checks a controller-rendered configuration against the allow-list (``HAProxyConfigPolicy``,
+    /// `policy/haproxy-config.txt`, over ``HAProxyConfigTokenizer``) and returns the text haproxy
+    /// gets, with the agent's own `stats socket` and `user nobody` forced into `global`.
+    public static func checkPolicy(_ text: String, context: HAProxyConfigPolicy.Context) throws(HAProxyError) -> String {
+        guard let policy = HAProxyConfigPolicy.embedded else {
+            throw .policyUnreadable
+        }
+        return try policy.enforce(text, context: context)
+    }
+
+    /// Upstream drops indented `group` lines: the group comes from the agent's user-group file.
+    public static func strippingGroupLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { line in
+            guard let first = line.first, first == " " || first == "\t" else { return true }
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            return !(words.count >= 2 && words[0] == "group")
+        }.joined(separator: "\n")
+    }
+
+    /// The path of the first `stats socket` in the `global` section, if any (words as haproxy reads them).
+    public static func statsSocketPath(in text: String) -> String? {
+        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return nil }
+        var inGlobal = false
+        for line in lines {
+            let words = line.values
+            if sectionKeywords.contains(words[0]) {
+                inGlobal = words[0] == "global"
+                continue
+            }
+            if inGlobal, words.count >= 3, words[0] == "stats", words[1] == "socket" { return words[2] }
+        }
+        return nil
+    }
+
+    /// The section keywords of haproxy 2.6.
+    static let sectionKeywords: Set<String> = [
+        "global", "defaults", "frontend", "backend", "listen", "peers", "userlist", "resolvers", "mailers", "program",
+        "cache", "ring", "http-errors",
+    ]
+
+    /// Adds `stats socket <path>` to `global` (creating the section if needed) when the config has none.
+    public static func ensuringStatsSocket(_ text: String, path: String) -> String {
+        if statsSocketPath(in: text) != nil { return text }
+        let directive = "    stats socket \(path) mode 0600 level admin"
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let global = lines.firstIndex(where: { $0.split(separator: " ").first == "global" && !$0.hasPrefix(" ") }) {
+            lines.insert(directive, at: global + 1)
+        } else {
+            lines.insert(contentsOf: ["global", directive], at: 0)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The frontends with their listener type: TERMINATED_HTTPS when a bind terminates TLS,
+    /// otherwise the mode (from the frontend, else `defaults`, else haproxy's default tcp) in upper case.
+    public static func frontends(in text: String) -> [FrontendSummary] {
+        var result: [FrontendSummary] = []
+        var defaultMode = "tcp"
+        var section = ""
+        var current: (name: String, mode: String?, tls: Bool)?
+        func finish() {
+            if let c = current {
+                result.append(FrontendSummary(name: c.name, type: c.tls ? "TERMINATED_HTTPS" : (c.mode ?? defaultMode).uppercased()))
+            }
+            current = nil
+        }
+        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return [] }
+        for line in lines {
+            let words = line.values
+            let first = words[0]
+            if sectionKeywords.contains(first) {
+                finish()
+                section = first
+                if first == "frontend", words.count >= 2 { current = (words[1], nil, false) }
+                continue
+            }
+            if first == "mode", words.count >= 2 {
+                if section == "defaults" { defaultMode = words[1] }
+                if section == "frontend" { current?.mode = words[1] }
+            }
+            if section == "frontend", first == "bind", words.contains("ssl"), words.contains(where: { $0 == "crt" || $0 == "crt-list" }) {
+                current?.tls = true
+            }
+        }
+        finish()
+        return result
+    }
+
+    /// The haproxy peer name upstream derives from the amphora id: base64 of SHA-1 with `_-` as the
+    /// two extra characters, a leading `-` made `x`, padding removed.
+    public static func peerName(forAmphora id: ResourceID) -> String { HAProxyPeerName.forAmphora(id) }
+}

@@ -1,0 +1,220 @@
+import AgentConfig
+import Glibc
+import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
+import Synchronization
+
+/// haproxy instances: one directory per instance under `base_path` holding `haproxy.cfg` (0600),
+/// its candidate and failed files, pid file, server state and log; the stats socket at
+/// `<base_path>/<id>.sock` (forced by ``HAProxyConfigPolicy``).
+public final class HAProxyInstances: Sendable {
+    let base: SafeDirectory
+    let paths: ProgramPaths
+    let baseCertDir: String
+    let runner: any CommandRunning
+    let services: any ServiceManager
+    let locks = InstanceLocks()
+
+    /// How long a started haproxy gets to answer on its stats socket.
+    static let startTimeoutMilliseconds = 5_000
+
+    public init(base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager) {
+        self.base = base
+        self.paths = paths
+        self.baseCertDir = baseCertDir
+        self.runner = runner
+        self.services = services
+    }
+
+    func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
+        do {
+            return try base.subdirectory(StateLayout.instanceDirectoryName(id), create: create)
+        } catch {
+            throw .storage(error)
+        }
+    }
+
+    /// Where the instance's files are (``StateLayout``).
+    var layout: StateLayout { StateLayout(basePath: paths.basePath) }
+
+    /// The stats socket of an instance: always the agent's own path (the one ``HAProxyConfigPolicy``
+    /// forces), never a path read from a stored configuration.
+    func statsSocket(_ id: ResourceID) -> String { layout.statsSocket(id) }
+
+    /// The instance's own directories: the only files haproxy's messages may name when passed on.
+    func ownDirectories(_ id: ResourceID) -> [String] { [layout.instanceDirectory(id), "\(baseCertDir)/\(id)"] }
+
+    /// Where the instance's files may live, for ``HAProxyConfigPolicy``.
+    func policyContext(_ id: ResourceID) -> HAProxyConfigPolicy.Context {
+        HAProxyConfigPolicy.Context(
+            instance: id.description, basePath: paths.basePath, baseCertDir: baseCertDir,
+            programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths)
+    }
+
+    func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
+        guard let dir = try directory(id, create: false) else { return nil }
+        do {
+            return try dir.read(StateLayout.HAProxyFile.config).map { String(decoding: $0, as: UTF8.self) }
+        } catch {
+            throw .storage(error)
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Checks and stores a configuration; a failed check keeps `haproxy.cfg.new-failed` and the active file.
+    public func upload(_ upload: HAProxyConfigUpload, context: AuditContext) throws(HAProxyError) -> String {
+        guard !upload.config.utf8.contains(0) else { throw .refused(details: "NUL byte in configuration") }
+        let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
+        return try locks.withLock(upload.instance) { () throws(HAProxyError) -> String in
+            guard let dir = try directory(upload.instance, create: true) else { throw .notFound(upload.instance) }
+            let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config)
+            do throws(SystemError) {
+                try config.write(Array(text.utf8))
+            } catch {
+                throw .storage(error)
+            }
+            let check = try runner.run(
+                .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
+                deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+            guard check.succeeded else {
+                config.keepFailed()
+                throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
+            }
+            do throws(SystemError) {
+                try config.promote()
+                // The digest of the file haproxy -c just accepted: a reload of exactly this file need not check it again.
+                try dir.writeAtomically(StateLayout.HAProxyFile.checkedDigest, Array(Digest.sha256Hex(text.utf8).utf8))
+                try dir.writeAtomically(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
+                // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
+                try dir.writeAtomically(
+                    StateLayout.HAProxyFile.environment, Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
+            } catch {
+                throw .storage(error)
+            }
+            let warnings = HAProxyConfigCheckOutput.errorLines(check.combinedOutput, directories: ownDirectories(upload.instance))
+            return warnings.isEmpty ? "Configuration file is valid" : "Configuration file is valid\n" + warnings
+        }
+    }
+
+    /// The stored configuration.
+    public func config(_ id: ResourceID) throws(HAProxyError) -> StoredFile {
+        guard let text = try storedConfig(id) else { throw .notFound(id) }
+        return StoredFile(text: text, md5: Digest.md5Hex(text.utf8))
+    }
+
+    /// start, stop or reload (reload starts a stopped instance; server state is saved first).
+    public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(HAProxyError) -> String {
+        try locks.withLock(id) { () throws(HAProxyError) -> String in
+            guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw .notFound(id) }
+            let amphora = (try? dir.read(StateLayout.HAProxyFile.amphoraID)).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
+            let socket = statsSocket(id)
+            let status = try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service)
+            switch action {
+            case .stop:
+                try stopHAProxy(id, context: context)
+                return "Listener \(id) stopped"
+            case .start, .reload:
+                // A stored file from before this policy (an older agent) must not start with what it now refuses.
+                _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
+                let checked = (try? dir.read(StateLayout.HAProxyFile.checkedDigest)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+                if let amphora, checked != Digest.sha256Hex(text.utf8) {
+                    let check = try runner.run(
+                        .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000,
+                        or: HAProxyError.launcher)
+                    guard check.succeeded else {
+                        throw .checkFailed(action, details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
+                    }
+                }
+                if action == .reload, status.running {
+                    if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
+                        try? dir.writeAtomically(StateLayout.HAProxyFile.serversState, Array(state.utf8))
+                    }
+                    _ = try services.perform(.reload, .haproxy(id), context: context, or: HAProxyError.service)
+                    return "Listener \(id) reloaded"
+                }
+                if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
+                _ = try services.perform(.start, .haproxy(id), context: context, or: HAProxyError.service)
+                try waitForStatsSocket(socket, id: id, context: context)
+                return "Configuration file is valid\nhaproxy daemon for \(id) started"
+            }
+        }
+    }
+
+    /// Stops the instance; a failure is the seed spec's (and upstream's) "Error stopping haproxy" (500).
+    func stopHAProxy(_ id: ResourceID, context: AuditContext) throws(HAProxyError) {
+        _ = try services.perform(.stop, .haproxy(id), context: context, or: HAProxyError.stopFailed)
+    }
+
+    func waitForStatsSocket(_ socket: String, id: ResourceID, context: AuditContext) throws(HAProxyError) {
+        let deadline = monotonicNanoseconds() + UInt64(Self.startTimeoutMilliseconds) * 1_000_000
+        while monotonicNanoseconds() < deadline {
+            if HAProxyStatsSocket.isAnswering(socket, timeoutSeconds: 1) { return }
+            if !(try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service)).running { break }
+            usleep(50_000)
+        }
+        // Only haproxy's own error lines of its log, never the raw text.
+        let log = (try? directory(id, create: false)?.read(StateLayout.HAProxyFile.log)).flatMap { $0 }
+            .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id)) }
+        throw .didNotStart(details: log.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// Stops the instance and removes its files, stats socket and certificates; false if nothing existed.
+    public func delete(_ id: ResourceID, context: AuditContext) throws(HAProxyError) -> Bool {
+        try locks.withLock(id) { () throws(HAProxyError) -> Bool in
+            let existed = base.exists(id.description)
+            if try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service).running {
+                try stopHAProxy(id, context: context)
+            }
+            do throws(SystemError) {
+                try base.remove(StateLayout.statsSocketName(id))
+                try base.removeTree(StateLayout.instanceDirectoryName(id))
+                let certsExisted = try SafeDirectory.open(baseCertDir, create: true).removeTree(id.description)
+                return existed || certsExisted
+            } catch {
+                throw .storage(error)
+            }
+        }
+    }
+
+    /// Every instance with a stored configuration.
+    public func list(context: AuditContext) throws(HAProxyError) -> [InstanceSummary] {
+        let names: [String]
+        do {
+            names = try base.entries()
+        } catch {
+            throw .storage(error)
+        }
+        var result: [InstanceSummary] = []
+        for name in names {
+            guard let id = try? ResourceID(validating: name), let text = try storedConfig(id) else { continue }
+            result.append(try summary(id, text: text, context: context))
+        }
+        return result
+    }
+
+    func summary(_ id: ResourceID, text: String, context: AuditContext) throws(HAProxyError) -> InstanceSummary {
+        let running = try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service).running
+        var state = InstanceState.stopped
+        if running {
+            let socket = statsSocket(id)
+            state = HAProxyStatsSocket.isAnswering(socket, timeoutSeconds: 2) ? .active : .error
+        }
+        return InstanceSummary(instance: id, state: state, frontends: HAProxyConfigText.frontends(in: text))
+    }
+
+    /// One instance's state and pools from its stats socket.
+    public func status(_ id: ResourceID, context: AuditContext) throws(HAProxyError) -> InstanceStatus {
+        guard let text = try storedConfig(id) else { throw .notFound(id) }
+        let summary = try summary(id, text: text, context: context)
+        var pools: [PoolStatus] = []
+        if summary.state == .active {
+            let socket = statsSocket(id)
+            if let csv = try? HAProxyStatsSocket.query(socket, "show stat") {
+                pools = HAProxyStatsSocket.pools(from: HAProxyStatsSocket.parseStat(csv))
+            }
+        }
+        return InstanceStatus(summary: summary, pools: pools)
+    }
+}

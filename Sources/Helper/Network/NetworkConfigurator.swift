@@ -1,0 +1,370 @@
+import AgentConfig
+import Glibc
+import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
+import Synchronization
+
+/// Ports the controller hot-plugs: found by MAC in the root namespace, moved into the amphora
+/// namespace under the next free `ethN`, configured with `ip` through the launcher, recorded in
+/// `<base_path>/plugged_interfaces.json` so they are found and configured again after a restart.
+/// A failed step rolls back what the request changed. Network changes run one at a time.
+public final class NetworkConfigurator: Sendable {
+    /// The policy-routing table of the VIP (upstream uses table 1) and its rules' priority.
+    public static let vipTable = 1
+    public static let vipRulePriority = 100
+
+    let netns: InterfaceName
+    let base: SafeDirectory
+    let runner: any CommandRunning
+    /// ACTIVE_STANDBY: the VIP itself belongs to keepalived; the interface gets the VRRP address.
+    let activeStandby: Bool
+    /// Pokes the PCI bus when a port's MAC is not found (nil: never, e.g. in unit tests).
+    let pciRescan: PCIRescan?
+    let lock = Mutex(())
+
+    public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool, pciRescan: PCIRescan? = nil) {
+        self.netns = netns
+        self.base = base
+        self.runner = runner
+        self.activeStandby = activeStandby
+        self.pciRescan = pciRescan
+    }
+
+    /// One recorded plug, replayed on restart.
+    struct Record: Codable, Equatable {
+        var interface: String
+        var mac: MACAddress
+        var vip: VIPPlug?
+        var network: NetworkPlug?
+    }
+
+    /// A link as `ip -j link show` reports it.
+    struct Link: Equatable {
+        var name: String
+        var mac: String
+    }
+
+    func ip(_ command: IPCommand, _ context: AuditContext) throws(NetworkError) -> LaunchResult {
+        let result = try runner.run(.ip(command), context: context, deadlineMilliseconds: 20_000, or: NetworkError.launcher)
+        guard result.succeeded else {
+            throw .ipFailed(details: result.refusal ?? result.combinedOutput)
+        }
+        return result
+    }
+
+    func links(_ netns: InterfaceName?, _ context: AuditContext) throws(NetworkError) -> [Link] {
+        let output = try ip(.listLinks(netns: netns), context).stdout
+        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let items) = value else { return [] }
+        return items.compactMap { item in
+            guard case .object(let members) = item,
+                case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
+                case .string(let mac)? = members.first(where: { $0.0 == "address" })?.1
+            else { return nil }
+            return Link(name: name, mac: mac.lowercased())
+        }
+    }
+
+    // MARK: - Lookup
+
+    /// The amphora-namespace interface holding `address`.
+    public func interface(for address: IPAddress, context: AuditContext) throws(NetworkError) -> String {
+        guard let match = try addresses(context).first(where: { $0.address == address }) else {
+            throw .noInterfaceForAddress
+        }
+        return match.interface
+    }
+
+    /// The amphora-namespace interface with an address on the same subnet as `address`, and that
+    /// subnet's prefix length (keepalived puts the VIP there).
+    public func interface(onSubnetOf address: IPAddress, context: AuditContext) throws(NetworkError) -> (String, Int) {
+        for entry in try addresses(context) where entry.address.family == address.family {
+            if let network = Self.network(of: entry.address, prefixLength: entry.prefixLength), network.contains(address) {
+                return (entry.interface, entry.prefixLength)
+            }
+        }
+        throw .noInterfaceOnSubnet(address)
+    }
+
+    /// Every address in the amphora namespace, with its interface and prefix length (`ip -j addr show`).
+    func addresses(_ context: AuditContext) throws(NetworkError) -> [(interface: String, address: IPAddress, prefixLength: Int)] {
+        let output = try ip(.listAddresses(netns: netns), context).stdout
+        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value else { return [] }
+        var result: [(interface: String, address: IPAddress, prefixLength: Int)] = []
+        for link in links {
+            guard case .object(let members) = link, case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
+                case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
+            else { continue }
+            for info in infos {
+                guard case .object(let fields) = info, case .string(let local)? = fields.first(where: { $0.0 == "local" })?.1,
+                    case .number(let prefixText)? = fields.first(where: { $0.0 == "prefixlen" })?.1, let prefix = Int(prefixText),
+                    let found = try? IPAddress(validating: local)
+                else { continue }
+                result.append((name, found, prefix))
+            }
+        }
+        return result
+    }
+
+    /// The network an address with a prefix length belongs to.
+    static func network(of address: IPAddress, prefixLength: Int) -> CIDR? {
+        var bytes = address.bytes
+        for index in bytes.indices {
+            let keep = max(0, min(8, prefixLength - index * 8))
+            bytes[index] &= keep == 8 ? 0xFF : UInt8(truncatingIfNeeded: 0xFF << (8 - keep))
+        }
+        guard let network = try? IPAddress(bytes: bytes) else { return nil }
+        return try? CIDR(validating: "\(network)/\(prefixLength)")
+    }
+
+    // MARK: - Plugging
+
+    /// Plugs the VIP's port. 409 when the MAC is already in the namespace.
+    public func plugVIP(_ plug: VIPPlug, context: AuditContext) throws(NetworkError) -> String {
+        try lock.withLock { _ throws(NetworkError) -> String in
+            if try links(netns, context).contains(where: { $0.mac == plug.mac.description }) {
+                throw .alreadyPlugged
+            }
+            let name = try plugNew(plug.mac, context) { name in Record(interface: name.description, mac: plug.mac, vip: plug, network: nil) }
+            announce(addresses(of: plug), on: name, context)
+            return name.description
+        }
+    }
+
+    /// Plugs a member-network port, or reconfigures it when it is already in the namespace.
+    ///
+    /// Reconfiguring (upstream's "Updated existing interface") applies the new fixed addresses and
+    /// removes what the previous plug of that port added and this one no longer has (the controller
+    /// removes a member subnet by sending fewer `fixed_ips`). With `vip_net_info` (a member subnet on
+    /// the VRRP port) the port is configured as the VIP interface plus the fixed addresses, and the
+    /// record keeps both, so a restart restores the VIP, its routes and rules. Without it, a port that
+    /// carries the VIP keeps its VIP part (upstream would strip it; the controller always sends
+    /// `vip_net_info` for that port). Both paths send gratuitous ARP / unsolicited NA for the fixed
+    /// addresses, as upstream's `send_member_advertisements` does. A new port ignores `vip_net_info`,
+    /// as upstream does.
+    public func plugNetwork(_ plug: NetworkPlug, context: AuditContext) throws(NetworkError) -> (String, Bool) {
+        try lock.withLock { _ throws(NetworkError) -> (String, Bool) in
+            var member = plug
+            member.vipNetInfo = nil
+            if let existing = try links(netns, context).first(where: { $0.mac == plug.mac.description }),
+                let name = try? InterfaceName(validating: existing.name)
+            {
+                let old = records().first { $0.mac == plug.mac }
+                let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
+                try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
+                try record(new)
+                announce(plug.fixedIPs.map(\.address), on: name, context)
+                return (name.description, true)
+            }
+            let name = try plugNew(plug.mac, context) { name in Record(interface: name.description, mac: plug.mac, vip: nil, network: member) }
+            announce(plug.fixedIPs.map(\.address), on: name, context)
+            return (name.description, false)
+        }
+    }
+
+    /// Moves the link with `mac` in, configures it as `record(name)` says and records it; on any
+    /// failure the link goes back to the root namespace under its old name.
+    func plugNew(_ mac: MACAddress, _ context: AuditContext, record: (InterfaceName) -> Record) throws(NetworkError) -> InterfaceName {
+        let name = try moveIn(mac, context)
+        let new = record(name)
+        do throws(NetworkError) {
+            try apply(plan(of: new), previous: nil, on: name, context)
+            try self.record(new)
+        } catch {
+            rollback(name, context)
+            throw error
+        }
+        return name
+    }
+
+    /// Finds the link with `mac` in the root namespace and moves it into ours as the next free `ethN`.
+    /// No such link: the PCI bus is rescanned (see ``PCIRescan``) and the links are looked at once
+    /// more (the kernel probes new devices during the write); still none: 404, which the controller
+    /// retries.
+    func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(NetworkError) -> InterfaceName {
+        var found = try links(nil, context).first(where: { $0.mac == mac.description })
+        if found == nil, let pciRescan, pciRescan.rescan(context: context) {
+            found = try links(nil, context).first(where: { $0.mac == mac.description })
+        }
+        guard let link = found, let rootName = try? InterfaceName(validating: link.name) else { throw .noSuitableInterface }
+        let used = Set(try links(netns, context).map(\.name))
+        var index = 1
+        while used.contains("eth\(index)") { index += 1 }
+        guard let target = try? InterfaceName(validating: "eth\(index)") else { throw .noSuitableInterface }
+        _ = try ip(.moveToNamespace(link: rootName, netns: netns), context)
+        do throws(NetworkError) {
+            _ = try ip(.rename(netns: netns, link: rootName, to: target), context)
+        } catch {
+            _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
+            throw error
+        }
+        movedFrom.withLock { $0[target.description] = rootName.description }
+        return target
+    }
+
+    /// Original root-namespace names of links moved in by this process (for rollback).
+    let movedFrom = Mutex<[String: String]>([:])
+
+    /// Undoes a plug: addresses flushed, link down, back to the root namespace under its old name.
+    func rollback(_ name: InterfaceName, _ context: AuditContext) {
+        _ = try? ip(.flushAddresses(netns: netns, link: name), context)
+        _ = try? ip(.setState(netns: netns, link: name, up: false), context)
+        let original = movedFrom.withLock { $0.removeValue(forKey: name.description) }
+        if let original, let originalName = try? InterfaceName(validating: original) {
+            _ = try? ip(.rename(netns: netns, link: name, to: originalName), context)
+            _ = try? ip(.moveToRoot(link: originalName, netns: netns), context)
+        } else {
+            _ = try? ip(.moveToRoot(link: name, netns: netns), context)
+        }
+    }
+
+    func addresses(of plug: VIPPlug) -> [IPAddress] {
+        var result: [IPAddress] = []
+        if activeStandby { result.append(plug.vrrpAddress ?? plug.vip.address) } else { result.append(plug.vip.address) }
+        if !activeStandby { result += plug.additionalVIPs.map(\.address) }
+        return result
+    }
+
+    /// What a recorded plug puts on its interface.
+    func plan(of record: Record) -> InterfacePlan {
+        InterfacePlan(vip: record.vip, network: record.network, activeStandby: activeStandby, vipTable: Self.vipTable)
+    }
+
+    /// Removes what `previous` had and `plan` has not (rules, routes, addresses; failures ignored:
+    /// the kernel may have dropped a route with its address already), then applies `plan`: MTU,
+    /// addresses, link up, routes, rules. Every step is idempotent, so a replay changes nothing that
+    /// is already right.
+    func apply(_ plan: InterfacePlan, previous: InterfacePlan?, on name: InterfaceName, _ context: AuditContext) throws(NetworkError) {
+        if let previous {
+            for source in previous.ruleSources where !plan.ruleSources.contains(source) {
+                _ = try? runner.run(
+                    .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
+                    deadlineMilliseconds: 20_000)
+            }
+            for route in previous.routes where !plan.routes.contains(route) {
+                _ = try? runner.run(
+                    .ip(.deleteRoute(netns: netns, destination: route.destination, via: route.via, link: name, family: route.family, table: route.table)),
+                    context: context, deadlineMilliseconds: 20_000)
+            }
+            for entry in previous.addresses where !plan.addresses.contains(entry) {
+                _ = try? runner.run(
+                    .ip(.deleteAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.prefixLength)), context: context,
+                    deadlineMilliseconds: 20_000)
+            }
+        }
+        if plan.sriov { try loadSRIOVRules(context) }
+        if let mtu = plan.mtu { _ = try ip(.setMTU(netns: netns, link: name, mtu: mtu), context) }
+        for entry in plan.addresses {
+            _ = try ip(.replaceAddress(netns: netns, link: name, address: entry.address, prefixLength: entry.prefixLength), context)
+        }
+        _ = try ip(.setState(netns: netns, link: name, up: true), context)
+        if plan.addresses.contains(where: { $0.address.family == .v6 }) { waitWhileTentative(name, context) }
+        for route in plan.routes {
+            _ = try ip(
+                .replaceRoute(netns: netns, destination: route.destination, via: route.via, link: name, family: route.family, table: route.table),
+                context)
+        }
+        for source in plan.ruleSources {
+            // Delete first so that a replay does not stack duplicate rules.
+            _ = try? runner.run(
+                .ip(.rule(netns: netns, add: false, from: source, table: Self.vipTable, priority: Self.vipRulePriority)), context: context,
+                deadlineMilliseconds: 20_000)
+            _ = try ip(.rule(netns: netns, add: true, from: source, table: Self.vipTable, priority: Self.vipRulePriority), context)
+        }
+    }
+
+    /// IPv6 addresses cannot be bound (haproxy's reload fails) while duplicate address detection
+    /// runs: like upstream's `_wait_tentative`, wait (at most 30 s) until no address of the link is
+    /// tentative. Listing failures end the wait; the caller's next steps report real errors.
+    func waitWhileTentative(_ name: InterfaceName, _ context: AuditContext) {
+        let deadline = monotonicNanoseconds() + 30_000_000_000
+        while monotonicNanoseconds() < deadline {
+            guard let output = try? ip(.listAddresses(netns: netns), context).stdout,
+                let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value
+            else { return }
+            let tentative = links.contains { link in
+                guard case .object(let members) = link, case .string(let ifname)? = members.first(where: { $0.0 == "ifname" })?.1,
+                    ifname == name.description, case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
+                else { return false }
+                return infos.contains { info in
+                    guard case .object(let fields) = info else { return false }
+                    return fields.contains { $0.0 == "tentative" && $0.1 == .bool(true) }
+                }
+            }
+            if !tentative { return }
+            usleep(200_000)
+        }
+    }
+
+    /// An SR-IOV port: the "drop all" ruleset is written unless a ruleset file exists, then the file
+    /// is loaded (upstream's `nftable_utils.write_nftable_rules_file(name, [])` and `load_nftables_file`).
+    func loadSRIOVRules(_ context: AuditContext) throws(NetworkError) {
+        if !base.exists(StateLayout.nftablesRulesFile) {
+            do throws(SystemError) {
+                try base.writeAtomically(StateLayout.nftablesRulesFile, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
+            } catch {
+                throw .rulesNotWritten(error)
+            }
+        }
+        let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
+        guard result.succeeded else {
+            throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
+        }
+    }
+
+    /// Gratuitous ARP (IPv4) and unsolicited neighbour advertisements (IPv6), so neighbours learn
+    /// the new location at once. Failures are in the audit log (the runner records every outcome)
+    /// and otherwise ignored, as upstream does.
+    func announce(_ addresses: [IPAddress], on name: InterfaceName, _ context: AuditContext) {
+        for address in addresses {
+            let command: LaunchCommand = address.family == .v4
+                ? .gratuitousARP(netns: netns, interface: name, address: address)
+                : .unsolicitedNA(netns: netns, interface: name, address: address)
+            _ = try? runner.run(command, context: context, deadlineMilliseconds: 5_000)
+        }
+    }
+
+    // MARK: - Records
+
+
+    func records() -> [Record] {
+        guard let bytes = (try? base.read(StateLayout.pluggedInterfacesFile)).flatMap({ $0 }),
+            let records = try? StrictJSON.decode([Record].self, from: bytes)
+        else { return [] }
+        return records
+    }
+
+    func record(_ new: Record) throws(NetworkError) {
+        var all = records().filter { $0.mac != new.mac && $0.interface != new.interface }
+        all.append(new)
+        do {
+            try base.writeAtomically(StateLayout.pluggedInterfacesFile, try StrictJSON.encode(all), mode: 0o600)
+        } catch {
+            throw .notRecorded(details: "\(error)")
+        }
+    }
+
+    /// After a restart (of the agent or the amphora): every recorded port is found by MAC, moved in
+    /// again if it is back in the root namespace, and configured again.
+    public func restore(context: AuditContext) -> [String] {
+        var restored: [String] = []
+        lock.withLock { _ in
+            for record in records() {
+                do throws(NetworkError) {
+                    let inside = try links(netns, context).first { $0.mac == record.mac.description }
+                    let name: InterfaceName
+                    if let inside, let existing = try? InterfaceName(validating: inside.name) {
+                        name = existing
+                    } else {
+                        name = try moveIn(record.mac, context)
+                    }
+                    try apply(plan(of: record), previous: nil, on: name, context)
+                    restored.append(name.description)
+                } catch {
+                    continue
+                }
+            }
+        }
+        return restored
+    }
+}

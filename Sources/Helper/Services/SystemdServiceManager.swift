@@ -1,0 +1,41 @@
+import Glibc
+import IPCProtocol
+import ProgramLauncher
+import Synchronization
+
+/// The systemd service manager: `systemctl start|stop|reload|is-active <unit>` through the launcher
+/// (so each call is an audited execution with an exact argv). A started unit is enabled first and a
+/// stopped one disabled after, so a reboot brings back exactly the daemons that ran (upstream enables
+/// its haproxy and keepalived units too), without any call from the controller.
+public final class SystemdServiceManager: ServiceManager {
+    let runner: any CommandRunning
+
+    public init(runner: any CommandRunning) { self.runner = runner }
+
+    public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
+        switch operation {
+        case .start:
+            _ = try systemctl(.enable, unit, context: context)
+            return try systemctl(.start, unit, context: context)
+        case .stop:
+            let status = try systemctl(.stop, unit, context: context)
+            _ = try systemctl(.disable, unit, context: context)
+            return status
+        default:
+            return try systemctl(operation, unit, context: context)
+        }
+    }
+
+    func systemctl(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
+        let result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000, or: ServiceError.launcher)
+        switch operation {
+        case .status:
+            return DaemonStatus(running: result.succeeded && result.stdout.hasPrefix("active"), pid: nil)
+        default:
+            guard result.succeeded else {
+                throw .failed(operation, unit, details: result.refusal ?? result.combinedOutput)
+            }
+            return DaemonStatus(running: operation != .stop && operation != .disable, pid: nil)
+        }
+    }
+}

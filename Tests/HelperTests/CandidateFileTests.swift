@@ -1,0 +1,73 @@
+import Foundation
+import LinuxSystem
+import Testing
+
+@testable import Helper
+
+/// The candidate → check → promote (or keep `.new-failed`) lifecycle, on a real directory.
+@Suite("candidate file")
+struct CandidateFileTests {
+    /// A fresh directory under the test's temporary directory, removed by `body`'s caller.
+    func withDirectory(_ body: (SafeDirectory, String) throws -> Void) throws {
+        try withTemporaryDirectory("amp-candidate") { path in try body(try SafeDirectory.open(path, create: false), path) }
+    }
+
+    func text(_ directory: SafeDirectory, _ name: String) throws -> String? {
+        try directory.read(name).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test("write leaves the active file alone; promote replaces it")
+    func promote() throws {
+        try withDirectory { directory, _ in
+            try directory.writeAtomically("haproxy.cfg", Array("old".utf8))
+            let file = CandidateFile(directory: directory, name: "haproxy.cfg")
+            try file.write(Array("new".utf8))
+            #expect(try text(directory, "haproxy.cfg") == "old")
+            #expect(try text(directory, "haproxy.cfg.new") == "new")
+            try file.promote()
+            #expect(try text(directory, "haproxy.cfg") == "new")
+            #expect(!directory.exists("haproxy.cfg.new"))
+        }
+    }
+
+    @Test("a refused candidate is kept as .new-failed and the active file stays")
+    func keepFailed() throws {
+        try withDirectory { directory, _ in
+            try directory.writeAtomically("a.conf", Array("old".utf8))
+            let file = CandidateFile(directory: directory, name: "a.conf")
+            try file.write(Array("bad".utf8))
+            file.keepFailed()
+            #expect(try text(directory, "a.conf") == "old")
+            #expect(try text(directory, "a.conf.new-failed") == "bad")
+            #expect(!directory.exists("a.conf.new"))
+        }
+    }
+
+    @Test("promote clears an earlier .new-failed only when asked; removeAll removes all three")
+    func clearingAndRemoval() throws {
+        try withDirectory { directory, _ in
+            let file = CandidateFile(directory: directory, name: "a.conf")
+            try file.write(Array("bad".utf8))
+            file.keepFailed()
+            try file.write(Array("good".utf8))
+            try file.promote()
+            #expect(directory.exists("a.conf.new-failed"))
+            try file.write(Array("better".utf8))
+            try file.promote(clearingFailed: true)
+            #expect(!directory.exists("a.conf.new-failed"))
+            try file.write(Array("next".utf8))
+            #expect(try file.removeAll())
+            #expect(!directory.exists("a.conf") && !directory.exists("a.conf.new") && !directory.exists("a.conf.new-failed"))
+            #expect(try !file.removeAll())
+        }
+    }
+
+    @Test("the candidate is written with the mode asked for")
+    func mode() throws {
+        try withDirectory { directory, path in
+            try CandidateFile(directory: directory, name: "k.conf").write(Array("x".utf8), mode: 0o600)
+            let attributes = try FileManager.default.attributesOfItem(atPath: path + "/k.conf.new")
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
+    }
+}

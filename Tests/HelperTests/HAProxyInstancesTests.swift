@@ -1,0 +1,111 @@
+import Foundation
+import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
+import Synchronization
+import Testing
+
+@testable import Helper
+
+/// haproxy instances with a recording runner: which checks and units run, which files stay, and
+/// the wire errors. Real haproxy runs in the integration tests (HAProxyLifecycleTests).
+@Suite("haproxy instances")
+struct HAProxyInstancesTests {
+    let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
+    let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
+    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+
+    /// Instances on a fresh base directory (certificates under `<base>/certs`), whose runner exits
+    /// with `exitCode` and prints `stdout`.
+    func withInstances(exitCode: Int32 = 0, stdout: String = "inactive\n", _ body: (HAProxyInstances, RecordingRunner, String) throws -> Void) throws {
+        try withTemporaryDirectory("amp-instances") { base in
+            try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
+            let runner = RecordingRunner(exitCode: exitCode, stdout: stdout)
+            let instances = HAProxyInstances(
+                base: try SafeDirectory.open(base, create: false),
+                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
+                baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
+            try body(instances, runner, base)
+        }
+    }
+
+    /// What Octavia renders, for this base path.
+    func octavia(_ base: String) -> String { HAProxyConfigPolicyTests.octavia.replacingOccurrences(of: "/var/lib/octavia", with: base) }
+
+    func upload(_ text: String) -> HAProxyConfigUpload { HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text) }
+
+
+    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    @Test("an accepted upload is checked as the candidate, promoted, and its digest, amphora and peer name stored")
+    func uploadAccepted() throws {
+        try withInstances { instances, runner, base in
+            let answer = try instances.upload(upload(octavia(base)), context: context)
+            #expect(answer.hasPrefix("Configuration file is valid"))
+            let stored = try String(contentsOfFile: "\(base)/\(id)/haproxy.cfg", encoding: .utf8)
+            #expect(try String(contentsOfFile: "\(base)/\(id)/haproxy.cfg.checked", encoding: .utf8) == Digest.sha256Hex(stored.utf8))
+            #expect(try String(contentsOfFile: "\(base)/\(id)/amphora-id", encoding: .utf8) == amphora.description)
+            #expect(exists("\(base)/\(id)/haproxy.env"))
+            #expect(!exists("\(base)/\(id)/haproxy.cfg.new"))
+            #expect(runner.calls.withLock { $0 } == [.haproxyCheck(instance: id, amphora: amphora, candidate: true)])
+        }
+    }
+
+    @Test("a configuration haproxy -c refuses: 400, kept as .new-failed, nothing active")
+    func uploadRefusedByCheck() throws {
+        try withInstances(exitCode: 1) { instances, _, base in
+            let error = wireError { _ = try instances.upload(upload(octavia(base)), context: context) }
+            #expect(error?.code == .badRequest)
+            #expect(error?.message == "Invalid request")
+            #expect(exists("\(base)/\(id)/haproxy.cfg.new-failed"))
+            #expect(!exists("\(base)/\(id)/haproxy.cfg"))
+        }
+    }
+
+    @Test("a text the allow-list refuses never reaches haproxy and writes nothing")
+    func uploadRefusedByPolicy() throws {
+        try withInstances { instances, runner, base in
+            let error = wireError { _ = try instances.upload(upload("global\n    lua-load /tmp/x.lua\n"), context: context) }
+            #expect(error?.code == .badRequest)
+            #expect(error?.message == "Invalid request")
+            #expect(runner.calls.withLock { $0 }.isEmpty)
+            #expect(!exists("\(base)/\(id)"))
+        }
+    }
+
+    @Test("an action on an unknown instance is 404 Instance Not Found, and nothing runs")
+    func unknownInstance() throws {
+        try withInstances { instances, runner, _ in
+            for action in ServiceAction.allCases {
+                #expect(wireError { _ = try instances.perform(action, on: id, context: context) }
+                    == CommandError(.notFound, "Instance Not Found", details: id.description))
+            }
+            #expect(runner.calls.withLock { $0 }.isEmpty)
+        }
+    }
+
+    @Test("start of a checked file does not check it again; a haproxy that never answers is a 500")
+    func startWithoutAnswer() throws {
+        try withInstances { instances, runner, base in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            runner.calls.withLock { $0 = [] }
+            // The unit stays inactive and no stats socket appears.
+            #expect(wireError { _ = try instances.perform(.start, on: id, context: context) }
+                == CommandError(.internalError, "Error starting haproxy", details: "haproxy did not come up"))
+            let calls = runner.calls.withLock { $0 }
+            #expect(!calls.contains { if case .haproxyCheck = $0 { true } else { false } })
+            #expect(calls.prefix(3) == [.systemctl(.status, .haproxy(id)), .systemctl(.enable, .haproxy(id)), .systemctl(.start, .haproxy(id))])
+        }
+    }
+
+    @Test("delete removes the directory, the socket and the certificates; false the second time")
+    func delete() throws {
+        try withInstances { instances, _, base in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            try FileManager.default.createDirectory(atPath: "\(base)/certs/\(id)", withIntermediateDirectories: true)
+            #expect(try instances.delete(id, context: context))
+            #expect(!exists("\(base)/\(id)") && !exists("\(base)/certs/\(id)"))
+            #expect(try !instances.delete(id, context: context))
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import IPCProtocol
+
+@testable import Helper
+
+/// The wire error `body` fails with (its domain error mapped as the helper's boundary does), nil when it succeeds.
+func wireError(_ body: () throws -> Void) -> CommandError? {
+    do {
+        try body()
+        return nil
+    } catch {
+        return CommandError(mapping: error)
+    }
+}
+
+/// Runs `body` with a fresh directory `<parent>/<prefix>-XXXXXXXX` (parent: the test's temporary
+/// directory), removed afterwards whatever happens.
+func withTemporaryDirectory(_ prefix: String, under parent: String? = nil, _ body: (String) throws -> Void) throws {
+    let parent = parent ?? FileManager.default.temporaryDirectory.path
+    let path = parent + "/\(prefix)-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try body(path)
+}
