@@ -78,7 +78,7 @@ struct HAProxyInstancesTests {
         try withInstances { instances, runner, _ in
             for action in ServiceAction.allCases {
                 #expect(wireError { _ = try instances.perform(action, on: id, context: context) }
-                    == CommandError(.notFound, "Instance Not Found", details: id.description))
+                    == CommandError(.instanceNotFound, "Instance Not Found", details: id.description))
             }
             #expect(runner.calls.withLock { $0 }.isEmpty)
         }

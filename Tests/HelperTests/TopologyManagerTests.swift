@@ -71,16 +71,17 @@ struct TopologyManagerTests {
         }
     }
 
-    @Test("start without an uploaded configuration: 500 Failed to start keepalived, nothing runs")
+    @Test("start without an uploaded configuration: 500 Failed to start keepalived service, nothing runs")
     func startWithoutConfiguration() throws {
         try withManager { manager, runner, _ in
             #expect(wireError { _ = try manager.perform(.start, context: context) } == CommandError(
-                .internalError, "Failed to start keepalived", details: "No keepalived configuration has been uploaded"))
+                .internalError, "Failed to start keepalived service: No keepalived configuration has been uploaded",
+                details: "No keepalived configuration has been uploaded"))
             #expect(runner.calls.withLock { $0 }.isEmpty)
         }
     }
 
-    @Test("stop asks the service manager (systemctl stop and disable); its failure becomes Failed to stop keepalived")
+    @Test("stop asks the service manager (systemctl stop and disable); its failure becomes Failed to stop keepalived service: <reason>")
     func stop() throws {
         try withManager { manager, runner, _ in
             let answer = try manager.perform(.stop, context: context)
@@ -91,7 +92,7 @@ struct TopologyManagerTests {
         try withManager(exitCode: 1) { manager, _, _ in
             let error = wireError { _ = try manager.perform(.stop, context: context) }
             #expect(error?.code == .internalError)
-            #expect(error?.message == "Failed to stop keepalived")
+            #expect(error?.message.hasPrefix("Failed to stop keepalived service: ") == true)
         }
     }
 }
