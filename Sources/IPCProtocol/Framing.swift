@@ -8,8 +8,10 @@
 /// while let payload = try decoder.nextFrame() { handle(payload) }
 /// ```
 public enum Frame {
-    /// The largest payload either side accepts (a 1 MiB haproxy config JSON-escaped fits easily).
-    public static let maximumPayloadSize = 4 * 1024 * 1024
+    /// The largest payload either side accepts: the largest upload plus its JSON escapes and
+    /// envelope (``UploadLimits``), 33 MiB. An upload whose encoding would not fit is refused by the
+    /// front as too large, never sent.
+    public static let maximumPayloadSize = UploadLimits.maximumBodySize + UploadLimits.encodingAllowance
     /// Bytes of the length header.
     public static let headerSize = 4
 
@@ -39,8 +41,8 @@ extension Frame {
     /// ``FrameError/truncated``); it handles its own EINTR, and its errors pass through.
     ///
     /// The payload buffer grows with the bytes that actually arrive (see ``FramePayloadReader``),
-    /// never to the length the header announces: a header claiming 4 MiB followed by silence costs
-    /// one chunk, not 4 MiB.
+    /// never to the length the header announces: a header claiming 33 MiB followed by silence costs
+    /// one chunk, not 33 MiB.
     public static func readPayload(using readSome: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
         var header = [UInt8](repeating: 0, count: headerSize)
         var offset = 0
