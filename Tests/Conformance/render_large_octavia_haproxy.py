@@ -5,7 +5,7 @@
 Run with the venv's python (Tests/Conformance/ensure-venv.sh):
   render_large_octavia_haproxy.py --lb LB_ID --base-path DIR --cert-dir DIR
       [--listeners 50] [--members 200] [--profile plain|longest] [--ciphers N]
-      [--amphora AMP_ID] [--write-certs] OUTFILE
+      [--connection-limit N] [--amphora AMP_ID] [--write-certs] OUTFILE
 
 Every listener has its own pool of MEMBERS members, every id is a UUID as Octavia's database
 gives them. Profiles:
@@ -94,6 +94,8 @@ def main():
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--profile", choices=["plain", "longest"], default="plain")
     parser.add_argument("--ciphers", type=int, help="backend cipher string length (longest profile)")
+    parser.add_argument("--connection-limit", type=int,
+                        help="every listener's connection limit (Octavia's default, 50000, needs 100000 fds each)")
     parser.add_argument("--amphora", help="the host amphora's id (haproxy's local peer)")
     parser.add_argument("--write-certs", action="store_true")
     parser.add_argument("outfile")
@@ -148,8 +150,11 @@ def main():
                 amphorae[0] = amphorae[0]._replace(id=args.amphora)
             lb = base.load_balancer._replace(id=args.lb, amphorae=amphorae,
                                              vip=sc.sample_vip_tuple(ip_address="203.0.113.100"))
-        listeners.append(base._replace(
-            id=listener_id, protocol_port=1000 + index, default_pool=pool, pools=[pool], load_balancer=lb))
+        listener = base._replace(
+            id=listener_id, protocol_port=1000 + index, default_pool=pool, pools=[pool], load_balancer=lb)
+        if args.connection_limit:
+            listener = listener._replace(connection_limit=args.connection_limit)
+        listeners.append(listener)
         if longest:
             tls_certs[pool_id] = {"client_cert": os.path.join(lb_dir, "pool_client.pem"),
                                   "ca_cert": os.path.join(lb_dir, "pool_ca.pem"),
