@@ -70,8 +70,8 @@ public final class HelperClient: Sendable {
     enum Attempt: Sendable {
         /// The helper answered.
         case answered(Outcome)
-        /// The helper never received the whole command (no connection, or the write failed): it
-        /// cannot have carried it out.
+        /// The helper never received the whole command (no connection, the write failed, or the
+        /// helper closed with it unread): it cannot have carried it out.
         case notDelivered(String)
         /// The connection broke after the whole command was written: the helper may have carried it out.
         case lostAfterDelivery(String)
@@ -107,7 +107,7 @@ public final class HelperClient: Sendable {
             payload = try Self.readFrame(fd)
         } catch let lost as ConnectionLost {
             close(fd)
-            return .lostAfterDelivery(lost.reason)
+            return lost.commandUnread ? .notDelivered(lost.reason) : .lostAfterDelivery(lost.reason)
         } catch FrameError.truncated {
             close(fd)
             return .lostAfterDelivery("helper closed the connection inside its reply")
@@ -199,15 +199,23 @@ public final class HelperClient: Sendable {
 
     /// Reads one reply frame. The helper closing or resetting the connection is ``ConnectionLost``;
     /// a reply that does not come within ``replyTimeoutSeconds`` is ``HelperUnavailable``.
+    ///
+    /// Linux tells the two endings apart: a Unix stream socket closed while bytes sent to it were
+    /// still unread makes its peer's `recv` fail with ECONNRESET (`unix_release_sock`), an orderly
+    /// close after everything was read gives end-of-file. The front sends one frame and waits, so
+    /// ECONNRESET means the helper never read the whole command (a helper killed just before it, or
+    /// a connection still in its listen queue): it cannot have carried it out.
     static func readFrame(_ fd: Int32) throws -> [UInt8] {
         try Frame.readPayload { buffer in
             guard let base = buffer.baseAddress else { return 0 }
             while true {
                 let n = recv(fd, base, buffer.count, 0)
                 if n > 0 { return n }
-                if n == 0 { throw ConnectionLost(reason: "helper closed the connection") }
+                if n == 0 { throw ConnectionLost(reason: "helper closed the connection", commandUnread: false) }
                 if errno == EINTR { continue }
-                if errno == ECONNRESET { throw ConnectionLost(reason: "helper reset the connection") }
+                if errno == ECONNRESET {
+                    throw ConnectionLost(reason: "helper closed the connection without reading the command", commandUnread: true)
+                }
                 throw HelperUnavailable(reason: errno == EAGAIN ? "helper did not answer in time" : "recv: \(String(cString: strerror(errno)))")
             }
         }
@@ -216,6 +224,8 @@ public final class HelperClient: Sendable {
     /// The helper went away while a reply was awaited.
     struct ConnectionLost: Error {
         let reason: String
+        /// The helper closed with part of the command unread (ECONNRESET): it did not carry it out.
+        let commandUnread: Bool
     }
 }
 

@@ -19,6 +19,8 @@ struct HelperClientRestartTests {
         case answerThenClose(Int)
         /// Reads one whole command, then closes without answering.
         case dieAfterReading
+        /// Waits for a command to arrive and closes without reading it (a helper killed just then).
+        case dieBeforeReading
     }
 
     /// A Unix-socket stand-in for the helper; records every command it read whole.
@@ -71,6 +73,11 @@ struct HelperClientRestartTests {
 
         private func serve(_ fd: Int32, _ script: Script) {
             defer { close(fd) }
+            if case .dieBeforeReading = script {
+                var pending = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                _ = poll(&pending, 1, 10_000)
+                return
+            }
             var answered = 0
             while true {
                 if case .answerThenClose(let count) = script, answered == count { return }
@@ -165,6 +172,17 @@ struct HelperClientRestartTests {
         #expect(!Self.reload.isSafeToResend)
         #expect(Command.listInstances.isSafeToResend)
         #expect(!Command.heartbeatStats.isSafeToResend)
+    }
+
+    @Test("an action the helper closed on unread is sent again: the kernel reports ECONNRESET, so it was not carried out")
+    func unreadActionIsSentAgain() async throws {
+        let helper = FakeHelper()
+        try helper.start([.dieBeforeReading, .answer])
+        defer { helper.stop() }
+        try await Self.withClient(helper) { client in
+            guard case .actionDone = try await client.send(Self.reload) else { throw HarnessFailure("wrong reply") }
+        }
+        #expect(helper.commands == ["haproxy-reload"])
     }
 
     @Test("a helper that is not there yet is waited for, and the command is answered")

@@ -46,6 +46,10 @@ struct UploadLimitTests {
             let upload = try agent.request(
                 "PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: text, extraCurlArguments: ["--max-time", "900"])
             #expect(upload.status == 202, "\(name): \(upload.status) \(upload.text.prefix(2000))")
+            if upload.status != 202 {
+                let audit = (try? String(contentsOfFile: agent.auditLog, encoding: .utf8)) ?? ""
+                print("agent log:\n\(agent.log().suffix(6000))\naudit:\n\(audit.suffix(3000))")
+            }
             #expect(upload.headers["etag"] == Self.md5(text), "\(name)")
             #expect(HAProxyPolicyConformanceTests.checkRecords(agent, lb) > checks, "\(name): no haproxy -c ran")
             // The stored file comes back whole through the helper's reply frame.
