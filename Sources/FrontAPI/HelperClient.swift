@@ -26,8 +26,9 @@ public final class HelperClient: Sendable {
     /// How long a call waits for a restarting helper by default: 15 s. Octavia's controller gives
     /// each call `rest_request_read_timeout` (default 60 s) for the whole answer and
     /// `rest_request_conn_timeout` (10 s) only for the TCP connection, which the front accepts at
-    /// once. 15 s covers a helper restart (the supervisor's restart pause is at most 1 s, a helper
-    /// is ready in well under a second) many times over and leaves 45 s for the command itself.
+    /// once. 15 s covers a helper restart (the supervisor's restart pause is at most 1 s; a helper
+    /// is ready in about a second, a few when it replays plugged interfaces) several times over and
+    /// leaves 45 s for the command itself.
     public static let defaultRestartWaitSeconds = 15
 
     public init(

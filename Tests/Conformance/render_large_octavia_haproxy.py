@@ -14,8 +14,10 @@ gives them. Profiles:
            SNI, client authentication (CA and CRL) and every inserted header; PROXYV2 pools with
            backend re-encryption (client certificate, CA, CRL, ciphers, TLS versions, ALPN), an
            HTTPS health monitor with a monitor address and port, HTTP_COOKIE persistence, backup
-           members; IPv6 member and monitor addresses of the longest textual form. Octavia's API
-           does not accept every one of these combinations in one pool, so this over-estimates.
+           members; IPv6 member addresses of the longest textual form. Octavia's API does not
+           accept every one of these combinations in one pool, so this over-estimates. Monitor
+           addresses are IPv4: Octavia renders `addr <address>` unbracketed, and haproxy 2.6 reads
+           the last group of an IPv6 address there as a port and refuses the configuration.
 --ciphers N sets every pool's backend cipher string to N characters of distinct cipher names (the
 API accepts up to 2048; the templater removes duplicates, so N bytes per server line at most).
 --write-certs writes the TLS files the configuration names (see render_octavia_haproxy.py) so
@@ -137,7 +139,7 @@ def main():
                 address = f"2001:db8:ffff:ffff:ffff:ffff:{0xf000 + index:x}:{0xf000 + m:x}"
                 members.append(template_member._replace(
                     id=new_id(), ip_address=address, protocol_port=65535, weight=256,
-                    monitor_address=address.replace(":ffff:ffff:", ":eeee:eeee:"), monitor_port=65535))
+                    monitor_address=f"198.51.{100 + index % 100}.{100 + m % 155}", monitor_port=65535))
             else:
                 members.append(template_member._replace(
                     id=new_id(), ip_address=f"198.51.100.{1 + m % 254}", protocol_port=10000 + index))
