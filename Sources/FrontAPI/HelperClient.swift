@@ -9,7 +9,7 @@ import Synchronization
 /// helper is ridden out: a pooled connection the helper has closed is noticed before use and
 /// replaced, and while the helper cannot be reached a call waits for it (retrying the connection,
 /// 50 ms doubling to 500 ms) for up to ``restartWaitSeconds`` before it fails with
-/// ``HelperUnavailable``. A command is sent again only when the helper cannot have carried it out
+/// ``HelperUnavailable`` (counted afresh when a command is repeated after the helper went away). A command is sent again only when the helper cannot have carried it out
 /// (the connection or the write failed), or when it is safe to repeat
 /// (``IPCProtocol/Command/isSafeToResend``); otherwise a connection that breaks after the command was
 /// sent fails the call with ``HelperInterrupted``.
@@ -44,7 +44,8 @@ public final class HelperClient: Sendable {
     /// Sends `command` and returns the helper's reply, or throws ``HelperUnavailable``,
     /// ``HelperInterrupted`` or ``CommandError``.
     public func send(_ command: Command) async throws -> Reply {
-        let deadline = Self.now() + UInt64(restartWaitSeconds) * 1_000_000_000
+        let wait = UInt64(restartWaitSeconds) * 1_000_000_000
+        var deadline = Self.now() + wait
         var pause: UInt64 = 50_000_000
         var resent = false
         while true {
@@ -59,10 +60,12 @@ public final class HelperClient: Sendable {
                 pause = min(pause * 2, 500_000_000)
             case .lostAfterDelivery(let reason):
                 // At most one repeat: a command that kills the helper is not sent to every new one.
-                guard command.isSafeToResend, !resent, Self.now() < deadline else {
+                // The wait for the helper starts again: the helper was there until just now.
+                guard command.isSafeToResend, !resent else {
                     throw HelperInterrupted(command: command.name, reason: reason)
                 }
                 resent = true
+                deadline = Self.now() + wait
             }
         }
     }
