@@ -108,30 +108,26 @@ KILLS = []
 
 
 def helper_pid():
-    """The pid of the agent's `amphora-helper serve` process (a descendant of --kill-helper-of)."""
-    parents = {}
+    """The pid of the agent's helper: its newest child running `amphora-helper serve` (a killed
+    helper's launchers, forked from it with the same command line, may linger as the agent's
+    children for a moment; they started before the new helper)."""
+    newest = None
     for entry in os.listdir('/proc'):
         if not entry.isdigit():
             continue
         try:
             with open(f'/proc/{entry}/stat') as f:
-                parents[int(entry)] = int(f.read().rsplit(')', 1)[1].split()[1])
+                fields = f.read().rsplit(')', 1)[1].split()
+            with open(f'/proc/{entry}/cmdline', 'rb') as f:
+                argv = f.read().split(b'\0')
         except (OSError, ValueError, IndexError):
             continue
-    frontier, found = {ARGS.kill_helper_of}, []
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = set(children)
-    for pid in found:
-        try:
-            with open(f'/proc/{pid}/cmdline', 'rb') as f:
-                argv = f.read().split(b'\0')
-        except OSError:
+        if int(fields[1]) != ARGS.kill_helper_of or argv[:2] != [b'amphora-helper', b'serve']:
             continue
-        if argv[:2] == [b'amphora-helper', b'serve']:
-            return pid
-    return None
+        started = int(fields[19])
+        if newest is None or started > newest[0]:
+            newest = (started, int(entry))
+    return newest[1] if newest else None
 
 
 def helpers_ready():

@@ -74,6 +74,13 @@ struct HelperRestartTests {
         print(steps.joined(separator: "\n"))
         let failed = steps.filter { $0.hasPrefix("STEP ") && $0.split(separator: " ").dropFirst(2).first == "FAIL" }
         #expect(run.status == 0 && failed.isEmpty, "\(failed.joined(separator: "\n"))\n\(run.stderr.suffix(3000))")
+        if !failed.isEmpty {
+            // The restarts and the front's warnings, to tell a helper crash from a kill.
+            print(agent.log().split(separator: "\n").filter {
+                $0.contains("helper exited") || $0.contains("helper ready") || $0.contains("amphora-front") && $0.contains("warning")
+                    || $0.contains("agent running") || $0.contains("error")
+            }.suffix(80).joined(separator: "\n"))
+        }
         let summary = try #require(steps.last { $0.hasPrefix("SUMMARY ") }, "the driver did not finish:\n\(run.stdout.suffix(2000))\n\(run.stderr.suffix(3000))")
         // Every step met a freshly killed helper, plus the kill during an upload.
         let stepCount = steps.filter { $0.hasPrefix("STEP ") }.count
