@@ -42,7 +42,7 @@ public struct APIError: Error, Sendable {
         case .notFound, .instanceNotFound, .lvsListenerNotFound, .certificateNotFound: return .notFound
         case .conflict: return .conflict
         case .unavailable: return .serviceUnavailable
-        case .tooLarge: return .contentTooLarge
+        case .tooLarge: return .badRequest  // 413 would be success to the controller (BodyLimit)
         case .internalError: return .internalServerError
         }
     }

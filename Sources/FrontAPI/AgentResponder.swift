@@ -7,8 +7,8 @@ import NIOCore
 /// The front's HTTP responder: route lookup and the single place where every error becomes JSON.
 ///
 /// Nothing thrown below escapes as a stack trace or a plain-text page: helper errors map through
-/// ``APIError/from(_:)``, an unreachable helper is 503, a body over the limit is 413, and anything
-/// unexpected is a generic 500 (logged, never echoed).
+/// ``APIError/from(_:)``, an unreachable helper is 503, a body over the limit is 400 (``BodyLimit``),
+/// and anything unexpected is a generic 500 (logged, never echoed).
 public struct AgentResponder: HTTPResponder {
     public typealias Context = AgentRequestContext
 
@@ -44,8 +44,14 @@ public struct AgentResponder: HTTPResponder {
         } catch let error as HelperUnavailable {
             logger.warning("helper unavailable", metadata: ["reason": "\(error.reason)"])
             return APIError.message(.serviceUnavailable, "Helper unavailable", details: "The privileged helper is not reachable; retry later.").response
+        } catch let error as HelperInterrupted {
+            logger.warning("helper restarted during a command", metadata: ["command": "\(error.command)", "reason": "\(error.reason)"])
+            return APIError.message(
+                .serviceUnavailable, "Helper restarted",
+                details: "The privileged helper restarted while carrying out \(error.command); it may or may not have taken effect, and the agent does not repeat it. Check the state, then retry."
+            ).response
         } catch is NIOTooManyBytesError {
-            return APIError.framework(.contentTooLarge, "The data value transmitted exceeds the capacity limit.").response
+            return BodyLimit.refusal().response
         } catch let error as any HTTPResponseError {
             return APIError.framework(error.status, error.status.reasonPhrase).response
         } catch {

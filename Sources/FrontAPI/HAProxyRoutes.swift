@@ -137,7 +137,7 @@ extension AgentAPI {
         }
     }
 
-    /// The request body, refused with 413 past the context's limit.
+    /// The request body, refused with 400 past the context's limit (``BodyLimit``).
     func body(_ request: Request, _ context: AgentRequestContext) async throws -> [UInt8] {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return Array(buffer.readableBytesView)

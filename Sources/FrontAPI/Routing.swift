@@ -6,8 +6,10 @@ import IPCProtocol
 public struct AgentRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
-    /// The largest request body (a haproxy configuration; certificates and JSON are far smaller).
-    public var maxUploadSize: Int { 1024 * 1024 }
+    /// The largest request body (a haproxy configuration; certificates and JSON are far smaller):
+    /// ``BodyLimit/maximumSize``. A body declared larger is refused before it is read
+    /// (``DeclaredLengthGate``); a chunked one when it grows past it.
+    public var maxUploadSize: Int { BodyLimit.maximumSize }
 }
 
 /// Path parameters of a matched route, percent-decoded exactly once.

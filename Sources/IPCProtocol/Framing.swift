@@ -8,8 +8,10 @@
 /// while let payload = try decoder.nextFrame() { handle(payload) }
 /// ```
 public enum Frame {
-    /// The largest payload either side accepts (a 1 MiB haproxy config JSON-escaped fits easily).
-    public static let maximumPayloadSize = 4 * 1024 * 1024
+    /// The largest payload either side accepts: the largest upload plus its JSON escapes and
+    /// envelope (``UploadLimits``), 33 MiB. An upload whose encoding would not fit is refused by the
+    /// front as too large, never sent.
+    public static let maximumPayloadSize = UploadLimits.maximumBodySize + UploadLimits.encodingAllowance
     /// Bytes of the length header.
     public static let headerSize = 4
 
@@ -39,8 +41,8 @@ extension Frame {
     /// ``FrameError/truncated``); it handles its own EINTR, and its errors pass through.
     ///
     /// The payload buffer grows with the bytes that actually arrive (see ``FramePayloadReader``),
-    /// never to the length the header announces: a header claiming 4 MiB followed by silence costs
-    /// one chunk, not 4 MiB.
+    /// never to the length the header announces: a header claiming 33 MiB followed by silence costs
+    /// one chunk, not 33 MiB.
     public static func readPayload(using readSome: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> [UInt8] {
         var header = [UInt8](repeating: 0, count: headerSize)
         var offset = 0
@@ -60,8 +62,8 @@ extension Frame {
 /// Collects one frame's payload as it arrives, so that memory grows with the bytes received and not
 /// with the length a (possibly hostile) header announces.
 ///
-/// Each ``receive(using:)`` offers `readSome` at most ``chunkSize`` bytes at the end of the
-/// buffer; the buffer's capacity stays below twice the bytes received plus one chunk.
+/// Each ``receive(using:)`` offers `readSome` at most ``chunkSize`` bytes; the payload buffer's
+/// capacity stays below twice the bytes received plus one chunk.
 /// ```
 /// var reader = FramePayloadReader(length: try Frame.payloadLength(header: header))
 /// while !reader.isComplete { guard try reader.receive(using: readSome) > 0 else { throw FrameError.truncated } }
@@ -74,6 +76,8 @@ public struct FramePayloadReader: Sendable {
     public let length: Int
     /// The bytes received so far.
     public private(set) var payload: [UInt8] = []
+    /// Where `readSome` writes; one chunk at most.
+    private var scratch: [UInt8] = []
 
     /// Starts a payload of `length` bytes; nothing is allocated until bytes arrive.
     public init(length: Int) {
@@ -87,18 +91,19 @@ public struct FramePayloadReader: Sendable {
     public var bufferCapacity: Int { payload.capacity }
 
     /// Lets `readSome` fill up to one chunk of what is still missing, and returns the number of bytes
-    /// it read (0: the peer closed). `readSome` gets a buffer of at most ``chunkSize`` bytes.
+    /// it read (0: the peer closed). `readSome` gets a buffer of at most ``chunkSize`` bytes: a
+    /// scratch chunk (allocated at the first call, at most the frame's length), whose bytes are then
+    /// appended to the payload with one copy, so that a frame at the 33 MiB cap arrives at memory
+    /// speed and well within the helper's frame deadline, even in a debug build.
     public mutating func receive(using readSome: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> Int {
         let want = min(Self.chunkSize, length - payload.count)
         guard want > 0 else { return 0 }
-        let start = payload.count
-        payload.append(contentsOf: repeatElement(0, count: want))
-        var received = 0
-        defer { payload.removeLast(want - received) }
-        received = try payload.withUnsafeMutableBytes { raw in
-            try readSome(UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + want)]))
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: min(Self.chunkSize, length)) }
+        let read = try scratch.withUnsafeMutableBytes { raw in
+            try readSome(UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]))
         }
-        received = max(0, min(received, want))
+        let received = max(0, min(read, want))
+        payload.append(contentsOf: scratch[0..<received])
         return received
     }
 }

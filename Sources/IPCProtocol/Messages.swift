@@ -37,11 +37,12 @@ public struct ReplyEnvelope: Sendable, Codable, Equatable {
 }
 
 extension ReplyEnvelope: BoundedJSONDocument {
-    /// What the front parses from the helper: 2^18 values. The largest reply is the heartbeat's
+    /// What the front parses from the helper: 2^21 values. The largest reply is the heartbeat's
     /// listener and pool list: 3 values per member (object, name, status), 4 per pool, 8 per
-    /// listener; 262,144 values hold some 85,000 members, more servers than a haproxy
-    /// configuration within the 4 MiB frame cap can declare (a `server` line is over 50 bytes).
-    public static var maximumJSONElements: Int { 1 << 18 }
+    /// listener; 2,097,152 values hold some 690,000 members, more servers than a haproxy
+    /// configuration within the 32 MiB upload limit can declare (the shortest `server` line Octavia
+    /// renders, a UUID name and an IPv4 address, is over 60 bytes: 550,000 servers at most).
+    public static var maximumJSONElements: Int { 1 << 21 }
 }
 
 /// Success with a typed reply, or a typed error.

@@ -1,5 +1,6 @@
 import CLinuxShim
 import Glibc
+import IPCProtocol
 import Synchronization
 
 /// A directory opened once, inside which files are created, replaced, read and removed by name,
@@ -81,7 +82,9 @@ public final class SafeDirectory: Sendable {
     }
 
     /// Reads `name` (at most `limit` bytes), or nil if it does not exist. Symlinks are refused.
-    public func read(_ name: String, limit: Int = 8 << 20) throws(SystemError) -> [UInt8]? {
+    /// The default admits the largest file the agent stores, an uploaded configuration as the
+    /// helper wrote it, which is also the most one IPC frame carries back (``Frame/maximumPayloadSize``).
+    public func read(_ name: String, limit: Int = Frame.maximumPayloadSize) throws(SystemError) -> [UInt8]? {
         try Self.checkName(name)
         let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
         if rfd < 0 {

@@ -14,8 +14,9 @@ public enum LauncherProcess {
     public static let outputLimit = 64 * 1024
     static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
 
-    /// Largest configuration file a check is handed (read into memory by the launcher).
-    static let checkInputLimit: UInt64 = 16 << 20
+    /// Largest configuration file a check is handed (read into memory by the launcher): the largest
+    /// stored configuration, an upload at the limit as the helper wrote it (docs/limits.md).
+    static let checkInputLimit = UInt64(Frame.maximumPayloadSize)
 
     /// Read-only paths every check may read besides its inputs: programs, libraries, the loader's
     /// cache, /etc (users, resolver; DAC still hides root's files), /proc and /sys (CPU topology,

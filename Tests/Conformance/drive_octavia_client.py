@@ -11,7 +11,13 @@ member ports (veth pairs with the MACs given here) and checks the kernel state a
 
   python drive_octavia_client.py --certdir DIR --port N --amphora-id UUID --base-path DIR \
       --netns NS --vip-mac MAC --member-mac MAC --agent-config FILE --heartbeat-port N \
-      --heartbeat-key KEY [--json FILE]
+      --heartbeat-key KEY [--json FILE] [--kill-helper-of AGENT_PID --agent-log FILE]
+
+With --kill-helper-of (helper restarts under load, issue 16), the root helper of the standalone
+agent AGENT_PID is killed (SIGKILL, by pid) right before every step, so that every step meets a
+restarting helper and the front's stale pooled connections; the supervisor restarts it. A kill
+waits until the previous helper reported ready (AGENT_LOG) and stays within the supervisor's
+restart budget (5 within 60 s). An extra step kills the helper while an upload is in flight.
 
 Exit status 0 when every step passed (or is in EXPECTED_MISSING and answered 404/405), 1 otherwise.
 One line per step on stdout: `STEP <name> OK|FAIL|EXPECTED-MISSING <detail>`.
@@ -20,6 +26,7 @@ import argparse
 import hashlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -68,6 +75,8 @@ def parse_args():
     p.add_argument('--port', type=int, required=True)
     p.add_argument('--heartbeat-port', type=int, required=True)
     p.add_argument('--json')
+    p.add_argument('--kill-helper-of', type=int, help="the standalone agent's pid: kill its helper before every step")
+    p.add_argument('--agent-log', help="the standalone agent's log (to see the restarted helper ready)")
     return p.parse_args()
 
 
@@ -95,6 +104,53 @@ for c in (base, client):
     c.session.hooks['response'].append(lambda r, *a, **k: LAST.__setitem__('r', r))
 
 RESULTS = []
+KILLS = []
+
+
+def helper_pid():
+    """The pid of the agent's helper: its newest child running `amphora-helper serve` (a killed
+    helper's launchers, forked from it with the same command line, may linger as the agent's
+    children for a moment; they started before the new helper)."""
+    newest = None
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f'/proc/{entry}/stat') as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            with open(f'/proc/{entry}/cmdline', 'rb') as f:
+                argv = f.read().split(b'\0')
+        except (OSError, ValueError, IndexError):
+            continue
+        if int(fields[1]) != ARGS.kill_helper_of or argv[:2] != [b'amphora-helper', b'serve']:
+            continue
+        started = int(fields[19])
+        if newest is None or started > newest[0]:
+            newest = (started, int(entry))
+    return newest[1] if newest else None
+
+
+def helpers_ready():
+    with open(ARGS.agent_log, errors='replace') as f:
+        return f.read().count('helper ready')
+
+
+def kill_helper():
+    """SIGKILL the helper once the previous one is ready and the supervisor's budget allows it."""
+    deadline = time.time() + 120
+    while True:
+        recent = [t for t in KILLS if time.monotonic() - t < 62]
+        if len(recent) < 5 and helpers_ready() >= len(KILLS) + 1:
+            break
+        if time.time() > deadline:
+            raise StepFailed(f'the helper did not come back after {len(KILLS)} kills')
+        time.sleep(0.1)
+    time.sleep(0.2)  # "helper ready" is logged just before READY reaches the supervisor
+    pid = helper_pid()
+    if pid is None:
+        raise StepFailed('no helper process to kill')
+    os.kill(pid, signal.SIGKILL)
+    KILLS.append(time.monotonic())
 
 
 def last_response():
@@ -109,6 +165,8 @@ def step(name):
         LAST.pop('r', None)
         t = time.perf_counter()
         try:
+            if ARGS.kill_helper_of:
+                kill_helper()
             detail = fn() or ''
             status = 'OK'
         except MissingEndpoint as e:
@@ -282,6 +340,73 @@ def _():
     listeners = client.get_all_listeners(amp)
     expect({'status': 'ACTIVE', 'uuid': HTTP_LISTENER, 'type': 'HTTP'} in listeners, f'{listeners}')
     return f'{listeners}'
+
+
+# 7b. Upload limits (issue 16): past the agent's limit the controller must raise, not take 413 for
+# success; Octavia's own rendering of a large load balancer (50 listeners x 200 members) uploads,
+# passes haproxy -c and is stored whole.
+UPLOAD_LIMIT = 32 << 20
+LARGE_LB = '11111111-2222-4333-8444-666666666666'
+_LARGE = {}
+
+
+def large_config():
+    """Octavia's templater's rendering of 50 listeners x 200 members (render_large_octavia_haproxy.py)."""
+    if 'text' not in _LARGE:
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                         'render_large_octavia_haproxy.py'),
+                            '--lb', LARGE_LB, '--base-path', ARGS.base_path, '--cert-dir', d, '--amphora',
+                            ARGS.amphora_id, '--connection-limit', '100', f'{d}/large.cfg'],
+                           check=True, capture_output=True)
+            with open(f'{d}/large.cfg') as f:
+                _LARGE['text'] = f.read()
+    return _LARGE['text']
+
+
+@step('oversize_upload_raises')
+def _():
+    body = HAPROXY_CFG + '#' * (UPLOAD_LIMIT + 1 - len(HAPROXY_CFG.encode()))
+    expect_raises(exc.InvalidRequest, client.upload_config, amp, LARGE_LB, body)
+    r = LAST['r']
+    expect(r.headers.get('content-type') == 'application/json' and r.json().get('message') == 'Invalid request',
+           f'{last_response()}')
+    expect_raises(exc.NotFound, lambda: exc.check_exception(client.request('get', amp, f'loadbalancer/{LARGE_LB}/haproxy')))
+    return f'InvalidRequest: {r.json().get("details")}'
+
+
+@step('large_configuration_upload')
+def _():
+    text = large_config()
+    expect(len(text.encode()) > 1 << 20, f'rendering of {len(text.encode())} bytes')
+    r = client.upload_config(amp, LARGE_LB, text)
+    expect(r.status_code == 202, f'upload status {r.status_code}')
+    expect(r.headers.get('ETag') == hashlib.md5(text.encode()).hexdigest(), f'ETag {r.headers.get("ETag")}')
+    r = exc.check_exception(client.request('get', amp, f'loadbalancer/{LARGE_LB}/haproxy'))
+    servers = text.count('\n    server ')
+    expect(r.text.count('\n    server ') == servers, f'stored {r.text.count(chr(10) + "    server ")} of {servers} servers')
+    r = client.delete_listener(amp, LARGE_LB)
+    expect(r.status_code == 200, f'delete status {r.status_code}')
+    return f'{len(text.encode())} bytes, {servers} servers, checked and stored'
+
+
+if ARGS.kill_helper_of:
+    @step('upload_with_helper_killed_midway')
+    def _():
+        # The killer waits for the helper the step decorator just killed to be ready again, then
+        # kills it while this upload (safe to repeat) is most likely being checked.
+        import threading
+        text = large_config()
+        killer = threading.Thread(target=kill_helper)
+        killer.start()
+        try:
+            r = client.upload_config(amp, LARGE_LB, text)
+        finally:
+            killer.join()
+        expect(r.status_code == 202, f'upload status {r.status_code}')
+        r = client.delete_listener(amp, LARGE_LB)
+        expect(r.status_code == 200, f'delete status {r.status_code}')
+        return f'{len(KILLS)} kills so far'
 
 
 # 8. UDP listener: keepalived LVS configuration as octavia's LVS templater renders it
@@ -487,10 +612,12 @@ def _():
 
 failed = [r for r in RESULTS if r['status'] == 'FAIL']
 missing = [r for r in RESULTS if r['status'] == 'EXPECTED-MISSING']
-summary = {'steps': RESULTS, 'failed': len(failed), 'expected_missing': [r['step'] for r in missing]}
+summary = {'steps': RESULTS, 'failed': len(failed), 'expected_missing': [r['step'] for r in missing],
+           'helper_kills': len(KILLS)}
 if ARGS.json:
     with open(ARGS.json, 'w') as f:
         json.dump(summary, f, indent=2)
 print(f'SUMMARY {len(RESULTS) - len(failed) - len(missing)} ok, {len(failed)} failed, '
-      f'{len(missing)} expected-missing {summary["expected_missing"]}', flush=True)
+      f'{len(missing)} expected-missing {summary["expected_missing"]}'
+      + (f', {len(KILLS)} helper kills' if ARGS.kill_helper_of else ''), flush=True)
 sys.exit(1 if failed else 0)

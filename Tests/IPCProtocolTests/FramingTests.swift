@@ -31,7 +31,7 @@ struct FramingTests {
 
     @Test(
         "hostile headers are refused before any payload is buffered",
-        arguments: [[0xFF, 0xFF, 0xFF, 0xFF], [0x00, 0x40, 0x00, 0x01], [0, 0, 0, 0]] as [[UInt8]])
+        arguments: [[0xFF, 0xFF, 0xFF, 0xFF], [0x02, 0x10, 0x00, 0x01], [0, 0, 0, 0]] as [[UInt8]])  // 0x02100001: the 33 MiB cap + 1
     func hostileHeaders(header: [UInt8]) {
         var decoder = FrameDecoder()
         decoder.append(header)

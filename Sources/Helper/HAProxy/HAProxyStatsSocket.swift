@@ -20,7 +20,9 @@ public enum HAProxyStatsSocket {
         guard let address = UnixSocketAddress(path: path) else { throw SystemError("connect", errno: ENAMETOOLONG, subject: path) }
         try address.connect(fd)
         try writeAll(fd, Array((command + "\n").utf8))
-        let (answer, _) = try readAll(fd, limit: 4 << 20)
+        // `show stat` is a few hundred bytes a server: some 4 MB for the 50 x 200 reference load
+        // balancer (docs/limits.md), which the old 4 MiB cap cut short; 64 MiB holds 16 times that.
+        let (answer, _) = try readAll(fd, limit: 64 << 20)
         return String(decoding: answer, as: UTF8.self)
     }
 
