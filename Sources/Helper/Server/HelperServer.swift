@@ -23,6 +23,8 @@ public final class HelperServer: Sendable {
     let audit: AuditLog
     let handler: CommandHandler
     let active = Atomic<Int>(0)
+    /// The memory large frames may hold across all connections at once.
+    let frameBudget = FrameMemoryBudget()
 
     public init(socketPath: String, frontUID: UInt32, frontGID: UInt32, audit: AuditLog, handler: CommandHandler) {
         self.socketPath = socketPath
@@ -117,6 +119,8 @@ public final class HelperServer: Sendable {
                 return
             case .frame(let bytes): payload = bytes
             }
+            // The frame's reservation (readFrame) is held until its reply is written.
+            defer { frameBudget.release(payload.count) }
             let request: RequestEnvelope
             do {
                 request = try StrictJSON.decode(RequestEnvelope.self, from: payload)
@@ -174,6 +178,11 @@ public final class HelperServer: Sendable {
         } catch {
             return .failed(error.description)
         }
+        guard frameBudget.reserve(length, until: deadline) else {
+            return .failed("frame of \(length) bytes: other connections hold the helper's frame memory past the deadline")
+        }
+        var complete = false
+        defer { if !complete { frameBudget.release(length) } }
         var reader = FramePayloadReader(length: length)
         while !reader.isComplete {
             let received: Int
@@ -191,6 +200,7 @@ public final class HelperServer: Sendable {
             }
             guard received > 0 else { return .failed(FrameError.truncated.description) }
         }
+        complete = true
         return .frame(reader.payload)
     }
 
