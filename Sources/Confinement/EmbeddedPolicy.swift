@@ -324,6 +324,11 @@ recvfrom
 recvmsg
 sendto
 sendmsg
+# glibc's resolver sends its A and AAAA queries together with sendmmsg: keepalived --config-test of
+# a VRRP configuration resolves the local host name (keepalived's default router_id), and on an
+# amphora whose name is not in /etc/hosts that is a DNS query (found by the boot test: SIGSYS,
+# syscall 307). The same datagrams sendto already may send; nothing else uses it.
+sendmmsg
 poll
 ppoll
 pselect6
