@@ -73,10 +73,7 @@ RESULTS = []
 TIMINGS = {}
 # Steps known to fail under systemd today (docs/production.md, "Open"): reported as KNOWN-OPEN with
 # their failure, not counted as failures. A listed step that passes says so: remove it then.
-KNOWN_OPEN = {
-    'vrrp_upload_start': 'keepalived --config-test of the VRRP configuration fails inside the helper unit',
-    'delete_load_balancer': 'stopping haproxy@ after `service amphora-agent restart` fails',
-}
+KNOWN_OPEN: dict[str, str] = {}
 
 
 class StepFailed(Exception):
