@@ -578,7 +578,10 @@ if failed:
     try:
         if console.sock is None:
             console.connect(120)
-        diagnosis = console.run('systemctl list-units --failed --no-pager; '
+        # Seccomp kills first: the kernel's audit line names the process and the system call
+        # (x86_64 number; syscall=59 of amphora-helper is the deliberate execve of the SIGSYS step).
+        diagnosis = console.run('journalctl -b --no-pager -o cat | grep -E "type=1326" | tail -n 10; '
+                                'systemctl list-units --failed --no-pager; '
                                 'ls -la /var/lib/octavia/vrrp; journalctl -b --no-pager -o cat -t Keepalived -t Keepalived_vrrp | tail -n 20; '
                                 'f=/var/lib/octavia/vrrp/octavia-keepalived.conf.new-failed; [ -e $f ] && '
                                 '{ ip netns exec amphora-haproxy keepalived --config-test -l -D -f $f; echo "config-test outside the sandbox: $?"; }; '
