@@ -327,7 +327,8 @@ sendmsg
 # glibc's resolver sends its A and AAAA queries together with sendmmsg: keepalived --config-test of
 # a VRRP configuration resolves the local host name (keepalived's default router_id), and on an
 # amphora whose name is not in /etc/hosts that is a DNS query (found by the boot test: SIGSYS,
-# syscall 307). The same datagrams sendto already may send; nothing else uses it.
+# syscall 307); haproxy -c resolving a server's name does the same. The same datagrams sendto
+# already may send.
 sendmmsg
 poll
 ppoll
