@@ -63,8 +63,12 @@ cleanup() {
   for ns in "$q" "$c" "$m"; do ip netns del "$ns" 2>/dev/null; done
   if [ -n "$keep" ]; then
     mkdir -p "$keep" && cp "$tmp"/*.log "$tmp"/*.json "$keep"/ 2>/dev/null
-    # The guest's journal (read it with journalctl -D DIR/journal/<machine-id>).
-    [ -e "$tmp/disk.raw" ] && debugfs -R "rdump /var/log/journal $keep" "$tmp/disk.raw" >/dev/null 2>&1
+    # The guest's journal (read it with journalctl -D DIR/journal/<machine-id>) and the agent's
+    # audit log (DIR/amphora-agent/).
+    if [ -e "$tmp/disk.raw" ]; then
+      debugfs -R "rdump /var/log/journal $keep" "$tmp/disk.raw" >/dev/null 2>&1
+      debugfs -R "rdump /var/log/amphora-agent $keep" "$tmp/disk.raw" >/dev/null 2>&1
+    fi
   fi
   rm -rf "$tmp"
 }

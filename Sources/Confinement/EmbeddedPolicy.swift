@@ -324,6 +324,12 @@ recvfrom
 recvmsg
 sendto
 sendmsg
+# glibc's resolver sends its A and AAAA queries together with sendmmsg: keepalived --config-test of
+# a VRRP configuration resolves the local host name (keepalived's default router_id), and on an
+# amphora whose name is not in /etc/hosts that is a DNS query (found by the boot test: SIGSYS,
+# syscall 307); haproxy -c resolving a server's name does the same. The same datagrams sendto
+# already may send.
+sendmmsg
 poll
 ppoll
 pselect6
@@ -337,7 +343,10 @@ timerfd_create
 timerfd_settime
 signalfd4
 
-# Files.
+# Files. open(2) itself: haproxy 3.0 (Debian 13) calls it directly during `haproxy -c` (found by
+# the boot test on Debian 13: SIGSYS, syscall 2); it is openat(AT_FDCWD, ...) by another number, under
+# the same Landlock rules.
+open
 openat
 read
 readv
