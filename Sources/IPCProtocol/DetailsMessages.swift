@@ -15,7 +15,7 @@ public struct AmphoraDetails: Sendable, Codable, Equatable {
     public var instances: [ResourceID]
     /// `frontend` names across all stored configurations (1.0 listener ids), sorted, unique.
     public var listeners: [String]
-    /// Running LVS (UDP) listeners; always 0 until LVS listeners exist.
+    /// Running LVS (UDP) listeners: the stored ones whose keepalived runs (no process started to count them).
     public var lvsListenerProcessCount: Int
     /// Online CPUs (`sysconf(_SC_NPROCESSORS_ONLN)`, as Python's `os.cpu_count()`).
     public var cpuCount: Int

@@ -11,8 +11,8 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case systemctl(DaemonOperation, DaemonUnit)
     /// `ip link set dev lo up` inside the amphora namespace
     case loopbackUp(netns: InterfaceName)
-    /// One typed `ip` operation (see ``IPCommand`` for the shapes).
-    case ip(IPCommand)
+    /// One typed `ip` operation (see ``IPToolOperation`` for the shapes).
+    case ip(IPToolOperation)
     /// `keepalived --config-test -f <base>/vrrp/octavia-keepalived.conf[.new]`, run inside the amphora
     /// namespace (the test checks that the configured interfaces exist).
     case keepalivedCheck(netns: InterfaceName, candidate: Bool)

@@ -14,7 +14,7 @@ struct InterfacePlan: Equatable {
     }
 
     /// A route: `destination` nil is the default route; `via` nil a link-scope route; `table` nil
-    /// the main table. Routes through a gateway are added `onlink` (see ``IPCommand/replaceRoute``).
+    /// the main table. Routes through a gateway are added `onlink` (see ``IPToolOperation/replaceRoute``).
     struct Route: Hashable {
         var destination: CIDR?
         var via: IPAddress?

@@ -45,7 +45,7 @@ public final class NetworkConfigurator: Sendable {
         var mac: String
     }
 
-    func ip(_ command: IPCommand, _ context: AuditContext) throws(NetworkError) -> LaunchResult {
+    func ip(_ command: IPToolOperation, _ context: AuditContext) throws(NetworkError) -> LaunchResult {
         let result = try runner.run(.ip(command), context: context, deadlineMilliseconds: 20_000, or: NetworkError.launcher)
         guard result.succeeded else {
             throw .ipFailed(details: result.refusal ?? result.combinedOutput)

@@ -5,7 +5,7 @@ import IPCProtocol
 /// ``InterfaceName`` before they are used. An operation "in NS" runs with the launcher having
 /// entered the namespace (setns) before exec, not as `ip -n NS`: `ip -n` remounts /sys in a private
 /// mount namespace, and the launcher's Landlock domain (rightly) forbids mount(2).
-public enum IPCommand: Sendable, Codable, Equatable {
+public enum IPToolOperation: Sendable, Codable, Equatable {
     /// `ip -j link show` (in NS, or in the root namespace when nil)
     case listLinks(netns: InterfaceName?)
     /// `ip -j addr show` in NS
@@ -66,36 +66,35 @@ public enum IPCommand: Sendable, Codable, Equatable {
 
     var arguments: [String] {
         // The namespace is entered by the launcher (see `namespace`), never passed as `-n`.
-        func ns(_: InterfaceName?) -> [String] { [] }
         switch self {
-        case .listLinks(let netns): return ns(netns) + ["-j", "link", "show"]
-        case .listAddresses(let netns): return ns(netns) + ["-j", "addr", "show"]
+        case .listLinks: return ["-j", "link", "show"]
+        case .listAddresses: return ["-j", "addr", "show"]
         case .moveToNamespace(let link, let netns): return ["link", "set", "dev", link.description, "netns", netns.description]
-        case .moveToRoot(let link, let netns): return ns(netns) + ["link", "set", "dev", link.description, "netns", "1"]
-        case .rename(let netns, let link, let to): return ns(netns) + ["link", "set", "dev", link.description, "name", to.description]
-        case .setMTU(let netns, let link, let mtu): return ns(netns) + ["link", "set", "dev", link.description, "mtu", String(mtu.value)]
-        case .setState(let netns, let link, let up): return ns(netns) + ["link", "set", "dev", link.description, up ? "up" : "down"]
-        case .replaceAddress(let netns, let link, let address, let prefix):
-            return ns(netns) + ["addr", "replace", "\(address)/\(prefix)", "dev", link.description]
-        case .flushAddresses(let netns, let link): return ns(netns) + ["addr", "flush", "dev", link.description]
-        case .replaceRoute(let netns, let destination, let via, let link, let family, let table):
-            var args = ns(netns) + [family == .v6 ? "-6" : "-4", "route", "replace", destination?.description ?? "default"]
+        case .moveToRoot(let link, _): return ["link", "set", "dev", link.description, "netns", "1"]
+        case .rename(_, let link, let to): return ["link", "set", "dev", link.description, "name", to.description]
+        case .setMTU(_, let link, let mtu): return ["link", "set", "dev", link.description, "mtu", String(mtu.value)]
+        case .setState(_, let link, let up): return ["link", "set", "dev", link.description, up ? "up" : "down"]
+        case .replaceAddress(_, let link, let address, let prefix):
+            return ["addr", "replace", "\(address)/\(prefix)", "dev", link.description]
+        case .flushAddresses(_, let link): return ["addr", "flush", "dev", link.description]
+        case .replaceRoute(_, let destination, let via, let link, let family, let table):
+            var args = [family == .v6 ? "-6" : "-4", "route", "replace", destination?.description ?? "default"]
             if let via { args += ["via", via.description] }
             args += ["dev", link.description]
             args += via == nil ? ["scope", "link"] : ["onlink"]
             if let table { args += ["table", String(table)] }
             return args
-        case .deleteAddress(let netns, let link, let address, let prefix):
-            return ns(netns) + ["addr", "del", "\(address)/\(prefix)", "dev", link.description]
-        case .deleteRoute(let netns, let destination, let via, let link, let family, let table):
-            var args = ns(netns) + [family == .v6 ? "-6" : "-4", "route", "del", destination?.description ?? "default"]
+        case .deleteAddress(_, let link, let address, let prefix):
+            return ["addr", "del", "\(address)/\(prefix)", "dev", link.description]
+        case .deleteRoute(_, let destination, let via, let link, let family, let table):
+            var args = [family == .v6 ? "-6" : "-4", "route", "del", destination?.description ?? "default"]
             if let via { args += ["via", via.description] }
             args += ["dev", link.description]
             if let table { args += ["table", String(table)] }
             return args
-        case .rule(let netns, let add, let from, let table, let priority):
-            return ns(netns) + [from.family == .v6 ? "-6" : "-4", "rule", add ? "add" : "del", "from", from.description,
-                                "table", String(table), "priority", String(priority)]
+        case .rule(_, let add, let from, let table, let priority):
+            return [from.family == .v6 ? "-6" : "-4", "rule", add ? "add" : "del", "from", from.description,
+                    "table", String(table), "priority", String(priority)]
         }
     }
 }
