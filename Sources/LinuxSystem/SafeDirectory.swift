@@ -1,6 +1,5 @@
 import CLinuxShim
 import Glibc
-import IPCProtocol
 import Synchronization
 
 /// A directory opened once, inside which files are created, replaced, read and removed by name,
