@@ -81,9 +81,7 @@ public final class SafeDirectory: Sendable {
     }
 
     /// Reads `name` (at most `limit` bytes), or nil if it does not exist. Symlinks are refused.
-    /// The default admits the largest file the agent stores, an uploaded configuration as the
-    /// helper wrote it, which is also the most one IPC frame carries back (``Frame/maximumPayloadSize``).
-    public func read(_ name: String, limit: Int = Frame.maximumPayloadSize) throws(SystemError) -> [UInt8]? {
+    public func read(_ name: String, limit: Int) throws(SystemError) -> [UInt8]? {
         try Self.checkName(name)
         let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
         if rfd < 0 {
