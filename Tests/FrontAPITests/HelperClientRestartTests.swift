@@ -37,6 +37,13 @@ struct HelperClientRestartTests {
             path = FileManager.default.temporaryDirectory.appendingPathComponent("fh-\(UUID().uuidString.prefix(8)).sock").path
         }
 
+        /// A stand-in already serving by `scripts` (see `start`).
+        static func started(_ scripts: [Script]) throws -> FakeHelper {
+            let helper = FakeHelper()
+            try helper.start(scripts)
+            return helper
+        }
+
         /// Binds and serves connections by `scripts`, in order (the last one repeats).
         func start(_ scripts: [Script]) throws {
             let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -125,8 +132,7 @@ struct HelperClientRestartTests {
 
     @Test("a pooled connection the helper closed is replaced before use; the command is sent once")
     func stalePooledConnectionIsReplaced() async throws {
-        let helper = FakeHelper()
-        try helper.start([.answerThenClose(1), .answer])
+        let helper = try FakeHelper.started([.answerThenClose(1), .answer])
         defer { helper.stop() }
         try await Self.withClient(helper) { client in
             _ = try await client.send(.listInstances)
@@ -140,8 +146,7 @@ struct HelperClientRestartTests {
 
     @Test("a command safe to repeat is sent again once when the helper dies after reading it")
     func safeCommandIsResentOnce() async throws {
-        let helper = FakeHelper()
-        try helper.start([.dieAfterReading, .answer])
+        let helper = try FakeHelper.started([.dieAfterReading, .answer])
         defer { helper.stop() }
         try await Self.withClient(helper) { client in
             guard case .instances = try await client.send(.listInstances) else { throw HarnessFailure("wrong reply") }
@@ -151,8 +156,7 @@ struct HelperClientRestartTests {
 
     @Test("a command safe to repeat is not repeated a second time (a command that kills every helper)")
     func safeCommandIsResentAtMostOnce() async throws {
-        let helper = FakeHelper()
-        try helper.start([.dieAfterReading])
+        let helper = try FakeHelper.started([.dieAfterReading])
         defer { helper.stop() }
         await #expect(throws: HelperInterrupted.self) {
             try await Self.withClient(helper) { client in _ = try await client.send(.listInstances) }
@@ -162,8 +166,7 @@ struct HelperClientRestartTests {
 
     @Test("an action is not sent again when the helper dies after reading it: HelperInterrupted")
     func actionIsNotResent() async throws {
-        let helper = FakeHelper()
-        try helper.start([.dieAfterReading, .answer])
+        let helper = try FakeHelper.started([.dieAfterReading, .answer])
         defer { helper.stop() }
         await #expect(throws: HelperInterrupted.self) {
             try await Self.withClient(helper) { client in _ = try await client.send(Self.reload) }
@@ -176,8 +179,7 @@ struct HelperClientRestartTests {
 
     @Test("an action the helper closed on unread is sent again: the kernel reports ECONNRESET, so it was not carried out")
     func unreadActionIsSentAgain() async throws {
-        let helper = FakeHelper()
-        try helper.start([.dieBeforeReading, .answer])
+        let helper = try FakeHelper.started([.dieBeforeReading, .answer])
         defer { helper.stop() }
         try await Self.withClient(helper) { client in
             guard case .actionDone = try await client.send(Self.reload) else { throw HarnessFailure("wrong reply") }

@@ -12,6 +12,14 @@ struct CandidateFileTests {
         try withTemporaryDirectory("amp-candidate") { path in try body(try SafeDirectory.open(path, create: false), path) }
     }
 
+    /// `name` active with "old", and a candidate for it written with `candidate`.
+    func candidate(_ directory: SafeDirectory, _ name: String, writing candidate: String) throws -> CandidateFile {
+        try directory.writeAtomically(name, Array("old".utf8))
+        let file = CandidateFile(directory: directory, name: name)
+        try file.write(Array(candidate.utf8))
+        return file
+    }
+
     func text(_ directory: SafeDirectory, _ name: String) throws -> String? {
         try directory.read(name).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -19,9 +27,7 @@ struct CandidateFileTests {
     @Test("write leaves the active file alone; promote replaces it")
     func promote() throws {
         try withDirectory { directory, _ in
-            try directory.writeAtomically("haproxy.cfg", Array("old".utf8))
-            let file = CandidateFile(directory: directory, name: "haproxy.cfg")
-            try file.write(Array("new".utf8))
+            let file = try candidate(directory, "haproxy.cfg", writing: "new")
             #expect(try text(directory, "haproxy.cfg") == "old")
             #expect(try text(directory, "haproxy.cfg.new") == "new")
             try file.promote()
@@ -33,9 +39,7 @@ struct CandidateFileTests {
     @Test("a refused candidate is kept as .new-failed and the active file stays")
     func keepFailed() throws {
         try withDirectory { directory, _ in
-            try directory.writeAtomically("a.conf", Array("old".utf8))
-            let file = CandidateFile(directory: directory, name: "a.conf")
-            try file.write(Array("bad".utf8))
+            let file = try candidate(directory, "a.conf", writing: "bad")
             file.keepFailed()
             #expect(try text(directory, "a.conf") == "old")
             #expect(try text(directory, "a.conf.new-failed") == "bad")

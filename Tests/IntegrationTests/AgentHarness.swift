@@ -88,6 +88,13 @@ final class AgentHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
+    /// A harness (see `init`) whose agent is started and answering.
+    static func started(extraConfig: String = "", certificatesOnTmpfs: Bool = true) throws -> AgentHarness {
+        let agent = try AgentHarness(extraConfig: extraConfig, certificatesOnTmpfs: certificatesOnTmpfs)
+        try agent.start()
+        return agent
+    }
+
     /// Starts the agent and waits until the front answers over mutual TLS.
     func start() throws {
         let process = Process()

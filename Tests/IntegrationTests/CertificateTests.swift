@@ -42,9 +42,15 @@ struct CertificateTests {
 
     static func md5(_ text: String) -> String { Insecure.MD5.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined() }
 
+    /// Uploads the RSA bundle as `x.pem` for a fresh load balancer id: that id and the answer.
+    static func uploadRSABundle(to agent: AgentHarness) throws -> (String, AgentHarness.Response) {
+        let m = try Material.make(in: agent)
+        let lb = UUID().uuidString.lowercased()
+        return (lb, try agent.request("PUT", "/1.0/loadbalancer/\(lb)/certificates/x.pem", body: Data((try m.text("rsa.crt") + m.text("rsa.key")).utf8)))
+    }
+
     func agentWithListener() throws -> (AgentHarness, String) {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         let listener = UUID().uuidString.lowercased()
         let config = "global\n    maxconn 16\ndefaults\n    retries 3\nfrontend \(listener)\n    bind 127.0.0.1:9\n    mode tcp\n    timeout client 1s\n"
         let upload = try agent.request("PUT", "/v0.1/listeners/\(Self.amphora)/\(listener)/haproxy", body: Data(config.utf8))
@@ -123,8 +129,7 @@ struct CertificateTests {
 
     @Test("1.0: bundles, CA files and crt-lists; idempotent delete; hostile names create nothing outside")
     func currentCertificates() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let m = try Material.make(in: agent)
         let lb = UUID().uuidString.lowercased()
@@ -161,8 +166,7 @@ struct CertificateTests {
 
     @Test("1.0: a Lua chunk in a certificate upload, an unknown PEM label, a crt-list naming a root file: 400, nothing stored")
     func luaPayloadBeforePEMBlockIsRefused() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let m = try Material.make(in: agent)
         let lb = UUID().uuidString.lowercased()
@@ -191,8 +195,7 @@ struct CertificateTests {
 
     @Test("rotation to a certificate OpenSSL accepts but BoringSSL cannot serve (Ed448): 400, the old identity stays, a restart still serves")
     func rotationBoringSSLCannotServeKeepsTheOldIdentity() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let dir = agent.directory + "/ed448"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -220,8 +223,7 @@ struct CertificateTests {
 
     @Test("a symlink planted in the certificate directory is not followed")
     func plantedSymlink() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let m = try Material.make(in: agent)
         let lb = UUID().uuidString.lowercased()
@@ -253,12 +255,9 @@ struct CertificateTests {
 
     @Test("a certificate directory that is not tmpfs answers 503 and nothing is written")
     func notTmpfs() throws {
-        let agent = try AgentHarness(certificatesOnTmpfs: false)
-        try agent.start()
+        let agent = try AgentHarness.started(certificatesOnTmpfs: false)
         defer { agent.stop() }
-        let m = try Material.make(in: agent)
-        let lb = UUID().uuidString.lowercased()
-        let r = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/certificates/x.pem", body: Data((try m.text("rsa.crt") + m.text("rsa.key")).utf8))
+        let (lb, r) = try Self.uploadRSABundle(to: agent)
         #expect(r.status == 503)
         #expect(r.headers["content-type"] == "application/json")
         #expect(!FileManager.default.fileExists(atPath: agent.certificateDirectory + "/" + lb))
@@ -282,9 +281,7 @@ struct CertificateTests {
         chmod(agent.certificateDirectory, 0o700)
         try agent.start()
         defer { agent.stop() }
-        let m = try Material.make(in: agent)
-        let lb = UUID().uuidString.lowercased()
-        let r = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/certificates/x.pem", body: Data((try m.text("rsa.crt") + m.text("rsa.key")).utf8))
+        let (lb, r) = try Self.uploadRSABundle(to: agent)
         #expect(r.status == 503)
         let name = URL(fileURLWithPath: loop).lastPathComponent
         #expect((r.object["details"] as? String)?.contains("\(name) is not a RAM disk") == true, "\(r.text)")
@@ -293,8 +290,7 @@ struct CertificateTests {
 
     @Test("rotation: new connections see the new certificate, an open connection goes on; bad uploads keep the old one")
     func rotation() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let m = try Material.make(in: agent)
         func serial(_ pem: String) throws -> String {

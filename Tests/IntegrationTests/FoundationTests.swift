@@ -6,8 +6,7 @@ import Testing
 struct FoundationTests {
     @Test("version discovery and both info routes over mutual TLS")
     func infoOverMutualTLS() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
 
         for path in ["/", "//"] {
@@ -36,8 +35,7 @@ struct FoundationTests {
 
     @Test("unknown routes, wrong methods and bad encodings are JSON errors")
     func jsonErrors() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
 
         for path in ["/nope", "/2.0/info", "/0.5/info", "/1.0/info/extra"] {
@@ -55,8 +53,7 @@ struct FoundationTests {
 
     @Test("TLS refuses clients without a certificate, with another CA's certificate, and TLS 1.1")
     func tlsRefusals() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
 
         // No client certificate: the handshake fails, no HTTP status is ever produced.
@@ -90,8 +87,7 @@ struct FoundationTests {
 
     @Test("the helper refuses other uids before reading, and survives hostile frames")
     func helperSocketDefences() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
 
@@ -132,8 +128,7 @@ struct FoundationTests {
 
     @Test("the audit chain verifies, and an edited record is found")
     func auditChain() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         _ = try agent.request("GET", "/1.0/info")
         #expect(agent.stop() == 0)
 
@@ -168,8 +163,7 @@ struct FoundationTests {
 
     @Test("SIGTERM stops the agent cleanly and leaves no process behind")
     func sigtermLeavesNothing() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         let children = agent.descendants()
         // helper, three launchers, front
         #expect(children.count == 5, "\(children.map(ProcessTable.commandLine))")
@@ -189,8 +183,7 @@ struct FoundationTests {
 
     @Test("a helper that dies is restarted and the front reconnects")
     func helperRestart() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let helper = try #require(agent.pid(of: "amphora-helper serve"))
         kill(helper, SIGKILL)

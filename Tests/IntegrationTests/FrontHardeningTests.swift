@@ -14,8 +14,7 @@ struct FrontHardeningTests {
 
     @Test("a silent TCP connection and a partial ClientHello are closed by the server (handshake deadline)")
     func silentConnectionIsClosedByTheHandshakeDeadline() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         // The bound (40 s) is generous against the 10 s deadline, and below the HTTP idle timeout
         // (60 s) that would otherwise be the first thing to close a connection that never speaks.
@@ -45,8 +44,7 @@ struct FrontHardeningTests {
 
     @Test("one source over the per-source cap gets its extra connections closed while another source is served")
     func sourceOverTheConnectionCapIsRefused() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let script = """
             import socket, ssl, sys, time

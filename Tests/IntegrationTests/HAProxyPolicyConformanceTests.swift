@@ -19,8 +19,7 @@ struct HAProxyPolicyConformanceTests {
     func octaviaRenderingsAreAcceptedCheckedAndServed() throws {
         let venv = try Shell.run("/bin/bash", [ConformanceTests.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
-        try agent.start()
+        let agent = try AgentHarness.started(extraConfig: "netns = \(netns.name)")
         defer { agent.stop() }
         let lb = HAProxyLifecycleTests.uuid()
         let out = agent.directory + "/rendered"
@@ -69,8 +68,7 @@ struct HAProxyPolicyConformanceTests {
 
     @Test("G1: a quoted lua-load in Octavia's rendering gets 400 and haproxy -c never runs")
     func quotedLuaLoadUploadIsRefusedBeforeHAProxyRuns() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let lb = HAProxyLifecycleTests.uuid(), pool = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
         let marker = agent.directory + "/lua-ran"

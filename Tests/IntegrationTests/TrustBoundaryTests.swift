@@ -8,8 +8,7 @@ import Testing
 struct TrustBoundaryTests {
     @Test("uploadChangingHAProxyCmdIsRefusedByTheAgent: 400 naming the key, stored file unchanged")
     func uploadChangingHAProxyCmdIsRefusedByTheAgent() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let original = try String(contentsOfFile: agent.configPath, encoding: .utf8)
         #expect(!original.contains("haproxy_cmd"))
@@ -38,8 +37,7 @@ struct TrustBoundaryTests {
 
     @Test("vrrpSecretWithNewlineIsRefusedByTheHelper: a hostile topology change sent to the helper socket")
     func vrrpSecretWithNewlineIsRefusedByTheHelper() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
 
@@ -63,8 +61,7 @@ struct TrustBoundaryTests {
 
     @Test("fiftyThousandFixedIPsAreRefusedByTheHelper, and so are 17")
     func fiftyThousandFixedIPsAreRefusedByTheHelper() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
         let entry = #"{"address":"192.0.2.10","subnet":"192.0.2.0/24","hostRoutes":[]}"#

@@ -22,8 +22,7 @@ struct UploadLimitTests {
     @Test("Octavia's 50 x 200 renderings, plain and with every option at its longest, upload over mutual TLS and pass haproxy -c")
     func largestRenderingsAreAcceptedAndChecked() throws {
         let venv = try Shell.run("/bin/bash", [ConformanceTests.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let profiles: [(String, [String])] = [
             ("plain", ["--profile", "plain", "--connection-limit", "100"]),
@@ -63,8 +62,7 @@ struct UploadLimitTests {
 
     @Test("past the limit: 400 JSON, nothing stored, whether the length is declared, chunked or only the helper's cap is passed")
     func pastTheLimitIsRefusedWithAStatusTheControllerRaises() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let lb = HAProxyLifecycleTests.uuid()
         let path = "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy"
@@ -90,8 +88,7 @@ struct UploadLimitTests {
 
     @Test("a Content-Length over the limit is answered before any body byte, in order after a pipelined request")
     func declaredLengthOverTheLimitIsAnsweredAtOnce() throws {
-        let agent = try AgentHarness()
-        try agent.start()
+        let agent = try AgentHarness.started()
         defer { agent.stop() }
         let lb = HAProxyLifecycleTests.uuid()
         // The socket timeout only keeps a broken server from hanging the test: a server that waits

@@ -13,15 +13,9 @@ extension HAProxyInstances {
 
     /// Every instance with a stored configuration, in id order (read from `base_path`, no process).
     func configuredInstances() throws(HAProxyError) -> [Configured] {
-        let names: [String]
-        do {
-            names = try base.entries()
-        } catch {
-            throw .storage(error)
-        }
         var result: [Configured] = []
-        for name in names {
-            guard let id = try? ResourceID(validating: name), let text = try? storedConfig(id) else { continue }
+        for id in try instanceDirectoryIDs() {
+            guard let text = try? storedConfig(id) else { continue }
             result.append(Configured(
                 id: id, statsSocket: statsSocket(id),
                 frontends: HAProxyConfigText.frontends(in: text).map(\.name)))

@@ -180,18 +180,23 @@ public final class HAProxyInstances: Sendable {
 
     /// Every instance with a stored configuration.
     public func list(context: AuditContext) throws(HAProxyError) -> [InstanceSummary] {
+        var result: [InstanceSummary] = []
+        for id in try instanceDirectoryIDs() {
+            guard let text = try storedConfig(id) else { continue }
+            result.append(try summary(id, text: text, context: context))
+        }
+        return result
+    }
+
+    /// The ids among the entries of `base_path`, in its order (other entries are skipped).
+    func instanceDirectoryIDs() throws(HAProxyError) -> [ResourceID] {
         let names: [String]
         do {
             names = try base.entries()
         } catch {
             throw .storage(error)
         }
-        var result: [InstanceSummary] = []
-        for name in names {
-            guard let id = try? ResourceID(validating: name), let text = try storedConfig(id) else { continue }
-            result.append(try summary(id, text: text, context: context))
-        }
-        return result
+        return names.compactMap { try? ResourceID(validating: $0) }
     }
 
     func summary(_ id: ResourceID, text: String, context: AuditContext) throws(HAProxyError) -> InstanceSummary {

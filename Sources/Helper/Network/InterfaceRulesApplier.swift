@@ -30,23 +30,33 @@ public final class InterfaceRulesApplier: Sendable {
         self.network = network
     }
 
+    /// The lines that replace any previous table (in one transaction) and open its input chain,
+    /// which drops what no statement accepts.
+    static let openingLines = [
+        // Creating then deleting the table makes the delete succeed when the table does not exist yet.
+        "table inet \(table) {}",
+        "delete table inet \(table)",
+        "table inet \(table) {",
+        "  chain \(chain) {",
+        "    type filter hook input priority filter; policy drop;",
+    ]
+
+    /// What every ruleset of the table accepts: loopback (not spoofed from outside), ICMP for PMTU
+    /// discovery, neighbour discovery and DHCP replies.
+    static let baseAccepts = [
+        "      iif lo accept",
+        "      ip saddr 127.0.0.0/8 drop",
+        "      ip6 saddr ::1 drop",
+        "      icmp type destination-unreachable accept",
+        "      icmpv6 type { nd-neighbor-solicit, nd-router-advert, nd-neighbor-advert, packet-too-big, destination-unreachable } accept",
+        "      udp sport 67 udp dport 68 accept",
+        "      udp sport 547 udp dport 546 accept",
+    ]
+
     /// The ruleset text for `rules` on `interface`. Replaces any previous table in one transaction.
     public static func ruleset(interface: String, rules: [InterfaceRule]) -> String {
-        var lines = [
-            // Creating then deleting the table makes the delete succeed when the table does not exist yet.
-            "table inet \(table) {}",
-            "delete table inet \(table)",
-            "table inet \(table) {",
-            "  chain \(chain) {",
-            "    type filter hook input priority filter; policy drop;",
-            "      ct state vmap { established : accept, related : accept, invalid : drop }",
-            "      iif lo accept",
-            "      ip saddr 127.0.0.0/8 drop",
-            "      ip6 saddr ::1 drop",
-            "      icmp type destination-unreachable accept",
-            "      icmpv6 type { nd-neighbor-solicit, nd-router-advert, nd-neighbor-advert, packet-too-big, destination-unreachable } accept",
-            "      udp sport 67 udp dport 68 accept",
-            "      udp sport 547 udp dport 546 accept",
+        var lines = openingLines + ["      ct state vmap { established : accept, related : accept, invalid : drop }"] + baseAccepts
+        lines += [
             "      iifname \(interface) goto \(vipChain)",
             "  }",
             "  chain \(vipChain) {",

@@ -10,22 +10,6 @@ import IPCProtocol
 /// backend, health checks) keep working before the rules arrive; nothing from outside is opened.
 enum SRIOVBaseRules {
     static var ruleset: String {
-        let table = InterfaceRulesApplier.table
-        return [
-            "table inet \(table) {}",
-            "delete table inet \(table)",
-            "table inet \(table) {",
-            "  chain \(InterfaceRulesApplier.chain) {",
-            "    type filter hook input priority filter; policy drop;",
-            "      iif lo accept",
-            "      ip saddr 127.0.0.0/8 drop",
-            "      ip6 saddr ::1 drop",
-            "      icmp type destination-unreachable accept",
-            "      icmpv6 type { nd-neighbor-solicit, nd-router-advert, nd-neighbor-advert, packet-too-big, destination-unreachable } accept",
-            "      udp sport 67 udp dport 68 accept",
-            "      udp sport 547 udp dport 546 accept",
-            "  }",
-            "}",
-        ].joined(separator: "\n") + "\n"
+        (InterfaceRulesApplier.openingLines + InterfaceRulesApplier.baseAccepts + ["  }", "}"]).joined(separator: "\n") + "\n"
     }
 }
