@@ -50,15 +50,6 @@ struct HAProxyLifecycleTests {
         return (agent, netns)
     }
 
-    func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return condition()
-    }
-
     @Test("1.0: upload, reload starts it, traffic reaches the backend, status follows the member")
     func uploadStartTrafficStatus() throws {
         let (agent, netns) = try startAgent()

@@ -100,15 +100,6 @@ struct HeartbeatTests {
         return ["bin": words[0], "bout": words[1], "stot": words[2]]
     }
 
-    func waitUntil(_ seconds: Double = 15, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return condition()
-    }
-
     @Test("signed, round-robin, ver 3 with the running haproxy's listener and pool, deltas that add up across a helper restart")
     func heartbeatsFromRunningHAProxy() throws {
         let p1 = try Self.udpPort(), p2 = try Self.udpPort()
@@ -129,7 +120,7 @@ struct HeartbeatTests {
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
         // Wait for the member to be UP without touching the frontend (its counters must stay at zero).
-        #expect(waitUntil {
+        #expect(waitUntil(15) {
             guard let status = try? agent.request("GET", "/v0.1/listeners/\(lb)"),
                 let pools = status.object["pools"] as? [[String: Any]], let members = pools.first?["members"] as? [[String: String]]
             else { return false }

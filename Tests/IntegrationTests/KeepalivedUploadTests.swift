@@ -33,15 +33,6 @@ struct KeepalivedUploadTests {
         try Shell.run("/usr/sbin/ip", ["-n", ns.name, "link", "set", "eth1", "up"])
     }
 
-    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return condition()
-    }
-
     /// Renders with Octavia's own templaters (the bench venv's python).
     static func render(basePath: String, netns: String) throws -> [String: [[String: String]]] {
         let venv = try Shell.run("/bin/bash", [AgentHarness.repositoryRoot.path + "/Tests/Conformance/ensure-venv.sh"]).stdout
@@ -203,12 +194,12 @@ struct KeepalivedUploadTests {
             #expect(stored.hasSuffix(text) && stored.contains("enable_script_security"), "\(name)")
             let start = try agent.request("PUT", "/1.0/vrrp/start")
             #expect(start.status == 202, "\(name): \(start.text)")
-            #expect(Self.waitUntil(10) { keepalivedRuns() }, "\(name): keepalived does not run")
+            #expect(waitUntil(10) { keepalivedRuns() }, "\(name): keepalived does not run")
             let reload = try agent.request("PUT", "/1.0/vrrp/reload")
             #expect(reload.status == 202, "\(name): \(reload.text)")
             #expect(keepalivedRuns(), "\(name): keepalived is gone after the reload")
             #expect(try agent.request("PUT", "/1.0/vrrp/stop").status == 202, "\(name)")
-            #expect(Self.waitUntil(10) { !keepalivedRuns() }, "\(name): keepalived still runs after stop")
+            #expect(waitUntil(10) { !keepalivedRuns() }, "\(name): keepalived still runs after stop")
         }
     }
 

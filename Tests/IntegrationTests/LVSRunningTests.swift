@@ -103,15 +103,6 @@ struct LVSRunningTests {
         throw HarnessError("no \(protocolName) \(vip):\(port) service in:\n\(text)")
     }
 
-    func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        return try condition()
-    }
-
     @Test("started, balanced and reported: OPEN with IPVS counters as deltas, member states from the checks, gone when stopped")
     func balancesAndReports() throws {
         let amp = try TestNamespace(), client = try TestNamespace(), members = try TestNamespace()

@@ -284,7 +284,7 @@ struct NetworkControllerTests {
             S(("2001:db8:2::20", 8081), H).serve_forever()
             """
         // The member's address may still be tentative (DAD): start the backend once it binds.
-        #expect(NetworkTests().waitUntil {
+        #expect(waitUntil {
             (try? members.run(["/usr/bin/python3", "-c", "import socket; s=socket.socket(socket.AF_INET6); s.bind(('2001:db8:2::20', 0))"], check: false))?.status == 0
         })
         try members.start(["/usr/bin/python3", "-c", backend])
@@ -310,6 +310,6 @@ struct NetworkControllerTests {
         #expect(upload.status == 202, "\(upload.text)")
         let reload = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload")
         #expect(reload.status == 202, "\(reload.text)")
-        #expect(NetworkTests().waitUntil(20) { client.get("http://[2001:db8:1::100]:8080/") == "member over IPv6" })
+        #expect(waitUntil(20) { client.get("http://[2001:db8:1::100]:8080/") == "member over IPv6" })
     }
 }

@@ -14,15 +14,6 @@ struct NetworkTests {
 
     static func json(_ object: [String: Any]) -> Data { (try? JSONSerialization.data(withJSONObject: object)) ?? Data() }
 
-    func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return condition()
-    }
-
     @Test("1.0 plug VIP: addresses, routes, rules; traffic from a client reaches haproxy on the VIP; survives a restart")
     func plugVIPAndServe() throws {
         let amphoraNS = try TestNamespace()

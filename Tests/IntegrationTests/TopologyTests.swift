@@ -8,15 +8,6 @@ struct TopologyTests {
     static let amphora = AgentHarness.amphoraID
     static let vip = "203.0.113.100"
 
-    func waitUntil(_ seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return condition()
-    }
-
     /// One amphora: its namespace, its agent (ACTIVE_STANDBY), a port on the switch with the VRRP address.
     struct Amphora {
         let ns: TestNamespace

@@ -1,0 +1,12 @@
+import Foundation
+
+/// Polls `condition` every 100 ms until it holds or `seconds` have passed; the last answer decides.
+/// For waiting on real processes and kernels (a daemon started, a table filled), never for timing.
+func waitUntil(_ seconds: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    return try condition()
+}
