@@ -98,7 +98,8 @@ public final class SyslogSink: Sendable {
         let timestamp = String(decoding: stamp[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let head = "<\(facility * 8 + Self.severity(level))>\(timestamp) \(ident)[\(pid)]: "
         var bytes = Array(head.utf8)
-        bytes += text.utf8.prefix(Self.maximumLineLength).map { $0 == UInt8(ascii: "\n") ? UInt8(ascii: " ") : $0 }
+        // Control bytes (newlines, carriage returns, escapes) become spaces: one record, one line.
+        bytes += text.utf8.prefix(Self.maximumLineLength).map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: " ") : $0 }
         return bytes
     }
 

@@ -30,12 +30,13 @@ struct FrameMemoryBudgetTests {
         #expect(budget.held == 0)
     }
 
-    @Test("the helper's budget holds two frames at the cap")
+    @Test("the helper's budget holds one frame at the cap; a second large one waits for it")
     func helperCapacity() {
         let budget = FrameMemoryBudget()
-        let largest = FrameMemoryBudget.helperCapacity / 2
-        #expect(budget.reserve(largest, until: 0))
-        #expect(budget.reserve(largest, until: 0))
+        #expect(budget.reserve(FrameMemoryBudget.helperCapacity, until: 0))
         #expect(!budget.reserve(FrameMemoryBudget.smallFrameBytes + 1, until: 0))
+        #expect(budget.reserve(FrameMemoryBudget.smallFrameBytes, until: 0))
+        budget.release(FrameMemoryBudget.helperCapacity)
+        #expect(budget.reserve(FrameMemoryBudget.smallFrameBytes + 1, until: 0))
     }
 }

@@ -81,6 +81,19 @@ struct HAProxyConfigPolicyTests {
         Self.octavia.replacingOccurrences(of: header + "\n", with: header + "\n    " + line + "\n")
     }
 
+    @Test("at most HAProxyConfigPolicy.maximumServers server lines: one more is refused, naming the limit")
+    func serverCount() throws {
+        func servers(_ count: Int) -> String {
+            let lines = (0..<count).map { "    server m\($0) 10.0.\($0 / 250).\($0 % 250 + 1):80 weight 1" }.joined(separator: "\n")
+            return Self.octavia.replacingOccurrences(of: "\nbackend p1:l1\n", with: "\nbackend p1:l1\n" + lines + "\n")
+        }
+        let limit = HAProxyConfigPolicy.maximumServers
+        // The Octavia sample holds one server already.
+        #expect(refusal(servers(limit - 1)) == nil)
+        let refused = try #require(refusal(servers(limit)))
+        #expect(refused.contains("more than \(limit) servers"))
+    }
+
     @Test("the policy file parses and names only known types")
     func policyParses() throws {
         let text = try #require(EmbeddedPolicy.files["haproxy-config.txt"])

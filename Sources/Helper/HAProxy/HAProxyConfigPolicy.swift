@@ -279,6 +279,12 @@ public struct HAProxyConfigPolicy: Sendable {
         return true
     }
 
+    /// The most `server` lines one configuration may hold: twice the 50 listeners × 200 members
+    /// reference load balancer (docs/limits.md). The count, not the byte size, is what costs memory
+    /// later: haproxy's `show stat` (a row per server, parsed at every heartbeat) and `haproxy -c`
+    /// grow with it, and both run inside the helper's memory limit.
+    public static let maximumServers = 20_000
+
     static func refuse(_ line: Int, _ reason: String) -> HAProxyError {
         .refused(details: "line \(line): \(reason)")
     }
@@ -290,9 +296,16 @@ public struct HAProxyConfigPolicy: Sendable {
         var section: String?
         var dropped = Set<Int>()
         var firstGlobal: Int?
+        var servers = 0
         for line in lines {
             let words = line.words
             let keyword = words[0].value
+            if keyword == "server" {
+                servers += 1
+                guard servers <= Self.maximumServers else {
+                    throw Self.refuse(line.number, "more than \(Self.maximumServers) servers in one configuration")
+                }
+            }
             if let header = headers[keyword] {
                 guard Self.matches(header, words, context) else {
                     throw Self.refuse(line.number, "'\(keyword)' section header not allowed in this shape")

@@ -20,9 +20,9 @@ public enum HAProxyStatsSocket {
         guard let address = UnixSocketAddress(path: path) else { throw SystemError("connect", errno: ENAMETOOLONG, subject: path) }
         try address.connect(fd)
         try writeAll(fd, Array((command + "\n").utf8))
-        // `show stat` is a few hundred bytes a server: some 4 MB for the 50 x 200 reference load
-        // balancer (docs/limits.md), which the old 4 MiB cap cut short; 64 MiB holds 16 times that.
-        let (answer, _) = try readAll(fd, limit: 64 << 20)
+        // `show stat` is some 230 bytes a server: about 4.6 MB at the policy's 20,000 servers
+        // (HAProxyConfigPolicy.maximumServers, docs/limits.md); 16 MiB holds three times that.
+        let (answer, _) = try readAll(fd, limit: 16 << 20)
         return String(decoding: answer, as: UTF8.self)
     }
 
@@ -34,33 +34,43 @@ public enum HAProxyStatsSocket {
         public var status: String { fields["status"] ?? "" }
     }
 
-    /// Parses `show stat` CSV (the header line starts with `# `).
+    /// The columns the agent reads (status, drain weight, the heartbeat's counters); haproxy's other
+    /// ~90 columns are never kept, so a row costs a few small strings, not a dictionary of a hundred.
+    public static let usedColumns: Set<String> = ["status", "weight", "bin", "bout", "ereq", "scur", "stot"]
+
+    /// Parses `show stat` CSV (the header line starts with `# `), keeping ``usedColumns`` only.
     public static func parseStat(_ csv: String) -> [Row] {
-        var lines = csv.split(separator: "\n")
+        let lines = csv.split(separator: "\n")
         guard let header = lines.first, header.hasPrefix("# ") else { return [] }
-        lines.removeFirst()
-        let names = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        return lines.compactMap { line in
-            let values = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard values.count >= 2 else { return nil }
+        let kept: [(index: Int, name: String)] = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
+            .enumerated().compactMap { index, name in usedColumns.contains(String(name)) ? (index, String(name)) : nil }
+        var rows: [Row] = []
+        rows.reserveCapacity(lines.count - 1)
+        for line in lines.dropFirst() {
+            let values = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard values.count >= 2 else { continue }
             var fields: [String: String] = [:]
-            for (name, value) in zip(names, values) where !name.isEmpty { fields[name] = value }
-            return Row(proxy: values[0], service: values[1], fields: fields)
+            for column in kept where column.index < values.count { fields[column.name] = String(values[column.index]) }
+            rows.append(Row(proxy: String(values[0]), service: String(values[1]), fields: fields))
         }
+        return rows
     }
 
     /// Pools and members for the seed API: a member is UP when haproxy says UP (or `no check`),
     /// DOWN otherwise; a pool is DEGRADED when it is up with a member down.
     public static func pools(from rows: [Row]) -> [PoolStatus] {
+        // One pass groups the members by proxy (filtering all rows per backend was quadratic).
+        var members: [String: [MemberStatus]] = [:]
+        for row in rows where row.service != "BACKEND" && row.service != "FRONTEND" {
+            members[row.proxy, default: []].append(
+                MemberStatus(name: row.service, status: row.status.hasPrefix("UP") || row.status == "no check" ? "UP" : "DOWN"))
+        }
         var pools: [PoolStatus] = []
         for backend in rows where backend.service == "BACKEND" {
-            let members = rows.filter { $0.proxy == backend.proxy && $0.service != "BACKEND" && $0.service != "FRONTEND" }
-                .map { row in
-                    MemberStatus(name: row.service, status: row.status.hasPrefix("UP") || row.status == "no check" ? "UP" : "DOWN")
-                }
+            let own = members[backend.proxy] ?? []
             var status = backend.status.hasPrefix("UP") ? "UP" : "DOWN"
-            if status == "UP", members.contains(where: { $0.status == "DOWN" }) { status = "DEGRADED" }
-            pools.append(PoolStatus(name: backend.proxy, status: status, members: members))
+            if status == "UP", own.contains(where: { $0.status == "DOWN" }) { status = "DEGRADED" }
+            pools.append(PoolStatus(name: backend.proxy, status: status, members: own))
         }
         return pools
     }

@@ -18,8 +18,11 @@ import Synchronization
 public final class FrameMemoryBudget: Sendable {
     /// Frames up to this size never wait (32 connections × 1 MiB is the bound for them).
     public static let smallFrameBytes = 1 << 20
-    /// The helper's budget: two frames at the cap at once.
-    public static let helperCapacity = 2 * Frame.maximumPayloadSize
+    /// The helper's budget: one frame at the cap at a time. Handling a large upload costs several
+    /// times its size (the decoded text, the enforced text, the tokenized lines, the check's sealed
+    /// copy), so two at once would not fit the helper unit's `MemoryMax=`; a second large frame
+    /// waits for the first's reply.
+    public static let helperCapacity = Frame.maximumPayloadSize
 
     public let capacity: Int
     let reserved = Mutex<Int>(0)
