@@ -12,8 +12,9 @@ struct ErrorMappingTests {
     func everyCodeHasAStatus() async throws {
         let expected: [CommandError.Code: HTTPResponse.Status] = [
             .badRequest: .badRequest, .notFound: .notFound, .instanceNotFound: .notFound, .lvsListenerNotFound: .notFound,
-            .certificateNotFound: .notFound, .conflict: .conflict, .unavailable: .serviceUnavailable, .tooLarge: .contentTooLarge,
-            .internalError: .internalServerError,
+            .certificateNotFound: .notFound, .conflict: .conflict, .unavailable: .serviceUnavailable,
+            // 400, never 413: the controller takes a 413 for success (docs/limits.md).
+            .tooLarge: .badRequest, .internalError: .internalServerError,
         ]
         #expect(Set(expected.keys) == Set(CommandError.Code.allCases))
         for code in CommandError.Code.allCases {

@@ -51,7 +51,7 @@ struct CertificateStoreTests {
         }
     }
 
-    @Test("refusals: too large (413), NUL byte, a crt-list naming another directory (400), nothing written")
+    @Test("refusals: too large (400 at the front), NUL byte, a crt-list naming another directory (400), nothing written")
     func refusals() throws {
         try withStore(on: "/dev/shm") { store, certs in
             let large = String(repeating: "a", count: CertificateStore.maximumSize + 1)
