@@ -22,3 +22,13 @@ func withTemporaryDirectory(_ prefix: String, under parent: String? = nil, _ bod
     defer { try? FileManager.default.removeItem(atPath: path) }
     try body(path)
 }
+
+/// The audit log of unit tests' contexts: one file per test process in the temporary directory.
+let unitTestAuditLog: AuditLog = try! AuditLog(path: FileManager.default.temporaryDirectory.path + "/amphora-helper-tests-\(getpid()).jsonl")
+
+extension AuditContext {
+    /// A command from the front (request 1, uid 999) recorded in `log`.
+    static func forTests(log: AuditLog = unitTestAuditLog) -> AuditContext {
+        AuditContext(log: log, requestID: 1, peerUID: 999, command: "test", origin: .front)
+    }
+}

@@ -153,11 +153,18 @@ public final class CommandHandler: Sendable {
             throw CommandError(.badRequest, error.message)
         }
         let name = String(serverCertificatePath.split(separator: "/").last ?? "server.pem")
-        do throws(SystemError) {
-            let directory = try SafeDirectory.open(parentDirectory(serverCertificatePath), create: false)
-            try directory.writeAtomically(name, Array((bundle.certificatesPEM + bundle.privateKeyPEM).utf8), mode: 0o600)
+        // The intent record carries the SHA-256 of the bundle, never the key.
+        do throws(FileChangeError) {
+            let directory: SafeDirectory
+            do throws(SystemError) {
+                directory = try SafeDirectory.open(parentDirectory(serverCertificatePath), create: false)
+            } catch {
+                throw .failed(error)
+            }
+            try AuditedDirectory(directory: directory, context: context).write(
+                name, Array((bundle.certificatesPEM + bundle.privateKeyPEM).utf8), mode: 0o600)
         } catch {
-            throw CommandError(.internalError, "Error storing the server certificate", details: error.description)
+            throw error.wrapped(refused: { $0 }) { CommandError(.internalError, "Error storing the server certificate", details: $0.description) }
         }
         let (old, new) = identity.withLock { current in
             let previous = current
@@ -166,8 +173,7 @@ public final class CommandHandler: Sendable {
                 leafDigest: bundle.leafDigest)
             return (previous, current)
         }
-        try? audit.record("server-certificate-rotated", [
-            ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
+        context.recordOutcome("server-certificate-rotated", [
             ("previous_sha256", .string(old.leafDigest)), ("certificate_sha256", .string(new.leafDigest)),
         ])
         return TLSIdentity(
@@ -177,15 +183,7 @@ public final class CommandHandler: Sendable {
 
     func frontSettings(_ context: AuditContext) throws(CommandError) -> FrontSettings {
         let current = identity.withLock { $0 }
-        do {
-            try audit.record("identity-issued", [
-                ("request", .number(String(context.requestID))),
-                ("peer_uid", .number(String(context.peerUID))),
-                ("certificate_sha256", .string(current.leafDigest)),
-            ])
-        } catch {
-            throw CommandError(.unavailable, "Audit log unavailable; command refused")
-        }
+        try context.recordIntent("identity-issued", [("certificate_sha256", .string(current.leafDigest))])
         var result = settings
         result.heartbeat = reporting.configuration.currentHeartbeat
         result.tls = TLSIdentity(
