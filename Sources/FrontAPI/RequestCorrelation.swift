@@ -92,7 +92,10 @@ public enum RequestCorrelation {
 struct ClientCertificateIdentity: Sendable, Equatable {
     let subject: String
     let fingerprint: String
+}
 
+extension ClientCertificateIdentity {
+    /// The identity of a DER-encoded certificate.
     init(der: [UInt8]) {
         fingerprint = SHA256.hash(data: der).map { RequestCorrelation.hex($0, uppercase: false) }.joined()
         subject = RequestCorrelation.auditedSubject(CertificateSubject.text(fromCertificateDER: der) ?? "")
