@@ -23,8 +23,14 @@ func withTemporaryDirectory(_ prefix: String, under parent: String? = nil, _ bod
     try body(path)
 }
 
-/// The audit log of unit tests' contexts: one file per test process in the temporary directory.
-let unitTestAuditLog: AuditLog = try! AuditLog(path: FileManager.default.temporaryDirectory.path + "/amphora-helper-tests-\(getpid()).jsonl")
+/// The audit log of unit tests' contexts: a real, fsynced log whose file is unlinked as soon as
+/// it is open, so that nothing is left behind.
+let unitTestAuditLog: AuditLog = {
+    let path = FileManager.default.temporaryDirectory.path + "/amphora-helper-tests-\(getpid())-\(UUID().uuidString.prefix(8)).jsonl"
+    let log = try! AuditLog(path: path)
+    unlink(path)
+    return log
+}()
 
 extension AuditContext {
     /// A command from the front (request 1, uid 999) recorded in `log`.
