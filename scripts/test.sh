@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS, the benchmark's smoke run, and the production path
-# (Debian package, amphora image, boot test under QEMU).
+# the UDP listener suite on a kernel with IP_VS, a short fuzzing run, the benchmark's smoke run, and
+# the production path (Debian package, amphora image, boot test under QEMU).
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,14 @@ else
     echo "test.sh: LVSRunningTests failed in the IP_VS guest (exit $rc)"
     [ "$status" != 0 ] || status=1
   fi
+fi
+
+# Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget. The seeds and
+# every finding's reproducer were also replayed by the suite above (FuzzCorpusReplayTests).
+echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
+if ! bash scripts/fuzz.sh --seconds 10; then
+  echo "test.sh: fuzzing found a crash or a broken property"
+  [ "$status" != 0 ] || status=1
 fi
 
 # The benchmark's smoke mode: both agents start and answer over mutual TLS and the result is
