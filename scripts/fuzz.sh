@@ -2,7 +2,7 @@
 # Fuzzes the parsers that read untrusted bytes (Sources/amphora-fuzz: one libFuzzer target per
 # parser, each checking properties, not only "does not crash") and prints one line per target:
 # executions, coverage, corpus size and findings.
-#   bash scripts/fuzz.sh [--seconds N | --runs N] [--jobs N] [TARGET...]
+#   bash scripts/fuzz.sh [--seconds N | --runs N | --build-only] [TARGET...]
 # Default: every target for 20 seconds (the CI budget). The documented long run (docs/reliability.md)
 # is `--runs 10000000`. Seeds: Fuzz/corpus/<target> (committed); the grown corpus and any finding
 # stay under $AMPHORA_FUZZ_WORK (default /var/tmp/amphora-fuzz), never in the repository.
@@ -12,10 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 budget=(-max_total_time=20)
 targets=()
+build_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) budget=(-max_total_time="$2"); shift 2 ;;
     --runs) budget=(-runs="$2"); shift 2 ;;
+    --build-only) build_only=1; shift ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -31,6 +33,7 @@ swift build -c release --sanitize=fuzzer -Xswiftc -DFUZZING --product amphora-fu
 binary=$scratch/release/amphora-fuzz
 [ -x "$binary" ] || { echo "fuzz: the build failed"; exit 1; }
 echo "fuzz: build took $((SECONDS - start)) s"
+[ "$build_only" = 0 ] || exit 0
 
 failed=0
 printf '%-11s %12s %8s %8s %7s %s\n' target executions cov ft corpus findings
