@@ -125,6 +125,11 @@ let package = Package(
         ),
 
         // The SCTP health check keepalived runs for SCTP health monitors (upstream's amphora-health-checker).
+        // Fuzz targets for the parsers that read untrusted bytes: built with libFuzzer by
+        // scripts/fuzz.sh; the normal build replays a corpus through them (Fuzz/corpus).
+        .executableTarget(
+            name: "amphora-fuzz", dependencies: ["IPCProtocol", "AgentConfig", "Helper", "LinuxNetlink", "LinuxSystem", "ProgramLauncher"],
+            swiftSettings: strictSettings),
         .target(name: "SCTPHealthCheck", swiftSettings: strictSettings),
         .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 

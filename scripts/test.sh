@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS, the benchmark's smoke run, and the production path
-# (Debian package, amphora image, boot test under QEMU).
+# the UDP listener suite on a kernel with IP_VS, a short fuzzing run, the benchmark's smoke run, and
+# the production path (Debian package, amphora image, boot test under QEMU).
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,8 @@ if grep -E "^/.*/(Sources|Tests)/.*(error|warning):" /tmp/amphora-build.log | gr
 fi
 
 # The production path's Debian package (a release build of its own, ~9 min from scratch) and its
-# image are built in the background while the tests run, at a lower priority; the boot test at the
-# end waits for them. AMPHORA_SKIP_BOOT_TEST=1 leaves the whole production path out.
+# image, then the fuzz targets, are built in the background while the tests run, at a lower
+# priority; the fuzzing stage and the boot test wait for them. AMPHORA_SKIP_BOOT_TEST=1 leaves the whole production path out.
 production_pid=
 if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
   echo "== production path: package and Debian 12 image, in the background"
@@ -36,6 +36,8 @@ if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
     fi
     echo "stage: image $((SECONDS - t)) s (in the background)" >>/tmp/amphora-image.log
     echo ok >/tmp/amphora-production.rc
+    # Then the fuzz targets' libFuzzer build, for the fuzzing stage below.
+    nice -n 10 bash scripts/fuzz.sh --build-only >/tmp/amphora-fuzz-build.log 2>&1 || true
   ) </dev/null >/dev/null 2>&1 &
   production_pid=$!
 fi
@@ -63,6 +65,15 @@ else
     echo "test.sh: LVSRunningTests failed in the IP_VS guest (exit $rc)"
     [ "$status" != 0 ] || status=1
   fi
+fi
+
+# Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget. The seeds and
+# every finding's reproducer were also replayed by the suite above (FuzzCorpusReplayTests).
+echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
+[ -z "$production_pid" ] || wait "$production_pid" || true
+if ! bash scripts/fuzz.sh --seconds 10; then
+  echo "test.sh: fuzzing found a crash or a broken property"
+  [ "$status" != 0 ] || status=1
 fi
 
 # The benchmark's smoke mode: both agents start and answer over mutual TLS and the result is
