@@ -92,8 +92,9 @@ def parse_args():
     p.add_argument('--heartbeat-port', type=int, required=True)
     p.add_argument('--json')
     p.add_argument('--sequence', choices=('create', 'failover'), default='create')
-    p.add_argument('--large-connection-limit', type=int,
-                   help="the large listeners' connection limit (default: the largest that fits the descriptor limit)")
+    p.add_argument('--large-connection-limit', type=int, default=int(os.environ.get('CONFORMANCE_LARGE_CONNECTION_LIMIT', 0)),
+                   help="the large listeners' connection limit (default: $CONFORMANCE_LARGE_CONNECTION_LIMIT, else the "
+                        "largest that fits the descriptor limit; 100 reproduces haproxy's 'Cannot raise FD limit' here)")
     p.add_argument('--kill-helper-of', type=int, help="the standalone agent's pid: kill its helper before every step")
     p.add_argument('--agent-log', help="the standalone agent's log (to see the restarted helper ready)")
     return p.parse_args()
@@ -519,24 +520,34 @@ def _():
     text = large_config()
     expect(len(text.encode()) > 1 << 20, f'rendering of {len(text.encode())} bytes')
     timings = []
-    t = time.perf_counter()
-    r = client.upload_config(amp, LARGE_LB, text)
-    timings.append(f'upload+check {time.perf_counter() - t:.1f} s')
-    expect(r.status_code == 202, f'upload status {r.status_code}')
-    expect(r.headers.get('ETag') == hashlib.md5(text.encode()).hexdigest(), f'ETag {r.headers.get("ETag")}')
-    r = exc.check_exception(client.request('get', amp, f'loadbalancer/{LARGE_LB}/haproxy'))
-    servers = text.count('\n    server ')
-    expect(r.text.count('\n    server ') == servers, f'stored {r.text.count(chr(10) + "    server ")} of {servers} servers')
-    for what in ('start', 'reload'):
+    try:
         t = time.perf_counter()
-        r = client.reload_listener(amp, LARGE_LB)
-        timings.append(f'{what} {time.perf_counter() - t:.1f} s')
-        expect(r.status_code == 202, f'{what}: status {r.status_code}')
-    listeners = client.get_all_listeners(amp)
-    active = [entry for entry in listeners if entry['status'] == 'ACTIVE' and entry['uuid'] != HTTP_LISTENER]
-    expect(len(active) == LARGE_LISTENERS, f'{len(active)} large listeners ACTIVE: {listeners}')
-    r = client.delete_listener(amp, LARGE_LB)
-    expect(r.status_code == 200, f'delete status {r.status_code}')
+        r = client.upload_config(amp, LARGE_LB, text)
+        timings.append(f'upload+check {time.perf_counter() - t:.1f} s')
+        expect(r.status_code == 202, f'upload status {r.status_code}')
+        expect(r.headers.get('ETag') == hashlib.md5(text.encode()).hexdigest(), f'ETag {r.headers.get("ETag")}')
+        r = exc.check_exception(client.request('get', amp, f'loadbalancer/{LARGE_LB}/haproxy'))
+        servers = text.count('\n    server ')
+        expect(r.text.count('\n    server ') == servers, f'stored {r.text.count(chr(10) + "    server ")} of {servers} servers')
+        for what in ('start', 'reload'):
+            t = time.perf_counter()
+            r = client.reload_listener(amp, LARGE_LB)
+            timings.append(f'{what} {time.perf_counter() - t:.1f} s')
+            expect(r.status_code == 202, f'{what}: status {r.status_code}')
+        listeners = client.get_all_listeners(amp)
+        active = [entry for entry in listeners if entry['status'] == 'ACTIVE' and entry['uuid'] != HTTP_LISTENER]
+        expect(len(active) == LARGE_LISTENERS, f'{len(active)} large listeners ACTIVE: {listeners}')
+    except Exception as e:
+        # haproxy's own log (the driver runs as root), to tell a refusal from a slow start.
+        try:
+            with open(f'{ARGS.base_path}/{LARGE_LB}/haproxy.log', errors='replace') as f:
+                log_tail = f.read()[-1500:].replace('\n', ' | ')
+        except OSError as error:
+            log_tail = str(error)
+        raise StepFailed(f'{type(e).__name__}: {e}; last response: {last_response()}; timings {timings}; '
+                         f'haproxy.log: {log_tail}') from e
+    finally:
+        client.delete_listener(amp, LARGE_LB)
     return (f'{len(text.encode())} bytes, {servers} servers, connection limit {large_connection_limit()} per listener; '
             f'{LARGE_LISTENERS} listeners ACTIVE; ' + ', '.join(timings))
 
