@@ -16,8 +16,11 @@ public final class HAProxyInstances: Sendable {
     let services: any ServiceManager
     let locks = InstanceLocks()
 
-    /// How long a started haproxy gets to answer on its stats socket.
-    static let startTimeoutMilliseconds = 5_000
+    /// How long a started haproxy gets to answer on its stats socket (the wait ends as soon as it
+    /// answers or exits). Octavia's 50 listeners x 200 members take haproxy ~2 s to parse and bind on
+    /// an idle 2-CPU machine, several times that on a busy one; upstream's unit (Type=notify) waits
+    /// systemd's 90 s. 30 s stays within the controller's 60 s read timeout.
+    static let startTimeoutMilliseconds = 30_000
 
     public init(base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager) {
         self.base = base
@@ -156,7 +159,10 @@ public final class HAProxyInstances: Sendable {
         }
         // Only haproxy's own error lines of its log, never the raw text.
         let log = (try? directory(id, create: false)?.read(StateLayout.HAProxyFile.log)).flatMap { $0 }
-            .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id)) }
+            .map {
+                HAProxyConfigCheckOutput.errorLines(
+                    String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id), programs: [paths.haproxy])
+            }
         throw .didNotStart(details: log.flatMap { $0.isEmpty ? nil : $0 })
     }
 
