@@ -147,15 +147,13 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
 
     /// Rejects a command whose rendered arguments break the launcher's own grammar (validate twice):
     /// every argument is printable ASCII without newlines, and no value argument after `--` starts with `-`.
-    public func checkArguments(_ paths: ProgramPaths) throws(CommandError) {
+    public func checkArguments(_ paths: ProgramPaths) throws(LaunchError) {
         var afterSeparator = false
         for argument in arguments(paths) {
             guard !argument.isEmpty, argument.utf8.count <= 4096,
                 argument.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
-            else { throw CommandError(.badRequest, "argument refused by the launcher's grammar") }
-            if afterSeparator, argument.hasPrefix("-") {
-                throw CommandError(.badRequest, "option-like value refused by the launcher's grammar")
-            }
+            else { throw .argumentRefused }
+            if afterSeparator, argument.hasPrefix("-") { throw .optionLikeValueRefused }
             if argument == "--" { afterSeparator = true }
         }
     }

@@ -45,10 +45,7 @@ struct DetailsTests {
         try agent.start()
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "ok")
-        let lb = HAProxyLifecycleTests.uuid(), pool = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
-        let config = HAProxyLifecycleTests.config(listener: lb, pool: pool, member: member)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        let lb = try HAProxyLifecycleTests.deployLoadBalancer(agent, "reload").lb
 
         Thread.sleep(forTimeInterval: 1.5)  // the helper's first sample is at least this old: a window of over a second
         let before = try agent.request("GET", "/1.0/details").object

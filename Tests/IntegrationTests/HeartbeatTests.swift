@@ -100,18 +100,30 @@ struct HeartbeatTests {
         return ["bin": words[0], "bout": words[1], "stot": words[2]]
     }
 
+    /// An agent (not started) in `netns` that sends a heartbeat every second, signed with `key`, to
+    /// `controllers` (`controller_ip_port_list`).
+    static func agent(in netns: TestNamespace, controllers: String, key: String = "k1") throws -> AgentHarness {
+        try AgentHarness(extraConfig: """
+            netns = \(netns.name)
+            [health_manager]
+            controller_ip_port_list = \(controllers)
+            heartbeat_interval = 1
+            heartbeat_key = \(key)
+            """)
+    }
+
+    /// ``agent(in:controllers:key:)`` in a namespace of its own, started.
+    static func startedAgent(controllers: String) throws -> (TestNamespace, AgentHarness) {
+        let netns = try TestNamespace()
+        let agent = try agent(in: netns, controllers: controllers)
+        try agent.start()
+        return (netns, agent)
+    }
+
     @Test("signed, round-robin, ver 3 with the running haproxy's listener and pool, deltas that add up across a helper restart")
     func heartbeatsFromRunningHAProxy() throws {
         let p1 = try Self.udpPort(), p2 = try Self.udpPort()
-        let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(p1), 127.0.0.1:\(p2)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
-        try agent.start()
+        let (netns, agent) = try Self.startedAgent(controllers: "127.0.0.1:\(p1), 127.0.0.1:\(p2)")
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "hello")
         let lb = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
@@ -170,15 +182,7 @@ struct HeartbeatTests {
     @Test("PUT /1.0/config: the next heartbeat uses the new key and destination; an invalid one is refused")
     func configUpdate() throws {
         let p1 = try Self.udpPort(), p3 = try Self.udpPort()
-        let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(p1)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
-        try agent.start()
+        let (netns, agent) = try Self.startedAgent(controllers: "127.0.0.1:\(p1)")
         defer { agent.stop() }
         let first = try Receiver(seconds: 2.5, keys: ["k1", "k2"], ports: [p1, p3])
         let old = first.collect()
@@ -223,13 +227,7 @@ struct HeartbeatTests {
         for file in ["hosts", "resolv.conf"] { chmod(etc + "/" + file, 0o644) }
         chmod(etc, 0o755)
         let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = hm-a.octavia.test:\(p1)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
+        let agent = try Self.agent(in: netns, controllers: "hm-a.octavia.test:\(p1)")
         agent.privateBindMounts = [(etc + "/hosts", "/etc/hosts"), (etc + "/resolv.conf", "/etc/resolv.conf")]
         try agent.start()
         defer { agent.stop() }
@@ -268,13 +266,7 @@ struct HeartbeatTests {
         try Shell.run("/usr/sbin/ip", ["-n", netns.name, "link", "add", "eth1", "type", "veth", "peer", "name", "eth9", "netns", peer.name])
         try netns.run(["/usr/sbin/ip", "addr", "add", "198.51.100.249/30", "dev", "eth1"])
         try netns.run(["/usr/sbin/ip", "link", "set", "eth1", "up"])
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(p1)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
+        let agent = try Self.agent(in: netns, controllers: "127.0.0.1:\(p1)")
         try agent.start()
         defer {
             _ = try? agent.request("PUT", "/1.0/vrrp/stop")

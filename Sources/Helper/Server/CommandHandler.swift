@@ -53,7 +53,7 @@ public final class CommandHandler: Sendable {
     /// command's typed request (``HelperRequest/reply(_:)``), the same one the front reads it with.
     public func handle(_ command: Command, context: AuditContext) -> Outcome {
         if command.isMutating, topology.isChanging {
-            return .failed(CommandError(.unavailable, "Topology transition in progress"))
+            return .failed(CommandError(mapping: KeepalivedError.transitionInProgress))
         }
         do {
             return .ok(try reply(to: command, context: context))
@@ -106,16 +106,14 @@ public final class CommandHandler: Sendable {
             let listing = ListenerListing(instances: try instances.list(context: context), lvsListeners: try listeners().list(context: context))
             return HelperRequest.listListeners.reply(listing)
         case .setInterfaceRules(let rules):
-            guard let interfaceRules else { throw Self.listenersNotConfigured }
+            guard let interfaceRules else { throw CommandHandlerError.listenersNotConfigured }
             return HelperRequest.setInterfaceRules(rules).reply(try interfaceRules.apply(rules, context: context))
         }
     }
 
-    static let listenersNotConfigured = CommandError(.internalError, "UDP listeners are not configured in this helper")
-
     /// The UDP listeners (keepalived LVS); every production helper has them.
-    func listeners() throws(CommandError) -> LVSListeners {
-        guard let lvs else { throw Self.listenersNotConfigured }
+    func listeners() throws(CommandHandlerError) -> LVSListeners {
+        guard let lvs else { throw .listenersNotConfigured }
         return lvs
     }
 
@@ -145,19 +143,19 @@ public final class CommandHandler: Sendable {
 
     /// Checks the new bundle (certificate, key, match, validity), stores it atomically in place of
     /// `agent_server_cert`, and makes it the identity handed to the front. On any failure the old one stays.
-    func rotateServerCertificate(_ pem: String, context: AuditContext) throws(CommandError) -> TLSIdentity {
+    func rotateServerCertificate(_ pem: String, context: AuditContext) throws(CommandHandlerError) -> TLSIdentity {
         let bundle: CertificateCheck.CheckedBundle
         do {
             bundle = try CertificateCheck.checkBundle(pem, requireCurrent: true)
         } catch {
-            throw CommandError(.badRequest, error.message)
+            throw .serverCertificateRefused(error)
         }
         let name = String(serverCertificatePath.split(separator: "/").last ?? "server.pem")
         do throws(SystemError) {
             let directory = try SafeDirectory.open(parentDirectory(serverCertificatePath), create: false)
             try directory.writeAtomically(name, Array((bundle.certificatesPEM + bundle.privateKeyPEM).utf8), mode: 0o600)
         } catch {
-            throw CommandError(.internalError, "Error storing the server certificate", details: error.description)
+            throw .serverCertificateNotStored(error)
         }
         let (old, new) = identity.withLock { current in
             let previous = current
@@ -175,7 +173,7 @@ public final class CommandHandler: Sendable {
             serverCertificateDigest: new.leafDigest)
     }
 
-    func frontSettings(_ context: AuditContext) throws(CommandError) -> FrontSettings {
+    func frontSettings(_ context: AuditContext) throws(CommandHandlerError) -> FrontSettings {
         let current = identity.withLock { $0 }
         do {
             try audit.record("identity-issued", [
@@ -184,7 +182,7 @@ public final class CommandHandler: Sendable {
                 ("certificate_sha256", .string(current.leafDigest)),
             ])
         } catch {
-            throw CommandError(.unavailable, "Audit log unavailable; command refused")
+            throw .auditUnavailable
         }
         var result = settings
         result.heartbeat = reporting.configuration.currentHeartbeat
