@@ -14,17 +14,26 @@ public final class HAProxyInstances: Sendable {
     let baseCertDir: String
     let runner: any CommandRunning
     let services: any ServiceManager
+    /// How a reload that lost upstream's LP#2054666 race is retried (``ReloadRetry``).
+    let reloadRetry: ReloadRetry
+    /// Gratuitous ARP / unsolicited NA for the VIPs after a start or reload in SINGLE topology (nil: never).
+    let announcer: VIPAnnouncer?
     let locks = InstanceLocks()
 
     /// How long a started haproxy gets to answer on its stats socket.
     static let startTimeoutMilliseconds = 5_000
 
-    public init(base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager) {
+    public init(
+        base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager,
+        reloadRetry: ReloadRetry = ReloadRetry(), announcer: VIPAnnouncer? = nil
+    ) {
         self.base = base
         self.paths = paths
         self.baseCertDir = baseCertDir
         self.runner = runner
         self.services = services
+        self.reloadRetry = reloadRetry
+        self.announcer = announcer
     }
 
     func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
@@ -131,12 +140,17 @@ public final class HAProxyInstances: Sendable {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
                         try? dir.writeAtomically(StateLayout.HAProxyFile.serversState, Array(state.utf8))
                     }
-                    _ = try services.perform(.reload, .haproxy(id), context: context, or: HAProxyError.service)
+                    try reloadRetryingRace(id, context: context)
+                    announceVIPs(of: text, context: context)
                     return "Listener \(id) reloaded"
                 }
-                if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
+                if action == .start, status.running {
+                    announceVIPs(of: text, context: context)
+                    return "Configuration file is valid\nhaproxy daemon for \(id) already running"
+                }
                 _ = try services.perform(.start, .haproxy(id), context: context, or: HAProxyError.service)
                 try waitForStatsSocket(socket, id: id, context: context)
+                announceVIPs(of: text, context: context)
                 return "Configuration file is valid\nhaproxy daemon for \(id) started"
             }
         }

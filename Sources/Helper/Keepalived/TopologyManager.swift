@@ -54,7 +54,17 @@ public final class TopologyManager: Sendable {
     // MARK: - Topology
 
     /// Accepts a change and carries it out in the background; returns the TOPOLOGY-CHANGE state.
+    /// A change that cannot succeed is refused at once (400, recorded as the last failure): an
+    /// ACTIVE-STANDBY ha_ip on no plugged interface's subnet. A change that fails later is rolled
+    /// back, and `current.lastFailure` says what and why until a later change succeeds.
     public func change(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) -> TopologyState {
+        guard current.status == .ok else { throw .transitionInProgress }
+        do throws(KeepalivedError) {
+            try checkFeasible(change, context: context)
+        } catch {
+            recordFailure(change, error, context: context)
+            throw error
+        }
         let accepted = try state.withLock { current throws(KeepalivedError) -> TopologyState in
             guard current.status == .ok else { throw .transitionInProgress }
             current.status = .changing
@@ -65,19 +75,36 @@ public final class TopologyManager: Sendable {
             ("role", .string(change.role?.rawValue ?? "")), ("ha_ip", .string(change.haIP?.description ?? "")),
         ])
         startThread { [self] in
-            var result = accepted
             do throws(KeepalivedError) {
                 try changeLock.withLock { _ throws(KeepalivedError) in try apply(change, context: context) }
-                result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
+                let result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
                 if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(StateLayout.topologyFile, bytes, mode: 0o600) }
+                state.withLock { $0 = result }
             } catch {
-                result.status = .ok
-                try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
+                recordFailure(change, error, context: context)
+                state.withLock { $0.status = .ok }
             }
-            let final = result
-            state.withLock { $0 = final }
         }
         return accepted
+    }
+
+    /// The seed spec's "topology logic test": ACTIVE-STANDBY needs a plugged interface on ha_ip's subnet.
+    func checkFeasible(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {
+        guard change.topology == .activeStandby, let haIP = change.haIP else { return }
+        do {
+            _ = try network.interface(onSubnetOf: haIP, context: context)
+        } catch {
+            if case .noInterfaceOnSubnet = error { throw .haIPNotOnPluggedSubnet(haIP) }
+            throw .network(error)
+        }
+    }
+
+    /// Keeps a failed transition for `GET /topology` (the secret never) and audits it.
+    func recordFailure(_ change: TopologyChange, _ error: KeepalivedError, context: AuditContext) {
+        let wire = CommandError(error)
+        let failure = TopologyFailure(topology: change.topology, role: change.role, haIP: change.haIP, message: wire.message, details: wire.details)
+        state.withLock { $0.lastFailure = failure }
+        try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
     }
 
     func apply(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {
