@@ -19,12 +19,28 @@ struct VIPAnnouncementUnitTests {
 
     /// Announcements the instances asked for.
     final class Announced: Sendable {
-        let addresses = Mutex<[[IPAddress]]>([])
-        let topology: Mutex<Topology>
-        init(_ topology: Topology) { self.topology = Mutex(topology) }
-        var announcer: VIPAnnouncer {
-            VIPAnnouncer(topology: { self.topology.withLock { $0 } }, announce: { list, _ in self.addresses.withLock { $0.append(list) } })
+        let addresses: Shared<[[IPAddress]]>
+        let topology: Shared<Topology>
+        let announcer: VIPAnnouncer
+
+        init(_ topology: Topology) {
+            let addresses = Shared<[[IPAddress]]>([])
+            let current = Shared(topology)
+            self.addresses = addresses
+            self.topology = current
+            announcer = VIPAnnouncer(topology: { current.value.withLock { $0 } }, announce: { list, _ in addresses.value.withLock { $0.append(list) } })
         }
+
+        /// Whether `count` announcements were sent and the worker is idle again, within a generous bound.
+        func settles(count: Int) -> Bool {
+            eventually { addresses.value.withLock({ $0.count }) >= count && !announcer.pending.withLock({ $0.running }) }
+        }
+    }
+
+    /// A value behind a lock that closures can share.
+    final class Shared<Value: Sendable>: Sendable {
+        let value: Mutex<Value>
+        init(_ value: Value) { self.value = Mutex(value) }
     }
 
     @Test("bind addresses: IPv4, IPv6 without brackets, comma lists, each once; wildcards and Unix sockets skipped")
@@ -60,20 +76,44 @@ struct VIPAnnouncementUnitTests {
                 baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: runner), announcer: announced.announcer)
             let text = HAProxyConfigPolicyTests.octavia.replacingOccurrences(of: "/var/lib/octavia", with: base)
             _ = try instances.upload(HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text), context: context)
-            #expect(announced.addresses.withLock { $0 }.isEmpty, "an upload announces nothing")
-
-            _ = try instances.perform(.start, on: id, context: context)
-            _ = try instances.perform(.reload, on: id, context: context)
             let vip = try IPAddress(validating: "10.0.0.2")
-            #expect(announced.addresses.withLock { $0 } == [[vip], [vip]])
 
-            _ = try instances.perform(.stop, on: id, context: context)
-            #expect(announced.addresses.withLock { $0 }.count == 2, "a stop announces nothing")
-
-            announced.topology.withLock { $0 = .activeStandby }
+            // The announcement runs in the background after the answer: wait for each one.
+            _ = try instances.perform(.start, on: id, context: context)
+            #expect(announced.settles(count: 1))
             _ = try instances.perform(.reload, on: id, context: context)
-            #expect(announced.addresses.withLock { $0 }.count == 2, "ACTIVE_STANDBY: keepalived announces the VIP")
+            #expect(announced.settles(count: 2))
+            #expect(announced.addresses.value.withLock { $0 } == [[vip], [vip]])
+
+            // Neither an upload, nor a stop, nor anything in ACTIVE_STANDBY queues one.
+            _ = try instances.upload(HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text), context: context)
+            _ = try instances.perform(.stop, on: id, context: context)
+            announced.topology.value.withLock { $0 = .activeStandby }
+            _ = try instances.perform(.reload, on: id, context: context)
+            _ = try instances.perform(.start, on: id, context: context)
+            #expect(!announced.announcer.pending.withLock { $0.running })
+            #expect(announced.addresses.value.withLock { $0 }.count == 2)
         }
+    }
+
+    @Test("requests while an announcement runs are sent together right after it, each address once")
+    func coalesced() throws {
+        let gate = Shared(true)
+        let sent = Shared<[[IPAddress]]>([])
+        let announcer = VIPAnnouncer(topology: { .single }, announce: { list, _ in
+            sent.value.withLock { $0.append(list) }
+            // The first announcement holds the worker until the test lets it go.
+            while gate.value.withLock({ $0 }) { usleep(1_000) }
+        })
+        let a = try IPAddress(validating: "203.0.113.100")
+        let b = try IPAddress(validating: "2001:db8::100")
+        announcer.request([a], context: context)
+        #expect(eventually { !sent.value.withLock { $0.isEmpty } })
+        announcer.request([a, b], context: context)
+        announcer.request([b], context: context)
+        gate.value.withLock { $0 = false }
+        #expect(eventually { !announcer.pending.withLock { $0.running } })
+        #expect(sent.value.withLock { $0 } == [[a], [a, b]])
     }
 
     @Test("keepalived's --log-facility follows administrative_log_facility (direct argv and the systemd units' environment file)")
@@ -94,4 +134,13 @@ struct VIPAnnouncementUnitTests {
             #expect(lines.contains { $0.hasPrefix("ExecStart=/usr/sbin/keepalived --log-facility=${LOG_FACILITY} ") }, "\(unit)")
         }
     }
+}
+
+/// Whether `condition` holds within a generous bound (for a background thread to get there; not a timing check).
+func eventually(_ condition: () -> Bool) -> Bool {
+    for _ in 0..<5_000 {
+        if condition() { return true }
+        usleep(1_000)
+    }
+    return condition()
 }

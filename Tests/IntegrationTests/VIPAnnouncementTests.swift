@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Gratuitous ARP after haproxy starts and reloads in SINGLE topology, as upstream's `start_stop_lb`
-/// sends them: a peer on the VIP's segment (a packet socket in a namespace the test creates) sees them.
+/// sends them (ours right after the answer, in the background): a peer on the VIP's segment (a packet
+/// socket in a namespace the test creates) sees them.
 @Suite("VIP announcements", .serialized, .timeLimit(.minutes(3)))
 struct VIPAnnouncementTests {
     static let amphora = AgentHarness.amphoraID
@@ -80,7 +81,10 @@ struct VIPAnnouncementTests {
         #expect(reload.status == 202, "\(reload.text)")
         #expect(waitUntil { seen(out) > afterStart }, "gratuitous ARP after the reload")
 
-        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
-        #expect(audit.split(separator: "\n").filter { $0.contains(#""event":"exec-outcome""#) && $0.contains(#""operation":"gratuitous-arp""#) }.count >= 3)
+        // Plug, start, reload: each announcement is an audited arping (the last one may still be running).
+        #expect(waitUntil {
+            let audit = (try? String(contentsOfFile: agent.auditLog, encoding: .utf8)) ?? ""
+            return audit.split(separator: "\n").filter { $0.contains(#""event":"exec-outcome""#) && $0.contains(#""operation":"gratuitous-arp""#) }.count >= 3
+        })
     }
 }

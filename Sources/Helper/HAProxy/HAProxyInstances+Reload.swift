@@ -68,10 +68,9 @@ extension HAProxyInstances {
     }
 
     /// In SINGLE topology, announces the VIPs the configuration binds (keepalived announces them in
-    /// ACTIVE_STANDBY), as upstream's `util.send_vip_advertisements` after a start or reload.
+    /// ACTIVE_STANDBY), as upstream's `util.send_vip_advertisements` after a start or reload; in the
+    /// background (``VIPAnnouncer``).
     func announceVIPs(of text: String, context: AuditContext) {
-        guard let announcer, announcer.topology() == .single else { return }
-        let addresses = HAProxyConfigText.bindAddresses(in: text)
-        if !addresses.isEmpty { announcer.announce(addresses, context) }
+        announcer?.request(HAProxyConfigText.bindAddresses(in: text), context: context)
     }
 }
