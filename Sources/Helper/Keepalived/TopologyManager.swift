@@ -62,7 +62,9 @@ public final class TopologyManager: Sendable {
         do throws(KeepalivedError) {
             try checkFeasible(change, context: context)
         } catch {
-            recordFailure(change, error, context: context)
+            let failure = Self.failure(change, error)
+            state.withLock { $0.lastFailure = failure }
+            try? audit.record("topology-change-refused", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
             throw error
         }
         let accepted = try state.withLock { current throws(KeepalivedError) -> TopologyState in
@@ -75,15 +77,18 @@ public final class TopologyManager: Sendable {
             ("role", .string(change.role?.rawValue ?? "")), ("ha_ip", .string(change.haIP?.description ?? "")),
         ])
         startThread { [self] in
+            var result = accepted
             do throws(KeepalivedError) {
                 try changeLock.withLock { _ throws(KeepalivedError) in try apply(change, context: context) }
-                let result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
+                result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
                 if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(StateLayout.topologyFile, bytes, mode: 0o600) }
-                state.withLock { $0 = result }
             } catch {
-                recordFailure(change, error, context: context)
-                state.withLock { $0.status = .ok }
+                result.lastFailure = Self.failure(change, error)
+                result.status = .ok
+                try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
             }
+            let final = result
+            state.withLock { $0 = final }
         }
         return accepted
     }
@@ -99,12 +104,10 @@ public final class TopologyManager: Sendable {
         }
     }
 
-    /// Keeps a failed transition for `GET /topology` (the secret never) and audits it.
-    func recordFailure(_ change: TopologyChange, _ error: KeepalivedError, context: AuditContext) {
+    /// A failed transition as `GET /topology` reports it: what was asked (never the secret) and the wire's error.
+    static func failure(_ change: TopologyChange, _ error: KeepalivedError) -> TopologyFailure {
         let wire = CommandError(error)
-        let failure = TopologyFailure(topology: change.topology, role: change.role, haIP: change.haIP, message: wire.message, details: wire.details)
-        state.withLock { $0.lastFailure = failure }
-        try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
+        return TopologyFailure(topology: change.topology, role: change.role, haIP: change.haIP, message: wire.message, details: wire.details)
     }
 
     func apply(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {

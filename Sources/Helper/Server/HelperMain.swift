@@ -98,7 +98,11 @@ public enum HelperMain {
             _ = try SafeDirectory.open(config.baseCertDir, create: true)
             base.removeStaleTemporaryFiles()
             try base.writeAtomically("haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
-            // systemd's keepalived units take --log-facility from here (administrative_log_facility).
+        } catch {
+            return fail("amphora-helper: base_path \(config.basePath): \(error)")
+        }
+        // systemd's keepalived units take --log-facility from here (administrative_log_facility).
+        do {
             try base.writeAtomically(
                 KeepalivedLogFacility.environmentFileName, Array(KeepalivedLogFacility.environment(config).utf8), mode: 0o644)
         } catch {
@@ -139,13 +143,13 @@ public enum HelperMain {
         let topology = TopologyManager(
             base: base, basePath: config.basePath, runner: runner, services: services, network: network, audit: audit,
             helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)
+        let restored = network.restore(context: AuditContext(requestID: 0, peerUID: 0, command: "startup"))
+        if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
         // After a haproxy start or reload in SINGLE topology: gratuitous ARP / unsolicited NA for its VIPs.
         let instances = HAProxyInstances(
             base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services,
             announcer: VIPAnnouncer(
                 topology: { topology.current.topology }, announce: { addresses, context in network.announceVIPs(addresses, context: context) }))
-        let restored = network.restore(context: AuditContext(requestID: 0, peerUID: 0, command: "startup"))
-        if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
 
         let settings = FrontSettings(
             amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
