@@ -6,7 +6,7 @@
 /// <base_path>/
 ///   <id>/haproxy.cfg[.new|.new-failed|.checked]  amphora-id  haproxy.env  servers-state  haproxy.log  <id>.pid
 ///   <id>.sock                                     the stats socket the policy forces
-///   haproxy-default-user-group.conf
+///   haproxy-default-user-group.conf  keepalived.env (LOG_FACILITY for the systemd keepalived units)
 ///   vrrp/octavia-keepalived.conf[.new|.new-failed]  check_script.sh  keepalived.log  keepalived.pid  vrrp.pid  checkers.pid
 ///   lvs/octavia-keepalivedlvs-<id>.conf[.new|.new-failed]  .pid  .vrrp.pid  .check.pid  .log   lvs/check/udp_check.sh
 ///   topology.json  plugged_interfaces.json  nftables-vip.rules  stats_counters.json

@@ -75,8 +75,9 @@ final class DaemonTable {
         case .keepalived:
             let layout = StateLayout(basePath: config.basePath)
             // -n: stay in the foreground as our child; its VRRP process and checker are its own children.
+            // --log-facility: administrative_log_facility, as upstream's unit passes it.
             return ([
-                config.keepalivedCmd, "-n", "-l", "-D", "-f", layout.vrrpFile(StateLayout.VRRPFile.config),
+                config.keepalivedCmd, "-n", "-l", "-D", KeepalivedLogFacility.argument(config), "-f", layout.vrrpFile(StateLayout.VRRPFile.config),
                 "-p", layout.vrrpFile(StateLayout.VRRPFile.pid), "-r", layout.vrrpFile(StateLayout.VRRPFile.vrrpPID),
                 "-c", layout.vrrpFile(StateLayout.VRRPFile.checkersPID),
             ], layout.vrrpFile(StateLayout.VRRPFile.log))

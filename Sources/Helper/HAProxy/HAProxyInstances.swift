@@ -14,6 +14,10 @@ public final class HAProxyInstances: Sendable {
     let baseCertDir: String
     let runner: any CommandRunning
     let services: any ServiceManager
+    /// How a reload that lost upstream's LP#2054666 race is retried (``ReloadRetry``).
+    let reloadRetry: ReloadRetry
+    /// Gratuitous ARP / unsolicited NA for the VIPs after a start or reload in SINGLE topology (nil: never).
+    let announcer: VIPAnnouncer?
     let locks = InstanceLocks()
 
     /// How long a started haproxy gets to answer on its stats socket (the wait ends as soon as it
@@ -22,12 +26,17 @@ public final class HAProxyInstances: Sendable {
     /// systemd's 90 s. 30 s stays within the controller's 60 s read timeout.
     static let startTimeoutMilliseconds = 30_000
 
-    public init(base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager) {
+    public init(
+        base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager,
+        reloadRetry: ReloadRetry = ReloadRetry(), announcer: VIPAnnouncer? = nil
+    ) {
         self.base = base
         self.paths = paths
         self.baseCertDir = baseCertDir
         self.runner = runner
         self.services = services
+        self.reloadRetry = reloadRetry
+        self.announcer = announcer
     }
 
     func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
@@ -134,12 +143,17 @@ public final class HAProxyInstances: Sendable {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
                         try? dir.writeAtomically(StateLayout.HAProxyFile.serversState, Array(state.utf8))
                     }
-                    _ = try services.perform(.reload, .haproxy(id), context: context, or: HAProxyError.service)
+                    try reloadRetryingRace(id, context: context)
+                    announceVIPs(of: text, context: context)
                     return "Listener \(id) reloaded"
                 }
-                if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
+                if action == .start, status.running {
+                    announceVIPs(of: text, context: context)
+                    return "Configuration file is valid\nhaproxy daemon for \(id) already running"
+                }
                 _ = try services.perform(.start, .haproxy(id), context: context, or: HAProxyError.service)
                 try waitForStatsSocket(socket, id: id, context: context)
+                announceVIPs(of: text, context: context)
                 return "Configuration file is valid\nhaproxy daemon for \(id) started"
             }
         }

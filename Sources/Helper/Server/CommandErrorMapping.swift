@@ -76,6 +76,8 @@ extension CommandError {
         case .transitionInProgress: self.init(.unavailable, "Topology transition in progress")
         case .incompleteActiveStandby: self.init(.badRequest, "role, ha_ip and secret are required for ACTIVE-STANDBY")
         case .unsupportedTopology: self.init(.badRequest, "Unsupported topology: ACTIVE-ACTIVE")
+        case .haIPNotOnPluggedSubnet(let haIP):
+            self.init(.badRequest, "Invalid request", details: "ha_ip \(haIP) is not on the subnet of any plugged interface")
         case .directoryUnavailable(let error?):
             self.init(.internalError, "Error opening the VRRP directory", details: error.description)
         case .directoryUnavailable(nil): self.init(.internalError, "No VRRP directory")

@@ -101,6 +101,13 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
         }
+        // systemd's keepalived units take --log-facility from here (administrative_log_facility).
+        do {
+            try base.writeAtomically(
+                KeepalivedLogFacility.environmentFileName, Array(KeepalivedLogFacility.environment(config).utf8), mode: 0o644)
+        } catch {
+            return fail("amphora-helper: base_path \(config.basePath): \(error)")
+        }
         if config.serviceManager == .systemd, cshim_landlock_abi() < 1 {
             return fail("amphora-helper: service_manager = systemd needs Landlock (configuration checks run read-only under it); this kernel has none: boot with landlock in lsm=")
         }
@@ -127,8 +134,6 @@ public enum HelperMain {
         case .systemd:
             services = SystemdServiceManager(runner: runner)
         }
-        let instances = HAProxyInstances(
-            base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services)
         guard let netnsName = try? InterfaceName(validating: config.netns) else {
             return fail("amphora-helper: netns \(config.netns) is not a valid namespace name")
         }
@@ -140,6 +145,11 @@ public enum HelperMain {
             helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)
         let restored = network.restore(context: AuditContext(requestID: 0, peerUID: 0, command: "startup"))
         if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
+        // After a haproxy start or reload in SINGLE topology: gratuitous ARP / unsolicited NA for its VIPs.
+        let instances = HAProxyInstances(
+            base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services,
+            announcer: VIPAnnouncer(
+                topology: { topology.current.topology }, announce: { addresses, context in network.announceVIPs(addresses, context: context) }))
 
         let settings = FrontSettings(
             amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
