@@ -84,5 +84,27 @@ struct PrometheusListenerTests {
         let before = Self.value(of: "octavia_listener_sessions_total", in: scrape, labels: "listener=\"sample_listener_id_1\"") ?? 0
         let again = netns.get("http://\(Self.vip):\(Self.port)/metrics") ?? ""
         #expect((Self.value(of: "octavia_listener_sessions_total", in: again, labels: "listener=\"sample_listener_id_1\"") ?? 0) > before, "\(again)")
+
+        // A proxy that dies is started again by the agent, as systemd's Restart=always does.
+        kill(pid, SIGKILL)
+        var restarted: Int32?
+        #expect(waitUntil {
+            restarted = agent.pid(of: "amphora-prometheus-proxy")
+            return restarted != nil && restarted != pid
+        }, "\(agent.log())")
+        #expect(waitUntil { netns.get("http://\(Self.vip):\(Self.port)/metrics")?.contains("octavia_listener_status") == true })
+    }
+
+    @Test("without the exporter (no PROMETHEUS listener, haproxy stopped) the proxy answers 502, as upstream's")
+    func noExporterIs502() throws {
+        let netns = try TestNamespace()
+        let agent = try AgentHarness.started(extraConfig: "netns = \(netns.name)")
+        defer { agent.stop() }
+        var status = ""
+        #expect(waitUntil {
+            status = (try? netns.run(["/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3", "http://127.0.0.1:9102/metrics"], check: false))?.stdout ?? ""
+            return status == "502"
+        }, "\(status)\n\(agent.log())")
+        #expect(agent.log().contains("scrape of http://127.0.0.1:9101/metrics failed"))
     }
 }
