@@ -181,11 +181,12 @@ public struct MetricsProxyServer {
     }
 }
 
-/// Collects output and sends it in large pieces.
+/// Collects output and sends it in pieces: large enough to be cheap, small enough that haproxy hears
+/// from us well within its backend's 5 s `timeout server` while a large answer is being translated.
 struct MetricsStreamWriter {
     let fd: Int32
     private var pending: [UInt8] = []
-    static let flushSize = 64 * 1024
+    static let flushSize = 16 * 1024
 
     init(fd: Int32) { self.fd = fd }
 

@@ -19,8 +19,8 @@ public struct PrometheusTranslator: Sendable {
     }
 
     private let rows: [Row]
-    /// Row text to the index of the first row with that text.
-    private let firstRow: [[UInt8]: Int]
+    /// Row text to the index of the first row with that text (slices: a lookup copies nothing).
+    private let firstRow: [ArraySlice<UInt8>: Int]
 
     static let prefix = Array("haproxy_".utf8)
     static let internalExporter = Array("prometheus-exporter".utf8)
@@ -32,10 +32,10 @@ public struct PrometheusTranslator: Sendable {
                 match: Array(mapping.match.utf8), replacement: Array(mapping.replacement.utf8), help: mapping.help.map { Array($0.utf8) },
                 labelRenames: mapping.labelRenames.map { (from: Array($0.from.utf8), to: Array($0.to.utf8)) })
         }
-        var firstRow: [[UInt8]: Int] = [:]
-        for (index, row) in rows.enumerated() where firstRow[row.match] == nil {
+        var firstRow: [ArraySlice<UInt8>: Int] = [:]
+        for (index, row) in rows.enumerated() where firstRow[row.match[...]] == nil {
             precondition(row.match.starts(with: Self.prefix) && row.match.dropLast().allSatisfy(Self.isNameByte), "metric map row \(index)")
-            firstRow[row.match] = index
+            firstRow[row.match[...]] = index
         }
         self.firstRow = firstRow
     }
@@ -46,10 +46,11 @@ public struct PrometheusTranslator: Sendable {
         guard let index = matchingRow(line) else { return nil }
         let row = rows[index]
         if let help = row.help, Self.contains(line, Self.help) { return help }
-        var text = Array(line)
-        if line.first != UInt8(ascii: "#") {
-            for rename in row.labelRenames { text = Self.replacingAll(rename.from, with: rename.to, in: text[...]) }
+        guard line.first != UInt8(ascii: "#"), !row.labelRenames.isEmpty else {
+            return Self.replacingAll(row.match, with: row.replacement, in: line)
         }
+        var text = Array(line)
+        for rename in row.labelRenames { text = Self.replacingAll(rename.from, with: rename.to, in: text[...]) }
         return Self.replacingAll(row.match, with: row.replacement, in: text[...])
     }
 
@@ -60,7 +61,7 @@ public struct PrometheusTranslator: Sendable {
         while let start = Self.firstIndex(of: Self.prefix, in: line, from: searchFrom) {
             var end = start
             while end < line.endIndex, Self.isNameByte(line[end]) { end += 1 }
-            if end < line.endIndex, let index = firstRow[Array(line[start...end])], index < (best ?? Int.max) { best = index }
+            if end < line.endIndex, let index = firstRow[line[start...end]], index < (best ?? Int.max) { best = index }
             searchFrom = start + 1
         }
         return best
