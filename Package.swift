@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "amphora-front", targets: ["amphora-front"]),
         .executable(name: "amphora-helper", targets: ["amphora-helper"]),
         .executable(name: "amphora-health-checker", targets: ["amphora-health-checker"]),
+        .executable(name: "amphora-prometheus-proxy", targets: ["amphora-prometheus-proxy"]),
     ],
     dependencies: [
         // traits: [] keeps full Foundation and ICU out of the front (FoundationEssentials only).
@@ -133,6 +134,14 @@ let package = Package(
         .target(name: "SCTPHealthCheck", swiftSettings: strictSettings),
         .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 
+        // PROMETHEUS listeners (upstream's prometheus-proxy): haproxy's exporter translated to Octavia's
+        // metric names (pure), and the unprivileged HTTP server on 127.0.0.1:9102 in the amphora namespace.
+        .target(name: "PrometheusTranslation", swiftSettings: strictSettings),
+        .target(name: "PrometheusProxy", dependencies: ["PrometheusTranslation", "LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "amphora-prometheus-proxy", dependencies: ["PrometheusProxy", "LinuxSystem", "BuildInfo"], swiftSettings: strictSettings
+        ),
+
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
             name: "HelperTests", dependencies: ["Helper", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
@@ -157,5 +166,8 @@ let package = Package(
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .testTarget(name: "SCTPHealthCheckTests", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PrometheusProxyTests", dependencies: ["PrometheusTranslation", "PrometheusProxy"], swiftSettings: strictSettings
+        ),
     ]
 )

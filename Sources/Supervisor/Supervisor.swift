@@ -83,8 +83,30 @@ public enum Supervisor {
         }
         log("agent running: helper pid \(helper.pid), front pid \(front.pid) as \(config.frontUser), https://\(config.bindHost):\(config.bindPort)")
 
+        // Direct mode plays the part of upstream's prometheus-proxy unit too (PROMETHEUS listeners'
+        // backend, 127.0.0.1:9102 in the namespace). Not essential to the agent: if it cannot run, the
+        // agent logs why and carries on (those listeners answer 503, as haproxy does without a server).
+        var proxy: Child?
+        let proxyUser = SystemUser.lookup(ChildLauncher.prometheusProxyUser)
+        func startProxy() -> pid_t? {
+            guard let proxyUser else {
+                log("no account \(ChildLauncher.prometheusProxyUser): amphora-prometheus-proxy not started")
+                return nil
+            }
+            switch launcher.startPrometheusProxy(user: proxyUser, netns: config.netns) {
+            case .success(let pid): return pid
+            case .failure(let message):
+                log(message)
+                return nil
+            }
+        }
+        if config.serviceManager == .direct, let pid = startProxy() {
+            proxy = Child(name: "prometheus-proxy", pid: pid)
+            log("amphora-prometheus-proxy running: pid \(pid) as \(ChildLauncher.prometheusProxyUser) in \(config.netns)")
+        }
+
         func shutdown() {
-            stop([front.pid, helper.pid])
+            stop([front.pid, helper.pid] + (proxy.map { [$0.pid] } ?? []))
             daemons.stopAll()
         }
 
@@ -125,6 +147,17 @@ public enum Supervisor {
                         case .failure(let message):
                             shutdown()
                             return fail("amphora-agent: \(message)")
+                        }
+                    } else if var current = proxy, pid == current.pid {
+                        log("amphora-prometheus-proxy exited (\(how)); restarting")
+                        proxy = nil
+                        guard allowRestart(&current) else {
+                            log("amphora-prometheus-proxy keeps failing; leaving it stopped")
+                            continue
+                        }
+                        if let pid = startProxy() {
+                            current.pid = pid
+                            proxy = current
                         }
                     } else if pid == front.pid {
                         log("front exited (\(how)); restarting")

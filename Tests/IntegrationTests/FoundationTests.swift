@@ -165,8 +165,8 @@ struct FoundationTests {
     func sigtermLeavesNothing() throws {
         let agent = try AgentHarness.started()
         let children = agent.descendants()
-        // helper, three launchers, front
-        #expect(children.count == 5, "\(children.map(ProcessTable.commandLine))")
+        // helper, three launchers, front, amphora-prometheus-proxy (direct mode)
+        #expect(children.count == 6, "\(children.map(ProcessTable.commandLine))")
         let front = try #require(agent.pid(of: "amphora-front"))
         #expect(ProcessTable.status(front, "Uid")?.hasPrefix("0") == false)
         #expect(ProcessTable.status(front, "CapEff") == "0000000000000000")
@@ -235,7 +235,7 @@ extension FoundationTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         chmod(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["amphora-agent", "amphora-helper", "amphora-front"] {
+        for name in ["amphora-agent", "amphora-helper", "amphora-front", "amphora-prometheus-proxy"] {
             let source = URL(fileURLWithPath: AgentHarness.binDirectory + "/" + name).resolvingSymlinksInPath().path
             try #require(link(source, directory + "/" + name) == 0, "link \(name): errno \(errno)")
         }
