@@ -571,9 +571,35 @@ if ARGS.kill_helper_of:
         return f'{len(KILLS)} kills so far'
 
 
-# 7c. PROMETHEUS listener (issue 16, another change): a listener of protocol PROMETHEUS whose backend
-# is the prometheus-proxy on 127.0.0.1:9102 in the namespace, scraped through the listener. Its
-# step goes here, in the create sequence, after the large configuration and before the UDP listener.
+# 7c. PROMETHEUS listener: Octavia's templater points the listener's backend at prometheus-proxy
+# (127.0.0.1:9102 in the namespace; ours is amphora-prometheus-proxy); scraped through the VIP.
+PROM_LB = '11111111-2222-4333-8444-777777777777'
+
+
+@step('prometheus_listener_scrape')
+def _():
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'render_prometheus_haproxy.py'),
+                        '--lb', PROM_LB, '--base-path', ARGS.base_path, '--cert-dir', d, '--amphora', ARGS.amphora_id,
+                        '--vip', f'{VIP}:9100', f'{d}/prom.cfg'], check=True, capture_output=True)
+        with open(f'{d}/prom.cfg') as f:
+            text = f.read()
+    r = client.upload_config(amp, PROM_LB, text)
+    expect(r.status_code == 202, f'upload status {r.status_code}')
+    r = client.reload_listener(amp, PROM_LB)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+    up = 'octavia_listener_status{listener="sample_listener_id_1",state="UP"} 1'
+    body = ''
+    for _ in range(100):
+        body = subprocess.run(['/usr/sbin/ip', 'netns', 'exec', ARGS.netns, 'curl', '-sf', '--max-time', '3',
+                               f'http://{VIP}:9100/metrics'], capture_output=True, text=True).stdout
+        if up in body:
+            break
+        time.sleep(0.2)
+    expect(up in body and 'octavia_loadbalancer_cpu ' in body and 'haproxy_' not in body, f'scrape: {body[:300]}')
+    r = client.delete_listener(amp, PROM_LB)
+    expect(r.status_code == 200, f'delete status {r.status_code}')
+    return f'{sum(1 for line in body.splitlines() if line.startswith("octavia_"))} Octavia samples through {VIP}:9100'
 
 
 # 8. UDP listener: keepalived LVS configuration as octavia's LVS templater renders it
