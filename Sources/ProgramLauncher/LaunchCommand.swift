@@ -23,8 +23,10 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case unsolicitedNA(netns: InterfaceName, interface: InterfaceName, address: IPAddress)
     /// `nft -o -f <base>/nftables-vip.rules`, executed inside the amphora namespace (the helper writes the file, 0600).
     case nftLoad(netns: InterfaceName)
-    /// `nft -o -f <base>/nftables-masquerade.rules`, inside the amphora namespace: the UDP/SCTP
-    /// masquerade and TCP notrack of the plugged ports (the helper writes the file, 0600).
+    /// `nft -f <base>/nftables-masquerade.rules`, inside the amphora namespace: the UDP/SCTP
+    /// masquerade and TCP notrack of the plugged ports (the helper writes the file, 0600). Without
+    /// `-o`: nftables 1.0.6's optimizer crashes (SIGSEGV) on two `oifname X meta l4proto udp
+    /// masquerade` rules in a row, and these rules have nothing to merge.
     case nftLoadMasquerade(netns: InterfaceName)
     /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`
     case keepalivedLVSCheck(listener: ResourceID, candidate: Bool)
@@ -77,7 +79,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .nftLoad:
             return ["-o", "-f", paths.nftablesRulesFile]
         case .nftLoadMasquerade:
-            return ["-o", "-f", paths.masqueradeRulesFile]
+            return ["-f", paths.masqueradeRulesFile]
         case .keepalivedLVSCheck(let listener, let candidate):
             return ["--config-test", "-f", paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
         case .keepalivedCheck(_, let candidate):

@@ -111,7 +111,7 @@ struct LVSMasqueradeTests {
         #expect(ports == [try Self.port("eth1", [.v4, .v6]), try Self.port("eth2", [.v4, .v6], sriov: true), try Self.port("eth3", [.v4])])
     }
 
-    @Test("written 0600 to base_path and loaded with nft -o -f inside the amphora namespace; a refusal is a 500")
+    @Test("written 0600 to base_path and loaded with nft -f inside the amphora namespace; a refusal is a 500")
     func writesAndLoads() throws {
         try withTemporaryDirectory("amp-masq") { base in
             let netns = try InterfaceName(validating: "amphora-haproxy")
@@ -129,12 +129,12 @@ struct LVSMasqueradeTests {
         }
     }
 
-    @Test("the launch command: nft -o -f <base_path>/nftables-masquerade.rules, in the namespace, on an action launcher")
+    @Test("the launch command: nft -f <base_path>/nftables-masquerade.rules (no -o: nft 1.0.6's optimizer crashes on these rules), in the namespace, on an action launcher")
     func launchCommand() throws {
         let netns = try InterfaceName(validating: "amphora-haproxy")
         let command = LaunchCommand.nftLoadMasquerade(netns: netns)
         let paths = ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: "/var/lib/octavia")
-        #expect(command.arguments(paths) == ["-o", "-f", "/var/lib/octavia/nftables-masquerade.rules"])
+        #expect(command.arguments(paths) == ["-f", "/var/lib/octavia/nftables-masquerade.rules"])
         #expect(command.program == .nft && command.namespace == netns && command.lane == .action && command.name == "nft-load-masquerade")
     }
 }

@@ -15,7 +15,7 @@ import ProgramLauncher
 ///
 /// Tables `ip octavia-ipv4` and `ip6 octavia-ipv6` with upstream's chain names, one rule per
 /// interface and family its addresses have (a port without fixed addresses, DHCP, gets both).
-/// Each load replaces both tables in one transaction (`nft -o -f`), so a replay after a restart
+/// Each load replaces both tables in one transaction (`nft -f`), so a replay after a restart
 /// or a re-plug gives the same ruleset, never duplicates. Interface names come from the kernel via
 /// the records and are validated (``InterfaceName``) before they reach the text.
 public struct LVSMasquerade: Sendable {
