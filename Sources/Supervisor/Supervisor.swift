@@ -174,7 +174,7 @@ public enum Supervisor {
     }
 
     /// A problem running a program: its description.
-    struct RunProblem: Error {
+    struct RunProblem: Error, CustomStringConvertible {
         var description: String
     }
 

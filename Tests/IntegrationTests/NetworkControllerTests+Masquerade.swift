@@ -38,6 +38,10 @@ extension NetworkControllerTests {
         let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
         try agent.start()
         defer { agent.stop() }
+        // Direct mode plays amphora-netns.service: forwarding on in the amphora namespace.
+        for key in ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"] {
+            #expect(try amphoraNS.run(["/usr/sbin/sysctl", "-n", key]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(key)")
+        }
 
         let vip = try agent.request(
             "POST", "/1.0/plug/vip/203.0.113.100",
