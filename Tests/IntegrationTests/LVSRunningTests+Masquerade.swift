@@ -29,6 +29,10 @@ extension LVSRunningTests {
                     pass  # no route back to peer: the masquerade is missing
             """])
 
+        // The nat and conntrack modules the masquerade needs, loaded before the agent's requests run
+        // into the harness's 30 s under emulation (the kernel would load them on the first nft load).
+        _ = try? Shell.run("/usr/sbin/modprobe", ["-a", "nf_nat", "nft_chain_nat", "nft_masq", "nf_conntrack"], check: false)
+
         let agent = try AgentHarness(extraConfig: "netns = \(amp.name)")
         let basePath = try LVSListenerTests.relocateBasePath(agent)
         defer { try? FileManager.default.removeItem(atPath: basePath) }
@@ -39,6 +43,7 @@ extension LVSRunningTests {
             #expect(try amp.run(["/usr/sbin/sysctl", "-n", key]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == value, "\(key)")
         }
 
+        print("memberWithoutRouteBack: plug VIP")
         let vipPlug = try agent.request(
             "POST", "/1.0/plug/vip/\(Self.vip)",
             body: NetworkTests.json([
@@ -50,15 +55,18 @@ extension LVSRunningTests {
             "mac_address": memberMAC, "mtu": 1500, "is_sriov": false,
             "fixed_ips": [["ip_address": "192.0.2.1", "subnet_cidr": "192.0.2.0/24", "host_routes": []]],
         ])
+        print("memberWithoutRouteBack: plug member network")
         let memberPlug = try agent.request("POST", "/1.0/plug/network", body: memberBody)
         try #require(memberPlug.status == 202, "\(memberPlug.text)")
 
         let listener = UUID().uuidString.lowercased()
+        print("memberWithoutRouteBack: upload the UDP listener")
         let upload = try agent.request(
             "PUT", "/1.0/listeners/\(AgentHarness.amphoraID)/\(listener)/udp_listener",
             body: Data(Self.config(netns: amp.name, basePath: basePath, listener: listener).utf8))
         #expect(upload.status == 200, "\(upload.text)")
         let announcedBefore = try Self.announcements(agent)
+        print("memberWithoutRouteBack: start the UDP listener")
         let started = try agent.request("PUT", "/1.0/loadbalancer/\(listener)/start")
         try #require(started.status == 202, "\(started.text)\n\(agent.log())")
         #expect(try Self.announcements(agent) == announcedBefore + 1, "SINGLE: gratuitous ARP for the VIP after the LVS start")
