@@ -183,25 +183,49 @@ public enum Supervisor {
     }
 
     /// Direct mode plays the part of the amphora-netns unit: the amphora namespace exists before the
-    /// helper starts (the confined launcher cannot create one: that needs mount(2)). Returns a problem, or nil.
+    /// helper starts (the confined launcher cannot create one: that needs mount(2)), with the unit's
+    /// sysctls inside it (upstream's amphora-netns: forwarding for IPVS's NAT, IPVS connection
+    /// tracking and expiry; those a kernel without IP_VS lacks are skipped). Returns a problem, or nil.
     static func ensureNamespace(_ name: String) -> String? {
         var st = stat()
-        if stat("/run/netns/\(name)", &st) == 0 { return nil }
-        var spawn = SpawnAttributes(
-            executable: .path("/usr/sbin/ip"), arguments: ["/usr/sbin/ip", "netns", "add", name], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+        if stat("/run/netns/\(name)", &st) != 0 {
+            switch runQuietly(["/usr/sbin/ip", "netns", "add", name]) {
+            case .failure(let problem): return "ip netns add failed (\(problem))"
+            case .success: log("created network namespace \(name)")
+            }
+        }
+        var sysctls = [["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]]
+        if stat("/proc/sys/net/ipv4/vs", &st) == 0 {
+            sysctls.append(["net.ipv4.vs.conntrack=1", "net.ipv4.vs.expire_nodest_conn=1", "net.ipv4.vs.expire_quiescent_template=1"])
+        }
+        for settings in sysctls {
+            if case .failure(let problem) = runQuietly(["/usr/sbin/ip", "netns", "exec", name, "/usr/sbin/sysctl", "-q", "-w"] + settings) {
+                log("network namespace \(name): sysctl \(settings.joined(separator: " ")): \(problem)")
+            }
+        }
+        return nil
+    }
+
+    /// A problem running a program: its description.
+    struct RunProblem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs a program (absolute path first) with its output on stderr, and waits for it.
+    static func runQuietly(_ arguments: [String]) -> Result<Void, RunProblem> {
+        guard let executable = arguments.first else { return .failure(RunProblem(description: "no program")) }
+        var spawn = SpawnAttributes(executable: .path(executable), arguments: arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
         spawn.standardOutput = 2
         spawn.standardError = 2
         let pid: pid_t
         do {
             pid = try spawn.spawn()
         } catch {
-            return "cannot run ip: \(String(cString: strerror(error.errno)))"
+            return .failure(RunProblem(description: "cannot run \(executable): \(String(cString: strerror(error.errno)))"))
         }
         var status: Int32 = 0
         _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
-        guard status == 0 else { return "ip netns add failed (\(describe(status)))" }
-        log("created network namespace \(name)")
-        return nil
+        return status == 0 ? .success(()) : .failure(RunProblem(description: describe(status)))
     }
 
     static func allowRestart(_ child: inout Child) -> Bool {
