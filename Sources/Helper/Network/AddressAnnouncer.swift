@@ -37,7 +37,15 @@ public struct AddressAnnouncer: Sendable {
     /// interface of the amphora namespace that holds it (one `ip -j addr show`); a VIP no interface
     /// holds is skipped. Does nothing in ACTIVE_STANDBY. Duplicates are announced once.
     public func announceVIPs(_ vips: [IPAddress], context: AuditContext) {
-        guard !activeStandby, !vips.isEmpty else { return }
+        guard !activeStandby else { return }
+        announceHeld(vips, context: context)
+    }
+
+    /// Announces each address on the interface of the amphora namespace that holds it, whatever the
+    /// configured topology (the caller has checked the live one); addresses no interface holds are
+    /// skipped, duplicates announced once.
+    public func announceHeld(_ vips: [IPAddress], context: AuditContext) {
+        guard !vips.isEmpty else { return }
         guard let result = try? runner.run(.ip(.listAddresses(netns: netns)), context: context, deadlineMilliseconds: 20_000),
             result.succeeded
         else { return }

@@ -149,7 +149,7 @@ public enum HelperMain {
         let instances = HAProxyInstances(
             base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services,
             announcer: VIPAnnouncer(
-                topology: { topology.current.topology }, announce: { addresses, context in network.announceVIPs(addresses, context: context) }))
+                topology: { topology.current.topology }, announce: { addresses, context in network.announcer.announceHeld(addresses, context: context) }))
 
         let settings = FrontSettings(
             amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
