@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "amphora-helper",
             dependencies: [
-                "Helper", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
+                "Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
