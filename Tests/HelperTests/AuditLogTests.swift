@@ -1,5 +1,7 @@
 import Foundation
 @testable import Helper
+import AgentLogging
+import Glibc
 import LinuxSystem
 import IPCProtocol
 import Testing
@@ -225,6 +227,65 @@ struct AuditLogTests {
         let lines = try scratch.lines()
         #expect(lines.contains { $0.contains(#""event":"audit-torn-tail""#) && $0.contains(#""bytes":22"#) })
         #expect(brokenLine(scratch.verify(lines, keys: [try scratch.seed()])) == nil)
+    }
+
+    @Test("every record also goes to syslog, tagged amphora-audit, as written")
+    func forwarding() throws {
+        let scratch = try AuditScratch()
+        let socketPath = scratch.directory + "/log.sock"
+        let receiver = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        #expect(receiver >= 0)
+        defer { close(receiver) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(receiver, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(receiver, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let sink = SyslogSink(path: socketPath, facility: 17, ident: "amphora-audit")
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(forward: sink))
+        try log.record("exec-intent", [("argv", .array([.string("/usr/sbin/ip")]))])
+        var received: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 9000)
+        for _ in 0..<2 {
+            let count = buffer.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, 0) }
+            if count > 0 { received.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+        }
+        let lines = try scratch.lines()
+        #expect(received.count == 2)
+        for (datagram, line) in zip(received, lines) {
+            #expect(datagram.hasPrefix("<142>"))  // local1.info
+            #expect(datagram.contains(" amphora-audit[\(getpid())]: "))
+            #expect(datagram.hasSuffix(line))
+        }
+    }
+
+    @Test("a log from before sealing continues sealed: its records are kept, the new ones verify")
+    func upgradeFromUnsealed() throws {
+        let scratch = try AuditScratch()
+        // Two records as the previous version wrote them (no epoch, no seal).
+        var legacy = ""
+        var prev = AuditRecord.genesisHash
+        for seq in 1...2 {
+            let body = #"{"seq":\#(seq),"time":"2026-01-01T00:00:00.000Z","prev":"\#(prev)","event":"old"}"#
+            let hash = Digest.sha256Hex(Array(body.utf8))
+            legacy += String(body.dropLast()) + #","hash":"\#(hash)"}"# + "\n"
+            prev = hash
+        }
+        try legacy.write(toFile: scratch.log, atomically: false, encoding: .utf8)
+        let log = try AuditLog(path: scratch.log)
+        try log.record("new")
+        let lines = try scratch.lines()
+        #expect(lines.count == 4)
+        #expect(lines[2].contains(#""event":"audit-seal-init""#))
+        #expect(brokenLine(scratch.verify(lines)) == nil)
+        // With the key, the unsealed old records are reported as such.
+        #expect(brokenReason(scratch.verify(lines, keys: [try scratch.seed()])) == "record is not sealed")
     }
 
     @Test("audit-show filters by event, request, program and time")

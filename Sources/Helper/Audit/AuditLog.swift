@@ -79,6 +79,8 @@ public final class AuditLog: Sendable {
         var notes: [(String, [(String, JSONValue)])] = []
         var continuation: [(String, JSONValue)]?
         let recovered: (head: AuditHead, lastEvent: String?, size: Int64)
+        /// The log's last record was written before sealing existed (an upgraded amphora).
+        var unsealed = false
         do {
             var status = stat()
             try retryingSyscall("fstat", subject: path) { fstat(fd, &status) }
@@ -91,7 +93,9 @@ public final class AuditLog: Sendable {
                 notes.append((Self.tornTailEvent, [("bytes", .number(String(torn.count))), ("sha256", .string(Digest.sha256Hex(torn)))]))
             }
             if let line = tail.lastLine {
-                recovered = (try Self.head(of: line, fd: fd, subject: path), AuditRecord.parse(line)?.event, tail.completeLength)
+                let last = AuditRecord.parse(line)
+                unsealed = last != nil && last?.epoch == nil
+                recovered = (try Self.head(of: line, fd: fd, subject: path), last?.event, tail.completeLength)
             } else if tail.completeLength > 0 {
                 // Content but no recognisable line end: continue after whatever is there; verification reports it.
                 recovered = (AuditHead(sequence: 0, hash: Self.genesisHash, epoch: 0), nil, tail.completeLength)
@@ -114,7 +118,7 @@ public final class AuditLog: Sendable {
         let key: AuditSealKey
         do {
             (key, notes) = try Self.sealKey(
-                store: keyStore, head: recovered.head, lastEvent: recovered.lastEvent, logPath: path, notes: notes)
+                store: keyStore, head: recovered.head, lastEvent: recovered.lastEvent, unsealed: unsealed, logPath: path, notes: notes)
         } catch {
             close(fd)
             throw error
@@ -135,7 +139,8 @@ public final class AuditLog: Sendable {
     /// The key to seal with, given what the log says; a new seed when there is none or it does not
     /// fit the log (recorded as ``AuditRecord/sealResetEvent``, which verification reports).
     static func sealKey(
-        store: AuditSealKeyStore, head: AuditHead, lastEvent: String?, logPath: String, notes: [(String, [(String, JSONValue)])]
+        store: AuditSealKeyStore, head: AuditHead, lastEvent: String?, unsealed: Bool, logPath: String,
+        notes: [(String, [(String, JSONValue)])]
     ) throws(SystemError) -> (AuditSealKey, [(String, [(String, JSONValue)])]) {
         var notes = notes
         let stored: AuditSealKey?
@@ -148,7 +153,7 @@ public final class AuditLog: Sendable {
         }
         let closed = lastEvent == AuditRecord.epochEndEvent
         if let stored {
-            if head.sequence == 0 {
+            if head.sequence == 0 || unsealed {
                 if stored.epoch == 0 { return (stored, notes) }
                 problem = "the key is in epoch \(stored.epoch) but the log is empty"
             } else if stored.epoch == head.epoch && !closed {
@@ -163,7 +168,7 @@ public final class AuditLog: Sendable {
             } else {
                 problem = "the key is in epoch \(stored.epoch) but the log's last record is in epoch \(head.epoch)"
             }
-        } else if problem == nil, head.sequence > 0 {
+        } else if problem == nil, head.sequence > 0, !unsealed {
             problem = "no key file"
         }
         let seed = AuditSealKey.generate()
