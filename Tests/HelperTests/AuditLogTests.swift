@@ -211,6 +211,26 @@ struct AuditLogTests {
         #expect(brokenLine(scratch.verify(lines, keys: [firstSeed, secondSeed])) == nil)
     }
 
+    @Test("an evolved key replaces the key file and the replaced file's content is zeroed")
+    func oldKeyErased() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 2))
+        let before = try scratch.key(scratch.statePath)
+        // Hold the epoch's key file open, as an attacker who kept a descriptor (or the disk blocks) would.
+        let held = open(scratch.statePath, O_RDONLY)
+        #expect(held >= 0)
+        defer { close(held) }
+        try log.record("one")  // with audit-seal-init: two records, the epoch ends
+        let after = try scratch.key(scratch.statePath)
+        #expect(after.epoch == before.epoch + 1)
+        var buffer = [UInt8](repeating: 0xFF, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { pread(held, $0.baseAddress, $0.count, 0) }
+        #expect(count > 0)
+        #expect(buffer.prefix(count).allSatisfy { $0 == 0 }, "the previous epoch's key file still holds its text")
+        before.evolve()
+        #expect(before.seal(log.head.hash) == after.seal(log.head.hash))
+    }
+
     @Test("a crash mid-write leaves an unterminated line: cut off and recorded at the next start")
     func tornTail() throws {
         let scratch = try AuditScratch()
