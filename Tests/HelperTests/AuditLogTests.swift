@@ -211,6 +211,27 @@ struct AuditLogTests {
         #expect(brokenLine(scratch.verify(lines, keys: [firstSeed, secondSeed])) == nil)
     }
 
+    @Test("audit-init makes the key before the first start and exports the seed once; the log names its fingerprint")
+    func auditInit() throws {
+        let scratch = try AuditScratch()
+        let config = scratch.directory + "/agent.conf"
+        try "[amphora_agent]\namphora_id = 7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b\n[privsep]\naudit_log = \(scratch.log)\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let export = scratch.directory + "/exported.key"
+        #expect(HelperMain.initializeAuditSeal(configPath: config, exportPath: export) == 0)
+        #expect(HelperMain.initializeAuditSeal(configPath: config, exportPath: export + "2") == 1)  // once only
+        #expect(!FileManager.default.fileExists(atPath: export + "2"))
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: export)[.posixPermissions] as? Int)
+        #expect(mode == 0o400)
+        let seed = try scratch.key(export)
+        let log = try AuditLog(path: scratch.log)
+        try log.record("one")
+        let lines = try scratch.lines()
+        #expect(lines[0].contains(#""event":"audit-seal-init""#) && lines[0].contains(seed.fingerprint()))
+        #expect(!FileManager.default.fileExists(atPath: scratch.seedPath))
+        #expect(brokenLine(scratch.verify(lines, keys: [seed])) == nil)
+    }
+
     @Test("an evolved key replaces the key file and the replaced file's content is zeroed")
     func oldKeyErased() throws {
         let scratch = try AuditScratch()

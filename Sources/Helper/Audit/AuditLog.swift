@@ -154,7 +154,11 @@ public final class AuditLog: Sendable {
         let closed = lastEvent == AuditRecord.epochEndEvent
         if let stored {
             if head.sequence == 0 || unsealed {
-                if stored.epoch == 0 { return (stored, notes) }
+                if stored.epoch == 0 {
+                    // Made by audit-init, its seed exported there: record which seed verifies this log.
+                    notes.insert((sealInitEvent, [("fingerprint", .string(stored.fingerprint())), ("seed_file", .string("audit-init --export"))]), at: 0)
+                    return (stored, notes)
+                }
                 problem = "the key is in epoch \(stored.epoch) but the log is empty"
             } else if stored.epoch == head.epoch && !closed {
                 return (stored, notes)
