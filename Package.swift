@@ -130,7 +130,7 @@ let package = Package(
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "HelperTests", dependencies: ["Helper", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
+            name: "HelperTests", dependencies: ["Helper", "IPCProtocol", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
             swiftSettings: strictSettings
         ),
         .testTarget(
