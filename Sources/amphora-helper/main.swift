@@ -124,6 +124,9 @@ struct AuditVerify: ParsableCommand {
             var text = "audit log intact: \(summary.records) records"
             if let head = summary.head { text += ", head \(head.sequence):\(head.hash) epoch \(head.epoch)" }
             text += summary.sealsChecked ? ", seals verified" : ", seals NOT checked (no --key)"
+            if summary.sealsChecked, summary.unsealedRecords > 0 {
+                text += " (the first \(summary.unsealedRecords) records predate sealing: chained, not sealed)"
+            }
             if summary.firstSequence > 1, afterLink == nil {
                 text += ", starts at record \(summary.firstSequence) (older files not given)"
             }

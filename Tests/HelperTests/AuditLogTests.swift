@@ -325,8 +325,18 @@ struct AuditLogTests {
         #expect(lines.count == 4)
         #expect(lines[2].contains(#""event":"audit-seal-init""#))
         #expect(brokenLine(scratch.verify(lines)) == nil)
-        // With the key, the unsealed old records are reported as such.
-        #expect(brokenReason(scratch.verify(lines, keys: [try scratch.seed()])) == "record is not sealed")
+        // With the key: the old records are an unsealed prefix, protected by the first sealed record's link.
+        let seed = try scratch.seed()
+        guard case .success(let summary) = scratch.verify(lines, keys: [seed]) else {
+            Issue.record("does not verify: \(scratch.verify(lines, keys: [seed]))")
+            return
+        }
+        #expect(summary.unsealedRecords == 2)
+        var edited = lines
+        edited[0] = edited[0].replacingOccurrences(of: #""event":"old""#, with: #""event":"odd""#)
+        #expect(brokenLine(scratch.verify(edited, keys: [seed])) == 1)
+        // An unsealed record after sealed ones, or a log with no sealed record, does not pass.
+        #expect(brokenReason(scratch.verify(Array(lines.prefix(2)), keys: [seed])) == "no record is sealed")
     }
 
     @Test("audit-show filters by event, request, program and time")

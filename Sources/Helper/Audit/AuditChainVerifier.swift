@@ -30,6 +30,9 @@ public final class AuditChainVerifier {
         public var sealsChecked = false
         /// Whether the anchor was found.
         public var anchorFound = false
+        /// Records at the start written before sealing existed (an upgraded amphora); only the chain
+        /// protects them (a change to one breaks the first sealed record's link).
+        public var unsealedRecords = 0
     }
 
     /// `SEQ:HASH`, as `--anchor` and `--after` take it.
@@ -81,6 +84,9 @@ public final class AuditChainVerifier {
     /// The verdict once every line was given.
     public func finish() -> Result<Summary, Problem> {
         if let failure { return .failure(failure) }
+        if !keys.isEmpty, summary.records > 0, summary.unsealedRecords == summary.records {
+            return .failure(Problem(file: "(end)", line: 0, reason: "no record is sealed"))
+        }
         if let anchor, !summary.anchorFound {
             let end = summary.head?.sequence ?? 0
             return .failure(Problem(
@@ -157,7 +163,12 @@ public final class AuditChainVerifier {
     /// The seal, when keys were given.
     func sealProblem(_ record: AuditRecord) -> String? {
         guard !keys.isEmpty else { return nil }
-        guard let epoch = record.epoch, let seal = record.seal else { return "record is not sealed" }
+        guard let epoch = record.epoch, let seal = record.seal else {
+            // Only a prefix from before sealing existed; after a sealed record the link check refuses it.
+            guard summary.records == summary.unsealedRecords else { return "record is not sealed" }
+            summary.unsealedRecords += 1
+            return nil
+        }
         if record.event == AuditRecord.sealResetEvent, previous != nil {
             keyIndex += 1
             guard keyIndex < keys.count else {
