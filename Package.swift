@@ -108,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "amphora-helper",
             dependencies: [
-                "Helper", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
+                "Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -144,7 +144,7 @@ let package = Package(
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "HelperTests", dependencies: ["Helper", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
+            name: "HelperTests", dependencies: ["Helper", "IPCProtocol", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -78,9 +78,12 @@ struct DetailsTests {
         let expectedKeys: Set<String> = [
             "hostname", "haproxy_version", "api_version", "networks", "active", "haproxy_count", "cpu_count", "cpu", "memory", "disk",
             "load", "active_tuned_profiles", "topology", "topology_status", "listeners", "packages", "lvs_listener_process_count",
-            "keepalived_version", "ipvsadm_version",
+            "keepalived_version", "ipvsadm_version", "audit_head",
         ]
         #expect(Set(d.keys) == expectedKeys)
+        // The audit log's head, an anchor off the amphora (audit-verify --anchor SEQ:HASH).
+        let auditHead = d["audit_head"] as? [String: Any]
+        #expect((auditHead?["seq"] as? Int ?? 0) > 0 && (auditHead?["hash"] as? String)?.utf8.count == 64 && auditHead?["epoch"] is Int)
         let hostname = try Shell.run("/usr/bin/hostname", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(d["hostname"] as? String == hostname)
         #expect((d["haproxy_version"] as? String)?.split(separator: ".").count ?? 0 >= 2)

@@ -149,6 +149,8 @@ struct HeartbeatTests {
         #expect(beats.allSatisfy { $0.key == "k1" }, "every HMAC verifies with heartbeat_key")
         #expect(beats.allSatisfy { $0.header == "78da" }, "zlib container, level 9")
         #expect(beats.allSatisfy { $0.message["id"] as? String == AgentHarness.amphoraID && $0.message["ver"] as? Int == 3 })
+        // The audit log's head rides along (Octavia's health manager reads only the keys it knows).
+        #expect(beats.allSatisfy { (($0.message["audit_head"] as? [String: Any])?["hash"] as? String)?.utf8.count == 64 })
         let ordered = beats.sorted { $0.seq < $1.seq }
         for (a, b) in zip(ordered, ordered.dropFirst()) {
             #expect(b.seq == a.seq + 1, "consecutive sequence numbers")
