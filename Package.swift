@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "amphora-front", targets: ["amphora-front"]),
         .executable(name: "amphora-helper", targets: ["amphora-helper"]),
         .executable(name: "amphora-health-checker", targets: ["amphora-health-checker"]),
+        .executable(name: "amphora-prometheus-proxy", targets: ["amphora-prometheus-proxy"]),
     ],
     dependencies: [
         // traits: [] keeps full Foundation and ICU out of the front (FoundationEssentials only).
@@ -107,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "amphora-helper",
             dependencies: [
-                "Helper", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
+                "Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -125,12 +126,25 @@ let package = Package(
         ),
 
         // The SCTP health check keepalived runs for SCTP health monitors (upstream's amphora-health-checker).
+        // Fuzz targets for the parsers that read untrusted bytes: built with libFuzzer by
+        // scripts/fuzz.sh; the normal build replays a corpus through them (Fuzz/corpus).
+        .executableTarget(
+            name: "amphora-fuzz", dependencies: ["IPCProtocol", "AgentConfig", "Helper", "LinuxNetlink", "LinuxSystem", "ProgramLauncher"],
+            swiftSettings: strictSettings),
         .target(name: "SCTPHealthCheck", swiftSettings: strictSettings),
         .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 
+        // PROMETHEUS listeners (upstream's prometheus-proxy): haproxy's exporter translated to Octavia's
+        // metric names (pure), and the unprivileged HTTP server on 127.0.0.1:9102 in the amphora namespace.
+        .target(name: "PrometheusTranslation", swiftSettings: strictSettings),
+        .target(name: "PrometheusProxy", dependencies: ["PrometheusTranslation", "LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "amphora-prometheus-proxy", dependencies: ["PrometheusProxy", "LinuxSystem", "BuildInfo"], swiftSettings: strictSettings
+        ),
+
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
         .testTarget(
-            name: "HelperTests", dependencies: ["Helper", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
+            name: "HelperTests", dependencies: ["Helper", "IPCProtocol", "AgentConfig", "AgentLogging", "LinuxSystem", "LinuxNetlink", "ProgramLauncher"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -152,5 +166,8 @@ let package = Package(
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .testTarget(name: "SCTPHealthCheckTests", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PrometheusProxyTests", dependencies: ["PrometheusTranslation", "PrometheusProxy"], swiftSettings: strictSettings
+        ),
     ]
 )

@@ -16,7 +16,11 @@ What it measures, for each agent:
     process tree, sampled before and after each phase;
   * PSS of the process tree (sum of /proc/<pid>/smaps_rollup Pss), idle and under load;
   * time from start to the first answered request;
-  * how much a haproxy config upload plus reload adds on top of running `haproxy -c` directly.
+  * how much a haproxy config upload plus reload adds on top of running `haproxy -c` directly;
+  * a large load balancer: Octavia's own rendering of 50 listeners x 200 members
+    (Tests/Conformance/render_large_octavia_haproxy.py, run with the venv's python) uploaded (with its
+    `haproxy -c`), started and reloaded, and the PSS of the agent's tree with that haproxy running
+    (once in the smoke mode, to check that it works).
 
 An endpoint that our agent answers with 404/405 is reported as "not implemented yet"; nothing is
 ever filled in by hand. Our agent runs its haproxy in a network namespace the benchmark makes (and
@@ -79,8 +83,12 @@ WRITE_REQUESTS = ['upload', 'reload']
 THROUGHPUT = [('root', 'ka'), ('root', 'new'), ('info', 'ka')]
 CONCURRENCY = [8, 32, 128]
 
-FULL = dict(seq_min_n=100, seq_min_s=3.0, seq_max_n=20000, write_n=30, load_s=8.0, starts=3, idle_s=2.0)
-SMOKE = dict(seq_min_n=5, seq_min_s=0.3, seq_max_n=2000, write_n=3, load_s=1.5, starts=1, idle_s=0.5)
+FULL = dict(seq_min_n=100, seq_min_s=3.0, seq_max_n=20000, write_n=30, load_s=8.0, starts=3, idle_s=2.0, large_n=3)
+SMOKE = dict(seq_min_n=5, seq_min_s=0.3, seq_max_n=2000, write_n=3, load_s=1.5, starts=1, idle_s=0.5, large_n=1)
+
+# The large load balancer: Octavia's templater's rendering (Tests/Conformance/render_large_octavia_haproxy.py).
+LARGE_LB_ID = '11111111-2222-3333-4444-666666666666'
+LARGE_LISTENERS, LARGE_MEMBERS = 50, 200
 
 
 class BenchmarkBroken(Exception):
@@ -287,6 +295,18 @@ class Connection:
         return int(status), headers, data
 
 
+def short(body, n=100):
+    """An error answer's details (or message), on one line, at most n characters."""
+    text = body.decode('utf-8', 'replace')
+    try:
+        obj = json.loads(text)
+        text = str(obj.get('details') or obj.get('message') or obj.get('error') or text)
+    except (ValueError, AttributeError):
+        pass
+    text = ' '.join(text.split())
+    return text if len(text) <= n else text[:n - 1] + '…'
+
+
 def one_request(ctx, port, method, path, body=None):
     conn = Connection(ctx, port)
     try:
@@ -483,6 +503,16 @@ def haproxy_maxconn(hard_limit):
     return 500
 
 
+def large_connection_limit(hard_limit):
+    """Every large listener's connection limit: the largest round value whose descriptors fit the hard
+    limit (2.5 per connection of the global maxconn, the sum of the listeners' limits, plus one per
+    health-checked server and a few; 50 x 100 connections need 22,580, over this workplace's 20,000)."""
+    for limit in (1000, 500, 200, 100, 50, 20):
+        if LARGE_LISTENERS * limit * 5 // 2 + LARGE_LISTENERS * LARGE_MEMBERS + 1000 <= hard_limit:
+            return limit
+    return 10
+
+
 def kill_seen(seen):
     """SIGKILL every process we saw in a tree that is still the same process (pid and start time)."""
     for pid, start in seen.items():
@@ -508,6 +538,7 @@ class Bench:
         self.netns = None
         self.netns_dir_existed = True
         self.results = {'agents': {a: {'requests': {}, 'throughput': {}} for a in AGENTS}}
+        self.large_text = {}
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -957,6 +988,17 @@ loadbalancer_topology = SINGLE
                 for mode in ('new', 'ka'):
                     reqs['reload'][mode] = self.sequential(name, 'reload', mode, L['write_n'], 0, L['write_n'])
             self.results['agents'][name]['upload_reload'] = self.upload_reload(name, L['write_n'])
+
+        # The large load balancer (50 listeners x 200 members), last: its haproxy runs until it is deleted.
+        self.results['large'] = {'listeners': LARGE_LISTENERS, 'members': LARGE_MEMBERS,
+                                 'connection_limit': large_connection_limit(self.nofile_hard)}
+        for name in AGENTS:
+            res = self.large_configuration(name, L['large_n'])
+            self.results['agents'][name]['large'] = res
+            log(f'{name} large: ' + ', '.join(f'{k} {v:.0f} ms' for k, v in res.items() if k.endswith('_ms')
+                                              and isinstance(v, (int, float)))
+                + f' {res.get("status")} {res.get("note", "")}')
+        self.results['large']['haproxy_c'] = self.haproxy_check_large(L['large_n'])
         return self.results
 
     def haproxy_check(self, n):
@@ -1011,6 +1053,99 @@ loadbalancer_topology = SINGLE
         return {'status': 'ok', 'calls': calls, 'n': n, 'failed_calls': bad,
                 'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
 
+
+    def render_large(self, agent):
+        """Octavia's rendering of the large load balancer for `agent`'s paths, bound on loopback
+        (the benchmark's namespaces have no VIP)."""
+        if agent in self.large_text:
+            return self.large_text[agent]
+        base, certs = ((self.ours_base, f'{self.certtmp}/certs') if agent == 'ours'
+                       else ('/var/lib/octavia', '/var/lib/octavia/certs'))
+        out = f'{self.tmp}/large-{agent}.cfg'
+        p = subprocess.run([f'{self.args.venv}/bin/python', f'{REPO}/Tests/Conformance/render_large_octavia_haproxy.py',
+                            '--lb', LARGE_LB_ID, '--base-path', base, '--cert-dir', certs, '--amphora', AMP_ID,
+                            '--listeners', str(LARGE_LISTENERS), '--members', str(LARGE_MEMBERS),
+                            '--connection-limit', str(self.results['large']['connection_limit']),
+                            '--cpu-count', str(os.cpu_count() or 1), out],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if p.returncode != 0:
+            raise BenchmarkBroken('render_large_octavia_haproxy.py failed:\n' + p.stdout.decode()[-2000:])
+        with open(out) as f:
+            text = f.read()
+        self.large_text[agent] = re.sub(r'(?m)^(    bind )203\.0\.113\.100:', r'\g<1>127.0.0.1:', text).encode()
+        return self.large_text[agent]
+
+    def large_configuration(self, agent, n):
+        """Upload (the agent runs `haproxy -c`), reload (the first starts haproxy), each `n` times on
+        one kept-alive connection, as the controller's listeners update sends them; then the PSS of
+        the agent's tree with that haproxy running (our direct service manager runs haproxy as the
+        agent's child; upstream's reload needs systemd), then the delete."""
+        a = self.agents[agent]
+        body = self.render_large(agent)
+        base = '/1.0/loadbalancer'
+        upload, reload = (f'{base}/{AMP_ID}/{LARGE_LB_ID}/haproxy', f'{base}/{LARGE_LB_ID}/reload')
+        res = {'status': 'ok', 'bytes': len(body), 'servers': body.count(b'\n    server ')}
+        self.quiesce(agent)
+        conn = None
+
+        def call(method, path, data=None):
+            nonlocal conn
+            if conn is None:
+                conn = Connection(self.ctx, a.port, timeout=180.0)
+            t0 = time.perf_counter()
+            st, _, b = conn.request(method, path, data)
+            ms = (time.perf_counter() - t0) * 1e3
+            if conn.closed_by_server:
+                conn.close()
+                conn = None
+            return st, b, ms
+
+        try:
+            uploads, starts, reloads = [], [], []
+            for _ in range(n):
+                st, b, ms = call('PUT', upload, body)
+                if not 200 <= st < 300:
+                    res.update(status='error', note=f'upload answers {st}: {short(b)}')
+                    return res
+                uploads.append(ms)
+                st, b, ms = call('PUT', reload)
+                if not 200 <= st < 300:
+                    res['reload_note'] = f'reload answers {st}: {short(b)}'
+                    continue
+                (reloads if starts else starts).append(ms)
+            res['upload_median_ms'] = statistics.median(uploads)
+            if starts:
+                res['start_ms'] = starts[0]
+            if reloads:
+                res['reload_median_ms'] = statistics.median(reloads)
+            self.quiesce(agent)
+            res['pss_kb'], res['pss_detail'] = tree_pss(a.pid, names=True)
+            res['haproxy_pss_kb'] = sum(kb for name, kb in res['pss_detail'] if name.startswith('haproxy'))
+            st, b, _ = call('DELETE', f'/1.0/listeners/{LARGE_LB_ID}')
+            if not 200 <= st < 300:
+                res['delete_note'] = f'delete answers {st}: {short(b)}'
+        except (OSError, ssl.SSLError, ValueError, IndexError) as e:
+            res.update(status='error', note=f'{type(e).__name__}: {e}')
+        finally:
+            if conn is not None:
+                conn.close()
+            self.check_alive(agent)
+        return res
+
+    def haproxy_check_large(self, n):
+        """`haproxy -c` alone on our agent's rendering of the large load balancer."""
+        cfg = f'{self.tmp}/large-check.cfg'
+        with open(cfg, 'wb') as f:
+            f.write(self.render_large('ours'))
+        argv = ['haproxy', '-c', '-L', peer_name(AMP_ID), '-f', cfg, '-f', f'{self.tmp}/haproxy-user-group.conf']
+        lat = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            lat.append(time.perf_counter() - t0)
+            if p.returncode != 0:
+                raise BenchmarkBroken('haproxy -c rejects the large configuration:\n' + p.stdout.decode()[-2000:])
+        return {'n': n, 'median_ms': statistics.median(lat) * 1e3}
 
 def _syslog_sink(path, ready):
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
@@ -1334,6 +1469,36 @@ def render(results):
           f'{fmt_ms(ur["median_ms"] - hcr["median_ms"])} |')
     w('')
 
+    lg = results.get('large')
+    if lg:
+        w(f'## Large load balancer ({lg["listeners"]} listeners × {lg["members"]} members)')
+        w('')
+        lo = o.get('large', {})
+        w(f'Octavia\'s own rendering (its `JinjaTemplater`, `Tests/Conformance/render_large_octavia_haproxy.py`): '
+          f'{lo.get("bytes", 0) / 1e6:.2f} MB, {lo.get("servers", "?")} servers with HTTP health checks, '
+          f'connection limit {lg["connection_limit"]} per listener (the descriptors of a larger limit do not fit '
+          f'the hard limit of {results["haproxy_limits"]["nofile_hard"]} here), bound on loopback. '
+          f'The upload includes the agent\'s `haproxy -c`; `haproxy -c` alone on it: '
+          f'{fmt_ms(lg["haproxy_c"]["median_ms"])} (median of {lg["haproxy_c"]["n"]}). Each call '
+          f'{results["limits"]["large_n"]} times on one kept-alive connection (upstream closes it); the first '
+          'reload starts haproxy. PSS: the agent\'s process tree with that haproxy running (ours runs it as '
+          'the agent\'s child, its direct service manager).')
+        w('')
+        w('| Agent | Upload + check (median) | Start (first reload) | Reload (median) | PSS of the tree | of which haproxy |')
+        w('| --- | --- | --- | --- | --- | --- |')
+        for name in AGENTS:
+            e = A[name].get('large', {})
+            if e.get('status') != 'ok':
+                w(f'| {AGENT_TITLES[name]} | {e.get("note") or "not measured"} | | | | |')
+                continue
+            reload_note = e.get('reload_note', '')
+            start = fmt_ms(e['start_ms']) if 'start_ms' in e else reload_note
+            rel = fmt_ms(e['reload_median_ms']) if 'reload_median_ms' in e else ('–' if 'start_ms' in e else '')
+            hp = fmt_mib(e['haproxy_pss_kb']) if e.get('haproxy_pss_kb') else 'no haproxy running'
+            w(f'| {AGENT_TITLES[name]} | {fmt_ms(e["upload_median_ms"])} | {start} | {rel} | '
+              f'{fmt_mib(e.get("pss_kb"))} | {hp} |')
+        w('')
+
     w('## Throughput')
     w('')
     w('Closed loop: each connection sends its next request as soon as the answer arrives, for '
@@ -1561,6 +1726,9 @@ def validate(results, text):
                     problems.append(f'{name} {rq}/{md} x{conc}: no requests completed ({t and t["errors"]} errors)')
         if a['requests']['root']['status'] != 'ok':
             problems.append(f'{name}: GET / does not work')
+    large = results['agents']['ours'].get('large')
+    if large is not None and (large.get('status') != 'ok' or 'start_ms' not in large):
+        problems.append(f'ours: the large load balancer did not upload and start: {large.get("note") or large.get("reload_note")}')
     for line in ('## Targets', '## Latency per request type', '## Throughput', '## Memory and start'):
         if line not in text:
             problems.append(f'report lacks {line}')

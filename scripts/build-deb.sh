@@ -53,7 +53,7 @@ if ((build)); then
   echo "build-deb: release build took $((SECONDS - start)) s"
 fi
 bin=${AMPHORA_BIN_DIR:-$("${swiftbuild[@]}" --show-bin-path)}
-for p in amphora-agent amphora-helper amphora-front amphora-health-checker; do
+for p in amphora-agent amphora-helper amphora-front amphora-health-checker amphora-prometheus-proxy; do
   [ -x "$bin/$p" ] || { echo "build-deb: $bin/$p missing (run without --no-build)" >&2; exit 1; }
 done
 [ -n "${AMPHORA_BIN_DIR:-}" ] || "$bin/amphora-front" --version | grep -qF "$version (commit $commit)" ||
@@ -64,7 +64,7 @@ root=$stage/root
 install -d -m 0755 "$root"/{usr/sbin,usr/bin,lib/systemd/system,usr/lib/sysusers.d,usr/lib/tmpfiles.d,usr/lib/modules-load.d}
 install -d -m 0755 "$root"/usr/lib/amphora-agent "$root"/etc/octavia "$root"/usr/share/doc/amphora-agent "$root"/usr/share/man/man8 "$root"/usr/share/lintian/overrides
 install -d -m 0700 "$root"/var/lib/octavia
-for p in amphora-agent amphora-helper amphora-front; do install -m 0755 "$bin/$p" "$root/usr/sbin/$p"; done
+for p in amphora-agent amphora-helper amphora-front amphora-prometheus-proxy; do install -m 0755 "$bin/$p" "$root/usr/sbin/$p"; done
 install -m 0755 "$bin/amphora-health-checker" "$root/usr/bin/amphora-health-checker"
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root"/usr/sbin/* "$root"/usr/bin/*
 # SwiftPM leaves the toolchain's library directory as RUNPATH even with a static runtime.

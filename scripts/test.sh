@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS, the benchmark's smoke run, and the production path
-# (Debian package, amphora image, boot test under QEMU).
+# the UDP listener suite on a kernel with IP_VS, a short fuzzing run, the benchmark's smoke run, and
+# the production path (Debian package, amphora image, boot test under QEMU).
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,30 @@ swift build --build-tests 2>&1 | tee /tmp/amphora-build.log | grep -E "error|war
 if grep -E "^/.*/(Sources|Tests)/.*(error|warning):" /tmp/amphora-build.log | grep -q "$(pwd)" ||
    grep -qE "^macro expansion .*(error|warning):" /tmp/amphora-build.log; then
   echo "test.sh: the build has errors or warnings in our sources"; exit 1
+fi
+
+# The production path's Debian package (a release build of its own, ~9 min from scratch) and its
+# image, then the fuzz targets, are built in the background while the tests run, at a lower
+# priority; the fuzzing stage and the boot test wait for them. AMPHORA_SKIP_BOOT_TEST=1 leaves the whole production path out.
+production_pid=
+if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
+  echo "== production path: package and Debian 12 image, in the background"
+  rm -f /tmp/amphora-deb.log /tmp/amphora-image.log /tmp/amphora-production.rc
+  (
+    t=$SECONDS
+    if ! deb=$(nice -n 10 bash scripts/build-deb.sh 2>&1 | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
+      echo deb >/tmp/amphora-production.rc; exit 0
+    fi
+    echo "stage: package $((SECONDS - t)) s (in the background)" >>/tmp/amphora-deb.log; t=$SECONDS
+    if ! nice -n 10 bash scripts/build-image.sh --test-console --deb "$deb" debian12 >/tmp/amphora-image.log 2>&1; then
+      echo image >/tmp/amphora-production.rc; exit 0
+    fi
+    echo "stage: image $((SECONDS - t)) s (in the background)" >>/tmp/amphora-image.log
+    echo ok >/tmp/amphora-production.rc
+    # Then the fuzz targets' libFuzzer build, for the fuzzing stage below.
+    nice -n 10 bash scripts/fuzz.sh --build-only >/tmp/amphora-fuzz-build.log 2>&1 || true
+  ) </dev/null >/dev/null 2>&1 &
+  production_pid=$!
 fi
 
 echo "== tests"
@@ -43,6 +67,15 @@ else
   fi
 fi
 
+# Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget. The seeds and
+# every finding's reproducer were also replayed by the suite above (FuzzCorpusReplayTests).
+echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
+[ -z "$production_pid" ] || wait "$production_pid" || true
+if ! bash scripts/fuzz.sh --seconds 10; then
+  echo "test.sh: fuzzing found a crash or a broken property"
+  [ "$status" != 0 ] || status=1
+fi
+
 # The benchmark's smoke mode: both agents start and answer over mutual TLS and the result is
 # well-formed; timings are never judged. It reuses the debug build above (no release build); the
 # first run on a machine also installs the upstream agent into its cached venv.
@@ -53,26 +86,28 @@ if ! AMPHORA_BENCH_BIN_DIR=.build/debug bash bench/run.sh --smoke; then
 fi
 
 # The production path (docs/production.md): the Debian package (release build, lintian), a Debian 12
-# amphora image with it, booted under QEMU with real systemd and driven by Octavia's client.
-# AMPHORA_SKIP_BOOT_TEST=1 leaves it out (e.g. a quick local run). Stage times are printed.
+# amphora image with it (both built in the background above), booted under QEMU with real systemd and
+# driven by Octavia's client. Stage times are printed.
 echo "== production path: package, Debian 12 image, boot test"
-if [ -n "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
+if [ -z "$production_pid" ]; then
   echo "test.sh: SKIPPED the production path (AMPHORA_SKIP_BOOT_TEST is set)"
 else
   t=$SECONDS
-  if ! deb=$(bash scripts/build-deb.sh | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
+  wait "$production_pid" || true
+  echo "waited $((SECONDS - t)) s for the background package and image"
+  result=$(cat /tmp/amphora-production.rc 2>/dev/null || echo missing)
+  grep -E "^(build-deb:|stage:)" /tmp/amphora-deb.log 2>/dev/null || true
+  grep -E "^stage:" /tmp/amphora-image.log 2>/dev/null || true
+  if [ "$result" = deb ] || [ "$result" = missing ]; then
     cat /tmp/amphora-deb.log; echo "test.sh: building the Debian package failed"; [ "$status" != 0 ] || status=1
+  elif [ "$result" = image ]; then
+    tail -n 50 /tmp/amphora-image.log; echo "test.sh: building the Debian 12 image failed"; [ "$status" != 0 ] || status=1
   else
-    grep "^build-deb:" /tmp/amphora-deb.log; echo "stage: package $((SECONDS - t)) s"; t=$SECONDS
-    if ! bash scripts/build-image.sh --test-console --deb "$deb" debian12; then
-      echo "test.sh: building the Debian 12 image failed"; [ "$status" != 0 ] || status=1
-    else
-      echo "stage: image $((SECONDS - t)) s"; t=$SECONDS
-      bash scripts/boot-test.sh --image dist/image-debian12 --timeout 2400 2>&1 | tee /tmp/amphora-boot-test.log
-      rc=${PIPESTATUS[0]}
-      echo "stage: boot test $((SECONDS - t)) s"
-      if [ "$rc" != 0 ]; then echo "test.sh: the boot test failed (exit $rc)"; [ "$status" != 0 ] || status=1; fi
-    fi
+    t=$SECONDS
+    bash scripts/boot-test.sh --image dist/image-debian12 --timeout 2400 2>&1 | tee /tmp/amphora-boot-test.log
+    rc=${PIPESTATUS[0]}
+    echo "stage: boot test $((SECONDS - t)) s"
+    if [ "$rc" != 0 ]; then echo "test.sh: the boot test failed (exit $rc)"; [ "$status" != 0 ] || status=1; fi
   fi
 fi
 exit "$status"

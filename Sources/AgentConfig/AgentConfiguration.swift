@@ -88,6 +88,15 @@ public struct AgentConfiguration: Sendable, Equatable {
     public let helperSocket: String
     /// `[privsep] audit_log`: the helper's JSON-lines audit log.
     public let auditLog: String
+    /// `[privsep] audit_log_max_bytes`: the size at which the helper rotates the audit log (the chain
+    /// continues in the next file).
+    public let auditLogMaxBytes: Int
+    /// `[privsep] audit_log_keep`: how many rotated audit log files the helper keeps besides the current one.
+    public let auditLogKeep: Int
+    /// `[privsep] audit_seal_epoch_records`: the sealing key evolves after this many records...
+    public let auditSealEpochRecords: Int
+    /// `[privsep] audit_seal_epoch_seconds`: ...or this many seconds after the epoch's first record.
+    public let auditSealEpochSeconds: Int
     /// `[privsep] netns`: the network namespace haproxy and keepalived run in.
     public let netns: String
     /// `[privsep] service_manager`: `systemd` or `direct`.
@@ -138,6 +147,14 @@ public struct AgentConfiguration: Sendable, Equatable {
         public static let helperSocket = "/run/amphora-agent/helper.sock"
         /// `audit_log`
         public static let auditLog = "/var/log/amphora-agent/audit.jsonl"
+        /// `audit_log_max_bytes` (32 MiB)
+        public static let auditLogMaxBytes = 32 << 20
+        /// `audit_log_keep`
+        public static let auditLogKeep = 8
+        /// `audit_seal_epoch_records`
+        public static let auditSealEpochRecords = 1000
+        /// `audit_seal_epoch_seconds` (15 minutes, journald's default sealing interval)
+        public static let auditSealEpochSeconds = 900
         /// `netns`
         public static let netns = "amphora-haproxy"
         /// `service_manager`
@@ -180,6 +197,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         ("controller_worker", ["loadbalancer_topology"]),
         ("privsep", [
             "front_user", "helper_socket", "audit_log", "netns", "service_manager", "keepalived_cmd", "syslog_socket",
+            "audit_log_max_bytes", "audit_log_keep", "audit_seal_epoch_records", "audit_seal_epoch_seconds",
         ]),
         ("DEFAULT", ["debug", "use_syslog", "syslog_log_facility"]),
     ]
@@ -224,6 +242,10 @@ public struct AgentConfiguration: Sendable, Equatable {
         agentServerNetworkDir: String? = nil,
         amphoraUDPDriver: String = Defaults.amphoraUDPDriver,
         syslogSocket: String = Defaults.syslogSocket,
+        auditLogMaxBytes: Int = Defaults.auditLogMaxBytes,
+        auditLogKeep: Int = Defaults.auditLogKeep,
+        auditSealEpochRecords: Int = Defaults.auditSealEpochRecords,
+        auditSealEpochSeconds: Int = Defaults.auditSealEpochSeconds,
         source: String = "<arguments>"
     ) throws(ConfigError) {
         var reader = FieldReader(source: source)
@@ -256,6 +278,10 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let agentServerNetworkDir { reader.set("amphora_agent", "agent_server_network_dir", agentServerNetworkDir) }
         reader.set("amphora_agent", "amphora_udp_driver", amphoraUDPDriver)
         reader.set("privsep", "syslog_socket", syslogSocket)
+        reader.set("privsep", "audit_log_max_bytes", String(auditLogMaxBytes))
+        reader.set("privsep", "audit_log_keep", String(auditLogKeep))
+        reader.set("privsep", "audit_seal_epoch_records", String(auditSealEpochRecords))
+        reader.set("privsep", "audit_seal_epoch_seconds", String(auditSealEpochSeconds))
         try self.init(reader: reader)
     }
 
@@ -392,6 +418,17 @@ public struct AgentConfiguration: Sendable, Equatable {
                 reason: "is too long for a unix socket path (at most \(Self.maximumSocketPathLength) bytes)")
         }
         auditLog = try reader.path("privsep", "audit_log", default: Defaults.auditLog)
+        auditLogMaxBytes = try reader.integer(
+            "privsep", "audit_log_max_bytes", default: Defaults.auditLogMaxBytes, range: (64 << 10)...(1 << 30),
+            reason: "is not a size in bytes from 65536 (64 KiB) to 1073741824 (1 GiB)")
+        auditLogKeep = try reader.integer(
+            "privsep", "audit_log_keep", default: Defaults.auditLogKeep, range: 1...1000, reason: "is not a number of files from 1 to 1000")
+        auditSealEpochRecords = try reader.integer(
+            "privsep", "audit_seal_epoch_records", default: Defaults.auditSealEpochRecords, range: 1...1_000_000,
+            reason: "is not a number of records from 1 to 1000000")
+        auditSealEpochSeconds = try reader.integer(
+            "privsep", "audit_seal_epoch_seconds", default: Defaults.auditSealEpochSeconds, range: 1...86400,
+            reason: "is not a number of seconds from 1 to 86400")
         netns = try reader.text(
             "privsep", "netns", default: Defaults.netns,
             reason: "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-],"
@@ -483,6 +520,10 @@ public struct AgentConfiguration: Sendable, Equatable {
             "front_user": frontUser,
             "helper_socket": helperSocket,
             "audit_log": auditLog,
+            "audit_log_max_bytes": String(auditLogMaxBytes),
+            "audit_log_keep": String(auditLogKeep),
+            "audit_seal_epoch_records": String(auditSealEpochRecords),
+            "audit_seal_epoch_seconds": String(auditSealEpochSeconds),
             "netns": netns,
             "service_manager": serviceManager.rawValue,
             "keepalived_cmd": keepalivedCmd,

@@ -37,6 +37,8 @@ public enum DeploymentConstants {
         ("haproxy_amphora", "base_path"), ("haproxy_amphora", "base_cert_dir"), ("haproxy_amphora", "haproxy_cmd"),
         ("privsep", "front_user"), ("privsep", "helper_socket"), ("privsep", "audit_log"), ("privsep", "netns"),
         ("privsep", "service_manager"), ("privsep", "keepalived_cmd"), ("privsep", "syslog_socket"),
+        ("privsep", "audit_log_max_bytes"), ("privsep", "audit_log_keep"), ("privsep", "audit_seal_epoch_records"),
+        ("privsep", "audit_seal_epoch_seconds"),
     ]
 
     /// Keys whose value is a path, compared after ``normalizedPath(_:)``.

@@ -6,10 +6,10 @@
 /// <base_path>/
 ///   <id>/haproxy.cfg[.new|.new-failed|.checked]  amphora-id  haproxy.env  servers-state  haproxy.log  <id>.pid
 ///   <id>.sock                                     the stats socket the policy forces
-///   haproxy-default-user-group.conf
+///   haproxy-default-user-group.conf  keepalived.env (LOG_FACILITY for the systemd keepalived units)
 ///   vrrp/octavia-keepalived.conf[.new|.new-failed]  check_script.sh  keepalived.log  keepalived.pid  vrrp.pid  checkers.pid
 ///   lvs/octavia-keepalivedlvs-<id>.conf[.new|.new-failed]  .pid  .vrrp.pid  .check.pid  .log   lvs/check/udp_check.sh
-///   topology.json  plugged_interfaces.json  nftables-vip.rules  stats_counters.json
+///   topology.json  plugged_interfaces.json  nftables-vip.rules  nftables-masquerade.rules  stats_counters.json
 /// ```
 ///
 /// Names (`…Name`, `…File`) are relative to the directory that holds them, for code that works on
@@ -103,8 +103,11 @@ public struct StateLayout: Sendable, Equatable {
     public static let pluggedInterfacesFile = "plugged_interfaces.json"
     /// The nftables ruleset of `PUT /1.0/interface/:ip/rules` and of SR-IOV ports.
     public static let nftablesRulesFile = "nftables-vip.rules"
+    /// The masquerade and TCP notrack ruleset of the plugged ports (upstream's `lvs-masquerade.sh`).
+    public static let masqueradeRulesFile = "nftables-masquerade.rules"
     /// The heartbeat's counters of the last report (deltas survive restarts).
     public static let heartbeatCountersFile = "stats_counters.json"
 
     public var nftablesRules: String { basePath + "/" + Self.nftablesRulesFile }
+    public var masqueradeRules: String { basePath + "/" + Self.masqueradeRulesFile }
 }

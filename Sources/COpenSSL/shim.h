@@ -4,3 +4,4 @@
 #include <openssl/x509v3.h>
 #include <openssl/err.h>
 #include <openssl/bio.h>
+#include <openssl/hmac.h>

@@ -410,9 +410,12 @@ sched_yield
 getrandom
 capget
 # arping drops its own capabilities (capset can only lower them) and calls setuid(getuid()):
-# without CAP_SETUID a root process can only "change" to uid 0.
+# without CAP_SETUID a root process can only "change" to uid 0. na6 (ipv6toolkit) drops root after
+# opening its raw socket: setgid, then setuid to "nobody" (without setgid it died of SIGSYS, syscall
+# 106, and no unsolicited NA was ever sent). setresgid above may already do more than setgid.
 capset
 setuid
+setgid
 nanosleep
 clock_nanosleep
 clock_gettime

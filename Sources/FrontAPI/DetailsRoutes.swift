@@ -83,7 +83,7 @@ extension AgentAPI {
             ("lvs_listener_process_count", .number(String(d.lvsListenerProcessCount))),
             ("keepalived_version", .optional(d.info.keepalivedVersion)),
             ("ipvsadm_version", .optional(d.info.ipvsadmVersion)),
-        ])
+        ] + (d.auditHead.map { [("audit_head", $0.json)] } ?? []))
     }
 
     static func number(_ value: UInt64) -> JSONValue { .number(String(value)) }

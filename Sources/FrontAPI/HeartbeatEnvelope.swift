@@ -51,7 +51,11 @@ public enum HeartbeatEnvelope {
 
 /// The heartbeat message, version 3 (counters are deltas):
 /// `{"id", "seq", "ver": 3, "listeners": {id: {"status", "stats": {"tx","rx","conns","totconns","ereq"}}},
-/// "pools": {"<pool>:<listener>": {"status", "members": {member: status}}}}`.
+/// "pools": {"<pool>:<listener>": {"status", "members": {member: status}}}}`, plus `"audit_head": {"seq",
+/// "hash", "epoch"}` (the audit log's head, an off-box anchor) when the helper reports one. Octavia's
+/// health manager reads only the keys it knows (`heartbeat_udp.update_health` and `update_stats` use
+/// `health['id']`, `['listeners']`, `['pools']`, `.get('ver')`, `['recv_time']`), so the extra key is
+/// carried without effect.
 public enum HeartbeatMessage {
     public static let version = 3
 
@@ -75,6 +79,6 @@ public enum HeartbeatMessage {
         return .object([
             ("id", .string(amphoraID)), ("seq", .number(String(sequence))), ("ver", .number(String(version))),
             ("listeners", .object(listeners)), ("pools", .object(pools)),
-        ])
+        ] + (report.auditHead.map { [("audit_head", $0.json)] } ?? []))
     }
 }

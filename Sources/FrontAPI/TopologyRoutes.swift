@@ -27,6 +27,16 @@ extension AgentAPI {
             ("role", .optional(state.role?.rawValue)),
             ("ha_ip", .optional(state.haIP?.description)),
             ("topology_status", .string(state.status.rawValue)),
+            ("last_failed_transition", state.lastFailure.map(Self.failureObject) ?? .null),
+        ])
+    }
+
+    /// The last transition that failed (refused with 400, or rolled back), until a later one succeeds.
+    static func failureObject(_ failure: TopologyFailure) -> JSONValue {
+        .object([
+            ("topology", .string(seedName(failure.topology))), ("role", .optional(failure.role?.rawValue)),
+            ("ha_ip", .optional(failure.haIP?.description)), ("message", .string(failure.message)),
+            ("details", .optional(failure.details)),
         ])
     }
 

@@ -35,12 +35,14 @@ public struct AmphoraDetails: Sendable, Codable, Equatable {
     public var networks: [InterfaceTraffic]
     /// Seconds the rates in ``networks`` and ``cpuPercent`` span (at most 30; 0 right after start).
     public var windowSeconds: Double
+    /// The audit log's head when the answer was made (nil from a helper without one).
+    public var auditHead: AuditHead?
 
     public init(
         info: AmphoraInfo, packages: [PackageVersion], haproxyCount: Int, instances: [ResourceID], listeners: [String],
         lvsListenerProcessCount: Int, cpuCount: Int, cpu: CPUTimes, cpuPercent: CPUPercent, memory: MemoryInfo, disk: DiskUsage,
         load: [String], activeTunedProfiles: String, topology: String, topologyStatus: String, networks: [InterfaceTraffic],
-        windowSeconds: Double
+        windowSeconds: Double, auditHead: AuditHead? = nil
     ) {
         self.info = info
         self.packages = packages
@@ -59,6 +61,7 @@ public struct AmphoraDetails: Sendable, Codable, Equatable {
         self.topologyStatus = topologyStatus
         self.networks = networks
         self.windowSeconds = windowSeconds
+        self.auditHead = auditHead
     }
 }
 
@@ -184,11 +187,14 @@ public struct HeartbeatReport: Sendable, Codable, Equatable {
     public var listeners: [ListenerHeartbeat]
     /// One entry per haproxy `BACKEND` (keyed by the backend name, `<pool_id>:<listener_id>`).
     public var pools: [PoolHeartbeat]
+    /// The audit log's head, sent as the heartbeat's `audit_head` (an off-box anchor).
+    public var auditHead: AuditHead?
 
     /// True when the heartbeat must not be sent.
     public var skip: Bool { keepalived == .stopped }
 
-    public init(keepalived: Keepalived, listeners: [ListenerHeartbeat], pools: [PoolHeartbeat]) {
+    public init(keepalived: Keepalived, listeners: [ListenerHeartbeat], pools: [PoolHeartbeat], auditHead: AuditHead? = nil) {
+        self.auditHead = auditHead
         self.keepalived = keepalived
         self.listeners = listeners
         self.pools = pools

@@ -11,12 +11,33 @@ public struct TopologyState: Sendable, Codable, Equatable {
     public var role: TopologyRole?
     public var haIP: IPAddress?
     public var status: TopologyStatus
+    /// The last transition that failed, until a later one succeeds (absent in files of older agents).
+    public var lastFailure: TopologyFailure?
 
-    public init(topology: Topology, role: TopologyRole?, haIP: IPAddress?, status: TopologyStatus) {
+    public init(topology: Topology, role: TopologyRole?, haIP: IPAddress?, status: TopologyStatus, lastFailure: TopologyFailure? = nil) {
         self.topology = topology
         self.role = role
         self.haIP = haIP
         self.status = status
+        self.lastFailure = lastFailure
+    }
+}
+
+/// A topology transition that was refused or rolled back: what was asked (never the secret) and why.
+public struct TopologyFailure: Sendable, Codable, Equatable {
+    public var topology: Topology
+    public var role: TopologyRole?
+    public var haIP: IPAddress?
+    /// The error's message and details, as the wire has them.
+    public var message: String
+    public var details: String?
+
+    public init(topology: Topology, role: TopologyRole?, haIP: IPAddress?, message: String, details: String?) {
+        self.topology = topology
+        self.role = role
+        self.haIP = haIP
+        self.message = message
+        self.details = details
     }
 }
 

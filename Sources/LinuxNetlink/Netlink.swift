@@ -31,6 +31,30 @@ public enum Netlink {
         return T(littleEndian: value)
     }
 
+    /// One message of an answer: header fields and body (the bytes after the 16-byte header).
+    public struct ReceivedMessage: Sendable {
+        public let kind: UInt16
+        public let flags: UInt16
+        public let sequence: UInt32
+        public let body: ArraySlice<UInt8>
+    }
+
+    /// The messages in one received datagram, up to the first malformed header (a length under 16
+    /// or past the end of the data).
+    public static func messages(in data: ArraySlice<UInt8>) -> [ReceivedMessage] {
+        var result: [ReceivedMessage] = []
+        var offset = 0
+        while let length = load(data, at: offset, as: UInt32.self), let kind = load(data, at: offset + 4, as: UInt16.self),
+            let flags = load(data, at: offset + 6, as: UInt16.self), let sequence = load(data, at: offset + 8, as: UInt32.self),
+            length >= 16, Int(length) <= data.count - offset
+        {
+            let start = data.startIndex + offset
+            result.append(ReceivedMessage(kind: kind, flags: flags, sequence: sequence, body: data[(start + 16)..<(start + Int(length))]))
+            offset += (Int(length) + 3) & ~3
+        }
+        return result
+    }
+
     /// The attributes of a message body from `offset` on: type (without flag bits) → payload.
     public static func attributes(_ body: ArraySlice<UInt8>, from offset: Int) -> [UInt16: ArraySlice<UInt8>] {
         var result: [UInt16: ArraySlice<UInt8>] = [:]
@@ -115,29 +139,21 @@ public final class NetlinkSocket {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = try retryingSyscall("recv") { buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
-            let data = buffer[0..<n]
-            var offset = 0
             var finished = false
-            while let length = L.load(data, at: offset, as: UInt32.self), let kind = L.load(data, at: offset + 4, as: UInt16.self),
-                let messageFlags = L.load(data, at: offset + 6, as: UInt16.self), let messageSeq = L.load(data, at: offset + 8, as: UInt32.self),
-                length >= 16, offset + Int(length) <= n
-            {
-                if messageSeq == seq {
-                    let body = data[(offset + 16)..<(offset + Int(length))]
-                    if messageFlags & L.flagDumpInterrupted != 0 { throw SystemError("netlink dump interrupted", errno: EAGAIN) }
-                    if kind == L.nlmsgError {
-                        let code = L.load(body, at: 0, as: Int32.self) ?? -EPROTO
-                        if code != 0 { throw SystemError("netlink", errno: -code) }
-                        finished = true
-                    } else if kind == L.nlmsgDone {
-                        if let code = L.load(body, at: 0, as: Int32.self), code < 0 { throw SystemError("netlink dump", errno: -code) }
-                        finished = true
-                    } else {
-                        messages.append((kind, body))
-                        if messageFlags & L.flagMulti == 0 { finished = true }
-                    }
+            for message in L.messages(in: buffer[0..<n]) where message.sequence == seq {
+                let body = message.body
+                if message.flags & L.flagDumpInterrupted != 0 { throw SystemError("netlink dump interrupted", errno: EAGAIN) }
+                if message.kind == L.nlmsgError {
+                    let code = L.load(body, at: 0, as: Int32.self) ?? -EPROTO
+                    if code != 0 { throw SystemError("netlink", errno: -code) }
+                    finished = true
+                } else if message.kind == L.nlmsgDone {
+                    if let code = L.load(body, at: 0, as: Int32.self), code < 0 { throw SystemError("netlink dump", errno: -code) }
+                    finished = true
+                } else {
+                    messages.append((message.kind, body))
+                    if message.flags & L.flagMulti == 0 { finished = true }
                 }
-                offset += (Int(length) + 3) & ~3
             }
             if finished || n == 0 { return messages }
         }

@@ -19,7 +19,7 @@ public struct CertificateSharing: Sendable {
     }
 
     /// Shares `instance`'s certificate directory with the check group; a missing one is fine.
-    public func share(_ instance: ResourceID) throws(CommandError) {
+    public func shareWithCheck(_ instance: ResourceID) throws(LaunchError) {
         let base: SafeDirectory
         do {
             base = try SafeDirectory.open(baseCertDir, create: false)
@@ -31,10 +31,10 @@ public struct CertificateSharing: Sendable {
             guard let found = try base.subdirectory(instance.description, create: false) else { return }
             directory = found
         } catch {
-            throw CommandError(.internalError, "certificate directory unavailable", details: "\(error)")
+            throw .certificateDirectoryUnavailable(details: "\(error)")
         }
         guard Self.shareDescriptor(directory.fd, mode: 0o750, gid: gid, directory: true) else {
-            throw CommandError(.internalError, "cannot share the certificate directory with the check", details: String(cString: strerror(errno)))
+            throw .certificatesNotShared(reason: String(cString: strerror(errno)))
         }
         for name in (try? directory.entries()) ?? [] {
             let fd = cshim_open_beneath(directory.fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)

@@ -1,4 +1,3 @@
-import IPCProtocol
 import LinuxSystem
 
 /// The unprivileged account configuration checks run as (`haproxy -c`, `keepalived --config-test`):
@@ -10,12 +9,8 @@ public enum CheckAccount {
     public static let name = "amphora-check"
 
     /// The account, or a one-line error naming what is missing.
-    public static func resolve() throws(CommandError) -> SystemUser {
-        guard let user = SystemUser.lookup(name), user.uid != 0, user.gid != 0 else {
-            throw CommandError(
-                .internalError,
-                "the configuration-check user \(name) does not exist (scripts/install-deps.sh creates it: useradd --system \(name))")
-        }
+    public static func resolve() throws(LaunchError) -> SystemUser {
+        guard let user = SystemUser.lookup(name), user.uid != 0, user.gid != 0 else { throw .checkAccountMissing }
         return user
     }
 }

@@ -23,6 +23,11 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case unsolicitedNA(netns: InterfaceName, interface: InterfaceName, address: IPAddress)
     /// `nft -o -f <base>/nftables-vip.rules`, executed inside the amphora namespace (the helper writes the file, 0600).
     case nftLoad(netns: InterfaceName)
+    /// `nft -f <base>/nftables-masquerade.rules`, inside the amphora namespace: the UDP/SCTP
+    /// masquerade and TCP notrack of the plugged ports (the helper writes the file, 0600). Without
+    /// `-o`: nftables 1.0.6's optimizer crashes (SIGSEGV) on two `oifname X meta l4proto udp
+    /// masquerade` rules in a row, and these rules have nothing to merge.
+    case nftLoadMasquerade(netns: InterfaceName)
     /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`
     case keepalivedLVSCheck(listener: ResourceID, candidate: Bool)
 
@@ -35,7 +40,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .loopbackUp, .ip: return .ip
         case .gratuitousARP: return .arping
         case .unsolicitedNA: return .na6
-        case .nftLoad: return .nft
+        case .nftLoad, .nftLoadMasquerade: return .nft
         case .keepalivedLVSCheck, .keepalivedCheck: return .keepalived
         }
     }
@@ -46,6 +51,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         if case .gratuitousARP(let netns, _, _) = self { return netns }
         if case .unsolicitedNA(let netns, _, _) = self { return netns }
         if case .nftLoad(let netns) = self { return netns }
+        if case .nftLoadMasquerade(let netns) = self { return netns }
         if case .keepalivedCheck(let netns, _) = self { return netns }
         if case .loopbackUp(let netns) = self { return netns }
         if case .ip(let command) = self { return command.namespace }
@@ -72,6 +78,8 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             return ["-i", interface.description, "-s", address.description, "-d", "ff02::1", "-t", address.description, "-o", "-e"]
         case .nftLoad:
             return ["-o", "-f", paths.nftablesRulesFile]
+        case .nftLoadMasquerade:
+            return ["-f", paths.masqueradeRulesFile]
         case .keepalivedLVSCheck(let listener, let candidate):
             return ["--config-test", "-f", paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
         case .keepalivedCheck(_, let candidate):
@@ -140,6 +148,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .gratuitousARP: return "gratuitous-arp"
         case .unsolicitedNA: return "unsolicited-na"
         case .nftLoad: return "nft-load"
+        case .nftLoadMasquerade: return "nft-load-masquerade"
         case .keepalivedLVSCheck: return "keepalived-lvs-check"
         case .keepalivedCheck: return "keepalived-check"
         }
@@ -147,15 +156,13 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
 
     /// Rejects a command whose rendered arguments break the launcher's own grammar (validate twice):
     /// every argument is printable ASCII without newlines, and no value argument after `--` starts with `-`.
-    public func checkArguments(_ paths: ProgramPaths) throws(CommandError) {
+    public func checkArguments(_ paths: ProgramPaths) throws(LaunchError) {
         var afterSeparator = false
         for argument in arguments(paths) {
             guard !argument.isEmpty, argument.utf8.count <= 4096,
                 argument.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
-            else { throw CommandError(.badRequest, "argument refused by the launcher's grammar") }
-            if afterSeparator, argument.hasPrefix("-") {
-                throw CommandError(.badRequest, "option-like value refused by the launcher's grammar")
-            }
+            else { throw .argumentRefused }
+            if afterSeparator, argument.hasPrefix("-") { throw .optionLikeValueRefused }
             if argument == "--" { afterSeparator = true }
         }
     }

@@ -118,7 +118,7 @@ public final class LauncherPool: Sendable {
     }
 
     /// Runs one command on the next free launcher of its lane and waits for its result.
-    public func run(_ command: LaunchCommand, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+    public func launch(_ command: LaunchCommand, deadlineMilliseconds: Int) throws(LaunchError) -> LaunchResult {
         let index = acquire(command.lane)
         defer { release(index) }
         let connection = connections[index]
@@ -131,17 +131,17 @@ public final class LauncherPool: Sendable {
             while true {
                 if let payload = try decoder.nextFrame() {
                     let result = try StrictJSON.decode(LaunchResult.self, from: payload)
-                    guard result.id == id else { throw CommandError(.internalError, "launcher answered another request") }
+                    guard result.id == id else { throw LaunchError.answeredAnotherRequest }
                     return result
                 }
                 let n = try readSome(connection.fd, into: &buffer)
-                if n == 0 { throw CommandError(.internalError, "launcher exited") }
+                if n == 0 { throw LaunchError.launcherExited }
                 decoder.append(buffer[0..<n])
             }
-        } catch let error as CommandError {
+        } catch let error as LaunchError {
             throw error
         } catch {
-            throw CommandError(.internalError, "launcher unavailable", details: "\(error)")
+            throw .launcherUnavailable(details: "\(error)")
         }
     }
 }

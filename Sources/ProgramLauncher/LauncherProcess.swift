@@ -101,20 +101,20 @@ public enum LauncherProcess {
         static func childDescriptor(_ index: Int) -> Int32 { Int32(3 + index) }
     }
 
-    static func prepareCheck(_ command: LaunchCommand, program: String, setup: Setup, paths: ProgramPaths) throws(CommandError) -> CheckSandbox {
+    static func prepareCheck(_ command: LaunchCommand, program: String, setup: Setup, paths: ProgramPaths) throws(LaunchError) -> CheckSandbox {
         var sandbox = CheckSandbox()
         for path in command.checkInputs(paths) {
             let source = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             guard source >= 0 else {
                 sandbox.close()
-                throw CommandError(.internalError, "cannot open \(path): \(String(cString: strerror(errno)))")
+                throw .checkInputUnreadable(path: path, reason: String(cString: strerror(errno)))
             }
             let copy = cshim_sealed_copy(source, "check-input", checkInputLimit)
             let copyErrno = errno
             close(source)
             guard copy >= 0 else {
                 sandbox.close()
-                throw CommandError(.internalError, "cannot hand \(path) to the check: \(String(cString: strerror(copyErrno)))")
+                throw .checkInputNotHanded(path: path, reason: String(cString: strerror(copyErrno)))
             }
             sandbox.inputs.append((path, copy))
         }
@@ -130,7 +130,7 @@ public enum LauncherProcess {
         guard ruleset > 0 else {
             let reason = ruleset < 0 ? String(cString: strerror(errno)) : "no Landlock"
             sandbox.close()
-            throw CommandError(.internalError, "cannot build the check's Landlock ruleset: \(reason)")
+            throw .landlockRulesetFailed(reason: reason)
         }
         sandbox.landlockFD = ruleset
         return sandbox

@@ -39,4 +39,6 @@ public struct ProgramPaths: Sendable, Codable, Equatable {
     public func lvsConfigFile(_ id: ResourceID) -> String { layout.lvsConfig(id) }
     /// The nftables ruleset of `PUT /1.0/interface/:ip/rules` (upstream: `/var/lib/octavia/nftables-vip.rules`).
     public var nftablesRulesFile: String { layout.nftablesRules }
+    /// The masquerade ruleset of the plugged ports (upstream's `lvs-masquerade.sh`, as one file).
+    public var masqueradeRulesFile: String { layout.masqueradeRules }
 }

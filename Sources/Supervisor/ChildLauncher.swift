@@ -8,6 +8,8 @@ import LinuxSystem
 struct Binaries {
     let helper: Int32
     let front: Int32
+    /// PROMETHEUS listeners' metrics (upstream's prometheus-proxy), started in direct mode.
+    let prometheusProxy: Int32
     /// Where they are (with amphora-health-checker, which keepalived finds on its PATH).
     let directory: String
 
@@ -31,6 +33,7 @@ struct Binaries {
             return fd
         }
         let helper = try openBinary("amphora-helper"), front = try openBinary("amphora-front")
+        let prometheusProxy = try openBinary("amphora-prometheus-proxy")
         // keepalived (root, no script security in LVS configurations) runs amphora-health-checker
         // by name from this directory: it must be there, and nobody but root may change either.
         let checker = directory + "/amphora-health-checker"
@@ -42,7 +45,7 @@ struct Binaries {
                 throw Unsafe(path: path)
             }
         }
-        return Binaries(helper: helper, front: front, directory: directory.isEmpty ? "/" : directory)
+        return Binaries(helper: helper, front: front, prometheusProxy: prometheusProxy, directory: directory.isEmpty ? "/" : directory)
     }
 }
 
@@ -125,6 +128,32 @@ struct ChildLauncher {
         let pid = spawn(binaries.front, argv, passing: [], asFront: true)
         guard pid > 0 else { return .failure("cannot start the front: \(String(cString: strerror(-pid)))") }
         return .success(pid)
+    }
+
+    /// The account the metrics proxy runs as in direct mode (production: systemd's DynamicUser=).
+    static let prometheusProxyUser = "nobody"
+
+    /// Starts the metrics proxy (as upstream's prometheus-proxy unit does) inside the amphora namespace
+    /// `netns`, as `user`: no supplementary groups, no capabilities, no_new_privs.
+    func startPrometheusProxy(user: SystemUser, netns: String) -> Started {
+        let netnsFD = open("/run/netns/\(netns)", O_RDONLY | O_CLOEXEC)
+        guard netnsFD >= 0 else { return .failure("network namespace \(netns): \(String(cString: strerror(errno)))") }
+        defer { close(netnsFD) }
+        var spawn = SpawnAttributes(
+            executable: .descriptor(binaries.prometheusProxy), arguments: ["amphora-prometheus-proxy"],
+            environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"])
+        spawn.standardOutput = output.writeFD
+        spawn.standardError = output.writeFD
+        spawn.newProcessGroup = true
+        spawn.dieWithParent = true
+        spawn.noNewPrivileges = true
+        spawn.identity = (user.uid, user.gid)
+        spawn.networkNamespace = netnsFD
+        do {
+            return .success(try spawn.spawn())
+        } catch {
+            return .failure("cannot start amphora-prometheus-proxy: \(String(cString: strerror(error.errno)))")
+        }
     }
 
     /// Returns the pid, or minus the errno of the failed exec.

@@ -75,8 +75,9 @@ final class DaemonTable {
         case .keepalived:
             let layout = StateLayout(basePath: config.basePath)
             // -n: stay in the foreground as our child; its VRRP process and checker are its own children.
+            // --log-facility: administrative_log_facility, as upstream's unit passes it.
             return ([
-                config.keepalivedCmd, "-n", "-l", "-D", "-f", layout.vrrpFile(StateLayout.VRRPFile.config),
+                config.keepalivedCmd, "-n", "-l", "-D", KeepalivedLogFacility.argument(config), "-f", layout.vrrpFile(StateLayout.VRRPFile.config),
                 "-p", layout.vrrpFile(StateLayout.VRRPFile.pid), "-r", layout.vrrpFile(StateLayout.VRRPFile.vrrpPID),
                 "-c", layout.vrrpFile(StateLayout.VRRPFile.checkersPID),
             ], layout.vrrpFile(StateLayout.VRRPFile.log))
@@ -102,14 +103,11 @@ final class DaemonTable {
         let netns = open("/run/netns/\(config.netns)", O_RDONLY | O_CLOEXEC)
         guard netns >= 0 else { return "network namespace \(config.netns) is missing: \(String(cString: strerror(errno)))" }
         defer { close(netns) }
-        var limit = rlimit()
-        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
         var spawn = SpawnAttributes(executable: .path(argv[0]), arguments: argv, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin:\(programDirectory)"])
         spawn.standardOutput = log
         spawn.standardError = log
         spawn.newSession = true
-        // Upstream's unit sets LimitNOFILE=2600000; we raise to the hard limit we are allowed.
-        spawn.fileDescriptorLimit = UInt64(min(limit.rlim_max, 2_600_000))
+        spawn.fileDescriptorLimit = Self.daemonDescriptorLimit()
         spawn.networkNamespace = netns
         let pid: pid_t
         do {
@@ -129,6 +127,35 @@ final class DaemonTable {
         running[unit] = pid
         Supervisor.log("started \(unit) (pid \(pid))")
         return nil
+    }
+
+    /// The descriptor limit a daemon gets: upstream's unit says LimitNOFILE=2600000, which the kernel
+    /// caps at fs.nr_open. The agent first raises its own hard limit that far (its soft limit stays):
+    /// that needs CAP_SYS_RESOURCE, which root has outside a sandbox. Without it, daemons get the hard
+    /// limit the agent has, and a haproxy whose maxconn and health-checked servers need more refuses
+    /// to start ("Cannot raise FD limit").
+    static func daemonDescriptorLimit() -> UInt64 {
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        var limit = rlimit()
+        getrlimit(resource, &limit)
+        let wanted = min(2_600_000, kernelDescriptorCeiling())
+        if limit.rlim_max < wanted {
+            var raised = limit
+            raised.rlim_max = wanted
+            if setrlimit(resource, &raised) == 0 { limit = raised }
+        }
+        return UInt64(min(limit.rlim_max, 2_600_000))
+    }
+
+    /// fs.nr_open: no process may have more descriptors (1048576 if it cannot be read).
+    static func kernelDescriptorCeiling() -> rlim_t {
+        let fd = open("/proc/sys/fs/nr_open", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 1 << 20 }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = read(fd, &buffer, buffer.count)
+        let digits = buffer[0..<max(n, 0)].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return rlim_t(String(decoding: digits, as: UTF8.self)) ?? 1 << 20
     }
 
     func tailOfFile(_ path: String) throws -> [UInt8] {

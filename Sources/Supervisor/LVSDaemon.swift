@@ -3,13 +3,13 @@ import Glibc
 import IPCProtocol
 
 /// UDP listeners in direct mode: one keepalived per listener, as upstream's
-/// `octavia-keepalivedlvs-<id>.service` runs it (`-f CONF -p PID -r VRRP_PID -c CHECK_PID`), in the
+/// `octavia-keepalivedlvs-<id>.service` runs it (`--log-facility=N -f CONF -p PID -r VRRP_PID -c CHECK_PID`), in the
 /// foreground as the agent's child, inside the amphora namespace.
 extension DaemonTable {
     func lvsLaunchSpec(_ id: ResourceID) -> (argv: [String], log: String) {
         let stem = StateLayout(basePath: config.basePath).lvsFile(StateLayout.lvsStem(id))
         return ([
-            config.keepalivedCmd, "-n", "-l", "-D", "-f", stem + ".conf", "-p", stem + ".pid", "-r", stem + ".vrrp.pid",
+            config.keepalivedCmd, "-n", "-l", "-D", KeepalivedLogFacility.argument(config), "-f", stem + ".conf", "-p", stem + ".pid", "-r", stem + ".vrrp.pid",
             "-c", stem + ".check.pid",
         ], stem + ".log")
     }

@@ -83,8 +83,30 @@ public enum Supervisor {
         }
         log("agent running: helper pid \(helper.pid), front pid \(front.pid) as \(config.frontUser), https://\(config.bindHost):\(config.bindPort)")
 
+        // Direct mode plays the part of upstream's prometheus-proxy unit too (PROMETHEUS listeners'
+        // backend, 127.0.0.1:9102 in the namespace). Not essential to the agent: if it cannot run, the
+        // agent logs why and carries on (those listeners answer 503, as haproxy does without a server).
+        var proxy: Child?
+        let proxyUser = SystemUser.lookup(ChildLauncher.prometheusProxyUser)
+        func startProxy() -> pid_t? {
+            guard let proxyUser else {
+                log("no account \(ChildLauncher.prometheusProxyUser): amphora-prometheus-proxy not started")
+                return nil
+            }
+            switch launcher.startPrometheusProxy(user: proxyUser, netns: config.netns) {
+            case .success(let pid): return pid
+            case .failure(let message):
+                log(message)
+                return nil
+            }
+        }
+        if config.serviceManager == .direct, let pid = startProxy() {
+            proxy = Child(name: "prometheus-proxy", pid: pid)
+            log("amphora-prometheus-proxy running: pid \(pid) as \(ChildLauncher.prometheusProxyUser) in \(config.netns)")
+        }
+
         func shutdown() {
-            stop([front.pid, helper.pid])
+            stop([front.pid, helper.pid] + (proxy.map { [$0.pid] } ?? []))
             daemons.stopAll()
         }
 
@@ -126,6 +148,17 @@ public enum Supervisor {
                             shutdown()
                             return fail("amphora-agent: \(message)")
                         }
+                    } else if var current = proxy, pid == current.pid {
+                        log("amphora-prometheus-proxy exited (\(how)); restarting")
+                        proxy = nil
+                        guard allowRestart(&current) else {
+                            log("amphora-prometheus-proxy keeps failing; leaving it stopped")
+                            continue
+                        }
+                        if let pid = startProxy() {
+                            current.pid = pid
+                            proxy = current
+                        }
                     } else if pid == front.pid {
                         log("front exited (\(how)); restarting")
                         guard allowRestart(&front) else {
@@ -150,25 +183,49 @@ public enum Supervisor {
     }
 
     /// Direct mode plays the part of the amphora-netns unit: the amphora namespace exists before the
-    /// helper starts (the confined launcher cannot create one: that needs mount(2)). Returns a problem, or nil.
+    /// helper starts (the confined launcher cannot create one: that needs mount(2)), with the unit's
+    /// sysctls inside it (upstream's amphora-netns: forwarding for IPVS's NAT, IPVS connection
+    /// tracking and expiry; those a kernel without IP_VS lacks are skipped). Returns a problem, or nil.
     static func ensureNamespace(_ name: String) -> String? {
         var st = stat()
-        if stat("/run/netns/\(name)", &st) == 0 { return nil }
-        var spawn = SpawnAttributes(
-            executable: .path("/usr/sbin/ip"), arguments: ["/usr/sbin/ip", "netns", "add", name], environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+        if stat("/run/netns/\(name)", &st) != 0 {
+            switch runQuietly(["/usr/sbin/ip", "netns", "add", name]) {
+            case .failure(let problem): return "ip netns add failed (\(problem))"
+            case .success: log("created network namespace \(name)")
+            }
+        }
+        var sysctls = [["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]]
+        if stat("/proc/sys/net/ipv4/vs", &st) == 0 {
+            sysctls.append(["net.ipv4.vs.conntrack=1", "net.ipv4.vs.expire_nodest_conn=1", "net.ipv4.vs.expire_quiescent_template=1"])
+        }
+        for settings in sysctls {
+            if case .failure(let problem) = runQuietly(["/usr/sbin/ip", "netns", "exec", name, "/usr/sbin/sysctl", "-q", "-w"] + settings) {
+                log("network namespace \(name): sysctl \(settings.joined(separator: " ")): \(problem)")
+            }
+        }
+        return nil
+    }
+
+    /// A problem running a program: its description.
+    struct RunProblem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs a program (absolute path first) with its output on stderr, and waits for it.
+    static func runQuietly(_ arguments: [String]) -> Result<Void, RunProblem> {
+        guard let executable = arguments.first else { return .failure(RunProblem(description: "no program")) }
+        var spawn = SpawnAttributes(executable: .path(executable), arguments: arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
         spawn.standardOutput = 2
         spawn.standardError = 2
         let pid: pid_t
         do {
             pid = try spawn.spawn()
         } catch {
-            return "cannot run ip: \(String(cString: strerror(error.errno)))"
+            return .failure(RunProblem(description: "cannot run \(executable): \(String(cString: strerror(error.errno)))"))
         }
         var status: Int32 = 0
         _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
-        guard status == 0 else { return "ip netns add failed (\(describe(status)))" }
-        log("created network namespace \(name)")
-        return nil
+        return status == 0 ? .success(()) : .failure(RunProblem(description: describe(status)))
     }
 
     static func allowRestart(_ child: inout Child) -> Bool {

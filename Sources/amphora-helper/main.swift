@@ -3,6 +3,7 @@ import BuildInfo
 import Confinement
 import Glibc
 import Helper
+import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
 
@@ -13,7 +14,7 @@ struct AmphoraHelperCommand: ParsableCommand {
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
         version: "amphora-helper \(BuildInfo.versionDescription)",
-        subcommands: [Serve.self, Launcher.self, CheckIdentity.self, AuditVerify.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
+        subcommands: [Serve.self, Launcher.self, CheckIdentity.self, AuditVerify.self, AuditShow.self, AuditInit.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -67,28 +68,134 @@ struct CheckIdentity: ParsableCommand {
     }
 }
 
-/// Checks the hash chain of an audit log.
+/// Checks an audit log set: hashes, chain, epochs, and with the auditor's key the seals.
 struct AuditVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit-verify", abstract: "Verify an audit log's hash chain; reports the first broken or edited record.")
+        commandName: "audit-verify",
+        abstract: "Verify an audit log (a directory: its whole rotated set; or files, in order); reports the first broken record.")
 
-    @Argument(help: "The audit log (JSON lines).") var file: String
+    @Argument(help: "The log directory, or log files oldest first.") var paths: [String]
+
+    @Option(name: .customLong("key"), help: "The verification key (the seed audit-init or the helper exported); again after a seal reset.")
+    var keys: [String] = []
+
+    @Option(name: .customLong("anchor"), help: "SEQ:HASH of a head the controller received (heartbeat audit_head): it must still be in the log.")
+    var anchor: String?
+
+    @Option(name: .customLong("after"), help: "SEQ:HASH of the last record of the file before the first one given.")
+    var after: String?
 
     func run() throws {
-        let contents: [UInt8]
+        var sealKeys: [AuditSealKey] = []
+        for path in keys {
+            guard var text = try? readFile(path, limit: 4096), let key = AuditSealKey.parse(text) else {
+                FileDescriptorOutput.standardError.write("audit-verify: \(path): not a verification key file\n")
+                throw ExitCode(2)
+            }
+            text.withUnsafeMutableBytes { secureZero($0) }
+            sealKeys.append(key)
+        }
+        let anchorLink = try anchor.map { text in
+            guard let link = AuditChainVerifier.Link(parsing: text) else { throw ValidationError("--anchor must be SEQ:HASH (64 hex digits)") }
+            return link
+        }
+        let afterLink = try after.map { text in
+            guard let link = AuditChainVerifier.Link(parsing: text) else { throw ValidationError("--after must be SEQ:HASH (64 hex digits)") }
+            return link
+        }
+        let files: [String]
         do {
-            contents = try AuditLogFile.read(file)
+            files = try AuditLogFile.expand(paths)
         } catch {
-            FileDescriptorOutput.standardError.write("audit-verify: \(file): \(error)\n")
+            FileDescriptorOutput.standardError.write("audit-verify: \(error)\n")
             throw ExitCode(2)
         }
-        switch AuditLog.verify(contents: contents) {
-        case .intact(let records):
-            FileDescriptorOutput.standardOutput.write("audit log intact: \(records) records\n")
-        case .broken(let line, let reason):
-            FileDescriptorOutput.standardOutput.write("audit log BROKEN at line \(line): \(reason)\n")
+        let verifier = AuditChainVerifier(keys: sealKeys, anchor: anchorLink, after: afterLink)
+        for file in files {
+            do {
+                try AuditLogFile.forEachLine(file) { line, number in verifier.check(line, file: file, number: number) }
+            } catch {
+                FileDescriptorOutput.standardError.write("audit-verify: \(file): \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        switch verifier.finish() {
+        case .success(let summary):
+            var text = "audit log intact: \(summary.records) records"
+            if let head = summary.head { text += ", head \(head.sequence):\(head.hash) epoch \(head.epoch)" }
+            text += summary.sealsChecked ? ", seals verified" : ", seals NOT checked (no --key)"
+            if summary.sealsChecked, summary.unsealedRecords > 0 {
+                text += " (the first \(summary.unsealedRecords) records predate sealing: chained, not sealed)"
+            }
+            if summary.firstSequence > 1, afterLink == nil {
+                text += ", starts at record \(summary.firstSequence) (older files not given)"
+            }
+            if anchorLink != nil { text += ", anchor found" }
+            FileDescriptorOutput.standardOutput.write(text + "\n")
+        case .failure(let problem):
+            FileDescriptorOutput.standardOutput.write("audit log BROKEN at line \(problem.line) of \(problem.file): \(problem.reason)\n")
             throw ExitCode(1)
         }
+    }
+}
+
+/// Prints audit records, filtered.
+struct AuditShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-show", abstract: "Print audit records (a log directory or files), filtered, for people or as JSON lines.")
+
+    @Argument(help: "The log directory, or log files oldest first.") var paths: [String] = ["/var/log/amphora-agent"]
+    @Option(help: "Records at or after this UTC time (2026-12-02T10:00 or a prefix).") var since: String?
+    @Option(help: "Records before this UTC time.") var until: String?
+    @Option(name: .customLong("request"), help: "Records of this request id.") var requestID: String?
+    @Option(help: "Records of this event (exec-intent, exec-outcome, ...).") var event: String?
+    @Option(help: "Records of this program (argv[0] or its name).") var program: String?
+    @Flag(help: "Print the records as they are stored (JSON lines).") var json = false
+
+    func run() throws {
+        let query = AuditQuery(since: since, until: until, requestID: requestID, event: event, program: program)
+        let files: [String]
+        do {
+            files = try AuditLogFile.expand(paths)
+        } catch {
+            FileDescriptorOutput.standardError.write("audit-show: \(error)\n")
+            throw ExitCode(2)
+        }
+        var unreadable = 0
+        for file in files {
+            do {
+                try AuditLogFile.forEachLine(file) { line, _ in
+                    guard case .complete(let bytes) = line, let record = AuditRecord.parse(bytes) else {
+                        unreadable += 1
+                        return true
+                    }
+                    guard query.matches(record) else { return true }
+                    FileDescriptorOutput.standardOutput.write(json ? String(decoding: bytes, as: UTF8.self) + "\n" : AuditQuery.human(record) + "\n")
+                    return true
+                }
+            } catch {
+                FileDescriptorOutput.standardError.write("audit-show: \(file): \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        if unreadable > 0 { FileDescriptorOutput.standardError.write("audit-show: \(unreadable) lines are not audit records (run audit-verify)\n") }
+    }
+}
+
+/// Makes the sealing key before the helper's first start and exports its seed once.
+struct AuditInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-init",
+        abstract: "Make the audit log's sealing key and write its verification key (the seed) once to a new file, for the auditor.")
+
+    @Option(name: .customLong("config-file"), help: "The agent configuration (INI): where the audit log is.")
+    var configFile: String = "/etc/octavia/amphora-agent.conf"
+
+    @Option(name: .customLong("export"), help: "The new file (0400) for the verification key; take it off the amphora.")
+    var export: String
+
+    func run() throws {
+        throw ExitCode(HelperMain.initializeAuditSeal(configPath: configFile, exportPath: export))
     }
 }
 

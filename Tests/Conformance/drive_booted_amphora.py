@@ -424,7 +424,7 @@ def _():
 
 UNITS = ['amphora-agent.service', 'amphora-agent-helper.service', 'amphora-agent-front.service', 'amphora-netns.service',
          'var-lib-octavia-certs.mount', 'amphora-config-drive.service', f'haproxy@{LB_ID}.service',
-         'octavia-keepalived.service', f'octavia-keepalivedlvs@{UDP_LISTENER}.service']
+         'octavia-keepalived.service', f'octavia-keepalivedlvs@{UDP_LISTENER}.service', 'amphora-prometheus-proxy.service']
 
 
 def check_units():

@@ -11,7 +11,19 @@ member ports (veth pairs with the MACs given here) and checks the kernel state a
 
   python drive_octavia_client.py --certdir DIR --port N --amphora-id UUID --base-path DIR \
       --netns NS --vip-mac MAC --member-mac MAC --agent-config FILE --heartbeat-port N \
-      --heartbeat-key KEY [--json FILE] [--kill-helper-of AGENT_PID --agent-log FILE]
+      --heartbeat-key KEY [--sequence create|failover] [--json FILE]
+      [--kill-helper-of AGENT_PID --agent-log FILE]
+
+--sequence create (the default) is a load balancer's life on one amphora: create, member subnets
+added and removed (on a member port, and on the VRRP port with `vip_net_info`), Octavia's own
+50 listeners x 200 members rendering uploaded, checked, started and reloaded, UDP listener, SR-IOV
+interface rules, VRRP, agent configuration, heartbeat, certificate rotation, delete.
+--sequence failover is what the controller's failover flow (octavia/controller/worker/v2/flows/
+amphora_flows.py, get_failover_amphora_flow with an ACTIVE_STANDBY load balancer) sends to the NEW
+amphora, a fresh agent: connectivity wait, VIP plug on its new VRRP port, member port plug, the
+listeners update (certificates, configuration, reload), the VRRP subflow (interface lookup,
+keepalived configuration as BACKUP, start), the listeners reload, then the load balancer serves.
+The member and VIP ports' addresses are checked in the amphora namespace NS (`ip -n NS`).
 
 With --kill-helper-of (helper restarts under load, issue 16), the root helper of the standalone
 agent AGENT_PID is killed (SIGKILL, by pid) right before every step, so that every step meets a
@@ -55,8 +67,12 @@ HTTP_LISTENER = '99999999-0000-4000-8000-000000000001'
 UDP_LISTENER = '99999999-0000-4000-8000-000000000002'
 POOL = '99999999-0000-4000-8000-0000000000aa'
 VIP = '203.0.113.100'
-VRRP_IP = '203.0.113.11'
 MEMBER_IP = '192.0.2.5'
+# A member subnet the controller adds (and later removes) on the member port, then on the VRRP port.
+NEW_SUBNET = '198.51.100.0/24'
+NEW_SUBNET_MEMBER_PORT_IP = '198.51.100.5'
+NEW_SUBNET_VRRP_PORT_IP = '198.51.100.20'
+NEW_SUBNET_MEMBER = '198.51.100.6'
 
 
 class StepFailed(Exception):
@@ -75,12 +91,18 @@ def parse_args():
     p.add_argument('--port', type=int, required=True)
     p.add_argument('--heartbeat-port', type=int, required=True)
     p.add_argument('--json')
+    p.add_argument('--sequence', choices=('create', 'failover'), default='create')
+    p.add_argument('--large-connection-limit', type=int, default=int(os.environ.get('CONFORMANCE_LARGE_CONNECTION_LIMIT', 0)),
+                   help="the large listeners' connection limit (default: $CONFORMANCE_LARGE_CONNECTION_LIMIT, else the "
+                        "largest that fits the descriptor limit; 100 reproduces haproxy's 'Cannot raise FD limit' here)")
     p.add_argument('--kill-helper-of', type=int, help="the standalone agent's pid: kill its helper before every step")
     p.add_argument('--agent-log', help="the standalone agent's log (to see the restarted helper ready)")
     return p.parse_args()
 
 
 ARGS = parse_args()
+# The failover amphora gets a new VRRP (base) port; its peer is the surviving amphora.
+VRRP_IP, PEER_VRRP_IP = ('203.0.113.12', '203.0.113.11') if ARGS.sequence == 'failover' else ('203.0.113.11', '203.0.113.12')
 CONF = cfg.CONF
 CONF([], project='octavia', default_config_files=[])
 CONF.set_override('client_cert', f'{ARGS.certdir}/client.pem', 'haproxy_amphora')
@@ -160,34 +182,43 @@ def last_response():
     return f'{r.request.method} {r.request.path_url} -> {r.status_code} {r.text.strip()[:400]}'
 
 
-def step(name):
+STEPS = []
+
+
+def step(name, sequences=('create',)):
+    """Registers a step of the given sequences (--sequence); the steps run in order at the end."""
     def wrap(fn):
-        LAST.pop('r', None)
-        t = time.perf_counter()
-        try:
-            if ARGS.kill_helper_of:
-                kill_helper()
-            detail = fn() or ''
-            status = 'OK'
-        except MissingEndpoint as e:
-            status, detail = ('EXPECTED-MISSING' if name in EXPECTED_MISSING else 'FAIL'), f'not implemented: {e}'
-        except Exception as e:  # noqa: BLE001 - every failure is reported, with the agent's answer
-            r = LAST.get('r')
-            if r is not None and r.status_code in (404, 405) and _route_missing(r):
-                status = 'EXPECTED-MISSING' if name in EXPECTED_MISSING else 'FAIL'
-                detail = f'endpoint missing: {last_response()}'
-            else:
-                status = 'FAIL'
-                detail = f'{type(e).__name__}: {e}; last response: {last_response()}'
-                if not isinstance(e, (StepFailed, exc.APIException)):
-                    detail += '\n' + traceback.format_exc()
-        ms = (time.perf_counter() - t) * 1000
-        if name in EXPECTED_MISSING and status == 'OK':
-            detail = f'{detail} (listed in EXPECTED_MISSING but passes: remove it)'
-        RESULTS.append({'step': name, 'status': status, 'ms': round(ms, 1), 'detail': detail})
-        print(f'STEP {name} {status} ({ms:.0f} ms) {detail}', flush=True)
+        if ARGS.sequence in sequences:
+            STEPS.append((name, fn))
         return fn
     return wrap
+
+
+def run_step(name, fn):
+    LAST.pop('r', None)
+    t = time.perf_counter()
+    try:
+        if ARGS.kill_helper_of:
+            kill_helper()
+        detail = fn() or ''
+        status = 'OK'
+    except MissingEndpoint as e:
+        status, detail = ('EXPECTED-MISSING' if name in EXPECTED_MISSING else 'FAIL'), f'not implemented: {e}'
+    except Exception as e:  # noqa: BLE001 - every failure is reported, with the agent's answer
+        r = LAST.get('r')
+        if r is not None and r.status_code in (404, 405) and _route_missing(r):
+            status = 'EXPECTED-MISSING' if name in EXPECTED_MISSING else 'FAIL'
+            detail = f'endpoint missing: {last_response()}'
+        else:
+            status = 'FAIL'
+            detail = f'{type(e).__name__}: {e}; last response: {last_response()}'
+            if not isinstance(e, (StepFailed, exc.APIException)):
+                detail += '\n' + traceback.format_exc()
+    ms = (time.perf_counter() - t) * 1000
+    if name in EXPECTED_MISSING and status == 'OK':
+        detail = f'{detail} (listed in EXPECTED_MISSING but passes: remove it)'
+    RESULTS.append({'step': name, 'status': status, 'ms': round(ms, 1), 'detail': detail})
+    print(f'STEP {name} {status} ({ms:.0f} ms) {detail}', flush=True)
 
 
 def _route_missing(r):
@@ -213,7 +244,7 @@ def expect_raises(exception, fn, *a, **kw):
 
 
 # 1. Version discovery: GET // (AmphoraComputeConnectivityWait)
-@step('get_api_version')
+@step('get_api_version', sequences=('create', 'failover'))
 def _():
     version = base.get_api_version(amp)
     expect(version == {'api_version': '1.0'}, f'got {version}')
@@ -248,7 +279,7 @@ def _():
 
 
 # 4. AmphoraPostVIPPlug: POST /1.0/plug/vip/<vip>, body as _build_net_info renders it
-@step('plug_vip')
+@step('plug_vip', sequences=('create', 'failover'))
 def _():
     r = client.plug_vip(amp, VIP, {
         'subnet_cidr': '203.0.113.0/24', 'gateway': '203.0.113.1', 'mac_address': ARGS.vip_mac, 'vrrp_ip': VRRP_IP,
@@ -258,7 +289,7 @@ def _():
 
 
 # 5. AmphoraePostNetworkPlug: POST /1.0/plug/network
-@step('plug_network')
+@step('plug_network', sequences=('create', 'failover'))
 def _():
     r = client.plug_network(amp, {
         'mac_address': ARGS.member_mac, 'mtu': 1500, 'is_sriov': False,
@@ -342,22 +373,129 @@ def _():
     return f'{listeners}'
 
 
+# 7a. Member subnets (member_flows.py get_create_member_flow / get_delete_member_flow): the controller
+# plugs or unplugs the subnet's fixed IP on the amphora's port in Neutron (HandleNetworkDeltas), sends
+# the port's whole new fixed_ips list (AmphoraePostNetworkPlug -> post_network_plug), then the
+# listeners update (update_amphora_listeners: get_info, get_details, upload_config, reload_listener).
+# On the VRRP port itself the body carries `vip_net_info` (post_network_plug: port.id ==
+# amphora.vrrp_port_id), and the VIP must stay.
+def amphora_addresses():
+    """The addresses in the amphora namespace (`ip -n NETNS -o addr show`)."""
+    out = subprocess.run(['ip', '-n', ARGS.netns, '-o', 'addr', 'show'], check=True, capture_output=True, text=True).stdout
+    return {fields[3].split('/')[0] for fields in (line.split() for line in out.splitlines()) if len(fields) > 3}
+
+
+def vrrp_net_info():
+    """rest_api_driver._build_net_info for the VRRP port, as post_network_plug adds it (plus `vip`)."""
+    return {'subnet_cidr': '203.0.113.0/24', 'gateway': '203.0.113.1', 'mac_address': ARGS.vip_mac, 'vrrp_ip': VRRP_IP,
+            'mtu': 1500, 'host_routes': [], 'additional_vips': [], 'is_sriov': False, 'vip': VIP}
+
+
+def listeners_update(lb_id, config):
+    """update_amphora_listeners' calls for a load balancer without TLS: haproxy version, details
+    (the templater's input), configuration upload, reload."""
+    client.get_info(amp)
+    client.get_details(amp)
+    r = client.upload_config(amp, lb_id, config)
+    expect(r.status_code == 202, f'upload status {r.status_code}')
+    r = client.reload_listener(amp, lb_id)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+
+
+MEMBER_PORT_FIXED_IP = {'ip_address': MEMBER_IP, 'subnet_cidr': '192.0.2.0/24', 'host_routes': [], 'gateway': None}
+VRRP_PORT_FIXED_IP = {'ip_address': VRRP_IP, 'subnet_cidr': '203.0.113.0/24', 'host_routes': [], 'gateway': '203.0.113.1'}
+HAPROXY_CFG_NEW_SUBNET = HAPROXY_CFG + f'    server m2 {NEW_SUBNET_MEMBER}:80 weight 1\n'
+
+
+@step('member_subnet_add')
+def _():
+    r = client.plug_network(amp, {
+        'mac_address': ARGS.member_mac, 'mtu': 1500, 'is_sriov': False,
+        'fixed_ips': [MEMBER_PORT_FIXED_IP, {'ip_address': NEW_SUBNET_MEMBER_PORT_IP, 'subnet_cidr': NEW_SUBNET,
+                                             'host_routes': [], 'gateway': None}]})
+    expect(r.status_code == 202, f'status {r.status_code}')
+    addresses = amphora_addresses()
+    expect({MEMBER_IP, NEW_SUBNET_MEMBER_PORT_IP} <= addresses, f'amphora addresses {sorted(addresses)}')
+    listeners_update(LB_ID, HAPROXY_CFG_NEW_SUBNET)
+    return f'{NEW_SUBNET_MEMBER_PORT_IP} added beside {MEMBER_IP}; member {NEW_SUBNET_MEMBER} configured and reloaded'
+
+
+@step('member_subnet_remove')
+def _():
+    r = client.plug_network(amp, {'mac_address': ARGS.member_mac, 'mtu': 1500, 'is_sriov': False,
+                                  'fixed_ips': [MEMBER_PORT_FIXED_IP]})
+    expect(r.status_code == 202, f'status {r.status_code}')
+    addresses = amphora_addresses()
+    expect(MEMBER_IP in addresses and NEW_SUBNET_MEMBER_PORT_IP not in addresses, f'amphora addresses {sorted(addresses)}')
+    listeners_update(LB_ID, HAPROXY_CFG)
+    return f'{NEW_SUBNET_MEMBER_PORT_IP} removed, {MEMBER_IP} kept; reloaded'
+
+
+@step('vrrp_port_member_subnet_add')
+def _():
+    r = client.plug_network(amp, {
+        'mac_address': ARGS.vip_mac, 'mtu': 1500, 'is_sriov': False, 'vip_net_info': vrrp_net_info(),
+        'fixed_ips': [VRRP_PORT_FIXED_IP, {'ip_address': NEW_SUBNET_VRRP_PORT_IP, 'subnet_cidr': NEW_SUBNET,
+                                           'host_routes': [], 'gateway': None}]})
+    expect(r.status_code == 202, f'status {r.status_code}')
+    addresses = amphora_addresses()
+    expect({VIP, VRRP_IP, NEW_SUBNET_VRRP_PORT_IP} <= addresses, f'amphora addresses {sorted(addresses)}')
+    listeners_update(LB_ID, HAPROXY_CFG_NEW_SUBNET)
+    return f'{NEW_SUBNET_VRRP_PORT_IP} added on the VRRP port; VIP {VIP} and {VRRP_IP} kept'
+
+
+@step('vrrp_port_member_subnet_remove')
+def _():
+    r = client.plug_network(amp, {'mac_address': ARGS.vip_mac, 'mtu': 1500, 'is_sriov': False,
+                                  'vip_net_info': vrrp_net_info(), 'fixed_ips': [VRRP_PORT_FIXED_IP]})
+    expect(r.status_code == 202, f'status {r.status_code}')
+    addresses = amphora_addresses()
+    expect({VIP, VRRP_IP} <= addresses and NEW_SUBNET_VRRP_PORT_IP not in addresses, f'amphora addresses {sorted(addresses)}')
+    listeners_update(LB_ID, HAPROXY_CFG)
+    listeners = client.get_all_listeners(amp)
+    expect({'status': 'ACTIVE', 'uuid': HTTP_LISTENER, 'type': 'HTTP'} in listeners, f'{listeners}')
+    return f'{NEW_SUBNET_VRRP_PORT_IP} removed; VIP {VIP} and {VRRP_IP} kept; listener ACTIVE'
+
+
 # 7b. Upload limits (issue 16): past the agent's limit the controller must raise, not take 413 for
 # success; Octavia's own rendering of a large load balancer (50 listeners x 200 members) uploads,
-# passes haproxy -c and is stored whole.
+# passes haproxy -c, is stored whole, starts and reloads.
 UPLOAD_LIMIT = 32 << 20
 LARGE_LB = '11111111-2222-4333-8444-666666666666'
+LARGE_LISTENERS, LARGE_MEMBERS = 50, 200
 _LARGE = {}
+
+
+def large_connection_limit():
+    """Every large listener's connection limit: the largest round value whose descriptors fit the
+    limit the agent's haproxy gets. haproxy needs 2.5 descriptors per connection of the global
+    maxconn (the sum of the listeners' limits; 2 sockets plus splice pipes) plus one per health-checked
+    server and a few: 50 x 100 connections need 22,580, over a sandbox's 20,000 (production's haproxy
+    units say LimitNOFILE=2600000). The standalone agent hands haproxy its own hard limit, which the
+    test shares with this driver."""
+    if ARGS.large_connection_limit:
+        return ARGS.large_connection_limit
+    import resource
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard == resource.RLIM_INFINITY:
+        hard = 2_600_000
+    for limit in (1000, 500, 200, 100, 50, 20):
+        if LARGE_LISTENERS * limit * 5 // 2 + LARGE_LISTENERS * LARGE_MEMBERS + 1000 <= hard:
+            return limit
+    return 10
 
 
 def large_config():
     """Octavia's templater's rendering of 50 listeners x 200 members (render_large_octavia_haproxy.py)."""
     if 'text' not in _LARGE:
+        cpus = client.get_details(amp).get('cpu_count', 1)
         with tempfile.TemporaryDirectory() as d:
             subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                          'render_large_octavia_haproxy.py'),
                             '--lb', LARGE_LB, '--base-path', ARGS.base_path, '--cert-dir', d, '--amphora',
-                            ARGS.amphora_id, '--connection-limit', '100', f'{d}/large.cfg'],
+                            ARGS.amphora_id, '--listeners', str(LARGE_LISTENERS), '--members', str(LARGE_MEMBERS),
+                            '--connection-limit', str(large_connection_limit()), '--cpu-count', str(cpus),
+                            f'{d}/large.cfg'],
                            check=True, capture_output=True)
             with open(f'{d}/large.cfg') as f:
                 _LARGE['text'] = f.read()
@@ -375,19 +513,43 @@ def _():
     return f'InvalidRequest: {r.json().get("details")}'
 
 
-@step('large_configuration_upload')
+@step('large_configuration_upload_reload')
 def _():
+    # As update_amphora_listeners sends it: details (the templater's input), upload, reload (which
+    # starts the new instance), then a second reload (the running instance: server state saved, USR2).
     text = large_config()
     expect(len(text.encode()) > 1 << 20, f'rendering of {len(text.encode())} bytes')
-    r = client.upload_config(amp, LARGE_LB, text)
-    expect(r.status_code == 202, f'upload status {r.status_code}')
-    expect(r.headers.get('ETag') == hashlib.md5(text.encode()).hexdigest(), f'ETag {r.headers.get("ETag")}')
-    r = exc.check_exception(client.request('get', amp, f'loadbalancer/{LARGE_LB}/haproxy'))
-    servers = text.count('\n    server ')
-    expect(r.text.count('\n    server ') == servers, f'stored {r.text.count(chr(10) + "    server ")} of {servers} servers')
-    r = client.delete_listener(amp, LARGE_LB)
-    expect(r.status_code == 200, f'delete status {r.status_code}')
-    return f'{len(text.encode())} bytes, {servers} servers, checked and stored'
+    timings = []
+    try:
+        t = time.perf_counter()
+        r = client.upload_config(amp, LARGE_LB, text)
+        timings.append(f'upload+check {time.perf_counter() - t:.1f} s')
+        expect(r.status_code == 202, f'upload status {r.status_code}')
+        expect(r.headers.get('ETag') == hashlib.md5(text.encode()).hexdigest(), f'ETag {r.headers.get("ETag")}')
+        r = exc.check_exception(client.request('get', amp, f'loadbalancer/{LARGE_LB}/haproxy'))
+        servers = text.count('\n    server ')
+        expect(r.text.count('\n    server ') == servers, f'stored {r.text.count(chr(10) + "    server ")} of {servers} servers')
+        for what in ('start', 'reload'):
+            t = time.perf_counter()
+            r = client.reload_listener(amp, LARGE_LB)
+            timings.append(f'{what} {time.perf_counter() - t:.1f} s')
+            expect(r.status_code == 202, f'{what}: status {r.status_code}')
+        listeners = client.get_all_listeners(amp)
+        active = [entry for entry in listeners if entry['status'] == 'ACTIVE' and entry['uuid'] != HTTP_LISTENER]
+        expect(len(active) == LARGE_LISTENERS, f'{len(active)} large listeners ACTIVE: {listeners}')
+    except Exception as e:
+        # haproxy's own log (the driver runs as root), to tell a refusal from a slow start.
+        try:
+            with open(f'{ARGS.base_path}/{LARGE_LB}/haproxy.log', errors='replace') as f:
+                log_tail = f.read()[-1500:].replace('\n', ' | ')
+        except OSError as error:
+            log_tail = str(error)
+        raise StepFailed(f'{type(e).__name__}: {e}; last response: {last_response()}; timings {timings}; '
+                         f'haproxy.log: {log_tail}') from e
+    finally:
+        client.delete_listener(amp, LARGE_LB)
+    return (f'{len(text.encode())} bytes, {servers} servers, connection limit {large_connection_limit()} per listener; '
+            f'{LARGE_LISTENERS} listeners ACTIVE; ' + ', '.join(timings))
 
 
 if ARGS.kill_helper_of:
@@ -407,6 +569,37 @@ if ARGS.kill_helper_of:
         r = client.delete_listener(amp, LARGE_LB)
         expect(r.status_code == 200, f'delete status {r.status_code}')
         return f'{len(KILLS)} kills so far'
+
+
+# 7c. PROMETHEUS listener: Octavia's templater points the listener's backend at prometheus-proxy
+# (127.0.0.1:9102 in the namespace; ours is amphora-prometheus-proxy); scraped through the VIP.
+PROM_LB = '11111111-2222-4333-8444-777777777777'
+
+
+@step('prometheus_listener_scrape')
+def _():
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'render_prometheus_haproxy.py'),
+                        '--lb', PROM_LB, '--base-path', ARGS.base_path, '--cert-dir', d, '--amphora', ARGS.amphora_id,
+                        '--vip', f'{VIP}:9100', f'{d}/prom.cfg'], check=True, capture_output=True)
+        with open(f'{d}/prom.cfg') as f:
+            text = f.read()
+    r = client.upload_config(amp, PROM_LB, text)
+    expect(r.status_code == 202, f'upload status {r.status_code}')
+    r = client.reload_listener(amp, PROM_LB)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+    up = 'octavia_listener_status{listener="sample_listener_id_1",state="UP"} 1'
+    body = ''
+    for _ in range(100):
+        body = subprocess.run(['/usr/sbin/ip', 'netns', 'exec', ARGS.netns, 'curl', '-sf', '--max-time', '3',
+                               f'http://{VIP}:9100/metrics'], capture_output=True, text=True).stdout
+        if up in body:
+            break
+        time.sleep(0.2)
+    expect(up in body and 'octavia_loadbalancer_cpu ' in body and 'haproxy_' not in body, f'scrape: {body[:300]}')
+    r = client.delete_listener(amp, PROM_LB)
+    expect(r.status_code == 200, f'delete status {r.status_code}')
+    return f'{sum(1 for line in body.splitlines() if line.startswith("octavia_"))} Octavia samples through {VIP}:9100'
 
 
 # 8. UDP listener: keepalived LVS configuration as octavia's LVS templater renders it
@@ -489,23 +682,24 @@ def _():
 
 
 # 10. ACTIVE_STANDBY: interface lookup on the VRRP address, VRRP configuration upload and start
-def render_vrrp_config():
+def render_vrrp_config(role, priority):
     """keepalived.conf as the controller renders it: octavia's own keepalived_base.template."""
     import jinja2
     from octavia.amphorae.drivers.keepalived.jinja import jinja_cfg
     env = jinja2.Environment(autoescape=True, loader=jinja2.FileSystemLoader(os.path.dirname(jinja_cfg.KEEPALIVED_TEMPLATE)),
                              trim_blocks=True, lstrip_blocks=True)
     return env.get_template(os.path.basename(jinja_cfg.KEEPALIVED_TEMPLATE)).render(
-        vrrp_group_name=LB_ID.replace('-', ''), amp_role='MASTER', amp_intf='eth1', amp_vrrp_id=1, amp_priority=100,
+        vrrp_group_name=LB_ID.replace('-', ''), amp_role=role, amp_intf='eth1', amp_vrrp_id=1, amp_priority=priority,
         vrrp_garp_refresh=5, vrrp_garp_refresh_repeat=2, vrrp_auth_type='PASS', vrrp_auth_pass='0123456',
-        amp_vrrp_ip=VRRP_IP, peers_vrrp_ips=['203.0.113.12'], vip_ip_address=VIP, advert_int=1,
+        amp_vrrp_ip=VRRP_IP, peers_vrrp_ips=[PEER_VRRP_IP], vip_ip_address=VIP, advert_int=1,
         check_script_path=f'{ARGS.base_path}/vrrp/check_script.sh', vrrp_check_interval=5, vrrp_fail_count=2,
         vrrp_success_count=2, vips=[{'ip_address': VIP, 'network_cidr': '203.0.113.0/24', 'ipv6': False,
                                      'interface_index': 0, 'gateway': '203.0.113.1', 'excluded': False,
                                      'host_routes': []}])
 
 
-VRRP_CFG = render_vrrp_config()
+# The failover amphora joins as BACKUP: the survivor is MASTER until keepalived elects again.
+VRRP_CFG = render_vrrp_config('BACKUP', 90) if ARGS.sequence == 'failover' else render_vrrp_config('MASTER', 100)
 
 
 @step('vrrp_upload_start')
@@ -609,6 +803,55 @@ def _():
     expect_raises(exc.InvalidRequest, client._action, 'bogus', amp, LB_ID)
     return 'all gone; GET udp_listener -> NotFound; bogus action -> InvalidRequest'
 
+
+# 15. Failover (--sequence failover): what get_failover_amphora_flow sends to the new amphora after
+# get_api_version, plug_vip (its new VRRP port) and plug_network (the member ports):
+# AmphoraIndexListenerUpdate (update_amphora_listeners: get_info for the haproxy version, the
+# listener certificate by md5, get_details, upload_config, reload_listener), the VRRP subflow
+# (AmphoraIndexUpdateVRRPInterface, AmphoraIndexVRRPUpdate, AmphoraIndexVRRPStart), then
+# AmphoraIndexListenersReload.
+@step('failover_listeners_update', sequences=('failover',))
+def _():
+    info = client.get_info(amp)
+    try:
+        md5 = client.get_cert_md5sum(amp, LB_ID, CERT_NAME, ignore=(404,))
+    except exc.NotFound:
+        md5 = None
+    if md5 != hashlib.md5(CERT_PEM).hexdigest():
+        client.upload_cert_pem(amp, LB_ID, CERT_NAME, CERT_PEM)
+    client.get_details(amp)
+    r = client.upload_config(amp, LB_ID, HAPROXY_CFG)
+    expect(r.status_code == 202, f'upload status {r.status_code}')
+    r = client.reload_listener(amp, LB_ID)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+    return f'haproxy {info["haproxy_version"]}; certificate uploaded; ' + r.json().get('details', '').replace('\n', ' | ')
+
+
+@step('failover_vrrp', sequences=('failover',))
+def _():
+    interface = client.get_interface(amp, VRRP_IP)
+    expect(interface.get('interface') == 'eth1', f'{interface}')
+    r = client.upload_vrrp_config(amp, VRRP_CFG)
+    expect(r.status_code == 200, f'upload status {r.status_code}')
+    r = client.start_vrrp(amp)
+    expect(r.status_code == 202, f'start status {r.status_code}')
+    return f'keepalived BACKUP with peer {PEER_VRRP_IP} on {interface["interface"]}: ' + r.json().get('details', '')
+
+
+@step('failover_listeners_reload', sequences=('failover',))
+def _():
+    r = client.reload_listener(amp, LB_ID)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+    listeners = client.get_all_listeners(amp)
+    expect({'status': 'ACTIVE', 'uuid': HTTP_LISTENER, 'type': 'HTTP'} in listeners, f'{listeners}')
+    addresses = amphora_addresses()
+    expect({VIP, VRRP_IP, MEMBER_IP} <= addresses, f'amphora addresses {sorted(addresses)}')
+    topology = client.request('get', amp, 'details').json().get('topology')
+    return f'listener ACTIVE; addresses {sorted(addresses & {VIP, VRRP_IP, MEMBER_IP})}; topology {topology}'
+
+
+for step_name, step_fn in STEPS:
+    run_step(step_name, step_fn)
 
 failed = [r for r in RESULTS if r['status'] == 'FAIL']
 missing = [r for r in RESULTS if r['status'] == 'EXPECTED-MISSING']

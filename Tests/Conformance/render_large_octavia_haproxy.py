@@ -5,7 +5,7 @@
 Run with the venv's python (Tests/Conformance/ensure-venv.sh):
   render_large_octavia_haproxy.py --lb LB_ID --base-path DIR --cert-dir DIR
       [--listeners 50] [--members 200] [--profile plain|longest] [--ciphers N]
-      [--connection-limit N] [--amphora AMP_ID] [--write-certs] OUTFILE
+      [--connection-limit N] [--amphora AMP_ID] [--cpu-count N] [--write-certs] OUTFILE
 
 Every listener has its own pool of MEMBERS members, every id is a UUID as Octavia's database
 gives them. Profiles:
@@ -20,6 +20,8 @@ gives them. Profiles:
            the last group of an IPv6 address there as a port and refuses the configuration.
 --ciphers N sets every pool's backend cipher string to N characters of distinct cipher names (the
 API accepts up to 2048; the templater removes duplicates, so N bytes per server line at most).
+--cpu-count N is the amphora's `cpu_count` as GET /1.0/details reports it (the templater derives
+nbthread and cpu-map from it; default 4).
 --write-certs writes the TLS files the configuration names (see render_octavia_haproxy.py) so
 that `haproxy -c` can load it.
 Prints one line: `rendered BYTES bytes, LINES lines, SERVERS servers, longest server line N bytes`.
@@ -99,6 +101,7 @@ def main():
     parser.add_argument("--connection-limit", type=int,
                         help="every listener's connection limit (Octavia's default, 50000, needs 100000 fds each)")
     parser.add_argument("--amphora", help="the host amphora's id (haproxy's local peer)")
+    parser.add_argument("--cpu-count", type=int, default=4, help="the amphora's cpu_count (GET /1.0/details)")
     parser.add_argument("--write-certs", action="store_true")
     parser.add_argument("outfile")
     args = parser.parse_args()
@@ -164,7 +167,7 @@ def main():
 
     if args.write_certs:
         write_certs(lb_dir, listener_ids)
-    amp_details = {"active_tuned_profiles": "virtual-guest optimize-serial-console amphora", "cpu_count": 4,
+    amp_details = {"active_tuned_profiles": "virtual-guest optimize-serial-console amphora", "cpu_count": args.cpu_count,
                    "memory": {"free": 10_000_000, "buffers": 100_000, "cached": 100_000}}
     templater = jinja_cfg.JinjaTemplater(base_amp_path=args.base_path, base_crt_dir=args.cert_dir)
     text = templater.build_config(sc.sample_amphora_tuple(), listeners, tls_certs, HAPROXY_VERSION, amp_details)

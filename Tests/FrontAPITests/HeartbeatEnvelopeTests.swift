@@ -28,6 +28,18 @@ struct HeartbeatEnvelopeTests {
         #expect(HeartbeatEnvelope.hexHMAC([], key: "k") != HeartbeatEnvelope.hexHMAC([], key: "l"))
     }
 
+    @Test("the audit head rides along as audit_head (the controller ignores keys it does not know), and crosses the helper socket")
+    func auditHead() throws {
+        let hash = String(repeating: "ab", count: 32)
+        let report = HeartbeatReport(keepalived: .running, listeners: [], pools: [], auditHead: AuditHead(sequence: 42, hash: hash, epoch: 3))
+        let text = HeartbeatMessage.json(amphoraID: "a", sequence: 7, report: report).jsonText
+        #expect(text == #"{"id":"a","seq":7,"ver":3,"listeners":{},"pools":{},"audit_head":{"seq":42,"hash":""# + hash + #"","epoch":3}}"#)
+        #expect(try StrictJSON.decode(HeartbeatReport.self, from: try StrictJSON.encode(report)) == report)
+        let without = HeartbeatReport(keepalived: .running, listeners: [], pools: [])
+        #expect(!HeartbeatMessage.json(amphoraID: "a", sequence: 7, report: without).jsonText.contains("audit_head"))
+        #expect(try StrictJSON.decode(HeartbeatReport.self, from: try StrictJSON.encode(without)) == without)
+    }
+
     @Test("message version 3: listeners with stats, pools keyed pool:listener with members")
     func message() throws {
         let report = HeartbeatReport(

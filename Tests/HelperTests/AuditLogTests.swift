@@ -1,66 +1,362 @@
 import Foundation
-import Helper
+@testable import Helper
+import AgentLogging
+import Glibc
+import LinuxSystem
 import IPCProtocol
 import Testing
 
-@Suite("Audit log")
-struct AuditLogTests {
-    func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).jsonl").path
+/// A scratch directory for one audit log; removed at the end.
+final class AuditScratch {
+    let directory: String
+    var log: String { directory + "/audit.jsonl" }
+    var seedPath: String { log + ".seed" }
+    var statePath: String { log + ".seal" }
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    @Test("records chain, survive reopening, and verify")
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    func lines(_ path: String? = nil) throws -> [String] {
+        try String(contentsOfFile: path ?? log, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    func seed() throws -> AuditSealKey { try key(seedPath) }
+
+    func key(_ path: String) throws -> AuditSealKey {
+        let contents = try #require(FileManager.default.contents(atPath: path))
+        return try #require(AuditSealKey.parse(Array(contents)))
+    }
+
+    /// Verifies `lines` as one file.
+    func verify(_ lines: [String], keys: [AuditSealKey] = [], anchor: AuditChainVerifier.Link? = nil)
+        -> Result<AuditChainVerifier.Summary, AuditChainVerifier.Problem>
+    {
+        let verifier = AuditChainVerifier(keys: keys, anchor: anchor)
+        for (index, line) in lines.enumerated() { verifier.check(.complete(Array(line.utf8)), file: "log", number: index + 1) }
+        return verifier.finish()
+    }
+
+    /// Verifies the files of the directory's set, streaming.
+    func verifySet(keys: [AuditSealKey], anchor: AuditChainVerifier.Link? = nil) throws
+        -> Result<AuditChainVerifier.Summary, AuditChainVerifier.Problem>
+    {
+        let verifier = AuditChainVerifier(keys: keys, anchor: anchor)
+        for file in try AuditLogFile.expand([directory]) {
+            try AuditLogFile.forEachLine(file) { line, number in verifier.check(line, file: file, number: number) }
+        }
+        return verifier.finish()
+    }
+}
+
+/// The line number of a failure, or nil when the log verified.
+func brokenLine(_ result: Result<AuditChainVerifier.Summary, AuditChainVerifier.Problem>) -> Int? {
+    if case .failure(let problem) = result { return problem.line }
+    return nil
+}
+
+func brokenReason(_ result: Result<AuditChainVerifier.Summary, AuditChainVerifier.Problem>) -> String {
+    if case .failure(let problem) = result { return problem.reason }
+    return ""
+}
+
+@Suite("Audit log")
+struct AuditLogTests {
+    @Test("records chain and seal, survive reopening, and verify with the exported seed")
     func chain() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let scratch = try AuditScratch()
         do {
-            let log = try AuditLog(path: path)
+            let log = try AuditLog(path: scratch.log)
             try log.record("one", [("argv", .array([.string("ip"), .string("-j")]))])
             try log.record("two")
         }
-        let reopened = try AuditLog(path: path)
+        let reopened = try AuditLog(path: scratch.log)
         try reopened.record("three")
-        let contents = try #require(FileManager.default.contents(atPath: path))
-        #expect(AuditLog.verify(contents: Array(contents)) == .intact(records: 3))
-        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
-        #expect(mode == 0o600)
+        let lines = try scratch.lines()
+        #expect(lines.count == 4)  // audit-seal-init, one, two, three
+        #expect(lines[0].contains(#""event":"audit-seal-init""#))
+        let seed = try scratch.seed()
+        guard case .success(let summary) = scratch.verify(lines, keys: [seed]) else {
+            Issue.record("does not verify: \(scratch.verify(lines, keys: [seed]))")
+            return
+        }
+        #expect(summary.records == 4)
+        #expect(summary.sealsChecked)
+        #expect(summary.head == reopened.head)
+        for (path, expected) in [(scratch.log, 0o600), (scratch.statePath, 0o600), (scratch.seedPath, 0o400)] {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+            #expect(mode == expected, "\(path)")
+        }
+        // The key itself is never in the log.
+        let state = try String(contentsOfFile: scratch.statePath, encoding: .utf8)
+        let keyHex = try #require(state.split(separator: "\n").first { $0.hasPrefix("key ") }).dropFirst(4)
+        #expect(!lines.joined().contains(String(keyHex)))
     }
 
-    @Test("an edited, removed or reordered record is reported at its line")
+    @Test("an edited, removed or reordered record is reported at its line, with or without the key")
     func tampering() throws {
-        let path = temporaryPath()
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let log = try AuditLog(path: path)
-        for i in 1...4 { try log.record("event-\(i)") }
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log)
+        for i in 1...5 { try log.record("event-\(i)") }
+        let lines = try scratch.lines()
+        let seed = try scratch.seed()
+        for keys in [[], [seed]] {
+            var edited = lines
+            edited[2] = edited[2].replacingOccurrences(of: "event-2", with: "event-X")
+            #expect(brokenLine(scratch.verify(edited, keys: keys)) == 3)
+            #expect(brokenReason(scratch.verify(edited, keys: keys)) == "record was edited: its hash does not match its content")
 
+            var removed = lines
+            removed.remove(at: 3)
+            #expect(brokenLine(scratch.verify(removed, keys: keys)) == 4)
+
+            var swapped = lines
+            swapped.swapAt(2, 3)
+            #expect(brokenLine(scratch.verify(swapped, keys: keys)) == 3)
+
+            #expect(brokenLine(scratch.verify(lines + ["not json"], keys: keys)) == 7)
+        }
+        // Cutting the tail is invisible to the chain alone...
+        let cut = Array(lines.prefix(4))
+        #expect(brokenLine(scratch.verify(cut, keys: [seed])) == nil)
+        // ...but not to an anchor the controller holds (the head a heartbeat carried).
+        let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        #expect(brokenLine(scratch.verify(lines, keys: [seed], anchor: anchor)) == nil)
+        #expect(brokenReason(scratch.verify(cut, keys: [seed], anchor: anchor)).contains("truncated"))
+        #expect(brokenReason(scratch.verify([], anchor: anchor)).contains("truncated"))
+        // A rewritten record at the anchor's place is found even with a consistent chain.
+        let other = AuditChainVerifier.Link(sequence: anchor.sequence, hash: String(repeating: "a", count: 64))
+        #expect(brokenReason(scratch.verify(lines, anchor: other)).contains("not the anchored one"))
+    }
+
+    @Test("a chain recomputed with only the amphora's current key is found by the seed")
+    func recomputedWithoutSealingKey() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 3))
+        for i in 1...10 { try log.record("event-\(i)", [("argv", .array([.string("/usr/sbin/ip"), .string("link")]))]) }
+        let lines = try scratch.lines()
+        let seed = try scratch.seed()
+        #expect(brokenLine(scratch.verify(lines, keys: [seed])) == nil)
+        // The attacker is root now: it has the key file (the current epoch's key) but not the seed.
+        let stolen = try scratch.key(scratch.statePath)
+        #expect(stolen.epoch >= 3)
+        #expect(lines.contains { $0.contains(#""event":"audit-epoch-end""#) })
+
+        /// Rewrites from line `from` on: `edit` changes members; every hash, link and seal recomputed with `key`.
+        func rewrite(_ lines: [String], from: Int, key: AuditSealKey, edit: ([(String, JSONValue)]) -> [(String, JSONValue)]) throws -> [String] {
+            var out = Array(lines.prefix(from))
+            var prev = AuditRecord.parse(Array(lines[from - 1].utf8))?.hash ?? AuditRecord.genesisHash
+            for line in lines.dropFirst(from) {
+                let record = try #require(AuditRecord.parse(Array(line.utf8)))
+                var members = Array(record.members.dropLast(2))  // hash, seal
+                members[2] = ("prev", .string(prev))
+                members = edit(members)
+                let (bytes, hash) = AuditRecord.line(members, key: key)
+                out.append(String(decoding: bytes.dropLast(), as: UTF8.self))
+                prev = hash
+            }
+            return out
+        }
+        // Record 2 edited, everything after it recomputed, epochs kept: the hashes and links are perfect...
+        let relabelled = try rewrite(lines, from: 1, key: stolen) { members in
+            var changed = members
+            for index in changed.indices where changed[index].0 == "event" && changed[index].1 == .string("event-1") {
+                changed[index].1 = .string("nothing-happened")
+            }
+            return changed
+        }
+        #expect(brokenLine(scratch.verify(relabelled)) == nil)
+        // ...but the seals of the epochs before the stolen key's are not the log's.
+        #expect(brokenLine(scratch.verify(relabelled, keys: [seed])) == 2)
+        #expect(brokenReason(scratch.verify(relabelled, keys: [seed])).contains("seal does not verify"))
+        // Claiming the stolen key's epoch for the rewritten records breaks the epoch structure instead.
+        let moved = try rewrite(lines, from: 1, key: stolen) { members in
+            var changed = members
+            for index in changed.indices where changed[index].0 == "epoch" { changed[index].1 = .number(String(stolen.epoch)) }
+            return changed
+        }
+        #expect(brokenLine(scratch.verify(moved)) == 2)
+        #expect(brokenLine(scratch.verify(moved, keys: [seed])) == 2)
+        // A stolen key cannot seal even its own epoch's predecessor: the previous epoch's key is gone.
+        let previousEpoch = try #require(AuditRecord.parse(Array(lines[1].utf8)))
+        #expect(previousEpoch.epoch == 0)
+        #expect(stolen.seal(previousEpoch.hash) != previousEpoch.seal)
+    }
+
+    @Test("epochs evolve on count and on time; a lost key file restarts the seal chain visibly")
+    func epochsAndReset() throws {
+        let scratch = try AuditScratch()
+        do {
+            let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 1000, epochSeconds: 60))
+            try log.record("one")
+            log.sealIfDue(now: monotonicSeconds())  // not yet due
+            #expect(log.head.epoch == 0)
+            log.sealIfDue(now: monotonicSeconds() + 61)
+            try log.record("two")
+            #expect(log.head.epoch == 1)
+        }
+        let firstSeed = try scratch.seed()
+        try FileManager.default.removeItem(atPath: scratch.statePath)
+        try FileManager.default.removeItem(atPath: scratch.seedPath)
+        let log = try AuditLog(path: scratch.log)
+        try log.record("three")
+        let lines = try scratch.lines()
+        #expect(lines.contains { $0.contains(#""event":"audit-seal-reset""#) && $0.contains("no key file") })
+        let secondSeed = try scratch.seed()
+        #expect(brokenLine(scratch.verify(lines)) == nil)
+        #expect(brokenReason(scratch.verify(lines, keys: [firstSeed])).contains("sealing key was reset"))
+        #expect(brokenLine(scratch.verify(lines, keys: [firstSeed, secondSeed])) == nil)
+    }
+
+    @Test("audit-init makes the key before the first start and exports the seed once; the log names its fingerprint")
+    func auditInit() throws {
+        let scratch = try AuditScratch()
+        let config = scratch.directory + "/agent.conf"
+        try "[amphora_agent]\namphora_id = 7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b\n[privsep]\naudit_log = \(scratch.log)\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let export = scratch.directory + "/exported.key"
+        #expect(HelperMain.initializeAuditSeal(configPath: config, exportPath: export) == 0)
+        #expect(HelperMain.initializeAuditSeal(configPath: config, exportPath: export + "2") == 1)  // once only
+        #expect(!FileManager.default.fileExists(atPath: export + "2"))
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: export)[.posixPermissions] as? Int)
+        #expect(mode == 0o400)
+        let seed = try scratch.key(export)
+        let log = try AuditLog(path: scratch.log)
+        try log.record("one")
+        let lines = try scratch.lines()
+        #expect(lines[0].contains(#""event":"audit-seal-init""#) && lines[0].contains(seed.fingerprint()))
+        #expect(!FileManager.default.fileExists(atPath: scratch.seedPath))
+        #expect(brokenLine(scratch.verify(lines, keys: [seed])) == nil)
+    }
+
+    @Test("an evolved key replaces the key file and the replaced file's content is zeroed")
+    func oldKeyErased() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 2))
+        let before = try scratch.key(scratch.statePath)
+        // Hold the epoch's key file open, as an attacker who kept a descriptor (or the disk blocks) would.
+        let held = open(scratch.statePath, O_RDONLY)
+        #expect(held >= 0)
+        defer { close(held) }
+        try log.record("one")  // with audit-seal-init: two records, the epoch ends
+        let after = try scratch.key(scratch.statePath)
+        #expect(after.epoch == before.epoch + 1)
+        var buffer = [UInt8](repeating: 0xFF, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { pread(held, $0.baseAddress, $0.count, 0) }
+        #expect(count > 0)
+        #expect(buffer.prefix(count).allSatisfy { $0 == 0 }, "the previous epoch's key file still holds its text")
+        before.evolve()
+        #expect(before.seal(log.head.hash) == after.seal(log.head.hash))
+    }
+
+    @Test("a crash mid-write leaves an unterminated line: cut off and recorded at the next start")
+    func tornTail() throws {
+        let scratch = try AuditScratch()
+        do {
+            let log = try AuditLog(path: scratch.log)
+            try log.record("one")
+        }
+        let handle = try #require(FileHandle(forWritingAtPath: scratch.log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq":3,"time":"2026-"#.utf8))
+        try handle.close()
+        let log = try AuditLog(path: scratch.log)
+        try log.record("two")
+        let lines = try scratch.lines()
+        #expect(lines.contains { $0.contains(#""event":"audit-torn-tail""#) && $0.contains(#""bytes":22"#) })
+        #expect(brokenLine(scratch.verify(lines, keys: [try scratch.seed()])) == nil)
+    }
+
+    @Test("every record also goes to syslog, tagged amphora-audit, as written")
+    func forwarding() throws {
+        let scratch = try AuditScratch()
+        let socketPath = scratch.directory + "/log.sock"
+        let receiver = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        #expect(receiver >= 0)
+        defer { close(receiver) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in socketPath.utf8.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(receiver, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(receiver, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let sink = SyslogSink(path: socketPath, facility: 17, ident: "amphora-audit")
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(forward: sink))
+        try log.record("exec-intent", [("argv", .array([.string("/usr/sbin/ip")]))])
+        var received: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 9000)
+        for _ in 0..<2 {
+            let count = buffer.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, 0) }
+            if count > 0 { received.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+        }
+        let lines = try scratch.lines()
+        #expect(received.count == 2)
+        for (datagram, line) in zip(received, lines) {
+            #expect(datagram.hasPrefix("<142>"))  // local1.info
+            #expect(datagram.contains(" amphora-audit[\(getpid())]: "))
+            #expect(datagram.hasSuffix(line))
+        }
+    }
+
+    @Test("a log from before sealing continues sealed: its records are kept, the new ones verify")
+    func upgradeFromUnsealed() throws {
+        let scratch = try AuditScratch()
+        // Two records as the previous version wrote them (no epoch, no seal).
+        var legacy = ""
+        var prev = AuditRecord.genesisHash
+        for seq in 1...2 {
+            let body = #"{"seq":\#(seq),"time":"2026-01-01T00:00:00.000Z","prev":"\#(prev)","event":"old"}"#
+            let hash = Digest.sha256Hex(Array(body.utf8))
+            legacy += String(body.dropLast()) + #","hash":"\#(hash)"}"# + "\n"
+            prev = hash
+        }
+        try legacy.write(toFile: scratch.log, atomically: false, encoding: .utf8)
+        let log = try AuditLog(path: scratch.log)
+        try log.record("new")
+        let lines = try scratch.lines()
+        #expect(lines.count == 4)
+        #expect(lines[2].contains(#""event":"audit-seal-init""#))
+        #expect(brokenLine(scratch.verify(lines)) == nil)
+        // With the key: the old records are an unsealed prefix, protected by the first sealed record's link.
+        let seed = try scratch.seed()
+        guard case .success(let summary) = scratch.verify(lines, keys: [seed]) else {
+            Issue.record("does not verify: \(scratch.verify(lines, keys: [seed]))")
+            return
+        }
+        #expect(summary.unsealedRecords == 2)
         var edited = lines
-        edited[1] = edited[1].replacingOccurrences(of: "event-2", with: "event-X")
-        #expect(AuditLog.verify(contents: Array((edited.joined(separator: "\n") + "\n").utf8))
-            == .broken(line: 2, reason: "record was edited: its hash does not match its content"))
+        edited[0] = edited[0].replacingOccurrences(of: #""event":"old""#, with: #""event":"odd""#)
+        #expect(brokenLine(scratch.verify(edited, keys: [seed])) == 1)
+        // An unsealed record after sealed ones, or a log with no sealed record, does not pass.
+        #expect(brokenReason(scratch.verify(Array(lines.prefix(2)), keys: [seed])) == "no record is sealed")
+    }
 
-        var removed = lines
-        removed.remove(at: 3)
-        removed.remove(at: 2)
-        #expect(AuditLog.verify(contents: Array((removed.joined(separator: "\n") + "\n").utf8)) == .intact(records: 2))
-        removed = lines
-        removed.remove(at: 1)
-        if case .broken(let line, _) = AuditLog.verify(contents: Array((removed.joined(separator: "\n") + "\n").utf8)) {
-            #expect(line == 2)
-        } else {
-            Issue.record("removal not detected")
-        }
-
-        let swapped = [lines[0], lines[2], lines[1], lines[3]]
-        if case .broken(let line, _) = AuditLog.verify(contents: Array((swapped.joined(separator: "\n") + "\n").utf8)) {
-            #expect(line == 2)
-        } else {
-            Issue.record("reordering not detected")
-        }
-
-        let garbage = lines + ["not json"]
-        #expect(AuditLog.verify(contents: Array((garbage.joined(separator: "\n") + "\n").utf8))
-            == .broken(line: 5, reason: "not a well-formed audit record"))
+    @Test("audit-show filters by event, request, program and time")
+    func query() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log)
+        try log.record("exec-intent", [("request", .number("7")), ("argv", .array([.string("/usr/sbin/haproxy"), .string("-c")]))])
+        try log.record("exec-intent", [("request_id", .string("req-abc")), ("argv", .array([.string("/usr/sbin/ip")]))])
+        let records = try scratch.lines().compactMap { AuditRecord.parse(Array($0.utf8)) }
+        #expect(records.filter(AuditQuery(event: "exec-intent").matches).count == 2)
+        #expect(records.filter(AuditQuery(requestID: "7").matches).map(\.sequence) == [2])
+        #expect(records.filter(AuditQuery(requestID: "req-abc").matches).map(\.sequence) == [3])
+        #expect(records.filter(AuditQuery(program: "haproxy").matches).map(\.sequence) == [2])
+        #expect(records.filter(AuditQuery(program: "/usr/sbin/ip").matches).map(\.sequence) == [3])
+        #expect(records.filter(AuditQuery(since: "2000", until: "2999").matches).count == 3)
+        #expect(records.filter(AuditQuery(until: "2000").matches).isEmpty)
+        let human = AuditQuery.human(records[1])
+        #expect(human.hasPrefix("2 "))
+        #expect(human.contains(#"exec-intent request=7 argv=["/usr/sbin/haproxy","-c"]"#))
+        #expect(!human.contains("seal"))
     }
 }
 

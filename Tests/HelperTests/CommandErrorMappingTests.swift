@@ -1,6 +1,7 @@
 import Glibc
 import IPCProtocol
 import LinuxSystem
+import ProgramLauncher
 import Testing
 
 @testable import Helper
@@ -103,6 +104,27 @@ struct CommandErrorMappingTests {
          CommandError(.unavailable, "Failed to start keepalivedlvs listener \(id)", details: "Audit log unavailable; command refused")),
         (ReportingError.haproxy(.storage(system)), CommandError(.internalError, "Internal error", details: system.description)),
         (ReportingError.countersNotStored(details: "d"), CommandError(.internalError, "Cannot store the heartbeat counters", details: "d")),
+
+        (LaunchError.argumentRefused, CommandError(.badRequest, "argument refused by the launcher's grammar")),
+        (LaunchError.optionLikeValueRefused, CommandError(.badRequest, "option-like value refused by the launcher's grammar")),
+        (LaunchError.checkAccountMissing, CommandError(
+            .internalError,
+            "the configuration-check user amphora-check does not exist (scripts/install-deps.sh creates it: useradd --system amphora-check)")),
+        (LaunchError.certificateDirectoryUnavailable(details: "d"), CommandError(.internalError, "certificate directory unavailable", details: "d")),
+        (LaunchError.certificatesNotShared(reason: "EPERM"),
+         CommandError(.internalError, "cannot share the certificate directory with the check", details: "EPERM")),
+        (LaunchError.checkInputUnreadable(path: "/x", reason: "ENOENT"), CommandError(.internalError, "cannot open /x: ENOENT")),
+        (LaunchError.checkInputNotHanded(path: "/x", reason: "EMFILE"), CommandError(.internalError, "cannot hand /x to the check: EMFILE")),
+        (LaunchError.landlockRulesetFailed(reason: "no Landlock"), CommandError(.internalError, "cannot build the check's Landlock ruleset: no Landlock")),
+        (LaunchError.answeredAnotherRequest, CommandError(.internalError, "launcher answered another request")),
+        (LaunchError.launcherExited, CommandError(.internalError, "launcher exited")),
+        (LaunchError.launcherUnavailable(details: "d"), CommandError(.internalError, "launcher unavailable", details: "d")),
+
+        (CommandHandlerError.listenersNotConfigured, CommandError(.internalError, "UDP listeners are not configured in this helper")),
+        (CommandHandlerError.auditUnavailable, CommandError(.unavailable, "Audit log unavailable; command refused")),
+        (CommandHandlerError.serverCertificateRefused(CertificateProblem("No private key")), CommandError(.badRequest, "No private key")),
+        (CommandHandlerError.serverCertificateNotStored(system),
+         CommandError(.internalError, "Error storing the server certificate", details: system.description)),
     ]
 
     @Test("every domain error maps to the status, message and details the wire had")
@@ -117,6 +139,31 @@ struct CommandErrorMappingTests {
         #expect(CommandError(mapping: Self.launcher) == Self.launcher)
         struct Other: Error {}
         #expect(CommandError(mapping: Other()).code == .internalError)
+    }
+
+    @Test("the launchers' errors reach the audited runner in their wire form")
+    func launcherAdapters() throws {
+        let directory = "/tmp/amphora-mapping-\(getpid())"
+        try #require(mkdir(directory, 0o700) == 0)
+        defer { rmdir(directory) }
+        // A regular file where the load balancer's certificate directory should be: not a directory.
+        let fd = open(directory + "/" + Self.id.description, O_CREAT | O_WRONLY | O_EXCL | O_CLOEXEC, 0o600)
+        try #require(fd >= 0)
+        close(fd)
+        defer { unlink(directory + "/" + Self.id.description) }
+        do throws(CommandError) {
+            try CertificateSharing(baseCertDir: directory, gid: 0).share(Self.id)
+            Issue.record("a file in place of the certificate directory was shared")
+        } catch {
+            #expect(error.code == .internalError && error.message == "certificate directory unavailable" && error.details != nil, "\(error)")
+        }
+    }
+
+    @Test("only a 500 is an internal keepalived error (the VRRP upload wraps those alone)")
+    func keepalivedInternalErrors() {
+        #expect(KeepalivedError.notStored(Self.system).isInternalError)
+        #expect(!KeepalivedError.configTestFailed(details: "d").isInternalError)
+        #expect(!KeepalivedError.transitionInProgress.isInternalError)
     }
 
     @Test("a domain error prints as its wire error (logs and audit records unchanged)")

@@ -233,6 +233,10 @@ struct DeploymentConstantsTests {
             netns = amp-it-test
             keepalived_cmd = /opt/keepalived/sbin/keepalived
             syslog_socket = /srv/amp/run/syslog.sock
+            audit_log_max_bytes = 33554432
+            audit_log_keep = 8
+            audit_seal_epoch_records = 1000
+            audit_seal_epoch_seconds = 900
 
             [haproxy_amphora]
             base_path = /srv/amp/base
@@ -274,9 +278,14 @@ struct DeploymentConstantsTests {
         case "front_user": value = "root"
         case "netns": value = "elsewhere"
         case "service_manager": value = "systemd"
+        case "audit_log_max_bytes": value = "65536"
+        case "audit_log_keep", "audit_seal_epoch_records", "audit_seal_epoch_seconds": value = "2"
         default: value = "/tmp/elsewhere"
         }
         let section = try #require(DeploymentConstants.keys.first { $0.key == key }?.section)
-        try expectRefusedNaming(section, key, runningWith(key, value))
+        // The running text sets every key but the audit tuning ones: those are added to its [privsep].
+        let upload = runningText.contains("\n\(key) = ")
+            ? runningWith(key, value) : runningText.replacingOccurrences(of: "[privsep]\n", with: "[privsep]\n\(key) = \(value)\n")
+        try expectRefusedNaming(section, key, upload)
     }
 }

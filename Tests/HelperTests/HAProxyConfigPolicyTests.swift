@@ -291,6 +291,17 @@ struct HAProxyConfigPolicyTests {
         #expect(!kept.contains("secret") && !kept.contains("shadow"))
     }
 
+    @Test("haproxy's own tag naming its program path is passed on; another program's path is not")
+    func startFailureNamingTheProgramIsKept() {
+        // What a haproxy started as /usr/sbin/haproxy logs when its maxconn and checks need more descriptors.
+        let alert = "[ALERT]    (17606) : [/usr/sbin/haproxy.main()] Cannot raise FD limit to 22575, limit is 20000."
+        let other = "[ALERT]    (17606) : [/usr/sbin/other.main()] x"
+        let shadow = "[ALERT]    (17606) : [/usr/sbin/haproxy.main()] at /etc/shadow"
+        let output = [alert, other, shadow].joined(separator: "\n")
+        #expect(HAProxyConfigCheckOutput.errorLines(output, directories: [], programs: ["/usr/sbin/haproxy"]) == alert)
+        #expect(HAProxyConfigCheckOutput.errorLines(output, directories: []).isEmpty)
+    }
+
     @Test("haproxy -c output: only ALERT/WARNING lines, capped, printable")
     func checkOutputFiltered() {
         let output = "[NOTICE]   (1) : haproxy version\nsecret line of another file\n[ALERT]    (1) : config : bad\u{1B}x\n"

@@ -108,21 +108,15 @@ struct LVSAndRulesTests {
         }
     }
 
-    static func result(_ exit: Int32, _ stderr: String) -> LaunchResult {
-        LaunchResult(
-            id: 1, argv: ["keepalived"], exitCode: exit, signal: nil, timedOut: false, stdout: "", stderr: stderr,
-            outputTruncated: false, durationMicroseconds: 1, refusal: nil)
-    }
-
     @Test("config-test: exit 0 passes; exit 6 (SECURITY VIOLATION) and every other status is a refusal")
     func configTest() {
-        #expect(KeepalivedConfigTest.passed(Self.result(0, "")))
-        #expect(!KeepalivedConfigTest.passed(Self.result(6, "SECURITY VIOLATION - check scripts are being executed but script_security not enabled.\n")))
-        #expect(!KeepalivedConfigTest.passed(Self.result(6, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.\n")))
-        #expect(!KeepalivedConfigTest.passed(Self.result(6, "")))
-        #expect(!KeepalivedConfigTest.passed(Self.result(
+        #expect(KeepalivedConfigTest.passed(KeepalivedPolicyTests.result(0, "")))
+        #expect(!KeepalivedConfigTest.passed(KeepalivedPolicyTests.result(6, "SECURITY VIOLATION - check scripts are being executed but script_security not enabled.\n")))
+        #expect(!KeepalivedConfigTest.passed(KeepalivedPolicyTests.result(6, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.\n")))
+        #expect(!KeepalivedConfigTest.passed(KeepalivedPolicyTests.result(6, "")))
+        #expect(!KeepalivedConfigTest.passed(KeepalivedPolicyTests.result(
             6, "SECURITY VIOLATION - scripts are being executed but script_security not enabled.\n(Line 3) Unknown keyword 'x'\n")))
-        #expect(!KeepalivedConfigTest.passed(Self.result(5, "(Line 1) Unknown keyword 'bogus'\n")))
+        #expect(!KeepalivedConfigTest.passed(KeepalivedPolicyTests.result(5, "(Line 1) Unknown keyword 'bogus'\n")))
     }
 
     @Test("the ruleset: upstream's table and chains, one accept per rule, cidr by family, VRRP as protocol 112")

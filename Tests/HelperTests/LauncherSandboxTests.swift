@@ -75,7 +75,7 @@ struct LauncherSandboxTests {
 
                 """, to: base + "/\(instance)/haproxy.cfg.new")
             let check = try CheckAccount.resolve()
-            try CertificateSharing(baseCertDir: certs, gid: check.gid).share(instance)
+            try CertificateSharing(baseCertDir: certs, gid: check.gid).shareWithCheck(instance)
         }
 
         deinit { try? FileManager.default.removeItem(atPath: root) }
@@ -101,7 +101,7 @@ struct LauncherSandboxTests {
                 print('lua-ran')
                 """)
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
+        let result = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
         defer { unlink("/tmp/amp-launcher-pwned-\(layout.instance)") }
 
         // The Lua did run (so the absence of files below is the sandbox's doing, not a parse error).
@@ -132,7 +132,7 @@ struct LauncherSandboxTests {
         let file = layout.paths.lvsConfigFile(id) + ".new"
         try layout.write("virtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind NAT\n    protocol UDP\n    bogus_keyword 1\n}\n", to: file)
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.run(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
+        let result = try pool.launch(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
         #expect(result.refusal == nil, "\(result.refusal ?? "")")
         #expect(result.argv.last == "/dev/fd/3", "\(result.argv)")
         // keepalived read the text (it names the unknown keyword) and the message names the real file.
@@ -165,7 +165,7 @@ struct LauncherSandboxTests {
         try layout.write(
             "net_namespace \(netns)\nvirtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind BOGUS\n    protocol UDP\n}\n", to: file)
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.run(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
+        let result = try pool.launch(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
         #expect(!result.succeeded, "\(result.combinedOutput)")
         #expect(result.combinedOutput.contains("BOGUS"), "\(result.combinedOutput)")
     }
@@ -178,7 +178,7 @@ struct LauncherSandboxTests {
         #expect(mkfifo(gate, 0o640) == 0)
         chown(gate, 0, try CheckAccount.resolve().gid)
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 1_000)
+        let result = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 1_000)
         #expect(result.timedOut)
         #expect(result.signal == SIGKILL, "\(result)")
     }
@@ -188,10 +188,10 @@ struct LauncherSandboxTests {
         let layout = try Layout()
         symlink("/etc/shadow", layout.base + "/\(layout.instance)/haproxy.cfg.new")
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
+        let result = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
         #expect(result.refusal != nil)
         #expect(result.argv.isEmpty)
-        let missing = try pool.run(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: false), deadlineMilliseconds: 30_000)
+        let missing = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: false), deadlineMilliseconds: 30_000)
         #expect(missing.refusal != nil)
     }
 
@@ -214,7 +214,7 @@ struct LauncherSandboxTests {
         let instance = layout.instance
         for _ in 0..<3 {
             DispatchQueue.global().async(group: group) {
-                _ = try? pool.run(.haproxyCheck(instance: instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 60_000)
+                _ = try? pool.launch(.haproxyCheck(instance: instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 60_000)
                 checksFinished.increment()
             }
         }
@@ -247,7 +247,7 @@ struct LauncherSandboxTests {
         #expect(blockedChecks() >= 2)
         #expect(pool.busyLaunchers + pool.waitingCommands == 3)
 
-        let query = try pool.run(.packageVersion(.haproxy), deadlineMilliseconds: 30_000)
+        let query = try pool.launch(.packageVersion(.haproxy), deadlineMilliseconds: 30_000)
         // The query has its answer while every check is still blocked behind the gate.
         #expect(checksFinished.value == 0)
         #expect(query.succeeded, "\(query.combinedOutput)")

@@ -16,8 +16,12 @@ struct TopologyManagerTests {
 
     /// A manager on a fresh base directory, whose runner exits with `exitCode`.
     func withManager(exitCode: Int32 = 0, _ body: (TopologyManager, RecordingRunner, String) throws -> Void) throws {
+        try withManager(runner: RecordingRunner(exitCode: exitCode), body)
+    }
+
+    /// A manager on a fresh base directory with `runner`.
+    func withManager<Runner: CommandRunning>(runner: Runner, _ body: (TopologyManager, Runner, String) throws -> Void) throws {
         try withTemporaryDirectory("amp-topology") { base in
-            let runner = RecordingRunner(exitCode: exitCode)
             let directory = try SafeDirectory.open(base, create: false)
             let manager = TopologyManager(
                 base: directory, basePath: base, runner: runner, services: SystemdServiceManager(runner: runner),
@@ -94,5 +98,78 @@ struct TopologyManagerTests {
             #expect(error?.code == .internalError)
             #expect(error?.message.hasPrefix("Failed to stop keepalived service: ") == true)
         }
+    }
+
+    /// `ip -j addr show` of an amphora namespace with eth1 on 203.0.113.0/24.
+    static let eth1Addresses = #"[{"ifname":"lo","addr_info":[{"local":"127.0.0.1","prefixlen":8}]},{"ifname":"eth1","addr_info":[{"local":"203.0.113.11","prefixlen":24}]}]"#
+
+    func activeStandby(haIP: String) throws -> TopologyChange {
+        try TopologyChange(topology: .activeStandby, role: .active, haIP: try IPAddress(validating: haIP), secret: "s3cret")
+    }
+
+    @Test("ACTIVE-STANDBY with an ha_ip on no plugged interface's subnet: 400 naming ha_ip, nothing started, the failure reported")
+    func haIPOnNoPluggedSubnet() throws {
+        try withManager(runner: ScriptedRunner { _ in (0, Self.eth1Addresses) }) { manager, runner, base in
+            let error = wireError { _ = try manager.change(try activeStandby(haIP: "198.51.100.5"), context: context) }
+            #expect(error == CommandError(.badRequest, "Invalid request", details: "ha_ip 198.51.100.5 is not on the subnet of any plugged interface"))
+            let state = manager.current
+            #expect(state.status == .ok && state.topology == .single)
+            let expected = TopologyFailure(
+                topology: .activeStandby, role: .active, haIP: try IPAddress(validating: "198.51.100.5"), message: "Invalid request",
+                details: "ha_ip 198.51.100.5 is not on the subnet of any plugged interface")
+            #expect(state.lastFailure == expected)
+            // Only the address lookup ran: no keepalived check, no service.
+            #expect(runner.calls.withLock { $0 }.allSatisfy { if case .ip = $0 { true } else { false } })
+            #expect(!FileManager.default.fileExists(atPath: base + "/vrrp/octavia-keepalived.conf"))
+            #expect(!FileManager.default.fileExists(atPath: base + "/topology.json"))
+        }
+    }
+
+    @Test("a transition that fails in the background is rolled back and reported until a later one succeeds")
+    func backgroundFailureReported() throws {
+        // eth1 is on ha_ip's subnet, but keepalived --config-test refuses the rendering.
+        let refusing = ScriptedRunner { command in
+            if case .keepalivedCheck = command { return (1, "") }
+            return (0, Self.eth1Addresses)
+        }
+        try withManager(runner: refusing) { manager, _, _ in
+            let accepted = try manager.change(try activeStandby(haIP: "203.0.113.100"), context: context)
+            #expect(accepted.status == .changing)
+            #expect(settles(manager))
+            let state = manager.current
+            #expect(state.topology == .single)
+            #expect(state.lastFailure?.haIP?.description == "203.0.113.100")
+            #expect(state.lastFailure?.message == "Invalid request")
+
+            // A later transition that succeeds clears it.
+            _ = try manager.change(try TopologyChange(topology: .single, role: nil, haIP: nil, secret: nil), context: context)
+            #expect(settles(manager))
+            #expect(manager.current.lastFailure == nil)
+        }
+    }
+
+    /// Whether the background transition finished (status OK again) within a generous bound.
+    func settles(_ manager: TopologyManager) -> Bool {
+        for _ in 0..<600 {
+            if manager.current.status == .ok { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+}
+
+/// A runner that answers each command as `answer` says (exit status, stdout), recording the calls.
+final class ScriptedRunner: CommandRunning {
+    let calls = Mutex<[LaunchCommand]>([])
+    let answer: @Sendable (LaunchCommand) -> (Int32, String)
+
+    init(_ answer: @escaping @Sendable (LaunchCommand) -> (Int32, String)) { self.answer = answer }
+
+    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        calls.withLock { $0.append(command) }
+        let (status, stdout) = answer(command)
+        return LaunchResult(
+            id: 1, argv: [], exitCode: status, signal: nil, timedOut: false, stdout: stdout, stderr: status == 0 ? "" : "refused",
+            outputTruncated: false, durationMicroseconds: 1, refusal: nil)
     }
 }

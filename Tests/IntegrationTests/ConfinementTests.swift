@@ -222,7 +222,7 @@ struct ConfinementTests {
         #expect(present.stderr.isEmpty, "\(present.stderr)")
     }
 
-    @Test("the systemd units verify, and score at most 1.5 (front) and 3.5 (helper) offline")
+    @Test("the systemd units verify, and score at most 1.5 (front, prometheus proxy) and 3.5 (helper) offline")
     func systemdUnits() throws {
         let units = try FileManager.default.contentsOfDirectory(atPath: Self.systemdDirectory)
             .filter { $0.hasSuffix(".service") || $0.hasSuffix(".mount") }
@@ -244,6 +244,7 @@ struct ConfinementTests {
         let programs = [
             (AgentHarness.binDirectory + "/amphora-front", "/usr/sbin/amphora-front"),
             (AgentHarness.binDirectory + "/amphora-helper", "/usr/sbin/amphora-helper"),
+            (AgentHarness.binDirectory + "/amphora-prometheus-proxy", "/usr/sbin/amphora-prometheus-proxy"),
             ("/usr/sbin/ip", "/usr/sbin/ip"), ("/usr/sbin/haproxy", "/usr/sbin/haproxy"),
             ("/usr/sbin/keepalived", "/usr/sbin/keepalived"), ("/bin/kill", "/bin/kill"),
             ("/usr/sbin/sysctl", "/usr/sbin/sysctl"), ("/bin/true", "/bin/true"),
@@ -261,7 +262,9 @@ struct ConfinementTests {
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect((verify.stdout + verify.stderr).isEmpty, "verify complained:\n\(verify.stdout)\(verify.stderr)")
 
-        for (unit, threshold) in [("amphora-agent-front.service", 15), ("amphora-agent-helper.service", 35)] {
+        for (unit, threshold) in [
+            ("amphora-agent-front.service", 15), ("amphora-agent-helper.service", 35), ("amphora-prometheus-proxy.service", 15),
+        ] {
             let security = try Shell.run(
                 "/usr/bin/systemd-analyze",
                 ["security", "--offline=yes", "--threshold=\(threshold)", Self.systemdDirectory + "/" + unit], check: false)

@@ -5,6 +5,7 @@ import Testing
 /// bench/run.sh shares) drives a running agent through a load balancer's create, update, failover
 /// and delete (Tests/Conformance/drive_octavia_client.py). The VIP and member ports are veth pairs
 /// with chosen MACs whose peers sit in a client namespace; the amphora namespace is the test's own.
+/// A second run drives a fresh agent as the controller's failover flow drives the new amphora.
 @Suite("Conformance with Octavia's client", .serialized, .timeLimit(.minutes(10)))
 struct ConformanceTests {
     static let driver = AgentHarness.repositoryRoot.path + "/Tests/Conformance/drive_octavia_client.py"
@@ -30,46 +31,40 @@ struct ConformanceTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test("AmphoraAPIClient1_0: the §7 sequence, every call as the controller expects it")
-    func octaviaClient() throws {
-        let venv = try Shell.run("/bin/bash", [Self.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let vipMAC = Self.mac(1)
-        let memberMAC = Self.mac(2)
-        try client.addPort(rootName: "ca\(suffix)", rootMAC: vipMAC, peerName: "cb\(suffix)", peerAddress: "203.0.113.1/24")
-        try client.addPort(rootName: "cm\(suffix)", rootMAC: memberMAC, peerName: "cn\(suffix)", peerAddress: "192.0.2.1/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        // keepalived refuses check scripts below a world-writable directory (/tmp): a root-only base_path.
-        let basePath = try LVSListenerTests.relocateBasePath(agent)
-        defer { try? FileManager.default.removeItem(atPath: basePath) }
-        let heartbeatPort = try Self.freeUDPPort()
-        let config = try String(contentsOfFile: agent.configPath, encoding: .utf8)
-        try config.replacingOccurrences(
-            of: "heartbeat_key = insecure",
-            with: "heartbeat_key = insecure\ncontroller_ip_port_list = 127.0.0.1:\(heartbeatPort)\nheartbeat_interval = 1"
-        ).write(toFile: agent.configPath, atomically: true, encoding: .utf8)
-        try agent.start()
-        defer { agent.stop() }
-
-        let report = agent.directory + "/conformance.json"
-        let run = try Shell.run(venv + "/bin/python", [
-            Self.driver, "--certdir", agent.pki, "--port", String(agent.port), "--amphora-id", AgentHarness.amphoraID,
-            "--base-path", basePath, "--netns", amphoraNS.name, "--vip-mac", vipMAC, "--member-mac", memberMAC,
-            "--agent-config", agent.configPath, "--heartbeat-port", String(heartbeatPort), "--heartbeat-key", "insecure",
-            "--json", report,
-        ], check: false)
-        // One line per step in the test log, whatever happened.
-        let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("STEP ") || $0.hasPrefix("SUMMARY ") }
-        print(steps.joined(separator: "\n"))
-        let failed = steps.filter { $0.hasPrefix("STEP ") && $0.split(separator: " ").dropFirst(2).first == "FAIL" }
-        #expect(run.status == 0 && failed.isEmpty, "\(failed.joined(separator: "\n"))\n\(run.stderr.suffix(3000))")
-        #expect(steps.contains { $0.hasPrefix("SUMMARY ") }, "the driver did not finish:\n\(run.stdout.suffix(2000))\n\(run.stderr.suffix(3000))")
-
-        // What the client's calls left in the kernel: the interface rules' table in the amphora namespace.
-        let ruleset = try amphoraNS.run(["/usr/sbin/nft", "list", "table", "inet", "amphora_table"], check: false)
-        #expect(ruleset.stdout.contains("goto amphora_vip_chain"), "\(ruleset.stdout)\(ruleset.stderr)")
+    /// Runs the driver's `sequence` against a fresh agent in a namespace of its own, with a VIP and a
+    /// member port; checks that every step passed and that no confined process was killed. `inspect`
+    /// looks at what the calls left in the amphora namespace before the agent stops.
+    func drive(_ sequence: String, inspect: (TestNamespace) throws -> Void = { _ in }) throws {
+        let driven = try OctaviaClientRun()
+        defer { driven.stop() }
+        let agent = driven.agent
+        let outcome = try driven.drive(["--sequence", sequence, "--json", agent.directory + "/conformance-\(sequence).json"])
+        let failed = outcome.failed
+        #expect(outcome.run.status == 0 && failed.isEmpty, "\(failed.joined(separator: "\n"))\n\(outcome.run.stderr.suffix(3000))")
+        #expect(
+            outcome.steps.contains { $0.hasPrefix("SUMMARY ") },
+            "the driver did not finish:\n\(outcome.run.stdout.suffix(2000))\n\(outcome.run.stderr.suffix(3000))")
+        if !failed.isEmpty {
+            // The agent's own account: helper restarts, daemon starts and errors.
+            print(agent.log().split(separator: "\n").filter {
+                $0.contains("helper") || $0.contains("error") || $0.contains("warning") || $0.contains("started") || $0.contains("exited")
+            }.suffix(60).joined(separator: "\n"))
+        }
+        try inspect(driven.amphoraNS)
         #expect(!agent.log().contains("SIGSYS"), "a confined process was killed by its seccomp filter")
+    }
+
+    @Test("AmphoraAPIClient1_0: the §7 sequence, member subnets, the 50x200 configuration, every call as the controller expects it")
+    func octaviaClient() throws {
+        try drive("create") { amphoraNS in
+            // What the client's calls left in the kernel: the interface rules' table in the amphora namespace.
+            let ruleset = try amphoraNS.run(["/usr/sbin/nft", "list", "table", "inet", "amphora_table"], check: false)
+            #expect(ruleset.stdout.contains("goto amphora_vip_chain"), "\(ruleset.stdout)\(ruleset.stderr)")
+        }
+    }
+
+    @Test("AmphoraAPIClient1_0: the failover flow's calls to a new amphora (ACTIVE_STANDBY, joining as BACKUP)")
+    func failoverAmphora() throws {
+        try drive("failover")
     }
 }

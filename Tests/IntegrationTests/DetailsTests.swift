@@ -45,10 +45,7 @@ struct DetailsTests {
         try agent.start()
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "ok")
-        let lb = HAProxyLifecycleTests.uuid(), pool = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
-        let config = HAProxyLifecycleTests.config(listener: lb, pool: pool, member: member)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        let lb = try HAProxyLifecycleTests.deployLoadBalancer(agent, "reload").lb
 
         Thread.sleep(forTimeInterval: 1.5)  // the helper's first sample is at least this old: a window of over a second
         let before = try agent.request("GET", "/1.0/details").object
@@ -81,9 +78,12 @@ struct DetailsTests {
         let expectedKeys: Set<String> = [
             "hostname", "haproxy_version", "api_version", "networks", "active", "haproxy_count", "cpu_count", "cpu", "memory", "disk",
             "load", "active_tuned_profiles", "topology", "topology_status", "listeners", "packages", "lvs_listener_process_count",
-            "keepalived_version", "ipvsadm_version",
+            "keepalived_version", "ipvsadm_version", "audit_head",
         ]
         #expect(Set(d.keys) == expectedKeys)
+        // The audit log's head, an anchor off the amphora (audit-verify --anchor SEQ:HASH).
+        let auditHead = d["audit_head"] as? [String: Any]
+        #expect((auditHead?["seq"] as? Int ?? 0) > 0 && (auditHead?["hash"] as? String)?.utf8.count == 64 && auditHead?["epoch"] is Int)
         let hostname = try Shell.run("/usr/bin/hostname", []).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(d["hostname"] as? String == hostname)
         #expect((d["haproxy_version"] as? String)?.split(separator: ".").count ?? 0 >= 2)

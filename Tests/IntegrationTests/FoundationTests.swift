@@ -130,12 +130,24 @@ struct FoundationTests {
     func auditChain() throws {
         let agent = try AgentHarness.started()
         _ = try agent.request("GET", "/1.0/info")
+        // The head /1.0/details reports is an anchor the controller keeps.
+        let details = try agent.request("GET", "/1.0/details")
+        let object = try #require(try JSONSerialization.jsonObject(with: details.body) as? [String: Any])
+        let head = try #require(object["audit_head"] as? [String: Any])
+        let anchor = "\(try #require(head["seq"] as? Int)):\(try #require(head["hash"] as? String))"
         #expect(agent.stop() == 0)
 
         let helper = AgentHarness.binDirectory + "/amphora-helper"
         let intact = try Shell.run(helper, ["audit-verify", agent.auditLog], check: false)
         #expect(intact.status == 0, "\(intact.stdout)\(intact.stderr)")
         #expect(intact.stdout.contains("intact"))
+        // With the seed the helper exported at its first start: every seal, and the anchor.
+        let directory = agent.directory + "/audit"
+        let sealed = try Shell.run(helper, ["audit-verify", "--key", agent.auditLog + ".seed", "--anchor", anchor, directory], check: false)
+        #expect(sealed.status == 0, "\(sealed.stdout)\(sealed.stderr)")
+        #expect(sealed.stdout.contains("seals verified"))
+        let shown = try Shell.run(helper, ["audit-show", "--event", "exec-intent", "--program", "dpkg-query", directory], check: false)
+        #expect(shown.status == 0 && shown.stdout.contains("exec-intent"), "\(shown.stdout)\(shown.stderr)")
 
         let lines = try String(contentsOfFile: agent.auditLog, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines.count >= 4)
@@ -152,6 +164,12 @@ struct FoundationTests {
         #expect(broken.status == 1)
         #expect(broken.stdout.contains("line 3"))
 
+        // A log cut before the anchored record fails with the anchor.
+        try (lines.prefix(2).joined(separator: "\n") + "\n").write(toFile: editedPath, atomically: true, encoding: .utf8)
+        let cut = try Shell.run(helper, ["audit-verify", "--anchor", anchor, editedPath], check: false)
+        #expect(cut.status == 1)
+        #expect(cut.stdout.contains("truncated"))
+
         // Remove record 2: the chain breaks at the record after the gap.
         var removed = lines
         removed.remove(at: 1)
@@ -165,8 +183,8 @@ struct FoundationTests {
     func sigtermLeavesNothing() throws {
         let agent = try AgentHarness.started()
         let children = agent.descendants()
-        // helper, three launchers, front
-        #expect(children.count == 5, "\(children.map(ProcessTable.commandLine))")
+        // helper, three launchers, front, amphora-prometheus-proxy (direct mode)
+        #expect(children.count == 6, "\(children.map(ProcessTable.commandLine))")
         let front = try #require(agent.pid(of: "amphora-front"))
         #expect(ProcessTable.status(front, "Uid")?.hasPrefix("0") == false)
         #expect(ProcessTable.status(front, "CapEff") == "0000000000000000")
@@ -235,7 +253,7 @@ extension FoundationTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         chmod(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["amphora-agent", "amphora-helper", "amphora-front"] {
+        for name in ["amphora-agent", "amphora-helper", "amphora-front", "amphora-prometheus-proxy"] {
             let source = URL(fileURLWithPath: AgentHarness.binDirectory + "/" + name).resolvingSymlinksInPath().path
             try #require(link(source, directory + "/" + name) == 0, "link \(name): errno \(errno)")
         }

@@ -92,6 +92,35 @@ struct FrontHardeningTests {
         #expect(lines == ["held \(cap)", "extra refused", "other 200", "held-still \(cap)", "again 200"], "\(lines)")
     }
 
+    /// The agent a wrapper (`strace`, `script`) runs in `process`: its first descendant running amphora-agent.
+    static func wrappedAgentPID(_ process: Process) -> Int32? {
+        ProcessTable.descendants(of: process.processIdentifier).first {
+            ProcessTable.commandLine($0).hasPrefix(AgentHarness.binDirectory + "/amphora-agent")
+        }
+    }
+
+    /// Stops the agent a wrapper runs by its pid (the wrapper ends with it); what is left after 30 s is killed.
+    static func stopWrappedAgent(_ process: Process) {
+        if let pid = wrappedAgentPID(process) { kill(pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            for pid in ProcessTable.descendants(of: process.processIdentifier) { kill(pid, SIGKILL) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Whether the agent a wrapper runs answers `GET /` within `seconds`; false as soon as the wrapper ends.
+    static func waitUntilServed(_ agent: AgentHarness, wrappedIn process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline, process.isRunning {
+            if let r = try? agent.request("GET", "/"), r.status == 200 { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return false
+    }
+
     @Test("the front loads its seccomp filter before its listening socket accepts")
     func frontSeccompIsLoadedBeforeAccepting() throws {
         let agent = try AgentHarness()
@@ -110,29 +139,9 @@ struct FrontHardeningTests {
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        defer {
-            // The agent is strace's child: stop it by its pid, then strace ends with it.
-            for pid in ProcessTable.descendants(of: process.processIdentifier)
-            where ProcessTable.commandLine(pid).hasPrefix(AgentHarness.binDirectory + "/amphora-agent") {
-                kill(pid, SIGTERM)
-            }
-            let deadline = Date().addingTimeInterval(30)
-            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning {
-                for pid in ProcessTable.descendants(of: process.processIdentifier) { kill(pid, SIGKILL) }
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-        var served = false
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, process.isRunning {
-            if let r = try? agent.request("GET", "/"), r.status == 200 {
-                served = true
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
+        // The agent is strace's child: stopped by its pid, then strace ends with it.
+        defer { Self.stopWrappedAgent(process) }
+        let served = Self.waitUntilServed(agent, wrappedIn: process, seconds: 120)
         #expect(served, "\(agent.log())")
         guard served else { return }
         // Per-thread traces: find the thread that became amphora-front, follow its CLONE_THREAD
@@ -184,34 +193,14 @@ struct FrontHardeningTests {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardError = process.standardOutput
         try process.run()
-        func agentPID() -> Int32? {
-            ProcessTable.descendants(of: process.processIdentifier).first {
-                ProcessTable.commandLine($0).hasPrefix(AgentHarness.binDirectory + "/amphora-agent")
-            }
-        }
         defer {
-            if let pid = agentPID() { kill(pid, SIGTERM) }
-            let deadline = Date().addingTimeInterval(30)
-            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning {
-                for pid in ProcessTable.descendants(of: process.processIdentifier) { kill(pid, SIGKILL) }
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
+            Self.stopWrappedAgent(process)
             try? stdin.fileHandleForWriting.close()
         }
-        var served = false
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, process.isRunning {
-            if let r = try? agent.request("GET", "/"), r.status == 200 {
-                served = true
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
+        let served = Self.waitUntilServed(agent, wrappedIn: process, seconds: 60)
         let output = { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
         #expect(served, "\(output())")
-        guard served, let root = agentPID() else { return }
+        guard served, let root = Self.wrappedAgentPID(process) else { return }
         func isTerminal(_ pid: Int32, _ fd: Int) -> Bool {
             let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")) ?? ""
             return target.hasPrefix("/dev/pts/") || target.hasPrefix("/dev/tty") || target == "/dev/console"

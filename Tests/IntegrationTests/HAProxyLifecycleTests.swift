@@ -7,6 +7,18 @@ import Testing
 struct HAProxyLifecycleTests {
     static let amphora = AgentHarness.amphoraID
 
+    /// Uploads ``config(listener:pool:member:frontendPort:backendPort:marker:)`` for a new load balancer
+    /// and starts it with `action` ("start" or "reload"); both calls are accepted (202).
+    @discardableResult
+    static func deployLoadBalancer(_ agent: AgentHarness, _ action: String) throws -> (lb: String, pool: String, member: String) {
+        let lb = uuid(), pool = uuid(), member = uuid()
+        let upload = try agent.request(
+            "PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(config(listener: lb, pool: pool, member: member).utf8))
+        #expect(upload.status == 202, "\(upload.text)")
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/\(action)").status == 202)
+        return (lb, pool, member)
+    }
+
     static func config(listener: String, pool: String, member: String, frontendPort: Int = 8080, backendPort: Int = 8081, marker: String = "v1")
         -> String
     {
@@ -107,9 +119,7 @@ struct HAProxyLifecycleTests {
         let (agent, netns) = try startAgent()
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "ok")
-        let lb = Self.uuid(), pool = Self.uuid(), member = Self.uuid()
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(Self.config(listener: lb, pool: pool, member: member).utf8)).status == 202)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        let (lb, pool, member) = try Self.deployLoadBalancer(agent, "reload")
         #expect(waitUntil { netns.get("http://127.0.0.1:8080/") == "ok" })
 
         // A client inside the namespace: new connection per request, for 4 seconds, counting failures.
@@ -151,10 +161,8 @@ struct HAProxyLifecycleTests {
         let (agent, netns) = try startAgent()
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "still here")
-        let lb = Self.uuid(), pool = Self.uuid(), member = Self.uuid()
+        let (lb, pool, member) = try Self.deployLoadBalancer(agent, "start")
         let good = Self.config(listener: lb, pool: pool, member: member)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(good.utf8)).status == 202)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/start").status == 202)
         #expect(waitUntil { netns.get("http://127.0.0.1:8080/") == "still here" })
 
         // Allowed by the policy, refused by haproxy -c: a default_backend that does not exist.
@@ -219,9 +227,7 @@ struct HAProxyLifecycleTests {
         let (agent, netns) = try startAgent()
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "up")
-        let lb = Self.uuid(), pool = Self.uuid(), member = Self.uuid()
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(Self.config(listener: lb, pool: pool, member: member).utf8)).status == 202)
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        let lb = try Self.deployLoadBalancer(agent, "reload").lb
         let haproxyPID = try #require(agent.descendants().first { ProcessTable.commandLine($0).contains("haproxy -Ws") })
         let helper = try #require(agent.pid(of: "amphora-helper serve"))
         kill(helper, SIGKILL)

@@ -100,18 +100,30 @@ struct HeartbeatTests {
         return ["bin": words[0], "bout": words[1], "stot": words[2]]
     }
 
+    /// An agent (not started) in `netns` that sends a heartbeat every second, signed with `key`, to
+    /// `controllers` (`controller_ip_port_list`).
+    static func agent(in netns: TestNamespace, controllers: String, key: String = "k1") throws -> AgentHarness {
+        try AgentHarness(extraConfig: """
+            netns = \(netns.name)
+            [health_manager]
+            controller_ip_port_list = \(controllers)
+            heartbeat_interval = 1
+            heartbeat_key = \(key)
+            """)
+    }
+
+    /// ``agent(in:controllers:key:)`` in a namespace of its own, started.
+    static func startedAgent(controllers: String) throws -> (TestNamespace, AgentHarness) {
+        let netns = try TestNamespace()
+        let agent = try agent(in: netns, controllers: controllers)
+        try agent.start()
+        return (netns, agent)
+    }
+
     @Test("signed, round-robin, ver 3 with the running haproxy's listener and pool, deltas that add up across a helper restart")
     func heartbeatsFromRunningHAProxy() throws {
         let p1 = try Self.udpPort(), p2 = try Self.udpPort()
-        let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(p1), 127.0.0.1:\(p2)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
-        try agent.start()
+        let (netns, agent) = try Self.startedAgent(controllers: "127.0.0.1:\(p1), 127.0.0.1:\(p2)")
         defer { agent.stop() }
         try netns.startBackend(port: 8081, body: "hello")
         let lb = HAProxyLifecycleTests.uuid(), member = HAProxyLifecycleTests.uuid()
@@ -137,6 +149,8 @@ struct HeartbeatTests {
         #expect(beats.allSatisfy { $0.key == "k1" }, "every HMAC verifies with heartbeat_key")
         #expect(beats.allSatisfy { $0.header == "78da" }, "zlib container, level 9")
         #expect(beats.allSatisfy { $0.message["id"] as? String == AgentHarness.amphoraID && $0.message["ver"] as? Int == 3 })
+        // The audit log's head rides along (Octavia's health manager reads only the keys it knows).
+        #expect(beats.allSatisfy { (($0.message["audit_head"] as? [String: Any])?["hash"] as? String)?.utf8.count == 64 })
         let ordered = beats.sorted { $0.seq < $1.seq }
         for (a, b) in zip(ordered, ordered.dropFirst()) {
             #expect(b.seq == a.seq + 1, "consecutive sequence numbers")
@@ -170,15 +184,7 @@ struct HeartbeatTests {
     @Test("PUT /1.0/config: the next heartbeat uses the new key and destination; an invalid one is refused")
     func configUpdate() throws {
         let p1 = try Self.udpPort(), p3 = try Self.udpPort()
-        let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(p1)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
-        try agent.start()
+        let (netns, agent) = try Self.startedAgent(controllers: "127.0.0.1:\(p1)")
         defer { agent.stop() }
         let first = try Receiver(seconds: 2.5, keys: ["k1", "k2"], ports: [p1, p3])
         let old = first.collect()
@@ -223,13 +229,7 @@ struct HeartbeatTests {
         for file in ["hosts", "resolv.conf"] { chmod(etc + "/" + file, 0o644) }
         chmod(etc, 0o755)
         let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = hm-a.octavia.test:\(p1)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
+        let agent = try Self.agent(in: netns, controllers: "hm-a.octavia.test:\(p1)")
         agent.privateBindMounts = [(etc + "/hosts", "/etc/hosts"), (etc + "/resolv.conf", "/etc/resolv.conf")]
         try agent.start()
         defer { agent.stop() }
@@ -268,13 +268,7 @@ struct HeartbeatTests {
         try Shell.run("/usr/sbin/ip", ["-n", netns.name, "link", "add", "eth1", "type", "veth", "peer", "name", "eth9", "netns", peer.name])
         try netns.run(["/usr/sbin/ip", "addr", "add", "198.51.100.249/30", "dev", "eth1"])
         try netns.run(["/usr/sbin/ip", "link", "set", "eth1", "up"])
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(netns.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(p1)
-            heartbeat_interval = 1
-            heartbeat_key = k1
-            """)
+        let agent = try Self.agent(in: netns, controllers: "127.0.0.1:\(p1)")
         try agent.start()
         defer {
             _ = try? agent.request("PUT", "/1.0/vrrp/stop")

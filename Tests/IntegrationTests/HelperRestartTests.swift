@@ -43,36 +43,14 @@ struct HelperRestartTests {
 
     @Test("AmphoraAPIClient1_0's sequence with the helper killed before every step: no call fails")
     func controllerSequenceRidesOutHelperRestarts() throws {
-        let venv = try Shell.run("/bin/bash", [ConformanceTests.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let vipMAC = ConformanceTests.mac(1)
-        let memberMAC = ConformanceTests.mac(2)
-        try client.addPort(rootName: "ca\(suffix)", rootMAC: vipMAC, peerName: "cb\(suffix)", peerAddress: "203.0.113.1/24")
-        try client.addPort(rootName: "cm\(suffix)", rootMAC: memberMAC, peerName: "cn\(suffix)", peerAddress: "192.0.2.1/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        let basePath = try LVSListenerTests.relocateBasePath(agent)
-        defer { try? FileManager.default.removeItem(atPath: basePath) }
-        let heartbeatPort = try ConformanceTests.freeUDPPort()
-        let config = try String(contentsOfFile: agent.configPath, encoding: .utf8)
-        try config.replacingOccurrences(
-            of: "heartbeat_key = insecure",
-            with: "heartbeat_key = insecure\ncontroller_ip_port_list = 127.0.0.1:\(heartbeatPort)\nheartbeat_interval = 1"
-        ).write(toFile: agent.configPath, atomically: true, encoding: .utf8)
-        try agent.start()
-        defer { agent.stop() }
+        let driven = try OctaviaClientRun()
+        defer { driven.stop() }
+        let agent = driven.agent
         let agentPID = try #require(agent.agentPID)
-
-        let run = try Shell.run(venv + "/bin/python", [
-            ConformanceTests.driver, "--certdir", agent.pki, "--port", String(agent.port), "--amphora-id", AgentHarness.amphoraID,
-            "--base-path", basePath, "--netns", amphoraNS.name, "--vip-mac", vipMAC, "--member-mac", memberMAC,
-            "--agent-config", agent.configPath, "--heartbeat-port", String(heartbeatPort), "--heartbeat-key", "insecure",
+        let outcome = try driven.drive([
             "--kill-helper-of", String(agentPID), "--agent-log", agent.logPath, "--json", agent.directory + "/restarts.json",
-        ], check: false)
-        let steps = run.stdout.split(separator: "\n").filter { $0.hasPrefix("STEP ") || $0.hasPrefix("SUMMARY ") }
-        print(steps.joined(separator: "\n"))
-        let failed = steps.filter { $0.hasPrefix("STEP ") && $0.split(separator: " ").dropFirst(2).first == "FAIL" }
+        ])
+        let (run, steps, failed) = (outcome.run, outcome.steps, outcome.failed)
         #expect(run.status == 0 && failed.isEmpty, "\(failed.joined(separator: "\n"))\n\(run.stderr.suffix(3000))")
         if !failed.isEmpty {
             // The restarts and the front's warnings, to tell a helper crash from a kill.

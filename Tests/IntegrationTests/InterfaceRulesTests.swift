@@ -7,25 +7,6 @@ import Testing
 struct InterfaceRulesTests {
     static func json(_ object: Any) -> Data { (try? JSONSerialization.data(withJSONObject: object)) ?? Data() }
 
-    /// A TCP server on 0.0.0.0:`port` inside `ns` answering `body`.
-    static func startServer(_ ns: TestNamespace, port: Int, body: String) throws {
-        let script = """
-            import http.server, sys
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_GET(self):
-                    b = sys.argv[2].encode()
-                    self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
-                def log_message(self, *a): pass
-            http.server.ThreadingHTTPServer(("0.0.0.0", int(sys.argv[1])), H).serve_forever()
-            """
-        try ns.start(["/usr/bin/python3", "-c", script, String(port), body])
-        for _ in 0..<50 {
-            if ns.get("http://127.0.0.1:\(port)/") != nil { return }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw HarnessError("server on port \(port) did not start")
-    }
-
     @Test("rules render to inet amphora_table (nft -j), allowed traffic passes, the rest is dropped; bad bodies 400, unknown address 404")
     func rules() throws {
         let amphoraNS = try TestNamespace()
@@ -42,7 +23,7 @@ struct InterfaceRulesTests {
             "vrrp_ip": NSNull(), "host_routes": [], "additional_vips": [], "is_sriov": false,
         ]))
         #expect(plug.status == 202, "\(plug.text)")
-        for port in [8080, 8081, 8082] { try Self.startServer(amphoraNS, port: port, body: "port \(port)") }
+        for port in [8080, 8081, 8082] { try amphoraNS.startBackend(port: port, body: "port \(port)", address: "0.0.0.0") }
         // Before any rules: everything reaches the servers.
         #expect(client.get("http://203.0.113.100:8081/") == "port 8081")
 

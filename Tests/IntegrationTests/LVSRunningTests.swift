@@ -63,6 +63,20 @@ struct LVSRunningTests {
             """
     }
 
+    /// The namespaces of a listener test: the amphora (the VIP on its loopback, forwarding on), a
+    /// client that routes the VIP through it (198.51.100.0/24, link `to-client`/`to-amp`), and the
+    /// members (192.0.2.21, link `to-members`/`to-amp`) whose default route is the amphora.
+    static func namespaces() throws -> (amp: TestNamespace, client: TestNamespace, members: TestNamespace) {
+        let amp = try TestNamespace(), client = try TestNamespace(), members = try TestNamespace()
+        try link(amp, "to-client", "198.51.100.1/24", client, "to-amp", "198.51.100.2/24")
+        try link(amp, "to-members", "192.0.2.1/24", members, "to-amp", "192.0.2.21/24")
+        try amp.run(["/usr/sbin/ip", "addr", "add", "\(vip)/32", "dev", "lo"])
+        try amp.run(["/usr/sbin/sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        try client.run(["/usr/sbin/ip", "route", "add", "\(vip)/32", "via", "198.51.100.1"])
+        try members.run(["/usr/sbin/ip", "route", "add", "default", "via", "192.0.2.1"])
+        return (amp, client, members)
+    }
+
     /// A veth pair between two test namespaces with an address on each end.
     static func link(_ a: TestNamespace, _ aName: String, _ aAddress: String, _ b: TestNamespace, _ bName: String, _ bAddress: String) throws {
         try Shell.run("/usr/sbin/ip", ["link", "add", aName, "netns", a.name, "type", "veth", "peer", "name", bName, "netns", b.name])
@@ -105,14 +119,8 @@ struct LVSRunningTests {
 
     @Test("started, balanced and reported: OPEN with IPVS counters as deltas, member states from the checks, gone when stopped")
     func balancesAndReports() throws {
-        let amp = try TestNamespace(), client = try TestNamespace(), members = try TestNamespace()
-        try Self.link(amp, "to-client", "198.51.100.1/24", client, "to-amp", "198.51.100.2/24")
-        try Self.link(amp, "to-members", "192.0.2.1/24", members, "to-amp", "192.0.2.21/24")
+        let (amp, client, members) = try Self.namespaces()
         try members.run(["/usr/sbin/ip", "addr", "add", "192.0.2.22/24", "dev", "to-amp"])
-        try amp.run(["/usr/sbin/ip", "addr", "add", "\(Self.vip)/32", "dev", "lo"])
-        try amp.run(["/usr/sbin/sysctl", "-qw", "net.ipv4.ip_forward=1"])
-        try client.run(["/usr/sbin/ip", "route", "add", "\(Self.vip)/32", "via", "198.51.100.1"])
-        try members.run(["/usr/sbin/ip", "route", "add", "default", "via", "192.0.2.1"])
         // Both members live in one namespace, so their port-unreachable replies to the health checks
         // (udp_check.sh: `nc -uz`, which fails only on such a reply) share one ICMP rate limit: lift it,
         // or every other check of a stopped member would pass.
@@ -125,13 +133,7 @@ struct LVSRunningTests {
             """])
 
         let port = try HeartbeatTests.udpPort()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(amp.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(port)
-            heartbeat_interval = 1
-            heartbeat_key = lvs-key
-            """)
+        let agent = try HeartbeatTests.agent(in: amp, controllers: "127.0.0.1:\(port)", key: "lvs-key")
         let basePath = try LVSListenerTests.relocateBasePath(agent)
         defer { try? FileManager.default.removeItem(atPath: basePath) }
         try agent.start()
@@ -232,13 +234,7 @@ extension LVSRunningTests {
 
     @Test("an SCTP listener with an SCTP health monitor: amphora-health-checker sees the member listen, associations counted, then refuse")
     func sctpHealthMonitor() throws {
-        let amp = try TestNamespace(), client = try TestNamespace(), members = try TestNamespace()
-        try Self.link(amp, "to-client", "198.51.100.1/24", client, "to-amp", "198.51.100.2/24")
-        try Self.link(amp, "to-members", "192.0.2.1/24", members, "to-amp", "192.0.2.21/24")
-        try amp.run(["/usr/sbin/ip", "addr", "add", "\(Self.vip)/32", "dev", "lo"])
-        try amp.run(["/usr/sbin/sysctl", "-qw", "net.ipv4.ip_forward=1"])
-        try client.run(["/usr/sbin/ip", "route", "add", "\(Self.vip)/32", "via", "198.51.100.1"])
-        try members.run(["/usr/sbin/ip", "route", "add", "default", "via", "192.0.2.1"])
+        let (amp, client, members) = try Self.namespaces()
         // A real SCTP echo server (the kernel's SCTP, loaded on demand): it answers an INIT with an INIT ACK.
         let server = try members.start(["/usr/bin/python3", "-c", """
             import socket
@@ -249,13 +245,7 @@ extension LVSRunningTests {
             """])
 
         let port = try HeartbeatTests.udpPort()
-        let agent = try AgentHarness(extraConfig: """
-            netns = \(amp.name)
-            [health_manager]
-            controller_ip_port_list = 127.0.0.1:\(port)
-            heartbeat_interval = 1
-            heartbeat_key = sctp-key
-            """)
+        let agent = try HeartbeatTests.agent(in: amp, controllers: "127.0.0.1:\(port)", key: "sctp-key")
         try agent.start()
         defer { agent.stop() }
         let listener = UUID().uuidString.lowercased()

@@ -40,9 +40,10 @@ final class TestNamespace: @unchecked Sendable {
         return process
     }
 
-    /// A tiny HTTP backend answering `body` on 127.0.0.1:`port` inside the namespace.
+    /// A tiny HTTP backend answering `body` on `address`:`port` inside the namespace (loopback
+    /// unless a test needs it reachable from outside, "0.0.0.0").
     @discardableResult
-    func startBackend(port: Int, body: String) throws -> Process {
+    func startBackend(port: Int, body: String, address: String = "127.0.0.1") throws -> Process {
         let script = """
             import http.server, sys
             class H(http.server.BaseHTTPRequestHandler):
@@ -50,9 +51,9 @@ final class TestNamespace: @unchecked Sendable {
                     b = sys.argv[2].encode()
                     self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
                 def log_message(self, *a): pass
-            http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+            http.server.ThreadingHTTPServer((sys.argv[3], int(sys.argv[1])), H).serve_forever()
             """
-        let process = try start(["/usr/bin/python3", "-c", script, String(port), body])
+        let process = try start(["/usr/bin/python3", "-c", script, String(port), body, address])
         // Wait until it answers.
         for _ in 0..<50 {
             if let r = try? run(["/usr/bin/curl", "-s", "--max-time", "1", "http://127.0.0.1:\(port)/"], check: false), r.status == 0 {

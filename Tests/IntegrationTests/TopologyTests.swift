@@ -110,10 +110,11 @@ struct TopologyTests {
         #expect(waitUntil(10) { client.get("http://\(Self.vip):8080/") == "served by B" })
     }
 
-    @Test("topology validation names each bad parameter; transitions answer 503 to mutating calls; VRRP errors")
+    @Test("topology validation names each bad parameter; an impossible ha_ip is 400; transitions answer 503 to mutating calls; VRRP errors")
     func validationTransitionAndErrors() throws {
         let ns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
+        // administrative_log_facility: keepalived's --log-facility, as upstream's unit passes it.
+        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)\n[amphora_agent]\nadministrative_log_facility = 3")
         try agent.start()
         defer { agent.stop() }
 
@@ -135,6 +136,22 @@ struct TopologyTests {
         #expect(missing.status == 400)
         #expect((missing.object["details"] as? String)?.contains("role is required") == true)
 
+        // The seed's "topology logic test": no plugged interface on ha_ip's subnet is a 400 naming
+        // ha_ip (not a 202 and a silent roll-back), and GET /topology reports the failed transition.
+        let impossible = try agent.request(
+            "POST", "/v0.1/topology",
+            body: try JSONSerialization.data(withJSONObject: ["topology": "ACTIVE-STANDBY", "role": "STANDBY", "ha_ip": "192.0.2.100", "secret": "pw"]))
+        #expect(impossible.status == 400, "\(impossible.text)")
+        #expect(impossible.object["message"] as? String == "Invalid request")
+        #expect((impossible.object["details"] as? String)?.contains("ha_ip 192.0.2.100") == true, "\(impossible.text)")
+        let reported = try agent.request("GET", "/v0.1/topology").object
+        #expect(reported["topology"] as? String == "SINGLE")
+        #expect(reported["topology_status"] as? String == "OK")
+        let failed = reported["last_failed_transition"] as? [String: Any]
+        #expect(failed?["topology"] as? String == "ACTIVE-STANDBY")
+        #expect(failed?["ha_ip"] as? String == "192.0.2.100")
+        #expect((failed?["details"] as? String)?.contains("ha_ip") == true)
+
         // A transition (to SINGLE, which stops keepalived) blocks mutating calls while it runs.
         let lb = UUID().uuidString.lowercased()
         // Upload a VRRP configuration first, so that the transition has work to do.
@@ -148,6 +165,8 @@ struct TopologyTests {
         let upload = try agent.request("PUT", "/1.0/vrrp/upload", body: Data(good.utf8))
         #expect(upload.status == 200, "\(upload.text)")
         #expect(try agent.request("PUT", "/v0.1/vrrp/start").status == 202)
+        let keepalived = agent.descendants().map(ProcessTable.commandLine).filter { $0.hasPrefix("/usr/sbin/keepalived ") }
+        #expect(!keepalived.isEmpty && keepalived.allSatisfy { $0.contains(" --log-facility=3 ") }, "\(keepalived)")
         let change = try agent.request(
             "POST", "/v0.1/topology",
             body: try JSONSerialization.data(withJSONObject: ["topology": "ACTIVE-STANDBY", "role": "STANDBY", "ha_ip": "192.0.2.100", "secret": "pw"]))
@@ -159,6 +178,7 @@ struct TopologyTests {
         #expect(waitUntil(15) { (try? agent.request("GET", "/v0.1/topology"))?.object["topology_status"] as? String == "OK" })
         let failures = (try String(contentsOfFile: agent.auditLog, encoding: .utf8)).split(separator: "\n").filter { $0.contains("topology-change-failed") }
         #expect(try agent.request("GET", "/v0.1/topology").object["role"] as? String == "STANDBY", "\(failures)")
+        #expect(try agent.request("GET", "/v0.1/topology").object["last_failed_transition"] is NSNull, "a success clears the failure")
         #expect(try agent.request("PUT", "/v0.1/vrrp/stop").status == 202)
 
         // The topology survives a restart.

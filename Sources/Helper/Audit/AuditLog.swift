@@ -1,136 +1,317 @@
+import AgentLogging
+import CLinuxShim
 import Glibc
 import IPCProtocol
 import LinuxSystem
+import Logging
 import Synchronization
 
-/// The helper's append-only, hash-chained audit log (JSON lines).
+/// The helper's append-only audit log: hash-chained, forward-secure sealed JSON lines
+/// (``AuditRecord``), rotated by size without breaking the chain, forwarded to syslog.
 ///
-/// Each line is a JSON object whose first members are `seq`, `time` and `prev` (the `hash` of the
-/// record before it, 64 zeros for the first) and whose last member is `hash`: the SHA-256 of the line's
-/// text up to that member, closed with `}`. Editing any record breaks its own hash; rewriting that hash
-/// breaks the next record's `prev`. Every record is fsynced before ``record(_:_:)`` returns, and a
-/// failure to write is thrown so that the caller refuses the command (fail closed).
-/// Never pass key material: callers log digests.
+/// Every record is fsynced before ``record(_:_:)`` returns, and a failure to write is thrown so that
+/// the caller refuses the command (fail closed). Never pass key material: callers log digests.
+///
+/// **Sealing.** Records are sealed with the current epoch's ``AuditSealKey``; after
+/// ``AuditLogSettings/epochRecords`` records, or ``AuditLogSettings/epochSeconds`` after an epoch's
+/// first record, an ``AuditRecord/epochEndEvent`` record closes the epoch and the key evolves (the
+/// key file is replaced and the old one scrubbed: ``AuditSealKeyStore``). At the first start the seed
+/// is made from `getrandom` and exported once to `<log>.seed` (0400) for the auditor to collect.
+///
+/// **Rotation.** Before a record would take the current file past ``AuditLogSettings/maxBytes``:
+/// 1. rename `audit.jsonl` to `audit.jsonl.<its last sequence>` (and sync the directory);
+/// 2. create a new `audit.jsonl`;
+/// 3. write its first record, ``AuditRecord/continuationEvent``, naming the previous file, its
+///    last sequence and hash (the chain simply continues: same `seq` + 1 and `prev`);
+/// 4. remove the oldest rotated files beyond ``AuditLogSettings/keepFiles``.
+/// A crash between any two steps is repaired at start-up: a missing or empty current file continues
+/// from the newest rotated file's last record (step 2 and 3 are redone); an unterminated last line
+/// (a record whose write never completed, so whose command never ran) is cut off and recorded as
+/// ``tornTailEvent`` with its digest; leftover old files go at the next rotation. So no acknowledged
+/// record is lost and none is written twice.
+///
+/// **Start-up** reads only the end of the current file (``AuditLogFile/tail(_:size:subject:)``).
 public final class AuditLog: Sendable {
-    /// The chain state: how many records and the hash of the last one.
-    struct ChainHead {
-        var sequence: UInt64
-        var lastHash: String
+    public static let genesisHash = AuditRecord.genesisHash
+    /// The record of an unterminated last line cut off at start-up.
+    public static let tornTailEvent = "audit-torn-tail"
+    /// The record of a new seed made at the first start.
+    public static let sealInitEvent = "audit-seal-init"
+
+    struct WriterState {
+        var fd: Int32
+        var size: Int64
+        var head: AuditHead
+        var lastEvent: String?
+        var recordsInEpoch = 0
+        var epochStarted: UInt64?
+        let key: AuditSealKey
     }
 
-    public static let genesisHash = String(repeating: "0", count: 64)
-
-    private let fd: Int32
-    private let head: Mutex<ChainHead>
     public let path: String
+    let logName: String
+    let directory: SafeDirectory
+    let keyStore: AuditSealKeyStore
+    let settings: AuditLogSettings
+    private let state: Mutex<WriterState>
 
     /// Opens (creating 0600 if needed) the log at `path` and continues its chain.
-    public init(path: String) throws(SystemError) {
-        let fd = try retryingSyscall("open", subject: path) {
-            open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        }
-        self.fd = fd
-        self.path = path
-        let existing = (try? readFile(path, limit: 1 << 30)) ?? []
-        var head = ChainHead(sequence: 0, lastHash: Self.genesisHash)
-        if !existing.isEmpty {
-            // A torn last line (crash mid-write) is terminated so the chain continues after it;
-            // audit-verify reports it.
-            if existing.last != UInt8(ascii: "\n") { try writeAll(fd, [UInt8(ascii: "\n")]) }
-            let lines = existing.split(separator: UInt8(ascii: "\n"))
-            head.sequence = UInt64(lines.count)
-            if let last = lines.last, let parsed = AuditLog.parseRecord(Array(last)) {
-                head.lastHash = parsed.hash
-            } else if let last = lines.last {
-                head.lastHash = Digest.sha256Hex(last)
-            }
-        }
-        self.head = Mutex(head)
+    public convenience init(path: String) throws(SystemError) {
+        try self.init(path: path, settings: AuditLogSettings())
     }
 
-    deinit { close(fd) }
+    /// Opens the log at `path` (its directory must exist), repairs what a crash left, and continues the chain.
+    public init(path: String, settings: AuditLogSettings) throws(SystemError) {
+        self.path = path
+        self.settings = settings
+        let slash = path.lastIndex(of: "/")
+        let logName = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let directory = try SafeDirectory.open(slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? ".", create: false)
+        self.logName = logName
+        self.directory = directory
+        directory.removeStaleTemporaryFiles()
+        let keyStore = AuditSealKeyStore(directory: directory, logName: logName)
+        self.keyStore = keyStore
+
+        let fd = try retryingSyscall("open", subject: path) {
+            cshim_open_beneath(directory.fd, logName, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        var notes: [(String, [(String, JSONValue)])] = []
+        var continuation: [(String, JSONValue)]?
+        let recovered: (head: AuditHead, lastEvent: String?, size: Int64)
+        /// The log's last record was written before sealing existed (an upgraded amphora).
+        var unsealed = false
+        do {
+            var status = stat()
+            try retryingSyscall("fstat", subject: path) { fstat(fd, &status) }
+            let tail = try AuditLogFile.tail(fd, size: Int64(status.st_size), subject: path)
+            if tail.completeLength < tail.size {
+                // A record whose write never finished: its command never ran. Cut it off, say so.
+                let torn = try AuditLogFile.readRange(fd, from: tail.completeLength, to: tail.size, subject: path)
+                try retryingSyscall("ftruncate", subject: path) { ftruncate(fd, off_t(tail.completeLength)) }
+                try retryingSyscall("fsync", subject: path) { fsync(fd) }
+                notes.append((Self.tornTailEvent, [("bytes", .number(String(torn.count))), ("sha256", .string(Digest.sha256Hex(torn)))]))
+            }
+            if let line = tail.lastLine {
+                let last = AuditRecord.parse(line)
+                unsealed = last != nil && last?.epoch == nil
+                recovered = (try Self.head(of: line, fd: fd, subject: path), last?.event, tail.completeLength)
+            } else if tail.completeLength > 0 {
+                // Content but no recognisable line end: continue after whatever is there; verification reports it.
+                recovered = (AuditHead(sequence: 0, hash: Self.genesisHash, epoch: 0), nil, tail.completeLength)
+            } else if let previous = AuditLogFile.rotatedFiles(try directory.entries(), logName: logName).last {
+                // Crashed between rotation steps: the current file is missing or empty.
+                let (head, event) = try Self.lastRecord(ofFile: directory.path + "/" + previous)
+                recovered = (head, event, 0)
+                continuation = [
+                    ("previous_file", .string(previous)), ("previous_seq", .number(String(head.sequence))),
+                    ("previous_hash", .string(head.hash)),
+                ]
+            } else {
+                recovered = (AuditHead(sequence: 0, hash: Self.genesisHash, epoch: 0), nil, 0)
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+
+        let key: AuditSealKey
+        do {
+            (key, notes) = try Self.sealKey(
+                store: keyStore, head: recovered.head, lastEvent: recovered.lastEvent, unsealed: unsealed, logPath: path, notes: notes)
+        } catch {
+            close(fd)
+            throw error
+        }
+        state = Mutex(WriterState(fd: fd, size: recovered.size, head: recovered.head, lastEvent: recovered.lastEvent, key: key))
+        // The seal's own record first (a reset starts the new key's chain), then the continuation of
+        // a file recreated after a crash mid-rotation, then what was repaired.
+        let sealNotes = notes.filter { $0.0 == AuditRecord.sealResetEvent || $0.0 == Self.sealInitEvent }
+        for (event, fields) in sealNotes { try record(event, fields) }
+        if let continuation { try record(AuditRecord.continuationEvent, continuation) }
+        for (event, fields) in notes where event != AuditRecord.sealResetEvent && event != Self.sealInitEvent {
+            try record(event, fields)
+        }
+    }
+
+    deinit { _ = state.withLock { close($0.fd) } }
+
+    /// The key to seal with, given what the log says; a new seed when there is none or it does not
+    /// fit the log (recorded as ``AuditRecord/sealResetEvent``, which verification reports).
+    static func sealKey(
+        store: AuditSealKeyStore, head: AuditHead, lastEvent: String?, unsealed: Bool, logPath: String,
+        notes: [(String, [(String, JSONValue)])]
+    ) throws(SystemError) -> (AuditSealKey, [(String, [(String, JSONValue)])]) {
+        var notes = notes
+        let stored: AuditSealKey?
+        var problem: String?
+        do {
+            stored = try store.load()
+        } catch {
+            stored = nil
+            problem = "the key file is unreadable (\(error))"
+        }
+        let closed = lastEvent == AuditRecord.epochEndEvent
+        if let stored {
+            if head.sequence == 0 || unsealed {
+                if stored.epoch == 0 {
+                    // Made by audit-init, its seed exported there: record which seed verifies this log.
+                    notes.insert((sealInitEvent, [("fingerprint", .string(stored.fingerprint())), ("seed_file", .string("audit-init --export"))]), at: 0)
+                    return (stored, notes)
+                }
+                problem = "the key is in epoch \(stored.epoch) but the log is empty"
+            } else if stored.epoch == head.epoch && !closed {
+                return (stored, notes)
+            } else if stored.epoch == head.epoch && closed {
+                // Crashed between closing the epoch and storing the next key.
+                stored.evolve()
+                try store.save(stored)
+                return (stored, notes)
+            } else if stored.epoch == head.epoch + 1 && closed {
+                return (stored, notes)
+            } else {
+                problem = "the key is in epoch \(stored.epoch) but the log's last record is in epoch \(head.epoch)"
+            }
+        } else if problem == nil, head.sequence > 0, !unsealed {
+            problem = "no key file"
+        }
+        let seed = AuditSealKey.generate()
+        try store.exportSeed(seed, logPath: logPath)
+        let key = seed.copy()
+        try store.save(key)
+        let fields: [(String, JSONValue)] = [("fingerprint", .string(seed.fingerprint())), ("seed_file", .string(store.seedName))]
+        if let problem {
+            notes.insert((AuditRecord.sealResetEvent, [("reason", .string(problem))] + fields), at: 0)
+        } else {
+            notes.insert((sealInitEvent, fields), at: 0)
+        }
+        return (key, notes)
+    }
+
+    /// The head a last line gives: its own, or for a line that is not a record, the last record
+    /// before it plus the lines after (read through once, in constant memory).
+    static func head(of line: [UInt8], fd: Int32, subject: String) throws(SystemError) -> AuditHead {
+        if let record = AuditRecord.parse(line) { return record.head }
+        var last = AuditHead(sequence: 0, hash: genesisHash, epoch: 0)
+        var after: UInt64 = 0
+        try AuditLogFile.forEachLine(fd: fd, subject: subject) { line, _ in
+            if case .complete(let bytes) = line, let record = AuditRecord.parse(bytes) {
+                last = record.head
+                after = 0
+            } else {
+                after += 1
+            }
+            return true
+        }
+        return AuditHead(sequence: last.sequence + after, hash: Digest.sha256Hex(line), epoch: last.epoch)
+    }
+
+    /// The head and event of a closed file's last record.
+    static func lastRecord(ofFile path: String) throws(SystemError) -> (AuditHead, String?) {
+        let fd = try retryingSyscall("open", subject: path) { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        defer { close(fd) }
+        var status = stat()
+        try retryingSyscall("fstat", subject: path) { fstat(fd, &status) }
+        let tail = try AuditLogFile.tail(fd, size: Int64(status.st_size), subject: path)
+        guard let line = tail.lastLine else { return (AuditHead(sequence: 0, hash: genesisHash, epoch: 0), nil) }
+        return (try head(of: line, fd: fd, subject: path), AuditRecord.parse(line)?.event)
+    }
+
+    /// The last record's sequence number, hash and epoch (the anchor the front sends off the amphora).
+    public var head: AuditHead { state.withLock { $0.head } }
 
     /// Appends one record and fsyncs it. `fields` are event-specific members (strings, numbers, arrays).
     public func record(_ event: String, _ fields: [(String, JSONValue)] = []) throws(SystemError) {
-        try head.withLock { head throws(SystemError) in
-            let sequence = head.sequence + 1
-            var members: [(String, JSONValue)] = [
-                ("seq", .number(String(sequence))),
-                ("time", .string(utcTimestamp())),
-                ("prev", .string(head.lastHash)),
-                ("event", .string(event)),
-            ]
-            members.append(contentsOf: fields)
-            var body = JSONValue.object(members).serialized()
-            let hash = Digest.sha256Hex(body)
-            body.removeLast()  // the closing brace
-            body.append(contentsOf: #","hash":""#.utf8)
-            body.append(contentsOf: hash.utf8)
-            body.append(contentsOf: "\"}\n".utf8)
-            try writeAll(fd, body)
-            try retryingSyscall("fsync", subject: path) { fsync(fd) }
-            head.sequence = sequence
-            head.lastHash = hash
+        try state.withLock { state throws(SystemError) in
+            try append(&state, event, fields)
+            if state.recordsInEpoch >= settings.epochRecords { try? endEpoch(&state) }
         }
     }
 
-    /// One parsed line: its sequence number, its `prev` and `hash`, and whether `hash` matches its text.
-    struct ParsedRecord {
-        let sequence: UInt64
-        let prev: String
-        let hash: String
-        let hashMatches: Bool
-    }
-
-    static let hashSuffixLength = #","hash":""#.utf8.count + 64 + 2
-
-    static func parseRecord(_ line: [UInt8]) -> ParsedRecord? {
-        guard let value = try? JSONValue(parsing: line), case .object(let members) = value,
-            members.count >= 5, members.last?.0 == "hash",
-            case .string(let hash)? = members.last?.1, hash.utf8.count == 64,
-            members[0].0 == "seq", case .number(let seqText) = members[0].1, let sequence = UInt64(seqText),
-            members[2].0 == "prev", case .string(let prev) = members[2].1,
-            line.count > hashSuffixLength
-        else { return nil }
-        var body = Array(line[0..<(line.count - hashSuffixLength)])
-        body.append(UInt8(ascii: "}"))
-        return ParsedRecord(sequence: sequence, prev: prev, hash: hash, hashMatches: Digest.sha256Hex(body) == hash)
-    }
-
-    /// The result of checking a whole log.
-    public enum Verification: Equatable, Sendable {
-        case intact(records: Int)
-        /// `line` is 1-based; `reason` says what is wrong with it.
-        case broken(line: Int, reason: String)
-    }
-
-    /// Checks every record's own hash, its sequence number and its link to the record before it.
-    public static func verify(contents: [UInt8]) -> Verification {
-        var previousHash = genesisHash
-        var count = 0
-        var lines = contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        for (index, line) in lines.enumerated() {
-            let number = index + 1
-            guard let record = parseRecord(Array(line)) else {
-                return .broken(line: number, reason: "not a well-formed audit record")
-            }
-            guard record.hashMatches else {
-                return .broken(line: number, reason: "record was edited: its hash does not match its content")
-            }
-            guard record.sequence == UInt64(number) else {
-                return .broken(line: number, reason: "sequence number \(record.sequence), expected \(number): records were removed or inserted")
-            }
-            guard record.prev == previousHash else {
-                return .broken(
-                    line: number,
-                    reason: number == 1
-                        ? "first record does not start the chain"
-                        : "chain broken: record \(number - 1) was replaced or removed")
-            }
-            previousHash = record.hash
-            count += 1
+    /// Ends the epoch when ``AuditLogSettings/epochSeconds`` passed since its first record (the helper
+    /// calls it periodically, so that a quiet log's last records do not stay under a live key).
+    public func sealIfDue(now: UInt64 = monotonicSeconds()) {
+        state.withLock { state in
+            guard let started = state.epochStarted, now >= started + UInt64(settings.epochSeconds) else { return }
+            try? endEpoch(&state)
         }
-        return .intact(records: count)
+    }
+
+    /// Writes ``AuditRecord/epochEndEvent`` with this epoch's key, then evolves the key and stores it.
+    func endEpoch(_ state: inout WriterState) throws(SystemError) {
+        try append(&state, AuditRecord.epochEndEvent, [("records", .number(String(state.recordsInEpoch)))], counts: false)
+        state.key.evolve()
+        state.recordsInEpoch = 0
+        state.epochStarted = nil
+        // A failure here leaves the file at the previous epoch: the next start makes a new seed and says so.
+        try keyStore.save(state.key)
+    }
+
+    func append(_ state: inout WriterState, _ event: String, _ fields: [(String, JSONValue)], counts: Bool = true) throws(SystemError) {
+        var (line, hash) = Self.line(state, event, fields)
+        if state.size > 0, state.size + Int64(line.count) > Int64(settings.maxBytes) {
+            try rotate(&state)
+            (line, hash) = Self.line(state, event, fields)
+        }
+        try write(&state, line, hash: hash, event: event)
+        if counts {
+            state.recordsInEpoch += 1
+            if state.epochStarted == nil { state.epochStarted = monotonicSeconds() }
+        }
+    }
+
+    static func line(_ state: WriterState, _ event: String, _ fields: [(String, JSONValue)]) -> ([UInt8], String) {
+        let members: [(String, JSONValue)] = [
+            ("seq", .number(String(state.head.sequence + 1))),
+            ("time", .string(utcTimestamp())),
+            ("prev", .string(state.head.hash)),
+            ("epoch", .number(String(state.key.epoch))),
+            ("event", .string(event)),
+        ] + fields
+        return AuditRecord.line(members, key: state.key)
+    }
+
+    func write(_ state: inout WriterState, _ line: [UInt8], hash: String, event: String) throws(SystemError) {
+        do {
+            try writeAll(state.fd, line)
+            try retryingSyscall("fsync", subject: path) { fsync(state.fd) }
+        } catch {
+            // A partial line must not stay under the next record: cut back to the last complete one.
+            _ = ftruncate(state.fd, off_t(state.size))
+            throw error
+        }
+        state.size += Int64(line.count)
+        state.head = AuditHead(sequence: state.head.sequence + 1, hash: hash, epoch: state.key.epoch)
+        state.lastEvent = event
+        settings.forward?.send(level: .info, text: String(decoding: line.dropLast(), as: UTF8.self))
+    }
+
+    /// Steps 1-4 of a rotation (see the type's documentation).
+    func rotate(_ state: inout WriterState) throws(SystemError) {
+        try settings.rotationStep?(.beforeRename)
+        let previous = AuditLogFile.rotatedName(logName: logName, lastSequence: state.head.sequence)
+        try directory.rename(logName, to: previous)
+        try settings.rotationStep?(.afterRename)
+        // From here the old file is closed: a failure leaves no descriptor, so every record fails
+        // (fail closed) until a restart repairs the set.
+        close(state.fd)
+        state.fd = -1
+        state.size = 0
+        state.fd = try retryingSyscall("create", subject: path) {
+            cshim_open_beneath(directory.fd, logName, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        try retryingSyscall("fsync", subject: directory.path) { fsync(directory.fd) }
+        try settings.rotationStep?(.afterCreate)
+        let (line, hash) = Self.line(state, AuditRecord.continuationEvent, [
+            ("previous_file", .string(previous)), ("previous_seq", .number(String(state.head.sequence))),
+            ("previous_hash", .string(state.head.hash)),
+        ])
+        try write(&state, line, hash: hash, event: AuditRecord.continuationEvent)
+        state.recordsInEpoch += 1
+        if state.epochStarted == nil { state.epochStarted = monotonicSeconds() }
+        try settings.rotationStep?(.afterContinuation)
+        let rotated = AuditLogFile.rotatedFiles(try directory.entries(), logName: logName)
+        for name in rotated.dropLast(settings.keepFiles) { try directory.remove(name) }
+        try settings.rotationStep?(.afterPrune)
     }
 }

@@ -21,13 +21,16 @@ public enum HAProxyConfigCheckOutput {
         return lines.isEmpty ? "haproxy -c refused the configuration (exit status \(result.exitCode.map(String.init) ?? "none"))" : lines
     }
 
-    /// haproxy's `[ALERT]`/`[WARNING]` lines of `output`, sanitised and capped.
-    public static func errorLines(_ output: String, directories: [String]) -> String {
+    /// haproxy's `[ALERT]`/`[WARNING]` lines of `output`, sanitised and capped. A line may also name
+    /// one of `programs` (haproxy tags its own messages `[<argv[0]>.main()]`, and a daemon's argv[0]
+    /// is the configured path: "[/usr/sbin/haproxy.main()] Cannot raise FD limit ...").
+    public static func errorLines(_ output: String, directories: [String], programs: [String] = []) -> String {
         var kept: [String] = []
         var bytes = 0
         for raw in output.utf8.split(separator: UInt8(ascii: "\n")) {
             let line = String(decoding: raw.prefix(maximumLineBytes).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
-            guard line.hasPrefix("[ALERT]") || line.hasPrefix("[WARNING]"), namesOnlyOwnFiles(line, directories: directories) else { continue }
+            guard line.hasPrefix("[ALERT]") || line.hasPrefix("[WARNING]"), namesOnlyOwnFiles(line, directories: directories, programs: programs)
+            else { continue }
             guard kept.count < maximumLines, bytes + line.utf8.count + 1 <= maximumBytes else { break }
             kept.append(line)
             bytes += line.utf8.count + 1
@@ -41,13 +44,14 @@ public enum HAProxyConfigCheckOutput {
     static let pathOpeners = Set(" '\"<[(:=,".utf8)
 
     /// False when `line` quotes a file name (`file '...'`) or names an absolute path that is not
-    /// inside one of `directories`.
-    static func namesOnlyOwnFiles(_ line: String, directories: [String]) -> Bool {
+    /// inside one of `directories`, nor one of `programs` (or its `<program>.main` message tag).
+    static func namesOnlyOwnFiles(_ line: String, directories: [String], programs: [String] = []) -> Bool {
         let bytes = Array(line.utf8)
         let prefixes = directories.filter { $0.hasPrefix("/") }.map { Array(($0.hasSuffix("/") ? $0 : $0 + "/").utf8) }
+        let programNames = Set(programs.filter { $0.hasPrefix("/") }.flatMap { [Array($0.utf8), Array(($0 + ".main").utf8)] })
         func own(_ path: ArraySlice<UInt8>) -> Bool {
             guard !String(decoding: path, as: UTF8.self).contains("..") else { return false }
-            return prefixes.contains { path.starts(with: $0) && path.count > $0.count }
+            return prefixes.contains { path.starts(with: $0) && path.count > $0.count } || programNames.contains(Array(path))
         }
         var i = 0
         while i < bytes.count {

@@ -93,7 +93,40 @@ public enum HAProxyConfigText {
         return result
     }
 
+    /// The addresses of `frontend` and `listen` bind lines (upstream's `get_haproxy_vip_addresses`:
+    /// `bind ADDR:PORT[,ADDR:PORT...]`, IPv6 without brackets), each once, in order; wildcard
+    /// addresses, `unix@`/`abns@` sockets and words that are not an address are skipped.
+    public static func bindAddresses(in text: String) -> [IPAddress] {
+        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return [] }
+        var section = ""
+        var result: [IPAddress] = []
+        for line in lines {
+            let words = line.values
+            if sectionKeywords.contains(words[0]) {
+                section = words[0]
+                continue
+            }
+            guard section == "frontend" || section == "listen", words[0] == "bind", words.count >= 2 else { continue }
+            for endpoint in words[1].split(separator: ",") {
+                let text = endpoint.hasPrefix("ipv4@") || endpoint.hasPrefix("ipv6@") ? endpoint.dropFirst(5) : endpoint[...]
+                guard let colon = text.lastIndex(of: ":"),
+                    let address = try? IPAddress(validating: String(text[..<colon]).trimmingBrackets(), field: "bind"),
+                    address.bytes.contains(where: { $0 != 0 }), !result.contains(address)
+                else { continue }
+                result.append(address)
+            }
+        }
+        return result
+    }
+
     /// The haproxy peer name upstream derives from the amphora id: base64 of SHA-1 with `_-` as the
     /// two extra characters, a leading `-` made `x`, padding removed.
     public static func peerName(forAmphora id: ResourceID) -> String { HAProxyPeerName.forAmphora(id) }
+}
+
+extension String {
+    /// `[2001:db8::1]` → `2001:db8::1`; anything else unchanged.
+    fileprivate func trimmingBrackets() -> String {
+        hasPrefix("[") && hasSuffix("]") ? String(dropFirst().dropLast()) : self
+    }
 }

@@ -14,17 +14,29 @@ public final class HAProxyInstances: Sendable {
     let baseCertDir: String
     let runner: any CommandRunning
     let services: any ServiceManager
+    /// How a reload that lost upstream's LP#2054666 race is retried (``ReloadRetry``).
+    let reloadRetry: ReloadRetry
+    /// Gratuitous ARP / unsolicited NA for the VIPs after a start or reload in SINGLE topology (nil: never).
+    let announcer: VIPAnnouncer?
     let locks = InstanceLocks()
 
-    /// How long a started haproxy gets to answer on its stats socket.
-    static let startTimeoutMilliseconds = 5_000
+    /// How long a started haproxy gets to answer on its stats socket (the wait ends as soon as it
+    /// answers or exits). Octavia's 50 listeners x 200 members take haproxy ~2 s to parse and bind on
+    /// an idle 2-CPU machine, several times that on a busy one; upstream's unit (Type=notify) waits
+    /// systemd's 90 s. 30 s stays within the controller's 60 s read timeout.
+    static let startTimeoutMilliseconds = 30_000
 
-    public init(base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager) {
+    public init(
+        base: SafeDirectory, paths: ProgramPaths, baseCertDir: String, runner: any CommandRunning, services: any ServiceManager,
+        reloadRetry: ReloadRetry = ReloadRetry(), announcer: VIPAnnouncer? = nil
+    ) {
         self.base = base
         self.paths = paths
         self.baseCertDir = baseCertDir
         self.runner = runner
         self.services = services
+        self.reloadRetry = reloadRetry
+        self.announcer = announcer
     }
 
     func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
@@ -132,12 +144,17 @@ public final class HAProxyInstances: Sendable {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
                         try? AuditedDirectory(directory: dir, context: context).write(StateLayout.HAProxyFile.serversState, Array(state.utf8))
                     }
-                    _ = try services.perform(.reload, .haproxy(id), context: context, or: HAProxyError.service)
+                    try reloadRetryingRace(id, context: context)
+                    announceVIPs(of: text, context: context)
                     return "Listener \(id) reloaded"
                 }
-                if action == .start, status.running { return "Configuration file is valid\nhaproxy daemon for \(id) already running" }
+                if action == .start, status.running {
+                    announceVIPs(of: text, context: context)
+                    return "Configuration file is valid\nhaproxy daemon for \(id) already running"
+                }
                 _ = try services.perform(.start, .haproxy(id), context: context, or: HAProxyError.service)
                 try waitForStatsSocket(socket, id: id, context: context)
+                announceVIPs(of: text, context: context)
                 return "Configuration file is valid\nhaproxy daemon for \(id) started"
             }
         }
@@ -157,7 +174,10 @@ public final class HAProxyInstances: Sendable {
         }
         // Only haproxy's own error lines of its log, never the raw text.
         let log = (try? directory(id, create: false)?.read(StateLayout.HAProxyFile.log)).flatMap { $0 }
-            .map { HAProxyConfigCheckOutput.errorLines(String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id)) }
+            .map {
+                HAProxyConfigCheckOutput.errorLines(
+                    String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id), programs: [paths.haproxy])
+            }
         throw .didNotStart(details: log.flatMap { $0.isEmpty ? nil : $0 })
     }
 

@@ -26,6 +26,17 @@ public enum HAProxyStatsSocket {
         return String(decoding: answer, as: UTF8.self)
     }
 
+    /// `Uptime_sec` of a `show info` answer (`Name: value` lines), nil when it is missing.
+    public static func uptimeSeconds(fromInfo info: String) -> Int? {
+        for line in info.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, String(parts[0]).trimmingCharacters(of: " \t") == "Uptime_sec" {
+                return Int(String(parts[1]).trimmingCharacters(of: " \t\r"))
+            }
+        }
+        return nil
+    }
+
     /// One row of `show stat`.
     public struct Row: Sendable, Equatable {
         public var proxy: String

@@ -9,6 +9,9 @@ public enum KeepalivedError: Error, Sendable {
     case incompleteActiveStandby
     /// ACTIVE-ACTIVE, which the agent does not support.
     case unsupportedTopology
+    /// No plugged interface has an address on the subnet of ACTIVE-STANDBY's ha_ip (keepalived would
+    /// have nowhere to put it): the seed spec's "topology logic test" fails, 400.
+    case haIPNotOnPluggedSubnet(IPAddress)
     /// The `vrrp` directory cannot be opened or created.
     case directoryUnavailable(SystemError?)
     /// The configuration or its check script could not be written.

@@ -136,7 +136,7 @@ extension TopologyManager {
             do throws(KeepalivedError) {
                 try store(text, context: context)
             } catch {
-                guard CommandError(error).code == .internalError else { throw error }
+                guard error.isInternalError else { throw error }
                 throw .uploadFailed(cause: error)
             }
             return Digest.md5Hex(text.utf8)

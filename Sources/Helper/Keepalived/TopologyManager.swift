@@ -54,7 +54,19 @@ public final class TopologyManager: Sendable {
     // MARK: - Topology
 
     /// Accepts a change and carries it out in the background; returns the TOPOLOGY-CHANGE state.
+    /// A change that cannot succeed is refused at once (400, recorded as the last failure): an
+    /// ACTIVE-STANDBY ha_ip on no plugged interface's subnet. A change that fails later is rolled
+    /// back, and `current.lastFailure` says what and why until a later change succeeds.
     public func change(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) -> TopologyState {
+        guard current.status == .ok else { throw .transitionInProgress }
+        do throws(KeepalivedError) {
+            try checkFeasible(change, context: context)
+        } catch {
+            let failure = Self.failure(change, error)
+            state.withLock { $0.lastFailure = failure }
+            context.recordOutcome("topology-change-refused", [("error", .string(error.description))])
+            throw error
+        }
         let accepted = try state.withLock { current throws(KeepalivedError) -> TopologyState in
             guard current.status == .ok else { throw .transitionInProgress }
             current.status = .changing
@@ -78,6 +90,7 @@ public final class TopologyManager: Sendable {
                     try? AuditedDirectory(directory: base, context: context).write(StateLayout.topologyFile, bytes, mode: 0o600)
                 }
             } catch {
+                result.lastFailure = Self.failure(change, error)
                 result.status = .ok
                 context.recordOutcome("topology-change-failed", [("error", .string(error.description))])
             }
@@ -85,6 +98,23 @@ public final class TopologyManager: Sendable {
             state.withLock { $0 = final }
         }
         return accepted
+    }
+
+    /// The seed spec's "topology logic test": ACTIVE-STANDBY needs a plugged interface on ha_ip's subnet.
+    func checkFeasible(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {
+        guard change.topology == .activeStandby, let haIP = change.haIP else { return }
+        do {
+            _ = try network.interface(onSubnetOf: haIP, context: context)
+        } catch {
+            if case .noInterfaceOnSubnet = error { throw .haIPNotOnPluggedSubnet(haIP) }
+            throw .network(error)
+        }
+    }
+
+    /// A failed transition as `GET /topology` reports it: what was asked (never the secret) and the wire's error.
+    static func failure(_ change: TopologyChange, _ error: KeepalivedError) -> TopologyFailure {
+        let wire = CommandError(error)
+        return TopologyFailure(topology: change.topology, role: change.role, haIP: change.haIP, message: wire.message, details: wire.details)
     }
 
     func apply(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {

@@ -7,7 +7,9 @@ import ProgramLauncher
 /// UDP (and SCTP) listeners: keepalived LVS configurations under `<base_path>/lvs/`, one
 /// `octavia-keepalivedlvs-<id>.conf` (0600) per listener, checked against the compiled-in policy and
 /// `keepalived --config-test` before they replace the active file. Each listener's keepalived is a
-/// daemon unit (`.lvs(id)`), started only where the kernel has IP Virtual Server support.
+/// daemon unit (`.lvs(id)`), started only where the kernel has IP Virtual Server support. After a
+/// start or restart in SINGLE topology the listener's VIPs are announced (gratuitous ARP /
+/// unsolicited NA), as upstream's `manage_lvs_listener` does with `send_vip_advertisements`.
 public final class LVSListeners: Sendable {
     /// The agent's own UDP health check (`MISC_CHECK misc_path`), as upstream's `udp_check.sh` does it.
     static let checkScript = """
@@ -32,10 +34,12 @@ public final class LVSListeners: Sendable {
     let locks = InstanceLocks()
     /// Tests and unusual kernels may point this elsewhere; production reads ``ipvsProcFile``.
     let ipvsProbePath: String
+    /// Announces the VIPs after a start (nil: never, e.g. in unit tests without a namespace).
+    let announcer: AddressAnnouncer?
 
     public init(
         base: SafeDirectory, paths: ProgramPaths, runner: any CommandRunning, services: any ServiceManager, policy: LVSConfigPolicy,
-        ipvsProbePath: String = LVSListeners.ipvsProcFile
+        ipvsProbePath: String = LVSListeners.ipvsProcFile, announcer: AddressAnnouncer? = nil
     ) {
         self.base = base
         self.paths = paths
@@ -43,6 +47,7 @@ public final class LVSListeners: Sendable {
         self.services = services
         self.policy = policy
         self.ipvsProbePath = ipvsProbePath
+        self.announcer = announcer
     }
 
     func directory(create: Bool) throws(LVSError) -> SafeDirectory? {
@@ -160,9 +165,15 @@ public final class LVSListeners: Sendable {
                     throw .actionFailed(action, id, .configTest(KeepalivedConfigTest.refusalDetails(check, uploaded: stored)))
                 }
                 let running = try services.perform(.status, .lvs(id), context: context, or: LVSError.service).running
-                if running, action == .start { return "keepalivedlvs listener \(id) already running" }
+                // Upstream runs `systemctl start` (a no-op when running) and announces in either case.
+                let vips = LVSListenerLayout(config: stored).virtualEndpoints.map(\.address)
+                if running, action == .start {
+                    announcer?.announceVIPs(vips, context: context)
+                    return "keepalivedlvs listener \(id) already running"
+                }
                 if running { _ = try serviceOrFail(.stop, action, id, context: context) }
                 _ = try serviceOrFail(.start, action, id, context: context)
+                announcer?.announceVIPs(vips, context: context)
                 return "keepalivedlvs listener \(id) \(action == .reload ? "restarted" : "started")"
             }
         }

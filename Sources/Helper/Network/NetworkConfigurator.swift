@@ -8,6 +8,7 @@ import Synchronization
 /// Ports the controller hot-plugs: found by MAC in the root namespace, moved into the amphora
 /// namespace under the next free `ethN`, configured with `ip` through the launcher, recorded in
 /// `<base_path>/plugged_interfaces.json` so they are found and configured again after a restart.
+/// Every plug (and the replay) also loads the masquerade of all plugged ports (``LVSMasquerade``).
 /// A failed step rolls back what the request changed. Network changes run one at a time.
 public final class NetworkConfigurator: Sendable {
     /// The policy-routing table of the VIP (upstream uses table 1) and its rules' priority.
@@ -21,6 +22,9 @@ public final class NetworkConfigurator: Sendable {
     let activeStandby: Bool
     /// Pokes the PCI bus when a port's MAC is not found (nil: never, e.g. in unit tests).
     let pciRescan: PCIRescan?
+    /// Gratuitous ARP / unsolicited NA; HAProxyInstances and LVSListeners share it for the VIPs.
+    public let announcer: AddressAnnouncer
+    let masquerade: LVSMasquerade
     let lock = Mutex(())
 
     public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool, pciRescan: PCIRescan? = nil) {
@@ -29,6 +33,8 @@ public final class NetworkConfigurator: Sendable {
         self.runner = runner
         self.activeStandby = activeStandby
         self.pciRescan = pciRescan
+        self.announcer = AddressAnnouncer(netns: netns, runner: runner, activeStandby: activeStandby)
+        self.masquerade = LVSMasquerade(base: base, netns: netns, runner: runner)
     }
 
     /// One recorded plug, replayed on restart.
@@ -88,22 +94,7 @@ public final class NetworkConfigurator: Sendable {
 
     /// Every address in the amphora namespace, with its interface and prefix length (`ip -j addr show`).
     func addresses(_ context: AuditContext) throws(NetworkError) -> [(interface: String, address: IPAddress, prefixLength: Int)] {
-        let output = try ip(.listAddresses(netns: netns), context).stdout
-        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let links) = value else { return [] }
-        var result: [(interface: String, address: IPAddress, prefixLength: Int)] = []
-        for link in links {
-            guard case .object(let members) = link, case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
-                case .array(let infos)? = members.first(where: { $0.0 == "addr_info" })?.1
-            else { continue }
-            for info in infos {
-                guard case .object(let fields) = info, case .string(let local)? = fields.first(where: { $0.0 == "local" })?.1,
-                    case .number(let prefixText)? = fields.first(where: { $0.0 == "prefixlen" })?.1, let prefix = Int(prefixText),
-                    let found = try? IPAddress(validating: local)
-                else { continue }
-                result.append((name, found, prefix))
-            }
-        }
-        return result
+        NamespaceAddress.parse(try ip(.listAddresses(netns: netns), context).stdout).map { ($0.interface, $0.address, $0.prefixLength) }
     }
 
     /// The network an address with a prefix length belongs to.
@@ -152,6 +143,7 @@ public final class NetworkConfigurator: Sendable {
                 let old = records().first { $0.mac == plug.mac }
                 let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
                 try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
+                try applyMasquerade(including: new, context)
                 try record(new, context)
                 announce(plug.fixedIPs.map(\.address), on: name, context)
                 return (name.description, true)
@@ -169,6 +161,7 @@ public final class NetworkConfigurator: Sendable {
         let new = record(name)
         do throws(NetworkError) {
             try apply(plan(of: new), previous: nil, on: name, context)
+            try applyMasquerade(including: new, context)
             try self.record(new, context)
         } catch {
             rollback(name, context)
@@ -312,16 +305,34 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// Gratuitous ARP (IPv4) and unsolicited neighbour advertisements (IPv6), so neighbours learn
-    /// the new location at once. Failures are in the audit log (the runner records every outcome)
-    /// and otherwise ignored, as upstream does.
+    /// Gratuitous ARP (IPv4) and unsolicited neighbour advertisements (IPv6) for a plugged port's
+    /// addresses (see ``AddressAnnouncer``).
     func announce(_ addresses: [IPAddress], on name: InterfaceName, _ context: AuditContext) {
-        for address in addresses {
-            let command: LaunchCommand = address.family == .v4
-                ? .gratuitousARP(netns: netns, interface: name, address: address)
-                : .unsolicitedNA(netns: netns, interface: name, address: address)
-            _ = try? runner.run(command, context: context, deadlineMilliseconds: 5_000)
+        announcer.announce(addresses, on: name, context: context)
+    }
+
+    // MARK: - Masquerade
+
+    /// The masquerade's view of recorded plugs: the interface, the families of its addresses as
+    /// upstream's interface files list them (the VIPs' families; the fixed addresses' families, or
+    /// both for a port without any) and whether it is an SR-IOV port.
+    static func masqueradePorts(_ records: [Record]) -> [LVSMasquerade.Port] {
+        records.compactMap { record in
+            guard let name = try? InterfaceName(validating: record.interface) else { return nil }
+            var families = Set<IPFamily>()
+            if let vip = record.vip { families.formUnion(([vip.vip] + vip.additionalVIPs).map(\.address.family)) }
+            if let network = record.network {
+                families.formUnion(network.fixedIPs.isEmpty ? [.v4, .v6] : network.fixedIPs.map(\.address.family))
+            }
+            let sriov = (record.vip?.isSRIOV ?? false) || (record.network?.isSRIOV ?? false)
+            return LVSMasquerade.Port(interface: name, families: families, sriov: sriov)
         }
+    }
+
+    /// Loads the masquerade of every recorded port, with `new` in place of its previous record.
+    func applyMasquerade(including new: Record, _ context: AuditContext) throws(NetworkError) {
+        let all = records().filter { $0.mac != new.mac && $0.interface != new.interface } + [new]
+        try masquerade.apply(Self.masqueradePorts(all), context: context)
     }
 
     // MARK: - Records
@@ -354,6 +365,7 @@ public final class NetworkConfigurator: Sendable {
     /// again if it is back in the root namespace, and configured again.
     public func restore(context: AuditContext) -> [String] {
         var restored: [String] = []
+        var configured: [Record] = []
         lock.withLock { _ in
             for record in records() {
                 do throws(NetworkError) {
@@ -366,10 +378,15 @@ public final class NetworkConfigurator: Sendable {
                     }
                     try apply(plan(of: record), previous: nil, on: name, context)
                     restored.append(name.description)
+                    var current = record
+                    current.interface = name.description
+                    configured.append(current)
                 } catch {
                     continue
                 }
             }
+            // The masquerade of every port configured again, as their interface files' up scripts add it.
+            if !configured.isEmpty { try? masquerade.apply(Self.masqueradePorts(configured), context: context) }
         }
         return restored
     }

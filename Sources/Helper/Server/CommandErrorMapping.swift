@@ -1,10 +1,12 @@
 import IPCProtocol
 import LinuxSystem
+import ProgramLauncher
 
 /// The helper's one boundary between its domain errors and the wire: every status kind, message
 /// and detail the front (and so the controller) sees for a failed command is chosen here, and
 /// nowhere in domain code. ``CommandHandler`` calls ``CommandError/init(mapping:)`` where it catches.
-/// Errors of the launcher and the service manager are already ``CommandError`` and pass through.
+/// The launchers' errors (``LaunchError``) become wire errors here too, where the audited runner
+/// meets the launchers (the `run` and `share` below); domain errors carry them as `.launcher`.
 extension CommandError {
     /// The wire form of whatever a command's domain code threw.
     public init(mapping error: any Error) {
@@ -19,6 +21,8 @@ extension CommandError {
         case let error as AgentConfigError: self.init(error)
         case let error as ReportingError: self.init(error)
         case let error as ServiceError: self.init(error)
+        case let error as LaunchError: self.init(error)
+        case let error as CommandHandlerError: self.init(error)
         default: self.init(.internalError, "Internal error", details: "\(error)")
         }
     }
@@ -73,6 +77,8 @@ extension CommandError {
         case .transitionInProgress: self.init(.unavailable, "Topology transition in progress")
         case .incompleteActiveStandby: self.init(.badRequest, "role, ha_ip and secret are required for ACTIVE-STANDBY")
         case .unsupportedTopology: self.init(.badRequest, "Unsupported topology: ACTIVE-ACTIVE")
+        case .haIPNotOnPluggedSubnet(let haIP):
+            self.init(.badRequest, "Invalid request", details: "ha_ip \(haIP) is not on the subnet of any plugged interface")
         case .directoryUnavailable(let error?):
             self.init(.internalError, "Error opening the VRRP directory", details: error.description)
         case .directoryUnavailable(nil): self.init(.internalError, "No VRRP directory")
@@ -163,6 +169,23 @@ extension CommandError {
         }
     }
 
+    init(_ error: LaunchError) {
+        switch error {
+        case .argumentRefused, .optionLikeValueRefused: self.init(.badRequest, error.message, details: error.details)
+        default: self.init(.internalError, error.message, details: error.details)
+        }
+    }
+
+    init(_ error: CommandHandlerError) {
+        switch error {
+        case .listenersNotConfigured: self.init(.internalError, "UDP listeners are not configured in this helper")
+        case .auditUnavailable: self.init(.unavailable, "Audit log unavailable; command refused")
+        case .serverCertificateRefused(let problem): self.init(.badRequest, problem.message)
+        case .serverCertificateNotStored(let error):
+            self.init(.internalError, "Error storing the server certificate", details: error.description)
+        }
+    }
+
     init(_ error: ReportingError) {
         switch error {
         case .haproxy(let error): self.init(error)
@@ -182,6 +205,35 @@ extension NetworkError: CustomStringConvertible { public var description: String
 extension AgentConfigError: CustomStringConvertible { public var description: String { CommandError(self).description } }
 extension ReportingError: CustomStringConvertible { public var description: String { CommandError(self).description } }
 extension ServiceError: CustomStringConvertible { public var description: String { CommandError(self).description } }
+extension CommandHandlerError: CustomStringConvertible { public var description: String { CommandError(self).description } }
+
+extension KeepalivedError {
+    /// Whether the wire answers it as an internal error (500), not as a refusal or "try again".
+    var isInternalError: Bool { CommandError(self).code == .internalError }
+}
+
+extension LauncherPool {
+    /// ``launch(_:deadlineMilliseconds:)`` with the launcher's error in its wire form, for the
+    /// audited runner (``CommandRunning`` hands domain code ``CommandError``).
+    func run(_ command: LaunchCommand, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        do throws(LaunchError) {
+            return try launch(command, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            throw CommandError(error)
+        }
+    }
+}
+
+extension CertificateSharing {
+    /// ``shareWithCheck(_:)`` with the launcher's error in its wire form, for the audited runner.
+    func share(_ instance: ResourceID) throws(CommandError) {
+        do throws(LaunchError) {
+            try shareWithCheck(instance)
+        } catch {
+            throw CommandError(error)
+        }
+    }
+}
 
 extension DaemonOperation {
     /// The operation as a gerund, for messages ("Error stopping haproxy", as the seed spec writes it).

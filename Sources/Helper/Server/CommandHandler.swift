@@ -53,7 +53,7 @@ public final class CommandHandler: Sendable {
     /// command's typed request (``HelperRequest/reply(_:)``), the same one the front reads it with.
     public func handle(_ command: Command, context: AuditContext) -> Outcome {
         if command.isMutating, topology.isChanging {
-            return .failed(CommandError(.unavailable, "Topology transition in progress"))
+            return .failed(CommandError(mapping: KeepalivedError.transitionInProgress))
         }
         do {
             return .ok(try reply(to: command, context: context))
@@ -85,8 +85,8 @@ public final class CommandHandler: Sendable {
             return HelperRequest.deleteCertificate(instance: instance, file: file, scope: scope)
                 .reply(try certificates.delete(instance, file, scope: scope, context: context))
         case .rotateServerCertificate(let pem): return HelperRequest.rotateServerCertificate(pem: pem).reply(try rotateServerCertificate(pem, context: context))
-        case .amphoraDetails: return HelperRequest.amphoraDetails.reply(withLVSListeners(try reporting.details(), context: context))
-        case .heartbeatStats: return HelperRequest.heartbeatStats.reply(try reporting.heartbeat.report())
+        case .amphoraDetails: return HelperRequest.amphoraDetails.reply(withLVSListeners(try reporting.details(), context: context).anchored(to: audit))
+        case .heartbeatStats: return HelperRequest.heartbeatStats.reply(try reporting.heartbeat.report().anchored(to: audit))
         case .updateAgentConfig(let text): return HelperRequest.updateAgentConfig(text: text).reply(try reporting.configuration.update(text, context: context))
         case .interfaceForAddress(let address): return HelperRequest.interfaceForAddress(address).reply(try network.interface(for: address, context: context))
         case .plugVIP(let plug): return HelperRequest.plugVIP(plug).reply(PluggedInterface(name: try network.plugVIP(plug, context: context), updated: false))
@@ -106,16 +106,14 @@ public final class CommandHandler: Sendable {
             let listing = ListenerListing(instances: try instances.list(context: context), lvsListeners: try listeners().list(context: context))
             return HelperRequest.listListeners.reply(listing)
         case .setInterfaceRules(let rules):
-            guard let interfaceRules else { throw Self.listenersNotConfigured }
+            guard let interfaceRules else { throw CommandHandlerError.listenersNotConfigured }
             return HelperRequest.setInterfaceRules(rules).reply(try interfaceRules.apply(rules, context: context))
         }
     }
 
-    static let listenersNotConfigured = CommandError(.internalError, "UDP listeners are not configured in this helper")
-
     /// The UDP listeners (keepalived LVS); every production helper has them.
-    func listeners() throws(CommandError) -> LVSListeners {
-        guard let lvs else { throw Self.listenersNotConfigured }
+    func listeners() throws(CommandHandlerError) -> LVSListeners {
+        guard let lvs else { throw .listenersNotConfigured }
         return lvs
     }
 
@@ -145,12 +143,12 @@ public final class CommandHandler: Sendable {
 
     /// Checks the new bundle (certificate, key, match, validity), stores it atomically in place of
     /// `agent_server_cert`, and makes it the identity handed to the front. On any failure the old one stays.
-    func rotateServerCertificate(_ pem: String, context: AuditContext) throws(CommandError) -> TLSIdentity {
+    func rotateServerCertificate(_ pem: String, context: AuditContext) throws(CommandHandlerError) -> TLSIdentity {
         let bundle: CertificateCheck.CheckedBundle
         do {
             bundle = try CertificateCheck.checkBundle(pem, requireCurrent: true)
         } catch {
-            throw CommandError(.badRequest, error.message)
+            throw .serverCertificateRefused(error)
         }
         let name = String(serverCertificatePath.split(separator: "/").last ?? "server.pem")
         // The intent record carries the SHA-256 of the bundle, never the key.
@@ -164,7 +162,7 @@ public final class CommandHandler: Sendable {
             try AuditedDirectory(directory: directory, context: context).write(
                 name, Array((bundle.certificatesPEM + bundle.privateKeyPEM).utf8), mode: 0o600)
         } catch {
-            throw error.wrapped(refused: { $0 }) { CommandError(.internalError, "Error storing the server certificate", details: $0.description) }
+            throw error.wrapped(refused: { _ in CommandHandlerError.auditUnavailable }, failed: CommandHandlerError.serverCertificateNotStored)
         }
         let (old, new) = identity.withLock { current in
             let previous = current
@@ -181,9 +179,13 @@ public final class CommandHandler: Sendable {
             serverCertificateDigest: new.leafDigest)
     }
 
-    func frontSettings(_ context: AuditContext) throws(CommandError) -> FrontSettings {
+    func frontSettings(_ context: AuditContext) throws(CommandHandlerError) -> FrontSettings {
         let current = identity.withLock { $0 }
-        try context.recordIntent("identity-issued", [("certificate_sha256", .string(current.leafDigest))])
+        do throws(CommandError) {
+            try context.recordIntent("identity-issued", [("certificate_sha256", .string(current.leafDigest))])
+        } catch {
+            throw .auditUnavailable
+        }
         var result = settings
         result.heartbeat = reporting.configuration.currentHeartbeat
         result.tls = TLSIdentity(

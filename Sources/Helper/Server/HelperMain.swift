@@ -84,8 +84,16 @@ public enum HelperMain {
         do {
             let directory = parentDirectory(config.auditLog)
             if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SystemError("mkdir", subject: directory) }
-            audit = try AuditLog(path: config.auditLog)
+            audit = try AuditLog(path: config.auditLog, settings: auditSettings(config))
             try audit.record("helper-start", [("pid", .number(String(getpid()))), ("origin", .string("helper"))])
+            // Ends a quiet epoch on time, so that its records do not stay under a live key.
+            let interval = UInt32(min(config.auditSealEpochSeconds, 30))
+            startThread {
+                while true {
+                    sleep(interval)
+                    audit.sealIfDue()
+                }
+            }
         } catch {
             return fail("amphora-helper: audit log \(config.auditLog): \(error)")
         }
@@ -101,6 +109,13 @@ public enum HelperMain {
             base.removeStaleTemporaryFiles()
             try AuditedDirectory(directory: base, context: startup).write(
                 "haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
+        } catch {
+            return fail("amphora-helper: base_path \(config.basePath): \(error)")
+        }
+        // systemd's keepalived units take --log-facility from here (administrative_log_facility).
+        do {
+            try AuditedDirectory(directory: base, context: startup).write(
+                KeepalivedLogFacility.environmentFileName, Array(KeepalivedLogFacility.environment(config).utf8), mode: 0o644)
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
         }
@@ -130,8 +145,6 @@ public enum HelperMain {
         case .systemd:
             services = SystemdServiceManager(runner: runner)
         }
-        let instances = HAProxyInstances(
-            base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services)
         guard let netnsName = try? InterfaceName(validating: config.netns) else {
             return fail("amphora-helper: netns \(config.netns) is not a valid namespace name")
         }
@@ -143,6 +156,11 @@ public enum HelperMain {
             helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)
         let restored = network.restore(context: AuditContext.helper("restore", log: audit))
         if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
+        // After a haproxy start or reload in SINGLE topology: gratuitous ARP / unsolicited NA for its VIPs.
+        let instances = HAProxyInstances(
+            base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services,
+            announcer: VIPAnnouncer(
+                topology: { topology.current.topology }, announce: { addresses, context in network.announcer.announceHeld(addresses, context: context) }))
 
         let settings = FrontSettings(
             amphoraID: amphoraID, bindHost: config.bindHost, bindPort: config.bindPort,
@@ -159,7 +177,7 @@ public enum HelperMain {
         let lvs: LVSListeners
         do {
             let policy = try LVSConfigPolicy.embedded(basePath: config.basePath, namespace: config.netns)
-            lvs = LVSListeners(base: base, paths: paths, runner: runner, services: services, policy: policy)
+            lvs = LVSListeners(base: base, paths: paths, runner: runner, services: services, policy: policy, announcer: network.announcer)
         } catch {
             return fail("amphora-helper: \(error.description)")
         }
@@ -194,6 +212,47 @@ public enum HelperMain {
         // Under systemd (Type=notify): ready now, then the watchdog keep-alive (WatchdogSec=) from this thread.
         SystemdNotifier.ready(status: "serving \(config.helperSocket)")
         SystemdNotifier.keepAliveForever()
+    }
+
+    /// The audit log's rotation and sealing settings, and its forwarding: every record also goes to
+    /// syslog (journald's `/dev/log` under systemd) tagged `amphora-audit`, with the agent's facility.
+    static func auditSettings(_ config: AgentConfiguration) -> AuditLogSettings {
+        AuditLogSettings(
+            maxBytes: config.auditLogMaxBytes, keepFiles: config.auditLogKeep, epochRecords: config.auditSealEpochRecords,
+            epochSeconds: config.auditSealEpochSeconds,
+            forward: SyslogSink.open(
+                configured: config.syslogSocket, candidates: AgentConfiguration.Defaults.syslogSockets,
+                facility: config.syslogFacility.code, ident: "amphora-audit"))
+    }
+
+    /// `audit-init --export FILE`: makes the sealing key before the helper's first start and writes the
+    /// verification key (the seed) to the new file `exportPath` (0400), once: refused when a key or
+    /// records exist. 0, or 1 with one line on stderr.
+    public static func initializeAuditSeal(configPath: String, exportPath: String) -> Int32 {
+        do {
+            let (config, _) = try AgentConfiguration.load(path: configPath)
+            let directoryPath = parentDirectory(config.auditLog)
+            let directory = try SafeDirectory.open(directoryPath, create: true)
+            let logName = String(config.auditLog.dropFirst(directoryPath.count + (directoryPath == "/" ? 0 : 1)))
+            let store = AuditSealKeyStore(directory: directory, logName: logName)
+            if directory.exists(store.name) { return fail("amphora-helper audit-init: \(directoryPath)/\(store.name) exists: the key was made already") }
+            var status = stat()
+            if fstatat(directory.fd, logName, &status, AT_SYMLINK_NOFOLLOW) == 0, status.st_size > 0 {
+                return fail("amphora-helper audit-init: \(config.auditLog) has records already (its key was made at its first start)")
+            }
+            let seed = AuditSealKey.generate()
+            var text = seed.serialized(comment: AuditSealKeyStore.seedComment(seed, logPath: config.auditLog))
+            defer { text.withUnsafeMutableBytes { secureZero($0) } }
+            let fd = try retryingSyscall("create", subject: exportPath) { open(exportPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o400) }
+            defer { close(fd) }
+            try writeAll(fd, text)
+            try retryingSyscall("fsync", subject: exportPath) { fsync(fd) }
+            try store.save(seed)
+            FileDescriptorOutput.standardOutput.write("audit seal key made; verification key (fingerprint \(seed.fingerprint())) written to \(exportPath)\n")
+            return 0
+        } catch {
+            return fail("amphora-helper audit-init: \(error)")
+        }
     }
 
     /// Checks the TLS identity the configuration names (`check-identity`): 0, or 1 with one line on stderr.

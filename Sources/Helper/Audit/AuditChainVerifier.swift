@@ -1,0 +1,192 @@
+import IPCProtocol
+
+/// Checks audit records one at a time, in order, across the files of a log set, in constant memory.
+///
+/// Without a key it checks what anyone can: every record's hash, the sequence, the links (`prev`),
+/// and the epoch structure (an epoch only ever advances by one, right after an
+/// ``AuditRecord/epochEndEvent`` record). With the auditor's verification keys (the seeds, or any
+/// epoch's key) it also checks every seal with the record's epoch key: a log rewritten by someone
+/// who holds only the amphora's current key fails at the first record sealed before that key's epoch.
+/// With an anchor (a head the controller received in a heartbeat) it proves that the log still
+/// contains that record.
+public final class AuditChainVerifier {
+    /// The first problem found.
+    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        public let file: String
+        /// 1-based line in ``file``.
+        public let line: Int
+        public let reason: String
+        public var description: String { "\(file):\(line): \(reason)" }
+    }
+
+    /// What an intact set proved.
+    public struct Summary: Equatable, Sendable {
+        public var records = 0
+        /// The first record checked (1 unless older files were not given).
+        public var firstSequence: UInt64 = 0
+        /// The last record.
+        public var head: AuditHead?
+        /// Whether every record's seal was checked with a key.
+        public var sealsChecked = false
+        /// Whether the anchor was found.
+        public var anchorFound = false
+        /// Records at the start written before sealing existed (an upgraded amphora); only the chain
+        /// protects them (a change to one breaks the first sealed record's link).
+        public var unsealedRecords = 0
+    }
+
+    /// `SEQ:HASH`, as `--anchor` and `--after` take it.
+    public struct Link: Equatable, Sendable {
+        public let sequence: UInt64
+        public let hash: String
+        public init(sequence: UInt64, hash: String) {
+            self.sequence = sequence
+            self.hash = hash
+        }
+        public init?(parsing text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let sequence = UInt64(parts[0]), parts[1].utf8.count == 64,
+                parts[1].utf8.allSatisfy({ AuditSealKey.nibble($0) != nil })
+            else { return nil }
+            self.init(sequence: sequence, hash: String(parts[1]))
+        }
+    }
+
+    let keys: [AuditSealKey]
+    var keyIndex = 0
+    let anchor: Link?
+    let after: Link?
+    var summary = Summary()
+    var previous: AuditRecord?
+    var failure: Problem?
+
+    /// `keys`: the auditor's verification keys, in order (a second one after an
+    /// ``AuditRecord/sealResetEvent``); empty to check the chain only. `after`: the head of the file
+    /// before the first one given (its last record), when the older files are gone.
+    public init(keys: [AuditSealKey], anchor: Link? = nil, after: Link? = nil) {
+        self.keys = keys.map { $0.copy() }
+        self.anchor = anchor
+        self.after = after
+        summary.sealsChecked = !keys.isEmpty
+    }
+
+    /// Checks one line; false once a problem was found (see ``finish()``).
+    @discardableResult
+    public func check(_ line: AuditLogFile.Line, file: String, number: Int) -> Bool {
+        guard failure == nil else { return false }
+        if let reason = problem(line) {
+            failure = Problem(file: file, line: number, reason: reason)
+            return false
+        }
+        return true
+    }
+
+    /// The verdict once every line was given.
+    public func finish() -> Result<Summary, Problem> {
+        if let failure { return .failure(failure) }
+        if !keys.isEmpty, summary.records > 0, summary.unsealedRecords == summary.records {
+            return .failure(Problem(file: "(end)", line: 0, reason: "no record is sealed"))
+        }
+        if let anchor, !summary.anchorFound {
+            let end = summary.head?.sequence ?? 0
+            return .failure(Problem(
+                file: "(end)", line: 0,
+                reason: end < anchor.sequence
+                    ? "the log ends at record \(end), before the anchor's record \(anchor.sequence): it was truncated or replaced"
+                    : "the anchor's record \(anchor.sequence) is not among the records checked (give the older files)"))
+        }
+        return .success(summary)
+    }
+
+    func problem(_ line: AuditLogFile.Line) -> String? {
+        let bytes: [UInt8]
+        switch line {
+        case .tooLong: return "line too long to be an audit record"
+        case .unterminated: return "unterminated last line (a write cut short)"
+        case .complete(let complete): bytes = complete
+        }
+        guard let record = AuditRecord.parse(bytes) else { return "not a well-formed audit record" }
+        guard record.hashMatches else { return "record was edited: its hash does not match its content" }
+        if let reason = linkProblem(record) { return reason }
+        if let reason = sealProblem(record) { return reason }
+        if let anchor, record.sequence == anchor.sequence {
+            guard record.hash == anchor.hash else {
+                return "record \(record.sequence) is not the anchored one (anchor hash \(anchor.hash)): the log was rewritten"
+            }
+            summary.anchorFound = true
+        }
+        if previous == nil { summary.firstSequence = record.sequence }
+        summary.records += 1
+        summary.head = record.head
+        previous = record
+        return nil
+    }
+
+    /// Sequence, `prev` and the epoch structure.
+    func linkProblem(_ record: AuditRecord) -> String? {
+        guard let previous else {
+            if let after {
+                guard record.sequence == after.sequence + 1 else {
+                    return "sequence number \(record.sequence), expected \(after.sequence + 1) after the given head"
+                }
+                guard record.prev == after.hash else { return "does not follow the given head \(after.sequence):\(after.hash)" }
+            } else if record.sequence == 1 {
+                guard record.prev == AuditRecord.genesisHash else { return "first record does not start the chain" }
+                if let epoch = record.epoch, epoch != 0 { return "first record is in epoch \(epoch), not 0" }
+            }
+            // A set whose older files were rotated away starts mid-chain: reported in the summary.
+            return nil
+        }
+        guard record.sequence == previous.sequence + 1 else {
+            return "sequence number \(record.sequence), expected \(previous.sequence + 1): records were removed or inserted"
+        }
+        guard record.prev == previous.hash else {
+            return "chain broken: record \(previous.sequence) was replaced or removed"
+        }
+        switch (previous.epoch, record.epoch) {
+        case (nil, _):
+            return nil  // after a record from before sealing: any start
+        case (.some, nil):
+            return "an unsealed record after sealed ones"
+        case (.some(let before), .some(let now)):
+            if record.event == AuditRecord.sealResetEvent {
+                return now == 0 ? nil : "seal reset in epoch \(now), not 0"
+            }
+            let closed = previous.event == AuditRecord.epochEndEvent
+            if closed {
+                return now == before + 1 ? nil : "epoch \(now) after the end of epoch \(before): expected \(before + 1)"
+            }
+            return now == before ? nil : "epoch \(now) after a record of epoch \(before) that did not end it"
+        }
+    }
+
+    /// The seal, when keys were given.
+    func sealProblem(_ record: AuditRecord) -> String? {
+        guard !keys.isEmpty else { return nil }
+        guard let epoch = record.epoch, let seal = record.seal else {
+            // Only a prefix from before sealing existed; after a sealed record the link check refuses it.
+            guard summary.records == summary.unsealedRecords else { return "record is not sealed" }
+            summary.unsealedRecords += 1
+            return nil
+        }
+        if record.event == AuditRecord.sealResetEvent, previous != nil {
+            keyIndex += 1
+            guard keyIndex < keys.count else {
+                let reason = record.member("reason").flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "?"
+                return "the sealing key was reset here (\(reason)): give its new verification key as a further --key"
+            }
+        }
+        guard keyIndex < keys.count else { return "no key for this record" }
+        let key = keys[keyIndex]
+        guard epoch >= key.epoch else {
+            return "sealed in epoch \(epoch), before the given key's epoch \(key.epoch): cannot be checked with it"
+        }
+        // Each epoch holds at least one record, so a genuine epoch is never beyond the records seen.
+        guard epoch - key.epoch <= record.sequence else { return "epoch \(epoch) is impossible at record \(record.sequence)" }
+        key.evolve(to: epoch)
+        guard key.seal(record.hash) == seal else {
+            return "seal does not verify with epoch \(epoch)'s key: the record was not sealed by this log's key"
+        }
+        return nil
+    }
+}

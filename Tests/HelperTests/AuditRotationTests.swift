@@ -1,0 +1,173 @@
+import Foundation
+import IPCProtocol
+import LinuxSystem
+import Testing
+
+@testable import Helper
+
+@Suite("Audit log rotation")
+struct AuditRotationTests {
+    static let small = 4096
+
+    /// The `event` members of every record in the set, in order.
+    func events(_ scratch: AuditScratch) throws -> [String] {
+        var out: [String] = []
+        for file in try AuditLogFile.expand([scratch.directory]) {
+            try AuditLogFile.forEachLine(file) { line, _ in
+                if case .complete(let bytes) = line, let record = AuditRecord.parse(bytes) { out.append(record.event) }
+                return true
+            }
+        }
+        return out
+    }
+
+    @Test("rotation by size keeps one chain over the set; old files are pruned; each file verifies after its predecessor's head")
+    func rotation() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 3, epochRecords: 7))
+        for i in 1...120 { try log.record("work-\(i)", [("argv", .array([.string("/usr/sbin/ip"), .string(String(i))]))]) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: scratch.directory).sorted()
+        let rotated = AuditLogFile.rotatedFiles(names, logName: "audit.jsonl")
+        #expect(rotated.count == 3)
+        for name in rotated + ["audit.jsonl"] {
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: scratch.directory + "/" + name)[.size] as? Int)
+            #expect(size <= Self.small, "\(name)")
+        }
+        // Older files are gone: the set starts mid-chain and still verifies with the seed.
+        guard case .success(let summary) = try scratch.verifySet(keys: [try scratch.seed()]) else {
+            Issue.record("set does not verify: \(try scratch.verifySet(keys: [try scratch.seed()]))")
+            return
+        }
+        #expect(summary.firstSequence > 1)
+        #expect(summary.head == log.head)
+        // Each new file starts with the continuation naming its predecessor's head.
+        let current = try scratch.lines()
+        let first = try #require(AuditRecord.parse(Array(current[0].utf8)))
+        #expect(first.event == AuditRecord.continuationEvent)
+        let predecessor = try #require(rotated.last)
+        #expect(first.member("previous_file") == .string(predecessor))
+        // One file plus its predecessor's head (the last record of the rotated file).
+        let previousLast = try #require(AuditRecord.parse(Array(try scratch.lines(scratch.directory + "/" + predecessor).last?.utf8 ?? "".utf8)))
+        #expect(first.member("previous_hash") == .string(previousLast.hash))
+        let alone = AuditChainVerifier(
+            keys: [try scratch.seed()], after: AuditChainVerifier.Link(sequence: previousLast.sequence, hash: previousLast.hash))
+        try AuditLogFile.forEachLine(scratch.log) { line, number in alone.check(line, file: "current", number: number) }
+        #expect(brokenLine(alone.finish()) == nil)
+        let wrong = AuditChainVerifier(keys: [], after: AuditChainVerifier.Link(sequence: previousLast.sequence, hash: String(repeating: "b", count: 64)))
+        try AuditLogFile.forEachLine(scratch.log) { line, number in wrong.check(line, file: "current", number: number) }
+        #expect(brokenLine(wrong.finish()) == 1)
+        // Deleting a middle file of the set breaks the chain at the next file's first record.
+        try FileManager.default.removeItem(atPath: scratch.directory + "/" + rotated[1])
+        #expect(brokenLine(try scratch.verifySet(keys: [])) == 1)
+    }
+
+    @Test("rotation under concurrent writers loses and duplicates nothing")
+    func concurrent() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 1000, epochRecords: 5))
+        DispatchQueue.concurrentPerform(iterations: 8) { writer in
+            for i in 0..<40 { try? log.record("w\(writer)-\(i)") }
+        }
+        let written = try events(scratch).filter { $0.hasPrefix("w") }
+        #expect(written.count == 320)
+        #expect(Set(written).count == 320)
+        #expect(brokenLine(try scratch.verifySet(keys: [try scratch.seed()])) == nil)
+        #expect(AuditLogFile.rotatedFiles(try FileManager.default.contentsOfDirectory(atPath: scratch.directory), logName: "audit.jsonl").count > 3)
+    }
+
+    @Test("a helper that dies at any step of a rotation restarts with every record, none twice, and a set that verifies", arguments: AuditRotationStep.allCases)
+    func crashMidRotation(step: AuditRotationStep) throws {
+        let scratch = try AuditScratch()
+        var acknowledged: [String] = []
+        do {
+            let crashing = AuditLogSettings(maxBytes: Self.small, keepFiles: 2, epochRecords: 4) { reached throws(SystemError) in
+                if reached == step { throw SystemError("injected crash", errno: EIO, subject: step.rawValue) }
+            }
+            let log = try AuditLog(path: scratch.log, settings: crashing)
+            var i = 0
+            // Write until the injected crash stops a record; that record was never acknowledged.
+            while true {
+                i += 1
+                do {
+                    try log.record("before-\(i)", [("pad", .string(String(repeating: "x", count: 200)))])
+                    acknowledged.append("before-\(i)")
+                } catch {
+                    break
+                }
+                #expect(i < 1000)
+                if i >= 1000 { return }
+            }
+            // The helper process is gone: its descriptors close, nothing else happens (the log object is dropped).
+        }
+        let restarted = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 2, epochRecords: 4))
+        for i in 1...30 {
+            try restarted.record("after-\(i)", [("pad", .string(String(repeating: "y", count: 200)))])
+            acknowledged.append("after-\(i)")
+        }
+        // Nothing lost that the kept files should hold, nothing twice: compare with a set that keeps everything.
+        let recorded = try events(scratch).filter { $0.hasPrefix("before-") || $0.hasPrefix("after-") }
+        #expect(Set(recorded).count == recorded.count, "a record was written twice")
+        #expect(Array(acknowledged.suffix(recorded.count)) == recorded, "records lost or reordered")
+        #expect(recorded.contains("after-30"))
+        guard case .success = try scratch.verifySet(keys: [try scratch.seed()]) else {
+            Issue.record("\(step): set does not verify: \(try scratch.verifySet(keys: [try scratch.seed()]))")
+            return
+        }
+    }
+
+    @Test("a crash mid-rotation with every file kept: the whole set holds every acknowledged record once", arguments: AuditRotationStep.allCases)
+    func crashKeepingEverything(step: AuditRotationStep) throws {
+        let scratch = try AuditScratch()
+        var acknowledged: [String] = []
+        var crashed = false
+        do {
+            let crashing = AuditLogSettings(maxBytes: Self.small, keepFiles: 1000) { reached throws(SystemError) in
+                if reached == step { throw SystemError("injected crash", errno: EIO, subject: step.rawValue) }
+            }
+            let log = try AuditLog(path: scratch.log, settings: crashing)
+            for i in 1...200 {
+                do {
+                    try log.record("before-\(i)", [("pad", .string(String(repeating: "x", count: 200)))])
+                    acknowledged.append("before-\(i)")
+                } catch {
+                    crashed = true
+                    break
+                }
+            }
+        }
+        #expect(crashed)
+        let restarted = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 1000))
+        for i in 1...20 {
+            try restarted.record("after-\(i)")
+            acknowledged.append("after-\(i)")
+        }
+        let recorded = try events(scratch).filter { $0.hasPrefix("before-") || $0.hasPrefix("after-") }
+        #expect(recorded == acknowledged)
+        let all = try events(scratch)
+        #expect(all.first == "audit-seal-init")
+        guard case .success(let summary) = try scratch.verifySet(keys: [try scratch.seed()]) else {
+            Issue.record("\(step): set does not verify: \(try scratch.verifySet(keys: [try scratch.seed()]))")
+            return
+        }
+        #expect(summary.firstSequence == 1)
+    }
+
+    @Test("start-up reads the tail only: the head of a large log comes from its end")
+    func tailOnly() throws {
+        let scratch = try AuditScratch()
+        let head: AuditHead
+        do {
+            let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: 1 << 30))
+            for i in 1...500 { try log.record("bulk-\(i)", [("pad", .string(String(repeating: "z", count: 3000)))]) }
+            head = log.head
+        }
+        let fd = open(scratch.log, O_RDONLY)
+        defer { close(fd) }
+        var status = stat()
+        fstat(fd, &status)
+        let tail = try AuditLogFile.tail(fd, size: Int64(status.st_size), subject: "log")
+        #expect(AuditRecord.parse(try #require(tail.lastLine))?.head == head)
+        let reopened = try AuditLog(path: scratch.log)
+        #expect(reopened.head == head)
+    }
+}
