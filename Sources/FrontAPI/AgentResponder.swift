@@ -4,7 +4,12 @@ import IPCProtocol
 import Logging
 import NIOCore
 
-/// The front's HTTP responder: route lookup and the single place where every error becomes JSON.
+/// The front's HTTP responder: route lookup, request correlation and the single place where every
+/// error becomes JSON.
+///
+/// Every answer, errors included, carries `X-Openstack-Request-Id` (``RequestCorrelation``), and
+/// every helper command sent while the request is served carries the request's id, method, path and
+/// client certificate.
 ///
 /// Nothing thrown below escapes as a stack trace or a plain-text page: helper errors map through
 /// ``APIError/from(_:)``, an unreachable helper is 503, a body over the limit is 400 (``BodyLimit``),
@@ -21,6 +26,16 @@ public struct AgentResponder: HTTPResponder {
     }
 
     public func respond(to request: Request, context: AgentRequestContext) async throws -> Response {
+        let requestID = RequestCorrelation.requestID(from: request.headers)
+        let origin = RequestCorrelation.origin(
+            requestID: requestID, method: request.method, path: request.uri.path, client: await ClientCertificateIdentity.of(context.channel))
+        var response = await RequestCorrelation.$current.withValue(origin) { await answer(request, context: context) }
+        response.headers[RequestCorrelation.header] = requestID.description
+        return response
+    }
+
+    /// The route's answer, or the JSON error that stands for what it threw.
+    func answer(_ request: Request, context: AgentRequestContext) async -> Response {
         do {
             switch table.match(method: request.method, path: request.uri.path) {
             case .found(let handler, let parameters):

@@ -22,6 +22,8 @@ final class DeclaredLengthGate: ChannelDuplexHandler, RemovableChannelHandler {
     private var unanswered = 0
     /// The declared length of a refused request; set from its head on, every later part is dropped.
     private var refusedLength: Int?
+    /// The refused request's `X-Openstack-Request-Id` (``RequestCorrelation``), answered with the refusal.
+    private var refusedRequestID: OpenStackRequestID?
     /// Whether the refusal has been written.
     private var refusalWritten = false
     /// Whether the refused request's body has ended (the connection closes once both are done).
@@ -47,6 +49,7 @@ final class DeclaredLengthGate: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         refusedLength = declared
+        refusedRequestID = RequestCorrelation.requestID(from: head.headerFields)
         if unanswered == 0 { writeRefusal(context) }
     }
 
@@ -61,9 +64,9 @@ final class DeclaredLengthGate: ChannelDuplexHandler, RemovableChannelHandler {
         refusalWritten = true
         var body = BodyLimit.refusal(length: refusedLength).body.serialized()
         body.append(UInt8(ascii: "\n"))
-        let head = HTTPResponse(
-            status: .badRequest,
-            headerFields: [.contentType: "application/json", .contentLength: String(body.count), .connection: "close"])
+        var fields: HTTPFields = [.contentType: "application/json", .contentLength: String(body.count), .connection: "close"]
+        fields[RequestCorrelation.header] = (refusedRequestID ?? .generate()).description
+        let head = HTTPResponse(status: .badRequest, headerFields: fields)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(ByteBuffer(bytes: body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

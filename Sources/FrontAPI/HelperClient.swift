@@ -44,13 +44,15 @@ public final class HelperSocketClient: HelperClient {
 
     /// Sends `command` and returns the helper's reply, or throws ``HelperUnavailable``,
     /// ``HelperInterrupted`` or ``CommandError``.
+    /// The controller request being served (``RequestCorrelation/current``) goes with it.
     public func send(_ command: Command) async throws -> Reply {
+        let origin = RequestCorrelation.current
         let wait = UInt64(restartWaitSeconds) * 1_000_000_000
         var deadline = Self.now() + wait
         var pause: UInt64 = 50_000_000
         var resent = false
         while true {
-            switch try await threadPool.runIfActive({ [self] in try self.attempt(command) }) {
+            switch try await threadPool.runIfActive({ [self] in try self.attempt(command, origin: origin) }) {
             case .answered(.ok(let reply)):
                 return reply
             case .answered(.failed(let error)):
@@ -84,11 +86,11 @@ public final class HelperSocketClient: HelperClient {
 
     /// One try on one connection. Throws for what waiting cannot cure: a command too large to
     /// send (``CommandError`` `.tooLarge`), a reply timeout, a protocol violation.
-    func attempt(_ command: Command) throws -> Attempt {
+    func attempt(_ command: Command, origin: ControllerRequest? = nil) throws -> Attempt {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let frame: [UInt8]
         do {
-            frame = try Frame.encode(try StrictJSON.encode(RequestEnvelope(id: id, command: command)))
+            frame = try Frame.encode(try StrictJSON.encode(RequestEnvelope(id: id, command: command, origin: origin)))
         } catch FrameError.tooLarge(let size) {
             throw CommandError(
                 .tooLarge, "Invalid request",

@@ -1,11 +1,18 @@
 import HTTPTypes
 import Hummingbird
 import IPCProtocol
+import NIOCore
 
-/// The request context of the front: Hummingbird's core storage and the body limit.
+/// The request context of the front: Hummingbird's core storage, the connection (for its client
+/// certificate, ``ClientCertificateIdentity``) and the body limit.
 public struct AgentRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+    /// The connection the request arrived on.
+    public let channel: any Channel
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
     /// The largest request body (a haproxy configuration; certificates and JSON are far smaller):
     /// ``BodyLimit/maximumSize``. A body declared larger is refused before it is read
     /// (``DeclaredLengthGate``); a chunked one when it grows past it.

@@ -1,6 +1,9 @@
 /// The IPC protocol version both sides speak. A frame carrying another version is refused.
+/// The version of the front–helper protocol; both sides refuse any other.
+///
+/// 2: a request carries the controller request it was sent for (``RequestEnvelope/origin``).
 public enum IPCVersion {
-    public static let current = 1
+    public static let current = 2
 }
 
 /// One request from the front to the helper.
@@ -9,11 +12,15 @@ public struct RequestEnvelope: Sendable, Codable, Equatable {
     /// Chosen by the front, unique per connection; echoed in the reply.
     public let id: UInt64
     public let command: Command
+    /// The controller's HTTP request the command serves; nil when the front asks on its own
+    /// (its settings at start, the heartbeat). The front's claim, validated but unverifiable.
+    public let origin: ControllerRequest?
 
-    public init(id: UInt64, command: Command, version: Int = IPCVersion.current) {
+    public init(id: UInt64, command: Command, origin: ControllerRequest? = nil, version: Int = IPCVersion.current) {
         self.version = version
         self.id = id
         self.command = command
+        self.origin = origin
     }
 }
 

@@ -40,9 +40,9 @@ struct RouteHarness {
         }
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, body: String = "") async throws -> Answer {
+    func send(_ method: HTTPRequest.Method, _ path: String, body: String = "", headers: HTTPFields = [:]) async throws -> Answer {
         let request = Request(
-            head: HTTPRequest(method: method, scheme: "https", authority: "amphora", path: path),
+            head: HTTPRequest(method: method, scheme: "https", authority: "amphora", path: path, headerFields: headers),
             body: RequestBody(buffer: ByteBuffer(string: body)))
         let context = AgentRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: Logger(label: "route-tests")))
         let response = try await responder.respond(to: request, context: context)

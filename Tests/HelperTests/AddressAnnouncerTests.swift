@@ -11,7 +11,7 @@ import Testing
 /// found with one `ip -j addr show`, SINGLE topology only.
 @Suite("address announcer")
 struct AddressAnnouncerTests {
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
     let netns = try! InterfaceName(validating: "amphora-haproxy")
 
     @Test("SINGLE: gratuitous ARP for an IPv4 VIP, unsolicited NA for an IPv6 one, on the interface holding it; each once; unknown VIPs skipped")

@@ -15,7 +15,7 @@ struct CandidateFileTests {
     /// `name` active with "old", and a candidate for it written with `candidate`.
     func candidate(_ directory: SafeDirectory, _ name: String, writing candidate: String) throws -> CandidateFile {
         try directory.writeAtomically(name, Array("old".utf8))
-        let file = CandidateFile(directory: directory, name: name)
+        let file = CandidateFile(directory: directory, name: name, context: .forTests())
         try file.write(Array(candidate.utf8))
         return file
     }
@@ -50,7 +50,7 @@ struct CandidateFileTests {
     @Test("promote clears an earlier .new-failed only when asked; removeAll removes all three")
     func clearingAndRemoval() throws {
         try withDirectory { directory, _ in
-            let file = CandidateFile(directory: directory, name: "a.conf")
+            let file = CandidateFile(directory: directory, name: "a.conf", context: .forTests())
             try file.write(Array("bad".utf8))
             file.keepFailed()
             try file.write(Array("good".utf8))
@@ -69,7 +69,7 @@ struct CandidateFileTests {
     @Test("the candidate is written with the mode asked for")
     func mode() throws {
         try withDirectory { directory, path in
-            try CandidateFile(directory: directory, name: "k.conf").write(Array("x".utf8), mode: 0o600)
+            try CandidateFile(directory: directory, name: "k.conf", context: .forTests()).write(Array("x".utf8), mode: 0o600)
             let attributes = try FileManager.default.attributesOfItem(atPath: path + "/k.conf.new")
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
         }

@@ -12,7 +12,7 @@ import Testing
 @Suite("certificate store")
 struct CertificateStoreTests {
     let loadBalancer = try! ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     /// A store whose `base_cert_dir` is a fresh directory under `parent`; everything is removed afterwards.
     func withStore(on parent: String, _ body: (CertificateStore, String) throws -> Void) throws {

@@ -13,7 +13,7 @@ import Testing
 struct HAProxyInstancesTests {
     let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
     let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     /// Instances on a fresh base directory (certificates under `<base>/certs`), whose runner exits
     /// with `exitCode` and prints `stdout`.

@@ -11,7 +11,7 @@ import Testing
 /// the launch command that loads it. Loading it into a real namespace runs in the integration tests.
 @Suite("LVS masquerade ruleset")
 struct LVSMasqueradeTests {
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     static func port(_ name: String, _ families: Set<IPFamily>, sriov: Bool = false) throws -> LVSMasquerade.Port {
         LVSMasquerade.Port(interface: try InterfaceName(validating: name), families: families, sriov: sriov)

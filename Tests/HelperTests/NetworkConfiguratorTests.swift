@@ -9,7 +9,7 @@ import Testing
 /// and the subnet arithmetic. Plugging real ports runs in the integration tests' namespaces.
 @Suite("network configurator")
 struct NetworkConfiguratorTests {
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
     /// What `ip -j addr show` (and, for its ifname/address, `ip -j link show`) prints.
     static let ipJSON = """
         [{"ifname":"lo","address":"00:00:00:00:00:00","addr_info":[{"local":"127.0.0.1","prefixlen":8}]},

@@ -87,7 +87,7 @@ final class HAProxySlot: Sendable {
 struct ReloadRaceTests {
     let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
     let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
     /// Upstream's bounds, with a short pause between uptime queries so the test does not sleep seconds.
     static let quick = ReloadRetry(attempts: 3, uptimeQueries: 50, queryIntervalMicroseconds: 100_000, recentUptimeSeconds: 15)
 

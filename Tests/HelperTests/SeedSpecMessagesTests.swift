@@ -34,7 +34,7 @@ struct SeedSpecMessagesTests {
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     /// The wire error a failing domain call becomes at the helper's boundary.
     func wireError(_ body: () throws -> Void) throws -> CommandError {

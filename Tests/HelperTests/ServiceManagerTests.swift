@@ -28,7 +28,7 @@ final class RecordingRunner: CommandRunning {
 struct SystemdServiceManagerTests {
     let paths = ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: "/var/lib/octavia")
     let id = try! ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     @Test("operations become exact systemctl argv arrays for the instance's unit; start enables, stop disables")
     func argv() throws {

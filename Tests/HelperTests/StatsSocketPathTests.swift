@@ -68,7 +68,7 @@ struct StatsSocketPathTests {
             base: try SafeDirectory.open(base, create: false),
             paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base),
             baseCertDir: root + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
-        let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+        let context = AuditContext.forTests()
         let status = try instances.status(id, context: context)
         #expect(status.summary.state == .error)
         #expect(try instances.configuredInstances().map(\.statsSocket) == ["\(base)/\(id).sock"])

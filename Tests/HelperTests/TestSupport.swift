@@ -22,3 +22,19 @@ func withTemporaryDirectory(_ prefix: String, under parent: String? = nil, _ bod
     defer { try? FileManager.default.removeItem(atPath: path) }
     try body(path)
 }
+
+/// The audit log of unit tests' contexts: a real, fsynced log whose file is unlinked as soon as
+/// it is open, so that nothing is left behind.
+let unitTestAuditLog: AuditLog = {
+    let path = FileManager.default.temporaryDirectory.path + "/amphora-helper-tests-\(getpid())-\(UUID().uuidString.prefix(8)).jsonl"
+    let log = try! AuditLog(path: path)
+    unlink(path)
+    return log
+}()
+
+extension AuditContext {
+    /// A command from the front (request 1, uid 999) recorded in `log`.
+    static func forTests(log: AuditLog = unitTestAuditLog) -> AuditContext {
+        AuditContext(log: log, requestID: 1, peerUID: 999, command: "test", origin: .front)
+    }
+}

@@ -12,7 +12,7 @@ import Testing
 @Suite("topology manager")
 struct TopologyManagerTests {
     let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     /// A manager on a fresh base directory, whose runner exits with `exitCode`.
     func withManager(exitCode: Int32 = 0, _ body: (TopologyManager, RecordingRunner, String) throws -> Void) throws {

@@ -15,7 +15,7 @@ import Testing
 struct VIPAnnouncementUnitTests {
     let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
     let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
-    let context = AuditContext(requestID: 1, peerUID: 999, command: "test")
+    let context = AuditContext.forTests()
 
     /// Announcements the instances asked for.
     final class Announced: Sendable {

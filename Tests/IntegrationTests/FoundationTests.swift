@@ -115,7 +115,7 @@ struct FoundationTests {
             #expect(reply.contains("closed"), "\(hostile): \(reply)")
         }
         // A well-formed frame with an unknown command is refused too (closed enum, strict decoding).
-        let unknown = #"{"version":1,"id":1,"command":{"reboot":{}}}"#
+        let unknown = #"{"version":2,"id":1,"command":{"reboot":{}}}"#
         let unknownHex = String(format: "%08x", unknown.utf8.count) + unknown.utf8.map { String(format: "%02x", $0) }.joined()
         #expect(try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: unknownHex).contains("closed"))
 

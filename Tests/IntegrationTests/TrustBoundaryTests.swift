@@ -42,12 +42,12 @@ struct TrustBoundaryTests {
         let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
 
         // The probe works: a well-formed query gets a reply.
-        let query = try HelperFrameProbe.send(#"{"version":1,"id":1,"command":{"topology":{}}}"#, to: agent)
+        let query = try HelperFrameProbe.send(#"{"version":2,"id":1,"command":{"topology":{}}}"#, to: agent)
         #expect(query.hasPrefix("reply "), "\(query)")
 
         let marker = "vrrp_script_injected"
         let secret = #"pw\n}\nvrrp_script \#(marker) {\n    script \"/bin/sh -c id\"\n}\nvrrp_instance x {"#
-        let hostile = #"{"version":1,"id":1,"command":{"setTopology":{"_0":{"topology":"ACTIVE_STANDBY","role":"ACTIVE","haIP":"203.0.113.2","secret":"\#(secret)"}}}}"#
+        let hostile = #"{"version":2,"id":1,"command":{"setTopology":{"_0":{"topology":"ACTIVE_STANDBY","role":"ACTIVE","haIP":"203.0.113.2","secret":"\#(secret)"}}}}"#
         #expect(try HelperFrameProbe.send(hostile, to: agent) == "closed")
 
         let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
@@ -67,7 +67,7 @@ struct TrustBoundaryTests {
         let entry = #"{"address":"192.0.2.10","subnet":"192.0.2.0/24","hostRoutes":[]}"#
         func plug(_ count: Int) -> String {
             let list = Array(repeating: entry, count: count).joined(separator: ",")
-            return #"{"version":1,"id":1,"command":{"plugNetwork":{"_0":{"mac":"fa:16:3e:00:00:02","fixedIPs":[\#(list)]}}}}"#
+            return #"{"version":2,"id":1,"command":{"plugNetwork":{"_0":{"mac":"fa:16:3e:00:00:02","fixedIPs":[\#(list)]}}}}"#
         }
         let huge = plug(50_000)
         #expect(huge.utf8.count < 4 * 1024 * 1024, "within the frame cap: the refusal is the helper's decoding")

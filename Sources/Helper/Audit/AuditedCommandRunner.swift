@@ -21,16 +21,14 @@ public final class AuditedCommandRunner: CommandRunning {
         -> LaunchResult
     {
         let intended = [command.program.rawValue] + command.arguments(paths)
-        let base: [(String, JSONValue)] = [
-            ("request", .number(String(context.requestID))),
-            ("peer_uid", .number(String(context.peerUID))),
-            ("command", .string(context.command)),
-            ("operation", .string(command.name)),
-        ] + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
+        // Every record carries who asked (``AuditContext/fields``), then what runs.
+        let base: [(String, JSONValue)] =
+            context.fields + [("operation", .string(command.name))]
+            + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
         do {
             try audit.record("exec-intent", base + [("argv", .array(intended.map { .string($0) }))])
         } catch {
-            throw CommandError(.unavailable, "Audit log unavailable; command refused")
+            throw AuditContext.auditUnavailable
         }
         let result: LaunchResult
         do {

@@ -19,4 +19,7 @@ public enum CertificateError: Error, Sendable {
     case notStored(SystemError)
     case notRead(SystemError)
     case notDeleted(SystemError)
+    /// A wire error passed through unchanged: the audit log could not record the change's intent,
+    /// so nothing was changed (``AuditContext/auditUnavailable``).
+    case refused(CommandError)
 }

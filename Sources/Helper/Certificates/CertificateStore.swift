@@ -73,19 +73,21 @@ public final class CertificateStore: Sendable {
         let digest = Digest.md5Hex(bytes)
         try instances.locks.withLock(upload.instance) { () throws(CertificateError) in
             let root = try memoryDirectory()
+            let directory: SafeDirectory
             do throws(SystemError) {
-                guard let directory = try root.subdirectory(upload.instance.description, create: true) else {
+                guard let opened = try root.subdirectory(upload.instance.description, create: true) else {
                     throw SystemError("mkdir", errno: ENOENT, subject: upload.instance.description)
                 }
-                try directory.writeAtomically(upload.file.description, bytes, mode: 0o600)
+                directory = opened
             } catch {
                 throw .notStored(error)
             }
-            try? audit.record("certificate-stored", [
-                ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
-                ("instance", .string(upload.instance.description)), ("file", .string(upload.file.description)),
-                ("sha256", .string(Digest.sha256Hex(bytes))),
-            ])
+            // The intent and outcome records carry the path and the SHA-256, never the key material.
+            do throws(FileChangeError) {
+                try AuditedDirectory(directory: directory, context: context).write(upload.file.description, bytes, mode: 0o600)
+            } catch {
+                throw error.wrapped(refused: CertificateError.refused, failed: CertificateError.notStored)
+            }
         }
         return digest
     }
@@ -133,19 +135,17 @@ public final class CertificateStore: Sendable {
         try requireListener(id, scope)
         return try instances.locks.withLock(id) { () throws(CertificateError) -> Bool in
             let root = try memoryDirectory()
-            do throws(SystemError) {
-                guard let directory = try root.subdirectory(id.description, create: false) else { return false }
-                let existed = try directory.remove(file.description)
-                if try directory.entries().isEmpty { try root.removeTree(id.description) }
-                if existed {
-                    try? audit.record("certificate-deleted", [
-                        ("request", .number(String(context.requestID))), ("instance", .string(id.description)),
-                        ("file", .string(file.description)),
-                    ])
-                }
+            do throws(FileChangeError) {
+                let opened: SafeDirectory?
+                let empty: Bool
+                do throws(SystemError) { opened = try root.subdirectory(id.description, create: false) } catch { throw .failed(error) }
+                guard let directory = opened else { return false }
+                let existed = try AuditedDirectory(directory: directory, context: context).remove(file.description)
+                do throws(SystemError) { empty = try directory.entries().isEmpty } catch { throw .failed(error) }
+                if empty { try AuditedDirectory(directory: root, context: context).removeTree(id.description) }
                 return existed
             } catch {
-                throw .notDeleted(error)
+                throw error.wrapped(refused: CertificateError.refused, failed: CertificateError.notDeleted)
             }
         }
     }

@@ -81,11 +81,12 @@ public final class HAProxyInstances: Sendable {
         let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
         return try locks.withLock(upload.instance) { () throws(HAProxyError) -> String in
             guard let dir = try directory(upload.instance, create: true) else { throw .notFound(upload.instance) }
-            let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config)
-            do throws(SystemError) {
+            let files = AuditedDirectory(directory: dir, context: context)
+            let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config, context: context)
+            do throws(FileChangeError) {
                 try config.write(Array(text.utf8))
             } catch {
-                throw .storage(error)
+                throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
             let check = try runner.run(
                 .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
@@ -94,16 +95,16 @@ public final class HAProxyInstances: Sendable {
                 config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
             }
-            do throws(SystemError) {
+            do throws(FileChangeError) {
                 try config.promote()
                 // The digest of the file haproxy -c just accepted: a reload of exactly this file need not check it again.
-                try dir.writeAtomically(StateLayout.HAProxyFile.checkedDigest, Array(Digest.sha256Hex(text.utf8).utf8))
-                try dir.writeAtomically(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
+                try files.write(StateLayout.HAProxyFile.checkedDigest, Array(Digest.sha256Hex(text.utf8).utf8))
+                try files.write(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
                 // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
-                try dir.writeAtomically(
+                try files.write(
                     StateLayout.HAProxyFile.environment, Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
             } catch {
-                throw .storage(error)
+                throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
             let warnings = HAProxyConfigCheckOutput.errorLines(check.combinedOutput, directories: ownDirectories(upload.instance))
             return warnings.isEmpty ? "Configuration file is valid" : "Configuration file is valid\n" + warnings
@@ -141,7 +142,7 @@ public final class HAProxyInstances: Sendable {
                 }
                 if action == .reload, status.running {
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
-                        try? dir.writeAtomically(StateLayout.HAProxyFile.serversState, Array(state.utf8))
+                        try? AuditedDirectory(directory: dir, context: context).write(StateLayout.HAProxyFile.serversState, Array(state.utf8))
                     }
                     try reloadRetryingRace(id, context: context)
                     announceVIPs(of: text, context: context)
@@ -187,13 +188,16 @@ public final class HAProxyInstances: Sendable {
             if try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service).running {
                 try stopHAProxy(id, context: context)
             }
-            do throws(SystemError) {
-                try base.remove(StateLayout.statsSocketName(id))
-                try base.removeTree(StateLayout.instanceDirectoryName(id))
-                let certsExisted = try SafeDirectory.open(baseCertDir, create: true).removeTree(id.description)
+            do throws(FileChangeError) {
+                let files = AuditedDirectory(directory: base, context: context)
+                try files.remove(StateLayout.statsSocketName(id))
+                try files.removeTree(StateLayout.instanceDirectoryName(id))
+                let certificates: SafeDirectory
+                do throws(SystemError) { certificates = try SafeDirectory.open(baseCertDir, create: true) } catch { throw .failed(error) }
+                let certsExisted = try AuditedDirectory(directory: certificates, context: context).removeTree(id.description)
                 return existed || certsExisted
             } catch {
-                throw .storage(error)
+                throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
         }
     }

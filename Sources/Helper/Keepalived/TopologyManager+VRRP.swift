@@ -45,24 +45,24 @@ extension TopologyManager {
     func store(_ text: String, context: AuditContext) throws(KeepalivedError) {
         try checkPolicy(text)
         guard let vrrp = try vrrpDirectory(create: true) else { throw .directoryUnavailable(nil) }
-        let config = CandidateFile(directory: vrrp, name: StateLayout.VRRPFile.config)
-        do throws(SystemError) {
+        let config = CandidateFile(directory: vrrp, name: StateLayout.VRRPFile.config, context: context)
+        do throws(FileChangeError) {
             try config.write(Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             let wrapper = "#!/bin/sh\n# The agent's VRRP health check: every haproxy instance must answer on its stats socket.\n"
                 + "exec \(shellQuoted(helperExecutable)) vrrp-check --base-path \(shellQuoted(basePath))\n"
-            try vrrp.writeAtomically(StateLayout.VRRPFile.checkScript, Array(wrapper.utf8), mode: 0o700)
+            try config.directory.write(StateLayout.VRRPFile.checkScript, Array(wrapper.utf8), mode: 0o700)
         } catch {
-            throw .notStored(error)
+            throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
         }
         let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000, or: KeepalivedError.launcher)
         guard KeepalivedConfigTest.passed(check) else {
             config.keepFailed()
             throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
         }
-        do throws(SystemError) {
+        do throws(FileChangeError) {
             try config.promote()
         } catch {
-            throw .notStored(error)
+            throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
         }
     }
 
@@ -83,10 +83,11 @@ extension TopologyManager {
         try checkPolicy(text)
         if try storedRaw() != KeepalivedConfigTest.stored(text), let vrrp = try vrrpDirectory(create: false) {
             // Stored by an agent without the script-security header: add it.
-            do throws(SystemError) {
-                try vrrp.writeAtomically(StateLayout.VRRPFile.config, Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
+            do throws(FileChangeError) {
+                try AuditedDirectory(directory: vrrp, context: context).write(
+                    StateLayout.VRRPFile.config, Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
             } catch {
-                throw .notStored(error)
+                throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
             }
         }
         let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000, or: KeepalivedError.launcher)

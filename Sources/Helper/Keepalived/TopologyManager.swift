@@ -64,7 +64,7 @@ public final class TopologyManager: Sendable {
         } catch {
             let failure = Self.failure(change, error)
             state.withLock { $0.lastFailure = failure }
-            try? audit.record("topology-change-refused", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
+            context.recordOutcome("topology-change-refused", [("error", .string(error.description))])
             throw error
         }
         let accepted = try state.withLock { current throws(KeepalivedError) -> TopologyState in
@@ -72,20 +72,27 @@ public final class TopologyManager: Sendable {
             current.status = .changing
             return current
         }
-        try? audit.record("topology-change", [
-            ("request", .number(String(context.requestID))), ("topology", .string(change.topology.rawValue)),
-            ("role", .string(change.role?.rawValue ?? "")), ("ha_ip", .string(change.haIP?.description ?? "")),
-        ])
+        do throws(CommandError) {
+            try context.recordIntent("topology-change", [
+                ("topology", .string(change.topology.rawValue)), ("role", .string(change.role?.rawValue ?? "")),
+                ("ha_ip", .string(change.haIP?.description ?? "")),
+            ])
+        } catch {
+            state.withLock { $0.status = .ok }
+            throw .launcher(error)
+        }
         startThread { [self] in
             var result = accepted
             do throws(KeepalivedError) {
                 try changeLock.withLock { _ throws(KeepalivedError) in try apply(change, context: context) }
                 result = TopologyState(topology: change.topology, role: change.role, haIP: change.haIP, status: .ok)
-                if let bytes = try? StrictJSON.encode(result) { try? base.writeAtomically(StateLayout.topologyFile, bytes, mode: 0o600) }
+                if let bytes = try? StrictJSON.encode(result) {
+                    try? AuditedDirectory(directory: base, context: context).write(StateLayout.topologyFile, bytes, mode: 0o600)
+                }
             } catch {
                 result.lastFailure = Self.failure(change, error)
                 result.status = .ok
-                try? audit.record("topology-change-failed", [("request", .number(String(context.requestID))), ("error", .string(error.description))])
+                context.recordOutcome("topology-change-failed", [("error", .string(error.description))])
             }
             let final = result
             state.withLock { $0 = final }
@@ -116,7 +123,7 @@ public final class TopologyManager: Sendable {
             if try services.perform(.status, .keepalived, context: context, or: KeepalivedError.service).running {
                 _ = try services.perform(.stop, .keepalived, context: context, or: KeepalivedError.service)
             }
-            if let vrrp = try vrrpDirectory(create: false) { _ = try? vrrp.remove(StateLayout.VRRPFile.config) }
+            if let vrrp = try vrrpDirectory(create: false) { _ = try? AuditedDirectory(directory: vrrp, context: context).remove(StateLayout.VRRPFile.config) }
         case .activeStandby:
             guard let role = change.role, let haIP = change.haIP, let secret = change.secret else {
                 throw .incompleteActiveStandby

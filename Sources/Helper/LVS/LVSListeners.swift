@@ -108,27 +108,30 @@ public final class LVSListeners: Sendable {
         }
         return try locks.withLock(upload.listener) { () throws(LVSError) -> String in
             guard let dir = try directory(create: true) else { throw .storage(SystemError("mkdir", errno: ENOENT)) }
-            let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(upload.listener))
-            do throws(SystemError) {
+            let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(upload.listener), context: context)
+            do throws(FileChangeError) {
                 if !summary.scriptsUsed.isEmpty {
                     // The only script the policy lets a configuration run: ours, rewritten at every upload.
-                    if let check = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) {
-                        try check.writeAtomically(StateLayout.lvsCheckScriptName, Array(Self.checkScript.utf8), mode: 0o700)
+                    let opened: SafeDirectory?
+                    do throws(SystemError) { opened = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) } catch { throw .failed(error) }
+                    if let check = opened {
+                        try AuditedDirectory(directory: check, context: context).write(
+                            StateLayout.lvsCheckScriptName, Array(Self.checkScript.utf8), mode: 0o700)
                     }
                 }
                 try config.write(Array(KeepalivedConfigTest.stored(upload.config).utf8))
             } catch {
-                throw .storage(error)
+                throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
             }
             let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
             guard KeepalivedConfigTest.passed(check) else {
                 config.keepFailed()
                 throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
             }
-            do throws(SystemError) {
+            do throws(FileChangeError) {
                 try config.promote(clearingFailed: true)
             } catch {
-                throw .storage(error)
+                throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
             }
             return Digest.md5Hex(upload.config.utf8)
         }
@@ -185,16 +188,16 @@ public final class LVSListeners: Sendable {
     public func delete(_ id: ResourceID, context: AuditContext) throws(LVSError) -> Bool {
         try locks.withLock(id) { () throws(LVSError) -> Bool in
             guard let dir = try directory(create: false) else { return false }
-            let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(id))
+            let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(id), context: context)
             let existed = dir.exists(config.name)
             if existed, try services.perform(.status, .lvs(id), context: context, or: LVSError.service).running {
                 _ = try services.perform(.stop, .lvs(id), context: context, or: LVSError.stopFailed)
             }
-            do throws(SystemError) {
+            do throws(FileChangeError) {
                 _ = try config.removeAll()
-                for suffix in StateLayout.lvsRuntimeSuffixes { try dir.remove(StateLayout.lvsStem(id) + suffix) }
+                for suffix in StateLayout.lvsRuntimeSuffixes { try config.directory.remove(StateLayout.lvsStem(id) + suffix) }
             } catch {
-                throw .storage(error)
+                throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
             }
             return existed
         }

@@ -92,10 +92,10 @@ public final class InterfaceRulesApplier: Sendable {
         }
         let text = Self.ruleset(interface: name.description, rules: request.rules)
         return try lock.withLock { _ throws(NetworkError) -> String in
-            do throws(SystemError) {
-                try base.writeAtomically(StateLayout.nftablesRulesFile, Array(text.utf8), mode: 0o600)
+            do throws(FileChangeError) {
+                try AuditedDirectory(directory: base, context: context).write(StateLayout.nftablesRulesFile, Array(text.utf8), mode: 0o600)
             } catch {
-                throw .rulesNotWritten(error)
+                throw error.wrapped(refused: NetworkError.launcher, failed: NetworkError.rulesNotWritten)
             }
             let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
             guard result.succeeded else {

@@ -70,10 +70,10 @@ public struct LVSMasquerade: Sendable {
     /// Writes the ruleset for `ports` to `<base_path>/nftables-masquerade.rules` (0600) and loads it
     /// inside the amphora namespace through the launcher.
     func apply(_ ports: [Port], context: AuditContext) throws(NetworkError) {
-        do throws(SystemError) {
-            try base.writeAtomically(StateLayout.masqueradeRulesFile, Array(Self.ruleset(ports).utf8), mode: 0o600)
+        do throws(FileChangeError) {
+            try AuditedDirectory(directory: base, context: context).write(StateLayout.masqueradeRulesFile, Array(Self.ruleset(ports).utf8), mode: 0o600)
         } catch {
-            throw .rulesNotWritten(error)
+            throw error.wrapped(refused: NetworkError.launcher, failed: NetworkError.rulesNotWritten)
         }
         let result = try runner.run(.nftLoadMasquerade(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
         guard result.succeeded else {

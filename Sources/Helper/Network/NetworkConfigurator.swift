@@ -144,7 +144,7 @@ public final class NetworkConfigurator: Sendable {
                 let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
                 try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
                 try applyMasquerade(including: new, context)
-                try record(new)
+                try record(new, context)
                 announce(plug.fixedIPs.map(\.address), on: name, context)
                 return (name.description, true)
             }
@@ -162,7 +162,7 @@ public final class NetworkConfigurator: Sendable {
         do throws(NetworkError) {
             try apply(plan(of: new), previous: nil, on: name, context)
             try applyMasquerade(including: new, context)
-            try self.record(new)
+            try self.record(new, context)
         } catch {
             rollback(name, context)
             throw error
@@ -293,10 +293,10 @@ public final class NetworkConfigurator: Sendable {
     /// is loaded (upstream's `nftable_utils.write_nftable_rules_file(name, [])` and `load_nftables_file`).
     func loadSRIOVRules(_ context: AuditContext) throws(NetworkError) {
         if !base.exists(StateLayout.nftablesRulesFile) {
-            do throws(SystemError) {
-                try base.writeAtomically(StateLayout.nftablesRulesFile, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
+            do throws(FileChangeError) {
+                try AuditedDirectory(directory: base, context: context).write(StateLayout.nftablesRulesFile, Array(SRIOVBaseRules.ruleset.utf8), mode: 0o600)
             } catch {
-                throw .rulesNotWritten(error)
+                throw error.wrapped(refused: NetworkError.launcher, failed: NetworkError.rulesNotWritten)
             }
         }
         let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
@@ -345,13 +345,19 @@ public final class NetworkConfigurator: Sendable {
         return records
     }
 
-    func record(_ new: Record) throws(NetworkError) {
+    func record(_ new: Record, _ context: AuditContext) throws(NetworkError) {
         var all = records().filter { $0.mac != new.mac && $0.interface != new.interface }
         all.append(new)
+        let bytes: [UInt8]
         do {
-            try base.writeAtomically(StateLayout.pluggedInterfacesFile, try StrictJSON.encode(all), mode: 0o600)
+            bytes = try StrictJSON.encode(all)
         } catch {
             throw .notRecorded(details: "\(error)")
+        }
+        do throws(FileChangeError) {
+            try AuditedDirectory(directory: base, context: context).write(StateLayout.pluggedInterfacesFile, bytes, mode: 0o600)
+        } catch {
+            throw error.wrapped(refused: NetworkError.launcher) { NetworkError.notRecorded(details: "\($0)") }
         }
     }
 

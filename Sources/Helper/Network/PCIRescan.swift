@@ -31,12 +31,7 @@ public final class PCIRescan: Sendable {
             last = now
             return true
         }
-        let base: [(String, JSONValue)] = [
-            ("request", .number(String(context.requestID))),
-            ("peer_uid", .number(String(context.peerUID))),
-            ("command", .string(context.command)),
-            ("path", .string(path)),
-        ]
+        let base = context.fields + [("path", JSONValue.string(path))]
         guard due else {
             try? audit.record("pci-rescan", base + [("outcome", .string("skipped: rescanned less than a second ago"))])
             return false

@@ -60,6 +60,7 @@ extension CommandError {
         case .notStored(let error): self.init(.internalError, "Error storing certificate", details: error.description)
         case .notRead(let error): self.init(.internalError, "Error reading certificate", details: error.description)
         case .notDeleted(let error): self.init(.internalError, "Error deleting certificate", details: error.description)
+        case .refused(let error): self = error
         }
     }
 

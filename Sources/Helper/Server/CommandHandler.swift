@@ -151,11 +151,18 @@ public final class CommandHandler: Sendable {
             throw .serverCertificateRefused(error)
         }
         let name = String(serverCertificatePath.split(separator: "/").last ?? "server.pem")
-        do throws(SystemError) {
-            let directory = try SafeDirectory.open(parentDirectory(serverCertificatePath), create: false)
-            try directory.writeAtomically(name, Array((bundle.certificatesPEM + bundle.privateKeyPEM).utf8), mode: 0o600)
+        // The intent record carries the SHA-256 of the bundle, never the key.
+        do throws(FileChangeError) {
+            let directory: SafeDirectory
+            do throws(SystemError) {
+                directory = try SafeDirectory.open(parentDirectory(serverCertificatePath), create: false)
+            } catch {
+                throw .failed(error)
+            }
+            try AuditedDirectory(directory: directory, context: context).write(
+                name, Array((bundle.certificatesPEM + bundle.privateKeyPEM).utf8), mode: 0o600)
         } catch {
-            throw .serverCertificateNotStored(error)
+            throw error.wrapped(refused: { _ in CommandHandlerError.auditUnavailable }, failed: CommandHandlerError.serverCertificateNotStored)
         }
         let (old, new) = identity.withLock { current in
             let previous = current
@@ -164,8 +171,7 @@ public final class CommandHandler: Sendable {
                 leafDigest: bundle.leafDigest)
             return (previous, current)
         }
-        try? audit.record("server-certificate-rotated", [
-            ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
+        context.recordOutcome("server-certificate-rotated", [
             ("previous_sha256", .string(old.leafDigest)), ("certificate_sha256", .string(new.leafDigest)),
         ])
         return TLSIdentity(
@@ -175,12 +181,8 @@ public final class CommandHandler: Sendable {
 
     func frontSettings(_ context: AuditContext) throws(CommandHandlerError) -> FrontSettings {
         let current = identity.withLock { $0 }
-        do {
-            try audit.record("identity-issued", [
-                ("request", .number(String(context.requestID))),
-                ("peer_uid", .number(String(context.peerUID))),
-                ("certificate_sha256", .string(current.leafDigest)),
-            ])
+        do throws(CommandError) {
+            try context.recordIntent("identity-issued", [("certificate_sha256", .string(current.leafDigest))])
         } catch {
             throw .auditUnavailable
         }

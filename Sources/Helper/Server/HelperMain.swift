@@ -85,7 +85,7 @@ public enum HelperMain {
             let directory = parentDirectory(config.auditLog)
             if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SystemError("mkdir", subject: directory) }
             audit = try AuditLog(path: config.auditLog, settings: auditSettings(config))
-            try audit.record("helper-start", [("pid", .number(String(getpid())))])
+            try audit.record("helper-start", [("pid", .number(String(getpid()))), ("origin", .string("helper"))])
             // Ends a quiet epoch on time, so that its records do not stay under a live key.
             let interval = UInt32(min(config.auditSealEpochSeconds, 30))
             startThread {
@@ -98,6 +98,8 @@ public enum HelperMain {
             return fail("amphora-helper: audit log \(config.auditLog): \(error)")
         }
 
+        // What the helper does on its own at start is recorded with origin "helper".
+        let startup = AuditContext.helper("startup", log: audit)
         let paths = ProgramPaths(
             haproxy: config.haproxyCmd, keepalived: config.keepalivedCmd, basePath: config.basePath, baseCertDir: config.baseCertDir)
         let base: SafeDirectory
@@ -105,13 +107,14 @@ public enum HelperMain {
             base = try SafeDirectory.open(config.basePath, create: true)
             _ = try SafeDirectory.open(config.baseCertDir, create: true)
             base.removeStaleTemporaryFiles()
-            try base.writeAtomically("haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
+            try AuditedDirectory(directory: base, context: startup).write(
+                "haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
         }
         // systemd's keepalived units take --log-facility from here (administrative_log_facility).
         do {
-            try base.writeAtomically(
+            try AuditedDirectory(directory: base, context: startup).write(
                 KeepalivedLogFacility.environmentFileName, Array(KeepalivedLogFacility.environment(config).utf8), mode: 0o644)
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
@@ -130,7 +133,7 @@ public enum HelperMain {
         let runner = AuditedCommandRunner(
             pool: pool, audit: audit, paths: paths,
             certificateSharing: CertificateSharing(baseCertDir: config.baseCertDir, gid: checkAccount.gid))
-        let info = PackageVersionCache.info(amphoraID: amphoraID, base: base, runner: runner, logger: logger)
+        let info = PackageVersionCache.info(amphoraID: amphoraID, base: base, runner: runner, context: startup, logger: logger)
         let services: any ServiceManager
         switch config.serviceManager {
         case .direct:
@@ -138,7 +141,7 @@ public enum HelperMain {
                 return fail("amphora-helper: service_manager = direct needs the standalone agent (run amphora-agent)")
             }
             services = DirectServiceManager(fd: daemonFD, audit: audit)
-            ensureNamespace(config.netns, runner: runner, logger: logger)
+            ensureNamespace(config.netns, runner: runner, context: startup, logger: logger)
         case .systemd:
             services = SystemdServiceManager(runner: runner)
         }
@@ -151,7 +154,7 @@ public enum HelperMain {
         let topology = TopologyManager(
             base: base, basePath: config.basePath, runner: runner, services: services, network: network, audit: audit,
             helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)
-        let restored = network.restore(context: AuditContext(requestID: 0, peerUID: 0, command: "startup"))
+        let restored = network.restore(context: AuditContext.helper("restore", log: audit))
         if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
         // After a haproxy start or reload in SINGLE topology: gratuitous ARP / unsolicited NA for its VIPs.
         let instances = HAProxyInstances(
@@ -268,19 +271,17 @@ public enum HelperMain {
 
     /// The amphora namespace's loopback is up (direct mode: the standalone agent created the
     /// namespace, as the amphora-netns unit does in production).
-    static func ensureNamespace(_ name: String, runner: any CommandRunning, logger: Logger) {
+    static func ensureNamespace(_ name: String, runner: any CommandRunning, context: AuditContext, logger: Logger) {
         guard let netns = try? InterfaceName(validating: name) else { return }
-        let context = AuditContext(requestID: 0, peerUID: 0, command: "startup")
         if let result = try? runner.run(.loopbackUp(netns: netns), context: context, deadlineMilliseconds: 10_000), !result.succeeded {
             logger.warning("cannot bring up loopback in the amphora namespace", metadata: ["netns": "\(name)", "output": "\(result.combinedOutput)"])
         }
     }
 
     /// Package versions and hostname, asked once at start (never per request).
-    static func gatherInfo(amphoraID: ResourceID, runner: any CommandRunning, logger: Logger) -> AmphoraInfo {
+    static func gatherInfo(amphoraID: ResourceID, runner: any CommandRunning, context: AuditContext, logger: Logger) -> AmphoraInfo {
         var versions: [DebianPackage: String] = [:]
         for package in DebianPackage.allCases {
-            let context = AuditContext(requestID: 0, peerUID: 0, command: "startup")
             do {
                 let result = try runner.run(.packageVersion(package), context: context, deadlineMilliseconds: 10_000)
                 let version = result.stdout.trimmingASCIIWhitespace()

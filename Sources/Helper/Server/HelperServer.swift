@@ -84,7 +84,7 @@ public final class HelperServer: Sendable {
             guard cred.uid == frontUID else {
                 try? audit.record("peer-rejected", [
                     ("peer_uid", .number(String(cred.uid))), ("peer_pid", .number(String(cred.pid))),
-                    ("reason", .string("uid is not the front's")),
+                    ("reason", .string("uid is not the front's")), ("origin", .string("helper")),
                 ])
                 close(fd)
                 continue
@@ -92,7 +92,7 @@ public final class HelperServer: Sendable {
             guard active.add(1, ordering: .relaxed).newValue <= Self.maximumConnections else {
                 active.subtract(1, ordering: .relaxed)
                 try? audit.record("peer-rejected", [
-                    ("peer_uid", .number(String(cred.uid))), ("reason", .string("connection limit reached")),
+                    ("peer_uid", .number(String(cred.uid))), ("reason", .string("connection limit reached")), ("origin", .string("helper")),
                 ])
                 close(fd)
                 continue
@@ -137,7 +137,7 @@ public final class HelperServer: Sendable {
                 return
             }
             lastID = request.id
-            let context = AuditContext(requestID: request.id, peerUID: peer.uid, command: request.command.name)
+            let context = AuditContext(log: audit, envelope: request, peerUID: peer.uid)
             let outcome = handler.handle(request.command, context: context)
             do {
                 let reply = try StrictJSON.encode(ReplyEnvelope(id: request.id, outcome: outcome))
@@ -149,7 +149,7 @@ public final class HelperServer: Sendable {
     }
 
     func badFrame(_ peer: cshim_ucred, _ reason: String) {
-        try? audit.record("bad-frame", [("peer_uid", .number(String(peer.uid))), ("reason", .string(reason))])
+        try? audit.record("bad-frame", [("peer_uid", .number(String(peer.uid))), ("reason", .string(reason)), ("origin", .string("helper"))])
     }
 
     enum FrameRead {

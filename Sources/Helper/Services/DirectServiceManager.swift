@@ -16,10 +16,7 @@ public final class DirectServiceManager: ServiceManager {
     }
 
     public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
-        let fields: [(String, JSONValue)] = [
-            ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
-            ("command", .string(context.command)), ("operation", .string(operation.rawValue)), ("unit", .string(unit.systemdName)),
-        ]
+        let fields = context.fields + [("operation", JSONValue.string(operation.rawValue)), ("unit", .string(unit.systemdName))]
         if operation != .status {
             do {
                 try audit.record("daemon-intent", fields)

@@ -28,7 +28,7 @@ enum PackageVersionCache {
     /// The cached versions when the stamp matches; otherwise asks dpkg-query (at start, through the
     /// audited launcher) and stores the answers.
     static func info(
-        amphoraID: ResourceID, base: SafeDirectory, runner: any CommandRunning, logger: Logger,
+        amphoraID: ResourceID, base: SafeDirectory, runner: any CommandRunning, context: AuditContext, logger: Logger,
         databasePath: String = "/var/lib/dpkg/status"
     ) -> AmphoraInfo {
         let current = stamp(of: databasePath)
@@ -40,11 +40,11 @@ enum PackageVersionCache {
                 hostname: hostName(), amphoraID: amphoraID, haproxyVersion: stored.haproxy,
                 keepalivedVersion: stored.keepalived, ipvsadmVersion: stored.ipvsadm)
         }
-        let info = HelperMain.gatherInfo(amphoraID: amphoraID, runner: runner, logger: logger)
+        let info = HelperMain.gatherInfo(amphoraID: amphoraID, runner: runner, context: context, logger: logger)
         if !current.isEmpty {
             let stored = Stored(stamp: current, haproxy: info.haproxyVersion, keepalived: info.keepalivedVersion, ipvsadm: info.ipvsadmVersion)
             do {
-                try base.writeAtomically(fileName, try StrictJSON.encode(stored), mode: 0o600)
+                try AuditedDirectory(directory: base, context: context).write(fileName, try StrictJSON.encode(stored), mode: 0o600)
             } catch {
                 logger.warning("cannot store the package version cache", metadata: ["error": "\(error)"])
             }

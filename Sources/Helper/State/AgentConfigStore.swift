@@ -71,27 +71,22 @@ public final class AgentConfigStore: Sendable {
         let (text, configuration, warnings) = try Self.validate(upload, running: running)
         for warning in warnings { logger.info("uploaded configuration: \(warning)") }
         let bytes = Array(text.utf8)
-        let fields: [(String, JSONValue)] = [
-            ("request", .number(String(context.requestID))), ("peer_uid", .number(String(context.peerUID))),
-            ("path", .string(path)), ("sha256", .string(Digest.sha256Hex(bytes))),
-        ]
-        do {
-            try audit.record("agent-config-intent", fields)
-        } catch {
-            throw .auditUnavailable
-        }
         let name = String(path.split(separator: "/").last ?? "amphora-agent.conf")
-        do throws(SystemError) {
-            let directory = try SafeDirectory.open(parentDirectory(path), create: false)
-            try directory.writeAtomically(name, bytes, mode: 0o600)
+        // The file-intent record (path, SHA-256) precedes the write; no record, no write.
+        do throws(FileChangeError) {
+            let directory: SafeDirectory
+            do throws(SystemError) { directory = try SafeDirectory.open(parentDirectory(path), create: false) } catch { throw .failed(error) }
+            try AuditedDirectory(directory: directory, context: context).write(name, bytes, mode: 0o600)
         } catch {
-            try? audit.record("agent-config-outcome", fields + [("stored", .bool(false)), ("error", .string(error.description))])
-            throw .notStored(error)
+            switch error {
+            case .refused: throw .auditUnavailable
+            case .failed(let failure): throw .notStored(failure)
+            }
         }
         let settings = Self.heartbeatSettings(configuration)
         heartbeat.withLock { $0 = settings }
-        try? audit.record("agent-config-outcome", fields + [
-            ("stored", .bool(true)), ("controllers", .number(String(settings.controllers.count))),
+        context.recordOutcome("agent-config-applied", [
+            ("path", .string(path)), ("controllers", .number(String(settings.controllers.count))),
             ("heartbeat_interval", .number(String(settings.intervalSeconds))),
         ])
         return settings

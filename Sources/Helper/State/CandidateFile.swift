@@ -6,18 +6,24 @@ import LinuxSystem
 /// check (haproxy -c, keepalived --config-test) reads the candidate, and then the candidate either
 /// replaces `<name>` atomically (``promote(clearingFailed:)``) or is kept as `<name>.new-failed` for
 /// the operator (``keepFailed()``) while the active file stays. Used by the haproxy instances, the
-/// UDP listeners and the VRRP configuration; the names come from ``StateLayout``.
+/// UDP listeners and the VRRP configuration; the names come from ``StateLayout``. Every step is an
+/// audited, fail-closed intent (``AuditedDirectory``).
 struct CandidateFile {
-    let directory: SafeDirectory
+    let directory: AuditedDirectory
     /// The active file's name inside `directory`.
     let name: String
+
+    init(directory: SafeDirectory, name: String, context: AuditContext) {
+        self.directory = AuditedDirectory(directory: directory, context: context)
+        self.name = name
+    }
 
     var candidateName: String { StateLayout.candidate(name) }
     var failedName: String { StateLayout.failed(name) }
 
     /// Writes the candidate (atomically, `mode`); the active file is untouched.
-    func write(_ bytes: [UInt8], mode: mode_t = 0o600) throws(SystemError) {
-        try directory.writeAtomically(candidateName, bytes, mode: mode)
+    func write(_ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
+        try directory.write(candidateName, bytes, mode: mode)
     }
 
     /// The check refused the candidate: keep it as `.new-failed` (best effort; the refusal is what matters).
@@ -27,13 +33,13 @@ struct CandidateFile {
 
     /// The check accepted the candidate: it becomes the active file. With `clearingFailed`, a
     /// `.new-failed` left by an earlier refusal goes too.
-    func promote(clearingFailed: Bool = false) throws(SystemError) {
+    func promote(clearingFailed: Bool = false) throws(FileChangeError) {
         try directory.rename(candidateName, to: name)
         if clearingFailed { _ = try directory.remove(failedName) }
     }
 
     /// Removes the active file and its candidates; true when the active file existed.
-    func removeAll() throws(SystemError) -> Bool {
+    func removeAll() throws(FileChangeError) -> Bool {
         let existed = try directory.remove(name)
         _ = try directory.remove(candidateName)
         _ = try directory.remove(failedName)

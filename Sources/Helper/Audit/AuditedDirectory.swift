@@ -1,0 +1,89 @@
+import Glibc
+import IPCProtocol
+import LinuxSystem
+
+/// A directory whose every change is an audited, fail-closed intent.
+///
+/// Before a file is written, renamed or removed, an fsynced `file-intent` record names the action,
+/// the target path and, for a write, the SHA-256 and size of the new content (never the content,
+/// so never key material). When that record cannot be written nothing is changed and the change
+/// fails with ``AuditContext/auditUnavailable`` (503). A `file-outcome` record follows the change.
+/// ```
+/// let files = AuditedDirectory(directory: dir, context: context)
+/// do throws(FileChangeError) { try files.write("haproxy.cfg", bytes) } catch {
+///     throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
+/// }
+/// ```
+struct AuditedDirectory: Sendable {
+    let directory: SafeDirectory
+    let context: AuditContext
+
+    var path: String { directory.path }
+
+    /// Replaces (or creates) `name` atomically with `bytes` (``LinuxSystem/SafeDirectory/writeAtomically(_:_:mode:)``).
+    func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
+        let target: [(String, JSONValue)] = [
+            ("path", .string("\(path)/\(name)")), ("sha256", .string(Digest.sha256Hex(bytes))),
+            ("bytes", .number(String(bytes.count))), ("mode", .string(String(mode, radix: 8))),
+        ]
+        try change("write", target) { () throws(SystemError) in try directory.writeAtomically(name, bytes, mode: mode) }
+    }
+
+    /// Renames `from` to `to` within the directory.
+    func rename(_ from: String, to: String) throws(FileChangeError) {
+        try change("rename", [("path", .string("\(path)/\(to)")), ("from", .string("\(path)/\(from)"))]) { () throws(SystemError) in
+            try directory.rename(from, to: to)
+        }
+    }
+
+    /// Removes the file `name`; false if it did not exist.
+    @discardableResult
+    func remove(_ name: String) throws(FileChangeError) -> Bool {
+        try change("remove", [("path", .string("\(path)/\(name)"))]) { () throws(SystemError) in try directory.remove(name) }
+    }
+
+    /// Removes `name` and everything below it; false if it did not exist.
+    @discardableResult
+    func removeTree(_ name: String) throws(FileChangeError) -> Bool {
+        try change("remove-tree", [("path", .string("\(path)/\(name)"))]) { () throws(SystemError) in try directory.removeTree(name) }
+    }
+
+    /// Intent, change, outcome.
+    private func change<Result>(
+        _ action: String, _ target: [(String, JSONValue)], _ perform: () throws(SystemError) -> Result
+    ) throws(FileChangeError) -> Result {
+        let described = [("action", JSONValue.string(action))] + target
+        do throws(CommandError) {
+            try context.recordIntent("file-intent", described)
+        } catch {
+            throw .refused(error)
+        }
+        do throws(SystemError) {
+            let result = try perform()
+            var outcome = described + [("result", JSONValue.string("done"))]
+            if let existed = result as? Bool { outcome.append(("existed", .bool(existed))) }
+            context.recordOutcome("file-outcome", outcome)
+            return result
+        } catch {
+            context.recordOutcome("file-outcome", described + [("result", .string("failed")), ("error", .string(error.description))])
+            throw .failed(error)
+        }
+    }
+}
+
+/// Why an audited change (``AuditedDirectory``) did not happen.
+enum FileChangeError: Error, Sendable {
+    /// The intent could not be recorded: nothing was changed (``AuditContext/auditUnavailable``).
+    case refused(CommandError)
+    /// The change itself failed, after its intent was recorded.
+    case failed(SystemError)
+
+    /// The caller's domain error: `refused` passes the wire error through unchanged (every domain
+    /// error has such a case, e.g. `HAProxyError.launcher`), `failed` wraps the system error.
+    func wrapped<E: Error>(refused: (CommandError) -> E, failed: (SystemError) -> E) -> E {
+        switch self {
+        case .refused(let error): return refused(error)
+        case .failed(let error): return failed(error)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Glibc
+import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
+import Testing
+
+@testable import Helper
+
+/// Who asked (``AuditContext``) and the fail-closed file intents (``AuditedDirectory``), on real
+/// files and a real audit log, including one that cannot be written.
+@Suite("audit trail")
+struct AuditTrailTests {
+    static let fingerprint = String(repeating: "0f", count: 32)
+
+    static func controllerRequest() throws -> ControllerRequest {
+        try ControllerRequest(
+            requestID: OpenStackRequestID(validating: "req-3f2504e0-4f89-41d3-9a0c-0305e82c3301"), method: "PUT",
+            path: "/1.0/loadbalancer/a/haproxy", clientSubject: "CN=controller", clientFingerprint: fingerprint)
+    }
+
+    /// The log's records, parsed, in order.
+    static func records(_ path: String) throws -> [[(String, JSONValue)]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { line in
+            guard case .object(let members) = try JSONValue(parsing: Array(line.utf8)) else { return [] }
+            return members
+        }.filter { !(string($0, "event") ?? "").hasPrefix("audit-") }
+    }
+
+    static func string(_ record: [(String, JSONValue)], _ key: String) -> String? {
+        guard case .string(let value)? = record.first(where: { $0.0 == key })?.1 else { return nil }
+        return value
+    }
+
+    /// An audit log that cannot be written (until its next failure: the log then cuts its file back
+    /// to the last whole record, so call ``jam(_:)`` again before each write that must fail).
+    static func unwritableAuditLog(at path: String) throws -> AuditLog {
+        let log = try AuditLog(path: path)
+        try jam(path)
+        #expect(throws: SystemError.self) { try log.record("probe") }
+        try jam(path)
+        return log
+    }
+
+    /// Extends the log's file (sparse, no space used) to the largest size its filesystem allows, so
+    /// that the next append fails (EFBIG) as a full or broken disk would make it fail.
+    static func jam(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var low: Int64 = 0
+        var high = Int64.max
+        while low < high {
+            let middle = low + (high - low) / 2 + 1
+            if ftruncate(fd, off_t(middle)) == 0 { low = middle } else { high = middle - 1 }
+        }
+        try #require(ftruncate(fd, off_t(low)) == 0)
+    }
+
+    @Test("a controller command's records carry the front's claim; the front's own and the helper's say so")
+    func contextFields() throws {
+        try withTemporaryDirectory("amp-audit") { root in
+            let log = try AuditLog(path: root + "/audit.jsonl")
+            let envelope = RequestEnvelope(id: 7, command: .amphoraInfo, origin: try Self.controllerRequest())
+            try AuditContext(log: log, envelope: envelope, peerUID: 999).record("one", [("x", .string("y"))])
+            try AuditContext(log: log, envelope: RequestEnvelope(id: 8, command: .heartbeatStats), peerUID: 999).record("two")
+            try AuditContext.helper("restore", log: log).record("three")
+            let records = try Self.records(root + "/audit.jsonl")
+            #expect(records.count == 3)
+            let names = records[0].map(\.0)
+            let event = try #require(names.firstIndex(of: "event"))
+            #expect(Array(names[(event + 1)...].prefix(10)) == [
+                "origin", "command", "request", "peer_uid", "request_id", "http_method", "http_path", "client_subject", "client_sha256", "x",
+            ])
+            #expect(Self.string(records[0], "origin") == "controller")
+            #expect(Self.string(records[0], "request_id") == "req-3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+            #expect(Self.string(records[0], "client_sha256") == Self.fingerprint)
+            #expect(Self.string(records[0], "command") == "amphora-info")
+            #expect(Self.string(records[1], "origin") == "front")
+            #expect(Self.string(records[1], "request_id") == nil)
+            #expect(Self.string(records[2], "origin") == "helper")
+            #expect(Self.string(records[2], "command") == "restore")
+        }
+    }
+
+    @Test("a write is an fsynced intent (path, SHA-256, never the content) before the change, and an outcome after")
+    func intentBeforeWrite() throws {
+        try withTemporaryDirectory("amp-audit") { root in
+            try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
+            let log = try AuditLog(path: root + "/audit.jsonl")
+            let context = AuditContext(log: log, envelope: RequestEnvelope(id: 3, command: .amphoraInfo, origin: try Self.controllerRequest()), peerUID: 1)
+            let files = AuditedDirectory(directory: try SafeDirectory.open(root + "/files", create: false), context: context)
+            let secret = Array("-----BEGIN PRIVATE KEY-----\nsecret\n".utf8)
+            try files.write("key.pem", secret)
+            try files.rename("key.pem", to: "renamed.pem")
+            #expect(try files.remove("renamed.pem"))
+            let records = try Self.records(root + "/audit.jsonl")
+            #expect(records.map { Self.string($0, "event") } == ["file-intent", "file-outcome", "file-intent", "file-outcome", "file-intent", "file-outcome"])
+            #expect(records.map { Self.string($0, "action") } == ["write", "write", "rename", "rename", "remove", "remove"])
+            #expect(Self.string(records[0], "path") == root + "/files/key.pem")
+            #expect(Self.string(records[0], "sha256") == Digest.sha256Hex(secret))
+            #expect(Self.string(records[1], "result") == "done")
+            #expect(Self.string(records[2], "from") == root + "/files/key.pem")
+            #expect(records.allSatisfy { Self.string($0, "request_id") == "req-3f2504e0-4f89-41d3-9a0c-0305e82c3301" })
+            #expect(!(try String(contentsOfFile: root + "/audit.jsonl", encoding: .utf8)).contains("secret"))
+        }
+    }
+
+    @Test("an unwritable audit log refuses every change (503) and leaves the old file and nothing else")
+    func unwritableLogRefuses() throws {
+        try withTemporaryDirectory("amp-audit") { root in
+            try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
+            let directory = try SafeDirectory.open(root + "/files", create: false)
+            try directory.writeAtomically("haproxy.cfg", Array("old".utf8))
+            let log = try Self.unwritableAuditLog(at: root + "/audit.jsonl")
+            defer { unlink(root + "/audit.jsonl") }
+            let context = AuditContext.forTests(log: log)
+            let files = AuditedDirectory(directory: directory, context: context)
+            let candidate = CandidateFile(directory: directory, name: "haproxy.cfg", context: context)
+            let path = root + "/audit.jsonl"
+            #expect(throws: FileChangeError.self) { try files.write("haproxy.cfg", Array("new".utf8)) }
+            try Self.jam(path)
+            #expect(throws: FileChangeError.self) { try candidate.write(Array("new".utf8)) }
+            try Self.jam(path)
+            #expect(throws: FileChangeError.self) { try files.remove("haproxy.cfg") }
+            try Self.jam(path)
+            #expect(throws: FileChangeError.self) { try files.removeTree("haproxy.cfg") }
+            try Self.jam(path)
+            #expect(throws: FileChangeError.self) { try files.rename("haproxy.cfg", to: "other") }
+            try Self.jam(path)
+            #expect(try directory.entries() == ["haproxy.cfg"])
+            #expect(try directory.read("haproxy.cfg", limit: 16) == Array("old".utf8))
+            do throws(FileChangeError) {
+                try files.write("haproxy.cfg", Array("new".utf8))
+            } catch {
+                let wire = CommandError(mapping: error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage))
+                #expect(wire == CommandError(.unavailable, "Audit log unavailable; command refused"))
+            }
+        }
+    }
+
+    @Test("a certificate upload with an unwritable audit log is refused with 503 and stores nothing")
+    func certificateRefused() throws {
+        try withTemporaryDirectory("amp-audit", under: "/dev/shm") { root in
+            try FileManager.default.createDirectory(atPath: root + "/base", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: root + "/certs", withIntermediateDirectories: true)
+            let log = try Self.unwritableAuditLog(at: root + "/audit.jsonl")
+            defer { unlink(root + "/audit.jsonl") }
+            let runner = RecordingRunner(stdout: "inactive\n")
+            let instances = HAProxyInstances(
+                base: try SafeDirectory.open(root + "/base", create: false),
+                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: root + "/base"),
+                baseCertDir: root + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
+            let store = CertificateStore(certDirectory: root + "/certs", instances: instances, audit: log)
+            let loadBalancer = try ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
+            let upload = CertificateUpload(
+                instance: loadBalancer, file: try CertificateFileName(validating: "list.pem"),
+                content: "\(root)/certs/\(loadBalancer)/cert.pem\n", scope: .loadBalancer)
+            #expect(wireError { _ = try store.store(upload, context: .forTests(log: log)) } == CommandError(.unavailable, "Audit log unavailable; command refused"))
+            #expect(!FileManager.default.fileExists(atPath: "\(root)/certs/\(loadBalancer)/list.pem"))
+        }
+    }
+}
