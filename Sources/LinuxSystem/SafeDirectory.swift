@@ -169,6 +169,24 @@ public final class SafeDirectory: Sendable {
         for name in (try? entries()) ?? [] where name.hasPrefix(".tmp-") { unlinkat(fd, name, 0) }
     }
 
+    /// Removes the `.tmp-*` files left by a crash mid-write here and in the directories up to
+    /// `levels` below (a haproxy instance's, `vrrp`, `lvs/check`, a load balancer's certificates);
+    /// symlinks are not followed.
+    public func removeStaleTemporaryFiles(levelsBelow levels: Int) {
+        removeStaleTemporaryFiles()
+        guard levels > 0 else { return }
+        for name in (try? entries()) ?? [] where !name.hasPrefix(".") {
+            (try? subdirectory(name, create: false))??.removeStaleTemporaryFiles(levelsBelow: levels - 1)
+        }
+    }
+
+    /// Removes only the `.tmp-*` files ``writeAtomically(_:_:mode:)`` leaves for `name` (in a
+    /// directory the agent shares with others, such as the configuration file's).
+    public func removeStaleTemporaryFiles(of name: String) {
+        let prefix = ".tmp-\(name.prefix(32))-"
+        for entry in (try? entries()) ?? [] where entry.hasPrefix(prefix) { unlinkat(fd, entry, 0) }
+    }
+
     /// The filesystem type magic (e.g. `TMPFS_MAGIC` 0x01021994).
     public func filesystemMagic() throws(SystemError) -> Int64 {
         let magic = cshim_fs_magic(fd)

@@ -134,6 +134,26 @@ struct CommandErrorMappingTests {
         }
     }
 
+    @Test("a full file system (ENOSPC, EDQUOT) is named in the message; what failed stays in the details")
+    func noSpaceLeft() {
+        let full = SystemError("write", errno: ENOSPC)
+        let quota = SystemError("write", errno: EDQUOT)
+        let cases: [(any Error, String, SystemError)] = [
+            (HAProxyError.storage(full), "Internal error", full),
+            (CertificateError.notStored(full), "Error storing certificate", full),
+            (KeepalivedError.notStored(full), "Error storing the VRRP configuration", full),
+            (LVSError.storage(quota), "Internal error", quota),
+            (AgentConfigError.notStored(full), "Unable to update amphora-agent configuration.", full),
+            (ReportingError.haproxy(.storage(full)), "Internal error", full),
+        ]
+        for (error, message, cause) in cases {
+            #expect(
+                CommandError(mapping: error) == CommandError(.internalError, "No space left on device", details: "\(message): \(cause.description)"),
+                "\(type(of: error))")
+        }
+        #expect(full.description == "write: No space left on device")
+    }
+
     @Test("a CommandError passes through; an unknown error is a 500 that names it")
     func passThroughAndFallback() {
         #expect(CommandError(mapping: Self.launcher) == Self.launcher)

@@ -1,3 +1,4 @@
+import Glibc
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
@@ -27,13 +28,24 @@ extension CommandError {
         }
     }
 
+    /// A file that could not be stored. A full file system (ENOSPC, EDQUOT) is named in the message
+    /// itself, so that the controller's log says what to free; `message` and the failed call go to
+    /// the details. Anything else keeps `message`, with the failed call as the details.
+    init(storing message: String, _ error: SystemError) {
+        if error.errno == ENOSPC || error.errno == EDQUOT {
+            self.init(.internalError, "No space left on device", details: "\(message): \(error.description)")
+        } else {
+            self.init(.internalError, message, details: error.description)
+        }
+    }
+
     init(_ error: HAProxyError) {
         switch error {
         case .refused(let details): self.init(.badRequest, "Invalid request", details: details)
         case .policyUnreadable:
             self.init(.internalError, "Internal error", details: "the compiled-in haproxy policy does not parse")
         case .notFound(let id): self.init(.instanceNotFound, "Instance Not Found", details: id.description)
-        case .storage(let error): self.init(.internalError, "Internal error", details: error.description)
+        case .storage(let error): self.init(storing: "Internal error", error)
         case .checkFailed(let action, let details):
             self.init(.internalError, "Error \(action == .start ? "starting" : "reloading") haproxy", details: details)
         case .didNotStart(let details): self.init(.internalError, "Error starting haproxy", details: details ?? "haproxy did not come up")
@@ -57,7 +69,7 @@ extension CommandError {
                 .certificateNotFound, "Certificate Not Found",
                 details: "No certificate with \(scope == .listener ? "file name" : "filename"): \(file)")
         case .instance(let error): self.init(error)
-        case .notStored(let error): self.init(.internalError, "Error storing certificate", details: error.description)
+        case .notStored(let error): self.init(storing: "Error storing certificate", error)
         case .notRead(let error): self.init(.internalError, "Error reading certificate", details: error.description)
         case .notDeleted(let error): self.init(.internalError, "Error deleting certificate", details: error.description)
         case .refused(let error): self = error
@@ -82,7 +94,7 @@ extension CommandError {
         case .directoryUnavailable(let error?):
             self.init(.internalError, "Error opening the VRRP directory", details: error.description)
         case .directoryUnavailable(nil): self.init(.internalError, "No VRRP directory")
-        case .notStored(let error): self.init(.internalError, "Error storing the VRRP configuration", details: error.description)
+        case .notStored(let error): self.init(storing: "Error storing the VRRP configuration", error)
         case .notRead(let error): self.init(.internalError, "Error reading the VRRP configuration", details: error.description)
         case .policy(let error): self.init(error)
         case .configTestFailed(let details): self.init(.badRequest, "Invalid request", details: details)
@@ -109,7 +121,7 @@ extension CommandError {
     init(_ error: LVSError) {
         switch error {
         case .notFound(let id): self.init(.lvsListenerNotFound, "UDP Listener Not Found", details: "No UDP listener with UUID: \(id)")
-        case .storage(let error): self.init(.internalError, "Internal error", details: error.description)
+        case .storage(let error): self.init(storing: "Internal error", error)
         case .policy(let error): self.init(error)
         case .configTestFailed(let details): self.init(.badRequest, "Invalid request", details: details)
         case .actionFailed(let action, let id, let failure):
@@ -164,8 +176,7 @@ extension CommandError {
         switch error {
         case .invalid(let details): self.init(.badRequest, "Invalid configuration", details: details)
         case .auditUnavailable: self.init(.unavailable, "Audit log unavailable; command refused")
-        case .notStored(let error):
-            self.init(.internalError, "Unable to update amphora-agent configuration.", details: error.description)
+        case .notStored(let error): self.init(storing: "Unable to update amphora-agent configuration.", error)
         }
     }
 

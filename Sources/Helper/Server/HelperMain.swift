@@ -105,8 +105,13 @@ public enum HelperMain {
         let base: SafeDirectory
         do {
             base = try SafeDirectory.open(config.basePath, create: true)
-            _ = try SafeDirectory.open(config.baseCertDir, create: true)
-            base.removeStaleTemporaryFiles()
+            // A helper killed mid-write leaves `.tmp-` files beside the file it replaced: nothing reads
+            // them, and they would pile up (the crash-consistency tests kill it hundreds of times).
+            // Two levels: <base>/lvs/check/udp_check.sh is the deepest file the helper replaces.
+            try SafeDirectory.open(config.baseCertDir, create: true).removeStaleTemporaryFiles(levelsBelow: 2)
+            base.removeStaleTemporaryFiles(levelsBelow: 2)
+            try? SafeDirectory.open(parentDirectory(configPath), create: false)
+                .removeStaleTemporaryFiles(of: String(configPath.split(separator: "/").last ?? ""))
             try AuditedDirectory(directory: base, context: startup).write(
                 "haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
         } catch {
