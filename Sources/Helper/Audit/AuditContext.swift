@@ -34,7 +34,7 @@ public struct AuditContext: Sendable {
     public let origin: Origin
 
     /// The refusal of a change whose intent could not be recorded.
-    public static let auditUnavailable = CommandError(.unavailable, "Audit log unavailable; command refused")
+    public static var auditUnavailable: CommandError { .auditRefusal }
 
     public init(log: AuditLog, requestID: UInt64, peerUID: UInt32, command: String, origin: Origin) {
         self.log = log

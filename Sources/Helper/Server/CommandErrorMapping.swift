@@ -164,7 +164,7 @@ extension CommandError {
 
     init(_ error: ServiceError) {
         switch error {
-        case .auditUnavailable: self.init(.unavailable, "Audit log unavailable; command refused")
+        case .auditUnavailable: self = .auditRefusal
         case .managerUnavailable(let details): self.init(.internalError, "Service manager unavailable", details: details)
         case .failed(let operation, let unit, let details):
             self.init(.internalError, "Error \(operation.gerund) \(unit.daemonName)", details: details)
@@ -175,7 +175,7 @@ extension CommandError {
     init(_ error: AgentConfigError) {
         switch error {
         case .invalid(let details): self.init(.badRequest, "Invalid configuration", details: details)
-        case .auditUnavailable: self.init(.unavailable, "Audit log unavailable; command refused")
+        case .auditUnavailable: self = .auditRefusal
         case .notStored(let error): self.init(storing: "Unable to update amphora-agent configuration.", error)
         }
     }
@@ -190,7 +190,7 @@ extension CommandError {
     init(_ error: CommandHandlerError) {
         switch error {
         case .listenersNotConfigured: self.init(.internalError, "UDP listeners are not configured in this helper")
-        case .auditUnavailable: self.init(.unavailable, "Audit log unavailable; command refused")
+        case .auditUnavailable: self = .auditRefusal
         case .serverCertificateRefused(let problem): self.init(.badRequest, problem.message)
         case .serverCertificateNotStored(let error):
             self.init(.internalError, "Error storing the server certificate", details: error.description)
@@ -258,4 +258,9 @@ extension DaemonOperation {
         case .disable: return "disabling"
         }
     }
+}
+
+extension CommandError {
+    /// The refusal of a change whose intent could not be recorded in the audit log (fail closed): 503.
+    static let auditRefusal = CommandError(.unavailable, "Audit log unavailable; command refused")
 }
