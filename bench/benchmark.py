@@ -59,6 +59,9 @@ CERT_NAME = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.pem'
 USER_AGENT = 'Octavia HaProxy Rest Client/1.0 (amphora-agent bench)'
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The controller's texts, shared with the conformance drivers.
+sys.path.insert(0, os.path.join(REPO, 'Tests', 'Conformance'))
+import octavia_common  # noqa: E402
 AGENTS = ('ours', 'upstream')
 AGENT_TITLES = {'ours': 'ours (Swift)', 'upstream': 'upstream (octavia 19.0.0)'}
 NIY = 'not implemented yet'
@@ -542,6 +545,20 @@ class Bench:
 
     # -- setup ---------------------------------------------------------------------------------
 
+    def agent_sections(self, base_path, cert_dir, port):
+        """The [haproxy_amphora] and [health_manager] sections both agents' configurations share (the
+        agents differ in paths and port only)."""
+        return f"""[haproxy_amphora]
+base_path = {base_path}
+base_cert_dir = {cert_dir}
+bind_host = 127.0.0.1
+bind_port = {port}
+haproxy_cmd = /usr/sbin/haproxy
+[health_manager]
+controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
+heartbeat_interval = 10
+heartbeat_key = insecure-bench-key"""
+
     def setup(self):
         self.tmp = tempfile.mkdtemp(prefix='amphora-bench-')
         os.chmod(self.tmp, 0o755)           # the front's user reaches the helper socket below it
@@ -587,16 +604,7 @@ agent_server_ca = {pki}/ca.pem
 agent_server_cert = {pki}/server.pem
 amphora_id = {AMP_ID}
 agent_request_read_timeout = 180
-[haproxy_amphora]
-base_path = {self.ours_base}
-base_cert_dir = {self.certtmp}/certs
-bind_host = 127.0.0.1
-bind_port = {self.ports['ours']}
-haproxy_cmd = /usr/sbin/haproxy
-[health_manager]
-controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
-heartbeat_interval = 10
-heartbeat_key = insecure-bench-key
+{self.agent_sections(self.ours_base, f'{self.certtmp}/certs', self.ports['ours'])}
 [controller_worker]
 loadbalancer_topology = SINGLE
 [privsep]
@@ -617,16 +625,7 @@ netns = {self.netns}
             f.write(f"""[DEFAULT]
 debug = False
 use_syslog = False
-[haproxy_amphora]
-base_path = /var/lib/octavia
-base_cert_dir = /var/lib/octavia/certs
-bind_host = 127.0.0.1
-bind_port = {self.ports['upstream']}
-haproxy_cmd = /usr/sbin/haproxy
-[health_manager]
-controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
-heartbeat_interval = 10
-heartbeat_key = insecure-bench-key
+{self.agent_sections('/var/lib/octavia', '/var/lib/octavia/certs', self.ports['upstream'])}
 [amphora_agent]
 agent_server_ca = /etc/octavia/certs/client_ca.pem
 agent_server_cert = /etc/octavia/certs/server.pem
@@ -1209,39 +1208,9 @@ def peer_name(amphora_id):
 
 
 def haproxy_config(stats_socket, port, maxconn):
-    return f"""# Configuration for loadbalancer {LB_ID}
-global
-    daemon
-    user nobody
-    log /run/rsyslog/octavia/log local0
-    log /run/rsyslog/octavia/log local1 notice
-    stats socket {stats_socket} mode 0666 level user
-    maxconn {maxconn}
-
-defaults
-    log global
-    retries 3
-    option redispatch
-    option splice-request
-    option splice-response
-    option http-keep-alive
-
-frontend {LISTENER_ID}
-    maxconn {maxconn}
-    bind 127.0.0.1:{port}
-    mode http
-    default_backend pool1:{LISTENER_ID}
-    timeout client 50000
-
-backend pool1:{LISTENER_ID}
-    mode http
-    balance roundrobin
-    fullconn {maxconn}
-    option allbackups
-    timeout connect 5000
-    timeout server 50000
-    server m1 127.0.0.1:9 weight 1
-"""
+    """One HTTP listener on loopback `port` with one member (127.0.0.1:9), no health checks."""
+    return octavia_common.haproxy_http_config(LB_ID, LISTENER_ID, 'pool1', stats_socket, f'127.0.0.1:{port}', '127.0.0.1:9',
+                                              maxconn)
 
 
 # ----------------------------------------------------------------------------------------------
