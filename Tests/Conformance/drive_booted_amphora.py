@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import json
 import logging
-import os
 import re
 import secrets
 import socket
@@ -29,7 +28,6 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
-from oslo_config import cfg  # noqa: E402
 from octavia.amphorae.backends.health_daemon import status_message  # noqa: E402
 from octavia.amphorae.drivers.haproxy import exceptions as exc  # noqa: E402
 from octavia.amphorae.drivers.haproxy import rest_api_driver as rad  # noqa: E402
@@ -52,25 +50,9 @@ UDP_LISTENER = '99999999-0000-4000-8000-000000000002'
 POOL = '99999999-0000-4000-8000-0000000000aa'
 BASE = '/var/lib/octavia'
 
-CONF = cfg.CONF
-CONF([], project='octavia', default_config_files=[])
-CONF.set_override('client_cert', f'{ARGS.certdir}/client.pem', 'haproxy_amphora')
-CONF.set_override('server_ca', f'{ARGS.certdir}/ca.pem', 'haproxy_amphora')
-CONF.set_override('bind_port', 9443, 'haproxy_amphora')
-CONF.set_override('connection_max_retries', 3, 'haproxy_amphora')
-CONF.set_override('connection_retry_interval', 1, 'haproxy_amphora')
-CONF.set_override('rest_request_conn_timeout', 10, 'haproxy_amphora')
-CONF.set_override('rest_request_read_timeout', 120, 'haproxy_amphora')
-os.environ.pop('REQUESTS_CA_BUNDLE', None)
-os.environ.pop('CURL_CA_BUNDLE', None)
-
 amp = types.SimpleNamespace(id=ARGS.amphora_id, lb_network_ip=ARGS.lb_network_ip, api_version=None)
-base = rad.AmphoraAPIClientBase()
-client = rad.AmphoraAPIClient1_0()
 LAST = {}
-for c in (base, client):
-    c.session.trust_env = False
-    c.session.hooks['response'].append(lambda r, *a, **k: LAST.__setitem__('r', r))
+base, client = octavia_common.controller_clients(ARGS.certdir, 9443, 10, 120, LAST)
 RESULTS = []
 TIMINGS = {}
 # Steps known to fail under systemd today (docs/production.md, "Open"): reported as KNOWN-OPEN with

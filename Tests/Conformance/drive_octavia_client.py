@@ -50,8 +50,6 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
-from oslo_config import cfg  # noqa: E402
-
 # Importing the driver module registers every octavia option group.
 from octavia.amphorae.backends.health_daemon import status_message  # noqa: E402
 from octavia.amphorae.drivers.haproxy import exceptions as exc  # noqa: E402
@@ -105,27 +103,10 @@ def parse_args():
 ARGS = parse_args()
 # The failover amphora gets a new VRRP (base) port; its peer is the surviving amphora.
 VRRP_IP, PEER_VRRP_IP = ('203.0.113.12', '203.0.113.11') if ARGS.sequence == 'failover' else ('203.0.113.11', '203.0.113.12')
-CONF = cfg.CONF
-CONF([], project='octavia', default_config_files=[])
-CONF.set_override('client_cert', f'{ARGS.certdir}/client.pem', 'haproxy_amphora')
-CONF.set_override('server_ca', f'{ARGS.certdir}/ca.pem', 'haproxy_amphora')
-CONF.set_override('bind_port', ARGS.port, 'haproxy_amphora')
-CONF.set_override('connection_max_retries', 3, 'haproxy_amphora')
-CONF.set_override('connection_retry_interval', 1, 'haproxy_amphora')
-CONF.set_override('rest_request_conn_timeout', 5, 'haproxy_amphora')
-CONF.set_override('rest_request_read_timeout', 60, 'haproxy_amphora')
-# Python's requests would take REQUESTS_CA_BUNDLE over `verify` (DESIGN.md).
-os.environ.pop('REQUESTS_CA_BUNDLE', None)
-os.environ.pop('CURL_CA_BUNDLE', None)
-
 amp = types.SimpleNamespace(id=ARGS.amphora_id, lb_network_ip='127.0.0.1', api_version=None)
-base = rad.AmphoraAPIClientBase()
-client = rad.AmphoraAPIClient1_0()
-# Record every response so that failures can show the agent's own words.
+# Every response is recorded so that failures can show the agent's own words.
 LAST = {}
-for c in (base, client):
-    c.session.trust_env = False
-    c.session.hooks['response'].append(lambda r, *a, **k: LAST.__setitem__('r', r))
+base, client = octavia_common.controller_clients(ARGS.certdir, ARGS.port, 5, 60, LAST)
 
 RESULTS = []
 KILLS = []

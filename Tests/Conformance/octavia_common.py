@@ -109,3 +109,27 @@ def upload_and_start_vrrp(client, amp, vrrp_ip, config, expect):
     r = client.start_vrrp(amp)
     expect(r.status_code == 202, f'start status {r.status_code}')
     return interface, r
+
+
+def controller_clients(certdir, port, conn_timeout, read_timeout, last):
+    """Octavia's own controller-side REST clients (AmphoraAPIClientBase, AmphoraAPIClient1_0), configured
+    as the controller's [haproxy_amphora] options would: mutual TLS with CERTDIR's client.pem and ca.pem,
+    the agent's `port`, 3 connection retries a second apart, the connect and read timeouts given. Every
+    response is recorded in `last['r']`, so that a failure can show the agent's own words."""
+    from oslo_config import cfg
+    from octavia.amphorae.drivers.haproxy import rest_api_driver as rad
+    conf = cfg.CONF
+    conf([], project='octavia', default_config_files=[])
+    for name, value in (('client_cert', f'{certdir}/client.pem'), ('server_ca', f'{certdir}/ca.pem'), ('bind_port', port),
+                        ('connection_max_retries', 3), ('connection_retry_interval', 1),
+                        ('rest_request_conn_timeout', conn_timeout), ('rest_request_read_timeout', read_timeout)):
+        conf.set_override(name, value, 'haproxy_amphora')
+    # Python's requests would take REQUESTS_CA_BUNDLE over `verify` (DESIGN.md).
+    os.environ.pop('REQUESTS_CA_BUNDLE', None)
+    os.environ.pop('CURL_CA_BUNDLE', None)
+    base = rad.AmphoraAPIClientBase()
+    client = rad.AmphoraAPIClient1_0()
+    for c in (base, client):
+        c.session.trust_env = False
+        c.session.hooks['response'].append(lambda r, *a, **k: last.__setitem__('r', r))
+    return base, client
