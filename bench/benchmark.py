@@ -1318,6 +1318,20 @@ def number(entry, mode, key):
     return ph.get(key)
 
 
+def measured_rows(w, agents, key, columns, missing_cells):
+    """Writes a table's header (`columns` after 'Agent') and yields (name, entry) for every agent whose
+    `key` entry was measured; an agent's row without one gets `missing_cells(entry)`, its other cells empty."""
+    w('| Agent | ' + ' | '.join(columns) + ' |')
+    w('|' + ' --- |' * (len(columns) + 1))
+    for name in AGENTS:
+        entry = agents[name].get(key, {})
+        if entry.get('status') != 'ok':
+            cells = missing_cells(entry)
+            w('| ' + ' | '.join([AGENT_TITLES[name]] + cells) + ' |' + ' |' * (len(columns) - len(cells)))
+            continue
+        yield name, entry
+
+
 def render(results):
     env = results['env']
     mode = results['mode']
@@ -1421,13 +1435,10 @@ def render(results):
     w(f'`{hcr["argv"]}` run directly (the command upstream runs for an upload): median {fmt_ms(hcr["median_ms"])}, '
       f'p99 {fmt_ms(hcr["p99_ms"])} over {hcr["n"]} runs.')
     w('')
-    w('| Agent | Calls (kept-alive connection where allowed) | Median | p99 | Added on top of `haproxy -c` (median) |')
-    w('| --- | --- | --- | --- | --- |')
-    for name in AGENTS:
-        ur = A[name].get('upload_reload', {})
-        if ur.get('status') != 'ok':
-            w(f'| {AGENT_TITLES[name]} | upload + reload | {ur.get("note") or ur.get("status")} | | |')
-            continue
+    for name, ur in measured_rows(w, A, 'upload_reload',
+                                  ['Calls (kept-alive connection where allowed)', 'Median', 'p99',
+                                   'Added on top of `haproxy -c` (median)'],
+                                  lambda ur: ['upload + reload', ur.get('note') or ur.get('status')]):
         calls = ' + '.join(ur['calls'])
         note = ''
         if 'reload' not in ur['calls']:
@@ -1453,13 +1464,10 @@ def render(results):
           'reload starts haproxy. PSS: the agent\'s process tree with that haproxy running (ours runs it as '
           'the agent\'s child, its direct service manager).')
         w('')
-        w('| Agent | Upload + check (median) | Start (first reload) | Reload (median) | PSS of the tree | of which haproxy |')
-        w('| --- | --- | --- | --- | --- | --- |')
-        for name in AGENTS:
-            e = A[name].get('large', {})
-            if e.get('status') != 'ok':
-                w(f'| {AGENT_TITLES[name]} | {e.get("note") or "not measured"} | | | | |')
-                continue
+        for name, e in measured_rows(w, A, 'large',
+                                     ['Upload + check (median)', 'Start (first reload)', 'Reload (median)', 'PSS of the tree',
+                                      'of which haproxy'],
+                                     lambda e: [e.get('note') or 'not measured']):
             reload_note = e.get('reload_note', '')
             start = fmt_ms(e['start_ms']) if 'start_ms' in e else reload_note
             rel = fmt_ms(e['reload_median_ms']) if 'reload_median_ms' in e else ('–' if 'start_ms' in e else '')
