@@ -1008,13 +1008,7 @@ loadbalancer_topology = SINGLE
         with open(ug, 'w') as f:
             f.write('global\n    group nogroup\n')
         argv = ['haproxy', '-c', '-L', peer_name(AMP_ID), '-f', cfg, '-f', ug]
-        lat = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            lat.append(time.perf_counter() - t0)
-            if p.returncode != 0:
-                raise BenchmarkBroken('haproxy -c rejects the benchmark configuration:\n' + p.stdout.decode())
+        lat = timed_haproxy_checks(argv, n, 'the benchmark configuration')
         return {'n': n, 'argv': ' '.join(argv[:4]) + ' -f haproxy.cfg -f user-group.conf',
                 'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
 
@@ -1137,13 +1131,7 @@ loadbalancer_topology = SINGLE
         with open(cfg, 'wb') as f:
             f.write(self.render_large('ours'))
         argv = ['haproxy', '-c', '-L', peer_name(AMP_ID), '-f', cfg, '-f', f'{self.tmp}/haproxy-user-group.conf']
-        lat = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            lat.append(time.perf_counter() - t0)
-            if p.returncode != 0:
-                raise BenchmarkBroken('haproxy -c rejects the large configuration:\n' + p.stdout.decode()[-2000:])
+        lat = timed_haproxy_checks(argv, n, 'the large configuration', output_tail=2000)
         return {'n': n, 'median_ms': statistics.median(lat) * 1e3}
 
 def _syslog_sink(path, ready):
@@ -1199,6 +1187,20 @@ def free_ports(n):
     for s in socks:
         s.close()
     return ports
+
+
+def timed_haproxy_checks(argv, n, what, output_tail=None):
+    """Runs `haproxy -c` (`argv`) n times and returns each run's duration in seconds; a refusal of `what`
+    breaks the benchmark, with haproxy's output (its last `output_tail` characters when given)."""
+    lat = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        lat.append(time.perf_counter() - t0)
+        if p.returncode != 0:
+            output = p.stdout.decode()
+            raise BenchmarkBroken(f'haproxy -c rejects {what}:\n' + (output[-output_tail:] if output_tail else output))
+    return lat
 
 
 def peer_name(amphora_id):
