@@ -5,7 +5,8 @@ FuzzCorpusTests instead (they follow the wire format's encoder).
 
 Run with the benchmark venv's python (Tests/Conformance/ensure-venv.sh), from the repository root:
   /var/tmp/amphora-bench-venv/bin/python Fuzz/make_seeds.py
-haproxy, VRRP and LVS seeds are rendered by Octavia's own templaters (the conformance renderers).
+haproxy, VRRP, LVS and agent configuration seeds are rendered by Octavia's own templaters (the conformance
+renderers).
 """
 import json
 import os
@@ -62,46 +63,14 @@ def keepalived():
 
 def ini():
     reset("ini")
-    # The keys of Octavia's amphora_agent_conf.template, as the controller renders them.
-    write("ini", "octavia-rendered.conf", """[DEFAULT]
-debug = False
-use_syslog = True
-syslog_log_facility = LOG_LOCAL1
-
-[haproxy_amphora]
-base_cert_dir = /var/lib/octavia/certs
-base_path = /var/lib/octavia
-bind_host = ::
-bind_port = 9443
-haproxy_cmd = /usr/sbin/haproxy
-respawn_count = 2
-respawn_interval = 2
-use_upstart = False
-user_group = nogroup
-
-[health_manager]
-controller_ip_port_list = 192.0.2.5:5555, [2001:db8::5]:5555, controller.example:5555
-heartbeat_interval = 10
-heartbeat_key = insecure-test-key
-
-[amphora_agent]
-agent_server_ca = /etc/octavia/certs/client_ca.pem
-agent_server_cert = /etc/octavia/certs/server.pem
-agent_server_network_dir = /etc/network/interfaces.d/
-agent_server_network_file =
-agent_request_read_timeout = 180
-amphora_id = 7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b
-amphora_udp_driver = keepalived_lvs
-agent_tls_protocol = TLSv1.2
-administrative_log_facility = 1
-user_log_facility = 0
-
-[controller_worker]
-loadbalancer_topology = ACTIVE_STANDBY
-
-[privsep]
-front_user = amphora-front
-""")
+    # Octavia's amphora_agent_conf.template, rendered by the controller's own templater.
+    rendered = subprocess.run([sys.executable, "-W", "ignore", os.path.join(ROOT, "Tests/Conformance/render_agent_config.py"),
+                               "--amphora-id", "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b", "--controller", "192.0.2.5:5555",
+                               "--controller", "[2001:db8::5]:5555", "--controller", "controller.example:5555",
+                               "--heartbeat-key", "insecure-test-key", "--topology", "ACTIVE_STANDBY",
+                               "--network-dir", "/etc/network/interfaces.d/"],
+                              check=True, capture_output=True).stdout
+    write("ini", "octavia-rendered.conf", rendered)
     write("ini", "edge-cases.conf", "# comment\n; other comment\n[a]\nkey=value\n  continued line\nempty =\n[b]\nk = \"quoted\" value\n")
 
 

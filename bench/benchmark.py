@@ -59,6 +59,9 @@ CERT_NAME = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.pem'
 USER_AGENT = 'Octavia HaProxy Rest Client/1.0 (amphora-agent bench)'
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The controller's texts, shared with the conformance drivers.
+sys.path.insert(0, os.path.join(REPO, 'Tests', 'Conformance'))
+import octavia_common  # noqa: E402
 AGENTS = ('ours', 'upstream')
 AGENT_TITLES = {'ours': 'ours (Swift)', 'upstream': 'upstream (octavia 19.0.0)'}
 NIY = 'not implemented yet'
@@ -542,6 +545,20 @@ class Bench:
 
     # -- setup ---------------------------------------------------------------------------------
 
+    def agent_sections(self, base_path, cert_dir, port):
+        """The [haproxy_amphora] and [health_manager] sections both agents' configurations share (the
+        agents differ in paths and port only)."""
+        return f"""[haproxy_amphora]
+base_path = {base_path}
+base_cert_dir = {cert_dir}
+bind_host = 127.0.0.1
+bind_port = {port}
+haproxy_cmd = /usr/sbin/haproxy
+[health_manager]
+controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
+heartbeat_interval = 10
+heartbeat_key = insecure-bench-key"""
+
     def setup(self):
         self.tmp = tempfile.mkdtemp(prefix='amphora-bench-')
         os.chmod(self.tmp, 0o755)           # the front's user reaches the helper socket below it
@@ -587,16 +604,7 @@ agent_server_ca = {pki}/ca.pem
 agent_server_cert = {pki}/server.pem
 amphora_id = {AMP_ID}
 agent_request_read_timeout = 180
-[haproxy_amphora]
-base_path = {self.ours_base}
-base_cert_dir = {self.certtmp}/certs
-bind_host = 127.0.0.1
-bind_port = {self.ports['ours']}
-haproxy_cmd = /usr/sbin/haproxy
-[health_manager]
-controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
-heartbeat_interval = 10
-heartbeat_key = insecure-bench-key
+{self.agent_sections(self.ours_base, f'{self.certtmp}/certs', self.ports['ours'])}
 [controller_worker]
 loadbalancer_topology = SINGLE
 [privsep]
@@ -617,16 +625,7 @@ netns = {self.netns}
             f.write(f"""[DEFAULT]
 debug = False
 use_syslog = False
-[haproxy_amphora]
-base_path = /var/lib/octavia
-base_cert_dir = /var/lib/octavia/certs
-bind_host = 127.0.0.1
-bind_port = {self.ports['upstream']}
-haproxy_cmd = /usr/sbin/haproxy
-[health_manager]
-controller_ip_port_list = 127.0.0.1:{self.ports['hb']}
-heartbeat_interval = 10
-heartbeat_key = insecure-bench-key
+{self.agent_sections('/var/lib/octavia', '/var/lib/octavia/certs', self.ports['upstream'])}
 [amphora_agent]
 agent_server_ca = /etc/octavia/certs/client_ca.pem
 agent_server_cert = /etc/octavia/certs/server.pem
@@ -1009,13 +1008,7 @@ loadbalancer_topology = SINGLE
         with open(ug, 'w') as f:
             f.write('global\n    group nogroup\n')
         argv = ['haproxy', '-c', '-L', peer_name(AMP_ID), '-f', cfg, '-f', ug]
-        lat = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            lat.append(time.perf_counter() - t0)
-            if p.returncode != 0:
-                raise BenchmarkBroken('haproxy -c rejects the benchmark configuration:\n' + p.stdout.decode())
+        lat = timed_haproxy_checks(argv, n, 'the benchmark configuration')
         return {'n': n, 'argv': ' '.join(argv[:4]) + ' -f haproxy.cfg -f user-group.conf',
                 'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
 
@@ -1138,13 +1131,7 @@ loadbalancer_topology = SINGLE
         with open(cfg, 'wb') as f:
             f.write(self.render_large('ours'))
         argv = ['haproxy', '-c', '-L', peer_name(AMP_ID), '-f', cfg, '-f', f'{self.tmp}/haproxy-user-group.conf']
-        lat = []
-        for _ in range(n):
-            t0 = time.perf_counter()
-            p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-            lat.append(time.perf_counter() - t0)
-            if p.returncode != 0:
-                raise BenchmarkBroken('haproxy -c rejects the large configuration:\n' + p.stdout.decode()[-2000:])
+        lat = timed_haproxy_checks(argv, n, 'the large configuration', output_tail=2000)
         return {'n': n, 'median_ms': statistics.median(lat) * 1e3}
 
 def _syslog_sink(path, ready):
@@ -1202,6 +1189,20 @@ def free_ports(n):
     return ports
 
 
+def timed_haproxy_checks(argv, n, what, output_tail=None):
+    """Runs `haproxy -c` (`argv`) n times and returns each run's duration in seconds; a refusal of `what`
+    breaks the benchmark, with haproxy's output (its last `output_tail` characters when given)."""
+    lat = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        lat.append(time.perf_counter() - t0)
+        if p.returncode != 0:
+            output = p.stdout.decode()
+            raise BenchmarkBroken(f'haproxy -c rejects {what}:\n' + (output[-output_tail:] if output_tail else output))
+    return lat
+
+
 def peer_name(amphora_id):
     """octavia.common.utils.base64_sha1_string(amphora_id).rstrip('=')"""
     b = base64.b64encode(hashlib.sha1(amphora_id.encode()).digest(), altchars=b'_-').decode()
@@ -1209,39 +1210,9 @@ def peer_name(amphora_id):
 
 
 def haproxy_config(stats_socket, port, maxconn):
-    return f"""# Configuration for loadbalancer {LB_ID}
-global
-    daemon
-    user nobody
-    log /run/rsyslog/octavia/log local0
-    log /run/rsyslog/octavia/log local1 notice
-    stats socket {stats_socket} mode 0666 level user
-    maxconn {maxconn}
-
-defaults
-    log global
-    retries 3
-    option redispatch
-    option splice-request
-    option splice-response
-    option http-keep-alive
-
-frontend {LISTENER_ID}
-    maxconn {maxconn}
-    bind 127.0.0.1:{port}
-    mode http
-    default_backend pool1:{LISTENER_ID}
-    timeout client 50000
-
-backend pool1:{LISTENER_ID}
-    mode http
-    balance roundrobin
-    fullconn {maxconn}
-    option allbackups
-    timeout connect 5000
-    timeout server 50000
-    server m1 127.0.0.1:9 weight 1
-"""
+    """One HTTP listener on loopback `port` with one member (127.0.0.1:9), no health checks."""
+    return octavia_common.haproxy_http_config(LB_ID, LISTENER_ID, 'pool1', stats_socket, f'127.0.0.1:{port}', '127.0.0.1:9',
+                                              maxconn)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1349,6 +1320,20 @@ def number(entry, mode, key):
     return ph.get(key)
 
 
+def measured_rows(w, agents, key, columns, missing_cells):
+    """Writes a table's header (`columns` after 'Agent') and yields (name, entry) for every agent whose
+    `key` entry was measured; an agent's row without one gets `missing_cells(entry)`, its other cells empty."""
+    w('| Agent | ' + ' | '.join(columns) + ' |')
+    w('|' + ' --- |' * (len(columns) + 1))
+    for name in AGENTS:
+        entry = agents[name].get(key, {})
+        if entry.get('status') != 'ok':
+            cells = missing_cells(entry)
+            w('| ' + ' | '.join([AGENT_TITLES[name]] + cells) + ' |' + ' |' * (len(columns) - len(cells)))
+            continue
+        yield name, entry
+
+
 def render(results):
     env = results['env']
     mode = results['mode']
@@ -1452,13 +1437,10 @@ def render(results):
     w(f'`{hcr["argv"]}` run directly (the command upstream runs for an upload): median {fmt_ms(hcr["median_ms"])}, '
       f'p99 {fmt_ms(hcr["p99_ms"])} over {hcr["n"]} runs.')
     w('')
-    w('| Agent | Calls (kept-alive connection where allowed) | Median | p99 | Added on top of `haproxy -c` (median) |')
-    w('| --- | --- | --- | --- | --- |')
-    for name in AGENTS:
-        ur = A[name].get('upload_reload', {})
-        if ur.get('status') != 'ok':
-            w(f'| {AGENT_TITLES[name]} | upload + reload | {ur.get("note") or ur.get("status")} | | |')
-            continue
+    for name, ur in measured_rows(w, A, 'upload_reload',
+                                  ['Calls (kept-alive connection where allowed)', 'Median', 'p99',
+                                   'Added on top of `haproxy -c` (median)'],
+                                  lambda ur: ['upload + reload', ur.get('note') or ur.get('status')]):
         calls = ' + '.join(ur['calls'])
         note = ''
         if 'reload' not in ur['calls']:
@@ -1484,13 +1466,10 @@ def render(results):
           'reload starts haproxy. PSS: the agent\'s process tree with that haproxy running (ours runs it as '
           'the agent\'s child, its direct service manager).')
         w('')
-        w('| Agent | Upload + check (median) | Start (first reload) | Reload (median) | PSS of the tree | of which haproxy |')
-        w('| --- | --- | --- | --- | --- | --- |')
-        for name in AGENTS:
-            e = A[name].get('large', {})
-            if e.get('status') != 'ok':
-                w(f'| {AGENT_TITLES[name]} | {e.get("note") or "not measured"} | | | | |')
-                continue
+        for name, e in measured_rows(w, A, 'large',
+                                     ['Upload + check (median)', 'Start (first reload)', 'Reload (median)', 'PSS of the tree',
+                                      'of which haproxy'],
+                                     lambda e: [e.get('note') or 'not measured']):
             reload_note = e.get('reload_note', '')
             start = fmt_ms(e['start_ms']) if 'start_ms' in e else reload_note
             rel = fmt_ms(e['reload_median_ms']) if 'reload_median_ms' in e else ('–' if 'start_ms' in e else '')

@@ -104,37 +104,8 @@ mpid=$!
 bash scripts/dev-pki.sh "$tmp/pki" "$amphora" >/dev/null
 cd_dir=$tmp/config-drive
 mkdir -p "$cd_dir/openstack/latest" "$cd_dir/openstack/content"
-cat >"$cd_dir/openstack/content/0000" <<CONF
-[DEFAULT]
-debug = False
-use_syslog = True
-syslog_log_facility = LOG_LOCAL1
-
-[haproxy_amphora]
-base_cert_dir = /var/lib/octavia/certs
-base_path = /var/lib/octavia
-bind_host = ::
-bind_port = 9443
-haproxy_cmd = /usr/sbin/haproxy
-user_log_facility = 0
-administrative_log_facility = 1
-
-[health_manager]
-controller_ip_port_list = 198.51.100.1:5555
-heartbeat_interval = 3
-heartbeat_key = $heartbeat_key
-
-[amphora_agent]
-agent_server_ca = /etc/octavia/certs/client_ca.pem
-agent_server_cert = /etc/octavia/certs/server.pem
-agent_request_read_timeout = 180
-amphora_id = $amphora
-amphora_udp_driver = keepalived_lvs
-agent_tls_protocol = TLSv1.2
-
-[controller_worker]
-loadbalancer_topology = SINGLE
-CONF
+"$venv/bin/python" -W ignore Tests/Conformance/render_agent_config.py --amphora-id "$amphora" \
+  --controller 198.51.100.1:5555 --heartbeat-interval 3 --heartbeat-key "$heartbeat_key" >"$cd_dir/openstack/content/0000"
 cp "$tmp/pki/server.pem" "$cd_dir/openstack/content/0001"
 cp "$tmp/pki/ca.pem" "$cd_dir/openstack/content/0002"
 cat >"$cd_dir/openstack/latest/meta_data.json" <<JSON

@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import json
 import logging
-import os
 import re
 import secrets
 import socket
@@ -29,10 +28,11 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
-from oslo_config import cfg  # noqa: E402
 from octavia.amphorae.backends.health_daemon import status_message  # noqa: E402
 from octavia.amphorae.drivers.haproxy import exceptions as exc  # noqa: E402
 from octavia.amphorae.drivers.haproxy import rest_api_driver as rad  # noqa: E402
+
+import octavia_common  # noqa: E402  (beside this file)
 
 p = argparse.ArgumentParser()
 for name in ('certdir', 'amphora-id', 'console', 'client-ns', 'vip-mac', 'member-mac', 'heartbeat-key', 'lb-network-ip',
@@ -50,25 +50,9 @@ UDP_LISTENER = '99999999-0000-4000-8000-000000000002'
 POOL = '99999999-0000-4000-8000-0000000000aa'
 BASE = '/var/lib/octavia'
 
-CONF = cfg.CONF
-CONF([], project='octavia', default_config_files=[])
-CONF.set_override('client_cert', f'{ARGS.certdir}/client.pem', 'haproxy_amphora')
-CONF.set_override('server_ca', f'{ARGS.certdir}/ca.pem', 'haproxy_amphora')
-CONF.set_override('bind_port', 9443, 'haproxy_amphora')
-CONF.set_override('connection_max_retries', 3, 'haproxy_amphora')
-CONF.set_override('connection_retry_interval', 1, 'haproxy_amphora')
-CONF.set_override('rest_request_conn_timeout', 10, 'haproxy_amphora')
-CONF.set_override('rest_request_read_timeout', 120, 'haproxy_amphora')
-os.environ.pop('REQUESTS_CA_BUNDLE', None)
-os.environ.pop('CURL_CA_BUNDLE', None)
-
 amp = types.SimpleNamespace(id=ARGS.amphora_id, lb_network_ip=ARGS.lb_network_ip, api_version=None)
-base = rad.AmphoraAPIClientBase()
-client = rad.AmphoraAPIClient1_0()
 LAST = {}
-for c in (base, client):
-    c.session.trust_env = False
-    c.session.hooks['response'].append(lambda r, *a, **k: LAST.__setitem__('r', r))
+base, client = octavia_common.controller_clients(ARGS.certdir, 9443, 10, 120, LAST)
 RESULTS = []
 TIMINGS = {}
 # Steps known to fail under systemd today (docs/production.md, "Open"): reported as KNOWN-OPEN with
@@ -278,47 +262,23 @@ def _():
     return f'md5 {md5}'
 
 
-HAPROXY_CFG = f"""# Configuration for loadbalancer {LB_ID}
-global
-    daemon
-    user nobody
-    log /run/rsyslog/octavia/log local0
-    log /run/rsyslog/octavia/log local1 notice
-    stats socket {BASE}/{LB_ID}.sock mode 0666 level user
-    maxconn 1000
+HAPROXY_CFG = octavia_common.haproxy_http_config(LB_ID, HTTP_LISTENER, POOL, f'{BASE}/{LB_ID}.sock', f'{ARGS.vip}:80',
+                                                 f'{ARGS.member_ip}:80')
 
-defaults
-    log global
-    retries 3
-    option redispatch
-    option splice-request
-    option splice-response
-    option http-keep-alive
 
-frontend {HTTP_LISTENER}
-    maxconn 1000
-    bind {ARGS.vip}:80
-    mode http
-    default_backend {POOL}:{HTTP_LISTENER}
-    timeout client 50000
-
-backend {POOL}:{HTTP_LISTENER}
-    mode http
-    balance roundrobin
-    fullconn 1000
-    option allbackups
-    timeout connect 5000
-    timeout server 50000
-    server m1 {ARGS.member_ip}:80 weight 1
-"""
+def upload_and_reload(upload, listener_id, config, upload_status):
+    """`upload` (the client's upload_config or upload_udp_config) of `config` answering `upload_status`,
+    then reload_listener (which starts it the first time) answering 202; returns the reload's response."""
+    r = upload(amp, listener_id, config)
+    expect(r.status_code == upload_status, f'upload status {r.status_code}')
+    r = client.reload_listener(amp, listener_id)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+    return r
 
 
 @step('haproxy_upload_start')
 def _():
-    r = client.upload_config(amp, LB_ID, HAPROXY_CFG)
-    expect(r.status_code == 202, f'upload status {r.status_code}')
-    r = client.reload_listener(amp, LB_ID)
-    expect(r.status_code == 202, f'reload status {r.status_code}')
+    upload_and_reload(client.upload_config, LB_ID, HAPROXY_CFG, 202)
     listeners = client.get_all_listeners(amp)
     expect({'status': 'ACTIVE', 'uuid': HTTP_LISTENER, 'type': 'HTTP'} in listeners, f'{listeners}')
     return f'{listeners}'
@@ -329,72 +289,23 @@ def _():
     return vip_get()
 
 
-UDP_CFG = f"""# Configuration for Loadbalancer {LB_ID}
-# Configuration for Listener {UDP_LISTENER}
-
-net_namespace amphora-haproxy
-
-virtual_server_group ipv4-group {{
-    {ARGS.vip} 53
-}}
-
-virtual_server group ipv4-group {{
-    lb_algo wrr
-    lb_kind NAT
-    protocol UDP
-    delay_loop 30
-    delay_before_retry 30
-    retry 3
-
-
-    # Configuration for Pool {POOL}
-    # Configuration for HealthMonitor 99999999-0000-4000-8000-0000000000bb
-    # Configuration for Member 99999999-0000-4000-8000-0000000000cc
-    real_server {ARGS.member_ip} 53 {{
-        weight 1
-        MISC_CHECK {{
-            misc_path "{BASE}/lvs/check/udp_check.sh {ARGS.member_ip} 53"
-            misc_timeout 5
-        }}
-    }}
-
-}}
-
-"""
+UDP_CFG = octavia_common.udp_listener_config(LB_ID, UDP_LISTENER, POOL, 'amphora-haproxy', ARGS.vip, ARGS.member_ip, BASE)
 
 
 @step('udp_listener_upload_start')
 def _():
-    r = client.upload_udp_config(amp, UDP_LISTENER, UDP_CFG)
-    expect(r.status_code == 200, f'upload status {r.status_code}')
-    r = client.reload_listener(amp, UDP_LISTENER)
-    expect(r.status_code == 202, f'reload status {r.status_code}')
+    r = upload_and_reload(client.upload_udp_config, UDP_LISTENER, UDP_CFG, 200)
     return r.json().get('details', '')
 
 
 def render_vrrp_config():
-    import jinja2
-    from octavia.amphorae.drivers.keepalived.jinja import jinja_cfg
-    env = jinja2.Environment(autoescape=True, loader=jinja2.FileSystemLoader(os.path.dirname(jinja_cfg.KEEPALIVED_TEMPLATE)),
-                             trim_blocks=True, lstrip_blocks=True)
-    return env.get_template(os.path.basename(jinja_cfg.KEEPALIVED_TEMPLATE)).render(
-        vrrp_group_name=LB_ID.replace('-', ''), amp_role='MASTER', amp_intf='eth1', amp_vrrp_id=1, amp_priority=100,
-        vrrp_garp_refresh=5, vrrp_garp_refresh_repeat=2, vrrp_auth_type='PASS', vrrp_auth_pass='0123456',
-        amp_vrrp_ip=ARGS.vrrp_ip, peers_vrrp_ips=['203.0.113.12'], vip_ip_address=ARGS.vip, advert_int=1,
-        check_script_path=f'{BASE}/vrrp/check_script.sh', vrrp_check_interval=5, vrrp_fail_count=2,
-        vrrp_success_count=2, vips=[{'ip_address': ARGS.vip, 'network_cidr': '203.0.113.0/24', 'ipv6': False,
-                                     'interface_index': 0, 'gateway': '203.0.113.1', 'excluded': False,
-                                     'host_routes': []}])
+    """keepalived.conf as the controller renders it (MASTER, one peer): octavia's own keepalived_base.template."""
+    return octavia_common.render_vrrp_config(LB_ID, 'MASTER', 100, ARGS.vrrp_ip, ['203.0.113.12'], ARGS.vip, BASE)
 
 
 @step('vrrp_upload_start')
 def _():
-    interface = client.get_interface(amp, ARGS.vrrp_ip)
-    expect(interface.get('interface') == 'eth1', f'{interface}')
-    r = client.upload_vrrp_config(amp, render_vrrp_config())
-    expect(r.status_code == 200, f'upload status {r.status_code}')
-    r = client.start_vrrp(amp)
-    expect(r.status_code == 202, f'start status {r.status_code}')
+    _, r = octavia_common.upload_and_start_vrrp(client, amp, ARGS.vrrp_ip, render_vrrp_config(), expect)
     return r.json().get('details', '')
 
 

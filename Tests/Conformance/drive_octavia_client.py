@@ -50,12 +50,12 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
-from oslo_config import cfg  # noqa: E402
-
 # Importing the driver module registers every octavia option group.
 from octavia.amphorae.backends.health_daemon import status_message  # noqa: E402
 from octavia.amphorae.drivers.haproxy import exceptions as exc  # noqa: E402
 from octavia.amphorae.drivers.haproxy import rest_api_driver as rad  # noqa: E402
+
+import octavia_common  # noqa: E402  (beside this file)
 
 # Steps whose endpoints other issues deliver. A step listed here that answers 404 or 405 (route
 # not there yet) is reported as EXPECTED-MISSING instead of FAIL; any other failure still fails.
@@ -103,27 +103,10 @@ def parse_args():
 ARGS = parse_args()
 # The failover amphora gets a new VRRP (base) port; its peer is the surviving amphora.
 VRRP_IP, PEER_VRRP_IP = ('203.0.113.12', '203.0.113.11') if ARGS.sequence == 'failover' else ('203.0.113.11', '203.0.113.12')
-CONF = cfg.CONF
-CONF([], project='octavia', default_config_files=[])
-CONF.set_override('client_cert', f'{ARGS.certdir}/client.pem', 'haproxy_amphora')
-CONF.set_override('server_ca', f'{ARGS.certdir}/ca.pem', 'haproxy_amphora')
-CONF.set_override('bind_port', ARGS.port, 'haproxy_amphora')
-CONF.set_override('connection_max_retries', 3, 'haproxy_amphora')
-CONF.set_override('connection_retry_interval', 1, 'haproxy_amphora')
-CONF.set_override('rest_request_conn_timeout', 5, 'haproxy_amphora')
-CONF.set_override('rest_request_read_timeout', 60, 'haproxy_amphora')
-# Python's requests would take REQUESTS_CA_BUNDLE over `verify` (DESIGN.md).
-os.environ.pop('REQUESTS_CA_BUNDLE', None)
-os.environ.pop('CURL_CA_BUNDLE', None)
-
 amp = types.SimpleNamespace(id=ARGS.amphora_id, lb_network_ip='127.0.0.1', api_version=None)
-base = rad.AmphoraAPIClientBase()
-client = rad.AmphoraAPIClient1_0()
-# Record every response so that failures can show the agent's own words.
+# Every response is recorded so that failures can show the agent's own words.
 LAST = {}
-for c in (base, client):
-    c.session.trust_env = False
-    c.session.hooks['response'].append(lambda r, *a, **k: LAST.__setitem__('r', r))
+base, client = octavia_common.controller_clients(ARGS.certdir, ARGS.port, 5, 60, LAST)
 
 RESULTS = []
 KILLS = []
@@ -321,39 +304,8 @@ def _():
 
 
 # 7. haproxy configuration upload (202 + ETag) then reload (starts it the first time)
-HAPROXY_CFG = f"""# Configuration for loadbalancer {LB_ID}
-global
-    daemon
-    user nobody
-    log /run/rsyslog/octavia/log local0
-    log /run/rsyslog/octavia/log local1 notice
-    stats socket {ARGS.base_path}/{LB_ID}.sock mode 0666 level user
-    maxconn 1000
-
-defaults
-    log global
-    retries 3
-    option redispatch
-    option splice-request
-    option splice-response
-    option http-keep-alive
-
-frontend {HTTP_LISTENER}
-    maxconn 1000
-    bind {VIP}:80
-    mode http
-    default_backend {POOL}:{HTTP_LISTENER}
-    timeout client 50000
-
-backend {POOL}:{HTTP_LISTENER}
-    mode http
-    balance roundrobin
-    fullconn 1000
-    option allbackups
-    timeout connect 5000
-    timeout server 50000
-    server m1 {MEMBER_IP}:80 weight 1
-"""
+HAPROXY_CFG = octavia_common.haproxy_http_config(LB_ID, HTTP_LISTENER, POOL, f'{ARGS.base_path}/{LB_ID}.sock', f'{VIP}:80',
+                                                 f'{MEMBER_IP}:80')
 
 
 @step('haproxy_upload_reload')
@@ -603,38 +555,7 @@ def _():
 
 
 # 8. UDP listener: keepalived LVS configuration as octavia's LVS templater renders it
-UDP_CFG = f"""# Configuration for Loadbalancer {LB_ID}
-# Configuration for Listener {UDP_LISTENER}
-
-net_namespace {ARGS.netns}
-
-virtual_server_group ipv4-group {{
-    {VIP} 53
-}}
-
-virtual_server group ipv4-group {{
-    lb_algo wrr
-    lb_kind NAT
-    protocol UDP
-    delay_loop 30
-    delay_before_retry 30
-    retry 3
-
-
-    # Configuration for Pool {POOL}
-    # Configuration for HealthMonitor 99999999-0000-4000-8000-0000000000bb
-    # Configuration for Member 99999999-0000-4000-8000-0000000000cc
-    real_server {MEMBER_IP} 53 {{
-        weight 1
-        MISC_CHECK {{
-            misc_path "{ARGS.base_path}/lvs/check/udp_check.sh {MEMBER_IP} 53"
-            misc_timeout 5
-        }}
-    }}
-
-}}
-
-"""
+UDP_CFG = octavia_common.udp_listener_config(LB_ID, UDP_LISTENER, POOL, ARGS.netns, VIP, MEMBER_IP, ARGS.base_path)
 
 
 @step('udp_listener_upload')
@@ -684,18 +605,7 @@ def _():
 # 10. ACTIVE_STANDBY: interface lookup on the VRRP address, VRRP configuration upload and start
 def render_vrrp_config(role, priority):
     """keepalived.conf as the controller renders it: octavia's own keepalived_base.template."""
-    import jinja2
-    from octavia.amphorae.drivers.keepalived.jinja import jinja_cfg
-    env = jinja2.Environment(autoescape=True, loader=jinja2.FileSystemLoader(os.path.dirname(jinja_cfg.KEEPALIVED_TEMPLATE)),
-                             trim_blocks=True, lstrip_blocks=True)
-    return env.get_template(os.path.basename(jinja_cfg.KEEPALIVED_TEMPLATE)).render(
-        vrrp_group_name=LB_ID.replace('-', ''), amp_role=role, amp_intf='eth1', amp_vrrp_id=1, amp_priority=priority,
-        vrrp_garp_refresh=5, vrrp_garp_refresh_repeat=2, vrrp_auth_type='PASS', vrrp_auth_pass='0123456',
-        amp_vrrp_ip=VRRP_IP, peers_vrrp_ips=[PEER_VRRP_IP], vip_ip_address=VIP, advert_int=1,
-        check_script_path=f'{ARGS.base_path}/vrrp/check_script.sh', vrrp_check_interval=5, vrrp_fail_count=2,
-        vrrp_success_count=2, vips=[{'ip_address': VIP, 'network_cidr': '203.0.113.0/24', 'ipv6': False,
-                                     'interface_index': 0, 'gateway': '203.0.113.1', 'excluded': False,
-                                     'host_routes': []}])
+    return octavia_common.render_vrrp_config(LB_ID, role, priority, VRRP_IP, [PEER_VRRP_IP], VIP, ARGS.base_path)
 
 
 # The failover amphora joins as BACKUP: the survivor is MASTER until keepalived elects again.
@@ -704,12 +614,7 @@ VRRP_CFG = render_vrrp_config('BACKUP', 90) if ARGS.sequence == 'failover' else 
 
 @step('vrrp_upload_start')
 def _():
-    interface = client.get_interface(amp, VRRP_IP)
-    expect(interface.get('interface') == 'eth1', f'{interface}')
-    r = client.upload_vrrp_config(amp, VRRP_CFG)
-    expect(r.status_code == 200, f'upload status {r.status_code}')
-    r = client.start_vrrp(amp)
-    expect(r.status_code == 202, f'start status {r.status_code}')
+    _, r = octavia_common.upload_and_start_vrrp(client, amp, VRRP_IP, VRRP_CFG, expect)
     return r.json().get('details', '')
 
 
@@ -829,12 +734,7 @@ def _():
 
 @step('failover_vrrp', sequences=('failover',))
 def _():
-    interface = client.get_interface(amp, VRRP_IP)
-    expect(interface.get('interface') == 'eth1', f'{interface}')
-    r = client.upload_vrrp_config(amp, VRRP_CFG)
-    expect(r.status_code == 200, f'upload status {r.status_code}')
-    r = client.start_vrrp(amp)
-    expect(r.status_code == 202, f'start status {r.status_code}')
+    interface, r = octavia_common.upload_and_start_vrrp(client, amp, VRRP_IP, VRRP_CFG, expect)
     return f'keepalived BACKUP with peer {PEER_VRRP_IP} on {interface["interface"]}: ' + r.json().get('details', '')
 
 

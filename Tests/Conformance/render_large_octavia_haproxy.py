@@ -26,22 +26,19 @@ nbthread and cpu-map from it; default 4).
 that `haproxy -c` can load it.
 Prints one line: `rendered BYTES bytes, LINES lines, SERVERS servers, longest server line N bytes`.
 """
-import argparse
 import os
 import random
 import sys
 import uuid
 
-from oslo_config import cfg
-
-from octavia.common import config  # noqa: F401  (registers the options)
 from octavia.common import constants
 from octavia.common.jinja.haproxy.combined_listeners import jinja_cfg
 from octavia.tests.unit.common.sample_configs import sample_configs_combined as sc
 from octavia_lib.common import constants as lib_consts
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from render_octavia_haproxy import HAPROXY_VERSION, write_certs  # noqa: E402
+import haproxy_renderer  # noqa: E402
+from render_octavia_haproxy import write_certs  # noqa: E402
 
 # Cipher names OpenSSL 3 knows for TLS 1.2 and below (distinct, so the templater keeps them all).
 CIPHER_NAMES = [
@@ -90,26 +87,19 @@ def cipher_string(length):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lb", required=True)
-    parser.add_argument("--base-path", required=True)
-    parser.add_argument("--cert-dir", required=True)
+    parser = haproxy_renderer.argument_parser()
     parser.add_argument("--listeners", type=int, default=50)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--profile", choices=["plain", "longest"], default="plain")
     parser.add_argument("--ciphers", type=int, help="backend cipher string length (longest profile)")
     parser.add_argument("--connection-limit", type=int,
                         help="every listener's connection limit (Octavia's default, 50000, needs 100000 fds each)")
-    parser.add_argument("--amphora", help="the host amphora's id (haproxy's local peer)")
     parser.add_argument("--cpu-count", type=int, default=4, help="the amphora's cpu_count (GET /1.0/details)")
     parser.add_argument("--write-certs", action="store_true")
     parser.add_argument("outfile")
     args = parser.parse_args()
 
-    conf = cfg.CONF
-    conf([], project="octavia", default_config_files=[])
-    conf.set_override("base_path", args.base_path, group="haproxy_amphora")
-    conf.set_override("base_cert_dir", args.cert_dir, group="haproxy_amphora")
+    haproxy_renderer.configure_octavia(args)
     rng = random.Random(16)
 
     def new_id():
@@ -170,7 +160,7 @@ def main():
     amp_details = {"active_tuned_profiles": "virtual-guest optimize-serial-console amphora", "cpu_count": args.cpu_count,
                    "memory": {"free": 10_000_000, "buffers": 100_000, "cached": 100_000}}
     templater = jinja_cfg.JinjaTemplater(base_amp_path=args.base_path, base_crt_dir=args.cert_dir)
-    text = templater.build_config(sc.sample_amphora_tuple(), listeners, tls_certs, HAPROXY_VERSION, amp_details)
+    text = templater.build_config(sc.sample_amphora_tuple(), listeners, tls_certs, haproxy_renderer.HAPROXY_VERSION, amp_details)
     with open(args.outfile, "w") as f:
         f.write(text)
     servers = [line for line in text.splitlines() if line.strip().startswith("server ")]

@@ -16,20 +16,15 @@ TLS versions/ciphers, ALPN, HSTS, inserted headers, ACTIVE_STANDBY peers, additi
 cpu pinning and the TLS session cache. With --serve, also `served.cfg`: one HTTP listener on
 VIP:PORT with an HTTP health-monitored pool of one member MEMBER_IP:PORT.
 """
-import argparse
 import os
 import sys
 
-from oslo_config import cfg
-
-from octavia.common import config  # noqa: F401  (registers the options)
 from octavia.common import constants
 from octavia.common.jinja.haproxy.combined_listeners import jinja_cfg
 from octavia.tests.unit.common.sample_configs import sample_configs_combined as sc
 from octavia_lib.common import constants as lib_consts
 
-HAPROXY_VERSION = ("2", "6", "12")
-
+import haproxy_renderer  # beside this file
 
 def write_certs(lb_dir, listener_ids):
     """A CA, a CRL, a server and a client certificate (with keys) at the paths the templates name."""
@@ -74,21 +69,14 @@ def write_certs(lb_dir, listener_ids):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lb", required=True)
-    parser.add_argument("--base-path", required=True)
-    parser.add_argument("--cert-dir", required=True)
+    parser = haproxy_renderer.argument_parser()
     parser.add_argument("--serve", nargs=2, metavar=("VIP:PORT", "MEMBER:PORT"))
-    parser.add_argument("--amphora", help="the host amphora's id (haproxy's local peer)")
     parser.add_argument("--write-certs", action="store_true",
                         help="also write the TLS files the configurations name into CERT_DIR/LB")
     parser.add_argument("outdir")
     args = parser.parse_args()
 
-    conf = cfg.CONF
-    conf([], project="octavia", default_config_files=[])
-    conf.set_override("base_path", args.base_path, group="haproxy_amphora")
-    conf.set_override("base_cert_dir", args.cert_dir, group="haproxy_amphora")
+    haproxy_renderer.configure_octavia(args)
     os.makedirs(args.outdir, exist_ok=True)
 
     lb_dir = os.path.join(args.cert_dir, args.lb)
@@ -182,7 +170,7 @@ def main():
             templater = jinja_cfg.JinjaTemplater(base_amp_path=args.base_path, base_crt_dir=args.cert_dir,
                                                  connection_logging=logging)
             text = templater.build_config(sc.sample_amphora_tuple(), listeners, tls_certs,
-                                          HAPROXY_VERSION, amp_details)
+                                          haproxy_renderer.HAPROXY_VERSION, amp_details)
             suffix = "" if logging else "_nolog"
             with open(os.path.join(args.outdir, f"{name}{suffix}.cfg"), "w") as f:
                 f.write(text)
@@ -202,7 +190,7 @@ def main():
         listener = listener._replace(protocol_port=int(vip_port), default_pool=pool, pools=[pool],
                                      load_balancer=lb)
         templater = jinja_cfg.JinjaTemplater(base_amp_path=args.base_path, base_crt_dir=args.cert_dir)
-        text = templater.build_config(sc.sample_amphora_tuple(), [listener], tls_certs, HAPROXY_VERSION, None)
+        text = templater.build_config(sc.sample_amphora_tuple(), [listener], tls_certs, haproxy_renderer.HAPROXY_VERSION, None)
         with open(os.path.join(args.outdir, "served.cfg"), "w") as f:
             f.write(text)
         rendered += 1

@@ -5,34 +5,22 @@ internal exporter frontend on 127.0.0.1:9101 and the backend pointing at prometh
 127.0.0.1:9102). Run with the venv's python (Tests/Conformance/ensure-venv.sh):
   render_prometheus_haproxy.py --lb LB_ID --base-path DIR --cert-dir DIR --vip VIP:PORT OUTFILE
 """
-import argparse
 import sys
 
-from oslo_config import cfg
-
-from octavia.common import config  # noqa: F401  (registers the options)
 from octavia.common import constants
 from octavia.common.jinja.haproxy.combined_listeners import jinja_cfg
 from octavia.tests.unit.common.sample_configs import sample_configs_combined as sc
 from octavia_lib.common import constants as lib_consts
 
-HAPROXY_VERSION = ("2", "6", "12")
-
+import haproxy_renderer  # beside this file
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--lb", required=True)
-    parser.add_argument("--base-path", required=True)
-    parser.add_argument("--cert-dir", required=True)
+    parser = haproxy_renderer.argument_parser()
     parser.add_argument("--vip", required=True, metavar="VIP:PORT")
-    parser.add_argument("--amphora", help="the host amphora's id (haproxy's local peer)")
     parser.add_argument("outfile")
     args = parser.parse_args()
 
-    conf = cfg.CONF
-    conf([], project="octavia", default_config_files=[])
-    conf.set_override("base_path", args.base_path, group="haproxy_amphora")
-    conf.set_override("base_cert_dir", args.cert_dir, group="haproxy_amphora")
+    haproxy_renderer.configure_octavia(args)
 
     vip, vip_port = args.vip.rsplit(":", 1)
     listener = sc.sample_listener_tuple(proto=lib_consts.PROTOCOL_PROMETHEUS, alloc_default_pool=False,
@@ -43,7 +31,7 @@ def main():
         amphorae[0] = amphorae[0]._replace(id=args.amphora)
     listener = listener._replace(load_balancer=lb._replace(amphorae=amphorae), protocol_port=int(vip_port))
     templater = jinja_cfg.JinjaTemplater(base_amp_path=args.base_path, base_crt_dir=args.cert_dir)
-    text = templater.build_config(sc.sample_amphora_tuple(), [listener], {}, HAPROXY_VERSION, None)
+    text = templater.build_config(sc.sample_amphora_tuple(), [listener], {}, haproxy_renderer.HAPROXY_VERSION, None)
     with open(args.outfile, "w") as f:
         f.write(text)
     return 0

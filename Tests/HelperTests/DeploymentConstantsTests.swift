@@ -132,29 +132,15 @@ struct DeploymentConstantsTests {
         try expectRefusedNaming("haproxy_amphora", "haproxy_cmd", controllerRendering(haproxyCmd: "/bin/sh"))
     }
 
-    @Test func uploadChangingKeepalivedCmdIsRefused() throws {
-        try expectRefusedNaming("privsep", "keepalived_cmd", runningWith("keepalived_cmd", "/bin/sh"))
-    }
-
-    @Test func uploadChangingFrontUserIsRefused() throws {
-        try expectRefusedNaming("privsep", "front_user", runningWith("front_user", "root"))
-    }
-
-    @Test func uploadChangingHelperSocketIsRefused() throws {
-        try expectRefusedNaming("privsep", "helper_socket", runningWith("helper_socket", "/tmp/helper.sock"))
-    }
-
-    @Test func uploadChangingAuditLogIsRefused() throws {
-        // A new path would start a new hash chain from zero, hiding the old one.
-        try expectRefusedNaming("privsep", "audit_log", runningWith("audit_log", "/tmp/fresh-audit.jsonl"))
-    }
-
-    @Test func uploadChangingNetnsIsRefused() throws {
-        try expectRefusedNaming("privsep", "netns", runningWith("netns", "other-ns"))
-    }
-
-    @Test func uploadChangingServiceManagerIsRefused() throws {
-        try expectRefusedNaming("privsep", "service_manager", runningWith("service_manager", "systemd"))
+    @Test(
+        "an upload changing a [privsep] constant is refused, naming it",
+        arguments: [
+            ("keepalived_cmd", "/bin/sh"), ("front_user", "root"), ("helper_socket", "/tmp/helper.sock"),
+            // A new audit_log path would start a new hash chain from zero, hiding the old one.
+            ("audit_log", "/tmp/fresh-audit.jsonl"), ("netns", "other-ns"), ("service_manager", "systemd"),
+        ])
+    func uploadChangingAPrivsepConstantIsRefused(key: String, value: String) throws {
+        try expectRefusedNaming("privsep", key, runningWith(key, value))
     }
 
     @Test func uploadAddingAPrivsepSectionWithAnotherFrontUserIsRefused() throws {

@@ -17,16 +17,12 @@ struct HAProxyPolicyConformanceTests {
 
     @Test("every configuration Octavia renders is accepted and checked; one is started and serves")
     func octaviaRenderingsAreAcceptedCheckedAndServed() throws {
-        let venv = try Shell.run("/bin/bash", [ConformanceTests.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let netns = try TestNamespace()
         let agent = try AgentHarness.started(extraConfig: "netns = \(netns.name)")
         defer { agent.stop() }
         let lb = HAProxyLifecycleTests.uuid()
         let out = agent.directory + "/rendered"
-        let render = try Shell.run(venv + "/bin/python", [
-            Self.renderer, "--lb", lb, "--base-path", agent.directory + "/base", "--cert-dir", agent.certificateDirectory,
-            "--amphora", AgentHarness.amphoraID, "--write-certs", "--serve", "127.0.0.1:8080", "127.0.0.1:8081", out,
-        ], check: false)
+        let render = try HAProxyRenderer.run(Self.renderer, lb: lb, for: agent, ["--write-certs", "--serve", "127.0.0.1:8080", "127.0.0.1:8081", out])
         #expect(render.status == 0, "\(render.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".cfg") }.sorted()
         #expect(files.count >= 70, "\(files)")

@@ -33,6 +33,17 @@ struct KeepalivedUploadTests {
         try Shell.run("/usr/sbin/ip", ["-n", ns.name, "link", "set", "eth1", "up"])
     }
 
+    /// A started agent whose amphora namespace `ns` has eth1 (`addInterface`); the test stops it.
+    static func startedAgent(withInterfaceIn ns: TestNamespace) throws -> AgentHarness {
+        try addInterface(ns)
+        return try AgentHarness.started(extraConfig: "netns = \(ns.name)")
+    }
+
+    /// A path under /run that no other run uses (`prefix`, a dash, 8 random characters); the test removes it.
+    static func scratchPath(_ prefix: String) -> String {
+        "/run/\(prefix)-" + String(UUID().uuidString.lowercased().prefix(8))
+    }
+
     /// Renders with Octavia's own templaters (the bench venv's python).
     static func render(basePath: String, netns: String) throws -> [String: [[String: String]]] {
         let venv = try Shell.run("/bin/bash", [AgentHarness.repositoryRoot.path + "/Tests/Conformance/ensure-venv.sh"]).stdout
@@ -45,12 +56,10 @@ struct KeepalivedUploadTests {
     @Test("include of a root-only file: 400, and no byte of the file in the response or the audit log")
     func includeOfRootOnlySecretIsRefusedWithoutLeaking() throws {
         let ns = try TestNamespace()
-        try Self.addInterface(ns)
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
-        try agent.start()
+        let agent = try Self.startedAgent(withInterfaceIn: ns)
         defer { agent.stop() }
         // A root-only file whose lines keepalived would print as "Unknown keyword '<line>'".
-        let secret = "/run/amphora-it-secret-" + String(UUID().uuidString.lowercased().prefix(8))
+        let secret = Self.scratchPath("amphora-it-secret")
         let secretLines = ["-----BEGIN PRIVATE KEY-----", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7xq", "sesamewordlower",
                            "Topsecretcapital", "-----END PRIVATE KEY-----"]
         try (secretLines.joined(separator: "\n") + "\n").write(toFile: secret, atomically: true, encoding: .utf8)
@@ -86,12 +95,10 @@ struct KeepalivedUploadTests {
     @Test("a stored configuration that includes another file (planted, or from an older agent) is refused at start and reload")
     func plantedIncludeIsRefusedAtReload() throws {
         let ns = try TestNamespace()
-        try Self.addInterface(ns)
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
-        try agent.start()
+        let agent = try Self.startedAgent(withInterfaceIn: ns)
         defer { agent.stop() }
         #expect(try agent.request("PUT", "/1.0/vrrp/upload", body: Data(Self.goodVRRP.utf8)).status == 200)
-        let secret = "/run/amphora-it-secret-" + String(UUID().uuidString.lowercased().prefix(8))
+        let secret = Self.scratchPath("amphora-it-secret")
         try "global_defs {\n    startup_script /usr/bin/touch \(secret).ran\n}\nsesamewordlower\n".write(toFile: secret, atomically: true, encoding: .utf8)
         chmod(secret, 0o600)
         defer {
@@ -114,11 +121,9 @@ struct KeepalivedUploadTests {
     @Test("startup_script in global_defs (keepalived --config-test: SECURITY VIOLATION, exit 6) is refused; nothing runs")
     func startupScriptInGlobalDefsIsRefused() throws {
         let ns = try TestNamespace()
-        try Self.addInterface(ns)
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
-        try agent.start()
+        let agent = try Self.startedAgent(withInterfaceIn: ns)
         defer { agent.stop() }
-        let marker = "/run/amphora-it-pwned-" + String(UUID().uuidString.lowercased().prefix(8))
+        let marker = Self.scratchPath("amphora-it-pwned")
         defer { try? FileManager.default.removeItem(atPath: marker) }
         for text in [
             "global_defs {\n    startup_script \"/usr/bin/touch \(marker)\"\n}\n" + Self.goodVRRP,
@@ -137,11 +142,9 @@ struct KeepalivedUploadTests {
     @Test("a quoted \"startup_script\" keyword is refused; nothing runs")
     func quotedStartupScriptIsRefused() throws {
         let ns = try TestNamespace()
-        try Self.addInterface(ns)
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
-        try agent.start()
+        let agent = try Self.startedAgent(withInterfaceIn: ns)
         defer { agent.stop() }
-        let marker = "/run/amphora-it-pwned-" + String(UUID().uuidString.lowercased().prefix(8))
+        let marker = Self.scratchPath("amphora-it-pwned")
         defer { try? FileManager.default.removeItem(atPath: marker) }
         // First a good configuration, so that a later start has something to run.
         #expect(try agent.request("PUT", "/1.0/vrrp/upload", body: Data(Self.goodVRRP.utf8)).status == 200)
@@ -205,12 +208,8 @@ struct KeepalivedUploadTests {
 
     @Test("everything Octavia's LVS templater renders (UDP and SCTP, every health monitor type, disabled pools) is accepted by the policy and keepalived --config-test")
     func octaviaRenderedLVSConfigsAreAccepted() throws {
-        let ns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
-        let basePath = try LVSListenerTests.relocateBasePath(agent)
-        defer { try? FileManager.default.removeItem(atPath: basePath) }
-        try agent.start()
-        defer { agent.stop() }
+        let (ns, agent, basePath) = try LVSListenerTests.startedWithRelocatedBasePath()
+        defer { LVSListenerTests.stop(agent, removing: basePath) }
         let lvs = try #require(try Self.render(basePath: basePath, netns: ns.name)["lvs"])
         #expect(lvs.count >= 2 * 6 * 7)
         let names = lvs.compactMap { $0["name"] }
@@ -235,12 +234,8 @@ struct KeepalivedUploadTests {
 
     @Test("misc_path options for nc or the checker are refused through the agent")
     func miscPathOptionInjectionIsRefused() throws {
-        let ns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: "netns = \(ns.name)")
-        let basePath = try LVSListenerTests.relocateBasePath(agent)
-        defer { try? FileManager.default.removeItem(atPath: basePath) }
-        try agent.start()
-        defer { agent.stop() }
+        let (ns, agent, basePath) = try LVSListenerTests.startedWithRelocatedBasePath()
+        defer { LVSListenerTests.stop(agent, removing: basePath) }
         let listener = UUID().uuidString.lowercased()
         for misc in [
             "\(basePath)/lvs/check/udp_check.sh -e/bin/sh 53", "\(basePath)/lvs/check/udp_check.sh 192.0.2.20 -c",

@@ -63,19 +63,36 @@ struct LVSListenerTests {
         return basePath
     }
 
+    /// A harness agent in a fresh namespace whose base_path is relocated (`relocateBasePath`), started; the
+    /// caller stops it and then removes the base path (`stop(_:removing:)`; removed here if the agent does not start).
+    static func startedWithRelocatedBasePath() throws -> (netns: TestNamespace, agent: AgentHarness, basePath: String) {
+        let netns = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
+        let basePath = try relocateBasePath(agent)
+        do {
+            try agent.start()
+        } catch {
+            try? FileManager.default.removeItem(atPath: basePath)
+            throw error
+        }
+        return (netns, agent, basePath)
+    }
+
+    /// Stops `agent`, then removes its relocated `basePath`.
+    static func stop(_ agent: AgentHarness, removing basePath: String) {
+        agent.stop()
+        try? FileManager.default.removeItem(atPath: basePath)
+    }
+
     static func mode(_ path: String) -> Int? {
         (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? nil
     }
 
     @Test("upload, policy and config-test refusals, storage 0600, GET, listing as UDP, IP_VS error, delete")
     func lifecycle() throws {
-        let netns = try TestNamespace()
-        let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
         // keepalived refuses check scripts below a world-writable directory (/tmp): a root-only base_path.
-        let basePath = try Self.relocateBasePath(agent)
-        defer { try? FileManager.default.removeItem(atPath: basePath) }
-        try agent.start()
-        defer { agent.stop() }
+        let (netns, agent, basePath) = try Self.startedWithRelocatedBasePath()
+        defer { Self.stop(agent, removing: basePath) }
         let listener = UUID().uuidString.lowercased()
         let path = "/1.0/listeners/\(Self.amphora)/\(listener)/udp_listener"
         let good = Self.config(netns: netns.name, basePath: basePath, listener: listener)

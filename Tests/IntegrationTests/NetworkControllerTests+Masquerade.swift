@@ -27,42 +27,26 @@ extension NetworkControllerTests {
 
     @Test("plugged ports get upstream's lvs-masquerade rules (UDP/SCTP masquerade, TCP notrack) per family; a re-plug replaces them, a restart replays them")
     func pluggedPortsAreMasqueraded() throws {
-        let amphoraNS = try TestNamespace()
-        let ports = try TestNamespace()
-        let suffix = String(ports.name.suffix(6))
-        let vipMAC = NetworkTests.mac(8), memberMAC = NetworkTests.mac(9), secondMAC = NetworkTests.mac(10)
-        try ports.addPort(rootName: "ma\(suffix)", rootMAC: vipMAC, peerName: "mb\(suffix)", peerAddress: "203.0.113.10/24")
-        try ports.addPort(rootName: "mc\(suffix)", rootMAC: memberMAC, peerName: "md\(suffix)", peerAddress: "2001:db8:2::1/64")
-        let other = try TestNamespace()
-        try other.addPort(rootName: "me\(suffix)", rootMAC: secondMAC, peerName: "mf\(suffix)", peerAddress: "198.51.100.1/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("m", "203.0.113.10/24"), ("n", "2001:db8:2::1/64")])
+        let (amphoraNS, agent, vipMAC, memberMAC) = (net.amphoraNS, net.agent, net.macs[0], net.macs[1])
         defer { agent.stop() }
+        let other = try TestNamespace()
+        let secondMAC = try net.attachPort("o", peerAddress: "198.51.100.1/24", in: other)
         // Direct mode plays amphora-netns.service: forwarding on in the amphora namespace.
         for key in ["net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"] {
             #expect(try amphoraNS.run(["/usr/sbin/sysctl", "-n", key]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(key)")
         }
 
-        let vip = try agent.request(
-            "POST", "/1.0/plug/vip/203.0.113.100",
-            body: Self.json([
-                "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": vipMAC, "mtu": 1500,
-                "host_routes": [], "additional_vips": [], "is_sriov": false,
-            ]))
-        #expect(vip.status == 202, "\(vip.text)")
-        let member = Self.json([
-            "mac_address": memberMAC, "mtu": 1500, "is_sriov": false,
-            "fixed_ips": [["ip_address": "2001:db8:2::5", "subnet_cidr": "2001:db8:2::/64", "host_routes": []]],
-        ])
+        try net.plugVIP("203.0.113.100", PluggableAmphora.vipBody(subnet: "203.0.113.0/24", gateway: "203.0.113.10", mac: vipMAC))
+        let member = PluggableAmphora.networkBody(
+            mac: memberMAC, fixedIPs: [["ip_address": "2001:db8:2::5", "subnet_cidr": "2001:db8:2::/64", "host_routes": []]])
         let plugged = try agent.request("POST", "/1.0/plug/network", body: member)
         #expect(plugged.status == 202, "\(plugged.text)")
         // A second IPv4 port: two rules in a row per chain (nft 1.0.6 crashes on those under -o).
         let second = try agent.request(
             "POST", "/1.0/plug/network",
-            body: Self.json([
-                "mac_address": secondMAC, "mtu": 1500, "is_sriov": false,
-                "fixed_ips": [["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "host_routes": []]],
-            ]))
+            body: PluggableAmphora.networkBody(
+                mac: secondMAC, fixedIPs: [["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "host_routes": []]]))
         #expect(second.status == 202, "\(second.text)")
 
         let ipv4 = [

@@ -38,37 +38,25 @@ struct NetworkControllerTests {
 
     @Test("plug/network with vip_net_info on the VRRP port keeps the VIP; the replay after a restart restores VIP addresses, routes and rules")
     func memberSubnetOnTheVRRPPort() throws {
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let mac = NetworkTests.mac(1)
-        try client.addPort(rootName: "va\(suffix)", rootMAC: mac, peerName: "vb\(suffix)", peerAddress: "203.0.113.10/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("v", "203.0.113.10/24")])
+        let (amphoraNS, agent, mac) = (net.amphoraNS, net.agent, net.macs[0])
         defer { agent.stop() }
 
-        let netInfo: [String: Any] = [
-            "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": mac, "vrrp_ip": "203.0.113.11", "mtu": 1500,
-            "host_routes": [], "additional_vips": [], "is_sriov": false,
-        ]
-        let vip = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: Self.json(netInfo))
-        #expect(vip.status == 202, "\(vip.text)")
+        let netInfo = PluggableAmphora.vipBody(subnet: "203.0.113.0/24", gateway: "203.0.113.10", mac: mac, ["vrrp_ip": "203.0.113.11"])
+        try net.plugVIP("203.0.113.100", netInfo)
 
         // The controller's post_network_plug for the VRRP port after a member subnet was added to it.
         var withVIP = netInfo
         withVIP["vip"] = "203.0.113.100"
+        let fixedIPs: [[String: Any]] = [
+            ["ip_address": "203.0.113.11", "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "host_routes": []],
+            [
+                "ip_address": "198.51.100.20", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1",
+                "host_routes": [["destination": "192.0.2.0/24", "nexthop": "198.51.100.1"]],
+            ],
+        ]
         let plug = try agent.request(
-            "POST", "/1.0/plug/network",
-            body: Self.json([
-                "mac_address": mac, "mtu": 1500, "is_sriov": false, "vip_net_info": withVIP,
-                "fixed_ips": [
-                    ["ip_address": "203.0.113.11", "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "host_routes": []],
-                    [
-                        "ip_address": "198.51.100.20", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1",
-                        "host_routes": [["destination": "192.0.2.0/24", "nexthop": "198.51.100.1"]],
-                    ],
-                ],
-            ]))
+            "POST", "/1.0/plug/network", body: PluggableAmphora.networkBody(mac: mac, fixedIPs: fixedIPs, ["vip_net_info": withVIP]))
         #expect(plug.status == 202, "\(plug.text)")
         #expect(plug.object["details"] as? String == "Updated existing interface eth1")
 
@@ -101,13 +89,8 @@ struct NetworkControllerTests {
 
     @Test("a second plug/network with fewer fixed_ips (member-subnet removal) removes the old address and its routes")
     func shrinkingFixedIPsRemoveTheOldAddresses() throws {
-        let amphoraNS = try TestNamespace()
-        let ports = try TestNamespace()
-        let suffix = String(ports.name.suffix(6))
-        let mac = NetworkTests.mac(2)
-        try ports.addPort(rootName: "ma\(suffix)", rootMAC: mac, peerName: "mb\(suffix)", peerAddress: "198.51.100.1/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("m", "198.51.100.1/24")])
+        let (amphoraNS, ports, agent, mac) = (net.amphoraNS, net.peer, net.agent, net.macs[0])
         defer { agent.stop() }
 
         let kept: [String: Any] = ["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]
@@ -115,14 +98,12 @@ struct NetworkControllerTests {
             "ip_address": "192.0.2.5", "subnet_cidr": "192.0.2.0/24", "gateway": "192.0.2.1",
             "host_routes": [["destination": "203.0.113.128/25", "nexthop": "192.0.2.1"]],
         ]
-        let both = try agent.request(
-            "POST", "/1.0/plug/network", body: Self.json(["mac_address": mac, "mtu": 1500, "is_sriov": false, "fixed_ips": [kept, removed]]))
+        let both = try agent.request("POST", "/1.0/plug/network", body: PluggableAmphora.networkBody(mac: mac, fixedIPs: [kept, removed]))
         #expect(both.status == 202, "\(both.text)")
         #expect(try Self.addresses(amphoraNS, "eth1").isSuperset(of: ["198.51.100.5/24", "192.0.2.5/24"]))
         #expect(try Self.routes(amphoraNS).contains { $0["dst"] as? String == "203.0.113.128/25" })
 
-        let one = try agent.request(
-            "POST", "/1.0/plug/network", body: Self.json(["mac_address": mac, "mtu": 1500, "is_sriov": false, "fixed_ips": [kept]]))
+        let one = try agent.request("POST", "/1.0/plug/network", body: PluggableAmphora.networkBody(mac: mac, fixedIPs: [kept]))
         #expect(one.status == 202, "\(one.text)")
         #expect(one.object["details"] as? String == "Updated existing interface eth1")
         let addresses = try Self.addresses(amphoraNS, "eth1")
@@ -139,23 +120,14 @@ struct NetworkControllerTests {
 
     @Test("a gateway and a host route next hop outside the subnet are accepted and routed onlink")
     func gatewayOutsideTheSubnetIsRoutedOnlink() throws {
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let mac = NetworkTests.mac(3)
-        try client.addPort(rootName: "oa\(suffix)", rootMAC: mac, peerName: "ob\(suffix)", peerAddress: "203.0.113.10/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("o", "203.0.113.10/24")])
+        let (amphoraNS, agent, mac) = (net.amphoraNS, net.agent, net.macs[0])
         defer { agent.stop() }
 
-        let plug = try agent.request(
-            "POST", "/1.0/plug/vip/203.0.113.100",
-            body: Self.json([
-                "subnet_cidr": "203.0.113.0/24", "gateway": "198.51.100.1", "mac_address": mac, "vrrp_ip": "203.0.113.11",
-                "mtu": 1500, "additional_vips": [], "is_sriov": false,
-                "host_routes": [["destination": "192.0.2.0/24", "nexthop": "198.51.100.1"]],
-            ]))
-        #expect(plug.status == 202, "\(plug.text)")
+        let routes = [["destination": "192.0.2.0/24", "nexthop": "198.51.100.1"]]
+        try net.plugVIP(
+            "203.0.113.100",
+            PluggableAmphora.vipBody(subnet: "203.0.113.0/24", gateway: "198.51.100.1", mac: mac, ["vrrp_ip": "203.0.113.11", "host_routes": routes]))
         func onlink(_ route: [String: Any]) -> Bool { (route["flags"] as? [String] ?? []).contains("onlink") }
         let table1 = try Self.routes(amphoraNS, table: "1")
         #expect(table1.contains { $0["dst"] as? String == "default" && $0["gateway"] as? String == "198.51.100.1" && onlink($0) }, "\(table1)")
@@ -171,19 +143,12 @@ struct NetworkControllerTests {
 
     @Test("plug/network of an interface that already exists sends gratuitous ARP for its fixed addresses, as upstream does")
     func updatedExistingInterfaceIsAnnounced() throws {
-        let amphoraNS = try TestNamespace()
-        let ports = try TestNamespace()
-        let suffix = String(ports.name.suffix(6))
-        let mac = NetworkTests.mac(4)
-        try ports.addPort(rootName: "ga\(suffix)", rootMAC: mac, peerName: "gb\(suffix)", peerAddress: "198.51.100.1/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("g", "198.51.100.1/24")])
+        let (agent, mac) = (net.agent, net.macs[0])
         defer { agent.stop() }
 
-        let body = Self.json([
-            "mac_address": mac, "mtu": 1500, "is_sriov": false,
-            "fixed_ips": [["ip_address": "198.51.100.6", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]],
-        ])
+        let body = PluggableAmphora.networkBody(
+            mac: mac, fixedIPs: [["ip_address": "198.51.100.6", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]])
         #expect(try agent.request("POST", "/1.0/plug/network", body: body).status == 202)
         let first = try Self.completed(agent, operation: "gratuitous-arp", address: "198.51.100.6")
         #expect(first == 1)
@@ -194,22 +159,13 @@ struct NetworkControllerTests {
 
     @Test("is_sriov: the port gets the drop-all nftables ruleset, loaded in the amphora namespace")
     func sriovPortGetsTheDropAllRuleset() throws {
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let mac = NetworkTests.mac(5)
-        try client.addPort(rootName: "sa\(suffix)", rootMAC: mac, peerName: "sb\(suffix)", peerAddress: "203.0.113.10/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("s", "203.0.113.10/24")])
+        let (amphoraNS, agent, mac) = (net.amphoraNS, net.agent, net.macs[0])
         defer { agent.stop() }
 
-        let plug = try agent.request(
-            "POST", "/1.0/plug/vip/203.0.113.100",
-            body: Self.json([
-                "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": mac, "vrrp_ip": "203.0.113.11",
-                "mtu": 1500, "host_routes": [], "additional_vips": [], "is_sriov": true,
-            ]))
-        #expect(plug.status == 202, "\(plug.text)")
+        try net.plugVIP(
+            "203.0.113.100",
+            PluggableAmphora.vipBody(subnet: "203.0.113.0/24", gateway: "203.0.113.10", mac: mac, ["vrrp_ip": "203.0.113.11", "is_sriov": true]))
         let ruleset = try amphoraNS.run(["/usr/sbin/nft", "list", "table", "inet", "amphora_table"], check: false).stdout
         #expect(ruleset.contains("policy drop"), "\(ruleset)")
         #expect(!ruleset.contains("tcp dport") && !ruleset.contains("iifname"), "nothing but loopback, ICMP, ND and DHCP passes: \(ruleset)")
@@ -240,30 +196,19 @@ struct NetworkControllerTests {
 
     @Test("IPv6: a client reaches haproxy on a plugged 2001:db8 VIP, and haproxy reaches a member through a plugged member port")
     func ipv6VIPAndMemberCarryTraffic() throws {
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let members = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let vipMAC = NetworkTests.mac(7), memberMAC = NetworkTests.mac(8)
-        try client.addPort(rootName: "6a\(suffix)", rootMAC: vipMAC, peerName: "6b\(suffix)", peerAddress: "2001:db8:1::10/64")
-        try members.addPort(rootName: "6c\(suffix)", rootMAC: memberMAC, peerName: "6d\(suffix)", peerAddress: "2001:db8:2::20/64")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("6", "2001:db8:1::10/64")])
+        let (amphoraNS, client, agent, vipMAC) = (net.amphoraNS, net.peer, net.agent, net.macs[0])
         defer { agent.stop() }
+        let members = try TestNamespace()
+        let memberMAC = try net.attachPort("7", peerAddress: "2001:db8:2::20/64", in: members)
 
-        let vip = try agent.request(
-            "POST", "/1.0/plug/vip/2001:db8:1::100",
-            body: Self.json([
-                "subnet_cidr": "2001:db8:1::/64", "gateway": "2001:db8:1::10", "mac_address": vipMAC, "vrrp_ip": "2001:db8:1::11",
-                "mtu": 1500, "host_routes": [], "additional_vips": [], "is_sriov": false,
-            ]))
-        #expect(vip.status == 202, "\(vip.text)")
+        try net.plugVIP(
+            "2001:db8:1::100",
+            PluggableAmphora.vipBody(subnet: "2001:db8:1::/64", gateway: "2001:db8:1::10", mac: vipMAC, ["vrrp_ip": "2001:db8:1::11"]))
         let member = try agent.request(
             "POST", "/1.0/plug/network",
-            body: Self.json([
-                "mac_address": memberMAC, "mtu": 1500, "is_sriov": false,
-                "fixed_ips": [["ip_address": "2001:db8:2::5", "subnet_cidr": "2001:db8:2::/64", "gateway": "2001:db8:2::1", "host_routes": []]],
-            ]))
+            body: PluggableAmphora.networkBody(
+                mac: memberMAC, fixedIPs: [["ip_address": "2001:db8:2::5", "subnet_cidr": "2001:db8:2::/64", "gateway": "2001:db8:2::1", "host_routes": []]]))
         #expect(member.status == 202, "\(member.text)")
         #expect(try Self.addresses(amphoraNS, "eth1").isSuperset(of: ["2001:db8:1::100/64", "2001:db8:1::11/64"]))
         #expect(try Self.addresses(amphoraNS, "eth2").contains("2001:db8:2::5/64"))
@@ -288,26 +233,7 @@ struct NetworkControllerTests {
             (try? members.run(["/usr/bin/python3", "-c", "import socket; s=socket.socket(socket.AF_INET6); s.bind(('2001:db8:2::20', 0))"], check: false))?.status == 0
         })
         try members.start(["/usr/bin/python3", "-c", backend])
-        let lb = UUID().uuidString.lowercased()
-        let config = """
-            global
-                maxconn 64
-            defaults
-                retries 3
-            frontend \(lb)
-                bind 2001:db8:1::100:8080
-                mode http
-                default_backend pool
-                timeout client 5s
-            backend pool
-                mode http
-                timeout connect 2s
-                timeout server 5s
-                server m1 2001:db8:2::20:8081
-
-            """
-        let upload = try agent.request("PUT", "/1.0/loadbalancer/\(NetworkTests.amphora)/\(lb)/haproxy", body: Data(config.utf8))
-        #expect(upload.status == 202, "\(upload.text)")
+        let lb = try net.uploadListener(bind: "2001:db8:1::100:8080", server: "2001:db8:2::20:8081")
         let reload = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload")
         #expect(reload.status == 202, "\(reload.text)")
         #expect(waitUntil(20) { client.get("http://[2001:db8:1::100]:8080/") == "member over IPv6" })

@@ -5,7 +5,6 @@ import Testing
 /// creates: traffic from a client namespace reaches haproxy on the VIP.
 @Suite("Networking", .serialized, .timeLimit(.minutes(3)))
 struct NetworkTests {
-    static let amphora = AgentHarness.amphoraID
 
     static func mac(_ last: Int) -> String {
         let random = (0..<3).map { _ in String(format: "%02x", Int.random(in: 0...255)) }.joined(separator: ":")
@@ -16,13 +15,8 @@ struct NetworkTests {
 
     @Test("1.0 plug VIP: addresses, routes, rules; traffic from a client reaches haproxy on the VIP; survives a restart")
     func plugVIPAndServe() throws {
-        let amphoraNS = try TestNamespace()
-        let client = try TestNamespace()
-        let suffix = String(client.name.suffix(6))
-        let vipMAC = Self.mac(1)
-        try client.addPort(rootName: "va\(suffix)", rootMAC: vipMAC, peerName: "vb\(suffix)", peerAddress: "203.0.113.10/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("v", "203.0.113.10/24")])
+        let (amphoraNS, client, agent, vipMAC) = (net.amphoraNS, net.peer, net.agent, net.macs[0])
         defer { agent.stop() }
 
         let body = Self.json([
@@ -54,25 +48,7 @@ struct NetworkTests {
 
         // haproxy on the VIP, a backend inside the amphora namespace, a client outside.
         try amphoraNS.startBackend(port: 8081, body: "served on the VIP")
-        let lb = UUID().uuidString.lowercased()
-        let config = """
-            global
-                maxconn 64
-            defaults
-                retries 3
-            frontend \(lb)
-                bind 203.0.113.100:8080
-                mode http
-                default_backend pool
-                timeout client 5s
-            backend pool
-                mode http
-                timeout connect 2s
-                timeout server 5s
-                server m1 127.0.0.1:8081
-
-            """
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        let lb = try net.uploadListener(bind: "203.0.113.100:8080", server: "127.0.0.1:8081")
         #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
         #expect(waitUntil { client.get("http://203.0.113.100:8080/") == "served on the VIP" })
 
@@ -102,20 +78,14 @@ struct NetworkTests {
 
     @Test("plug network (both versions), v0.1 plug VIP, lookups and every invalid input")
     func plugNetworkAndErrors() throws {
-        let amphoraNS = try TestNamespace()
-        let ports = try TestNamespace()
-        let suffix = String(ports.name.suffix(6))
-        let memberMAC = Self.mac(2), seedMAC = Self.mac(3), strayMAC = Self.mac(4)
-        try ports.addPort(rootName: "ma\(suffix)", rootMAC: memberMAC, peerName: "mb\(suffix)", peerAddress: "198.51.100.1/24")
-        try ports.addPort(rootName: "sa\(suffix)", rootMAC: seedMAC, peerName: "sb\(suffix)", peerAddress: "192.0.2.1/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("m", "198.51.100.1/24"), ("s", "192.0.2.1/24")])
+        let (amphoraNS, ports, agent, memberMAC, seedMAC) = (net.amphoraNS, net.peer, net.agent, net.macs[0], net.macs[1])
         defer { agent.stop() }
+        let strayMAC = Self.mac(4)
 
-        let network = Self.json([
-            "mac_address": memberMAC, "mtu": 1450, "is_sriov": false,
-            "fixed_ips": [["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]],
-        ])
+        let network = PluggableAmphora.networkBody(
+            mac: memberMAC, fixedIPs: [["ip_address": "198.51.100.5", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.1", "host_routes": []]],
+            ["mtu": 1450])
         let plugged = try agent.request("POST", "/1.0/plug/network", body: network)
         #expect(plugged.status == 202, "\(plugged.text)")
         #expect(plugged.object["details"] as? String == "Plugged on interface eth1")

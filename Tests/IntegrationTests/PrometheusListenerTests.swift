@@ -23,17 +23,13 @@ struct PrometheusListenerTests {
 
     @Test("a scrape through a PROMETHEUS listener's VIP answers Octavia's metrics, translated by the unprivileged proxy")
     func scrapeThroughListener() throws {
-        let venv = try Shell.run("/bin/bash", [ConformanceTests.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let netns = try TestNamespace()
         try Shell.run("/usr/sbin/ip", ["-n", netns.name, "addr", "add", "\(Self.vip)/32", "dev", "lo"])
         let agent = try AgentHarness.started(extraConfig: "netns = \(netns.name)")
         defer { agent.stop() }
         let lb = HAProxyLifecycleTests.uuid()
         let rendered = agent.directory + "/prometheus.cfg"
-        let render = try Shell.run(venv + "/bin/python", [
-            Self.renderer, "--lb", lb, "--base-path", agent.directory + "/base", "--cert-dir", agent.certificateDirectory,
-            "--amphora", AgentHarness.amphoraID, "--vip", "\(Self.vip):\(Self.port)", rendered,
-        ], check: false)
+        let render = try HAProxyRenderer.run(Self.renderer, lb: lb, for: agent, ["--vip", "\(Self.vip):\(Self.port)", rendered])
         #expect(render.status == 0, "\(render.stderr)")
         let text = try String(contentsOfFile: rendered, encoding: .utf8)
         #expect(text.contains("server prometheus-internal 127.0.0.1:9102"), "\(text)")

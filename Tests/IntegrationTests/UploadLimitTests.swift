@@ -21,7 +21,6 @@ struct UploadLimitTests {
 
     @Test("Octavia's 50 x 200 renderings, plain and with every option at its longest, upload over mutual TLS and pass haproxy -c")
     func largestRenderingsAreAcceptedAndChecked() throws {
-        let venv = try Shell.run("/bin/bash", [ConformanceTests.ensureVenv]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let agent = try AgentHarness.started()
         defer { agent.stop() }
         let profiles: [(String, [String])] = [
@@ -32,10 +31,7 @@ struct UploadLimitTests {
         for (name, options) in profiles {
             let lb = HAProxyLifecycleTests.uuid()
             let file = agent.directory + "/\(name).cfg"
-            let render = try Shell.run(venv + "/bin/python", [
-                Self.renderer, "--lb", lb, "--base-path", agent.directory + "/base", "--cert-dir", agent.certificateDirectory,
-                "--amphora", AgentHarness.amphoraID, "--listeners", "50", "--members", "200",
-            ] + options + [file], check: false)
+            let render = try HAProxyRenderer.run(Self.renderer, lb: lb, for: agent, ["--listeners", "50", "--members", "200"] + options + [file])
             try #require(render.status == 0, "\(render.stderr)")
             let text = try Data(contentsOf: URL(fileURLWithPath: file))
             sizes.append("\(name) \(text.count) bytes")

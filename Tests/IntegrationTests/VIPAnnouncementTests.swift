@@ -6,7 +6,6 @@ import Testing
 /// socket in a namespace the test creates) sees them.
 @Suite("VIP announcements", .serialized, .timeLimit(.minutes(3)))
 struct VIPAnnouncementTests {
-    static let amphora = AgentHarness.amphoraID
     static let vip = "203.0.113.100"
 
     /// Records every gratuitous ARP for `vip` (sender and target address both the VIP) seen on `iface`,
@@ -31,19 +30,10 @@ struct VIPAnnouncementTests {
 
     @Test("SINGLE: after haproxy starts and after it reloads, a peer on the VIP's segment sees gratuitous ARP for the VIP")
     func garpAfterStartAndReload() throws {
-        let amphoraNS = try TestNamespace()
-        let peer = try TestNamespace()
-        let suffix = String(peer.name.suffix(6))
-        let vipMAC = NetworkTests.mac(7)
-        try peer.addPort(rootName: "ga\(suffix)", rootMAC: vipMAC, peerName: "gb\(suffix)", peerAddress: "203.0.113.10/24")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("g", "203.0.113.10/24")])
+        let (peer, suffix, agent, vipMAC) = (net.peer, net.suffix, net.agent, net.macs[0])
         defer { agent.stop() }
-
-        let plug = try agent.request(
-            "POST", "/1.0/plug/vip/\(Self.vip)",
-            body: NetworkTests.json(["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": vipMAC, "vrrp_ip": NSNull()]))
-        #expect(plug.status == 202, "\(plug.text)")
+        try net.plugVIP(Self.vip, ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.10", "mac_address": vipMAC, "vrrp_ip": NSNull()])
 
         // Listening starts after the plug's own announcement has finished (the plug waits for arping).
         let out = agent.directory + "/garp-seen"
@@ -51,25 +41,7 @@ struct VIPAnnouncementTests {
         #expect(waitUntil { FileManager.default.fileExists(atPath: out + ".ready") })
         #expect(seen(out) == 0)
 
-        let lb = UUID().uuidString.lowercased()
-        let config = """
-            global
-                maxconn 64
-            defaults
-                retries 3
-            frontend \(lb)
-                bind \(Self.vip):8080
-                mode http
-                default_backend pool
-                timeout client 5s
-            backend pool
-                mode http
-                timeout connect 2s
-                timeout server 5s
-                server m1 127.0.0.1:8081
-
-            """
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        let lb = try net.uploadListener(bind: "\(Self.vip):8080", server: "127.0.0.1:8081")
         #expect(seen(out) == 0, "an upload announces nothing")
         let start = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/start")
         #expect(start.status == 202, "\(start.text)")
@@ -111,20 +83,11 @@ struct VIPAnnouncementTests {
 
     @Test("SINGLE, IPv6 VIP: after haproxy starts and after it reloads, a peer sees an unsolicited neighbour advertisement for the VIP")
     func naAfterStartAndReload() throws {
-        let amphoraNS = try TestNamespace()
-        let peer = try TestNamespace()
-        let suffix = String(peer.name.suffix(6))
-        let vipMAC = NetworkTests.mac(8)
-        let vip = "2001:db8:1::100"
-        try peer.addPort(rootName: "na\(suffix)", rootMAC: vipMAC, peerName: "nb\(suffix)", peerAddress: "2001:db8:1::10/64")
-        let agent = try AgentHarness(extraConfig: "netns = \(amphoraNS.name)")
-        try agent.start()
+        let net = try PluggableAmphora(attaching: [("n", "2001:db8:1::10/64")])
+        let (peer, suffix, agent, vipMAC) = (net.peer, net.suffix, net.agent, net.macs[0])
         defer { agent.stop() }
-
-        let plug = try agent.request(
-            "POST", "/1.0/plug/vip/\(vip)",
-            body: NetworkTests.json(["subnet_cidr": "2001:db8:1::/64", "gateway": "2001:db8:1::10", "mac_address": vipMAC, "vrrp_ip": NSNull()]))
-        #expect(plug.status == 202, "\(plug.text)")
+        let vip = "2001:db8:1::100"
+        try net.plugVIP(vip, ["subnet_cidr": "2001:db8:1::/64", "gateway": "2001:db8:1::10", "mac_address": vipMAC, "vrrp_ip": NSNull()])
         #expect(outcomes(agent, "unsolicited-na") == 1, "the plug announced the VIP")
         // na6 drops root (setgid, setuid): the launcher's filter lets it (it died of SIGSYS before).
         let audit = (try? String(contentsOfFile: agent.auditLog, encoding: .utf8)) ?? ""
@@ -134,25 +97,7 @@ struct VIPAnnouncementTests {
         try peer.start(["/usr/bin/python3", "-c", Self.captureNA, "nb\(suffix)", vip, out])
         #expect(waitUntil { FileManager.default.fileExists(atPath: out + ".ready") })
 
-        let lb = UUID().uuidString.lowercased()
-        let config = """
-            global
-                maxconn 64
-            defaults
-                retries 3
-            frontend \(lb)
-                bind \(vip):8080
-                mode http
-                default_backend pool
-                timeout client 5s
-            backend pool
-                mode http
-                timeout connect 2s
-                timeout server 5s
-                server m1 127.0.0.1:8081
-
-            """
-        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(config.utf8)).status == 202)
+        let lb = try net.uploadListener(bind: "\(vip):8080", server: "127.0.0.1:8081")
         let start = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/start")
         #expect(start.status == 202, "\(start.text)")
         #expect(waitUntil { outcomes(agent, "unsolicited-na") >= 2 && seen(out) >= 1 }, "an unsolicited NA after the start: \(outcomes(agent, "unsolicited-na")) na6 runs, \(seen(out)) seen")
