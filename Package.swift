@@ -167,7 +167,8 @@ let package = Package(
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .testTarget(name: "SCTPHealthCheckTests", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
         .testTarget(
-            name: "PrometheusProxyTests", dependencies: ["PrometheusTranslation", "PrometheusProxy"], swiftSettings: strictSettings
+            name: "PrometheusProxyTests", dependencies: ["PrometheusTranslation", "PrometheusProxy"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings
         ),
     ]
 )
