@@ -63,6 +63,18 @@ struct VIPAnnouncementUnitTests {
         #expect(HAProxyConfigText.bindAddresses(in: text).map(\.description) == ["203.0.113.100", "2001:db8::5", "203.0.113.101"])
     }
 
+    @Test("bind addresses of a hostile text: one pass, at most 256 addresses")
+    func bindAddressesAreCapped() {
+        // 750 distinct documentation addresses (198.51.100.0/24, 203.0.113.0/24, 192.0.2.0/24), twice.
+        let prefixes = ["198.51.100", "203.0.113", "192.0.2"]
+        let binds = (0..<750).map { "    bind \(prefixes[$0 / 250]).\($0 % 250 + 1):80" }.joined(separator: "\n")
+        let text = "frontend f\n" + binds + "\n" + binds + "\n"
+        let addresses = HAProxyConfigText.bindAddresses(in: text)
+        #expect(addresses.count == HAProxyConfigText.maximumBindAddresses)
+        #expect(Set(addresses).count == addresses.count)
+        #expect(addresses.first?.description == "198.51.100.1")
+    }
+
     @Test("SINGLE: start, start of a running haproxy and reload announce the VIPs; ACTIVE_STANDBY: never (keepalived does)")
     func whenAnnounced() throws {
         try withTemporaryDirectory("amp-announce") { base in

@@ -95,11 +95,14 @@ public enum HAProxyConfigText {
 
     /// The addresses of `frontend` and `listen` bind lines (upstream's `get_haproxy_vip_addresses`:
     /// `bind ADDR:PORT[,ADDR:PORT...]`, IPv6 without brackets), each once, in order; wildcard
-    /// addresses, `unix@`/`abns@` sockets and words that are not an address are skipped.
+    /// addresses, `unix@`/`abns@` sockets and words that are not an address are skipped. At most
+    /// ``maximumBindAddresses`` (an amphora holds a VIP and a few additional VIPs; a hostile text
+    /// with a million bind lines costs one pass, not a quadratic one).
     public static func bindAddresses(in text: String) -> [IPAddress] {
         guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return [] }
         var section = ""
         var result: [IPAddress] = []
+        var seen = Set<IPAddress>()
         for line in lines {
             let words = line.values
             if sectionKeywords.contains(words[0]) {
@@ -111,13 +114,17 @@ public enum HAProxyConfigText {
                 let text = endpoint.hasPrefix("ipv4@") || endpoint.hasPrefix("ipv6@") ? endpoint.dropFirst(5) : endpoint[...]
                 guard let colon = text.lastIndex(of: ":"),
                     let address = try? IPAddress(validating: String(text[..<colon]).trimmingBrackets(), field: "bind"),
-                    address.bytes.contains(where: { $0 != 0 }), !result.contains(address)
+                    address.bytes.contains(where: { $0 != 0 }), seen.insert(address).inserted
                 else { continue }
                 result.append(address)
+                if result.count == maximumBindAddresses { return result }
             }
         }
         return result
     }
+
+    /// The most addresses ``bindAddresses(in:)`` returns.
+    public static let maximumBindAddresses = 256
 
     /// The haproxy peer name upstream derives from the amphora id: base64 of SHA-1 with `_-` as the
     /// two extra characters, a leading `-` made `x`, padding removed.

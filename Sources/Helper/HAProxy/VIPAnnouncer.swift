@@ -27,7 +27,8 @@ public final class VIPAnnouncer: Sendable {
     func request(_ addresses: [IPAddress], context: AuditContext) {
         guard !addresses.isEmpty, topology() == .single else { return }
         let startWorker = pending.withLock { state -> Bool in
-            for address in addresses where !state.addresses.contains(address) { state.addresses.append(address) }
+            var queued = Set(state.addresses)
+            for address in addresses where queued.insert(address).inserted { state.addresses.append(address) }
             state.context = context
             if state.running { return false }
             state.running = true
