@@ -28,4 +28,9 @@ public struct UnixSocketAddress {
     public func connect(_ fd: Int32) throws(SystemError) {
         try retryingSyscall("connect", subject: path) { withSocketAddress { Glibc.connect(fd, $0, $1) } }
     }
+
+    /// `bind(fd, self)`; the error names the path.
+    public func bind(_ fd: Int32) throws(SystemError) {
+        try retryingSyscall("bind", subject: path) { withSocketAddress { Glibc.bind(fd, $0, $1) } }
+    }
 }

@@ -1,6 +1,7 @@
 import AgentLogging
 import Foundation
 import Glibc
+import LinuxSystem
 import Logging
 import Testing
 
@@ -23,15 +24,8 @@ struct SyslogLoggingTests {
 
         func bind() throws {
             fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
-            }
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-            guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
+            guard let address = UnixSocketAddress(path: path) else { throw CocoaError(.fileWriteUnknown) }
+            try address.bind(fd)
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         }
