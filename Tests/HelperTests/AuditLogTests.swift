@@ -58,6 +58,19 @@ func brokenLine(_ result: Result<AuditChainVerifier.Summary, AuditChainVerifier.
     return nil
 }
 
+/// Records as the version before sealing wrote them (no epoch, no seal), chained from `first`.
+func unsealedLines(count: Int, first: UInt64 = 1, prev start: String = AuditRecord.genesisHash) -> [String] {
+    var lines: [String] = []
+    var prev = start
+    for offset in 0..<UInt64(count) {
+        let body = #"{"seq":\#(first + offset),"time":"2026-01-01T00:00:00.000Z","prev":"\#(prev)","event":"old"}"#
+        let hash = Digest.sha256Hex(Array(body.utf8))
+        lines.append(String(body.dropLast()) + #","hash":"\#(hash)"}"#)
+        prev = hash
+    }
+    return lines
+}
+
 func brokenReason(_ result: Result<AuditChainVerifier.Summary, AuditChainVerifier.Problem>) -> String {
     if case .failure(let problem) = result { return problem.reason }
     return ""
@@ -310,15 +323,7 @@ struct AuditLogTests {
     func upgradeFromUnsealed() throws {
         let scratch = try AuditScratch()
         // Two records as the previous version wrote them (no epoch, no seal).
-        var legacy = ""
-        var prev = AuditRecord.genesisHash
-        for seq in 1...2 {
-            let body = #"{"seq":\#(seq),"time":"2026-01-01T00:00:00.000Z","prev":"\#(prev)","event":"old"}"#
-            let hash = Digest.sha256Hex(Array(body.utf8))
-            legacy += String(body.dropLast()) + #","hash":"\#(hash)"}"# + "\n"
-            prev = hash
-        }
-        try legacy.write(toFile: scratch.log, atomically: false, encoding: .utf8)
+        try unsealedLines(count: 2).map { $0 + "\n" }.joined().write(toFile: scratch.log, atomically: false, encoding: .utf8)
         let log = try AuditLog(path: scratch.log)
         try log.record("new")
         let lines = try scratch.lines()
@@ -337,6 +342,61 @@ struct AuditLogTests {
         #expect(brokenLine(scratch.verify(edited, keys: [seed])) == 1)
         // An unsealed record after sealed ones, or a log with no sealed record, does not pass.
         #expect(brokenReason(scratch.verify(Array(lines.prefix(2)), keys: [seed])) == "no record is sealed")
+    }
+
+    @Test("a log rewritten as an unsealed prefix plus records sealed with the stolen current key does not verify")
+    func unsealedPrefixWithStolenKey() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 3))
+        for i in 1...10 { try log.record("event-\(i)") }
+        let seed = try scratch.seed()
+        #expect(brokenLine(scratch.verify(try scratch.lines(), keys: [seed])) == nil)
+        let stolen = try scratch.key(scratch.statePath)
+        #expect(stolen.epoch > 0)
+        // Two "records from before sealing", then one sealed with the stolen key in its own epoch.
+        var forged = unsealedLines(count: 2)
+        let prev = try #require(AuditRecord.parse(Array(forged[1].utf8))).hash
+        let sealed: [(String, JSONValue)] = [
+            ("seq", .number("3")), ("time", .string("2026-01-01T00:00:01.000Z")), ("prev", .string(prev)),
+            ("epoch", .number(String(stolen.epoch))), ("event", .string("nothing-happened")),
+        ]
+        forged.append(String(decoding: AuditRecord.line(sealed, key: stolen).0.dropLast(), as: UTF8.self))
+        #expect(brokenLine(scratch.verify(forged, keys: [seed])) == 3)
+        #expect(brokenReason(scratch.verify(forged, keys: [seed])).contains("not audit-seal-init or audit-seal-reset in epoch 0"))
+        // Nor with a seal start of the attacker's own seed: it names another key than the auditor's.
+        let own = AuditSealKey.generate()
+        let start: [(String, JSONValue)] = [
+            ("seq", .number("3")), ("time", .string("2026-01-01T00:00:01.000Z")), ("prev", .string(prev)),
+            ("epoch", .number("0")), ("event", .string(AuditLog.sealInitEvent)), ("fingerprint", .string(own.fingerprint())),
+        ]
+        let ownStart = Array(forged.prefix(2)) + [String(decoding: AuditRecord.line(start, key: own).0.dropLast(), as: UTF8.self)]
+        #expect(brokenLine(scratch.verify(ownStart)) == nil)  // the chain alone cannot tell
+        #expect(brokenReason(scratch.verify(ownStart, keys: [seed])).contains("names another key"))
+        // The same for a log sealed from record 1: its first record must be the seed's own.
+        let first: [(String, JSONValue)] = [
+            ("seq", .number("1")), ("time", .string("2026-01-01T00:00:01.000Z")), ("prev", .string(AuditRecord.genesisHash)),
+            ("epoch", .number("0")), ("event", .string("nothing-happened")),
+        ]
+        let plain = [String(decoding: AuditRecord.line(first, key: seed.copy()).0.dropLast(), as: UTF8.self)]
+        #expect(brokenReason(scratch.verify(plain, keys: [seed])).contains("first record is nothing-happened"))
+    }
+
+    @Test("with a key, a set that starts mid-chain fails unless an anchor or the previous head is given")
+    func midChainNeedsAnchor() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 3))
+        for i in 1...10 { try log.record("event-\(i)") }
+        let lines = try scratch.lines()
+        let seed = try scratch.seed()
+        let tail = Array(lines.dropFirst(4))
+        #expect(brokenReason(scratch.verify(tail, keys: [seed])).contains("older files not given"))
+        #expect(brokenLine(scratch.verify(tail)) == nil)  // without a key nothing is claimed about seals
+        let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        #expect(brokenLine(scratch.verify(tail, keys: [seed], anchor: anchor)) == nil)
+        let before = try #require(AuditRecord.parse(Array(lines[3].utf8)))
+        let verifier = AuditChainVerifier(keys: [seed], after: AuditChainVerifier.Link(sequence: before.sequence, hash: before.hash))
+        for (index, line) in tail.enumerated() { verifier.check(.complete(Array(line.utf8)), file: "log", number: index + 1) }
+        #expect(brokenLine(verifier.finish()) == nil)
     }
 
     @Test("audit-show filters by event, request, program and time")

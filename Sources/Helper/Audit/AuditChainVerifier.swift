@@ -9,6 +9,11 @@ import IPCProtocol
 /// who holds only the amphora's current key fails at the first record sealed before that key's epoch.
 /// With an anchor (a head the controller received in a heartbeat) it proves that the log still
 /// contains that record.
+///
+/// Sealing starts in epoch 0 with the seed's own record (``AuditLog/sealInitEvent`` or
+/// ``AuditRecord/sealResetEvent``, naming the seed's fingerprint): at record 1, or right after the
+/// unsealed records of an upgraded amphora. With keys, a set that starts mid-chain (older files gone)
+/// fails unless an anchor or `after` links it to a known head.
 public final class AuditChainVerifier {
     /// The first problem found.
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -87,6 +92,13 @@ public final class AuditChainVerifier {
         if !keys.isEmpty, summary.records > 0, summary.unsealedRecords == summary.records {
             return .failure(Problem(file: "(end)", line: 0, reason: "no record is sealed"))
         }
+        if !keys.isEmpty, summary.records > 0, summary.firstSequence > 1, after == nil, anchor == nil {
+            // The first record's epoch is whatever the file says: a set rewritten from here with a later
+            // epoch's key would pass. Only a link to a known head bounds it.
+            return .failure(Problem(
+                file: "(end)", line: 0,
+                reason: "the set starts at record \(summary.firstSequence) (older files not given): seals before it cannot be checked, so a set rewritten from there with a later key would look intact; give --anchor SEQ:HASH (a heartbeat's audit_head) or --after SEQ:HASH (the last record before it)"))
+        }
         if let anchor, !summary.anchorFound {
             let end = summary.head?.sequence ?? 0
             return .failure(Problem(
@@ -133,6 +145,9 @@ public final class AuditChainVerifier {
             } else if record.sequence == 1 {
                 guard record.prev == AuditRecord.genesisHash else { return "first record does not start the chain" }
                 if let epoch = record.epoch, epoch != 0 { return "first record is in epoch \(epoch), not 0" }
+                if record.epoch != nil, !Self.startsSealing(record) {
+                    return "first record is \(record.event), not \(AuditLog.sealInitEvent) or \(AuditRecord.sealResetEvent)"
+                }
             }
             // A set whose older files were rotated away starts mid-chain: reported in the summary.
             return nil
@@ -144,8 +159,14 @@ public final class AuditChainVerifier {
             return "chain broken: record \(previous.sequence) was replaced or removed"
         }
         switch (previous.epoch, record.epoch) {
-        case (nil, _):
-            return nil  // after a record from before sealing: any start
+        case (nil, nil):
+            return nil
+        case (nil, .some(let now)):
+            // An upgraded amphora: sealing starts with the seed's own record, in epoch 0.
+            guard now == 0, Self.startsSealing(record) else {
+                return "the first sealed record after records from before sealing is \(record.event) in epoch \(now), not \(AuditLog.sealInitEvent) or \(AuditRecord.sealResetEvent) in epoch 0"
+            }
+            return nil
         case (.some, nil):
             return "an unsealed record after sealed ones"
         case (.some(let before), .some(let now)):
@@ -169,7 +190,8 @@ public final class AuditChainVerifier {
             summary.unsealedRecords += 1
             return nil
         }
-        if record.event == AuditRecord.sealResetEvent, previous != nil {
+        // A reset after sealed records starts a new key; after an unsealed prefix it is the first one.
+        if record.event == AuditRecord.sealResetEvent, previous?.epoch != nil {
             keyIndex += 1
             guard keyIndex < keys.count else {
                 let reason = record.member("reason").flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "?"
@@ -183,10 +205,22 @@ public final class AuditChainVerifier {
         }
         // Each epoch holds at least one record, so a genuine epoch is never beyond the records seen.
         guard epoch - key.epoch <= record.sequence else { return "epoch \(epoch) is impossible at record \(record.sequence)" }
+        if Self.startsSealing(record), epoch == 0, key.epoch == 0 {
+            // The seed's own record names it: a log sealed from the start with another key is not this one.
+            let given = key.fingerprint()
+            guard record.member("fingerprint") == .string(given) else {
+                return "\(record.event) names another key than the given one (fingerprint \(given)): the seals were made by someone else"
+            }
+        }
         key.evolve(to: epoch)
         guard key.seal(record.hash) == seal else {
             return "seal does not verify with epoch \(epoch)'s key: the record was not sealed by this log's key"
         }
         return nil
+    }
+
+    /// Whether `record` is one that starts a seal chain (a new seed, recorded with its fingerprint).
+    static func startsSealing(_ record: AuditRecord) -> Bool {
+        record.event == AuditLog.sealInitEvent || record.event == AuditRecord.sealResetEvent
     }
 }
