@@ -418,6 +418,22 @@ struct AuditLogTests {
         #expect(human.contains(#"exec-intent request=7 argv=["/usr/sbin/haproxy","-c"]"#))
         #expect(!human.contains("seal"))
     }
+
+    @Test("audit-show's human lines escape everything outside printable ASCII: C0, C1 and bidi controls in every part")
+    func humanEscapes() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log)
+        try log.record("ev\u{9B}31m\u{202E}x", [
+            ("na\u{85}me", .string("v\u{202E}al\u{1B}[2J")), ("list", .array([.string("\u{9B}\u{1F600}")])), ("plain", .string("ok")),
+        ])
+        let record = try #require(AuditRecord.parse(Array(try scratch.lines()[1].utf8)))
+        let human = AuditQuery.human(record)
+        #expect(human.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }, "\(human.debugDescription)")
+        #expect(human.contains(#" "ev\u009b31m\u202ex" "#))
+        #expect(human.contains(#" "na\u0085me"="v\u202eal\u001b[2J""#))
+        #expect(human.contains(#" list=["\u009b\ud83d\ude00"]"#))
+        #expect(human.hasSuffix(" plain=ok"))
+    }
 }
 
 @Suite("PEM checks")
