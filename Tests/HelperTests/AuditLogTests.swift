@@ -399,6 +399,46 @@ struct AuditLogTests {
         #expect(brokenLine(verifier.finish()) == nil)
     }
 
+    @Test("crafted sequence numbers and epochs at their limits are reported as broken, never trap or hang")
+    func craftedLimits() throws {
+        let scratch = try AuditScratch()
+        let last = unsealedLines(count: 1, first: UInt64.max)
+        let lastHash = try #require(AuditRecord.parse(Array(last[0].utf8))).hash
+        let wrapped = last + unsealedLines(count: 1, first: 0, prev: lastHash)
+        #expect(brokenLine(scratch.verify(wrapped)) == 2)
+        #expect(brokenReason(scratch.verify(wrapped)).contains("last sequence number"))
+        let afterMax = AuditChainVerifier(keys: [], after: AuditChainVerifier.Link(sequence: UInt64.max, hash: String(repeating: "c", count: 64)))
+        afterMax.check(.complete(Array(last[0].utf8)), file: "log", number: 1)
+        #expect(brokenLine(afterMax.finish()) == 1)
+
+        func sealed(_ seq: UInt64, epoch: UInt64, event: String, prev: String, key: AuditSealKey) -> String {
+            let members: [(String, JSONValue)] = [
+                ("seq", .number(String(seq))), ("time", .string("2026-01-01T00:00:00.000Z")), ("prev", .string(prev)),
+                ("epoch", .number(String(epoch))), ("event", .string(event)),
+            ]
+            return String(decoding: AuditRecord.line(members, key: key).0.dropLast(), as: UTF8.self)
+        }
+        // A first record claiming an epoch far beyond the key's: refused at once, not evolved to.
+        let key = AuditSealKey.generate()
+        for (seq, epoch) in [(UInt64(5_000_000), UInt64(4_000_000)), (UInt64.max, UInt64.max - 1)] {
+            let far = [sealed(seq, epoch: epoch, event: "x", prev: AuditRecord.genesisHash, key: key)]
+            let verifier = AuditChainVerifier(keys: [key])
+            verifier.check(.complete(Array(far[0].utf8)), file: "log", number: 1)
+            #expect(brokenReason(verifier.finish()).contains("more than 1000000 epochs"))
+        }
+        // The end of the last epoch number: whatever follows is broken.
+        let end = sealed(7, epoch: UInt64.max, event: AuditRecord.epochEndEvent, prev: AuditRecord.genesisHash, key: key)
+        let endHash = try #require(AuditRecord.parse(Array(end.utf8))).hash
+        #expect(brokenLine(scratch.verify([end, sealed(8, epoch: 0, event: "x", prev: endHash, key: key)])) == 2)
+
+        // The helper refuses to continue a log whose last record is at the last sequence number.
+        try (last[0] + "\n").write(toFile: scratch.log, atomically: false, encoding: .utf8)
+        let error = try #require(throws: SystemError.self) { _ = try AuditLog(path: scratch.log) }
+        #expect(error.errno == EOVERFLOW)
+        #expect("\(error)".contains("cannot be continued"))
+        #expect(try scratch.lines() == last)  // left as it was, for the auditor
+    }
+
     @Test("audit-show filters by event, request, program and time")
     func query() throws {
         let scratch = try AuditScratch()

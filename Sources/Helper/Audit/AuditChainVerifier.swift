@@ -57,6 +57,11 @@ public final class AuditChainVerifier {
         }
     }
 
+    /// The most epochs a key is evolved over to reach a record's epoch (a crafted first record could
+    /// otherwise claim epoch 2^63 and keep the verifier busy for ever). At the default 1000 records
+    /// per epoch that is a billion records.
+    public static let maxEpochJump: UInt64 = 1_000_000
+
     let keys: [AuditSealKey]
     var keyIndex = 0
     let anchor: Link?
@@ -138,6 +143,7 @@ public final class AuditChainVerifier {
     func linkProblem(_ record: AuditRecord) -> String? {
         guard let previous else {
             if let after {
+                guard after.sequence < UInt64.max else { return "the given head \(after.sequence) is the last sequence number: nothing can follow it" }
                 guard record.sequence == after.sequence + 1 else {
                     return "sequence number \(record.sequence), expected \(after.sequence + 1) after the given head"
                 }
@@ -151,6 +157,9 @@ public final class AuditChainVerifier {
             }
             // A set whose older files were rotated away starts mid-chain: reported in the summary.
             return nil
+        }
+        guard previous.sequence < UInt64.max else {
+            return "a record after record \(previous.sequence), the last sequence number: the log was crafted"
         }
         guard record.sequence == previous.sequence + 1 else {
             return "sequence number \(record.sequence), expected \(previous.sequence + 1): records were removed or inserted"
@@ -175,7 +184,7 @@ public final class AuditChainVerifier {
             }
             let closed = previous.event == AuditRecord.epochEndEvent
             if closed {
-                return now == before + 1 ? nil : "epoch \(now) after the end of epoch \(before): expected \(before + 1)"
+                return now > before && now - before == 1 ? nil : "epoch \(now) after the end of epoch \(before): expected the next one"
             }
             return now == before ? nil : "epoch \(now) after a record of epoch \(before) that did not end it"
         }
@@ -203,8 +212,12 @@ public final class AuditChainVerifier {
         guard epoch >= key.epoch else {
             return "sealed in epoch \(epoch), before the given key's epoch \(key.epoch): cannot be checked with it"
         }
-        // Each epoch holds at least one record, so a genuine epoch is never beyond the records seen.
+        // Each epoch holds at least one record, so a genuine epoch is never beyond the records seen;
+        // and evolving the key costs one HMAC per epoch, so a first record may not claim an absurd jump.
         guard epoch - key.epoch <= record.sequence else { return "epoch \(epoch) is impossible at record \(record.sequence)" }
+        guard epoch - key.epoch <= Self.maxEpochJump else {
+            return "epoch \(epoch) is more than \(Self.maxEpochJump) epochs after the given key's epoch \(key.epoch): not checked (give a later epoch's key)"
+        }
         if Self.startsSealing(record), epoch == 0, key.epoch == 0 {
             // The seed's own record names it: a log sealed from the start with another key is not this one.
             let given = key.fingerprint()

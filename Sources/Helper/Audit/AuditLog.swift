@@ -37,6 +37,8 @@ public final class AuditLog: Sendable {
     public static let tornTailEvent = "audit-torn-tail"
     /// The record of a new seed made at the first start.
     public static let sealInitEvent = "audit-seal-init"
+    /// The last sequence number a record may have: a rotation may add its continuation record after it.
+    static let lastUsableSequence = UInt64.max - 2
 
     struct WriterState {
         var fd: Int32
@@ -115,6 +117,14 @@ public final class AuditLog: Sendable {
             throw error
         }
 
+        guard recovered.head.sequence < Self.lastUsableSequence, recovered.head.epoch < UInt64.max else {
+            // Only a crafted log ends there (2^64 records are never written): continuing would wrap the
+            // chain. Fail closed; the operator moves the set away (keeping it as evidence) and restarts.
+            close(fd)
+            throw SystemError(
+                "audit log ends at seq \(recovered.head.sequence) epoch \(recovered.head.epoch), which cannot be continued (a crafted log?): move the log set away, keep it for audit-verify, restart",
+                errno: EOVERFLOW, subject: path)
+        }
         let key: AuditSealKey
         do {
             (key, notes) = try Self.sealKey(
@@ -203,7 +213,9 @@ public final class AuditLog: Sendable {
             }
             return true
         }
-        return AuditHead(sequence: last.sequence + after, hash: Digest.sha256Hex(line), epoch: last.epoch)
+        let (sequence, overflow) = last.sequence.addingReportingOverflow(after)
+        // Past the last sequence number: the start-up refuses to continue it.
+        return AuditHead(sequence: overflow ? UInt64.max : sequence, hash: Digest.sha256Hex(line), epoch: last.epoch)
     }
 
     /// The head and event of a closed file's last record.
@@ -248,6 +260,10 @@ public final class AuditLog: Sendable {
     }
 
     func append(_ state: inout WriterState, _ event: String, _ fields: [(String, JSONValue)], counts: Bool = true) throws(SystemError) {
+        // Never reached by real use; checked so that the chain never wraps (the start-up refuses such a log).
+        guard state.head.sequence < Self.lastUsableSequence else {
+            throw SystemError("audit log sequence numbers exhausted", errno: EOVERFLOW, subject: path)
+        }
         var (line, hash) = Self.line(state, event, fields)
         if state.size > 0, state.size + Int64(line.count) > Int64(settings.maxBytes) {
             try rotate(&state)
