@@ -265,6 +265,35 @@ struct AuditLogTests {
         #expect(before.seal(log.head.hash) == after.seal(log.head.hash))
     }
 
+    @Test("an evolved key that cannot be stored is recorded and stored again before the next record")
+    func keySaveFailure() throws {
+        let scratch = try AuditScratch()
+        let failing = scratch.directory + "/fail-key-save"
+        #expect(FileManager.default.createFile(atPath: failing, contents: Data()))
+        let settings = AuditLogSettings(epochRecords: 2, keySaveStep: { () throws(SystemError) in
+            if access(failing, F_OK) == 0 { throw SystemError("injected save failure", errno: ENOSPC, subject: "key") }
+        })
+        let log = try AuditLog(path: scratch.log, settings: settings)
+        try log.record("one")  // with audit-seal-init: two records, the epoch ends, the key is not stored
+        #expect(try scratch.key(scratch.statePath).epoch == 0)
+        let lastLine = try #require(try scratch.lines().last)
+        let failed = try #require(AuditRecord.parse(Array(lastLine.utf8)))
+        #expect(failed.event == AuditLog.sealSaveFailedEvent)
+        #expect(failed.epoch == 1)
+        #expect(failed.member("key_epoch") == .number("1"))
+        #expect(failed.member("error") == .string("\(SystemError("injected save failure", errno: ENOSPC, subject: "key"))"))
+        try log.record("two")  // still failing: retried, not recorded again
+        #expect(try scratch.key(scratch.statePath).epoch == 0)
+        try FileManager.default.removeItem(atPath: failing)
+        log.sealIfDue(now: 0)  // not due, but the store is retried first
+        #expect(try scratch.key(scratch.statePath).epoch == 1)
+        #expect(log.head.epoch == 1)
+        try log.record("three")
+        let lines = try scratch.lines()
+        #expect(lines.filter { $0.contains(AuditLog.sealSaveFailedEvent) }.count == 1)
+        #expect(brokenLine(scratch.verify(lines, keys: [try scratch.seed()])) == nil)
+    }
+
     @Test("a crash mid-write leaves an unterminated line: cut off and recorded at the next start")
     func tornTail() throws {
         let scratch = try AuditScratch()
