@@ -58,6 +58,19 @@ func brokenLine(_ result: Result<AuditChainVerifier.Summary, AuditChainVerifier.
     return nil
 }
 
+/// Records as the version before sealing wrote them (no epoch, no seal), chained from `first`.
+func unsealedLines(count: Int, first: UInt64 = 1, prev start: String = AuditRecord.genesisHash) -> [String] {
+    var lines: [String] = []
+    var prev = start
+    for offset in 0..<UInt64(count) {
+        let body = #"{"seq":\#(first + offset),"time":"2026-01-01T00:00:00.000Z","prev":"\#(prev)","event":"old"}"#
+        let hash = Digest.sha256Hex(Array(body.utf8))
+        lines.append(String(body.dropLast()) + #","hash":"\#(hash)"}"#)
+        prev = hash
+    }
+    return lines
+}
+
 func brokenReason(_ result: Result<AuditChainVerifier.Summary, AuditChainVerifier.Problem>) -> String {
     if case .failure(let problem) = result { return problem.reason }
     return ""
@@ -252,6 +265,35 @@ struct AuditLogTests {
         #expect(before.seal(log.head.hash) == after.seal(log.head.hash))
     }
 
+    @Test("an evolved key that cannot be stored is recorded and stored again before the next record")
+    func keySaveFailure() throws {
+        let scratch = try AuditScratch()
+        let failing = scratch.directory + "/fail-key-save"
+        #expect(FileManager.default.createFile(atPath: failing, contents: Data()))
+        let settings = AuditLogSettings(epochRecords: 2, keySaveStep: { () throws(SystemError) in
+            if access(failing, F_OK) == 0 { throw SystemError("injected save failure", errno: ENOSPC, subject: "key") }
+        })
+        let log = try AuditLog(path: scratch.log, settings: settings)
+        try log.record("one")  // with audit-seal-init: two records, the epoch ends, the key is not stored
+        #expect(try scratch.key(scratch.statePath).epoch == 0)
+        let lastLine = try #require(try scratch.lines().last)
+        let failed = try #require(AuditRecord.parse(Array(lastLine.utf8)))
+        #expect(failed.event == AuditLog.sealSaveFailedEvent)
+        #expect(failed.epoch == 1)
+        #expect(failed.member("key_epoch") == .number("1"))
+        #expect(failed.member("error") == .string("\(SystemError("injected save failure", errno: ENOSPC, subject: "key"))"))
+        try log.record("two")  // still failing: retried, not recorded again
+        #expect(try scratch.key(scratch.statePath).epoch == 0)
+        try FileManager.default.removeItem(atPath: failing)
+        log.sealIfDue(now: 0)  // not due, but the store is retried first
+        #expect(try scratch.key(scratch.statePath).epoch == 1)
+        #expect(log.head.epoch == 1)
+        try log.record("three")
+        let lines = try scratch.lines()
+        #expect(lines.filter { $0.contains(AuditLog.sealSaveFailedEvent) }.count == 1)
+        #expect(brokenLine(scratch.verify(lines, keys: [try scratch.seed()])) == nil)
+    }
+
     @Test("a crash mid-write leaves an unterminated line: cut off and recorded at the next start")
     func tornTail() throws {
         let scratch = try AuditScratch()
@@ -310,15 +352,7 @@ struct AuditLogTests {
     func upgradeFromUnsealed() throws {
         let scratch = try AuditScratch()
         // Two records as the previous version wrote them (no epoch, no seal).
-        var legacy = ""
-        var prev = AuditRecord.genesisHash
-        for seq in 1...2 {
-            let body = #"{"seq":\#(seq),"time":"2026-01-01T00:00:00.000Z","prev":"\#(prev)","event":"old"}"#
-            let hash = Digest.sha256Hex(Array(body.utf8))
-            legacy += String(body.dropLast()) + #","hash":"\#(hash)"}"# + "\n"
-            prev = hash
-        }
-        try legacy.write(toFile: scratch.log, atomically: false, encoding: .utf8)
+        try unsealedLines(count: 2).map { $0 + "\n" }.joined().write(toFile: scratch.log, atomically: false, encoding: .utf8)
         let log = try AuditLog(path: scratch.log)
         try log.record("new")
         let lines = try scratch.lines()
@@ -339,6 +373,101 @@ struct AuditLogTests {
         #expect(brokenReason(scratch.verify(Array(lines.prefix(2)), keys: [seed])) == "no record is sealed")
     }
 
+    @Test("a log rewritten as an unsealed prefix plus records sealed with the stolen current key does not verify")
+    func unsealedPrefixWithStolenKey() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 3))
+        for i in 1...10 { try log.record("event-\(i)") }
+        let seed = try scratch.seed()
+        #expect(brokenLine(scratch.verify(try scratch.lines(), keys: [seed])) == nil)
+        let stolen = try scratch.key(scratch.statePath)
+        #expect(stolen.epoch > 0)
+        // Two "records from before sealing", then one sealed with the stolen key in its own epoch.
+        var forged = unsealedLines(count: 2)
+        let prev = try #require(AuditRecord.parse(Array(forged[1].utf8))).hash
+        let sealed: [(String, JSONValue)] = [
+            ("seq", .number("3")), ("time", .string("2026-01-01T00:00:01.000Z")), ("prev", .string(prev)),
+            ("epoch", .number(String(stolen.epoch))), ("event", .string("nothing-happened")),
+        ]
+        forged.append(String(decoding: AuditRecord.line(sealed, key: stolen).0.dropLast(), as: UTF8.self))
+        #expect(brokenLine(scratch.verify(forged, keys: [seed])) == 3)
+        #expect(brokenReason(scratch.verify(forged, keys: [seed])).contains("not audit-seal-init or audit-seal-reset in epoch 0"))
+        // Nor with a seal start of the attacker's own seed: it names another key than the auditor's.
+        let own = AuditSealKey.generate()
+        let start: [(String, JSONValue)] = [
+            ("seq", .number("3")), ("time", .string("2026-01-01T00:00:01.000Z")), ("prev", .string(prev)),
+            ("epoch", .number("0")), ("event", .string(AuditLog.sealInitEvent)), ("fingerprint", .string(own.fingerprint())),
+        ]
+        let ownStart = Array(forged.prefix(2)) + [String(decoding: AuditRecord.line(start, key: own).0.dropLast(), as: UTF8.self)]
+        #expect(brokenLine(scratch.verify(ownStart)) == nil)  // the chain alone cannot tell
+        #expect(brokenReason(scratch.verify(ownStart, keys: [seed])).contains("names another key"))
+        // The same for a log sealed from record 1: its first record must be the seed's own.
+        let first: [(String, JSONValue)] = [
+            ("seq", .number("1")), ("time", .string("2026-01-01T00:00:01.000Z")), ("prev", .string(AuditRecord.genesisHash)),
+            ("epoch", .number("0")), ("event", .string("nothing-happened")),
+        ]
+        let plain = [String(decoding: AuditRecord.line(first, key: seed.copy()).0.dropLast(), as: UTF8.self)]
+        #expect(brokenReason(scratch.verify(plain, keys: [seed])).contains("first record is nothing-happened"))
+    }
+
+    @Test("with a key, a set that starts mid-chain fails unless an anchor or the previous head is given")
+    func midChainNeedsAnchor() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 3))
+        for i in 1...10 { try log.record("event-\(i)") }
+        let lines = try scratch.lines()
+        let seed = try scratch.seed()
+        let tail = Array(lines.dropFirst(4))
+        #expect(brokenReason(scratch.verify(tail, keys: [seed])).contains("older files not given"))
+        #expect(brokenLine(scratch.verify(tail)) == nil)  // without a key nothing is claimed about seals
+        let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        #expect(brokenLine(scratch.verify(tail, keys: [seed], anchor: anchor)) == nil)
+        let before = try #require(AuditRecord.parse(Array(lines[3].utf8)))
+        let verifier = AuditChainVerifier(keys: [seed], after: AuditChainVerifier.Link(sequence: before.sequence, hash: before.hash))
+        for (index, line) in tail.enumerated() { verifier.check(.complete(Array(line.utf8)), file: "log", number: index + 1) }
+        #expect(brokenLine(verifier.finish()) == nil)
+    }
+
+    @Test("crafted sequence numbers and epochs at their limits are reported as broken, never trap or hang")
+    func craftedLimits() throws {
+        let scratch = try AuditScratch()
+        let last = unsealedLines(count: 1, first: UInt64.max)
+        let lastHash = try #require(AuditRecord.parse(Array(last[0].utf8))).hash
+        let wrapped = last + unsealedLines(count: 1, first: 0, prev: lastHash)
+        #expect(brokenLine(scratch.verify(wrapped)) == 2)
+        #expect(brokenReason(scratch.verify(wrapped)).contains("last sequence number"))
+        let afterMax = AuditChainVerifier(keys: [], after: AuditChainVerifier.Link(sequence: UInt64.max, hash: String(repeating: "c", count: 64)))
+        afterMax.check(.complete(Array(last[0].utf8)), file: "log", number: 1)
+        #expect(brokenLine(afterMax.finish()) == 1)
+
+        func sealed(_ seq: UInt64, epoch: UInt64, event: String, prev: String, key: AuditSealKey) -> String {
+            let members: [(String, JSONValue)] = [
+                ("seq", .number(String(seq))), ("time", .string("2026-01-01T00:00:00.000Z")), ("prev", .string(prev)),
+                ("epoch", .number(String(epoch))), ("event", .string(event)),
+            ]
+            return String(decoding: AuditRecord.line(members, key: key).0.dropLast(), as: UTF8.self)
+        }
+        // A first record claiming an epoch far beyond the key's: refused at once, not evolved to.
+        let key = AuditSealKey.generate()
+        for (seq, epoch) in [(UInt64(5_000_000), UInt64(4_000_000)), (UInt64.max, UInt64.max - 1)] {
+            let far = [sealed(seq, epoch: epoch, event: "x", prev: AuditRecord.genesisHash, key: key)]
+            let verifier = AuditChainVerifier(keys: [key])
+            verifier.check(.complete(Array(far[0].utf8)), file: "log", number: 1)
+            #expect(brokenReason(verifier.finish()).contains("more than 1000000 epochs"))
+        }
+        // The end of the last epoch number: whatever follows is broken.
+        let end = sealed(7, epoch: UInt64.max, event: AuditRecord.epochEndEvent, prev: AuditRecord.genesisHash, key: key)
+        let endHash = try #require(AuditRecord.parse(Array(end.utf8))).hash
+        #expect(brokenLine(scratch.verify([end, sealed(8, epoch: 0, event: "x", prev: endHash, key: key)])) == 2)
+
+        // The helper refuses to continue a log whose last record is at the last sequence number.
+        try (last[0] + "\n").write(toFile: scratch.log, atomically: false, encoding: .utf8)
+        let error = try #require(throws: SystemError.self) { _ = try AuditLog(path: scratch.log) }
+        #expect(error.errno == EOVERFLOW)
+        #expect("\(error)".contains("cannot be continued"))
+        #expect(try scratch.lines() == last)  // left as it was, for the auditor
+    }
+
     @Test("audit-show filters by event, request, program and time")
     func query() throws {
         let scratch = try AuditScratch()
@@ -357,6 +486,22 @@ struct AuditLogTests {
         #expect(human.hasPrefix("2 "))
         #expect(human.contains(#"exec-intent request=7 argv=["/usr/sbin/haproxy","-c"]"#))
         #expect(!human.contains("seal"))
+    }
+
+    @Test("audit-show's human lines escape everything outside printable ASCII: C0, C1 and bidi controls in every part")
+    func humanEscapes() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log)
+        try log.record("ev\u{9B}31m\u{202E}x", [
+            ("na\u{85}me", .string("v\u{202E}al\u{1B}[2J")), ("list", .array([.string("\u{9B}\u{1F600}")])), ("plain", .string("ok")),
+        ])
+        let record = try #require(AuditRecord.parse(Array(try scratch.lines()[1].utf8)))
+        let human = AuditQuery.human(record)
+        #expect(human.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }, "\(human.debugDescription)")
+        #expect(human.contains(#" "ev\u009b31m\u202ex" "#))
+        #expect(human.contains(#" "na\u0085me"="v\u202eal\u001b[2J""#))
+        #expect(human.contains(#" list=["\u009b\ud83d\ude00"]"#))
+        #expect(human.hasSuffix(" plain=ok"))
     }
 }
 

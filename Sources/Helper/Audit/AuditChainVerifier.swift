@@ -9,6 +9,11 @@ import IPCProtocol
 /// who holds only the amphora's current key fails at the first record sealed before that key's epoch.
 /// With an anchor (a head the controller received in a heartbeat) it proves that the log still
 /// contains that record.
+///
+/// Sealing starts in epoch 0 with the seed's own record (``AuditLog/sealInitEvent`` or
+/// ``AuditRecord/sealResetEvent``, naming the seed's fingerprint): at record 1, or right after the
+/// unsealed records of an upgraded amphora. With keys, a set that starts mid-chain (older files gone)
+/// fails unless an anchor or `after` links it to a known head.
 public final class AuditChainVerifier {
     /// The first problem found.
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -52,6 +57,11 @@ public final class AuditChainVerifier {
         }
     }
 
+    /// The most epochs a key is evolved over to reach a record's epoch (a crafted first record could
+    /// otherwise claim epoch 2^63 and keep the verifier busy for ever). At the default 1000 records
+    /// per epoch that is a billion records.
+    public static let maxEpochJump: UInt64 = 1_000_000
+
     let keys: [AuditSealKey]
     var keyIndex = 0
     let anchor: Link?
@@ -86,6 +96,13 @@ public final class AuditChainVerifier {
         if let failure { return .failure(failure) }
         if !keys.isEmpty, summary.records > 0, summary.unsealedRecords == summary.records {
             return .failure(Problem(file: "(end)", line: 0, reason: "no record is sealed"))
+        }
+        if !keys.isEmpty, summary.records > 0, summary.firstSequence > 1, after == nil, anchor == nil {
+            // The first record's epoch is whatever the file says: a set rewritten from here with a later
+            // epoch's key would pass. Only a link to a known head bounds it.
+            return .failure(Problem(
+                file: "(end)", line: 0,
+                reason: "the set starts at record \(summary.firstSequence) (older files not given): seals before it cannot be checked, so a set rewritten from there with a later key would look intact; give --anchor SEQ:HASH (a heartbeat's audit_head) or --after SEQ:HASH (the last record before it)"))
         }
         if let anchor, !summary.anchorFound {
             let end = summary.head?.sequence ?? 0
@@ -126,6 +143,7 @@ public final class AuditChainVerifier {
     func linkProblem(_ record: AuditRecord) -> String? {
         guard let previous else {
             if let after {
+                guard after.sequence < UInt64.max else { return "the given head \(after.sequence) is the last sequence number: nothing can follow it" }
                 guard record.sequence == after.sequence + 1 else {
                     return "sequence number \(record.sequence), expected \(after.sequence + 1) after the given head"
                 }
@@ -133,9 +151,15 @@ public final class AuditChainVerifier {
             } else if record.sequence == 1 {
                 guard record.prev == AuditRecord.genesisHash else { return "first record does not start the chain" }
                 if let epoch = record.epoch, epoch != 0 { return "first record is in epoch \(epoch), not 0" }
+                if record.epoch != nil, !Self.startsSealing(record) {
+                    return "first record is \(record.event), not \(AuditLog.sealInitEvent) or \(AuditRecord.sealResetEvent)"
+                }
             }
             // A set whose older files were rotated away starts mid-chain: reported in the summary.
             return nil
+        }
+        guard previous.sequence < UInt64.max else {
+            return "a record after record \(previous.sequence), the last sequence number: the log was crafted"
         }
         guard record.sequence == previous.sequence + 1 else {
             return "sequence number \(record.sequence), expected \(previous.sequence + 1): records were removed or inserted"
@@ -144,8 +168,14 @@ public final class AuditChainVerifier {
             return "chain broken: record \(previous.sequence) was replaced or removed"
         }
         switch (previous.epoch, record.epoch) {
-        case (nil, _):
-            return nil  // after a record from before sealing: any start
+        case (nil, nil):
+            return nil
+        case (nil, .some(let now)):
+            // An upgraded amphora: sealing starts with the seed's own record, in epoch 0.
+            guard now == 0, Self.startsSealing(record) else {
+                return "the first sealed record after records from before sealing is \(record.event) in epoch \(now), not \(AuditLog.sealInitEvent) or \(AuditRecord.sealResetEvent) in epoch 0"
+            }
+            return nil
         case (.some, nil):
             return "an unsealed record after sealed ones"
         case (.some(let before), .some(let now)):
@@ -154,7 +184,7 @@ public final class AuditChainVerifier {
             }
             let closed = previous.event == AuditRecord.epochEndEvent
             if closed {
-                return now == before + 1 ? nil : "epoch \(now) after the end of epoch \(before): expected \(before + 1)"
+                return now > before && now - before == 1 ? nil : "epoch \(now) after the end of epoch \(before): expected the next one"
             }
             return now == before ? nil : "epoch \(now) after a record of epoch \(before) that did not end it"
         }
@@ -169,7 +199,8 @@ public final class AuditChainVerifier {
             summary.unsealedRecords += 1
             return nil
         }
-        if record.event == AuditRecord.sealResetEvent, previous != nil {
+        // A reset after sealed records starts a new key; after an unsealed prefix it is the first one.
+        if record.event == AuditRecord.sealResetEvent, previous?.epoch != nil {
             keyIndex += 1
             guard keyIndex < keys.count else {
                 let reason = record.member("reason").flatMap { if case .string(let text) = $0 { text } else { nil } } ?? "?"
@@ -181,12 +212,28 @@ public final class AuditChainVerifier {
         guard epoch >= key.epoch else {
             return "sealed in epoch \(epoch), before the given key's epoch \(key.epoch): cannot be checked with it"
         }
-        // Each epoch holds at least one record, so a genuine epoch is never beyond the records seen.
+        // Each epoch holds at least one record, so a genuine epoch is never beyond the records seen;
+        // and evolving the key costs one HMAC per epoch, so a first record may not claim an absurd jump.
         guard epoch - key.epoch <= record.sequence else { return "epoch \(epoch) is impossible at record \(record.sequence)" }
+        guard epoch - key.epoch <= Self.maxEpochJump else {
+            return "epoch \(epoch) is more than \(Self.maxEpochJump) epochs after the given key's epoch \(key.epoch): not checked (give a later epoch's key)"
+        }
+        if Self.startsSealing(record), epoch == 0, key.epoch == 0 {
+            // The seed's own record names it: a log sealed from the start with another key is not this one.
+            let given = key.fingerprint()
+            guard record.member("fingerprint") == .string(given) else {
+                return "\(record.event) names another key than the given one (fingerprint \(given)): the seals were made by someone else"
+            }
+        }
         key.evolve(to: epoch)
         guard key.seal(record.hash) == seal else {
             return "seal does not verify with epoch \(epoch)'s key: the record was not sealed by this log's key"
         }
         return nil
+    }
+
+    /// Whether `record` is one that starts a seal chain (a new seed, recorded with its fingerprint).
+    static func startsSealing(_ record: AuditRecord) -> Bool {
+        record.event == AuditLog.sealInitEvent || record.event == AuditRecord.sealResetEvent
     }
 }

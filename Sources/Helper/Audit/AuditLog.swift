@@ -37,6 +37,11 @@ public final class AuditLog: Sendable {
     public static let tornTailEvent = "audit-torn-tail"
     /// The record of a new seed made at the first start.
     public static let sealInitEvent = "audit-seal-init"
+    /// The record of an evolved key that could not be stored (the key file still holds the previous
+    /// epoch's key); storing it is retried before every later record.
+    public static let sealSaveFailedEvent = "audit-seal-save-failed"
+    /// The last sequence number a record may have: a rotation may add its continuation record after it.
+    static let lastUsableSequence = UInt64.max - 2
 
     struct WriterState {
         var fd: Int32
@@ -46,6 +51,8 @@ public final class AuditLog: Sendable {
         var recordsInEpoch = 0
         var epochStarted: UInt64?
         let key: AuditSealKey
+        /// The evolved key could not be stored: the key file still holds an earlier epoch's key.
+        var keyUnsaved = false
     }
 
     public let path: String
@@ -115,6 +122,14 @@ public final class AuditLog: Sendable {
             throw error
         }
 
+        guard recovered.head.sequence < Self.lastUsableSequence, recovered.head.epoch < UInt64.max else {
+            // Only a crafted log ends there (2^64 records are never written): continuing would wrap the
+            // chain. Fail closed; the operator moves the set away (keeping it as evidence) and restarts.
+            close(fd)
+            throw SystemError(
+                "audit log ends at seq \(recovered.head.sequence) epoch \(recovered.head.epoch), which cannot be continued (a crafted log?): move the log set away, keep it for audit-verify, restart",
+                errno: EOVERFLOW, subject: path)
+        }
         let key: AuditSealKey
         do {
             (key, notes) = try Self.sealKey(
@@ -203,7 +218,9 @@ public final class AuditLog: Sendable {
             }
             return true
         }
-        return AuditHead(sequence: last.sequence + after, hash: Digest.sha256Hex(line), epoch: last.epoch)
+        let (sequence, overflow) = last.sequence.addingReportingOverflow(after)
+        // Past the last sequence number: the start-up refuses to continue it.
+        return AuditHead(sequence: overflow ? UInt64.max : sequence, hash: Digest.sha256Hex(line), epoch: last.epoch)
     }
 
     /// The head and event of a closed file's last record.
@@ -223,6 +240,7 @@ public final class AuditLog: Sendable {
     /// Appends one record and fsyncs it. `fields` are event-specific members (strings, numbers, arrays).
     public func record(_ event: String, _ fields: [(String, JSONValue)] = []) throws(SystemError) {
         try state.withLock { state throws(SystemError) in
+            if state.keyUnsaved { retryKeySave(&state) }
             try append(&state, event, fields)
             if state.recordsInEpoch >= settings.epochRecords { try? endEpoch(&state) }
         }
@@ -232,6 +250,7 @@ public final class AuditLog: Sendable {
     /// calls it periodically, so that a quiet log's last records do not stay under a live key).
     public func sealIfDue(now: UInt64 = monotonicSeconds()) {
         state.withLock { state in
+            if state.keyUnsaved { retryKeySave(&state) }
             guard let started = state.epochStarted, now >= started + UInt64(settings.epochSeconds) else { return }
             try? endEpoch(&state)
         }
@@ -243,11 +262,33 @@ public final class AuditLog: Sendable {
         state.key.evolve()
         state.recordsInEpoch = 0
         state.epochStarted = nil
-        // A failure here leaves the file at the previous epoch: the next start makes a new seed and says so.
-        try keyStore.save(state.key)
+        do {
+            try saveKey(state.key)
+        } catch {
+            // The key file still holds the previous epoch's key, which can seal the epoch just closed:
+            // say so in the log (sealed with the new key) and retry before every later record. A
+            // restart before a retry succeeds makes a new seed (`audit-seal-reset`).
+            state.keyUnsaved = true
+            try append(&state, Self.sealSaveFailedEvent, [("key_epoch", .number(String(state.key.epoch))), ("error", .string("\(error)"))], counts: false)
+        }
+    }
+
+    /// Stores the evolved key again after a failure (see ``endEpoch(_:)``).
+    func retryKeySave(_ state: inout WriterState) {
+        guard (try? saveKey(state.key)) != nil else { return }
+        state.keyUnsaved = false
+    }
+
+    func saveKey(_ key: AuditSealKey) throws(SystemError) {
+        try settings.keySaveStep?()
+        try keyStore.save(key)
     }
 
     func append(_ state: inout WriterState, _ event: String, _ fields: [(String, JSONValue)], counts: Bool = true) throws(SystemError) {
+        // Never reached by real use; checked so that the chain never wraps (the start-up refuses such a log).
+        guard state.head.sequence < Self.lastUsableSequence else {
+            throw SystemError("audit log sequence numbers exhausted", errno: EOVERFLOW, subject: path)
+        }
         var (line, hash) = Self.line(state, event, fields)
         if state.size > 0, state.size + Int64(line.count) > Int64(settings.maxBytes) {
             try rotate(&state)

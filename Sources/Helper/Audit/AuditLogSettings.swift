@@ -16,10 +16,13 @@ public struct AuditLogSettings: Sendable {
     /// Test seam: called at each step of a rotation; throwing there leaves the files exactly as a
     /// crash at that step would (the test then reopens the log as a restarted helper does).
     public var rotationStep: (@Sendable (AuditRotationStep) throws(SystemError) -> Void)?
+    /// Test seam: called before the evolved key is stored; throwing there is a failed save.
+    public var keySaveStep: (@Sendable () throws(SystemError) -> Void)?
 
     public init(
         maxBytes: Int = 32 << 20, keepFiles: Int = 8, epochRecords: Int = 1000, epochSeconds: Int = 900, forward: SyslogSink? = nil,
-        rotationStep: (@Sendable (AuditRotationStep) throws(SystemError) -> Void)? = nil
+        rotationStep: (@Sendable (AuditRotationStep) throws(SystemError) -> Void)? = nil,
+        keySaveStep: (@Sendable () throws(SystemError) -> Void)? = nil
     ) {
         self.maxBytes = maxBytes
         self.keepFiles = keepFiles
@@ -27,6 +30,7 @@ public struct AuditLogSettings: Sendable {
         self.epochSeconds = epochSeconds
         self.forward = forward
         self.rotationStep = rotationStep
+        self.keySaveStep = keySaveStep
     }
 }
 

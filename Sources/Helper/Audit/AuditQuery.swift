@@ -50,19 +50,43 @@ public struct AuditQuery: Sendable {
         }
     }
 
-    /// One line for people: `seq time event key=value ...` (chain members left out; strings as is,
-    /// other values as JSON; control characters escaped by the JSON rendering).
+    /// One line for people: `seq time event key=value ...` (chain members left out). Every printed
+    /// part that is not plain printable ASCII (space included) is shown as a JSON string with
+    /// everything outside printable ASCII escaped (`\uXXXX`), so that no control character (C0, C1),
+    /// bidi control or look-alike letter reaches the terminal; other values as JSON, escaped the same way.
     public static func human(_ record: AuditRecord) -> String {
         let hidden: Set<String> = ["seq", "time", "prev", "epoch", "event", "hash", "seal"]
-        var out = "\(record.sequence) \(record.time) \(record.event)"
+        var out = "\(record.sequence) \(printable(record.time)) \(printable(record.event))"
         for (name, value) in record.members where !hidden.contains(name) {
             let rendered: String
-            if case .string(let text) = value, text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F && $0 != " " }) {
-                rendered = text
+            if case .string(let text) = value {
+                rendered = printable(text)
             } else {
-                rendered = String(decoding: value.serialized(), as: UTF8.self)
+                rendered = asciiOnly(String(decoding: value.serialized(), as: UTF8.self))
             }
-            out += " \(name)=\(rendered)"
+            out += " \(printable(name))=\(rendered)"
+        }
+        return out
+    }
+
+    /// `text` as is when it is printable ASCII without spaces, else as a JSON string escaped to ASCII.
+    static func printable(_ text: String) -> String {
+        if !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) { return text }
+        return asciiOnly(String(decoding: JSONValue.string(text).serialized(), as: UTF8.self))
+    }
+
+    /// JSON text with every scalar outside printable ASCII as `\uXXXX` (UTF-16, so still JSON).
+    static func asciiOnly(_ json: String) -> String {
+        var out = ""
+        for scalar in json.unicodeScalars {
+            if scalar.value >= 0x20, scalar.value < 0x7F {
+                out.unicodeScalars.append(scalar)
+            } else {
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
         }
         return out
     }
