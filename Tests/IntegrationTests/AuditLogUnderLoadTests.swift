@@ -44,13 +44,16 @@ struct AuditLogUnderLoadTests {
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(verified.stdout.contains("seals verified"))
 
-        // Every upload the agent acknowledged has its record, exactly once.
+        // Every upload the agent acknowledged has its file change recorded as done, exactly once.
         let shown = try Shell.run(helper, ["audit-show", "--json", directory], check: false)
         let lines = shown.stdout.split(separator: "\n").map(String.init)
         let names200 = acknowledged.withLock { $0 }
         #expect(names200.count > 100)
         for name in names200 {
-            let stored = lines.filter { $0.contains(#""event":"certificate-stored""#) && $0.contains("\"\(name)\"") }
+            let stored = lines.filter {
+                $0.contains(#""event":"file-outcome""#) && $0.contains(#""action":"write""#) && $0.contains("/\(lb)/\(name)\"")
+                    && $0.contains(#""result":"done""#)
+            }
             #expect(stored.count == 1, "\(name): \(stored.count) records")
         }
         #expect(lines.filter { $0.contains(#""event":"helper-start""#) }.count == 2)
