@@ -20,7 +20,11 @@ What it measures, for each agent:
   * a large load balancer: Octavia's own rendering of 50 listeners x 200 members
     (Tests/Conformance/render_large_octavia_haproxy.py, run with the venv's python) uploaded (with its
     `haproxy -c`), started and reloaded, and the PSS of the agent's tree with that haproxy running
-    (once in the smoke mode, to check that it works).
+    (once in the smoke mode, to check that it works);
+  * ours only: what the audit log adds to a call (haproxy upload, reload, certificate upload): the
+    records and bytes each call appends to the agent's audit log, times the cost of one record that
+    `amphora-helper audit-bench` measures next to that log (SHA-256 chain, HMAC seal, key evolution,
+    write, fsync).
 
 An endpoint that our agent answers with 404/405 is reported as "not implemented yet"; nothing is
 ever filled in by hand. Our agent runs its haproxy in a network namespace the benchmark makes (and
@@ -1741,7 +1745,7 @@ def render_audit(results):
         return out
     c = au['cost']
     w(f'`amphora-helper audit-bench --records {c["records"]}` (next to the agent\'s audit log, same filesystem), '
-      f'per record of {c["bytes_per_record"]} bytes: `AuditLog.record` end to end {c["record_us"]:.1f} µs; '
+      f'per record of {c["bytes_per_record"]} bytes: `AuditLog.record` end to end {c["record_us"]:.1f} µs (medians); '
       f'its parts, each timed alone: SHA-256 chain {c["chain_us"]:.1f} µs + HMAC seal {c["seal_us"]:.1f} µs + key evolution '
       f'{c["evolve_us"]:.0f} µs once per {c["epoch_records"]} records + write {c["write_us"]:.1f} µs + '
       f'fsync {c["fsync_us"]:.1f} µs. Sealing thus costs {c["sealing_us"]:.1f} µs a record; '

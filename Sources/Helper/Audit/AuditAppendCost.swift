@@ -6,7 +6,8 @@ import LinuxSystem
 /// What appending one audit record costs, measured in a scratch directory (`amphora-helper audit-bench`),
 /// split into its parts so that the benchmark can say what sealing and fsync add to an upload.
 ///
-/// Every figure is the mean over `records` repetitions, in nanoseconds per record. The records are
+/// Every figure is the median over `records` repetitions (robust to a stray slow fsync on a busy
+/// machine), in nanoseconds per record. The records are
 /// shaped like a `file-intent` (the helper's most frequent record). The directory should be on the
 /// same filesystem as the real log: the fsync cost depends on it.
 public struct AuditAppendCost: Sendable {
@@ -70,35 +71,39 @@ public struct AuditAppendCost: Sendable {
         var previous = AuditRecord.genesisHash
         var lines: [[UInt8]] = []
         lines.reserveCapacity(count)
-        var started = monotonicNanoseconds()
+        var samples: [UInt64] = []
         for sequence in 1...count {
+            let started = monotonicNanoseconds()
             var body = JSONValue.object(header(sequence: sequence, previous: previous, epoch: key.epoch) + fields).serialized()
             let hash = Digest.sha256Hex(body)
             body.removeLast()
             body += AuditRecord.hashMemberPrefix + Array(hash.utf8) + Array("\"}\n".utf8)
+            samples.append(monotonicNanoseconds() - started)
             lines.append(body)
             previous = hash
         }
-        let chain = (monotonicNanoseconds() - started) / UInt64(count)
+        let chain = median(samples)
 
         // The seal alone, on the hashes a chain makes.
-        started = monotonicNanoseconds()
-        for line in lines { _ = key.seal(Digest.sha256Hex(line)) }
-        let sealAndHash = (monotonicNanoseconds() - started) / UInt64(count)
-        started = monotonicNanoseconds()
-        for line in lines { _ = Digest.sha256Hex(line) }
-        let hashOnly = (monotonicNanoseconds() - started) / UInt64(count)
-        let seal = sealAndHash > hashOnly ? sealAndHash - hashOnly : 0
+        samples = []
+        for hash in lines.map({ Digest.sha256Hex($0) }) {
+            let started = monotonicNanoseconds()
+            _ = key.seal(hash)
+            samples.append(monotonicNanoseconds() - started)
+        }
+        let seal = median(samples)
 
         // Key evolution with its atomic store (a few rounds: it fsyncs).
         let store = AuditSealKeyStore(directory: directory, logName: scratch)
         let evolutions = min(count, 20)
-        started = monotonicNanoseconds()
+        samples = []
         for _ in 0..<evolutions {
+            let started = monotonicNanoseconds()
             key.evolve()
             try store.save(key)
+            samples.append(monotonicNanoseconds() - started)
         }
-        let evolve = (monotonicNanoseconds() - started) / UInt64(evolutions)
+        let evolve = median(samples)
         _ = try? directory.remove(store.name)
 
         // Appending sealed-size lines, without and with fsync.
@@ -111,9 +116,13 @@ public struct AuditAppendCost: Sendable {
         let logName = scratch + ".jsonl"
         let log = try AuditLog(path: directory.path + "/" + logName, settings: settings)
         let sizeBefore = try fileSize(directory: directory, name: logName)
-        started = monotonicNanoseconds()
-        for _ in 0..<count { try log.record("file-intent", fields) }
-        let record = (monotonicNanoseconds() - started) / UInt64(count)
+        samples = []
+        for _ in 0..<count {
+            let started = monotonicNanoseconds()
+            try log.record("file-intent", fields)
+            samples.append(monotonicNanoseconds() - started)
+        }
+        let record = median(samples)
         let bytes = (try fileSize(directory: directory, name: logName) - sizeBefore) / Int64(count)
         for name in [logName, logName + ".seal", logName + ".seed"] { _ = try? directory.remove(name) }
 
@@ -142,7 +151,12 @@ public struct AuditAppendCost: Sendable {
         ]
     }
 
-    /// Mean time to append each line to a new file `name` (removed after), fsyncing each when asked.
+    /// The middle value (the upper one of an even count); 0 for none.
+    static func median(_ samples: [UInt64]) -> UInt64 {
+        samples.isEmpty ? 0 : samples.sorted()[samples.count / 2]
+    }
+
+    /// Median time to append each line to a new file `name` (removed after), fsyncing each when asked.
     static func timedAppend(_ lines: [[UInt8]], directory: SafeDirectory, name: String, fsyncEach: Bool) throws(SystemError) -> UInt64 {
         let fd = try retryingSyscall("open", subject: name) {
             cshim_open_beneath(directory.fd, name, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -151,12 +165,14 @@ public struct AuditAppendCost: Sendable {
             close(fd)
             _ = try? directory.remove(name)
         }
-        let started = monotonicNanoseconds()
+        var samples: [UInt64] = []
         for line in lines {
+            let started = monotonicNanoseconds()
             try writeAll(fd, line)
             if fsyncEach { try retryingSyscall("fsync", subject: name) { fsync(fd) } }
+            samples.append(monotonicNanoseconds() - started)
         }
-        return (monotonicNanoseconds() - started) / UInt64(max(lines.count, 1))
+        return median(samples)
     }
 
     static func fileSize(directory: SafeDirectory, name: String) throws(SystemError) -> Int64 {
