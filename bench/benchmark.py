@@ -1719,7 +1719,7 @@ def audit_kind_figures(calls, cost):
     if not calls:
         return {'status': 'error', 'note': 'no call counted'}
     records = statistics.median(c['records'] for c in calls)
-    events = {}
+    events = {}     # the most records of each event in one call
     for c in calls:
         for e, k in c['events'].items():
             events[e] = max(events.get(e, 0), k)
@@ -1753,7 +1753,9 @@ def render_audit(results):
     w('')
     w('Records per call are counted in our agent\'s audit log (those of the call\'s controller request); '
       'the cost is records × `AuditLog.record` above. "File intents" are the `file-intent`/`file-outcome` '
-      'records before and after every file change. Upstream writes no audit log.')
+      'records before and after every file change. Upstream writes no audit log. The cost of a record was '
+      'measured once, the calls at other moments: on a busy disk the fsync varies, so the share of a call can '
+      'be off (even above 100 %).')
     w('')
     w('| Call | Median call | Audit records (bytes) | File intents | Audit: records × cost | of which sealing '
       '| of which fsync | File intents × cost |')
