@@ -20,7 +20,11 @@ What it measures, for each agent:
   * a large load balancer: Octavia's own rendering of 50 listeners x 200 members
     (Tests/Conformance/render_large_octavia_haproxy.py, run with the venv's python) uploaded (with its
     `haproxy -c`), started and reloaded, and the PSS of the agent's tree with that haproxy running
-    (once in the smoke mode, to check that it works).
+    (once in the smoke mode, to check that it works);
+  * ours only: what the audit log adds to a call (haproxy upload, reload, certificate upload): the
+    records and bytes each call appends to the agent's audit log, times the cost of one record that
+    `amphora-helper audit-bench` measures next to that log (SHA-256 chain, HMAC seal, key evolution,
+    write, fsync).
 
 An endpoint that our agent answers with 404/405 is reported as "not implemented yet"; nothing is
 ever filled in by hand. Our agent runs its haproxy in a network namespace the benchmark makes (and
@@ -86,8 +90,10 @@ WRITE_REQUESTS = ['upload', 'reload']
 THROUGHPUT = [('root', 'ka'), ('root', 'new'), ('info', 'ka')]
 CONCURRENCY = [8, 32, 128]
 
-FULL = dict(seq_min_n=100, seq_min_s=3.0, seq_max_n=20000, write_n=30, load_s=8.0, starts=3, idle_s=2.0, large_n=3)
-SMOKE = dict(seq_min_n=5, seq_min_s=0.3, seq_max_n=2000, write_n=3, load_s=1.5, starts=1, idle_s=0.5, large_n=1)
+FULL = dict(seq_min_n=100, seq_min_s=3.0, seq_max_n=20000, write_n=30, load_s=8.0, starts=3, idle_s=2.0, large_n=3,
+            audit_records=500)
+SMOKE = dict(seq_min_n=5, seq_min_s=0.3, seq_max_n=2000, write_n=3, load_s=1.5, starts=1, idle_s=0.5, large_n=1,
+             audit_records=50)
 
 # The large load balancer: Octavia's templater's rendering (Tests/Conformance/render_large_octavia_haproxy.py).
 LARGE_LB_ID = '11111111-2222-3333-4444-666666666666'
@@ -987,6 +993,8 @@ loadbalancer_topology = SINGLE
                 for mode in ('new', 'ka'):
                     reqs['reload'][mode] = self.sequential(name, 'reload', mode, L['write_n'], 0, L['write_n'])
             self.results['agents'][name]['upload_reload'] = self.upload_reload(name, L['write_n'])
+        # What the audit log's sealed, fsynced records (intents included) add to each upload kind.
+        self.results['audit'] = self.audit_overhead(L['write_n'], L['audit_records'])
 
         # The large load balancer (50 listeners x 200 members), last: its haproxy runs until it is deleted.
         self.results['large'] = {'listeners': LARGE_LISTENERS, 'members': LARGE_MEMBERS,
@@ -1046,6 +1054,71 @@ loadbalancer_topology = SINGLE
         return {'status': 'ok', 'calls': calls, 'n': n, 'failed_calls': bad,
                 'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
 
+
+    # -- audit overhead ------------------------------------------------------------------------
+
+    def audit_log_path(self):
+        """Our agent's audit log, as its configuration names it (`[privsep] audit_log`)."""
+        with open(f'{self.tmp}/ours/agent.conf') as f:
+            m = re.search(r'(?m)^audit_log\s*=\s*(\S+)\s*$', f.read())
+        if not m:
+            raise BenchmarkBroken('our agent configuration names no audit_log')
+        return m.group(1)
+
+    def audit_overhead(self, n, records):
+        """Per upload kind: the audit records and bytes one call appends to our agent's log (read
+        from the log itself), and `amphora-helper audit-bench`'s cost of one record (chain, seal,
+        write, fsync) measured next to the log, so: records x cost = what the audit adds to a call.
+        Upstream writes no audit log."""
+        res = {'status': 'ok', 'kinds': {}}
+        log_path = self.audit_log_path()
+        scratch = os.path.join(os.path.dirname(log_path), '..', 'audit-bench')
+        os.makedirs(scratch, mode=0o700, exist_ok=True)
+        p = subprocess.run([f'{self.args.bin_dir}/amphora-helper', 'audit-bench', '--records', str(records),
+                            '--dir', scratch], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        shutil.rmtree(scratch, ignore_errors=True)
+        try:
+            res['cost'] = json.loads(p.stdout.decode())
+        except ValueError:
+            res['cost'] = None
+        if p.returncode != 0 or not isinstance(res['cost'], dict):
+            return {'status': 'error', 'note': f'audit-bench exit {p.returncode}: {short(p.stdout, 300)}'}
+        a = self.agents['ours']
+        kinds = [('haproxy upload', 'PUT', REQ['upload'][3], self.haproxy_cfg['ours'])]
+        if self.results['agents']['ours']['requests']['reload']['status'] == 'ok':
+            kinds.append(('reload', 'PUT', REQ['reload'][3], b''))
+        kinds.append(('certificate upload', 'PUT', f'/1.0/loadbalancer/{LB_ID}/certificates/{CERT_NAME}',
+                      self.listener_pem))
+        self.quiesce('ours')
+        conn = Connection(self.ctx, a.port)
+        try:
+            for kind, method, path, body in kinds:
+                calls = []
+                for _ in range(n):
+                    before = os.path.getsize(log_path)
+                    t0 = time.perf_counter()
+                    status, _, answer = conn.request(method, path, body)
+                    ms = (time.perf_counter() - t0) * 1e3
+                    if conn.closed_by_server:
+                        conn.close()
+                        conn = Connection(self.ctx, a.port)
+                    if not 200 <= status < 300:
+                        res['kinds'][kind] = {'status': 'error', 'note': f'answers {status}: {short(answer)}'}
+                        break
+                    with open(log_path, 'rb') as f:
+                        f.seek(before)
+                        appended = f.read()
+                    if len(appended) == 0 and os.path.getsize(log_path) < before:
+                        continue            # rotated during the call: not counted
+                    calls.append(dict(audit_call_summary(appended), ms=ms))
+                else:
+                    res['kinds'][kind] = audit_kind_figures(calls, res['cost'])
+        except (OSError, ssl.SSLError, ValueError, IndexError) as e:
+            res.update(status='error', note=f'{type(e).__name__}: {e}')
+        finally:
+            conn.close()
+            self.check_alive('ours')
+        return res
 
     def render_large(self, agent):
         """Octavia's rendering of the large load balancer for `agent`'s paths, bound on loopback
@@ -1598,7 +1671,84 @@ def render(results):
           'time and waits for each client\'s part of the mutual-TLS handshake, so neither the machine nor the '
           'load generator limited it.')
     w('')
-    return '\n'.join(out)
+    return '\n'.join(out + render_audit(results))
+
+
+def audit_call_summary(appended):
+    """The audit records one call appended: this call's (`origin` controller), others written meanwhile
+    (heartbeat reads, epoch ends), bytes, and this call's records by event."""
+    mine, other, mine_bytes, events = 0, 0, 0, {}
+    for line in appended.splitlines(keepends=True):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            other += 1
+            continue
+        if rec.get('origin') == 'controller':
+            mine += 1
+            mine_bytes += len(line)
+            events[rec.get('event')] = events.get(rec.get('event'), 0) + 1
+        else:
+            other += 1
+    return {'records': mine, 'bytes': mine_bytes, 'other_records': other, 'events': events}
+
+
+def audit_kind_figures(calls, cost):
+    """Medians over the calls of one kind, and records x cost per record (from audit-bench)."""
+    if not calls:
+        return {'status': 'error', 'note': 'no call counted'}
+    records = statistics.median(c['records'] for c in calls)
+    events = {}     # the most records of each event in one call
+    for c in calls:
+        for e, k in c['events'].items():
+            events[e] = max(events.get(e, 0), k)
+    intents = sum(k for e, k in events.items() if e in ('file-intent', 'file-outcome'))
+    return {'status': 'ok', 'n': len(calls), 'median_ms': statistics.median(c['ms'] for c in calls),
+            'records': records, 'bytes': statistics.median(c['bytes'] for c in calls),
+            'other_records': sum(c['other_records'] for c in calls), 'events': events,
+            'file_intent_records': intents,
+            'audit_ms': records * cost['record_us'] / 1e3,
+            'sealing_ms': records * cost['sealing_us'] / 1e3,
+            'fsync_ms': records * cost['fsync_us'] / 1e3,
+            'file_intents_ms': intents * cost['record_us'] / 1e3}
+
+
+def render_audit(results):
+    """The section on what the audit log (sealing, intent records, fsync) adds to an upload."""
+    au = results.get('audit')
+    out = ['## What the audit log adds to an upload (ours)', '']
+    w = out.append
+    if not au or au.get('status') != 'ok':
+        w(f'Not measured: {(au or {}).get("note", "no figure")}.')
+        w('')
+        return out
+    c = au['cost']
+    w(f'`amphora-helper audit-bench --records {c["records"]}` (next to the agent\'s audit log, same filesystem), '
+      f'per record of {c["bytes_per_record"]} bytes: `AuditLog.record` end to end {c["record_us"]:.1f} µs (medians); '
+      f'its parts, each timed alone: SHA-256 chain {c["chain_us"]:.1f} µs + HMAC seal {c["seal_us"]:.1f} µs + key evolution '
+      f'{c["evolve_us"]:.0f} µs once per {c["epoch_records"]} records + write {c["write_us"]:.1f} µs + '
+      f'fsync {c["fsync_us"]:.1f} µs. Sealing thus costs {c["sealing_us"]:.1f} µs a record; '
+      'an unsealed chain would save only that.')
+    w('')
+    w('Records per call are counted in our agent\'s audit log (those of the call\'s controller request); '
+      'the cost is records × `AuditLog.record` above. "File intents" are the `file-intent`/`file-outcome` '
+      'records before and after every file change. Upstream writes no audit log. The cost of a record was '
+      'measured once, the calls at other moments: on a busy disk the fsync varies, so the share of a call can '
+      'be off (even above 100 %).')
+    w('')
+    w('| Call | Median call | Audit records (bytes) | File intents | Audit: records × cost | of which sealing '
+      '| of which fsync | File intents × cost |')
+    w('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    for kind, k in au['kinds'].items():
+        if k.get('status') != 'ok':
+            w(f'| {kind} | {k.get("note")} | | | | | | |')
+            continue
+        share = f' ({100 * k["audit_ms"] / k["median_ms"]:.0f} %)' if k['median_ms'] > 0 else ''
+        w(f'| {kind} | {fmt_ms(k["median_ms"])} | {k["records"]:g} ({k["bytes"]:g}) | {k["file_intent_records"]} | '
+          f'{fmt_ms(k["audit_ms"])}{share} | {fmt_ms(k["sealing_ms"])} | {fmt_ms(k["fsync_ms"])} | '
+          f'{fmt_ms(k["file_intents_ms"])} |')
+    w('')
+    return out
 
 
 README_BEGIN = '<!-- bench/run.sh writes this table; do not edit by hand -->'
@@ -1708,6 +1858,9 @@ def validate(results, text):
     large = results['agents']['ours'].get('large')
     if large is not None and (large.get('status') != 'ok' or 'start_ms' not in large):
         problems.append(f'ours: the large load balancer did not upload and start: {large.get("note") or large.get("reload_note")}')
+    au = results.get('audit') or {}
+    if au.get('status') != 'ok' or not any(k.get('status') == 'ok' for k in au.get('kinds', {}).values()):
+        problems.append(f'ours: the audit overhead was not measured: {au.get("note") or au.get("kinds")}')
     for line in ('## Targets', '## Latency per request type', '## Throughput', '## Memory and start'):
         if line not in text:
             problems.append(f'report lacks {line}')

@@ -14,7 +14,7 @@ struct AmphoraHelperCommand: ParsableCommand {
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
         version: "amphora-helper \(BuildInfo.versionDescription)",
-        subcommands: [Serve.self, Launcher.self, CheckIdentity.self, AuditVerify.self, AuditShow.self, AuditInit.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
+        subcommands: [Serve.self, Launcher.self, CheckIdentity.self, AuditVerify.self, AuditShow.self, AuditInit.self, AuditBench.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -196,6 +196,27 @@ struct AuditInit: ParsableCommand {
 
     func run() throws {
         throw ExitCode(HelperMain.initializeAuditSeal(configPath: configFile, exportPath: export))
+    }
+}
+
+/// Measures what one audit record append costs (chain, seal, key evolution, write, fsync) for the benchmark.
+struct AuditBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-bench",
+        abstract: "Measure one audit record append (chain, seal, epoch key evolution, write, fsync) in a scratch directory; one JSON line.")
+
+    @Option(help: "Records per measurement.") var records: Int = 200
+    @Option(name: .customLong("dir"), help: "An existing directory on the real log's filesystem; the files made there are removed.")
+    var directory: String
+
+    func run() throws {
+        guard records > 0 else { throw ValidationError("--records must be positive") }
+        do {
+            FileDescriptorOutput.standardOutput.write(try AuditAppendCost.measure(records: records, directory: directory).json + "\n")
+        } catch {
+            FileDescriptorOutput.standardError.write("audit-bench: \(error)\n")
+            throw ExitCode(2)
+        }
     }
 }
 
