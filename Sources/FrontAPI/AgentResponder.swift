@@ -27,9 +27,8 @@ public struct AgentResponder: HTTPResponder {
 
     public func respond(to request: Request, context: AgentRequestContext) async throws -> Response {
         let requestID = RequestCorrelation.requestID(from: request.headers)
-        let origin = RequestCorrelation.origin(
-            requestID: requestID, method: request.method, path: request.uri.path, client: await ClientCertificateIdentity.of(context.channel))
-        var response = await RequestCorrelation.$current.withValue(origin) { await answer(request, context: context) }
+        let served = ServedRequest(requestID: requestID, method: request.method, path: request.uri.path, channel: context.channel)
+        var response = await RequestCorrelation.$current.withValue(served) { await answer(request, context: context) }
         response.headers[RequestCorrelation.header] = requestID.description
         return response
     }

@@ -46,7 +46,7 @@ public final class HelperSocketClient: HelperClient {
     /// ``HelperInterrupted`` or ``CommandError``.
     /// The controller request being served (``RequestCorrelation/current``) goes with it.
     public func send(_ command: Command) async throws -> Reply {
-        let origin = RequestCorrelation.current
+        let origin = await RequestCorrelation.current?.controllerRequest()
         let wait = UInt64(restartWaitSeconds) * 1_000_000_000
         var deadline = Self.now() + wait
         var pause: UInt64 = 50_000_000

@@ -24,7 +24,7 @@ public enum RequestCorrelation {
 
     /// The controller request being served by the current task; nil outside one (the heartbeat,
     /// the settings request at start).
-    @TaskLocal public static var current: ControllerRequest?
+    @TaskLocal public static var current: ServedRequest?
 
     /// The controller's request id when it sent exactly one valid one, else a new one.
     public static func requestID(from headers: HTTPFields) -> OpenStackRequestID {
@@ -84,6 +84,23 @@ public enum RequestCorrelation {
     static func hex(_ byte: UInt8, uppercase: Bool) -> String {
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
+    }
+}
+
+/// A controller request being served. The client certificate is read (an event-loop hop, a SHA-256
+/// and a DER walk) only when a command goes to the helper, not for every request.
+public struct ServedRequest: Sendable {
+    let requestID: OpenStackRequestID
+    let method: HTTPRequest.Method
+    let path: String
+    /// The request's connection; nil where there is none (route unit tests).
+    let channel: (any Channel)?
+
+    /// What the helper is told about the request (``RequestCorrelation/origin(requestID:method:path:client:)``).
+    public func controllerRequest() async -> ControllerRequest? {
+        var client: ClientCertificateIdentity?
+        if let channel { client = await ClientCertificateIdentity.of(channel) }
+        return RequestCorrelation.origin(requestID: requestID, method: method, path: path, client: client)
     }
 }
 

@@ -62,7 +62,8 @@ struct RequestCorrelationTests {
         let missing = try await harness.send(.get, "/1.0/loadbalancer/3f2504e0-4f89-41d3-9a0c-0305e82c3301/haproxy", headers: [RequestCorrelation.header: Self.valid])
         #expect(missing.status == .notFound)
         #expect(missing.headers[RequestCorrelation.header] == Self.valid)
-        let origin = try #require(seen.all.first ?? nil)
+        let served = try #require(seen.all.first ?? nil)
+        let origin = try #require(await served.controllerRequest())
         #expect(origin.requestID.description == Self.valid)
         #expect(origin.method == "GET")
         #expect(origin.path == "/1.0/loadbalancer/3f2504e0-4f89-41d3-9a0c-0305e82c3301/haproxy")
@@ -75,7 +76,7 @@ struct RequestCorrelationTests {
 
 /// What the recording helper saw as the current controller request, per command.
 final class SeenOrigins: Sendable {
-    let origins = Mutex<[ControllerRequest?]>([])
-    func add(_ origin: ControllerRequest?) { origins.withLock { $0.append(origin) } }
-    var all: [ControllerRequest?] { origins.withLock { $0 } }
+    let origins = Mutex<[ServedRequest?]>([])
+    func add(_ origin: ServedRequest?) { origins.withLock { $0.append(origin) } }
+    var all: [ServedRequest?] { origins.withLock { $0 } }
 }
