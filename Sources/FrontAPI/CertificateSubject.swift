@@ -1,3 +1,5 @@
+import IPCProtocol
+
 /// The subject of a DER-encoded X.509 certificate as RFC 4514 text (`CN=controller,O=Octavia`),
 /// read with a small bounded DER walk (the front has no ASN.1 library of its own; BoringSSL inside
 /// NIOSSL does not expose the subject).
@@ -54,7 +56,7 @@ enum CertificateSubject {
         var arcs = [String(min(Int(first) / 40, 2)), String(Int(first) - min(Int(first) / 40, 2) * 40)]
         var value = 0
         for byte in oid.dropFirst() {
-            guard value < Int.max >> 8 else { return "#" + oid.map { RequestCorrelation.hex($0, uppercase: false) }.joined() }
+            guard value < Int.max >> 8 else { return "#" + HexText.lowercase(oid) }
             value = value << 7 | Int(byte & 0x7F)
             if byte & 0x80 == 0 {
                 arcs.append(String(value))
@@ -68,7 +70,7 @@ enum CertificateSubject {
     static func attributeValue(_ value: DERReader.Element) -> String {
         let textTags: Set<UInt8> = [0x0C, 0x13, 0x16, 0x14]
         guard textTags.contains(value.tag) else {
-            return "#" + value.encoded.map { RequestCorrelation.hex($0, uppercase: false) }.joined()
+            return "#" + HexText.lowercase(value.encoded)
         }
         let bytes = Array(value.content)
         var out = ""
@@ -80,7 +82,7 @@ enum CertificateSubject {
             if byte >= 0x20 && byte < 0x7F {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += "\\" + RequestCorrelation.hex(byte, uppercase: true)
+                out += "\\" + HexText.uppercase([byte])
             }
         }
         return out

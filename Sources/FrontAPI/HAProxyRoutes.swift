@@ -144,9 +144,6 @@ extension AgentAPI {
     }
 
     func md5Hex(_ bytes: [UInt8]) -> String {
-        Insecure.MD5.hash(data: bytes).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-        }.joined()
+        HexText.lowercase(Insecure.MD5.hash(data: bytes))
     }
 }

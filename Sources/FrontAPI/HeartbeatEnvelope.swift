@@ -38,14 +38,7 @@ public enum HeartbeatEnvelope {
     /// HMAC-SHA256 of `bytes` keyed with `key`, as 64 lowercase hex characters.
     public static func hexHMAC(_ bytes: [UInt8], key: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: Array(key.utf8)))
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in mac {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        return HexText.lowercase(mac)
     }
 }
 

@@ -52,7 +52,7 @@ public enum RequestCorrelation {
     /// `path` with every byte outside printable ASCII (and `%` itself left as is) percent-escaped,
     /// cut to ``IPCProtocol/ControllerRequest/maximumPathLength`` bytes (a cut path ends in `...`).
     static func auditedPath(_ path: String) -> String {
-        let escaped = escape(path.utf8) { byte in "%" + hex(byte, uppercase: true) }
+        let escaped = escape(path.utf8) { byte in "%" + HexText.uppercase([byte]) }
         let text = escaped.utf8.first == UInt8(ascii: "/") ? escaped : "/" + escaped
         return cut(text, to: ControllerRequest.maximumPathLength)
     }
@@ -60,7 +60,7 @@ public enum RequestCorrelation {
     /// `subject` with every byte outside printable ASCII written `\XX` (RFC 4514's hex escape), cut
     /// to ``IPCProtocol/ControllerRequest/maximumSubjectLength`` bytes.
     static func auditedSubject(_ subject: String) -> String {
-        cut(escape(subject.utf8, allowingSpace: true) { byte in "\\" + hex(byte, uppercase: true) }, to: ControllerRequest.maximumSubjectLength)
+        cut(escape(subject.utf8, allowingSpace: true) { byte in "\\" + HexText.uppercase([byte]) }, to: ControllerRequest.maximumSubjectLength)
     }
 
     static func escape(_ bytes: String.UTF8View, allowingSpace: Bool = false, _ escaped: (UInt8) -> String) -> String {
@@ -79,11 +79,6 @@ public enum RequestCorrelation {
         guard text.utf8.count > limit else { return text }
         // ASCII only: one byte per character.
         return String(text.prefix(limit - 3)) + "..."
-    }
-
-    static func hex(_ byte: UInt8, uppercase: Bool) -> String {
-        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
-        return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
     }
 }
 
@@ -114,7 +109,7 @@ struct ClientCertificateIdentity: Sendable, Equatable {
 extension ClientCertificateIdentity {
     /// The identity of a DER-encoded certificate.
     init(der: [UInt8]) {
-        fingerprint = SHA256.hash(data: der).map { RequestCorrelation.hex($0, uppercase: false) }.joined()
+        fingerprint = HexText.lowercase(SHA256.hash(data: der))
         subject = RequestCorrelation.auditedSubject(CertificateSubject.text(fromCertificateDER: der) ?? "")
     }
 

@@ -120,10 +120,7 @@ public struct OpenStackRequestID: Sendable, Hashable, Codable, CustomStringConve
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }
+        let hex = bytes.map { HexText.lowercase([$0]) }
         let groups = [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }
         // The shape is right by construction (the unit tests validate generated ids).
         return OpenStackRequestID(unchecked: "req-" + groups.joined(separator: "-"))

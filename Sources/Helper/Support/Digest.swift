@@ -1,4 +1,5 @@
 import COpenSSL
+import IPCProtocol
 
 /// Message digests through the system OpenSSL (the helper links no second TLS library).
 public enum Digest {
@@ -22,14 +23,5 @@ public enum Digest {
     }
 
     /// Lowercase hex of `bytes`.
-    public static func hexString(_ bytes: some Collection<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hexString(_ bytes: some Collection<UInt8>) -> String { HexText.lowercase(bytes) }
 }
