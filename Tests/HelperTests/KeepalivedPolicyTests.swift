@@ -416,6 +416,18 @@ struct KeepalivedPolicyTests {
         #expect(capped.joined(separator: "\n").utf8.count <= KeepalivedOutputFilter.maximumBytes + 64)
     }
 
+    @Test("check output never repeats the VRRP secret, even when keepalived echoes it")
+    func vrrpSecretNeverInDetails() {
+        let uploaded = "vrrp_instance v {\n    authentication {\n        auth_type PASS\n        auth_pass b20e06cf1abcf29c\n    }\n    bogus_keyword 1\n}\n"
+        let output = """
+            (Line 9) Unknown keyword 'b20e06cf1abcf29c'
+            (Line 11) Unknown keyword 'bogus_keyword'
+            """
+        let details = KeepalivedConfigTest.refusalDetails(Self.result(1, output), uploaded: uploaded)
+        #expect(!details.contains("b20e06cf1abcf29c"), "\(details)")
+        #expect(details.contains("Unknown keyword 'bogus_keyword'"), "\(details)")
+    }
+
     @Test("the stored form carries the agent's script-security header; the uploaded text comes back unchanged")
     func storedHeaderRoundTrip() throws {
         let stored = KeepalivedConfigTest.stored(Self.octaviaVRRP)

@@ -90,7 +90,18 @@ public enum KeepalivedConfigTest {
         var head = "keepalived --config-test failed"
         if let code = result.exitCode { head += " (exit status \(code)\(code == 6 ? ": SECURITY VIOLATION" : ""))" }
         if let signal = result.signal { head += " (signal \(signal))" }
-        let lines = KeepalivedOutputFilter.lines(result.stdout + "\n" + result.stderr, reference: uploaded, lineOffset: headerLines)
+        let reference = maskingSecrets(uploaded)
+        let lines = KeepalivedOutputFilter.lines(result.stdout + "\n" + result.stderr, reference: reference, lineOffset: headerLines)
         return lines.isEmpty ? head : head + ":\n" + lines.joined(separator: "\n")
+    }
+
+    /// `text` with the value of every `auth_pass` replaced, so that no output line echoing the VRRP
+    /// secret passes the filter (its words are the reference of what may be repeated).
+    static func maskingSecrets(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.first == "auth_pass" else { return String(line) }
+            return String(line.prefix(while: { $0 == " " || $0 == "\t" })) + "auth_pass ***"
+        }.joined(separator: "\n")
     }
 }
