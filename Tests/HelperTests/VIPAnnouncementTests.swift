@@ -108,6 +108,30 @@ struct VIPAnnouncementUnitTests {
         }
     }
 
+    @Test("each address is announced under the request that first asked for it")
+    func attributedToTheAskingRequest() throws {
+        let gate = Shared(true)
+        let sent = Shared<[(String, [IPAddress])]>([])
+        let announcer = VIPAnnouncer(topology: { .single }, announce: { list, context in
+            sent.value.withLock { $0.append((context.command, list)) }
+            while gate.value.withLock({ $0 }) { usleep(1_000) }
+        })
+        let log = context.log
+        let first = AuditContext(log: log, requestID: 1, peerUID: 0, command: "haproxy-reload", origin: .helper)
+        let second = AuditContext(log: log, requestID: 2, peerUID: 0, command: "haproxy-start", origin: .helper)
+        let a = try IPAddress(validating: "203.0.113.100")
+        let b = try IPAddress(validating: "203.0.113.101")
+        announcer.request([a], context: first)
+        #expect(eventually { !sent.value.withLock { $0.isEmpty } })
+        announcer.request([a], context: first)
+        announcer.request([a, b], context: second)
+        gate.value.withLock { $0 = false }
+        #expect(eventually { !announcer.pending.withLock { $0.running } })
+        let seen = sent.value.withLock { $0 }
+        #expect(seen.map(\.0) == ["haproxy-reload", "haproxy-reload", "haproxy-start"])
+        #expect(seen.map(\.1) == [[a], [a], [b]])
+    }
+
     @Test("requests while an announcement runs are sent together right after it, each address once")
     func coalesced() throws {
         let gate = Shared(true)

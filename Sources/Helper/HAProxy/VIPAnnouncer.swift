@@ -8,15 +8,17 @@ import Synchronization
 ///
 /// Upstream sends one packet from Python, which costs nothing; `arping -U -c 2 -w 2` takes two
 /// seconds. So the announcement runs on a background thread after the answer, one at a time:
-/// addresses requested while one runs are sent together right after it, so at most one launcher is
-/// ever busy with it and a burst of reloads costs one more announcement, not one each.
+/// addresses requested while one runs are sent right after it, each once, so at most one launcher
+/// is ever busy with it and a burst of reloads of one load balancer costs one more announcement, not
+/// one each. Each address is announced under the context of the request that first asked for it
+/// (the audit records of the `arping`/`na6` runs name that request).
 public final class VIPAnnouncer: Sendable {
     /// The amphora's topology now (it can change with `POST /topology`).
     let topology: @Sendable () -> Topology
     /// Sends the announcements; failures are audited and otherwise ignored, as upstream does.
     let announce: @Sendable (_ addresses: [IPAddress], _ context: AuditContext) -> Void
-    /// Addresses waiting for the worker, the context of the latest request, and whether the worker runs.
-    let pending = Mutex<(addresses: [IPAddress], context: AuditContext?, running: Bool)>(([], nil, false))
+    /// Addresses waiting for the worker, each with the request that asked for it, and whether the worker runs.
+    let pending = Mutex<(batches: [(context: AuditContext, addresses: [IPAddress])], running: Bool)>(([], false))
 
     public init(topology: @escaping @Sendable () -> Topology, announce: @escaping @Sendable ([IPAddress], AuditContext) -> Void) {
         self.topology = topology
@@ -27,9 +29,9 @@ public final class VIPAnnouncer: Sendable {
     func request(_ addresses: [IPAddress], context: AuditContext) {
         guard !addresses.isEmpty, topology() == .single else { return }
         let startWorker = pending.withLock { state -> Bool in
-            var queued = Set(state.addresses)
-            for address in addresses where queued.insert(address).inserted { state.addresses.append(address) }
-            state.context = context
+            var queued = Set(state.batches.flatMap(\.addresses))
+            let new = addresses.filter { queued.insert($0).inserted }
+            if !new.isEmpty { state.batches.append((context, new)) }
             if state.running { return false }
             state.running = true
             return true
@@ -37,17 +39,17 @@ public final class VIPAnnouncer: Sendable {
         if startWorker { startThread { [self] in drain() } }
     }
 
-    /// Sends what is pending until nothing is.
+    /// Sends what is pending until nothing is, one batch per asking request.
     func drain() {
         while true {
-            let (batch, context) = pending.withLock { state -> ([IPAddress], AuditContext?) in
-                let batch = state.addresses
-                state.addresses = []
-                if batch.isEmpty { state.running = false }
-                return (batch, state.context)
+            let batches = pending.withLock { state -> [(context: AuditContext, addresses: [IPAddress])] in
+                let batches = state.batches
+                state.batches = []
+                if batches.isEmpty { state.running = false }
+                return batches
             }
-            guard !batch.isEmpty, let context else { return }
-            announce(batch, context)
+            if batches.isEmpty { return }
+            for batch in batches { announce(batch.addresses, batch.context) }
         }
     }
 }
