@@ -44,18 +44,23 @@ struct AuditLogUnderLoadTests {
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(verified.stdout.contains("seals verified"))
 
-        // Every upload the agent acknowledged has its file change recorded as done, exactly once.
+        // Every upload the agent acknowledged has its file change recorded as done. Twice at most, and
+        // only for an upload in flight at the kill: the old helper wrote the file and died before it
+        // answered, and the front sent the upload again (`isSafeToResend`), so both writes happened.
         let shown = try Shell.run(helper, ["audit-show", "--json", directory], check: false)
         let lines = shown.stdout.split(separator: "\n").map(String.init)
         let names200 = acknowledged.withLock { $0 }
         #expect(names200.count > 100)
+        var writtenTwice: [String] = []
         for name in names200 {
             let stored = lines.filter {
                 $0.contains(#""event":"file-outcome""#) && $0.contains(#""action":"write""#) && $0.contains("/\(lb)/\(name)\"")
                     && $0.contains(#""result":"done""#)
             }
-            #expect(stored.count == 1, "\(name): \(stored.count) records")
+            #expect((1...2).contains(stored.count), "\(name): \(stored.count) records\n\(stored.joined(separator: "\n"))")
+            if stored.count == 2 { writtenTwice.append(name) }
         }
+        #expect(writtenTwice.count <= 4, "more uploads written twice than were in flight at the kill: \(writtenTwice)")
         #expect(lines.filter { $0.contains(#""event":"helper-start""#) }.count == 2)
     }
 }
