@@ -115,8 +115,8 @@ final class AgentHarness: @unchecked Sendable {
         process.standardError = log
         try process.run()
         self.process = process
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             if !process.isRunning { throw HarnessError("agent exited early:\n\(self.log())") }
             if let response = try? request("GET", "/"), response.status == 200 { return }
             Thread.sleep(forTimeInterval: 0.1)
@@ -135,8 +135,8 @@ final class AgentHarness: @unchecked Sendable {
     func stop() -> Int32? {
         guard let process, process.isRunning else { return self.process?.terminationStatus }
         kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning {
             // Only our own child, by pid, and its process groups.
             for pid in descendants() { kill(pid, SIGKILL) }
