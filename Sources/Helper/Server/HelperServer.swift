@@ -35,6 +35,10 @@ public final class HelperServer: Sendable {
     }
 
     /// Creates the socket directory and socket with their permissions, and starts accepting.
+    ///
+    /// The socket is bound, given to the front's group and listening under a temporary name first,
+    /// then renamed over the old one: a front that connects while a restarted helper sets up finds
+    /// either the old socket (refused: it retries) or the ready one, never one it may not open yet.
     public func start() throws(SystemError) {
         let directory = parentDirectory(socketPath)
         if mkdir(directory, 0o750) != 0, errno != EEXIST { throw SystemError("mkdir", subject: directory) }
@@ -44,26 +48,37 @@ public final class HelperServer: Sendable {
         try retryingSyscall("chown", subject: directory) { chown(directory, 0, frontGID) }
         try retryingSyscall("chmod", subject: directory) { chmod(directory, 0o750) }
 
-        if lstat(socketPath, &st) == 0 {
-            guard (st.st_mode & S_IFMT) == S_IFSOCK else { throw SystemError("stale socket", errno: EEXIST, subject: socketPath) }
-            unlink(socketPath)
+        if lstat(socketPath, &st) == 0, (st.st_mode & S_IFMT) != S_IFSOCK {
+            throw SystemError("stale socket", errno: EEXIST, subject: socketPath)
+        }
+        let temporaryPath = socketPath + ".new"
+        if lstat(temporaryPath, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFSOCK else { throw SystemError("stale socket", errno: EEXIST, subject: temporaryPath) }
+            unlink(temporaryPath)
         }
         let fd = try retryingSyscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
-        guard let address = UnixSocketAddress(path: socketPath) else {
+        guard let address = UnixSocketAddress(path: temporaryPath) else {
             close(fd)
-            throw SystemError("bind", errno: ENAMETOOLONG, subject: socketPath)
+            throw SystemError("bind", errno: ENAMETOOLONG, subject: temporaryPath)
         }
         let oldMask = umask(0o177)
         let bound = address.withSocketAddress { bind(fd, $0, $1) }
         umask(oldMask)
         guard bound == 0 else {
-            let error = SystemError("bind", subject: socketPath)
+            let error = SystemError("bind", subject: temporaryPath)
             close(fd)
             throw error
         }
-        try retryingSyscall("chown", subject: socketPath) { chown(socketPath, 0, frontGID) }
-        try retryingSyscall("chmod", subject: socketPath) { chmod(socketPath, 0o660) }
-        try retryingSyscall("listen") { listen(fd, 16) }
+        do throws(SystemError) {
+            try retryingSyscall("chown", subject: temporaryPath) { chown(temporaryPath, 0, frontGID) }
+            try retryingSyscall("chmod", subject: temporaryPath) { chmod(temporaryPath, 0o660) }
+            try retryingSyscall("listen") { listen(fd, 16) }
+            try retryingSyscall("rename", subject: socketPath) { rename(temporaryPath, socketPath) }
+        } catch {
+            close(fd)
+            unlink(temporaryPath)
+            throw error
+        }
         startThread { [self] in self.acceptLoop(fd) }
     }
 
