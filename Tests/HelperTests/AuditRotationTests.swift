@@ -144,11 +144,14 @@ struct AuditRotationTests {
     @Test("a rotated file deleted without a prune record is found: the set that starts after it does not verify")
     func unrecordedDeletionRefused() throws {
         let scratch = try AuditScratch()
-        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 3, epochRecords: 7))
-        for i in 1...150 { try log.record("work-\(i)", [("pad", .string(String(repeating: "q", count: 100)))]) }
+        let anchor: AuditChainVerifier.Link
+        do {
+            let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 3, epochRecords: 7))
+            for i in 1...150 { try log.record("work-\(i)", [("pad", .string(String(repeating: "q", count: 100)))]) }
+            anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        }
         let rotated = AuditLogFile.rotatedFiles(try FileManager.default.contentsOfDirectory(atPath: scratch.directory), logName: "audit.jsonl")
         #expect(rotated.count == 3)
-        let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
         guard case .success = try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor) else {
             Issue.record("intact set does not verify")
             return
@@ -157,8 +160,19 @@ struct AuditRotationTests {
         try FileManager.default.removeItem(atPath: scratch.directory + "/" + rotated[0])
         #expect(brokenReason(try scratch.verifySet(keys: [])).contains("no audit-prune record"))
         #expect(brokenReason(try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor)).contains("no audit-prune record"))
-        // The auditor who holds that file's last record can still check the rest explicitly.
+        // A prune record appended later (by a restarted log, as one holding the current key could) is
+        // not where a rotation writes it, so it explains nothing.
         let removedLast = try #require(try records(scratch, event: AuditRecord.continuationEvent).first)
+        let reopened = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: 1 << 20, keepFiles: 3))
+        try reopened.record(AuditRecord.pruneEvent, [
+            ("file", .string(rotated[0])), ("last_seq", .number(String(removedLast.sequence - 1))), ("last_hash", .string(removedLast.prev)),
+        ])
+        let lastEvents = Array(try events(scratch).suffix(2))
+        #expect(lastEvents.count == 2 && lastEvents[0] != AuditRecord.continuationEvent && lastEvents[1] == AuditRecord.pruneEvent)
+        let forgedAnchor = AuditChainVerifier.Link(sequence: reopened.head.sequence, hash: reopened.head.hash)
+        #expect(brokenReason(try scratch.verifySet(keys: [try scratch.seed()], anchor: forgedAnchor)).contains("no audit-prune record"))
+        #expect(brokenReason(try scratch.verifySet(keys: [])).contains("no audit-prune record"))
+        // The auditor who holds that file's last record can still check the rest explicitly.
         let after = AuditChainVerifier(
             keys: [try scratch.seed()], anchor: anchor,
             after: AuditChainVerifier.Link(sequence: removedLast.sequence - 1, hash: removedLast.prev))

@@ -152,7 +152,10 @@ public final class AuditChainVerifier {
             summary.firstSequence = record.sequence
             if after == nil, record.sequence > 1 { gap = Self.predecessor(named: record) }
         }
-        if let gap, summary.prunedBefore == nil, record.event == AuditRecord.pruneEvent,
+        // A prune record is written in a rotation, right after the new file's continuation (and the
+        // other prune records): one elsewhere was not written by a rotation and explains nothing.
+        let inRotation = previous.map { $0.event == AuditRecord.continuationEvent || $0.event == AuditRecord.pruneEvent } ?? false
+        if let gap, summary.prunedBefore == nil, record.event == AuditRecord.pruneEvent, inRotation,
             record.member("file") == .string(gap.file), record.member("last_seq") == .number(String(gap.sequence)),
             record.member("last_hash") == .string(gap.hash)
         {

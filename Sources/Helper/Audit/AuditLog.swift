@@ -358,7 +358,7 @@ public final class AuditLog: Sendable {
         // Fail closed: a file goes only once its record is on disk (a failure here refuses the record
         // that caused the rotation; the file stays and is pruned, and recorded again, at the next one).
         for name in pruned {
-            let fields = try Self.pruneFields(ofFile: name, in: directory.path)
+            let fields = Self.pruneFields(ofFile: name, in: directory.path)
             let (line, hash) = Self.line(state, AuditRecord.pruneEvent, fields)
             try write(&state, line, hash: hash, event: AuditRecord.pruneEvent)
             state.recordsInEpoch += 1
@@ -370,14 +370,21 @@ public final class AuditLog: Sendable {
 
     /// The members of an ``AuditRecord/pruneEvent`` record for the rotated file `name`: the file, its
     /// first and last sequence and its last record's hash (what the next file's first record links to).
-    static func pruneFields(ofFile name: String, in directoryPath: String) throws(SystemError) -> [(String, JSONValue)] {
+    /// A file that cannot be read is named with the `error` instead (it is still pruned: refusing
+    /// every rotation for it would stop the helper; a set that starts after it does not verify).
+    static func pruneFields(ofFile name: String, in directoryPath: String) -> [(String, JSONValue)] {
         let path = directoryPath + "/" + name
         var first: UInt64?
-        try AuditLogFile.forEachLine(path) { line, _ in
-            if case .complete(let bytes) = line { first = AuditRecord.parse(bytes)?.sequence }
-            return false
+        let last: AuditHead
+        do {
+            try AuditLogFile.forEachLine(path) { line, _ in
+                if case .complete(let bytes) = line { first = AuditRecord.parse(bytes)?.sequence }
+                return false
+            }
+            (last, _) = try lastRecord(ofFile: path)
+        } catch {
+            return [("file", .string(name)), ("error", .string("\(error)"))]
         }
-        let (last, _) = try lastRecord(ofFile: path)
         var fields: [(String, JSONValue)] = [("file", .string(name))]
         // A first line that is not a record (a file damaged before its pruning) leaves only the end named.
         if let first { fields.append(("first_seq", .number(String(first)))) }
