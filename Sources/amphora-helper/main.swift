@@ -127,8 +127,8 @@ struct AuditVerify: ParsableCommand {
             if summary.sealsChecked, summary.unsealedRecords > 0 {
                 text += " (the first \(summary.unsealedRecords) records predate sealing: chained, not sealed)"
             }
-            if summary.firstSequence > 1, afterLink == nil {
-                text += ", starts at record \(summary.firstSequence) (older files not given)"
+            if summary.firstSequence > 1, afterLink == nil, let pruned = summary.prunedBefore {
+                text += ", starts at record \(summary.firstSequence) (after \(pruned), whose pruning the set records)"
             }
             if anchorLink != nil { text += ", anchor found" }
             FileDescriptorOutput.standardOutput.write(text + "\n")

@@ -410,7 +410,7 @@ struct AuditLogTests {
         #expect(brokenReason(scratch.verify(plain, keys: [seed])).contains("first record is nothing-happened"))
     }
 
-    @Test("with a key, a set that starts mid-chain fails unless an anchor or the previous head is given")
+    @Test("a set that starts mid-chain with no recorded prune fails, with or without key and anchor, unless the previous head is given")
     func midChainNeedsAnchor() throws {
         let scratch = try AuditScratch()
         let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(epochRecords: 3))
@@ -419,9 +419,10 @@ struct AuditLogTests {
         let seed = try scratch.seed()
         let tail = Array(lines.dropFirst(4))
         #expect(brokenReason(scratch.verify(tail, keys: [seed])).contains("older files not given"))
-        #expect(brokenLine(scratch.verify(tail)) == nil)  // without a key nothing is claimed about seals
+        // Records cut from the start without an audit-prune record: refused, even keyless or anchored.
+        #expect(brokenReason(scratch.verify(tail)).contains("no audit-prune record"))
         let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
-        #expect(brokenLine(scratch.verify(tail, keys: [seed], anchor: anchor)) == nil)
+        #expect(brokenReason(scratch.verify(tail, keys: [seed], anchor: anchor)).contains("no audit-prune record"))
         let before = try #require(AuditRecord.parse(Array(lines[3].utf8)))
         let verifier = AuditChainVerifier(keys: [seed], after: AuditChainVerifier.Link(sequence: before.sequence, hash: before.hash))
         for (index, line) in tail.enumerated() { verifier.check(.complete(Array(line.utf8)), file: "log", number: index + 1) }

@@ -64,6 +64,124 @@ struct AuditRotationTests {
         #expect(brokenLine(try scratch.verifySet(keys: [])) == 1)
     }
 
+    /// The records of `event` in the set, in order.
+    func records(_ scratch: AuditScratch, event: String) throws -> [AuditRecord] {
+        var out: [AuditRecord] = []
+        for file in try AuditLogFile.expand([scratch.directory]) {
+            try AuditLogFile.forEachLine(file) { line, _ in
+                if case .complete(let bytes) = line, let record = AuditRecord.parse(bytes), record.event == event { out.append(record) }
+                return true
+            }
+        }
+        return out
+    }
+
+    @Test("every pruned file leaves a sealed audit-prune record, on disk before the file goes; the remaining set verifies after it")
+    func pruneIsRecorded() throws {
+        let scratch = try AuditScratch()
+        let logPath = scratch.log
+        let directory = scratch.directory
+        let settings = AuditLogSettings(maxBytes: Self.small, keepFiles: 2, epochRecords: 7) { step throws(SystemError) in
+            guard step == .afterPruneRecords, let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return }
+            // Each file named by this rotation's prune records is still there: the record comes first.
+            for line in text.split(separator: "\n").reversed() {
+                guard let record = AuditRecord.parse(Array(line.utf8)), record.event == AuditRecord.pruneEvent,
+                    case .string(let file)? = record.member("file")
+                else { break }
+                #expect(FileManager.default.fileExists(atPath: directory + "/" + file), "\(file) removed before its record")
+            }
+        }
+        let log = try AuditLog(path: scratch.log, settings: settings)
+        // Each rotated file's first and last sequence, noted while it exists.
+        var bounds: [String: (first: UInt64, last: UInt64)] = [:]
+        for i in 1...150 {
+            try log.record("work-\(i)", [("pad", .string(String(repeating: "p", count: 100)))])
+            for name in AuditLogFile.rotatedFiles(try FileManager.default.contentsOfDirectory(atPath: directory), logName: "audit.jsonl")
+            where bounds[name] == nil {
+                let lines = try scratch.lines(directory + "/" + name)
+                let first = try #require(AuditRecord.parse(Array((lines.first ?? "").utf8)))
+                let last = try #require(AuditRecord.parse(Array((lines.last ?? "").utf8)))
+                bounds[name] = (first.sequence, last.sequence)
+            }
+        }
+        let remaining = AuditLogFile.rotatedFiles(try FileManager.default.contentsOfDirectory(atPath: directory), logName: "audit.jsonl")
+        #expect(remaining.count == 2)
+        let prunes = try records(scratch, event: AuditRecord.pruneEvent)
+        let prunedNames = prunes.compactMap { record -> String? in
+            if case .string(let file)? = record.member("file") { file } else { nil }
+        }
+        #expect(!prunedNames.isEmpty)
+        for (record, name) in zip(prunes, prunedNames) {
+            #expect(!FileManager.default.fileExists(atPath: directory + "/" + name))
+            let noted = try #require(bounds[name])
+            #expect(record.member("first_seq") == .number(String(noted.first)))
+            #expect(record.member("last_seq") == .number(String(noted.last)))
+            #expect(record.seal != nil)
+        }
+        // The set's first file follows the last pruned one, and its first record links to the prune's hash.
+        let firstLine = try scratch.lines(directory + "/" + remaining[0]).first ?? ""
+        let first = try #require(AuditRecord.parse(Array(firstLine.utf8)))
+        let prune = try #require(prunes.last)
+        #expect(first.member("previous_file") == prune.member("file"))
+        #expect(prune.member("last_hash") == .string(first.prev))
+        let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        guard case .success(let keyed) = try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor),
+            case .success(let chained) = try scratch.verifySet(keys: [])
+        else {
+            Issue.record("pruned set does not verify: \(try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor))")
+            return
+        }
+        #expect(keyed.firstSequence == first.sequence)
+        #expect(keyed.prunedBefore == prunedNames.last)
+        #expect(chained.prunedBefore == prunedNames.last)
+        // With the key, a prune record alone does not bound a rewrite from the first record: the anchor is needed.
+        #expect(brokenReason(try scratch.verifySet(keys: [try scratch.seed()])).contains("older files not given"))
+        // An anchor that does not match still fails.
+        let wrongAnchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: String(repeating: "e", count: 64))
+        #expect(brokenReason(try scratch.verifySet(keys: [try scratch.seed()], anchor: wrongAnchor)).contains("not the anchored one"))
+    }
+
+    @Test("a rotated file deleted without a prune record is found: the set that starts after it does not verify")
+    func unrecordedDeletionRefused() throws {
+        let scratch = try AuditScratch()
+        let anchor: AuditChainVerifier.Link
+        do {
+            let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 3, epochRecords: 7))
+            for i in 1...150 { try log.record("work-\(i)", [("pad", .string(String(repeating: "q", count: 100)))]) }
+            anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        }
+        let rotated = AuditLogFile.rotatedFiles(try FileManager.default.contentsOfDirectory(atPath: scratch.directory), logName: "audit.jsonl")
+        #expect(rotated.count == 3)
+        guard case .success = try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor) else {
+            Issue.record("intact set does not verify")
+            return
+        }
+        // Someone removes the oldest kept file, as the helper's pruning would, but without its record.
+        try FileManager.default.removeItem(atPath: scratch.directory + "/" + rotated[0])
+        #expect(brokenReason(try scratch.verifySet(keys: [])).contains("no audit-prune record"))
+        #expect(brokenReason(try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor)).contains("no audit-prune record"))
+        // A prune record appended later (by a restarted log, as one holding the current key could) is
+        // not where a rotation writes it, so it explains nothing.
+        let removedLast = try #require(try records(scratch, event: AuditRecord.continuationEvent).first)
+        let reopened = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: 1 << 20, keepFiles: 3))
+        try reopened.record(AuditRecord.pruneEvent, [
+            ("file", .string(rotated[0])), ("last_seq", .number(String(removedLast.sequence - 1))), ("last_hash", .string(removedLast.prev)),
+        ])
+        let lastEvents = Array(try events(scratch).suffix(2))
+        #expect(lastEvents.count == 2 && lastEvents[0] != AuditRecord.continuationEvent && lastEvents[1] == AuditRecord.pruneEvent)
+        let forgedAnchor = AuditChainVerifier.Link(sequence: reopened.head.sequence, hash: reopened.head.hash)
+        #expect(brokenReason(try scratch.verifySet(keys: [try scratch.seed()], anchor: forgedAnchor)).contains("no audit-prune record"))
+        #expect(brokenReason(try scratch.verifySet(keys: [])).contains("no audit-prune record"))
+        // The auditor who holds that file's last record can still check the rest explicitly.
+        let after = AuditChainVerifier(
+            keys: [try scratch.seed()], anchor: anchor,
+            after: AuditChainVerifier.Link(sequence: removedLast.sequence - 1, hash: removedLast.prev))
+        for file in try AuditLogFile.expand([scratch.directory]) {
+            try AuditLogFile.forEachLine(file) { line, number in after.check(line, file: file, number: number) }
+        }
+        #expect(brokenLine(after.finish()) == nil)
+    }
+
     @Test("rotation under concurrent writers loses and duplicates nothing")
     func concurrent() throws {
         let scratch = try AuditScratch()

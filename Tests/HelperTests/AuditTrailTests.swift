@@ -83,6 +83,55 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("each front-supplied origin member is cut to 256 bytes on a UTF-8 boundary, and the record says so")
+    func originClaimsCapped() throws {
+        // The cut itself: never inside a character, and the full length and digest kept.
+        var cut: [JSONValue] = []
+        let wide = "a" + String(repeating: "é", count: 200)  // 401 bytes; byte 256 is inside an é
+        let (name, value) = AuditContext.claim("http_path", wide, cut: &cut)
+        #expect(name == "http_path")
+        guard case .string(let kept) = value else {
+            Issue.record("not a string: \(value)")
+            return
+        }
+        #expect(kept.utf8.count == 255)
+        #expect(wide.hasPrefix(kept))
+        #expect(cut == [.object([("member", .string("http_path")), ("bytes", .number("401")), ("sha256", .string(Digest.sha256Hex(Array(wide.utf8))))])])
+        cut = []
+        #expect(AuditContext.claim("http_method", "PUT", cut: &cut).1 == .string("PUT"))
+        let exact = String(repeating: "x", count: AuditContext.maximumClaimBytes)
+        #expect(AuditContext.claim("http_path", exact, cut: &cut).1 == .string(exact))
+        #expect(cut.isEmpty)
+
+        // Through a record: a hostile front's longest path and subject are cut where the helper builds it.
+        try withTemporaryDirectory("amp-audit") { root in
+            let log = try AuditLog(path: root + "/audit.jsonl")
+            let path = "/" + String(repeating: "p", count: ControllerRequest.maximumPathLength - 1)
+            let subject = "CN=" + String(repeating: "s", count: ControllerRequest.maximumSubjectLength - 3)
+            let request = try ControllerRequest(
+                requestID: OpenStackRequestID(validating: "req-3f2504e0-4f89-41d3-9a0c-0305e82c3301"), method: "PUT", path: path,
+                clientSubject: subject, clientFingerprint: Self.fingerprint)
+            let envelope = RequestEnvelope(id: 9, command: .amphoraInfo, origin: request)
+            try AuditContext(log: log, envelope: envelope, peerUID: 999).record("big", [("x", .string("y"))])
+            let record = try #require(try Self.records(root + "/audit.jsonl").first)
+            #expect(Self.string(record, "http_path") == String(path.prefix(AuditContext.maximumClaimBytes)))
+            #expect(Self.string(record, "client_subject") == String(subject.prefix(AuditContext.maximumClaimBytes)))
+            #expect(Self.string(record, "request_id") == "req-3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+            #expect(Self.string(record, "client_sha256") == Self.fingerprint)
+            let names = record.map(\.0)
+            let sha = try #require(names.firstIndex(of: "client_sha256"))
+            #expect(Array(names[(sha + 1)...].prefix(2)) == ["origin_cut", "x"])
+            guard case .array(let marks)? = record.first(where: { $0.0 == "origin_cut" })?.1 else {
+                Issue.record("no origin_cut")
+                return
+            }
+            #expect(marks == [
+                .object([("member", .string("http_path")), ("bytes", .number("1024")), ("sha256", .string(Digest.sha256Hex(Array(path.utf8))))]),
+                .object([("member", .string("client_subject")), ("bytes", .number("1024")), ("sha256", .string(Digest.sha256Hex(Array(subject.utf8))))]),
+            ])
+        }
+    }
+
     @Test("a write is an fsynced intent (path, SHA-256, never the content) before the change, and an outcome after")
     func intentBeforeWrite() throws {
         try withTemporaryDirectory("amp-audit") { root in

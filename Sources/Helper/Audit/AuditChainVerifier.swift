@@ -12,8 +12,13 @@ import IPCProtocol
 ///
 /// Sealing starts in epoch 0 with the seed's own record (``AuditLog/sealInitEvent`` or
 /// ``AuditRecord/sealResetEvent``, naming the seed's fingerprint): at record 1, or right after the
-/// unsealed records of an upgraded amphora. With keys, a set that starts mid-chain (older files gone)
-/// fails unless an anchor or `after` links it to a known head.
+/// unsealed records of an upgraded amphora.
+///
+/// A set that starts mid-chain (older files gone) verifies only when `after` links it to a known head,
+/// or when it starts with the first record of a file (``AuditRecord/continuationEvent``) whose
+/// predecessor a later record of the set says was pruned (``AuditRecord/pruneEvent`` naming that
+/// file, its last sequence and hash); with keys it also needs an anchor, since only a head held off
+/// the amphora bounds a rewrite of the set from its first record with a later epoch's key.
 public final class AuditChainVerifier {
     /// The first problem found.
     public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
@@ -35,6 +40,8 @@ public final class AuditChainVerifier {
         public var sealsChecked = false
         /// Whether the anchor was found.
         public var anchorFound = false
+        /// The file the set's first file follows, when a record of the set says it was pruned.
+        public var prunedBefore: String?
         /// Records at the start written before sealing existed (an upgraded amphora); only the chain
         /// protects them (a change to one breaks the first sealed record's link).
         public var unsealedRecords = 0
@@ -69,6 +76,9 @@ public final class AuditChainVerifier {
     var summary = Summary()
     var previous: AuditRecord?
     var failure: Problem?
+    /// For a set that starts mid-chain: the file before it and its last record, as its first record
+    /// (a continuation) names them; a prune record must name the same.
+    var gap: (file: String, sequence: UInt64, hash: String)?
 
     /// `keys`: the auditor's verification keys, in order (a second one after an
     /// ``AuditRecord/sealResetEvent``); empty to check the chain only. `after`: the head of the file
@@ -96,6 +106,12 @@ public final class AuditChainVerifier {
         if let failure { return .failure(failure) }
         if !keys.isEmpty, summary.records > 0, summary.unsealedRecords == summary.records {
             return .failure(Problem(file: "(end)", line: 0, reason: "no record is sealed"))
+        }
+        if summary.records > 0, summary.firstSequence > 1, after == nil, summary.prunedBefore == nil {
+            // Older records are missing, and the log does not say it removed them.
+            return .failure(Problem(
+                file: "(end)", line: 0,
+                reason: "the set starts at record \(summary.firstSequence) but no \(AuditRecord.pruneEvent) record in it names the file before (older files not given, or removed without a trace); give the older files, or --after SEQ:HASH (the last record before it) for a set pruned before prune records existed"))
         }
         if !keys.isEmpty, summary.records > 0, summary.firstSequence > 1, after == nil, anchor == nil {
             // The first record's epoch is whatever the file says: a set rewritten from here with a later
@@ -132,7 +148,19 @@ public final class AuditChainVerifier {
             }
             summary.anchorFound = true
         }
-        if previous == nil { summary.firstSequence = record.sequence }
+        if previous == nil {
+            summary.firstSequence = record.sequence
+            if after == nil, record.sequence > 1 { gap = Self.predecessor(named: record) }
+        }
+        // A prune record is written in a rotation, right after the new file's continuation (and the
+        // other prune records): one elsewhere was not written by a rotation and explains nothing.
+        let inRotation = previous.map { $0.event == AuditRecord.continuationEvent || $0.event == AuditRecord.pruneEvent } ?? false
+        if let gap, summary.prunedBefore == nil, record.event == AuditRecord.pruneEvent, inRotation,
+            record.member("file") == .string(gap.file), record.member("last_seq") == .number(String(gap.sequence)),
+            record.member("last_hash") == .string(gap.hash)
+        {
+            summary.prunedBefore = gap.file
+        }
         summary.records += 1
         summary.head = record.head
         previous = record
@@ -230,6 +258,17 @@ public final class AuditChainVerifier {
             return "seal does not verify with epoch \(epoch)'s key: the record was not sealed by this log's key"
         }
         return nil
+    }
+
+    /// The file a continuation record says it follows, with that file's last sequence and hash (its
+    /// own `seq` - 1 and `prev`, so only a record that links to what it names); nil for any other record.
+    static func predecessor(named record: AuditRecord) -> (file: String, sequence: UInt64, hash: String)? {
+        guard record.event == AuditRecord.continuationEvent, record.sequence > 1,
+            case .string(let file)? = record.member("previous_file"),
+            record.member("previous_seq") == .number(String(record.sequence - 1)),
+            record.member("previous_hash") == .string(record.prev)
+        else { return nil }
+        return (file, record.sequence - 1, record.prev)
     }
 
     /// Whether `record` is one that starts a seal chain (a new seed, recorded with its fingerprint).

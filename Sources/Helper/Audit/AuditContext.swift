@@ -7,7 +7,8 @@ import LinuxSystem
 /// the command's ``fields`` first: where it came from (`origin`), the command, the front's request
 /// counter and uid, and for a controller request its `request_id`, `http_method`, `http_path`,
 /// `client_subject` and `client_sha256`. Those last five are the front's claim: the helper checks
-/// their shape but cannot verify them (it only knows the front's uid).
+/// their shape but cannot verify them (it only knows the front's uid). Each is cut to
+/// ``maximumClaimBytes`` here, so a hostile front cannot inflate every record (see ``claim(_:_:cut:)``).
 /// ```
 /// try context.recordIntent("exec-intent", [("argv", argv)])   // fails closed: 503 when unwritable
 /// context.recordOutcome("exec-outcome", [("exit_code", .number("0"))])
@@ -33,6 +34,10 @@ public struct AuditContext: Sendable {
     public let command: String
     public let origin: Origin
 
+    /// The most bytes of one front-supplied member (`request_id`, `http_method`, `http_path`,
+    /// `client_subject`, `client_sha256`) a record carries.
+    public static let maximumClaimBytes = 256
+
     /// The refusal of a change whose intent could not be recorded.
     public static var auditUnavailable: CommandError { .auditRefusal }
 
@@ -57,7 +62,8 @@ public struct AuditContext: Sendable {
     }
 
     /// The members every record of this command starts with (never key material: the front's
-    /// claims are printable ASCII of bounded length, checked when the envelope was decoded).
+    /// claims are printable ASCII, checked when the envelope was decoded, and cut to
+    /// ``maximumClaimBytes``; a record with a cut member ends its origin with `origin_cut`).
     public var fields: [(String, JSONValue)] {
         switch origin {
         case .helper:
@@ -68,17 +74,33 @@ public struct AuditContext: Sendable {
                 ("peer_uid", .number(String(peerUID))),
             ]
         case .controller(let request):
+            var cut: [JSONValue] = []
             var members: [(String, JSONValue)] = [
                 ("origin", .string("controller")), ("command", .string(command)), ("request", .number(String(requestID))),
-                ("peer_uid", .number(String(peerUID))), ("request_id", .string(request.requestID.description)),
-                ("http_method", .string(request.method)), ("http_path", .string(request.path)),
+                ("peer_uid", .number(String(peerUID))), Self.claim("request_id", request.requestID.description, cut: &cut),
+                Self.claim("http_method", request.method, cut: &cut), Self.claim("http_path", request.path, cut: &cut),
             ]
             if let subject = request.clientSubject, let fingerprint = request.clientFingerprint {
-                members.append(("client_subject", .string(subject)))
-                members.append(("client_sha256", .string(fingerprint)))
+                members.append(Self.claim("client_subject", subject, cut: &cut))
+                members.append(Self.claim("client_sha256", fingerprint, cut: &cut))
             }
+            if !cut.isEmpty { members.append(("origin_cut", .array(cut))) }
             return members
         }
+    }
+
+    /// The member `name` with the front's `text`, cut to its first ``maximumClaimBytes`` bytes on a
+    /// UTF-8 character boundary. A cut adds `{"member": name, "bytes": the full length, "sha256": of
+    /// the full text}` to `cut`, so the record says it was cut and still identifies the whole claim.
+    static func claim(_ name: String, _ text: String, cut: inout [JSONValue]) -> (String, JSONValue) {
+        let bytes = Array(text.utf8)
+        guard bytes.count > maximumClaimBytes else { return (name, .string(text)) }
+        var end = maximumClaimBytes
+        while end > 0, UTF8.isContinuation(bytes[end]) { end -= 1 }
+        cut.append(.object([
+            ("member", .string(name)), ("bytes", .number(String(bytes.count))), ("sha256", .string(Digest.sha256Hex(bytes))),
+        ]))
+        return (name, .string(String(decoding: bytes[..<end], as: UTF8.self)))
     }
 
     /// Appends `event` with this command's ``fields`` and then `extra`, fsynced; throws when the log is unwritable.

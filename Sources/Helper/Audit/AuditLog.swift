@@ -23,12 +23,14 @@ import Synchronization
 /// 2. create a new `audit.jsonl`;
 /// 3. write its first record, ``AuditRecord/continuationEvent``, naming the previous file, its
 ///    last sequence and hash (the chain simply continues: same `seq` + 1 and `prev`);
-/// 4. remove the oldest rotated files beyond ``AuditLogSettings/keepFiles``.
+/// 4. for each of the oldest rotated files beyond ``AuditLogSettings/keepFiles``, write an
+///    ``AuditRecord/pruneEvent`` record (its name, first and last sequence, last hash), then remove them.
 /// A crash between any two steps is repaired at start-up: a missing or empty current file continues
 /// from the newest rotated file's last record (step 2 and 3 are redone); an unterminated last line
 /// (a record whose write never completed, so whose command never ran) is cut off and recorded as
 /// ``tornTailEvent`` with its digest; leftover old files go at the next rotation. So no acknowledged
-/// record is lost and none is written twice.
+/// record is lost and none is written twice; a file whose prune record was written but which was not
+/// removed yet is pruned (and recorded) again at the next rotation.
 ///
 /// **Start-up** reads only the end of the current file (``AuditLogFile/tail(_:size:subject:)``).
 public final class AuditLog: Sendable {
@@ -352,7 +354,41 @@ public final class AuditLog: Sendable {
         if state.epochStarted == nil { state.epochStarted = monotonicSeconds() }
         try settings.rotationStep?(.afterContinuation)
         let rotated = AuditLogFile.rotatedFiles(try directory.entries(), logName: logName)
-        for name in rotated.dropLast(settings.keepFiles) { try directory.remove(name) }
+        let pruned = Array(rotated.dropLast(settings.keepFiles))
+        // Fail closed: a file goes only once its record is on disk (a failure here refuses the record
+        // that caused the rotation; the file stays and is pruned, and recorded again, at the next one).
+        for name in pruned {
+            let fields = Self.pruneFields(ofFile: name, in: directory.path)
+            let (line, hash) = Self.line(state, AuditRecord.pruneEvent, fields)
+            try write(&state, line, hash: hash, event: AuditRecord.pruneEvent)
+            state.recordsInEpoch += 1
+        }
+        try settings.rotationStep?(.afterPruneRecords)
+        for name in pruned { try directory.remove(name) }
         try settings.rotationStep?(.afterPrune)
+    }
+
+    /// The members of an ``AuditRecord/pruneEvent`` record for the rotated file `name`: the file, its
+    /// first and last sequence and its last record's hash (what the next file's first record links to).
+    /// A file that cannot be read is named with the `error` instead (it is still pruned: refusing
+    /// every rotation for it would stop the helper; a set that starts after it does not verify).
+    static func pruneFields(ofFile name: String, in directoryPath: String) -> [(String, JSONValue)] {
+        let path = directoryPath + "/" + name
+        var first: UInt64?
+        let last: AuditHead
+        do {
+            try AuditLogFile.forEachLine(path) { line, _ in
+                if case .complete(let bytes) = line { first = AuditRecord.parse(bytes)?.sequence }
+                return false
+            }
+            (last, _) = try lastRecord(ofFile: path)
+        } catch {
+            return [("file", .string(name)), ("error", .string("\(error)"))]
+        }
+        var fields: [(String, JSONValue)] = [("file", .string(name))]
+        // A first line that is not a record (a file damaged before its pruning) leaves only the end named.
+        if let first { fields.append(("first_seq", .number(String(first)))) }
+        fields += [("last_seq", .number(String(last.sequence))), ("last_hash", .string(last.hash))]
+        return fields
     }
 }

@@ -44,6 +44,8 @@ public enum AuditRotationStep: String, Sendable, CaseIterable {
     case afterCreate
     /// The new file holds its continuation record.
     case afterContinuation
+    /// The new file holds an ``AuditRecord/pruneEvent`` record for each file about to be removed.
+    case afterPruneRecords
     /// Old files beyond `keepFiles` were removed.
     case afterPrune
 }

@@ -28,6 +28,9 @@ public struct AuditRecord: Sendable {
     public static let sealResetEvent = "audit-seal-reset"
     /// The first record of a file after a rotation (or of a file recreated at start-up).
     public static let continuationEvent = "audit-continue"
+    /// The record, written before a rotated file is removed, that names it (`file`), its `first_seq`,
+    /// `last_seq` and `last_hash`: a set that starts after a pruned file verifies only with it.
+    public static let pruneEvent = "audit-prune"
 
     static let hashMemberPrefix = Array(#","hash":""#.utf8)
     static let sealMemberPrefix = Array(#"","seal":""#.utf8)
