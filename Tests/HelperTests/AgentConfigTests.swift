@@ -1,6 +1,7 @@
-import AgentConfig
 import Foundation
 import Testing
+
+@testable import AgentConfig
 
 /// The `amphora-agent.conf` of a real upstream amphora.
 private let upstreamSample = """
