@@ -7,6 +7,14 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Products of the package dependencies that several targets use, named once.
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+/// A product of swift-nio (NIOCore, NIOPosix, ...).
+func nio(_ product: String) -> Target.Dependency { .product(name: product, package: "swift-nio") }
+
 let package = Package(
     name: "amphora-agent",
     platforms: [.macOS(.v15)],
@@ -38,7 +46,7 @@ let package = Package(
         .target(name: "BuildInfo", dependencies: ["CBuildInfo"], swiftSettings: strictSettings),
 
         // Log lines with syslog priorities for systemd's journal (helper and front).
-        .target(name: "AgentLogging", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strictSettings),
+        .target(name: "AgentLogging", dependencies: [logging], swiftSettings: strictSettings),
 
         // oslo.config-style INI parsing into a typed agent configuration.
         .target(name: "AgentConfig", swiftSettings: strictSettings),
@@ -76,7 +84,7 @@ let package = Package(
             dependencies: [
                 "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL", "Confinement", "AgentLogging",
                 "LinuxSystem", "LinuxNetlink", "ProgramLauncher",
-                .product(name: "Logging", package: "swift-log"),
+                logging,
             ],
             swiftSettings: strictSettings
         ),
@@ -86,31 +94,24 @@ let package = Package(
             name: "FrontAPI",
             dependencies: [
                 "IPCProtocol", "Confinement", "CZlib", "LinuxSystem", "AgentLogging",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOTLS", package: "swift-nio"),
+                hummingbird, .product(name: "HummingbirdTLS", package: "hummingbird"),
+                nio("NIOCore"), nio("NIOPosix"), nio("NIOTLS"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                crypto, logging,
             ],
             swiftSettings: strictSettings
         ),
 
         .executableTarget(
             name: "amphora-front",
-            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", argumentParser],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: [
-                "Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", argumentParser],
             swiftSettings: strictSettings
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
@@ -121,7 +122,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-agent",
-            dependencies: ["Supervisor", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Supervisor", "BuildInfo", argumentParser],
             swiftSettings: strictSettings
         ),
 
@@ -149,18 +150,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FrontAPITests",
-            dependencies: [
-                "FrontAPI", "IPCProtocol",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["FrontAPI", "IPCProtocol", hummingbird, nio("NIOCore"), nio("NIOEmbedded"), logging],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["IPCProtocol", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["IPCProtocol", crypto],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),

@@ -9,13 +9,10 @@ public struct ControllerEndpoint: Sendable, Equatable, Codable, CustomStringConv
     public let host: String
     /// The UDP port, 1-65535.
     public let port: Int
+}
 
-    /// Wraps the two values as given; ``AgentConfiguration`` validates them.
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
+// In an extension, so that the struct keeps its memberwise initialiser (the module's, and the tests').
+extension ControllerEndpoint {
     /// Parses `ip:port`, `[ipv6]:port` or `hostname:port` (blanks around the item allowed). Returns
     /// `nil` for anything else, including an IPv6 address without brackets (ambiguous with its port),
     /// a malformed IPv4 address (`01.2.3.4`, `1.2.3.256`: not a host name either) and port 0.

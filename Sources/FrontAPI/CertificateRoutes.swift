@@ -6,25 +6,18 @@ import IPCProtocol
 /// rotation of the agent's own server certificate (both versions).
 extension AgentAPI {
     func addCertificateRoutes(_ table: inout RouteTable) {
-        table.add(.put, "/v0.1/listeners/:listener/certificates/:filename") { request, context, p in
-            let md5 = try await uploadCertificate(request, context, p["listener"], p["filename"], .listener)
-            return JSONResponse.object(.created, [("message", .string("OK"))], headers: [.eTag: md5])
-        }
-        table.add(.get, "/v0.1/listeners/:listener/certificates/:filename") { _, _, p in
-            try await certificateDigest(p["listener"], p["filename"], .listener)
-        }
-        table.add(.delete, "/v0.1/listeners/:listener/certificates/:filename") { _, _, p in
-            try await deleteCertificate(p["listener"], p["filename"], .listener)
-        }
-        table.add(.put, "/1.0/loadbalancer/:lb/certificates/:filename") { request, context, p in
-            let md5 = try await uploadCertificate(request, context, p["lb"], p["filename"], .loadBalancer)
-            return JSONResponse.object(.ok, [("message", .string("OK"))], headers: [.eTag: md5])
-        }
-        table.add(.get, "/1.0/loadbalancer/:lb/certificates/:filename") { _, _, p in
-            try await certificateDigest(p["lb"], p["filename"], .loadBalancer)
-        }
-        table.add(.delete, "/1.0/loadbalancer/:lb/certificates/:filename") { _, _, p in
-            try await deleteCertificate(p["lb"], p["filename"], .loadBalancer)
+        // The same three routes per version; v0.1 answers an upload with 201, 1.0 with 200.
+        let versions: [(owner: String, path: String, scope: CertificateScope, uploaded: HTTPResponse.Status)] = [
+            ("listener", "/v0.1/listeners/:listener/certificates/:filename", .listener, .created),
+            ("lb", "/1.0/loadbalancer/:lb/certificates/:filename", .loadBalancer, .ok),
+        ]
+        for (owner, path, scope, uploaded) in versions {
+            table.add(.put, path) { request, context, p in
+                let md5 = try await uploadCertificate(request, context, p[owner], p["filename"], scope)
+                return JSONResponse.object(uploaded, [("message", .string("OK"))], headers: [.eTag: md5])
+            }
+            table.add(.get, path) { _, _, p in try await certificateDigest(p[owner], p["filename"], scope) }
+            table.add(.delete, path) { _, _, p in try await deleteCertificate(p[owner], p["filename"], scope) }
         }
         for path in ["/v0.1/certificate", "/1.0/certificate"] {
             table.add(.put, path) { request, context, _ in try await rotateServerCertificate(request, context) }

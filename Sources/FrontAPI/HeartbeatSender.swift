@@ -202,29 +202,18 @@ struct SocketAddress: Sendable, CustomStringConvertible {
     }
 
     init?(_ text: String) {
-        let host: Substring
-        let portText: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]"), text[close...].hasPrefix("]:") else { return nil }
-            host = text[text.index(after: text.startIndex)..<close]
-            portText = text[text.index(close, offsetBy: 2)...]
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        guard let port = UInt16(portText), port > 0 else { return nil }
+        guard let (host, port) = ControllerAddressResolver.split(text) else { return nil }
         if text.hasPrefix("[") {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, String(host), &address.sin6_addr) == 1 else { return nil }
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { return nil }
             storage = .v6(address)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
-            guard inet_pton(AF_INET, String(host), &address.sin_addr) == 1 else { return nil }
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return nil }
             storage = .v4(address)
         }
     }

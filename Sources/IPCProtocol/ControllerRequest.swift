@@ -95,23 +95,21 @@ public struct ControllerRequest: Sendable, Equatable, Codable {
 /// ```
 /// let id = OpenStackRequestID(header) ?? .generate()
 /// ```
-public struct OpenStackRequestID: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct OpenStackRequestID: ValidatedText {
     /// The 40-character text.
     public let value: String
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "request_id"
+
     /// Validates `raw` as `req-<uuid>` (lowercase, 8-4-4-4-12).
-    public init(validating raw: String) throws(ValidationError) {
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
         guard raw.utf8.count == 40, raw.utf8.starts(with: "req-".utf8),
             (try? ResourceID(validating: String(raw.dropFirst(4)))) != nil
         else {
-            throw ValidationError(field: "request_id", reason: "must be req- followed by a lowercase UUID")
+            throw ValidationError(field: field, reason: "must be req- followed by a lowercase UUID")
         }
         value = raw
-    }
-
-    /// Same as ``init(validating:)``, nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
     }
 
     /// A new random (version 4) request id.
@@ -128,11 +126,6 @@ public struct OpenStackRequestID: Sendable, Hashable, Codable, CustomStringConve
 
     private init(unchecked: String) { value = unchecked }
 
+    /// The 40-character text.
     public var description: String { value }
-
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in try OpenStackRequestID(validating: raw) }
-    }
-
-    public func encode(to encoder: any Encoder) throws { try ValueGrammar.encodeString(value, to: encoder) }
 }

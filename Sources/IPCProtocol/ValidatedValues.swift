@@ -92,6 +92,39 @@ enum ValueGrammar {
         isLetterOrDigit(byte) || byte == underscore || byte == hyphen
     }
 
+    /// Refuses an empty `raw` ("must not be empty") and one that is not exactly `length` bytes long
+    /// (`shape`, the sentence that describes the fixed-width form).
+    static func requireLength(_ raw: String, _ length: Int, field: String, shape: String) throws(ValidationError) {
+        guard !raw.isEmpty else {
+            throw ValidationError(field: field, reason: "must not be empty")
+        }
+        guard raw.utf8.count == length else {
+            throw ValidationError(field: field, reason: shape)
+        }
+    }
+
+    /// The checks certificate file names and interface names share: 1 to `maximumLength` bytes of
+    /// `[A-Za-z0-9_.-]`, the first a letter or digit. Returns the bytes; refusals name `field`.
+    static func dottedNameBytes(
+        _ raw: String, field: String, maximumLength: Int, lengthUnit: String, alphabetNote: String
+    ) throws(ValidationError) -> [UInt8] {
+        let count = raw.utf8.count
+        guard count > 0 else {
+            throw ValidationError(field: field, reason: "must not be empty")
+        }
+        guard count <= maximumLength else {
+            throw ValidationError(field: field, reason: "must be at most \(maximumLength) \(lengthUnit) long")
+        }
+        let bytes = Array(raw.utf8)
+        guard bytes.allSatisfy({ isNameByte($0) || $0 == dot }) else {
+            throw ValidationError(field: field, reason: "may contain only ASCII letters, digits, '_', '-' and '.'" + alphabetNote)
+        }
+        guard let first = bytes.first, isLetterOrDigit(first) else {
+            throw ValidationError(field: field, reason: "must start with an ASCII letter or digit")
+        }
+        return bytes
+    }
+
     /// The value of a hex digit of either case, or nil.
     static func hexValue(_ byte: UInt8) -> UInt8? {
         if isDigit(byte) { return byte - UInt8(ascii: "0") }

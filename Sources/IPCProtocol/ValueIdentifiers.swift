@@ -4,19 +4,17 @@
 ///
 /// Uppercase is rejected, not normalised, so the text that reaches a path or argv is exactly the
 /// text that was validated.
-public struct ResourceID: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct ResourceID: ValidatedText {
     /// The 36-character canonical text.
     public let value: String
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "id"
+
     /// Validates `raw` as a canonical lowercase UUID.
-    public init(validating raw: String, field: String = "id") throws(ValidationError) {
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
         let shape = "must be a canonical UUID: 36 characters, lowercase hex digits in 8-4-4-4-12 form"
-        guard !raw.isEmpty else {
-            throw ValidationError(field: field, reason: "must not be empty")
-        }
-        guard raw.utf8.count == 36 else {
-            throw ValidationError(field: field, reason: shape)
-        }
+        try ValueGrammar.requireLength(raw, 36, field: field, shape: shape)
         var sawUppercase = false
         for (index, byte) in raw.utf8.enumerated() {
             switch index {
@@ -38,56 +36,29 @@ public struct ResourceID: Sendable, Hashable, Codable, CustomStringConvertible, 
         value = raw
     }
 
-    /// Same as `init(validating:)`, returning nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
-    }
-
     /// The canonical text.
     public var description: String { value }
-
-    /// Decodes a string and validates it.
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in
-            try ResourceID(validating: raw)
-        }
-    }
-
-    /// Encodes the canonical text.
-    public func encode(to encoder: any Encoder) throws {
-        try ValueGrammar.encodeString(value, to: encoder)
-    }
 }
 
 /// A certificate file name matching `^[A-Za-z0-9][A-Za-z0-9_-]{0,63}(\.[A-Za-z0-9_-]{1,63})*\.pem$`, at most 255 bytes.
 ///
 /// So: ASCII only, no `/`, `\`, `%`, NUL, no leading `.`, no `..`, not `.pem` alone.
-public struct CertificateFileName: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct CertificateFileName: ValidatedText {
     /// The file name, exactly as validated.
     public let value: String
 
     /// The longest accepted name, in bytes.
     public static let maximumLength = 255
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "filename"
+
     /// Validates `raw` against the anchored certificate file name grammar.
-    public init(validating raw: String, field: String = "filename") throws(ValidationError) {
-        let count = raw.utf8.count
-        guard count > 0 else {
-            throw ValidationError(field: field, reason: "must not be empty")
-        }
-        guard count <= Self.maximumLength else {
-            throw ValidationError(field: field, reason: "must be at most \(Self.maximumLength) characters long")
-        }
-        let bytes = Array(raw.utf8)
-        guard bytes.allSatisfy({ ValueGrammar.isNameByte($0) || $0 == ValueGrammar.dot }) else {
-            throw ValidationError(
-                field: field,
-                reason: "may contain only ASCII letters, digits, '_', '-' and '.' (no '/', '\\', '%' or control characters)"
-            )
-        }
-        guard let first = bytes.first, ValueGrammar.isLetterOrDigit(first) else {
-            throw ValidationError(field: field, reason: "must start with an ASCII letter or digit")
-        }
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
+        let bytes = try ValueGrammar.dottedNameBytes(
+            raw, field: field, maximumLength: Self.maximumLength, lengthUnit: "characters",
+            alphabetNote: " (no '/', '\\', '%' or control characters)")
+        let count = bytes.count
         let suffix = Array(".pem".utf8)
         guard count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) else {
             throw ValidationError(field: field, reason: "must be a name followed by '.pem'")
@@ -129,79 +100,33 @@ public struct CertificateFileName: Sendable, Hashable, Codable, CustomStringConv
         return try CertificateFileName(validating: name + ".pem", field: field)
     }
 
-    /// Same as `init(validating:)`, returning nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
-    }
-
     /// The file name.
     public var description: String { value }
-
-    /// Decodes a string and validates it.
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in
-            try CertificateFileName(validating: raw)
-        }
-    }
-
-    /// Encodes the file name.
-    public func encode(to encoder: any Encoder) throws {
-        try ValueGrammar.encodeString(value, to: encoder)
-    }
 }
 
 /// A network interface name: 1 to 15 bytes (IFNAMSIZ - 1) matching `^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$`.
 ///
 /// Additionally no `..` anywhere, so the name is never `.`/`..` nor looks like a path step.
-public struct InterfaceName: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct InterfaceName: ValidatedText {
     /// The interface name, exactly as validated.
     public let value: String
 
     /// The longest accepted name, in bytes (IFNAMSIZ - 1).
     public static let maximumLength = 15
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "interface"
+
     /// Validates `raw` as an interface name.
-    public init(validating raw: String, field: String = "interface") throws(ValidationError) {
-        let count = raw.utf8.count
-        guard count > 0 else {
-            throw ValidationError(field: field, reason: "must not be empty")
-        }
-        guard count <= Self.maximumLength else {
-            throw ValidationError(field: field, reason: "must be at most \(Self.maximumLength) bytes long")
-        }
-        let bytes = Array(raw.utf8)
-        guard bytes.allSatisfy({ ValueGrammar.isNameByte($0) || $0 == ValueGrammar.dot }) else {
-            throw ValidationError(
-                field: field,
-                reason: "may contain only ASCII letters, digits, '_', '-' and '.'"
-            )
-        }
-        guard let first = bytes.first, ValueGrammar.isLetterOrDigit(first) else {
-            throw ValidationError(field: field, reason: "must start with an ASCII letter or digit")
-        }
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
+        let bytes = try ValueGrammar.dottedNameBytes(
+            raw, field: field, maximumLength: Self.maximumLength, lengthUnit: "bytes", alphabetNote: "")
         for index in bytes.indices.dropLast() where bytes[index] == ValueGrammar.dot && bytes[index + 1] == ValueGrammar.dot {
             throw ValidationError(field: field, reason: "must not contain '..'")
         }
         value = raw
     }
 
-    /// Same as `init(validating:)`, returning nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
-    }
-
     /// The interface name.
     public var description: String { value }
-
-    /// Decodes a string and validates it.
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in
-            try InterfaceName(validating: raw)
-        }
-    }
-
-    /// Encodes the interface name.
-    public func encode(to encoder: any Encoder) throws {
-        try ValueGrammar.encodeString(value, to: encoder)
-    }
 }

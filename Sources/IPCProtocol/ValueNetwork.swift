@@ -12,7 +12,7 @@ public enum IPFamily: String, Sendable, Codable {
 /// case. Zone ids (`%eth0`) and IPv4-mapped addresses (`::ffff:a.b.c.d`, in any spelling) are refused.
 /// IPv6 canonical text follows RFC 5952 (lowercase, longest run of two or more zero groups
 /// compressed, first run on ties) and never uses the dotted tail (`64:ff9b::1.2.3.4` → `64:ff9b::102:304`).
-public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct IPAddress: ValidatedText {
     /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
     public let bytes: [UInt8]
 
@@ -22,8 +22,11 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
     /// The longest accepted text: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`.
     static let maximumTextLength = 45
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "ip_address"
+
     /// Parses and validates `raw` as an IPv4 or IPv6 address.
-    public init(validating raw: String, field: String = "ip_address") throws(ValidationError) {
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
         let count = raw.utf8.count
         guard count > 0 else {
             throw ValidationError(field: field, reason: "must not be empty")
@@ -65,29 +68,12 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
         bytes = uncheckedBytes
     }
 
-    /// Same as `init(validating:)`, returning nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
-    }
-
     /// The canonical text: dotted quad for IPv4, RFC 5952 for IPv6.
     public var description: String {
         if bytes.count == 4 {
             return "\(bytes[0]).\(bytes[1]).\(bytes[2]).\(bytes[3])"
         }
         return Self.formatIPv6(bytes)
-    }
-
-    /// Decodes a string and validates it.
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in
-            try IPAddress(validating: raw)
-        }
-    }
-
-    /// Encodes the canonical text.
-    public func encode(to encoder: any Encoder) throws {
-        try ValueGrammar.encodeString(description, to: encoder)
     }
 
     // MARK: Parsing
@@ -261,16 +247,19 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 }
 
 /// A network in `address/prefix` form with no host bits set (`203.0.113.0/24`, `2001:db8::/32`).
-public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct CIDR: ValidatedText {
     /// The network address (all host bits zero).
     public let network: IPAddress
     /// The prefix length: 0...32 for IPv4, 0...128 for IPv6.
     public let prefixLength: Int
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "subnet_cidr"
+
     /// Parses and validates `raw` as `address/prefix`.
     ///
     /// The prefix is decimal without leading zeros; host bits must be zero (`203.0.113.5/24` is refused).
-    public init(validating raw: String, field: String = "subnet_cidr") throws(ValidationError) {
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
         let count = raw.utf8.count
         guard count > 0 else {
             throw ValidationError(field: field, reason: "must not be empty")
@@ -306,11 +295,6 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
         self.prefixLength = prefixLength
     }
 
-    /// Same as `init(validating:)`, returning nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
-    }
-
     /// `"\(network)/\(prefixLength)"`.
     public var description: String { "\(network)/\(prefixLength)" }
 
@@ -323,18 +307,6 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
     /// The netmask as an address (`255.255.255.0` for a /24; for IPv6, e.g. `ffff:ffff::` for a /32).
     public var netmask: IPAddress {
         IPAddress(uncheckedBytes: Self.mask(byteCount: network.bytes.count, prefixLength: prefixLength))
-    }
-
-    /// Decodes a string and validates it.
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in
-            try CIDR(validating: raw)
-        }
-    }
-
-    /// Encodes the canonical text.
-    public func encode(to encoder: any Encoder) throws {
-        try ValueGrammar.encodeString(description, to: encoder)
     }
 
     private static func mask(byteCount: Int, prefixLength: Int) -> [UInt8] {
@@ -353,19 +325,17 @@ public struct CIDR: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
 ///
 /// Upper case input is accepted and normalised; `-`/`.` separators, `0x`, other lengths,
 /// whitespace, broadcast, multicast (first octet's low bit set) and all-zero are refused.
-public struct MACAddress: Sendable, Hashable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct MACAddress: ValidatedText {
     /// The lowercase colon form, e.g. `aa:bb:cc:00:11:22`.
     public let value: String
 
+    /// The input's name in a refusal when the caller names none.
+    public static let defaultField = "mac_address"
+
     /// Validates `raw` and normalises it to lowercase.
-    public init(validating raw: String, field: String = "mac_address") throws(ValidationError) {
+    public init(validating raw: String, field: String = defaultField) throws(ValidationError) {
         let shape = "must be six colon-separated pairs of hex digits, e.g. fa:16:3e:00:11:22"
-        guard !raw.isEmpty else {
-            throw ValidationError(field: field, reason: "must not be empty")
-        }
-        guard raw.utf8.count == 17 else {
-            throw ValidationError(field: field, reason: shape)
-        }
+        try ValueGrammar.requireLength(raw, 17, field: field, shape: shape)
         var octets: [UInt8] = []
         octets.reserveCapacity(6)
         var high: UInt8 = 0
@@ -401,25 +371,8 @@ public struct MACAddress: Sendable, Hashable, Codable, CustomStringConvertible, 
         }.joined(separator: ":")
     }
 
-    /// Same as `init(validating:)`, returning nil on refusal.
-    public init?(_ description: String) {
-        try? self.init(validating: description)
-    }
-
     /// The lowercase colon form.
     public var description: String { value }
-
-    /// Decodes a string and validates (and normalises) it.
-    public init(from decoder: any Decoder) throws {
-        self = try ValueGrammar.decodeString(from: decoder) { raw throws(ValidationError) in
-            try MACAddress(validating: raw)
-        }
-    }
-
-    /// Encodes the lowercase colon form.
-    public func encode(to encoder: any Encoder) throws {
-        try ValueGrammar.encodeString(value, to: encoder)
-    }
 }
 
 /// An interface MTU, 68...9216, carried as a JSON integer.

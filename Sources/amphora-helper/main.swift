@@ -89,8 +89,7 @@ struct AuditVerify: ParsableCommand {
         var sealKeys: [AuditSealKey] = []
         for path in keys {
             guard var text = try? readFile(path, limit: 4096), let key = AuditSealKey.parse(text) else {
-                FileDescriptorOutput.standardError.write("audit-verify: \(path): not a verification key file\n")
-                throw ExitCode(2)
+                throw commandFailure("audit-verify: \(path): not a verification key file")
             }
             text.withUnsafeMutableBytes { secureZero($0) }
             sealKeys.append(key)
@@ -103,20 +102,13 @@ struct AuditVerify: ParsableCommand {
             guard let link = AuditChainVerifier.Link(parsing: text) else { throw ValidationError("--after must be SEQ:HASH (64 hex digits)") }
             return link
         }
-        let files: [String]
-        do {
-            files = try AuditLogFile.expand(paths)
-        } catch {
-            FileDescriptorOutput.standardError.write("audit-verify: \(error)\n")
-            throw ExitCode(2)
-        }
+        let files = try auditLogFiles(paths, command: "audit-verify")
         let verifier = AuditChainVerifier(keys: sealKeys, anchor: anchorLink, after: afterLink)
         for file in files {
             do {
                 try AuditLogFile.forEachLine(file) { line, number in verifier.check(line, file: file, number: number) }
             } catch {
-                FileDescriptorOutput.standardError.write("audit-verify: \(file): \(error)\n")
-                throw ExitCode(2)
+                throw commandFailure("audit-verify: \(file): \(error)")
             }
         }
         switch verifier.finish() {
@@ -139,6 +131,22 @@ struct AuditVerify: ParsableCommand {
     }
 }
 
+/// Writes `message` to stderr and returns exit status 2, the status of a command that could not do its work.
+func commandFailure(_ message: String) -> ExitCode {
+    FileDescriptorOutput.standardError.write(message + "\n")
+    return ExitCode(2)
+}
+
+/// The log files `paths` name (a directory stands for its files, oldest first); when they cannot be
+/// listed, says why on stderr under the name of `command` and exits with status 2.
+func auditLogFiles(_ paths: [String], command: String) throws -> [String] {
+    do {
+        return try AuditLogFile.expand(paths)
+    } catch {
+        throw commandFailure("\(command): \(error)")
+    }
+}
+
 /// Prints audit records, filtered.
 struct AuditShow: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -154,13 +162,7 @@ struct AuditShow: ParsableCommand {
 
     func run() throws {
         let query = AuditQuery(since: since, until: until, requestID: requestID, event: event, program: program)
-        let files: [String]
-        do {
-            files = try AuditLogFile.expand(paths)
-        } catch {
-            FileDescriptorOutput.standardError.write("audit-show: \(error)\n")
-            throw ExitCode(2)
-        }
+        let files = try auditLogFiles(paths, command: "audit-show")
         var unreadable = 0
         for file in files {
             do {
@@ -174,8 +176,7 @@ struct AuditShow: ParsableCommand {
                     return true
                 }
             } catch {
-                FileDescriptorOutput.standardError.write("audit-show: \(file): \(error)\n")
-                throw ExitCode(2)
+                throw commandFailure("audit-show: \(file): \(error)")
             }
         }
         if unreadable > 0 { FileDescriptorOutput.standardError.write("audit-show: \(unreadable) lines are not audit records (run audit-verify)\n") }
@@ -214,8 +215,7 @@ struct AuditBench: ParsableCommand {
         do {
             FileDescriptorOutput.standardOutput.write(try AuditAppendCost.measure(records: records, directory: directory).json + "\n")
         } catch {
-            FileDescriptorOutput.standardError.write("audit-bench: \(error)\n")
-            throw ExitCode(2)
+            throw commandFailure("audit-bench: \(error)")
         }
     }
 }

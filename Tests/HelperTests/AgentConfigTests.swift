@@ -1,6 +1,7 @@
-import AgentConfig
 import Foundation
 import Testing
+
+@testable import AgentConfig
 
 /// The `amphora-agent.conf` of a real upstream amphora.
 private let upstreamSample = """
@@ -281,80 +282,68 @@ extension AgentConfigTests {
             #expect(config.controllerIPPortList.map(\.description) == expected)
         }
 
-        @Test(arguments: [
-            // (section, key, value in the file, value named in the error, reason)
-            ("haproxy_amphora", "bind_port", "abc", "abc", "is not a port number (1-65535)"),
-            ("haproxy_amphora", "bind_port", "0", "0", "is not a port number (1-65535)"),
-            ("haproxy_amphora", "bind_port", "65536", "65536", "is not a port number (1-65535)"),
-            ("haproxy_amphora", "bind_port", "-1", "-1", "is not a port number (1-65535)"),
-            ("haproxy_amphora", "bind_port", "+80", "+80", "is not a port number (1-65535)"),
-            ("haproxy_amphora", "bind_port", "", "", "is not a port number (1-65535)"),
-            ("haproxy_amphora", "bind_host", "localhost", "localhost",
-             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
-            ("haproxy_amphora", "bind_host", "[::]", "[::]",
-             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
-            ("haproxy_amphora", "bind_host", "1.2.3.256", "1.2.3.256",
-             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
-            ("haproxy_amphora", "bind_host", "1::2::3", "1::2::3",
-             "is not an IP address (an IPv4 or IPv6 literal, without brackets)"),
-            ("haproxy_amphora", "base_path", "var/lib/octavia", "var/lib/octavia", "is not an absolute path"),
-            ("haproxy_amphora", "haproxy_cmd", "/usr/sbin/../bin/sh", "/usr/sbin/../bin/sh",
-             #"contains a ".." component"#),
-            ("haproxy_amphora", "base_cert_dir", "/var/lib/..", "/var/lib/..", #"contains a ".." component"#),
-            ("amphora_agent", "agent_server_ca", "certs/ca.pem", "certs/ca.pem", "is not an absolute path"),
-            ("amphora_agent", "agent_server_cert", "/etc/a\u{0}b", "/etc/a\u{0}b",
-             "contains a control character (NUL, newline...)"),
-            ("amphora_agent", "amphora_id", "7B8C5E4E-4A3B-4F7E-9A3E-0C1D2E3F4A5B", "7B8C5E4E-4A3B-4F7E-9A3E-0C1D2E3F4A5B",
-             "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)"),
-            ("amphora_agent", "amphora_id", "7b8c5e4e4a3b4f7e9a3e0c1d2e3f4a5b", "7b8c5e4e4a3b4f7e9a3e0c1d2e3f4a5b",
-             "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)"),
-            ("amphora_agent", "amphora_id", "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5g", "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5g",
-             "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)"),
-            ("amphora_agent", "agent_request_read_timeout", "0", "0", "is not a number of seconds (1-3600)"),
-            ("health_manager", "heartbeat_interval", "3601", "3601", "is not a number of seconds (1-3600)"),
-            ("health_manager", "controller_ip_port_list", "1.2.3.4", "1.2.3.4",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "192.0.2.1:5555, [::1]", "[::1]",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "1.2.3.4:0", "1.2.3.4:0",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "2001:db8::1:5555", "2001:db8::1:5555",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "-controller:5555", "-controller:5555",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "192.0.2.300:5555", "192.0.2.300:5555",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("health_manager", "controller_ip_port_list", "contr_oller:5555", "contr_oller:5555",
-             "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"),
-            ("DEFAULT", "debug", "maybe", "maybe", "is not a boolean (true/false, yes/no, on/off, 1/0)"),
-            ("DEFAULT", "use_syslog", "", "", "is not a boolean (true/false, yes/no, on/off, 1/0)"),
-            ("DEFAULT", "syslog_log_facility", "LOG_LOCAL8", "LOG_LOCAL8",
-             "is not a syslog facility (LOG_USER, LOG_DAEMON, LOG_LOCAL0 ... LOG_LOCAL7 and the like)"),
-            ("haproxy_amphora", "administrative_log_facility", "8", "8", "is not a LOG_LOCAL facility number (0-7)"),
-            ("haproxy_amphora", "user_log_facility", "local0", "local0", "is not a LOG_LOCAL facility number (0-7)"),
-            ("amphora_agent", "administrative_log_facility", "-1", "-1", "is not a LOG_LOCAL facility number (0-7)"),
-            ("amphora_agent", "agent_tls_protocol", "TLSv1.4", "TLSv1.4", "is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"),
-            ("amphora_agent", "agent_tls_protocol", "tlsv1.2", "tlsv1.2", "is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3"),
-            ("amphora_agent", "agent_server_network_dir", "interfaces", "interfaces", "is not an absolute path"),
-            ("privsep", "syslog_socket", "log", "log",
-             "is not empty (automatic) or an absolute path of at most 107 bytes"),
-            ("controller_worker", "loadbalancer_topology", "single", "single", "is not SINGLE or ACTIVE_STANDBY"),
-            ("controller_worker", "loadbalancer_topology", "ACTIVE_ACTIVE", "ACTIVE_ACTIVE",
-             "is not SINGLE or ACTIVE_STANDBY"),
-            ("privsep", "service_manager", "upstart", "upstart", "is not systemd or direct"),
-            ("privsep", "service_manager", "Systemd", "Systemd", "is not systemd or direct"),
-            ("privsep", "front_user", "Front", "Front", "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})"),
-            ("privsep", "front_user", "1front", "1front", "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})"),
-            ("privsep", "front_user", String(repeating: "a", count: 33), String(repeating: "a", count: 33),
-             "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})"),
-            ("privsep", "netns", "-ns", "-ns",
-             "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)"),
-            ("privsep", "netns", "a-very-long-name", "a-very-long-name",
-             "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)"),
-            ("privsep", "helper_socket", "/" + String(repeating: "s", count: 107), "/" + String(repeating: "s", count: 107),
-             "is too long for a unix socket path (at most 107 bytes)"),
-            ("privsep", "audit_log", "audit.jsonl", "audit.jsonl", "is not an absolute path"),
-        ])
+        /// Each of `values` in `[section] key` is refused for `reason`, and the error names it as written.
+        static func refused(_ section: String, _ key: String, _ reason: String, _ values: [String])
+            -> [(String, String, String, String, String)]
+        {
+            values.map { (section, key, $0, $0, reason) }
+        }
+
+        static let ipPort = "is not ip:port, [ipv6]:port or hostname:port (port 1-65535)"
+        static let facility = "is not a LOG_LOCAL facility number (0-7)"
+        static let absolute = "is not an absolute path"
+
+        /// (section, key, value in the file, value named in the error, reason).
+        static let invalidValues: [(String, String, String, String, String)] = [
+            refused("haproxy_amphora", "bind_port", "is not a port number (1-65535)", ["abc", "0", "65536", "-1", "+80", ""]),
+            refused(
+                "haproxy_amphora", "bind_host", "is not an IP address (an IPv4 or IPv6 literal, without brackets)",
+                ["localhost", "[::]", "1.2.3.256", "1::2::3"]),
+            refused("haproxy_amphora", "base_path", absolute, ["var/lib/octavia"]),
+            refused("haproxy_amphora", "haproxy_cmd", #"contains a ".." component"#, ["/usr/sbin/../bin/sh"]),
+            refused("haproxy_amphora", "base_cert_dir", #"contains a ".." component"#, ["/var/lib/.."]),
+            refused("amphora_agent", "agent_server_ca", absolute, ["certs/ca.pem"]),
+            refused("amphora_agent", "agent_server_cert", "contains a control character (NUL, newline...)", ["/etc/a\u{0}b"]),
+            refused(
+                "amphora_agent", "amphora_id", "is not a canonical lowercase UUID (8-4-4-4-12 hexadecimal digits)",
+                [
+                    "7B8C5E4E-4A3B-4F7E-9A3E-0C1D2E3F4A5B", "7b8c5e4e4a3b4f7e9a3e0c1d2e3f4a5b",
+                    "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5g",
+                ]),
+            refused("amphora_agent", "agent_request_read_timeout", "is not a number of seconds (1-3600)", ["0"]),
+            refused("health_manager", "heartbeat_interval", "is not a number of seconds (1-3600)", ["3601"]),
+            refused("health_manager", "controller_ip_port_list", ipPort, ["1.2.3.4"]),
+            // In a list, the error names the entry at fault.
+            [("health_manager", "controller_ip_port_list", "192.0.2.1:5555, [::1]", "[::1]", ipPort)],
+            refused(
+                "health_manager", "controller_ip_port_list", ipPort,
+                ["1.2.3.4:0", "2001:db8::1:5555", "-controller:5555", "192.0.2.300:5555", "contr_oller:5555"]),
+            refused("DEFAULT", "debug", "is not a boolean (true/false, yes/no, on/off, 1/0)", ["maybe"]),
+            refused("DEFAULT", "use_syslog", "is not a boolean (true/false, yes/no, on/off, 1/0)", [""]),
+            refused(
+                "DEFAULT", "syslog_log_facility",
+                "is not a syslog facility (LOG_USER, LOG_DAEMON, LOG_LOCAL0 ... LOG_LOCAL7 and the like)", ["LOG_LOCAL8"]),
+            refused("haproxy_amphora", "administrative_log_facility", facility, ["8"]),
+            refused("haproxy_amphora", "user_log_facility", facility, ["local0"]),
+            refused("amphora_agent", "administrative_log_facility", facility, ["-1"]),
+            refused(
+                "amphora_agent", "agent_tls_protocol", "is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3", ["TLSv1.4", "tlsv1.2"]),
+            refused("amphora_agent", "agent_server_network_dir", absolute, ["interfaces"]),
+            refused("privsep", "syslog_socket", "is not empty (automatic) or an absolute path of at most 107 bytes", ["log"]),
+            refused("controller_worker", "loadbalancer_topology", "is not SINGLE or ACTIVE_STANDBY", ["single", "ACTIVE_ACTIVE"]),
+            refused("privsep", "service_manager", "is not systemd or direct", ["upstart", "Systemd"]),
+            refused(
+                "privsep", "front_user", "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})",
+                ["Front", "1front", String(repeating: "a", count: 33)]),
+            refused(
+                "privsep", "netns", "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)",
+                ["-ns", "a-very-long-name"]),
+            refused(
+                "privsep", "helper_socket", "is too long for a unix socket path (at most 107 bytes)", ["/" + String(repeating: "s", count: 107)]),
+            refused("privsep", "audit_log", absolute, ["audit.jsonl"]),
+        ].flatMap { $0 }
+
+        @Test(arguments: AgentConfigTests.Typed.invalidValues)
         func invalidValuesNameSectionKeyAndValue(
             section: String, key: String, written: String, named: String, reason: String
         ) throws {

@@ -10,30 +10,17 @@ import Testing
 /// haproxy instances with a recording runner: which checks and units run, which files stay, and
 /// the wire errors. Real haproxy runs in the integration tests (HAProxyLifecycleTests).
 @Suite("haproxy instances")
-struct HAProxyInstancesTests {
-    let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
-    let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
+struct HAProxyInstancesTests: HAProxyInstanceSuite {
     let context = AuditContext.forTests()
 
     /// Instances on a fresh base directory (certificates under `<base>/certs`), whose runner exits
     /// with `exitCode` and prints `stdout`.
     func withInstances(exitCode: Int32 = 0, stdout: String = "inactive\n", _ body: (HAProxyInstances, RecordingRunner, String) throws -> Void) throws {
         try withTemporaryDirectory("amp-instances") { base in
-            try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
             let runner = RecordingRunner(exitCode: exitCode, stdout: stdout)
-            let instances = HAProxyInstances(
-                base: try SafeDirectory.open(base, create: false),
-                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
-                baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: runner))
-            try body(instances, runner, base)
+            try body(try makeInstances(on: base, runner: runner), runner, base)
         }
     }
-
-    /// What Octavia renders, for this base path.
-    func octavia(_ base: String) -> String { HAProxyConfigPolicyTests.octavia.replacingOccurrences(of: "/var/lib/octavia", with: base) }
-
-    func upload(_ text: String) -> HAProxyConfigUpload { HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text) }
-
 
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 

@@ -1,7 +1,7 @@
 import Foundation
-import Helper
 import IPCProtocol
 import Testing
+@testable import Helper
 @testable import LinuxSystem
 @testable import ProgramLauncher
 

@@ -84,22 +84,15 @@ final class HAProxySlot: Sendable {
 }
 
 @Suite("haproxy reload race (LP#2054666)", .serialized)
-struct ReloadRaceTests {
-    let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
-    let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
+struct ReloadRaceTests: HAProxyInstanceSuite {
     let context = AuditContext.forTests()
     /// Upstream's bounds, with a short pause between uptime queries so the test does not sleep seconds.
     static let quick = ReloadRetry(attempts: 3, uptimeQueries: 50, queryIntervalMicroseconds: 100_000, recentUptimeSeconds: 15)
 
     /// Instances on `base` with an uploaded (checked) configuration, served by `services`.
     func uploaded(_ base: String, _ services: any ServiceManager, retry: ReloadRetry = quick) throws -> HAProxyInstances {
-        try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
-        let instances = HAProxyInstances(
-            base: try SafeDirectory.open(base, create: false),
-            paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
-            baseCertDir: base + "/certs", runner: RecordingRunner(), services: services, reloadRetry: retry)
-        let text = HAProxyConfigPolicyTests.octavia.replacingOccurrences(of: "/var/lib/octavia", with: base)
-        _ = try instances.upload(HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text), context: context)
+        let instances = try makeInstances(on: base, runner: RecordingRunner(), services: services, reloadRetry: retry)
+        _ = try instances.upload(upload(octavia(base)), context: context)
         return instances
     }
 

@@ -12,9 +12,7 @@ import Testing
 /// `send_vip_advertisements` in `start_stop_lb`): which addresses, and when. The packets themselves
 /// are seen by a peer in the integration tests (VIPAnnouncementTests there).
 @Suite("VIP announcements after haproxy start and reload")
-struct VIPAnnouncementUnitTests {
-    let id = try! ResourceID(validating: HAProxyConfigPolicyTests.lb)
-    let amphora = try! ResourceID(validating: "7a1c0b4e-2f4d-4e57-9c3e-0c8d1b2a3f40")
+struct VIPAnnouncementUnitTests: HAProxyInstanceSuite {
     let context = AuditContext.forTests()
 
     /// Announcements the instances asked for.
@@ -78,16 +76,10 @@ struct VIPAnnouncementUnitTests {
     @Test("SINGLE: start, start of a running haproxy and reload announce the VIPs; ACTIVE_STANDBY: never (keepalived does)")
     func whenAnnounced() throws {
         try withTemporaryDirectory("amp-announce") { base in
-            try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
             // The unit reports active, so start finds it running and reload reloads it.
-            let runner = RecordingRunner(stdout: "active\n")
             let announced = Announced(.single)
-            let instances = HAProxyInstances(
-                base: try SafeDirectory.open(base, create: false),
-                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
-                baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: runner), announcer: announced.announcer)
-            let text = HAProxyConfigPolicyTests.octavia.replacingOccurrences(of: "/var/lib/octavia", with: base)
-            _ = try instances.upload(HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text), context: context)
+            let instances = try makeInstances(on: base, runner: RecordingRunner(stdout: "active\n"), announcer: announced.announcer)
+            _ = try instances.upload(upload(octavia(base)), context: context)
             let vip = try IPAddress(validating: "10.0.0.2")
 
             // The announcement runs in the background after the answer: wait for each one.
@@ -98,7 +90,7 @@ struct VIPAnnouncementUnitTests {
             #expect(announced.addresses.value.withLock { $0 } == [[vip], [vip]])
 
             // Neither an upload, nor a stop, nor anything in ACTIVE_STANDBY queues one.
-            _ = try instances.upload(HAProxyConfigUpload(instance: id, amphoraID: amphora, config: text), context: context)
+            _ = try instances.upload(upload(octavia(base)), context: context)
             _ = try instances.perform(.stop, on: id, context: context)
             announced.topology.value.withLock { $0 = .activeStandby }
             _ = try instances.perform(.reload, on: id, context: context)

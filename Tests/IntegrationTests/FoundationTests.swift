@@ -87,43 +87,39 @@ struct FoundationTests {
 
     @Test("the helper refuses other uids before reading, and survives hostile frames")
     func helperSocketDefences() throws {
-        let agent = try AgentHarness.started()
-        defer { agent.stop() }
-        let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
+        try AgentHarness.expectingHelperSurvives { agent in
+            // Socket and directory permissions.
+            let socketMode = try #require(try FileManager.default.attributesOfItem(atPath: agent.helperSocket)[.posixPermissions] as? Int)
+            #expect(socketMode == 0o660)
+            let directoryMode = try #require(
+                try FileManager.default.attributesOfItem(atPath: agent.directory + "/run")[.posixPermissions] as? Int)
+            #expect(directoryMode == 0o750)
 
-        // Socket and directory permissions.
-        let socketMode = try #require(try FileManager.default.attributesOfItem(atPath: agent.helperSocket)[.posixPermissions] as? Int)
-        #expect(socketMode == 0o660)
-        let directoryMode = try #require(
-            try FileManager.default.attributesOfItem(atPath: agent.directory + "/run")[.posixPermissions] as? Int)
-        #expect(directoryMode == 0o750)
+            // Another unprivileged uid cannot even connect (directory and socket permissions).
+            let nobody = try HelperProbe.run(as: "nobody", socket: agent.helperSocket, send: "00000010" + String(repeating: "7b", count: 16))
+            #expect(nobody.contains("PermissionError"))
 
-        // Another unprivileged uid cannot even connect (directory and socket permissions).
-        let nobody = try HelperProbe.run(as: "nobody", socket: agent.helperSocket, send: "00000010" + String(repeating: "7b", count: 16))
-        #expect(nobody.contains("PermissionError"))
+            // root can reach the socket but is not the front: refused by SO_PEERCRED before any byte is read, and audited.
+            let asRoot = try HelperProbe.run(as: nil, socket: agent.helperSocket, send: "")
+            #expect(asRoot.contains("closed"))
+            let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+            #expect(audit.contains(#""event":"peer-rejected","peer_uid":0"#))
 
-        // root can reach the socket but is not the front: refused by SO_PEERCRED before any byte is read, and audited.
-        let asRoot = try HelperProbe.run(as: nil, socket: agent.helperSocket, send: "")
-        #expect(asRoot.contains("closed"))
-        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
-        #expect(audit.contains(#""event":"peer-rejected","peer_uid":0"#))
+            // As the front's user: an oversized frame, a zero-length frame, garbage and a truncated frame each
+            // close that connection only.
+            for hostile in ["ffffffff", "00000000", "7b7d7b7d7b7d", "000000107b22"] {
+                let reply = try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: hostile, waitSeconds: 12)
+                #expect(reply.contains("closed"), "\(hostile): \(reply)")
+            }
+            // A well-formed frame with an unknown command is refused too (closed enum, strict decoding).
+            let unknown = #"{"version":2,"id":1,"command":{"reboot":{}}}"#
+            let unknownHex = String(format: "%08x", unknown.utf8.count) + unknown.utf8.map { String(format: "%02x", $0) }.joined()
+            #expect(try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: unknownHex).contains("closed"))
 
-        // As the front's user: an oversized frame, a zero-length frame, garbage and a truncated frame each
-        // close that connection only.
-        for hostile in ["ffffffff", "00000000", "7b7d7b7d7b7d", "000000107b22"] {
-            let reply = try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: hostile, waitSeconds: 12)
-            #expect(reply.contains("closed"), "\(hostile): \(reply)")
+            let after = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+            #expect(after.contains(#""event":"bad-frame""#))
+            #expect(after.contains("exceeds the"))
         }
-        // A well-formed frame with an unknown command is refused too (closed enum, strict decoding).
-        let unknown = #"{"version":2,"id":1,"command":{"reboot":{}}}"#
-        let unknownHex = String(format: "%08x", unknown.utf8.count) + unknown.utf8.map { String(format: "%02x", $0) }.joined()
-        #expect(try HelperProbe.run(as: "amphora-front", socket: agent.helperSocket, send: unknownHex).contains("closed"))
-
-        #expect(agent.pid(of: "amphora-helper serve") == helperPID, "the helper must not have restarted")
-        #expect(try agent.request("GET", "/1.0/info").status == 200)
-        let after = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
-        #expect(after.contains(#""event":"bad-frame""#))
-        #expect(after.contains("exceeds the"))
     }
 
     @Test("the audit chain verifies, and an edited record is found")

@@ -37,49 +37,42 @@ struct TrustBoundaryTests {
 
     @Test("vrrpSecretWithNewlineIsRefusedByTheHelper: a hostile topology change sent to the helper socket")
     func vrrpSecretWithNewlineIsRefusedByTheHelper() throws {
-        let agent = try AgentHarness.started()
-        defer { agent.stop() }
-        let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
+        try AgentHarness.expectingHelperSurvives { agent in
+            // The probe works: a well-formed query gets a reply.
+            let query = try HelperFrameProbe.send(#"{"version":2,"id":1,"command":{"topology":{}}}"#, to: agent)
+            #expect(query.hasPrefix("reply "), "\(query)")
 
-        // The probe works: a well-formed query gets a reply.
-        let query = try HelperFrameProbe.send(#"{"version":2,"id":1,"command":{"topology":{}}}"#, to: agent)
-        #expect(query.hasPrefix("reply "), "\(query)")
+            let marker = "vrrp_script_injected"
+            let secret = #"pw\n}\nvrrp_script \#(marker) {\n    script \"/bin/sh -c id\"\n}\nvrrp_instance x {"#
+            let hostile = #"{"version":2,"id":1,"command":{"setTopology":{"_0":{"topology":"ACTIVE_STANDBY","role":"ACTIVE","haIP":"203.0.113.2","secret":"\#(secret)"}}}}"#
+            #expect(try HelperFrameProbe.send(hostile, to: agent) == "closed")
 
-        let marker = "vrrp_script_injected"
-        let secret = #"pw\n}\nvrrp_script \#(marker) {\n    script \"/bin/sh -c id\"\n}\nvrrp_instance x {"#
-        let hostile = #"{"version":2,"id":1,"command":{"setTopology":{"_0":{"topology":"ACTIVE_STANDBY","role":"ACTIVE","haIP":"203.0.113.2","secret":"\#(secret)"}}}}"#
-        #expect(try HelperFrameProbe.send(hostile, to: agent) == "closed")
-
-        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
-        #expect(audit.contains(#""event":"bad-frame""#))
-        #expect(audit.contains("secret must be"), "the refusal names the secret")
-        #expect(!audit.contains(#""command":"topology-change""#))
-        #expect(try HelperFrameProbe.filesContaining(marker, under: agent.directory + "/base").isEmpty)
-        #expect(agent.pid(of: "amphora-helper serve") == helperPID, "the helper must not have restarted")
-        #expect(try agent.request("GET", "/1.0/info").status == 200)
+            let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+            #expect(audit.contains(#""event":"bad-frame""#))
+            #expect(audit.contains("secret must be"), "the refusal names the secret")
+            #expect(!audit.contains(#""command":"topology-change""#))
+            #expect(try HelperFrameProbe.filesContaining(marker, under: agent.directory + "/base").isEmpty)
+        }
     }
 
     @Test("fiftyThousandFixedIPsAreRefusedByTheHelper, and so are 17")
     func fiftyThousandFixedIPsAreRefusedByTheHelper() throws {
-        let agent = try AgentHarness.started()
-        defer { agent.stop() }
-        let helperPID = try #require(agent.pid(of: "amphora-helper serve"))
-        let entry = #"{"address":"192.0.2.10","subnet":"192.0.2.0/24","hostRoutes":[]}"#
-        func plug(_ count: Int) -> String {
-            let list = Array(repeating: entry, count: count).joined(separator: ",")
-            return #"{"version":2,"id":1,"command":{"plugNetwork":{"_0":{"mac":"fa:16:3e:00:00:02","fixedIPs":[\#(list)]}}}}"#
-        }
-        let huge = plug(50_000)
-        #expect(huge.utf8.count < 4 * 1024 * 1024, "within the frame cap: the refusal is the helper's decoding")
-        #expect(try HelperFrameProbe.send(huge, to: agent, waitSeconds: 20) == "closed")
-        #expect(try HelperFrameProbe.send(plug(17), to: agent) == "closed")
+        try AgentHarness.expectingHelperSurvives { agent in
+            let entry = #"{"address":"192.0.2.10","subnet":"192.0.2.0/24","hostRoutes":[]}"#
+            func plug(_ count: Int) -> String {
+                let list = Array(repeating: entry, count: count).joined(separator: ",")
+                return #"{"version":2,"id":1,"command":{"plugNetwork":{"_0":{"mac":"fa:16:3e:00:00:02","fixedIPs":[\#(list)]}}}}"#
+            }
+            let huge = plug(50_000)
+            #expect(huge.utf8.count < 4 * 1024 * 1024, "within the frame cap: the refusal is the helper's decoding")
+            #expect(try HelperFrameProbe.send(huge, to: agent, waitSeconds: 20) == "closed")
+            #expect(try HelperFrameProbe.send(plug(17), to: agent) == "closed")
 
-        let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
-        #expect(audit.contains("more than 65536 values"), "50,000 entries exceed the JSON element cap")
-        #expect(audit.contains("fixed_ips: more than 16 addresses"), "17 entries fail the validating initialiser")
-        #expect(!audit.contains(#""command":"plug-network""#))
-        #expect(agent.pid(of: "amphora-helper serve") == helperPID, "the helper must not have restarted")
-        #expect(try agent.request("GET", "/1.0/info").status == 200)
+            let audit = try String(contentsOfFile: agent.auditLog, encoding: .utf8)
+            #expect(audit.contains("more than 65536 values"), "50,000 entries exceed the JSON element cap")
+            #expect(audit.contains("fixed_ips: more than 16 addresses"), "17 entries fail the validating initialiser")
+            #expect(!audit.contains(#""command":"plug-network""#))
+        }
     }
 }
 

@@ -9,13 +9,6 @@ public struct ServerIdentity: Sendable {
     public let clientCAPEM: String
     public let leafDigest: String
 
-    public init(certificatesPEM: String, privateKeyPEM: String, clientCAPEM: String, leafDigest: String) {
-        self.certificatesPEM = certificatesPEM
-        self.privateKeyPEM = privateKeyPEM
-        self.clientCAPEM = clientCAPEM
-        self.leafDigest = leafDigest
-    }
-
     /// Loads `agent_server_cert` (certificate and key in one file) and `agent_server_ca`, checking both.
     /// Errors are one line naming the file and the problem.
     public static func load(certificatePath: String, caPath: String) throws(CertificateProblem) -> ServerIdentity {

@@ -2,11 +2,6 @@
 public struct KeepalivedWord: Sendable, Equatable {
     public var text: String
     public var quoted: Bool
-
-    public init(text: String, quoted: Bool) {
-        self.text = text
-        self.quoted = quoted
-    }
 }
 
 /// A significant line of a keepalived configuration: a keyword (or block entry) with its arguments,

@@ -4,10 +4,5 @@ public struct KeepalivedConfigRefusal: Error, Sendable, Equatable, CustomStringC
     public var line: Int
     public var reason: String
 
-    public init(line: Int, reason: String) {
-        self.line = line
-        self.reason = reason
-    }
-
     public var description: String { line > 0 ? "keepalived configuration line \(line): \(reason)" : "keepalived configuration: \(reason)" }
 }
