@@ -91,7 +91,9 @@ public enum FrontServer {
         let api = AgentAPI(helper: helper, tlsIdentity: identity, heartbeat: heartbeat)
         let responder = AgentResponder(table: api.routes(), logger: logger)
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [DeclaredLengthGate()],
+            additionalChannelHandlers: [
+                RequestReadDeadline(timeout: .seconds(Int64(settings.requestReadTimeout))), DeclaredLengthGate(),
+            ],
             idleTimeout: .seconds(Int64(min(settings.requestReadTimeout, 60))),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
         let descriptorLimit = raisedDescriptorLimit()
