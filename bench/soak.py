@@ -14,7 +14,8 @@ read/write workload:
 Every answer is checked (status, and the certificate's md5). RSS and PSS of the agent's whole process
 tree (front, helper, supervisor, launchers; /proc/PID/smaps_rollup) are sampled at the start, every
 `--sample` seconds, and at the end. The summary gives requests and failures per kind, the memory
-curve and a growth verdict. Exit status: 0 when no request failed, 1 otherwise (or when the agent
+curve and a growth verdict, taken on the anonymous memory of the agent's own processes (PSS moves
+when other processes on the machine start or stop mapping the same binaries and libraries). Exit status: 0 when no request failed, 1 otherwise (or when the agent
 died), 2 on bad usage.
 
     python3 bench/soak.py --bin-dir DIR [--seconds N] [--connections N] [--sample N] [--json FILE]
@@ -53,11 +54,11 @@ def log(msg):
 
 
 def tree_memory(root):
-    """(RSS kB, PSS kB, [(name, rss, pss)]) summed over the agent's live process tree."""
+    """(RSS kB, PSS kB, [(name, rss, pss, anonymous)]) summed over the agent's live process tree."""
     table = B.process_table()
     rows = []
     for pid in sorted(B.tree(root, table)):
-        rss = pss = 0
+        rss = pss = anon = 0
         try:
             with open(f'/proc/{pid}/smaps_rollup') as f:
                 for line in f:
@@ -65,9 +66,11 @@ def tree_memory(root):
                         rss = int(line.split()[1])
                     elif line.startswith('Pss:'):
                         pss = int(line.split()[1])
+                    elif line.startswith('Anonymous:'):
+                        anon = int(line.split()[1])
         except OSError:
             continue
-        rows.append((B.process_name(pid, table[pid][3]), rss, pss))
+        rows.append((B.process_name(pid, table[pid][3]), rss, pss, anon))
     return sum(r[1] for r in rows), sum(r[2] for r in rows), rows
 
 
@@ -260,9 +263,12 @@ netns = {self.netns}
 
     def sample(self, t0, label=None):
         rss, pss, rows = tree_memory(self.agent.pid)
-        # The agent's own processes, without the short-lived `haproxy -c` checks and the haproxy they run.
-        own = sum(p for name, _, p in rows if name.startswith('amphora-'))
-        self.samples.append((time.monotonic() - t0, rss, pss, own))
+        # The agent's own processes, without the short-lived `haproxy -c` checks and the haproxy they
+        # run: their RSS, PSS and anonymous memory (heap and stacks: what a leak grows; PSS also moves
+        # when other processes on the machine map the same binaries and libraries, or stop).
+        own = [r for r in rows if r[0].startswith('amphora-')]
+        self.samples.append((time.monotonic() - t0, rss, pss, sum(r[1] for r in own), sum(r[2] for r in own),
+                             sum(r[3] for r in own)))
         if label:
             self.snapshots[label] = rows
         return rss, pss
@@ -345,13 +351,13 @@ netns = {self.netns}
         load = [s for s in self.samples if s[0] <= a.seconds + 1]
         warm = [s for s in load if s[0] >= a.seconds / 5] or load
         third = max(1, len(warm) // 3)
-        early = sum(s[3] for s in warm[:third]) / third
-        late = sum(s[3] for s in warm[-third:]) / third
+        early = sum(s[5] for s in warm[:third]) / third
+        late = sum(s[5] for s in warm[-third:]) / third
         growth_kb = late - early
-        # Flat: under 5 % or 4 MiB between the early and the late third of the warm samples.
-        flat = growth_kb < max(4096, 0.05 * early)
+        # Flat: under 5 % or 2 MiB between the early and the late third of the warm samples.
+        flat = growth_kb < max(2048, 0.05 * early)
         verdict = ('flat' if flat else 'GROWING') + \
-            f' (PSS of the amphora-* processes: mean {early / 1024:.1f} MiB in the first third after warm-up, {late / 1024:.1f} MiB in the last: ' \
+            f' (anonymous memory of the amphora-* processes: mean {early / 1024:.1f} MiB in the first third after warm-up, {late / 1024:.1f} MiB in the last: ' \
             f'{growth_kb / 1024:+.1f} MiB)'
         result = {
             'seconds': a.seconds, 'connections': a.connections, 'processes': a.processes,
@@ -371,12 +377,13 @@ netns = {self.netns}
         for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])[:10]:
             print(f'  FAILED x{v}: {k}')
         print('memory of the agent\'s process tree (kB):')
-        print('  t (s)      RSS      PSS  PSS of amphora-* (without haproxy and its checks)')
-        for t, rss, pss, own in self.samples:
-            print(f'  {t:5.0f} {rss:8d} {pss:8d} {own:8d}')
+        print('  t (s)      RSS      PSS   (all)    RSS      PSS  anonymous (amphora-* only, without haproxy and its checks)')
+        for t, rss, pss, own_rss, own_pss, own_anon in self.samples:
+            print(f'  {t:5.0f} {rss:8d} {pss:8d}       {own_rss:8d} {own_pss:8d} {own_anon:8d}')
         for label in ('start', 'middle', 'end', 'idle after'):
             rows = self.snapshots.get(label, [])
-            print(f'  {label}: ' + ', '.join(f'{name} {rss}/{pss}' for name, rss, pss in rows) + '  (RSS/PSS kB)')
+            print(f'  {label}: ' + ', '.join(f'{name} {rss}/{pss}/{anon}' for name, rss, pss, anon in rows)
+                  + '  (RSS/PSS/anonymous kB)')
         print(f'GET /1.0/info after the load: {after_status}')
         print(f'memory verdict: {verdict}')
         return result
