@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS, a short fuzzing run, the benchmark's smoke run, and
-# the production path (Debian package, amphora image, boot test under QEMU).
+# the UDP listener suite on a kernel with IP_VS, a short fuzzing run, the benchmark's smoke run, a 60-second
+# soak, and the production path (Debian package, amphora image, boot test under QEMU).
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -82,6 +82,15 @@ fi
 echo "== benchmark smoke (bench/run.sh --smoke)"
 if ! AMPHORA_BENCH_BIN_DIR=.build/debug bash bench/run.sh --smoke; then
   echo "test.sh: the benchmark smoke run failed"
+  [ "$status" != 0 ] || status=1
+fi
+
+# The soak's CI size (docs/reliability.md, "Exhaustion and soak"): 60 s of 128 concurrent mutual-TLS
+# keep-alive connections with a mixed read/write workload against the debug build; any failed
+# request fails the run. The memory curve is printed (the 10-minute run is `bash scripts/soak.sh`).
+echo "== soak, 60 s (scripts/soak.sh --seconds 60)"
+if ! bash scripts/soak.sh --seconds 60 --connections 128; then
+  echo "test.sh: the soak run had failed requests"
   [ "$status" != 0 ] || status=1
 fi
 

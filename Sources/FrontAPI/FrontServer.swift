@@ -1,5 +1,6 @@
 import AgentLogging
 import Confinement
+import Glibc
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -20,7 +21,8 @@ public enum FrontServer {
         "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
     ].joined(separator: ":")
 
-    /// Concurrent TLS connections accepted; more wait in the listen backlog.
+    /// Concurrent TLS connections accepted; more wait in the listen backlog (fewer under a low
+    /// descriptor limit: ``connectionLimit(descriptorLimit:)``).
     public static let maximumConnections = 256
 
     /// Concurrent connections from one source address; a further one is closed at once. The
@@ -29,6 +31,32 @@ public enum FrontServer {
 
     /// A connection whose TLS handshake has not completed by then is closed (security anchor B9).
     public static let handshakeTimeout = TimeAmount.seconds(10)
+
+    /// Descriptors the front keeps for itself beside its connections: the listener, epoll and event
+    /// descriptors, the pooled helper connections, the heartbeat socket, name resolution.
+    public static let reservedDescriptors = 64
+
+    /// Connections accepted at once under a descriptor limit: ``maximumConnections``, or fewer when
+    /// the limit would not hold them and ``reservedDescriptors``. The front must never reach its
+    /// limit through connections: at EMFILE, SwiftNIO keeps the listening socket in epoll while
+    /// every `accept` fails, and its event loop spins on a core until a descriptor is freed.
+    public static func connectionLimit(descriptorLimit: UInt64) -> Int {
+        let available = descriptorLimit > UInt64(Int.max) ? Int.max : Int(descriptorLimit)
+        return max(1, min(maximumConnections, available - reservedDescriptors))
+    }
+
+    /// The front's RLIMIT_NOFILE after raising the soft limit to the hard one (no privilege needed).
+    static func raisedDescriptorLimit() -> UInt64 {
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0 else { return UInt64(maximumConnections + reservedDescriptors) }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(resource, &raised) == 0 { limit = raised }
+        }
+        return UInt64(limit.rlim_cur)
+    }
 
     public static func run(helperSocket: String, logger: Logger) async throws {
         let threadPool = NIOThreadPool(numberOfThreads: 8)
@@ -63,9 +91,18 @@ public enum FrontServer {
         let api = AgentAPI(helper: helper, tlsIdentity: identity, heartbeat: heartbeat)
         let responder = AgentResponder(table: api.routes(), logger: logger)
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [DeclaredLengthGate()],
+            additionalChannelHandlers: [
+                RequestReadDeadline(timeout: .seconds(Int64(settings.requestReadTimeout))), DeclaredLengthGate(),
+            ],
             idleTimeout: .seconds(Int64(min(settings.requestReadTimeout, 60))),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+        let descriptorLimit = raisedDescriptorLimit()
+        let connectionLimit = connectionLimit(descriptorLimit: descriptorLimit)
+        if connectionLimit < maximumConnections {
+            logger.warning("the descriptor limit allows fewer connections", metadata: [
+                "nofile": "\(descriptorLimit)", "connections": "\(connectionLimit)", "wanted": "\(maximumConnections)",
+            ])
+        }
         let sslContext = try NIOSSLContext(configuration: tls)
         let limiter = SourceConnectionLimiter(maximum: maximumConnectionsPerSource)
         let acceptLatch = ConfinedAcceptGate.Latch()
@@ -80,7 +117,7 @@ public enum FrontServer {
             configuration: .init(
                 address: .hostname(settings.bindHost, port: settings.bindPort),
                 serverName: nil,
-                availableConnectionsDelegate: ConfinedAcceptGate(latch: acceptLatch, maximum: maximumConnections)),
+                availableConnectionsDelegate: ConfinedAcceptGate(latch: acceptLatch, maximum: connectionLimit)),
             onServerRunning: { channel in
                 // Bound and listening, but not accepting yet (the gate is shut): confine first (no
                 // fork, no exec, no capabilities, the seccomp allow-list on every thread), then let

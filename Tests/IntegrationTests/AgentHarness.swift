@@ -29,6 +29,8 @@ final class AgentHarness: @unchecked Sendable {
     /// Further files bind-mounted over system paths in the agent's private mount namespace (source,
     /// target), e.g. a test's own `/etc/hosts`: the machine's file stays untouched for every other process.
     var privateBindMounts: [(source: String, target: String)] = []
+    /// When set, the agent (and so every process it starts) runs with this RLIMIT_NOFILE (soft and hard).
+    var descriptorLimit: Int?
 
     /// The amphora namespace this harness created when the test named none (removed after the agent stops).
     private(set) var ownNamespace: TestNamespace?
@@ -108,6 +110,11 @@ final class AgentHarness: @unchecked Sendable {
             process.arguments = [
                 "--mount", "--propagation", "private", "/bin/sh", "-c", binds + #" && shift \#(2 * mounts.count) && exec "$@""#, "sh",
             ] + mounts.flatMap { [$0.0, $0.1] } + [AgentHarness.binDirectory + "/amphora-agent", "--config-file", configPath]
+        }
+        if let descriptorLimit, let executable = process.executableURL?.path {
+            // prlimit sets RLIMIT_NOFILE and execs the rest: the pid stays the agent's.
+            process.arguments = ["--nofile=\(descriptorLimit)", "--", executable] + (process.arguments ?? [])
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
         }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
