@@ -183,6 +183,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// The longest `helper_socket` path a `sockaddr_un` holds (108 bytes with the NUL).
     public static let maximumSocketPathLength = 107
 
+    /// The longest `helper_socket` path: the helper binds `<path>.new` first and renames it into place.
+    public static let maximumHelperSocketPathLength = maximumSocketPathLength - ".new".utf8.count
+
     /// Every section and key this agent reads, in the order ``rendered()`` writes them.
     public static let knownKeys: [(section: String, keys: [String])] = [
         ("amphora_agent", [
@@ -412,10 +415,10 @@ public struct AgentConfiguration: Sendable, Equatable {
             reason: "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})",
             valid: Syntax.isPOSIXUserName)
         helperSocket = try reader.path("privsep", "helper_socket", default: Defaults.helperSocket)
-        if helperSocket.utf8.count > Self.maximumSocketPathLength {
+        if helperSocket.utf8.count > Self.maximumHelperSocketPathLength {
             throw reader.invalid(
                 "privsep", "helper_socket", helperSocket,
-                reason: "is too long for a unix socket path (at most \(Self.maximumSocketPathLength) bytes)")
+                reason: "is too long for a unix socket path (at most \(Self.maximumHelperSocketPathLength) bytes)")
         }
         auditLog = try reader.path("privsep", "audit_log", default: Defaults.auditLog)
         auditLogMaxBytes = try reader.integer(

@@ -339,7 +339,7 @@ extension AgentConfigTests {
                 "privsep", "netns", "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)",
                 ["-ns", "a-very-long-name"]),
             refused(
-                "privsep", "helper_socket", "is too long for a unix socket path (at most 107 bytes)", ["/" + String(repeating: "s", count: 107)]),
+                "privsep", "helper_socket", "is too long for a unix socket path (at most 103 bytes)", ["/" + String(repeating: "s", count: 103)]),
             refused("privsep", "audit_log", absolute, ["audit.jsonl"]),
         ].flatMap { $0 }
 
