@@ -227,7 +227,7 @@ public final class AuditLog: Sendable {
 
     /// The head and event of a closed file's last record.
     static func lastRecord(ofFile path: String) throws(SystemError) -> (AuditHead, String?) {
-        let fd = try retryingSyscall("open", subject: path) { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        let fd = try retryingSyscall("open", subject: path) { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
         defer { close(fd) }
         var status = stat()
         try retryingSyscall("fstat", subject: path) { fstat(fd, &status) }
@@ -376,6 +376,12 @@ public final class AuditLog: Sendable {
         let path = directoryPath + "/" + name
         var first: UInt64?
         let last: AuditHead
+        // Only a regular file is read (opened non-blocking as well): a FIFO planted under a rotated
+        // name would otherwise block the rotation, and every record after it, for good.
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            return [("file", .string(name)), ("error", .string("not a regular file"))]
+        }
         do {
             try AuditLogFile.forEachLine(path) { line, _ in
                 if case .complete(let bytes) = line { first = AuditRecord.parse(bytes)?.sequence }

@@ -26,7 +26,7 @@ public enum AuditLogFile {
     /// Calls `body` with every line of `path` and its 1-based number, until it returns false.
     /// Memory: one chunk and one line.
     public static func forEachLine(_ path: String, _ body: (Line, Int) -> Bool) throws(SystemError) {
-        let fd = try retryingSyscall("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+        let fd = try retryingSyscall("open", subject: path) { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) }
         defer { close(fd) }
         try forEachLine(fd: fd, subject: path, body)
     }
