@@ -60,10 +60,10 @@ public struct HAProxyConfigPolicy: Sendable {
 
         func accepts(_ v: String, _ context: Context) -> Bool {
             switch self {
-            case .name: return Self.all(v, Self.nameCharacters) && v.count <= 128
-            case .peersName, .peerName: return Self.all(v, Self.alnum + "_-") && v.count <= 64
+            case .name: return v.utf8.count <= 128 && Self.nameCharacters.containsEvery(of: v)
+            case .peersName, .peerName: return v.utf8.count <= 64 && Self.peerCharacters.containsEvery(of: v)
             case .int: return Self.isNumber(v)
-            case .port: return Self.isNumber(v) && (Int(v) ?? 0) >= 1 && (Int(v) ?? 0) <= 65535
+            case .port: return Self.isNumber(v) && (1...65535).contains(Int(v) ?? 0)
             case .time: return Self.numberWithSuffix(v, ["", "us", "ms", "s", "m", "h", "d"])
             case .size: return Self.numberWithSuffix(v, ["", "k", "m", "g"])
             case .ip: return Self.isIP(v)
@@ -78,7 +78,7 @@ public struct HAProxyConfigPolicy: Sendable {
                     let prefix = "\(directory)/\(context.instance)/"
                     if v.hasPrefix(prefix) {
                         let file = String(v.dropFirst(prefix.count))
-                        return !file.isEmpty && !file.hasPrefix(".") && file.count <= 255 && Self.all(file, Self.alnum + "._-")
+                        return !file.hasPrefix(".") && file.utf8.count <= 255 && Self.fileCharacters.containsEvery(of: file)
                     }
                 }
                 return false
@@ -93,32 +93,32 @@ public struct HAProxyConfigPolicy: Sendable {
             case .balance: return ["roundrobin", "leastconn", "source", "first"].contains(v)
             case .verify: return ["none", "optional", "required"].contains(v)
             case .match: return ["reg", "beg", "end", "sub", "str"].contains(v)
-            case .ciphers: return Self.all(v, Self.alnum + ":_-+!@.=") && v.count <= 4096
-            case .alpn: return Self.all(v, Self.alnum + "/.,-") && v.count <= 256
-            case .method: return Self.all(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") && v.count <= 16
-            case .domain: return Self.all(v, Self.alnum + ".-") && v.count <= 255
+            case .ciphers: return v.utf8.count <= 4096 && Self.cipherCharacters.containsEvery(of: v)
+            case .alpn: return v.utf8.count <= 256 && Self.alpnCharacters.containsEvery(of: v)
+            case .method: return v.utf8.count <= 16 && Self.upperCase.containsEvery(of: v)
+            case .domain: return v.utf8.count <= 255 && Self.domainCharacters.containsEvery(of: v)
             case .httpVersion: return v == "HTTP/1.0" || v == "HTTP/1.1"
-            case .statusCodes: return Self.all(v, "0123456789|") && v.count <= 4096
+            case .statusCodes: return v.utf8.count <= 4096 && Self.statusCodeCharacters.containsEvery(of: v)
             case .redirectCode: return ["301", "302", "303", "307", "308"].contains(v)
-            case .url: return Self.printable(v, allowSpace: false) && v.count <= 2048
-            case .urlPath: return v.hasPrefix("/") && Self.printable(v, allowSpace: false) && v.count <= 2048
+            case .url: return v.utf8.count <= 2048 && Self.printable(v, allowSpace: false)
+            case .urlPath: return v.hasPrefix("/") && v.utf8.count <= 2048 && Self.printable(v, allowSpace: false)
             case .condition:
                 let name = v.hasPrefix("!") ? String(v.dropFirst()) : v
                 return ArgumentType.name.accepts(name, context)
             case .headerFetch:
                 for fetch in ["req.hdr(", "req.cook(", "ssl_c_s_dn("] where v.hasPrefix(fetch) && v.hasSuffix(")") {
                     let key = v.dropFirst(fetch.count).dropLast()
-                    return !key.isEmpty && Self.all(String(key), Self.alnum + "!#$%&'*+-.^_`|~") && key.count <= 255
+                    return key.utf8.count <= 255 && Self.tokenCharacters.containsEvery(of: key)
                 }
                 return false
             case .requestCookie, .responseCookie:
                 let fetch = self == .requestCookie ? "req.cook(" : "res.cook("
                 guard v.hasPrefix(fetch), v.hasSuffix(")") else { return false }
                 let key = v.dropFirst(fetch.count).dropLast()
-                return !key.isEmpty && Self.all(String(key), Self.alnum + "!#$%&'*+-.^_`|~") && key.count <= 255
+                return key.utf8.count <= 255 && Self.tokenCharacters.containsEvery(of: key)
             case .aclValue:
                 // A leading '-' would be read as an ACL flag (-f FILE loads patterns from a file).
-                return !v.hasPrefix("-") && Self.printable(v, allowSpace: true) && v.count <= 4096
+                return !v.hasPrefix("-") && v.utf8.count <= 4096 && Self.printable(v, allowSpace: true)
             case .hsts:
                 let parts = v.split(separator: " ")
                 guard let first = parts.first, first.hasPrefix("max-age="), first.hasSuffix(";"),
@@ -130,17 +130,22 @@ public struct HAProxyConfigPolicy: Sendable {
         }
 
         static let alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-        static let nameCharacters = alnum + "_.:-"
+        static let digits = ASCIISet("0123456789")
+        static let nameCharacters = ASCIISet(alnum + "_.:-")
+        static let peerCharacters = ASCIISet(alnum + "_-")
+        static let fileCharacters = ASCIISet(alnum + "._-")
+        static let cipherCharacters = ASCIISet(alnum + ":_-+!@.=")
+        static let alpnCharacters = ASCIISet(alnum + "/.,-")
+        static let upperCase = ASCIISet("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        static let domainCharacters = ASCIISet(alnum + ".-")
+        static let statusCodeCharacters = ASCIISet("0123456789|")
+        /// RFC 9110's `tchar`: a header or cookie name.
+        static let tokenCharacters = ASCIISet(alnum + "!#$%&'*+-.^_`|~")
 
-        static func all(_ v: String, _ allowed: String) -> Bool {
-            let set = Set(allowed.utf8)
-            return !v.isEmpty && v.utf8.allSatisfy { set.contains($0) }
-        }
-
-        static func isNumber(_ v: String) -> Bool { !v.isEmpty && v.utf8.count <= 10 && all(v, "0123456789") }
+        static func isNumber(_ v: some StringProtocol) -> Bool { v.utf8.count <= 10 && digits.containsEvery(of: v) }
 
         static func numberWithSuffix(_ v: String, _ suffixes: [String]) -> Bool {
-            suffixes.contains { suffix in v.hasSuffix(suffix) && isNumber(String(v.dropLast(suffix.count))) }
+            suffixes.contains { suffix in v.hasSuffix(suffix) && isNumber(v.dropLast(suffix.count)) }
         }
 
         static func printable(_ v: String, allowSpace: Bool) -> Bool {
@@ -335,16 +340,19 @@ public struct HAProxyConfigPolicy: Sendable {
             }
         }
         guard let firstGlobal else { throw HAProxyError.refused(details: "no global section") }
-        var output: [Substring] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Byte-wise: the tokenizer admitted only ASCII, so bytes and characters agree.
+        let forced = Array("\n    stats socket \(context.statsSocket) mode 0600 level user\n    user nobody".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + forced.count)
+        var first = true
+        for (index, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             if dropped.contains(number) { continue }
-            output.append(raw)
-            if number == firstGlobal {
-                output.append("    stats socket \(context.statsSocket) mode 0600 level user")
-                output.append("    user nobody")
-            }
+            if !first { output.append(UInt8(ascii: "\n")) }
+            first = false
+            output.append(contentsOf: raw)
+            if number == firstGlobal { output.append(contentsOf: forced) }
         }
-        return output.joined(separator: "\n")
+        return String(decoding: output, as: UTF8.self)
     }
 }

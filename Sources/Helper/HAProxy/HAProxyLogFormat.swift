@@ -1,3 +1,5 @@
+import IPCProtocol
+
 /// The allow-list of a haproxy `log-format` string (the value haproxy sees, after the tokenizer).
 ///
 /// haproxy parses a log-format (src/log.c `parse_logformat_string`) into text, separators and
@@ -19,7 +21,7 @@ enum HAProxyLogFormat {
     /// Literal text characters: letters, digits and punctuation with no meaning to haproxy's
     /// log-format parser outside a `%` variable (`[` only opens a sample expression right after
     /// `%` or `%{FLAGS}`; haproxy's own HTTP format writes `[%tr]`).
-    static let textCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@=,;|+*~!?^[]".utf8)
+    static let textCharacters = ASCIISet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@=,;|+*~!?^[]")
 
     /// haproxy 2.6's log-format variables (src/log.c `logformat_keywords`); each only reads the
     /// session, the request or the clock.
@@ -38,7 +40,7 @@ enum HAProxyLogFormat {
         "ssl_c_i_dn", "ssl_c_i_dn(cn)", "ssl_c_sha1", "ssl_c_notbefore", "ssl_c_notafter",
     ]
 
-    static let flagCharacters = Set("QXE".utf8)
+    static let flagCharacters = ASCIISet("QXE")
 
     /// True when haproxy reads `format` as text, separators and allowed variables only.
     static func accepts(_ format: String) -> Bool {
