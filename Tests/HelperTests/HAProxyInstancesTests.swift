@@ -30,7 +30,8 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
             let answer = try instances.upload(upload(octavia(base)), context: context)
             #expect(answer.hasPrefix("Configuration file is valid"))
             let stored = try String(contentsOfFile: "\(base)/\(id)/haproxy.cfg", encoding: .utf8)
-            #expect(try String(contentsOfFile: "\(base)/\(id)/haproxy.cfg.checked", encoding: .utf8) == Digest.sha256Hex(stored.utf8))
+            let stamp = try String(contentsOfFile: "\(base)/\(id)/haproxy.cfg.checked", encoding: .utf8)
+            #expect(stamp == instances.checkedStamp(stored, id) && stamp.hasPrefix(Digest.sha256Hex(stored.utf8) + " "))
             #expect(try String(contentsOfFile: "\(base)/\(id)/amphora-id", encoding: .utf8) == amphora.description)
             #expect(exists("\(base)/\(id)/haproxy.env"))
             #expect(!exists("\(base)/\(id)/haproxy.cfg.new"))
@@ -82,6 +83,29 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
             let calls = runner.calls.withLock { $0 }
             #expect(!calls.contains { if case .haproxyCheck = $0 { true } else { false } })
             #expect(calls.prefix(3) == [.systemctl(.status, .haproxy(id)), .systemctl(.enable, .haproxy(id)), .systemctl(.start, .haproxy(id))])
+        }
+    }
+
+    @Test("a stamp of another policy or paths (an older agent's bare digest) is checked again at start")
+    func startRechecksForeignStamp() throws {
+        try withInstances { instances, runner, base in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            let stored = try String(contentsOfFile: "\(base)/\(id)/haproxy.cfg", encoding: .utf8)
+            try Digest.sha256Hex(stored.utf8).write(toFile: "\(base)/\(id)/haproxy.cfg.checked", atomically: true, encoding: .utf8)
+            runner.calls.withLock { $0 = [] }
+            _ = wireError { _ = try instances.perform(.start, on: id, context: context) }
+            #expect(runner.calls.withLock { $0 }.contains(.haproxyCheck(instance: id, amphora: amphora, candidate: false)))
+        }
+    }
+
+    @Test("an upload of the same text again rewrites neither its stamp, nor the amphora id, nor the peer name")
+    func uploadAgainLeavesUnchangedFiles() throws {
+        try withInstances { instances, _, base in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            let files = ["haproxy.cfg.checked", "amphora-id", "haproxy.env"].map { "\(base)/\(id)/\($0)" }
+            let inodes = try files.map { try FileManager.default.attributesOfItem(atPath: $0)[.systemFileNumber] as? Int }
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            #expect(try files.map { try FileManager.default.attributesOfItem(atPath: $0)[.systemFileNumber] as? Int } == inodes)
         }
     }
 

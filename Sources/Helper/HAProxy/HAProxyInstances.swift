@@ -1,4 +1,5 @@
 import AgentConfig
+import Confinement
 import Glibc
 import IPCProtocol
 import LinuxSystem
@@ -64,6 +65,16 @@ public final class HAProxyInstances: Sendable {
             programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths)
     }
 
+    /// What `haproxy.cfg.checked` holds once `text` passed `haproxy -c` and the allow-list: the
+    /// text's SHA-256 and a fingerprint of the policy and the paths it was checked against. Another
+    /// text, policy (a new agent) or paths (a new configuration) does not match, and is checked again.
+    func checkedStamp(_ text: String, _ id: ResourceID) -> String {
+        let context = policyContext(id)
+        let policy = [EmbeddedPolicy.files["haproxy-config.txt"] ?? "", context.instance, context.basePath, context.baseCertDir]
+            + context.programs.sorted()
+        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex(policy.joined(separator: "\u{0}").utf8)
+    }
+
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
         guard let dir = try directory(id, create: false) else { return nil }
         do {
@@ -97,11 +108,12 @@ public final class HAProxyInstances: Sendable {
             }
             do throws(FileChangeError) {
                 try config.promote()
-                // The digest of the file haproxy -c just accepted: a reload of exactly this file need not check it again.
-                try files.write(StateLayout.HAProxyFile.checkedDigest, Array(Digest.sha256Hex(text.utf8).utf8))
-                try files.write(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
+                // What haproxy -c and this policy just accepted: a start or reload of exactly this file checks nothing again.
+                // Unchanged files (the same amphora, a configuration uploaded again) are left as they are.
+                try files.writeIfChanged(StateLayout.HAProxyFile.checkedDigest, Array(checkedStamp(text, upload.instance).utf8))
+                try files.writeIfChanged(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
                 // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
-                try files.write(
+                try files.writeIfChanged(
                     StateLayout.HAProxyFile.environment, Array("PEER_NAME=\(HAProxyConfigText.peerName(forAmphora: upload.amphoraID))\n".utf8))
             } catch {
                 throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
@@ -129,10 +141,11 @@ public final class HAProxyInstances: Sendable {
                 try stopHAProxy(id, context: context)
                 return "Listener \(id) stopped"
             case .start, .reload:
-                // A stored file from before this policy (an older agent) must not start with what it now refuses.
-                _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id))
                 let checked = (try? dir.read(StateLayout.HAProxyFile.checkedDigest)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
-                if let amphora, checked != Digest.sha256Hex(text.utf8) {
+                let unchecked = checked != checkedStamp(text, id)
+                // A stored file from before this policy (an older agent, other paths) must not start with what it now refuses.
+                if unchecked { _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id)) }
+                if let amphora, unchecked {
                     let check = try runner.run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000,
                         or: HAProxyError.launcher)
