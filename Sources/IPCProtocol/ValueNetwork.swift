@@ -19,6 +19,11 @@ public struct IPAddress: ValidatedText {
     /// `.v4` for 4 bytes, `.v6` for 16.
     public var family: IPFamily { bytes.count == 4 ? .v4 : .v6 }
 
+    /// A loopback address: 127.0.0.0/8 or ::1 (never on a wire, so never announced).
+    public var isLoopback: Bool {
+        bytes.count == 4 ? bytes[0] == 127 : bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
+    }
+
     /// The longest accepted text: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`.
     static let maximumTextLength = 45
 

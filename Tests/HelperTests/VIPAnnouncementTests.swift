@@ -41,7 +41,7 @@ struct VIPAnnouncementUnitTests: HAProxyInstanceSuite {
         init(_ value: Value) { self.value = Mutex(value) }
     }
 
-    @Test("bind addresses: IPv4, IPv6 without brackets, comma lists, each once; wildcards and Unix sockets skipped")
+    @Test("bind addresses: IPv4, IPv6 without brackets, comma lists, each once; wildcards, loopback and Unix sockets skipped")
     func bindAddresses() throws {
         let text = """
             global
@@ -54,6 +54,7 @@ struct VIPAnnouncementUnitTests: HAProxyInstanceSuite {
                 bind 0.0.0.0:9000
                 bind :::9001
                 bind unix@/run/x.sock
+                bind 127.0.0.1:9002,::1:9003
             backend p
                 server m1 198.51.100.7:80
 
