@@ -1,24 +1,12 @@
-import AgentLogging
 import ArgumentParser
-import BuildInfo
 import FrontAPI
-import Logging
 
-/// The unprivileged HTTPS front of the amphora agent.
+/// Starts the front: Swift concurrency first moves onto the event loop (no thread hop a request,
+/// ``FrontAPI/EventLoopConcurrency``), before any task starts, then the command runs.
 @main
-struct AmphoraFrontCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "amphora-front",
-        abstract: "Unprivileged mutual-TLS front of the amphora agent; forwards typed commands to the helper.",
-        version: "amphora-front \(BuildInfo.versionDescription)")
-
-    @Option(name: .customLong("helper-socket"), help: "The helper's Unix socket.")
-    var helperSocket: String = "/run/amphora-agent/helper.sock"
-
-    func run() async throws {
-        JournalLogHandler.bootstrap()
-        // The level follows [DEFAULT] debug once the helper has sent the settings (LogSettings).
-        let logger = Logger(label: "amphora-front")
-        try await FrontServer.run(helperSocket: helperSocket, logger: logger)
+enum AmphoraFrontMain {
+    static func main() async {
+        EventLoopConcurrency.install()
+        await AmphoraFrontCommand.main()
     }
 }
