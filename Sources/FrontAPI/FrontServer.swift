@@ -61,7 +61,8 @@ public enum FrontServer {
     public static func run(helperSocket: String, logger: Logger) async throws {
         let threadPool = NIOThreadPool(numberOfThreads: 8)
         threadPool.start()
-        let helper = HelperSocketClient(socketPath: helperSocket, threadPool: threadPool)
+        // Info and details answer from a sample at most a second old (SamplingHelperClient).
+        let helper = SamplingHelperClient(base: HelperSocketClient(socketPath: helperSocket, threadPool: threadPool))
         let settings = await waitForSettings(helper, logger: logger)
         LogSettings.apply(
             debug: settings.options.debug,

@@ -57,6 +57,8 @@ struct DetailsTests {
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             for _ in range(200): s.sendto(b"x" * 1000, ("198.51.100.253", 9))
             """])
+        // The front answers details from a sample at most a second old (SamplingHelperClient).
+        Thread.sleep(forTimeInterval: 1.1)
 
         let cpuBefore = Self.procCPU()
         let memoryBefore = Self.meminfo()
