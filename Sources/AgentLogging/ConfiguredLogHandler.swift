@@ -21,21 +21,23 @@ public struct ConfiguredLogHandler: LogHandler {
         set { explicitLevel = newValue }
     }
 
-    public var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = newValue }
-    }
+    /// Kept here and merged into an event only when one is logged: the framework sets a request's
+    /// metadata on every request, and a handler that formats it at every set (swift-log's
+    /// `StreamLogHandler` does) pays for it on requests that log nothing.
+    public var metadata: Logger.Metadata = [:]
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue }
+        get { metadata[key] }
+        set { metadata[key] = newValue }
     }
 
     public func log(event: LogEvent) {
+        var merged = metadata
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        var event = event
+        event.metadata = merged.isEmpty ? nil : merged
         inner.log(event: event)
         guard let syslog = LogSettings.syslog else { return }
-        var merged = inner.metadata
-        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
         var text = "\(label): \(event.message)"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
         syslog.send(level: event.level, text: text)

@@ -114,14 +114,22 @@ public struct OpenStackRequestID: ValidatedText {
 
     /// A new random (version 4) request id.
     public static func generate() -> OpenStackRequestID {
+        // Two 64-bit draws (two getrandom calls), not one per byte: this runs for every request.
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let random = [generator.next(), generator.next()] as [UInt64]
+        var bytes = random.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
-        let hex = bytes.map { HexText.lowercase([$0]) }
-        let groups = [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }
+        let digits = Array("0123456789abcdef".utf8)
+        var text = Array("req-".utf8)
+        text.reserveCapacity(40)
+        for (index, byte) in bytes.enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
         // The shape is right by construction (the unit tests validate generated ids).
-        return OpenStackRequestID(unchecked: "req-" + groups.joined(separator: "-"))
+        return OpenStackRequestID(unchecked: String(decoding: text, as: UTF8.self))
     }
 
     private init(unchecked: String) { value = unchecked }
