@@ -5,6 +5,7 @@ import FrontAPI
 import Logging
 
 /// The unprivileged HTTPS front of the amphora agent.
+@main
 struct AmphoraFrontCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amphora-front",
