@@ -856,6 +856,36 @@ loadbalancer_topology = SINGLE
             r['tls'] = f'{conn.sock.version()} {conn.sock.cipher()[0]}'
             conn.close()
 
+    def production_tree(self):
+        """Our agent as systemd runs it in an amphora (systemd/amphora-agent-helper.service and
+        amphora-agent-front.service): the helper and the front started directly, without the
+        supervisor of the direct mode and without the Prometheus proxy (a unit of its own, as
+        upstream's). Returns its start to first answer and idle PSS (helper, launchers, front)."""
+        with open(f'{self.tmp}/ours/agent.conf') as f:
+            text = f.read()
+        sock = re.search(r'(?m)^helper_socket = (.+)$', text).group(1)
+        # As in an amphora: systemd is the service manager (idle, nothing is asked of it here).
+        conf = f'{self.tmp}/ours/agent-systemd.conf'
+        with open(conf, 'w') as f:
+            f.write(re.sub(r'(?m)^service_manager = .*$', 'service_manager = systemd', text))
+        bin_dir = self.args.bin_dir
+        script = (f'"{bin_dir}/amphora-helper" serve --config-file "{conf}" & h=$!; '
+                  f'until [ -S "{sock}" ] || ! kill -0 $h 2>/dev/null; do sleep 0.002; done; '
+                  f'setpriv --reuid amphora-front --regid amphora-front --clear-groups '
+                  f'"{bin_dir}/amphora-front" --helper-socket "{sock}" & f=$!; '
+                  "trap 'kill -TERM $f $h; wait' TERM; wait")
+        a = Agent('production', self.ports['ours'], ['/bin/bash', '-c', script], f'{self.tmp}/production.log')
+        try:
+            start = a.start(self.ctx, 30)
+            time.sleep(self.L['idle_s'])
+            _, detail = tree_pss(a.pid, names=True)
+        finally:
+            a.stop()
+        detail = [(n, kb) for n, kb in detail if n.startswith('amphora-')]
+        res = {'start_ms': start * 1e3, 'pss_idle_kb': sum(kb for _, kb in detail), 'pss_idle_detail': detail}
+        log(f'ours as systemd runs it: first answer {start * 1e3:.0f} ms, idle PSS {res["pss_idle_kb"] / 1024:.1f} MiB {detail}')
+        return res
+
     def probe(self, agent, name):
         """One call of the request type (after its setup); returns (status, note)."""
         self.check_alive(agent)
@@ -921,6 +951,7 @@ loadbalancer_topology = SINGLE
         L = self.L
         self.setup()
         log(f'temp dir {self.tmp}; ports {self.ports}')
+        self.results['production'] = self.production_tree()
         self.start_agents()
         time.sleep(L['idle_s'])
         for name in AGENTS:
@@ -1438,41 +1469,45 @@ def render(results):
     w('')
     w('| Target | Measured | Met? |')
     w('| --- | --- | --- |')
-    for rq in ('root', 'info', 'details'):
-        co, cu = number(o['requests'][rq], 'new', 'server_cpu_ms_per_req'), \
+    # Round two (issue 20): kept-alive CPU per request, as the controller's session sees it (ours
+    # keeps the connection; upstream closes it after every answer, so its calls are all new ones).
+    for rq, factor in (('root', 50), ('info', 100), ('details', 100)):
+        cka, cu = number(o['requests'][rq], 'ka', 'server_cpu_ms_per_req'), \
             number(u['requests'][rq], 'new', 'server_cpu_ms_per_req')
-        cka = number(o['requests'][rq], 'ka', 'server_cpu_ms_per_req')
+        co = number(o['requests'][rq], 'new', 'server_cpu_ms_per_req')
         label = REQ[rq][1]
-        if co is None or cu is None:
+        if cka is None or cu is None:
             why = o['requests'][rq].get('note') or u['requests'][rq].get('note') or 'no figure'
-            w(f'| ≥10× less server CPU per request for {label} | {why} | not measurable yet |')
-        else:
-            met_new = co > 0 and cu / co >= 10 or co == 0
-            text = f'both with a new TLS connection per call: {fmt_ms(co)} vs {fmt_ms(cu)} ({fmt_ratio(cu, co)} less)'
-            verdict = f'{"yes" if met_new else "no"} (new connection per call)'
-            if cka is not None:
-                met_ka = cka == 0 or cu / cka >= 10
-                text += (f'; as the controller\'s session sees it (ours keeps the connection, upstream closes it): '
-                         f'{fmt_ms(cka)} vs {fmt_ms(cu)} ({fmt_ratio(cu, cka)} less)')
-                verdict += f'; {"yes" if met_ka else "no"} (controller\'s session)'
-            w(f'| ≥10× less server CPU per request for {label} | {text} | {verdict} |')
+            w(f'| ≥{factor}× less server CPU per request for {label} | {why} | not measurable yet |')
+            continue
+        met = cka == 0 or cu / cka >= factor
+        text = (f'ours on a kept-alive connection {fmt_ms(cka)} vs upstream {fmt_ms(cu)} ({fmt_ratio(cu, cka)} less; '
+                f'target at most {fmt_ms(cu / factor)})')
+        if co is not None:
+            text += f'; both with a new TLS connection per call: {fmt_ms(co)} vs {fmt_ms(cu)} ({fmt_ratio(cu, co)} less)'
+        w(f'| ≥{factor}× less server CPU per request for {label} | {text} | {"yes" if met else "no"} |')
     po, pu = o.get('pss_load_kb'), u.get('pss_load_kb')
     pio, piu = o.get('pss_idle_kb'), u.get('pss_idle_kb')
-    w(f'| PSS ≤ 1/5 of upstream\'s | idle {fmt_mib(pio)} vs {fmt_mib(piu)} ({fmt_ratio(piu, pio)} less); '
-      f'under load {fmt_mib(po)} vs {fmt_mib(pu)} ({fmt_ratio(pu, po)} less) | '
+    prod = results.get('production')
+    text = (f'idle {fmt_mib(pio)} vs {fmt_mib(piu)} ({fmt_ratio(piu, pio)} less); '
+            f'under load {fmt_mib(po)} vs {fmt_mib(pu)} ({fmt_ratio(pu, po)} less)')
+    if prod:
+        text += (f'; as systemd runs ours (no supervisor, no Prometheus proxy), idle: {fmt_mib(prod["pss_idle_kb"])} '
+                 f'({fmt_ratio(piu, prod["pss_idle_kb"])} less)')
+    w(f'| PSS ≤ 1/5 of upstream\'s | {text} | '
       f'{"yes" if pio and piu and po and pu and pio * 5 <= piu and po * 5 <= pu else "no"} |')
     so = statistics.median(o['start_ms'])
-    w(f'| start to first answer < 300 ms | {fmt_ms(so)} (median of {len(o["start_ms"])}) | '
-      f'{"yes" if so < 300 else "no"} |')
+    w(f'| start to first answer < 100 ms | {fmt_ms(so)} (median of {len(o["start_ms"])}) | '
+      f'{"yes" if so < 100 else "no"} |')
     ur = o.get('upload_reload', {})
     hc = results['haproxy_c']['median_ms']
     if ur.get('status') == 'ok' and 'reload' in ur.get('calls', []):
         extra = ur['median_ms'] - hc
-        w(f'| config upload + reload ≤ 5 ms on top of `haproxy -c` | {fmt_ms(ur["median_ms"])} − '
-          f'{fmt_ms(hc)} = {fmt_ms(extra)} | {"yes" if extra <= 5 else "no"} |')
+        w(f'| config upload + reload ≤ 3 ms on top of `haproxy -c` | {fmt_ms(ur["median_ms"])} − '
+          f'{fmt_ms(hc)} = {fmt_ms(extra)} | {"yes" if extra <= 3 else "no"} |')
     else:
         why = ur.get('note') or (o['requests']['reload'].get('note') if ur.get('status') == 'ok' else '') or 'no figure'
-        w(f'| config upload + reload ≤ 5 ms on top of `haproxy -c` | {why} | not measurable yet |')
+        w(f'| config upload + reload ≤ 3 ms on top of `haproxy -c` | {why} | not measurable yet |')
     w('')
 
     w('## Latency per request type (sequential calls, one client)')
@@ -1614,11 +1649,21 @@ def render(results):
       f'{fmt_ratio(u.get("pss_after_load_kb"), o.get("pss_after_load_kb"))} |')
     su = statistics.median(u['start_ms'])
     w(f'| Start to first answered `GET /` (median) | {fmt_ms(so)} | {fmt_ms(su)} | {fmt_ratio(su, so)} |')
+    prod = results.get('production')
+    if prod:
+        w(f'| PSS idle, ours as systemd runs it (helper, launchers, front; no supervisor, no Prometheus proxy) | '
+          f'{fmt_mib(prod["pss_idle_kb"])} ({len(prod["pss_idle_detail"])} processes) | {fmt_mib(u.get("pss_idle_kb"))} | '
+          f'{fmt_ratio(u.get("pss_idle_kb"), prod["pss_idle_kb"])} |')
     w('')
     for name in AGENTS:
         det = ', '.join(f'{c} {kb / 1024:.1f}' for c, kb in A[name].get('pss_idle_detail', []))
         starts = ', '.join(f'{x:.0f}' for x in A[name]['start_ms'])
         w(f'- {AGENT_TITLES[name]}: idle PSS per process (MiB): {det}; start runs (ms): {starts}.')
+    if prod:
+        det = ', '.join(f'{c} {kb / 1024:.1f}' for c, kb in prod['pss_idle_detail'])
+        w(f'- ours as systemd runs it (`amphora-helper serve` and `amphora-front` started directly, as '
+          f'systemd/amphora-agent-helper.service and amphora-agent-front.service do): idle PSS per process (MiB): '
+          f'{det}; start to first answer {fmt_ms(prod["start_ms"])}.')
     w('')
     w('## Notes')
     w('')
@@ -1784,6 +1829,9 @@ def render_headline(results):
         row('`GET /` per second, 32 connections', t_o['rps'], t_u['rps'], lambda v: f'{v:.0f}', better_low=False)
     row('PSS of the process tree, idle', o.get('pss_idle_kb'), u.get('pss_idle_kb'), fmt_mib)
     row('PSS of the process tree, under load', o.get('pss_load_kb'), u.get('pss_load_kb'), fmt_mib)
+    if results.get('production'):
+        row('PSS idle, ours as systemd runs it (no supervisor, no Prometheus proxy)', results['production']['pss_idle_kb'],
+            u.get('pss_idle_kb'), fmt_mib)
     row('Start to first answer', statistics.median(o['start_ms']), statistics.median(u['start_ms']), fmt_ms)
     hc = results['haproxy_c']['median_ms']
     parts = []
