@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <link.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,4 +397,46 @@ int cshim_socket_in_netns(int netns_fd, int domain, int type, int protocol) {
     close(own);
     errno = saved;
     return fd;
+}
+
+/* dl_iterate_phdr visits the executable first (an empty name); its PT_NOTE segments hold the
+   NT_GNU_BUILD_ID note the linker wrote. */
+struct cshim_build_id_search {
+    uint8_t *out;
+    size_t capacity;
+    size_t length;
+};
+
+static int cshim_build_id_visit(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct cshim_build_id_search *search = data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *phdr = &info->dlpi_phdr[i];
+        if (phdr->p_type != PT_NOTE) continue;
+        const uint8_t *note = (const uint8_t *)(info->dlpi_addr + phdr->p_vaddr);
+        const uint8_t *end = note + phdr->p_memsz;
+        while (note + sizeof(ElfW(Nhdr)) <= end) {
+            const ElfW(Nhdr) *header = (const ElfW(Nhdr) *)note;
+            size_t name_size = (header->n_namesz + 3) & ~(size_t)3;
+            size_t desc_size = (header->n_descsz + 3) & ~(size_t)3;
+            const uint8_t *name = note + sizeof(ElfW(Nhdr));
+            const uint8_t *desc = name + name_size;
+            if (desc + desc_size > end) break;
+            if (header->n_type == NT_GNU_BUILD_ID && header->n_namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+                if (header->n_descsz > 0 && header->n_descsz <= search->capacity) {
+                    memcpy(search->out, desc, header->n_descsz);
+                    search->length = header->n_descsz;
+                }
+                return 1;
+            }
+            note = desc + desc_size;
+        }
+    }
+    return 1; /* only the first object: the executable */
+}
+
+size_t cshim_executable_build_id(uint8_t *out, size_t capacity) {
+    struct cshim_build_id_search search = {out, capacity, 0};
+    dl_iterate_phdr(cshim_build_id_visit, &search);
+    return search.length;
 }

@@ -1,7 +1,9 @@
 import Glibc
 
-/// Starts a detached POSIX thread running `body` (the helper uses plain threads, no event loop).
-public func startThread(_ body: @escaping @Sendable () -> Void) {
+/// Starts a detached POSIX thread running `body` (the helper uses plain threads, no event loop);
+/// false when no thread could be created (`body` then never runs).
+@discardableResult
+public func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
     final class Box: @unchecked Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -16,7 +18,8 @@ public func startThread(_ body: @escaping @Sendable () -> Void) {
     }, box)
     if rc == 0 {
         pthread_detach(thread)
-    } else {
-        Unmanaged<AnyObject>.fromOpaque(box).release()
+        return true
     }
+    Unmanaged<AnyObject>.fromOpaque(box).release()
+    return false
 }

@@ -100,6 +100,14 @@ public final class SafeDirectory: Sendable {
         return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
     }
 
+    /// True if `name` is what ``writeAtomically(_:_:mode:)`` leaves: a regular file with this
+    /// process's owner, exactly `mode`, and one link (symlinks are not followed).
+    public func isPlainFile(_ name: String, mode: mode_t) -> Bool {
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
+        return st.st_mode & S_IFMT == S_IFREG && st.st_mode & 0o7777 == mode && st.st_uid == geteuid() && st.st_nlink == 1
+    }
+
     /// When `name` was last modified, in nanoseconds since the epoch (symlinks are not followed); nil if it does not exist.
     public func modificationTime(_ name: String) -> Int64? {
         var st = stat()

@@ -109,6 +109,21 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
+    @Test("an unchanged file with another mode or a second link is written afresh, not kept")
+    func uploadAgainReplacesOddFiles() throws {
+        try withInstances { instances, _, base in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            let amphoraFile = "\(base)/\(id)/amphora-id", envFile = "\(base)/\(id)/haproxy.env"
+            #expect(chmod(amphoraFile, 0o644) == 0)
+            #expect(link(envFile, "\(base)/env-link") == 0)
+            let inode = { (path: String) in try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int }
+            let before = (try inode(amphoraFile), try inode(envFile))
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            #expect(try inode(amphoraFile) != before.0 && inode(envFile) != before.1)
+            #expect(try FileManager.default.attributesOfItem(atPath: amphoraFile)[.posixPermissions] as? Int == 0o600)
+        }
+    }
+
     @Test("delete removes the directory, the socket and the certificates; false the second time")
     func delete() throws {
         try withInstances { instances, _, base in

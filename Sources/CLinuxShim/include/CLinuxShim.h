@@ -42,6 +42,10 @@ int cshim_socket_in_netns(int netns_fd, int domain, int type, int protocol);
 /* fstatfs(fd).f_type, or -1 with errno. */
 int64_t cshim_fs_magic(int fd);
 
+/* The running executable's GNU build ID (the linker's hash of its contents), copied into out:
+   its length, or 0 when it has none or it does not fit. */
+size_t cshim_executable_build_id(uint8_t *out, size_t capacity);
+
 /* openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS. */
 int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode);
 

@@ -29,12 +29,14 @@ struct AuditedDirectory: Sendable {
         try change("write", target) { () throws(SystemError) in try directory.writeAtomically(name, bytes, mode: mode) }
     }
 
-    /// Like ``write(_:_:mode:)``, unless `name` already holds exactly `bytes`: then nothing changes,
-    /// so nothing is written, fsynced or recorded. A file that cannot be read as a regular file (a
-    /// symlink, too large) is replaced. Returns whether it wrote.
+    /// Like ``write(_:_:mode:)``, unless `name` already is what that write would leave (a regular
+    /// file of ours, exactly `mode`, one link, holding exactly `bytes`): then nothing changes, so
+    /// nothing is written, fsynced or recorded. Anything else is replaced. Returns whether it wrote.
     @discardableResult
     func writeIfChanged(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) -> Bool {
-        if let current = try? directory.read(name, limit: bytes.count + 1), current == bytes { return false }
+        if directory.isPlainFile(name, mode: mode), let current = try? directory.read(name, limit: bytes.count + 1), current == bytes {
+            return false
+        }
         try write(name, bytes, mode: mode)
         return true
     }

@@ -66,13 +66,16 @@ public final class HAProxyInstances: Sendable {
     }
 
     /// What `haproxy.cfg.checked` holds once `text` passed `haproxy -c` and the allow-list: the
-    /// text's SHA-256 and a fingerprint of the policy and the paths it was checked against. Another
-    /// text, policy (a new agent) or paths (a new configuration) does not match, and is checked again.
-    func checkedStamp(_ text: String, _ id: ResourceID) -> String {
+    /// text's SHA-256 and a fingerprint of what checked it: this executable (its build ID, so any
+    /// change to the tokenizer or the policy code), the policy text and the paths. Another text,
+    /// build or configuration does not match, and is checked again; so is everything when the
+    /// executable has no build ID (nil).
+    func checkedStamp(_ text: String, _ id: ResourceID) -> String? {
+        guard let build = ExecutableBuildID.hex else { return nil }
         let context = policyContext(id)
-        let policy = [EmbeddedPolicy.files["haproxy-config.txt"] ?? "", context.instance, context.basePath, context.baseCertDir]
+        let checker = [build, EmbeddedPolicy.files["haproxy-config.txt"] ?? "", context.instance, context.basePath, context.baseCertDir]
             + context.programs.sorted()
-        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex(policy.joined(separator: "\u{0}").utf8)
+        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex(checker.joined(separator: "\u{0}").utf8)
     }
 
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
@@ -110,7 +113,9 @@ public final class HAProxyInstances: Sendable {
                 try config.promote()
                 // What haproxy -c and this policy just accepted: a start or reload of exactly this file checks nothing again.
                 // Unchanged files (the same amphora, a configuration uploaded again) are left as they are.
-                try files.writeIfChanged(StateLayout.HAProxyFile.checkedDigest, Array(checkedStamp(text, upload.instance).utf8))
+                if let stamp = checkedStamp(text, upload.instance) {
+                    try files.writeIfChanged(StateLayout.HAProxyFile.checkedDigest, Array(stamp.utf8))
+                }
                 try files.writeIfChanged(StateLayout.HAProxyFile.amphoraID, Array(upload.amphoraID.description.utf8))
                 // systemd/haproxy@.service reads haproxy's peer name (-L) from here.
                 try files.writeIfChanged(
@@ -142,7 +147,7 @@ public final class HAProxyInstances: Sendable {
                 return "Listener \(id) stopped"
             case .start, .reload:
                 let checked = (try? dir.read(StateLayout.HAProxyFile.checkedDigest)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
-                let unchecked = checked != checkedStamp(text, id)
+                let unchecked = checked == nil || checked != checkedStamp(text, id)
                 // A stored file from before this policy (an older agent, other paths) must not start with what it now refuses.
                 if unchecked { _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id)) }
                 if let amphora, unchecked {

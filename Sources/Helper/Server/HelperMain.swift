@@ -293,7 +293,7 @@ public enum HelperMain {
         let found = Mutex<[DebianPackage: String]>([:])
         let done = DispatchSemaphore(value: 0)
         for package in packages {
-            startThread {
+            let ask: @Sendable () -> Void = {
                 defer { done.signal() }
                 do {
                     let result = try runner.run(.packageVersion(package), context: context, deadlineMilliseconds: 10_000)
@@ -303,6 +303,8 @@ public enum HelperMain {
                     logger.warning("package version unavailable", metadata: ["package": "\(package.rawValue)", "error": "\(error)"])
                 }
             }
+            // No thread to be had: asked here instead, one after the other.
+            if !startThread(ask) { ask() }
         }
         for _ in packages { done.wait() }
         let versions = found.withLock { $0 }
