@@ -126,7 +126,8 @@ struct DetailsTests {
         #expect(rxAfter - rxBefore >= 200 * 1000, "cumulative IFLA_STATS64 rx bytes")
         #expect(Self.int(networks["eth1"]?["network_tx"]) != nil)
 
-        // v0.1: the seed's fields and units.
+        // v0.1: the seed's fields and units, from a fresh sample (the front reuses one for up to a second).
+        Thread.sleep(forTimeInterval: 1.1)
         let seedMemoryBefore = Self.meminfo()
         let seed = try agent.request("GET", "/v0.1/details").object
         let seedMemoryAfter = Self.meminfo()
