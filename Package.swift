@@ -89,11 +89,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // What the front reads from a controller's request before any typed command, without NIO:
+        // route patterns and path matching, percent-decoding, the audited method, path and subject.
+        .target(name: "FrontRequestParsing", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),
+
+        // The heartbeat's message and envelope layout (zlib); the front adds the HMAC.
+        .target(name: "HeartbeatFormat", dependencies: ["IPCProtocol", "CZlib"], swiftSettings: strictSettings),
+
         // The unprivileged side: mutual TLS, HTTP routing for v0.1 and 1.0, validation, heartbeat.
         .target(
             name: "FrontAPI",
             dependencies: [
-                "IPCProtocol", "Confinement", "CZlib", "LinuxSystem", "AgentLogging",
+                "IPCProtocol", "FrontRequestParsing", "HeartbeatFormat", "Confinement", "LinuxSystem", "AgentLogging",
                 hummingbird, .product(name: "HummingbirdTLS", package: "hummingbird"),
                 nio("NIOCore"), nio("NIOPosix"), nio("NIOTLS"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -126,12 +133,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // The SCTP health check keepalived runs for SCTP health monitors (upstream's amphora-health-checker).
         // Fuzz targets for the parsers that read untrusted bytes: built with libFuzzer by
         // scripts/fuzz.sh; the normal build replays a corpus through them (Fuzz/corpus).
         .executableTarget(
-            name: "amphora-fuzz", dependencies: ["IPCProtocol", "AgentConfig", "Helper", "LinuxNetlink", "LinuxSystem", "ProgramLauncher"],
+            name: "amphora-fuzz",
+            dependencies: [
+                "IPCProtocol", "AgentConfig", "Helper", "LinuxNetlink", "LinuxSystem", "ProgramLauncher", "FrontRequestParsing",
+                "HeartbeatFormat", "CZlib",
+            ],
             swiftSettings: strictSettings),
+        // The SCTP health check keepalived runs for SCTP health monitors (upstream's amphora-health-checker).
         .target(name: "SCTPHealthCheck", swiftSettings: strictSettings),
         .executableTarget(name: "amphora-health-checker", dependencies: ["SCTPHealthCheck", "BuildInfo"], swiftSettings: strictSettings),
 
@@ -150,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FrontAPITests",
-            dependencies: ["FrontAPI", "IPCProtocol", hummingbird, nio("NIOCore"), nio("NIOEmbedded"), logging],
+            dependencies: ["FrontAPI", "FrontRequestParsing", "HeartbeatFormat", "IPCProtocol", hummingbird, nio("NIOCore"), nio("NIOEmbedded"), logging],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json command frame ini haproxy keepalived lvs pem crtlist netlink stats)
+[ ${#targets[@]} -gt 0 ] || targets=(json command frame ini haproxy keepalived lvs pem crtlist netlink stats route heartbeat)
 work=${AMPHORA_FUZZ_WORK:-/var/tmp/amphora-fuzz}
 scratch=${AMPHORA_FUZZ_SCRATCH:-$PWD/.build-fuzz}
 mkdir -p "$work/findings"

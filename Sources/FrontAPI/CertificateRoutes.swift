@@ -1,3 +1,4 @@
+import FrontRequestParsing
 import HTTPTypes
 import Hummingbird
 import IPCProtocol

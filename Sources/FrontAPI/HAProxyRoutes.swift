@@ -1,4 +1,5 @@
 import Crypto
+import FrontRequestParsing
 import HTTPTypes
 import Hummingbird
 import IPCProtocol

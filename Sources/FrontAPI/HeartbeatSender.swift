@@ -1,4 +1,5 @@
 import Glibc
+import HeartbeatFormat
 import IPCProtocol
 import Logging
 import NIOPosix

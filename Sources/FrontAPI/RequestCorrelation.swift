@@ -1,4 +1,5 @@
 import Crypto
+import FrontRequestParsing
 import HTTPTypes
 import IPCProtocol
 import NIOCore
@@ -39,46 +40,8 @@ public enum RequestCorrelation {
         requestID: OpenStackRequestID, method: HTTPRequest.Method, path: String, client: ClientCertificateIdentity?
     ) -> ControllerRequest? {
         try? ControllerRequest(
-            requestID: requestID, method: auditedMethod(method.rawValue), path: auditedPath(path),
+            requestID: requestID, method: AuditedRequestText.method(method.rawValue), path: AuditedRequestText.path(path),
             clientSubject: client?.subject, clientFingerprint: client?.fingerprint)
-    }
-
-    /// The method when it is upper-case letters (all the routes use), else `OTHER`.
-    static func auditedMethod(_ method: String) -> String {
-        let letters = method.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
-        return letters && !method.isEmpty && method.utf8.count <= ControllerRequest.maximumMethodLength ? method : "OTHER"
-    }
-
-    /// `path` with every byte outside printable ASCII (and `%` itself left as is) percent-escaped,
-    /// cut to ``IPCProtocol/ControllerRequest/maximumPathLength`` bytes (a cut path ends in `...`).
-    static func auditedPath(_ path: String) -> String {
-        let escaped = escape(path.utf8) { byte in "%" + HexText.uppercase([byte]) }
-        let text = escaped.utf8.first == UInt8(ascii: "/") ? escaped : "/" + escaped
-        return cut(text, to: ControllerRequest.maximumPathLength)
-    }
-
-    /// `subject` with every byte outside printable ASCII written `\XX` (RFC 4514's hex escape), cut
-    /// to ``IPCProtocol/ControllerRequest/maximumSubjectLength`` bytes.
-    static func auditedSubject(_ subject: String) -> String {
-        cut(escape(subject.utf8, allowingSpace: true) { byte in "\\" + HexText.uppercase([byte]) }, to: ControllerRequest.maximumSubjectLength)
-    }
-
-    static func escape(_ bytes: String.UTF8View, allowingSpace: Bool = false, _ escaped: (UInt8) -> String) -> String {
-        var out = ""
-        for byte in bytes {
-            if byte > 0x20 && byte < 0x7F || allowingSpace && byte == 0x20 {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                out += escaped(byte)
-            }
-        }
-        return out
-    }
-
-    static func cut(_ text: String, to limit: Int) -> String {
-        guard text.utf8.count > limit else { return text }
-        // ASCII only: one byte per character.
-        return String(text.prefix(limit - 3)) + "..."
     }
 }
 
@@ -110,7 +73,7 @@ extension ClientCertificateIdentity {
     /// The identity of a DER-encoded certificate.
     init(der: [UInt8]) {
         fingerprint = HexText.lowercase(SHA256.hash(data: der))
-        subject = RequestCorrelation.auditedSubject(CertificateSubject.text(fromCertificateDER: der) ?? "")
+        subject = AuditedRequestText.subject(CertificateSubject.text(fromCertificateDER: der) ?? "")
     }
 
     /// The peer certificate of `channel`'s TLS connection; nil without TLS (route unit tests) or

@@ -33,6 +33,10 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case netlink
     /// haproxy's `show stat` CSV.
     case stats
+    /// The front's request paths: route matching, percent-decoding, the audited method and path.
+    case route
+    /// The heartbeat message built from the helper's report, and its envelope.
+    case heartbeat
 
     static let basePath = "/var/lib/octavia"
     static let certDirectory = "/var/lib/octavia/certs"
@@ -53,6 +57,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .crtlist: return Self.crtlist(bytes)
         case .netlink: return Self.netlink(bytes)
         case .stats: return Self.stats(bytes)
+        case .route: return Self.route(bytes)
+        case .heartbeat: return Self.heartbeat(bytes)
         }
     }
 

@@ -2,6 +2,7 @@ import IPCProtocol
 import Testing
 
 @testable import FrontAPI
+import HeartbeatFormat
 
 @Suite("heartbeat envelope and message")
 struct HeartbeatEnvelopeTests {

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import FrontAPI
+import FrontRequestParsing
 
 /// `X-Openstack-Request-Id` and what the front tells the helper about a request.
 @Suite("request correlation")
@@ -27,13 +28,13 @@ struct RequestCorrelationTests {
 
     @Test("paths and subjects are escaped to printable ASCII and cut to the protocol's bounds")
     func escaping() {
-        #expect(RequestCorrelation.auditedPath("/1.0/info") == "/1.0/info")
-        #expect(RequestCorrelation.auditedPath("/a b\n\u{e9}") == "/a%20b%0A%C3%A9")
-        let long = RequestCorrelation.auditedPath("/" + String(repeating: "x", count: 5000))
+        #expect(AuditedRequestText.path("/1.0/info") == "/1.0/info")
+        #expect(AuditedRequestText.path("/a b\n\u{e9}") == "/a%20b%0A%C3%A9")
+        let long = AuditedRequestText.path("/" + String(repeating: "x", count: 5000))
         #expect(long.utf8.count == ControllerRequest.maximumPathLength && long.hasSuffix("..."))
-        #expect(RequestCorrelation.auditedSubject("CN=K\u{e9}vin,O=A B") == "CN=K\\C3\\A9vin,O=A B")
-        #expect(RequestCorrelation.auditedMethod("PUT") == "PUT")
-        #expect(RequestCorrelation.auditedMethod("pu\nt") == "OTHER")
+        #expect(AuditedRequestText.subject("CN=K\u{e9}vin,O=A B") == "CN=K\\C3\\A9vin,O=A B")
+        #expect(AuditedRequestText.method("PUT") == "PUT")
+        #expect(AuditedRequestText.method("pu\nt") == "OTHER")
         let origin = RequestCorrelation.origin(
             requestID: .generate(), method: .put, path: "/\u{0}", client: ClientCertificateIdentity(subject: "CN=c", fingerprint: String(repeating: "0", count: 64)))
         #expect(origin?.path == "/%00")

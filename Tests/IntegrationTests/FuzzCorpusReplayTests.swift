@@ -5,7 +5,7 @@ import Testing
 /// in the normal build of `amphora-fuzz` (no libFuzzer): a property that fuzzing once broke stays
 /// checked by the ordinary suite. The fuzzing itself is `scripts/fuzz.sh`.
 @Suite struct FuzzCorpusReplayTests {
-    static let targets = ["json", "command", "frame", "ini", "haproxy", "keepalived", "lvs", "pem", "crtlist", "netlink", "stats"]
+    static let targets = ["json", "command", "frame", "ini", "haproxy", "keepalived", "lvs", "pem", "crtlist", "netlink", "stats", "route", "heartbeat"]
 
     @Test("the seeds and reproducers of every fuzz target pass their properties", arguments: targets)
     func replay(target: String) throws {
