@@ -42,7 +42,8 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus"
   log=$work/$target.log
   rc=0
-  AMPHORA_FUZZ_TARGET=$target "$binary" "${budget[@]}" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  # Swift's own backtracer would take the crash signal before libFuzzer saves the input.
+  SWIFT_BACKTRACE=enable=no AMPHORA_FUZZ_TARGET=$target "$binary" "${budget[@]}" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/findings/$target-" "$corpus" "Fuzz/corpus/$target" >"$log" 2>&1 || rc=$?
   runs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$log" | grep -oE "[0-9]+$" || echo 0)
   last=$(grep -E "^#[0-9]+" "$log" | tail -n 1)
