@@ -69,9 +69,12 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
         if (a->new_session) { if (setsid() < 0) child_fail(ef, errno); }
         else if (a->new_process_group) { if (setpgid(0, 0) != 0) child_fail(ef, errno); }
 
-        /* Move every fd we keep above the range we are about to fill, then place them. */
+        /* Move every fd we keep above the range we are about to fill (0 .. 2 + n), then place
+           them. Just above that range, not at a fixed high number: a process whose RLIMIT_NOFILE
+           is small (256 or less) must still be able to spawn. */
         int tmp[64];
         int n = a->pass_count > 64 ? 64 : a->pass_count;
+        int above = 3 + n;
         int std_src[3] = { a->stdin_fd, a->stdout_fd, a->stderr_fd };
         int std_tmp[3];
         for (int i = 0; i < 3; i++) {
@@ -80,31 +83,31 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
                 src = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY | O_CLOEXEC);
                 if (src < 0) child_fail(ef, errno);
             }
-            std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, 256);
+            std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, above);
             if (std_tmp[i] < 0) child_fail(ef, errno);
         }
         int exec_fd = -1;
         int netns_fd = -1;
         if (a->use_netns) {
             /* keep the namespace descriptor out of the range we fill below */
-            netns_fd = fcntl(a->netns_fd, F_DUPFD_CLOEXEC, 256);
+            netns_fd = fcntl(a->netns_fd, F_DUPFD_CLOEXEC, above);
             if (netns_fd < 0) child_fail(ef, errno);
         }
         int landlock_fd = -1;
         if (a->use_landlock) {
-            landlock_fd = fcntl(a->landlock_fd, F_DUPFD_CLOEXEC, 256);
+            landlock_fd = fcntl(a->landlock_fd, F_DUPFD_CLOEXEC, above);
             if (landlock_fd < 0) child_fail(ef, errno);
         }
-        if (a->exec_fd >= 3 + n) {
+        if (a->exec_fd >= above) {
             /* Above every dup2 target below: exec that very descriptor (the launcher's seccomp
                filter allows execveat only on its program descriptor slots). */
             exec_fd = a->exec_fd;
         } else if (a->exec_fd >= 0) {
-            exec_fd = fcntl(a->exec_fd, F_DUPFD_CLOEXEC, 256);
+            exec_fd = fcntl(a->exec_fd, F_DUPFD_CLOEXEC, above);
             if (exec_fd < 0) child_fail(ef, errno);
         }
         for (int i = 0; i < n; i++) {
-            tmp[i] = fcntl(a->pass_fds[i], F_DUPFD_CLOEXEC, 256);
+            tmp[i] = fcntl(a->pass_fds[i], F_DUPFD_CLOEXEC, above);
             if (tmp[i] < 0) child_fail(ef, errno);
         }
         for (int i = 0; i < 3; i++) if (dup2(std_tmp[i], i) < 0) child_fail(ef, errno);

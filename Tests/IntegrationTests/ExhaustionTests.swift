@@ -130,14 +130,34 @@ struct ExhaustionTests {
 
     @Test("300 connections against a front with RLIMIT_NOFILE 268 (less than 256 connections need): it stays below its limit, the controller is served")
     func frontDescriptorExhaustion() throws {
-        // The spawn shim places descriptors at 256 and up, so the agent needs a limit above 256; at 268
-        // the front would run out of descriptors before its accept gate (256 connections) stopped
+        // At 268 the front would run out of descriptors before its accept gate (256 connections) stopped
         // accepting, and SwiftNIO's event loop spun on the failing accept (16 s of CPU in a 20 s attack).
         // The front now fits its gate to the limit (268 - 64 reserved = 204 connections).
         let lines = try Self.attack("fdlimit", slots: 300, descriptorLimit: 268) { peak in
             #expect(peak < 268, "the front reached its descriptor limit (\(peak) descriptors)")
         }
         #expect(ExhaustionClient.figure(lines, "attack", "opened") > 0, "\(lines)")
+    }
+
+    @Test("the agent starts and serves with RLIMIT_NOFILE 128: the spawn shim no longer needs descriptors above 256")
+    func smallDescriptorLimit() throws {
+        // Before, every spawn (the supervisor's identity check, the helper, its launchers, haproxy -c)
+        // moved descriptors to 256 and up, and the agent could not start at 256 or less.
+        let netns = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
+        agent.descriptorLimit = 128
+        try agent.start()
+        defer { agent.stop() }
+        let front = try #require(agent.pid(of: "amphora-front"))
+        let limits = try String(contentsOfFile: "/proc/\(front)/limits", encoding: .utf8)
+        #expect(limits.split(separator: "\n").contains { $0.hasPrefix("Max open files") && $0.split(separator: " ").contains("128") }, "\(limits)")
+        #expect(try agent.request("GET", "/1.0/info").status == 200)
+        // A configuration check: a launcher spawns haproxy -c with the configuration's descriptor.
+        // (Starting that haproxy needs 542 descriptors for its maxconn 256, more than this limit.)
+        let lb = HAProxyLifecycleTests.uuid()
+        let text = HAProxyLifecycleTests.config(listener: lb, pool: HAProxyLifecycleTests.uuid(), member: HAProxyLifecycleTests.uuid())
+        let upload = try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: Data(text.utf8))
+        #expect(upload.status == 202, "\(upload.text)")
     }
 
     /// A compromised front (the front's uid, through setpriv-like uid switching in a forked child):
