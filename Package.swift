@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "BuildInfo", dependencies: ["CBuildInfo"], swiftSettings: strictSettings),
 
         // Log lines with syslog priorities for systemd's journal (helper and front).
-        .target(name: "AgentLogging", dependencies: [logging], swiftSettings: strictSettings),
+        .target(name: "AgentLogging", dependencies: ["LinuxSystem", logging], swiftSettings: strictSettings),
 
         // oslo.config-style INI parsing into a typed agent configuration.
         .target(name: "AgentConfig", swiftSettings: strictSettings),
@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FrontAPITests",
-            dependencies: ["FrontAPI", "FrontRequestParsing", "HeartbeatFormat", "IPCProtocol", hummingbird, nio("NIOCore"), nio("NIOEmbedded"), logging],
+            dependencies: ["FrontAPI", "FrontRequestParsing", "HeartbeatFormat", "IPCProtocol", "LinuxSystem", hummingbird, nio("NIOCore"), nio("NIOEmbedded"), logging],
             swiftSettings: strictSettings
         ),
         .testTarget(

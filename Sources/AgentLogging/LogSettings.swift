@@ -1,5 +1,5 @@
+import LinuxSystem
 import Logging
-import Synchronization
 
 /// The process-wide logging settings, applied once the configuration is known: the level
 /// (`[DEFAULT] debug`) and, when `use_syslog` is on, the syslog socket every line is also sent to.
@@ -18,7 +18,7 @@ public enum LogSettings {
         var syslog: SyslogSink?
     }
 
-    static let state = Mutex(State())
+    static let state = LockedValue(State())
 
     /// The level every logger without an explicitly set level logs at (`.info`, `.debug` with `debug`).
     public static var level: Logger.Level { state.withLock { $0.level } }

@@ -1,6 +1,6 @@
 import Glibc
+import LinuxSystem
 import Logging
-import Synchronization
 
 /// Sends log lines as syslog datagrams (RFC 3164, as glibc's `syslog(3)` writes them:
 /// `<PRI>Mmm dd hh:mm:ss ident[pid]: message`) to a local Unix datagram socket, with the facility of
@@ -22,7 +22,7 @@ public final class SyslogSink: Sendable {
     public let facility: Int
     /// The tag (`amphora-helper`, `amphora-front`).
     public let ident: String
-    private let descriptor: Mutex<Int32>
+    private let descriptor: LockedValue<Int32>
 
     /// Opens a sink on the first of `candidates` that exists as a socket, or nil when none does.
     /// `configured` (the `[privsep] syslog_socket` value) is used alone when not empty.
@@ -43,7 +43,7 @@ public final class SyslogSink: Sendable {
         self.facility = facility
         self.ident = ident
         tzset()
-        descriptor = Mutex(Self.connect(path))
+        descriptor = LockedValue(Self.connect(path))
     }
 
     deinit {

@@ -5,11 +5,11 @@ import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import IPCProtocol
+import LinuxSystem
 import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Synchronization
 
 /// Starts the unprivileged front: asks the helper for its settings and TLS identity, then serves
 /// HTTPS with mandatory client certificates until SIGTERM.
@@ -172,10 +172,10 @@ final class ServerTLSIdentity: Sendable {
         let key: NIOSSLPrivateKey
     }
 
-    private let state: Mutex<Material>
+    private let state: LockedValue<Material>
 
     init(_ identity: TLSIdentity) throws {
-        state = Mutex(try Self.material(identity))
+        state = LockedValue(try Self.material(identity))
     }
 
     static func material(_ identity: TLSIdentity) throws -> Material {

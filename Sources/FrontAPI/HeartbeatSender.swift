@@ -1,9 +1,9 @@
 import Glibc
 import HeartbeatFormat
 import IPCProtocol
+import LinuxSystem
 import Logging
 import NIOPosix
-import Synchronization
 
 /// Sends the UDP heartbeat from the unprivileged front: every `heartbeat_interval` seconds it asks the
 /// helper for the listeners and pools (counter deltas computed and persisted there), builds message
@@ -33,8 +33,8 @@ public final class HeartbeatSender: Sendable {
     let amphoraID: String
     let helper: any HelperClient
     let logger: Logger
-    let state: Mutex<State>
-    let sockets = Mutex<(v4: Int32, v6: Int32)>((-1, -1))
+    let state: LockedValue<State>
+    let sockets = LockedValue<(v4: Int32, v6: Int32)>((-1, -1))
     /// Where blocking name lookups run (nil: on the calling task).
     let resolverPool: NIOThreadPool?
 
@@ -45,7 +45,7 @@ public final class HeartbeatSender: Sendable {
         self.helper = helper
         self.logger = logger
         self.resolverPool = resolverPool
-        state = Mutex(State(settings: settings))
+        state = LockedValue(State(settings: settings))
     }
 
     /// Resolves every host name among the destinations now, on the calling thread: the front calls it

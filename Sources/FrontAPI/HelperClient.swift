@@ -21,7 +21,7 @@ public final class HelperSocketClient: HelperClient {
     let replyTimeoutSeconds: Int
     /// Seconds a call waits for an unreachable (restarting) helper.
     let restartWaitSeconds: Int
-    let idle = Mutex<[Int32]>([])
+    let idle = LockedValue<[Int32]>([])
     let nextID = Atomic<UInt64>(1)
 
     /// How long a call waits for a restarting helper by default: 15 s. Octavia's controller gives

@@ -1,6 +1,5 @@
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// A ``HelperClient`` that answers the amphora's facts (`amphora-info`, `amphora-details`) from a
 /// sample younger than ``maximumAgeNanoseconds``, and sends every other command on unchanged.
@@ -28,7 +27,7 @@ public final class SamplingHelperClient: HelperClient {
     }
 
     let base: any HelperClient
-    let state = Mutex(State())
+    let state = LockedValue(State())
 
     public init(base: any HelperClient) {
         self.base = base

@@ -1,12 +1,12 @@
+import LinuxSystem
 import NIOCore
-import Synchronization
 
 /// Counts the front's open connections per source address and refuses one over ``maximum``, so
 /// that one peer cannot take every connection slot (``FrontServer/maximumConnections``) while the
 /// controller waits. Counted from accept to close, handshake or not.
 final class SourceConnectionLimiter: Sendable {
     let maximum: Int
-    private let open = Mutex<[String: Int]>([:])
+    private let open = LockedValue<[String: Int]>([:])
 
     init(maximum: Int) {
         self.maximum = maximum

@@ -33,7 +33,7 @@ public final class LauncherPool: Sendable {
     }
 
     private let connections: [Connection]
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     private let nextID = Atomic<UInt64>(1)
 
     /// The launchers' process ids (for confinement checks and clean-up).
@@ -82,7 +82,7 @@ public final class LauncherPool: Sendable {
             connections.append(Connection(fd: pair[0], pid: pid))
         }
         self.connections = connections
-        self.state = Mutex(State(busy: connections.map { _ in false }))
+        self.state = LockedValue(State(busy: connections.map { _ in false }))
     }
 
     /// Takes a free launcher that serves `lane`, waiting for one if need be.

@@ -1,8 +1,8 @@
+import HeartbeatFormat
 import IPCProtocol
 import Testing
 
 @testable import FrontAPI
-import HeartbeatFormat
 
 @Suite("heartbeat envelope and message")
 struct HeartbeatEnvelopeTests {

@@ -1,12 +1,12 @@
 import IPCProtocol
-import Synchronization
+import LinuxSystem
 
 @testable import FrontAPI
 
 /// A ``HelperClient`` that records every command and answers from a script: the seam the route
 /// and error-mapping tests use instead of a helper (the integration suites run the real one).
 final class RecordingHelper: HelperClient {
-    private let log = Mutex<[Command]>([])
+    private let log = LockedValue<[Command]>([])
     private let script: @Sendable (Command) throws -> Reply
 
     /// `script` answers each command: a reply, or a thrown ``CommandError`` / ``HelperUnavailable``.

@@ -1,11 +1,11 @@
 import Foundation
+import FrontRequestParsing
 import HTTPTypes
 import IPCProtocol
-import Synchronization
+import LinuxSystem
 import Testing
 
 @testable import FrontAPI
-import FrontRequestParsing
 
 /// `X-Openstack-Request-Id` and what the front tells the helper about a request.
 @Suite("request correlation")
@@ -77,7 +77,7 @@ struct RequestCorrelationTests {
 
 /// What the recording helper saw as the current controller request, per command.
 final class SeenOrigins: Sendable {
-    let origins = Mutex<[ServedRequest?]>([])
+    let origins = LockedValue<[ServedRequest?]>([])
     func add(_ origin: ServedRequest?) { origins.withLock { $0.append(origin) } }
     var all: [ServedRequest?] { origins.withLock { $0 } }
 }

@@ -1,5 +1,5 @@
 import IPCProtocol
-import Synchronization
+import LinuxSystem
 import Testing
 
 @testable import FrontAPI
@@ -76,6 +76,6 @@ struct SamplingHelperClientTests {
 
 /// A thread-safe counter: `next()` returns 1, 2, 3, ...
 final class RecordingCounter: Sendable {
-    private let value = Mutex(0)
+    private let value = LockedValue(0)
     func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import Helper
 import IPCProtocol
-import Synchronization
+import LinuxSystem
 import Testing
 @testable import LinuxSystem
 @testable import ProgramLauncher
@@ -258,7 +258,7 @@ struct LauncherSandboxTests {
     }
 
     final class Counter: Sendable {
-        private let count = Mutex(0)
+        private let count = LockedValue(0)
         func increment() { count.withLock { $0 += 1 } }
         var value: Int { count.withLock { $0 } }
     }

@@ -2,7 +2,6 @@ import Foundation
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 import Testing
 
 @testable import Helper
@@ -11,13 +10,13 @@ import Testing
 /// `systemctl reload` does while systemd restarts a crashed haproxy, and `onRace` plays systemd's
 /// part (`Restart=always`). Every other operation succeeds with the unit running.
 final class RacingServiceManager: ServiceManager {
-    let races: Mutex<Int>
-    let reloads = Mutex(0)
+    let races: LockedValue<Int>
+    let reloads = LockedValue(0)
     let onRace: @Sendable () -> Void
     let otherFailure: String?
 
     init(races: Int, otherFailure: String? = nil, onRace: @escaping @Sendable () -> Void = {}) {
-        self.races = Mutex(races)
+        self.races = LockedValue(races)
         self.otherFailure = otherFailure
         self.onRace = onRace
     }
@@ -79,8 +78,8 @@ final class StatsOnlyHAProxy: @unchecked Sendable {
 
 /// The haproxy "systemd" runs now.
 final class HAProxySlot: Sendable {
-    let current: Mutex<StatsOnlyHAProxy?>
-    init(_ first: StatsOnlyHAProxy) { current = Mutex(first) }
+    let current: LockedValue<StatsOnlyHAProxy?>
+    init(_ first: StatsOnlyHAProxy) { current = LockedValue(first) }
 }
 
 @Suite("haproxy reload race (LP#2054666)", .serialized)

@@ -1,13 +1,13 @@
 import Helper
 import IPCProtocol
-import Synchronization
+import LinuxSystem
 import Testing
 @testable import LinuxSystem
 @testable import ProgramLauncher
 
 /// A runner that records what it is asked to run and answers with canned results.
 final class RecordingRunner: CommandRunning {
-    let calls = Mutex<[LaunchCommand]>([])
+    let calls = LockedValue<[LaunchCommand]>([])
     let exitCode: Int32
     let stdout: String
 

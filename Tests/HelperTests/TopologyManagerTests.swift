@@ -2,7 +2,6 @@ import Foundation
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 import Testing
 
 @testable import Helper
@@ -160,7 +159,7 @@ struct TopologyManagerTests {
 
 /// A runner that answers each command as `answer` says (exit status, stdout), recording the calls.
 final class ScriptedRunner: CommandRunning {
-    let calls = Mutex<[LaunchCommand]>([])
+    let calls = LockedValue<[LaunchCommand]>([])
     let answer: @Sendable (LaunchCommand) -> (Int32, String)
 
     init(_ answer: @escaping @Sendable (LaunchCommand) -> (Int32, String)) { self.answer = answer }

@@ -3,7 +3,6 @@ import Foundation
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 import Testing
 
 @testable import Helper
@@ -37,8 +36,8 @@ struct VIPAnnouncementUnitTests: HAProxyInstanceSuite {
 
     /// A value behind a lock that closures can share.
     final class Shared<Value: Sendable>: Sendable {
-        let value: Mutex<Value>
-        init(_ value: Value) { self.value = Mutex(value) }
+        let value: LockedValue<Value>
+        init(_ value: Value) { self.value = LockedValue(value) }
     }
 
     @Test("bind addresses: IPv4, IPv6 without brackets, comma lists, each once; wildcards, loopback and Unix sockets skipped")

@@ -4,7 +4,6 @@ import Glibc
 import IPCProtocol
 import LinuxSystem
 import Logging
-import Synchronization
 
 /// The helper's append-only audit log: hash-chained, forward-secure sealed JSON lines
 /// (``AuditRecord``), rotated by size without breaking the chain, forwarded to syslog.
@@ -62,7 +61,7 @@ public final class AuditLog: Sendable {
     let directory: SafeDirectory
     let keyStore: AuditSealKeyStore
     let settings: AuditLogSettings
-    private let state: Mutex<WriterState>
+    private let state: LockedValue<WriterState>
 
     /// Opens (creating 0600 if needed) the log at `path` and continues its chain.
     public convenience init(path: String) throws(SystemError) {
@@ -140,7 +139,7 @@ public final class AuditLog: Sendable {
             close(fd)
             throw error
         }
-        state = Mutex(WriterState(fd: fd, size: recovered.size, head: recovered.head, lastEvent: recovered.lastEvent, key: key))
+        state = LockedValue(WriterState(fd: fd, size: recovered.size, head: recovered.head, lastEvent: recovered.lastEvent, key: key))
         // The seal's own record first (a reset starts the new key's chain), then the continuation of
         // a file recreated after a crash mid-rotation, then what was repaired.
         let sealNotes = notes.filter { $0.0 == AuditRecord.sealResetEvent || $0.0 == Self.sealInitEvent }

@@ -1,6 +1,5 @@
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// Announces a load balancer's VIPs after haproxy starts or reloads: the amphora's current topology
 /// decides (announcements only in SINGLE; keepalived announces in ACTIVE_STANDBY), `announce` sends
@@ -18,7 +17,7 @@ public final class VIPAnnouncer: Sendable {
     /// Sends the announcements; failures are audited and otherwise ignored, as upstream does.
     let announce: @Sendable (_ addresses: [IPAddress], _ context: AuditContext) -> Void
     /// Addresses waiting for the worker, each with the request that asked for it, and whether the worker runs.
-    let pending = Mutex<(batches: [(context: AuditContext, addresses: [IPAddress])], running: Bool)>(([], false))
+    let pending = LockedValue<(batches: [(context: AuditContext, addresses: [IPAddress])], running: Bool)>(([], false))
 
     public init(topology: @escaping @Sendable () -> Topology, announce: @escaping @Sendable ([IPAddress], AuditContext) -> Void) {
         self.topology = topology

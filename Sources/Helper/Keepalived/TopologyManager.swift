@@ -2,7 +2,6 @@ import AgentConfig
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// The amphora's topology and its VRRP (keepalived) configuration.
 ///
@@ -24,8 +23,8 @@ public final class TopologyManager: Sendable {
     /// The helper binary, which keepalived runs as `vrrp-check` (the health check of every instance).
     let helperExecutable: String
     let amphoraID: ResourceID
-    let state: Mutex<TopologyState>
-    let changeLock = Mutex(())
+    let state: LockedValue<TopologyState>
+    let changeLock = LockedValue(())
 
     public init(
         base: SafeDirectory, basePath: String, runner: any CommandRunning, services: any ServiceManager, network: NetworkConfigurator,
@@ -45,7 +44,7 @@ public final class TopologyManager: Sendable {
             stored.status = .ok
             initial = stored
         }
-        self.state = Mutex(initial)
+        self.state = LockedValue(initial)
     }
 
     public var current: TopologyState { state.withLock { $0 } }

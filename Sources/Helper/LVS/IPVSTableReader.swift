@@ -3,7 +3,6 @@ import Glibc
 import IPCProtocol
 import LinuxNetlink
 import LinuxSystem
-import Synchronization
 
 /// Reads the amphora namespace's IPVS table over generic netlink (family `IPVS`, the interface
 /// ipvsadm itself uses): a service dump, then a destination dump per service. No process runs.
@@ -44,12 +43,12 @@ final class IPVSTableReader: Sendable {
 
     /// The socket (nil when it could not be opened) and, once resolved, the IPVS family id (the
     /// module may load after we start).
-    private let state: Mutex<(socket: NetlinkSocket?, family: UInt16?)>
+    private let state: LockedValue<(socket: NetlinkSocket?, family: UInt16?)>
     /// Why there is no socket.
     private let unavailable: String?
 
     init(socket: sending NetlinkSocket?, unavailable: String? = nil) {
-        state = Mutex((socket, nil))
+        state = LockedValue((socket, nil))
         self.unavailable = unavailable
     }
 

@@ -2,7 +2,6 @@ import AgentConfig
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 
 /// `PUT /1.0/interface/:ip/rules`: renders the controller's rules into one nftables ruleset, table
 /// `inet amphora_table` as upstream writes it (`nftable_utils.write_nftable_rules_file`), stores it in
@@ -21,7 +20,7 @@ public final class InterfaceRulesApplier: Sendable {
     let netns: InterfaceName
     let runner: any CommandRunning
     let network: NetworkConfigurator
-    let lock = Mutex(())
+    let lock = LockedValue(())
 
     public init(base: SafeDirectory, netns: InterfaceName, runner: any CommandRunning, network: NetworkConfigurator) {
         self.base = base

@@ -3,7 +3,6 @@ import Glibc
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 
 /// Ports the controller hot-plugs: found by MAC in the root namespace, moved into the amphora
 /// namespace under the next free `ethN`, configured with `ip` through the launcher, recorded in
@@ -25,7 +24,7 @@ public final class NetworkConfigurator: Sendable {
     /// Gratuitous ARP / unsolicited NA; HAProxyInstances and LVSListeners share it for the VIPs.
     public let announcer: AddressAnnouncer
     let masquerade: LVSMasquerade
-    let lock = Mutex(())
+    let lock = LockedValue(())
 
     public init(netns: InterfaceName, base: SafeDirectory, runner: any CommandRunning, activeStandby: Bool, pciRescan: PCIRescan? = nil) {
         self.netns = netns
@@ -196,7 +195,7 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// Original root-namespace names of links moved in by this process (for rollback).
-    let movedFrom = Mutex<[String: String]>([:])
+    let movedFrom = LockedValue<[String: String]>([:])
 
     /// Undoes a plug: addresses flushed, link down, back to the root namespace under its old name.
     func rollback(_ name: InterfaceName, _ context: AuditContext) {

@@ -1,7 +1,6 @@
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// Asks the kernel to enumerate the PCI bus again by writing `1` to `/sys/bus/pci/rescan`, as
 /// upstream's agent does when a plug finds no link with the port's MAC (Nova hot-plugged the port
@@ -16,7 +15,7 @@ public final class PCIRescan: Sendable {
 
     let audit: AuditLog
     let path: String
-    let lastWrite = Mutex<UInt64?>(nil)
+    let lastWrite = LockedValue<UInt64?>(nil)
 
     public init(audit: AuditLog) {
         self.audit = audit

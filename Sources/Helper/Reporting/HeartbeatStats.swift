@@ -2,7 +2,6 @@ import AgentConfig
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// The heartbeat's data: every running instance's `show stat`, reduced to listeners and pools, and
 /// every running UDP listener (``LVSListenerSample``), with the listener counters turned into deltas
@@ -31,7 +30,7 @@ public final class HeartbeatStats: Sendable {
     /// The UDP listeners and the IPVS table they are served by; nil where there are none (tests).
     let lvs: (listeners: LVSListeners, ipvs: IPVSTableReader)?
     /// nil until loaded from disk (first heartbeat).
-    let previous = Mutex<[String: Counters]?>(nil)
+    let previous = LockedValue<[String: Counters]?>(nil)
 
     /// `lvs` and the namespace whose IPVS table serves them (`netns`, opened now: call this before
     /// the helper confines itself).

@@ -1,7 +1,6 @@
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// Rates over a sliding 30-second window for `/details` (the seed's "bytes/sec, 30-second snapshot"
 /// and CPU percentages), without a process per request.
@@ -28,7 +27,7 @@ public final class TrafficWindow: Sendable {
     public static let minimumWindow = 0.2
 
     let netns: String
-    let samples = Mutex<[Sample]>([])
+    let samples = LockedValue<[Sample]>([])
     let reader: @Sendable (String) -> [NamespaceLinkStatistics.Counters]
 
     init(netns: String, reader: @escaping @Sendable (String) -> [NamespaceLinkStatistics.Counters]) {

@@ -10,7 +10,7 @@ import Synchronization
 /// ``CommandError`` where it catches them.
 public final class CommandHandler: Sendable {
     let settings: FrontSettings
-    let identity: Mutex<ServerIdentity>
+    let identity: LockedValue<ServerIdentity>
     let info: AmphoraInfo
     let audit: AuditLog
     let runner: any CommandRunning
@@ -41,7 +41,7 @@ public final class CommandHandler: Sendable {
         self.certificates = certificates
         self.serverCertificatePath = serverCertificatePath
         self.settings = settings
-        self.identity = Mutex(identity)
+        self.identity = LockedValue(identity)
         self.info = info
         self.audit = audit
         self.runner = runner

@@ -1,7 +1,6 @@
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// Bounds the memory the helper's connections hold in large frames at once. A frame may be as large
 /// as ``IPCProtocol/Frame/maximumPayloadSize`` (an upload at the front's limit, docs/limits.md), and
@@ -25,7 +24,7 @@ public final class FrameMemoryBudget: Sendable {
     public static let helperCapacity = Frame.maximumPayloadSize
 
     public let capacity: Int
-    let reserved = Mutex<Int>(0)
+    let reserved = LockedValue<Int>(0)
 
     public init(capacity: Int = FrameMemoryBudget.helperCapacity) {
         self.capacity = capacity

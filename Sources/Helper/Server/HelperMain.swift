@@ -8,7 +8,6 @@ import IPCProtocol
 import LinuxSystem
 import Logging
 import ProgramLauncher
-import Synchronization
 
 /// Startup of the root helper: load and check everything, start the launchers, gather the facts that
 /// are expensive to ask for, then serve the front. Errors are one line on stderr and a non-zero exit.
@@ -290,7 +289,7 @@ public enum HelperMain {
     /// the agent's start to first answer.
     static func gatherInfo(amphoraID: ResourceID, runner: any CommandRunning, context: AuditContext, logger: Logger) -> AmphoraInfo {
         let packages = DebianPackage.allCases
-        let found = Mutex<[DebianPackage: String]>([:])
+        let found = LockedValue<[DebianPackage: String]>([:])
         let done = DispatchSemaphore(value: 0)
         for package in packages {
             let ask: @Sendable () -> Void = {

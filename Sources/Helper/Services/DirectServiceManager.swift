@@ -1,14 +1,13 @@
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// The direct service manager: asks the unconfined standalone agent (the helper's parent) over an
 /// inherited socket. Operations other than `status` are audited before and after.
 public final class DirectServiceManager: ServiceManager {
     let fd: Int32
     let audit: AuditLog
-    let lock = Mutex<UInt64>(0)
+    let lock = LockedValue<UInt64>(0)
 
     public init(fd: Int32, audit: AuditLog) {
         self.fd = fd

@@ -3,7 +3,6 @@ import Glibc
 import IPCProtocol
 import LinuxSystem
 import Logging
-import Synchronization
 
 /// `PUT /1.0/config`: a new `amphora-agent.conf` from the controller.
 ///
@@ -25,14 +24,14 @@ public final class AgentConfigStore: Sendable {
     let running: AgentConfiguration
     let audit: AuditLog
     let logger: Logger
-    let heartbeat: Mutex<HeartbeatSettings>
+    let heartbeat: LockedValue<HeartbeatSettings>
 
     public init(path: String, running: AgentConfiguration, audit: AuditLog, logger: Logger) {
         self.path = path
         self.running = running
         self.audit = audit
         self.logger = logger
-        heartbeat = Mutex(Self.heartbeatSettings(running))
+        heartbeat = LockedValue(Self.heartbeatSettings(running))
     }
 
     static func heartbeatSettings(_ configuration: AgentConfiguration) -> HeartbeatSettings {

@@ -1,12 +1,12 @@
 import Glibc
 import IPCProtocol
-import Synchronization
+import LinuxSystem
 
 /// Per-instance serialisation: requests for one instance run one at a time; different instances
 /// proceed in parallel.
 final class InstanceLocks: Sendable {
-    final class Lock: Sendable { let mutex = Mutex(()) }
-    private let locks = Mutex<[ResourceID: Lock]>([:])
+    final class Lock: Sendable { let mutex = LockedValue(()) }
+    private let locks = LockedValue<[ResourceID: Lock]>([:])
 
     func withLock<T, E: Error>(_ id: ResourceID, _ body: () throws(E) -> T) throws(E) -> T {
         let lock = locks.withLock { table in
