@@ -45,6 +45,7 @@ static void child_fail(int errfd, int err) {
 pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
     int errpipe[2];
     *child_errno = 0;
+    if (a->pass_count < 0 || a->pass_count > 64) { *child_errno = E2BIG; return -1; }
     if (pipe2(errpipe, O_CLOEXEC) != 0) { *child_errno = errno; return -1; }
 
     sigset_t all, old;
@@ -59,7 +60,13 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
         return -1;
     }
     if (pid == 0) {
-        int ef = errpipe[1];
+        int n = a->pass_count;
+        int above = 3 + n;
+        /* The error pipe goes above the range filled below too: left where pipe2 put it (any free
+           number, 3 .. 2 + n included), a dup2 would replace it, a failure would be written into
+           the program's descriptor and the parent would read end-of-file as success. */
+        int ef = fcntl(errpipe[1], F_DUPFD_CLOEXEC, above);
+        if (ef < 0) child_fail(errpipe[1], errno);
         /* Default dispositions and an empty mask: ignored signals would survive exec otherwise. */
         for (int s = 1; s < NSIG; s++) {
             if (s == SIGKILL || s == SIGSTOP) continue;
@@ -73,14 +80,12 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
            them. Just above that range, not at a fixed high number: a process whose RLIMIT_NOFILE
            is small (256 or less) must still be able to spawn. */
         int tmp[64];
-        int n = a->pass_count > 64 ? 64 : a->pass_count;
-        int above = 3 + n;
         int std_src[3] = { a->stdin_fd, a->stdout_fd, a->stderr_fd };
         int std_tmp[3];
         for (int i = 0; i < 3; i++) {
             int src = std_src[i];
             if (src < 0) {
-                src = open("/dev/null", i == 0 ? O_RDONLY : O_WRONLY | O_CLOEXEC);
+                src = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
                 if (src < 0) child_fail(ef, errno);
             }
             std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, above);

@@ -81,6 +81,33 @@ struct LinuxSystemTests {
         }
     }
 
+    @Test("a failed exec is reported even when the error pipe's number is one the passed descriptors fill")
+    func spawnFailureWithLowErrorPipe() throws {
+        // pipe2 in the spawn takes the lowest free numbers; pass enough descriptors that 3 ... 2 + n
+        // covers them. Before, dup2 replaced the child's end of the error pipe, the errno went into
+        // the program's descriptor and the parent read end-of-file as a successful exec.
+        let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        #expect(devNull >= 0)
+        defer { close(devNull) }
+        // The two numbers pipe2 will take: the two lowest free ones.
+        let first = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let probe = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        close(first)
+        close(probe)
+        let count = max(Int(probe) - 2, 2)
+        try #require(count <= 64, "the test process holds too many descriptors (\(probe))")
+        var missing = SpawnAttributes(executable: .path("/nonexistent/program"), arguments: ["program"], environment: [])
+        missing.passedDescriptors = Array(repeating: devNull, count: count)
+        do {
+            let pid = try missing.spawn()
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+            Issue.record("a missing program was reported started (error pipe at \(probe), \(count) descriptors passed)")
+        } catch {
+            #expect(error.errno == ENOENT)
+        }
+    }
+
     @Test("the monotonic clock does not go back")
     func monotonic() {
         let first = monotonicNanoseconds()
