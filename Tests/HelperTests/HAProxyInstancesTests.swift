@@ -2,7 +2,6 @@ import Foundation
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 import Testing
 
 @testable import Helper

@@ -1,7 +1,6 @@
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 extension HAProxyInstances {
     /// An instance with a stored configuration: its stats socket and frontend names.

@@ -4,7 +4,6 @@ import Glibc
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 
 /// haproxy instances: one directory per instance under `base_path` holding `haproxy.cfg` (0600),
 /// its candidate and failed files, pid file, server state and log; the stats socket at

@@ -2,7 +2,6 @@ import AgentConfig
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// Whether keepalived is configured and running: the heartbeat is skipped while it is configured
 /// but not running (upstream rule: `<base_path>/vrrp/octavia-keepalived.conf` exists and the pid in

@@ -3,7 +3,6 @@ import Glibc
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
-import Synchronization
 
 /// The VRRP keepalived configuration of the topology manager: the controller's `PUT /vrrp/upload`
 /// and `PUT /vrrp/<action>`, and the store-check-run steps the ACTIVE-STANDBY rendering shares.

@@ -2,7 +2,6 @@ import AgentConfig
 import Glibc
 import IPCProtocol
 import LinuxSystem
-import Synchronization
 
 /// The check keepalived runs: every configured haproxy instance answers on its stats socket
 /// (`show stat -1 -1 -1`, as upstream's haproxy-vrrp-check asks). Exit status 0 when all answer.

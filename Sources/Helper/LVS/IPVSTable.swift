@@ -1,7 +1,6 @@
 import CLinuxShim
 import Glibc
 import IPCProtocol
-import Synchronization
 
 /// The kernel's IP Virtual Server table: per virtual service, its counters (what `ipvsadm -Ln
 /// --stats --exact` shows) and each real server's weight and active connections (`ipvsadm -Ln`).

@@ -2,7 +2,6 @@ import IPCProtocol
 import LinuxSystem
 import Logging
 import ProgramLauncher
-import Synchronization
 
 /// Executes the typed commands the front sends: the helper's boundary, where each command is
 /// dispatched to its domain and answered with the reply its typed request names. Domain code throws

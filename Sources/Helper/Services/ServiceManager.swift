@@ -1,6 +1,5 @@
 import Glibc
 import IPCProtocol
-import Synchronization
 
 /// Starts, stops, reloads and reports daemons (systemd in production, the standalone agent in dev).
 public protocol ServiceManager: Sendable {

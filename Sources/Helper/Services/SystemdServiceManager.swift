@@ -1,7 +1,6 @@
 import Glibc
 import IPCProtocol
 import ProgramLauncher
-import Synchronization
 
 /// The systemd service manager: `systemctl start|stop|reload|is-active <unit>` through the launcher
 /// (so each call is an audited execution with an exact argv). A started unit is enabled first and a
