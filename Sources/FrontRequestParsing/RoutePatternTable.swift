@@ -55,7 +55,7 @@ public struct RoutePatternTable<Method: Equatable & Sendable, Handler: Sendable>
             for (segment, raw) in zip(route.segments, rawSegments) {
                 switch segment {
                 case .literal(let literal):
-                    if literal != raw { matched = false }
+                    if !literal.utf8.elementsEqual(raw.utf8) { matched = false }
                 case .parameter(let name):
                     guard let decoded = PercentDecoding.decodeOnce(raw) else {
                         sawBadEncoding = true
