@@ -150,7 +150,17 @@ final class AgentHarness: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        Self.recordSanitizerReports(in: log())
         return process.terminationStatus
+    }
+
+    /// Under `scripts/sanitizers.sh` the agent's processes are sanitized builds that print their
+    /// reports on standard error, which is this log: each report fails the test that ran the agent.
+    static func recordSanitizerReports(in log: String) {
+        let markers = ["WARNING: ThreadSanitizer", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer"]
+        for line in log.split(separator: "\n") where markers.contains(where: { line.contains($0) }) {
+            Issue.record("sanitizer report in the agent's log: \(line)\n\(log.suffix(6000))")
+        }
     }
 
     var agentPID: Int32? { process?.processIdentifier }
