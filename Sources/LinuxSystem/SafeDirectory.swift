@@ -164,9 +164,7 @@ public final class SafeDirectory: Sendable {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = DirectoryEntryName.of(entry)
             if name != ".", name != ".." { names.append(name) }
         }
         return names.sorted()

@@ -35,7 +35,7 @@ struct CorpusReplay {
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            let name = DirectoryEntryName.of(entry)
             if name != "." && name != ".." { names.append(path + "/" + name) }
         }
         return names.sorted()

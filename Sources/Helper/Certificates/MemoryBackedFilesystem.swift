@@ -1,5 +1,6 @@
 import CLinuxShim
 import Glibc
+import LinuxSystem
 
 /// Whether a filesystem keeps what is written to it in memory only, so that key material never
 /// reaches a disk: a tmpfs or ramfs, or any filesystem on a RAM disk (`brd`, `/dev/ramN`) or on
@@ -111,9 +112,7 @@ public enum MemoryBackedFilesystem {
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = DirectoryEntryName.of(entry)
             if name != ".", name != ".." { names.append(name) }
         }
         return names.sorted()
