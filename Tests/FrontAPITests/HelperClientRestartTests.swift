@@ -76,6 +76,8 @@ struct HelperClientRestartTests {
         func stop() {
             if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
             unlink(path)
+            // The accept loop holds this helper and this helper its thread: let go of the thread.
+            thread = nil
         }
 
         private func serve(_ fd: Int32, _ script: Script) {

@@ -44,7 +44,10 @@ struct RouteHarness {
         let request = Request(
             head: HTTPRequest(method: method, scheme: "https", authority: "amphora", path: path, headerFields: headers),
             body: RequestBody(buffer: ByteBuffer(string: body)))
-        let context = AgentRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: Logger(label: "route-tests")))
+        let channel = EmbeddedChannel()
+        // A channel and its pipeline refer to each other until the channel is closed.
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
+        let context = AgentRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: Logger(label: "route-tests")))
         let response = try await responder.respond(to: request, context: context)
         let collector = BodyCollector()
         try await response.body.write(collector)
