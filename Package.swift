@@ -111,14 +111,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The sanitizer runtimes' defaults for the confined executables (sanitized builds only).
+        .target(name: "CSanitizerOptions"),
         .executableTarget(
             name: "amphora-front",
-            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", argumentParser],
+            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", "CSanitizerOptions", argumentParser],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: ["Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", argumentParser],
+            dependencies: ["Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", "CSanitizerOptions", argumentParser],
             swiftSettings: strictSettings
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
