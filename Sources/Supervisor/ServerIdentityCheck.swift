@@ -7,28 +7,43 @@ import LinuxSystem
 /// bad certificate is one line before anything starts. The certificate code belongs to the helper,
 /// not to the supervisor: it runs `amphora-helper check-identity` and reports the helper's line.
 enum ServerIdentityCheck {
-    /// The problem with the identity `configPath` names (one line), or nil when it is usable.
-    static func problem(helper: Int32, configPath: String) -> String? {
+    /// A check running in the background (the agent sets up its namespace meanwhile).
+    struct Running {
+        let pid: pid_t
+        let output: Int32
+
+        /// Waits for the check: the problem (one line), or nil when the identity is usable.
+        func problem() -> String? {
+            defer { close(output) }
+            let bytes = (try? readAll(output, limit: 4096).bytes) ?? []
+            var status: Int32 = 0
+            _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+            guard status != 0 else { return nil }
+            let line = String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()
+            return line.isEmpty ? "cannot check the server identity (\(Supervisor.describe(status)))" : line
+        }
+    }
+
+    /// Starts `amphora-helper check-identity` on `configPath`; a failure to start it is the problem.
+    static func start(helper: Int32, configPath: String) -> Result<Running, ServerIdentityProblem> {
         var pipe: [Int32] = [-1, -1]
-        guard cshim_pipe2_cloexec(&pipe) == 0 else { return "pipe: \(String(cString: strerror(errno)))" }
-        defer { close(pipe[0]) }
+        guard cshim_pipe2_cloexec(&pipe) == 0 else { return .failure(ServerIdentityProblem(line: "pipe: \(String(cString: strerror(errno)))")) }
         var spawn = SpawnAttributes(
             executable: .descriptor(helper), arguments: ["amphora-helper", "check-identity", "--config-file", configPath],
             environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "SWIFT_BACKTRACE=enable=no", "LC_ALL=C"])
         spawn.standardError = pipe[1]
         spawn.dieWithParent = true
-        let pid: pid_t
+        defer { close(pipe[1]) }
         do {
-            defer { close(pipe[1]) }
-            pid = try spawn.spawn()
+            return .success(Running(pid: try spawn.spawn(), output: pipe[0]))
         } catch {
-            return "cannot check the server identity: \(String(cString: strerror(error.errno)))"
+            close(pipe[0])
+            return .failure(ServerIdentityProblem(line: "cannot check the server identity: \(String(cString: strerror(error.errno)))"))
         }
-        let output = (try? readAll(pipe[0], limit: 4096).bytes) ?? []
-        var status: Int32 = 0
-        _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
-        guard status != 0 else { return nil }
-        let line = String(decoding: output, as: UTF8.self).trimmingASCIIWhitespace()
-        return line.isEmpty ? "cannot check the server identity (\(Supervisor.describe(status)))" : line
     }
+}
+
+/// Why the identity check could not run or refused the identity: one line for the operator.
+struct ServerIdentityProblem: Error {
+    let line: String
 }

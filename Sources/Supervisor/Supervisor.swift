@@ -41,9 +41,12 @@ public enum Supervisor {
         } catch {
             return fail("amphora-agent: \(error)")
         }
-        // The helper checks the agent's TLS identity (the certificate code is the helper's, not ours).
-        if let problem = ServerIdentityCheck.problem(helper: binaries.helper, configPath: configPath) {
-            return fail("amphora-agent: \(problem)")
+        // The helper checks the agent's TLS identity (the certificate code is the helper's, not ours),
+        // while the namespace is set up; nothing else starts before its answer.
+        let identityCheck: ServerIdentityCheck.Running
+        switch ServerIdentityCheck.start(helper: binaries.helper, configPath: configPath) {
+        case .success(let running): identityCheck = running
+        case .failure(let problem): return fail("amphora-agent: \(problem.line)")
         }
 
         // Like systemd, reap whatever our daemons leave behind (keepalived's and haproxy's children whose
@@ -56,8 +59,12 @@ public enum Supervisor {
         let signalFD = cshim_signalfd(&signals)
         guard signalFD >= 0 else { return fail("amphora-agent: signalfd: \(String(cString: strerror(errno)))") }
 
-        if config.serviceManager == .direct, let problem = ensureNamespace(config.netns) {
-            return fail("amphora-agent: network namespace \(config.netns): \(problem)")
+        let namespaceProblem = config.serviceManager == .direct ? ensureNamespace(config.netns) : nil
+        if let problem = identityCheck.problem() {
+            return fail("amphora-agent: \(problem)")
+        }
+        if let namespaceProblem {
+            return fail("amphora-agent: network namespace \(config.netns): \(namespaceProblem)")
         }
         let output: ChildOutput
         switch ChildOutput.start() {
@@ -194,14 +201,17 @@ public enum Supervisor {
             case .success: log("created network namespace \(name)")
             }
         }
-        var sysctls = [["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]]
+        var settings = ["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]
         if stat("/proc/sys/net/ipv4/vs", &st) == 0 {
-            sysctls.append(["net.ipv4.vs.conntrack=1", "net.ipv4.vs.expire_nodest_conn=1", "net.ipv4.vs.expire_quiescent_template=1"])
+            settings += ["net.ipv4.vs.conntrack=1", "net.ipv4.vs.expire_nodest_conn=1", "net.ipv4.vs.expire_quiescent_template=1"]
         }
-        for settings in sysctls {
-            if case .failure(let problem) = runQuietly(["/usr/sbin/ip", "netns", "exec", name, "/usr/sbin/sysctl", "-q", "-w"] + settings) {
-                log("network namespace \(name): sysctl \(settings.joined(separator: " ")): \(problem)")
-            }
+        // One sysctl run inside the namespace (setns in the spawned child; /proc/sys/net is the
+        // namespace of the process that writes it), not `ip netns exec` per group.
+        let namespace = open("/run/netns/\(name)", O_RDONLY | O_CLOEXEC)
+        guard namespace >= 0 else { return "open /run/netns/\(name): \(String(cString: strerror(errno)))" }
+        defer { close(namespace) }
+        if case .failure(let problem) = runQuietly(["/usr/sbin/sysctl", "-q", "-w"] + settings, networkNamespace: namespace) {
+            log("network namespace \(name): sysctl \(settings.joined(separator: " ")): \(problem)")
         }
         return nil
     }
@@ -212,9 +222,11 @@ public enum Supervisor {
     }
 
     /// Runs a program (absolute path first) with its output on stderr, and waits for it.
-    static func runQuietly(_ arguments: [String]) -> Result<Void, RunProblem> {
+    /// With `networkNamespace`, the program runs in that network namespace.
+    static func runQuietly(_ arguments: [String], networkNamespace: Int32? = nil) -> Result<Void, RunProblem> {
         guard let executable = arguments.first else { return .failure(RunProblem(description: "no program")) }
         var spawn = SpawnAttributes(executable: .path(executable), arguments: arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+        spawn.networkNamespace = networkNamespace
         spawn.standardOutput = 2
         spawn.standardError = 2
         let pid: pid_t

@@ -116,4 +116,22 @@ struct OperatorConfigurationTests {
         #expect(try old.request("GET", "/", extraCurlArguments: ["--tls-max", "1.2"]).status == 200)
         #expect(old.log().contains("agent_tls_protocol = TLSv1.1 is below this agent's minimum; TLSv1.2 is the minimum used"))
     }
+
+    @Test("a server certificate the helper cannot use stops the agent at start with one line, before the helper starts")
+    func unusableServerCertificate() throws {
+        let agent = try AgentHarness()
+        let bogus = agent.directory + "/bogus.pem"
+        try "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n".write(toFile: bogus, atomically: true, encoding: .utf8)
+        let config = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+        let lines = config.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("agent_server_cert") ? "agent_server_cert = \(bogus)" : String(line)
+        }
+        try lines.joined(separator: "\n").write(toFile: agent.configPath, atomically: true, encoding: .utf8)
+        #expect(throws: HarnessError.self, "the agent must not start") { try agent.start() }
+        let status = agent.stop()
+        #expect(status != 0)
+        let log = agent.log()
+        #expect(log.split(separator: "\n").contains { $0.hasPrefix("amphora-agent: ") && !$0.hasPrefix("amphora-agent: warning") }, "\(log)")
+        #expect(!log.contains("helper ready"), "the helper started: \(log)")
+    }
 }
