@@ -201,17 +201,14 @@ public enum Supervisor {
             case .success: log("created network namespace \(name)")
             }
         }
-        var settings = ["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]
+        var sysctls = [["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]]
         if stat("/proc/sys/net/ipv4/vs", &st) == 0 {
-            settings += ["net.ipv4.vs.conntrack=1", "net.ipv4.vs.expire_nodest_conn=1", "net.ipv4.vs.expire_quiescent_template=1"]
+            sysctls.append(["net.ipv4.vs.conntrack=1", "net.ipv4.vs.expire_nodest_conn=1", "net.ipv4.vs.expire_quiescent_template=1"])
         }
-        // One sysctl run inside the namespace (setns in the spawned child; /proc/sys/net is the
-        // namespace of the process that writes it), not `ip netns exec` per group.
-        let namespace = open("/run/netns/\(name)", O_RDONLY | O_CLOEXEC)
-        guard namespace >= 0 else { return "open /run/netns/\(name): \(String(cString: strerror(errno)))" }
-        defer { close(namespace) }
-        if case .failure(let problem) = runQuietly(["/usr/sbin/sysctl", "-q", "-w"] + settings, networkNamespace: namespace) {
-            log("network namespace \(name): sysctl \(settings.joined(separator: " ")): \(problem)")
+        for settings in sysctls {
+            if case .failure(let problem) = runQuietly(["/usr/sbin/ip", "netns", "exec", name, "/usr/sbin/sysctl", "-q", "-w"] + settings) {
+                log("network namespace \(name): sysctl \(settings.joined(separator: " ")): \(problem)")
+            }
         }
         return nil
     }
@@ -222,11 +219,9 @@ public enum Supervisor {
     }
 
     /// Runs a program (absolute path first) with its output on stderr, and waits for it.
-    /// With `networkNamespace`, the program runs in that network namespace.
-    static func runQuietly(_ arguments: [String], networkNamespace: Int32? = nil) -> Result<Void, RunProblem> {
+    static func runQuietly(_ arguments: [String]) -> Result<Void, RunProblem> {
         guard let executable = arguments.first else { return .failure(RunProblem(description: "no program")) }
         var spawn = SpawnAttributes(executable: .path(executable), arguments: arguments, environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
-        spawn.networkNamespace = networkNamespace
         spawn.standardOutput = 2
         spawn.standardError = 2
         let pid: pid_t
