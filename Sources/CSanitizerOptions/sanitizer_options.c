@@ -13,5 +13,3 @@
 const char *__asan_default_options(void) { return "detect_leaks=0"; }
 #  endif
 #endif
-
-int amphora_sanitizer_options_linked(void) { return 1; }

@@ -1,5 +1,5 @@
 #ifndef AMPHORA_SANITIZER_OPTIONS_H
 #define AMPHORA_SANITIZER_OPTIONS_H
-/* Referenced by the confined executables so that the linker keeps this object. */
-int amphora_sanitizer_options_linked(void);
+/* Nothing to call: SwiftPM links this target's object into the executables that depend on it,
+   and the sanitizer runtime finds __asan_default_options by name. */
 #endif
