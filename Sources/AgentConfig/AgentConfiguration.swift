@@ -435,7 +435,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         netns = try reader.text(
             "privsep", "netns", default: Defaults.netns,
             reason: "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-],"
-                + " not starting with - or .)",
+                + " starting with a letter or digit, without ..)",
             valid: Syntax.isNetnsName)
         let manager = try reader.text(
             "privsep", "service_manager", default: Defaults.serviceManager.rawValue,

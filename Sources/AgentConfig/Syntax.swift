@@ -37,11 +37,13 @@ enum Syntax {
         }
     }
 
-    /// 1-15 characters from `[A-Za-z0-9_.-]`, not starting with `-` or `.`.
+    /// 1-15 characters from `[A-Za-z0-9_.-]`, starting with a letter or digit, without `..`: the
+    /// helper's `InterfaceName` rule, so that the supervisor never runs `ip` on a name the helper
+    /// would refuse.
     static func isNetnsName(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard let first = bytes.first, bytes.count <= 15 else { return false }
-        guard first != UInt8(ascii: "-"), first != UInt8(ascii: ".") else { return false }
+        guard isLower(first) || isUpper(first) || isDigit(first), !text.contains("..") else { return false }
         return bytes.allSatisfy {
             isLower($0) || isUpper($0) || isDigit($0)
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")

@@ -9,8 +9,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     case haproxyCheck(instance: ResourceID, amphora: ResourceID, candidate: Bool)
     /// `systemctl start|stop|reload|is-active <unit>`
     case systemctl(DaemonOperation, DaemonUnit)
-    /// `ip link set dev lo up` inside the amphora namespace
-    case loopbackUp(netns: InterfaceName)
     /// One typed `ip` operation (see ``IPToolOperation`` for the shapes).
     case ip(IPToolOperation)
     /// `keepalived --config-test -f <base>/vrrp/octavia-keepalived.conf[.new]`, run inside the amphora
@@ -37,7 +35,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .packageVersion: return .dpkgQuery
         case .haproxyCheck: return .haproxy
         case .systemctl: return .systemctl
-        case .loopbackUp, .ip: return .ip
+        case .ip: return .ip
         case .gratuitousARP: return .arping
         case .unsolicitedNA: return .na6
         case .nftLoad, .nftLoadMasquerade: return .nft
@@ -53,7 +51,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         if case .nftLoad(let netns) = self { return netns }
         if case .nftLoadMasquerade(let netns) = self { return netns }
         if case .keepalivedCheck(let netns, _) = self { return netns }
-        if case .loopbackUp(let netns) = self { return netns }
         if case .ip(let command) = self { return command.namespace }
         return nil
     }
@@ -68,8 +65,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             return ["-c", "-L", HAProxyPeerName.forAmphora(amphora), "-f", config, "-f", paths.userGroupFile]
         case .systemctl(let operation, let unit):
             return [operation == .status ? "is-active" : operation.rawValue, "--", unit.systemdName]
-        case .loopbackUp:
-            return ["link", "set", "dev", "lo", "up"]
         case .ip(let command):
             return command.arguments
         case .gratuitousARP(_, let interface, let address):
@@ -143,7 +138,6 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         case .packageVersion: return "package-version"
         case .haproxyCheck: return "haproxy-check"
         case .systemctl: return "systemctl"
-        case .loopbackUp: return "loopback-up"
         case .ip(let command): return "ip-" + command.name
         case .gratuitousARP: return "gratuitous-arp"
         case .unsolicitedNA: return "unsolicited-na"

@@ -69,8 +69,14 @@ struct ChildLauncher {
         case failure(String)
     }
 
-    /// Starts the helper and waits (up to 60 s) for it to report READY.
-    func startHelper() -> HelperStarted {
+    /// Starts the helper and waits (up to 60 s) for it to report READY. `whileBooting` runs after the
+    /// helper is spawned and before the wait: at the agent's start the front boots meanwhile (it
+    /// waits for the helper's socket itself), so that the two start-ups overlap. It returns a
+    /// problem to give up at once (the helper is then killed), or nil.
+    ///
+    /// It must stay after the helper's ends of the READY pipe and the daemon channel are closed:
+    /// whatever it starts must not inherit them (the front could otherwise report READY itself).
+    func startHelper(whileBooting: () -> String? = { nil }) -> HelperStarted {
         var pipe: [Int32] = [-1, -1]
         guard cshim_pipe2_cloexec(&pipe) == 0 else { return .failure("pipe: \(String(cString: strerror(errno)))") }
         defer { close(pipe[0]) }
@@ -93,6 +99,13 @@ struct ChildLauncher {
             return .failure("cannot start the helper: \(String(cString: strerror(-pid)))")
         }
         let daemonChannel: Int32? = channel[0] >= 0 ? channel[0] : nil
+        if let problem = whileBooting() {
+            if let daemonChannel { close(daemonChannel) }
+            var status: Int32 = 0
+            kill(pid, SIGKILL)
+            _ = try? retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+            return .failure(problem)
+        }
         var pfd = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
         var line: [UInt8] = []
         let deadline = monotonicSeconds() + 60

@@ -75,14 +75,24 @@ public enum Supervisor {
         let daemons = DaemonTable(config: config, programDirectory: binaries.directory)
         var channel: DaemonChannel?
         var helper: Child
-        switch launcher.startHelper() {
+        // The front starts while the helper boots (its own start takes about as long); it asks the
+        // helper for its settings once the helper's socket is there.
+        var frontStart = ChildLauncher.Started.failure("the front was not started")
+        let startFront: () -> String? = {
+            frontStart = launcher.startFront()
+            if case .failure(let message) = frontStart { return message }
+            return nil
+        }
+        switch launcher.startHelper(whileBooting: startFront) {
         case .success(let pid, let fd):
             helper = Child(name: "helper", pid: pid)
             channel = fd.map(DaemonChannel.init)
-        case .failure(let message): return fail("amphora-agent: \(message)")
+        case .failure(let message):
+            if case .success(let pid) = frontStart { stop([pid]) }
+            return fail("amphora-agent: \(message)")
         }
         var front: Child
-        switch launcher.startFront() {
+        switch frontStart {
         case .success(let pid): front = Child(name: "front", pid: pid)
         case .failure(let message):
             stop([helper.pid])
@@ -190,9 +200,10 @@ public enum Supervisor {
     }
 
     /// Direct mode plays the part of the amphora-netns unit: the amphora namespace exists before the
-    /// helper starts (the confined launcher cannot create one: that needs mount(2)), with the unit's
-    /// sysctls inside it (upstream's amphora-netns: forwarding for IPVS's NAT, IPVS connection
-    /// tracking and expiry; those a kernel without IP_VS lacks are skipped). Returns a problem, or nil.
+    /// helper starts (the confined launcher cannot create one: that needs mount(2)), its loopback is
+    /// up, and the unit's sysctls are set inside it (upstream's amphora-netns: forwarding for IPVS's
+    /// NAT, IPVS connection tracking and expiry; those a kernel without IP_VS lacks are skipped).
+    /// Returns a problem, or nil.
     static func ensureNamespace(_ name: String) -> String? {
         var st = stat()
         if stat("/run/netns/\(name)", &st) != 0 {
@@ -200,6 +211,9 @@ public enum Supervisor {
             case .failure(let problem): return "ip netns add failed (\(problem))"
             case .success: log("created network namespace \(name)")
             }
+        }
+        if case .failure(let problem) = runQuietly(["/usr/sbin/ip", "-n", name, "link", "set", "dev", "lo", "up"]) {
+            return "ip link set dev lo up failed (\(problem))"
         }
         var sysctls = [["net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"]]
         if stat("/proc/sys/net/ipv4/vs", &st) == 0 {

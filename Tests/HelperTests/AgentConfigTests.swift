@@ -336,8 +336,9 @@ extension AgentConfigTests {
                 "privsep", "front_user", "is not a POSIX user name ([a-z_][a-z0-9_-]{0,31})",
                 ["Front", "1front", String(repeating: "a", count: 33)]),
             refused(
-                "privsep", "netns", "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], not starting with - or .)",
-                ["-ns", "a-very-long-name"]),
+                "privsep", "netns",
+                "is not a network namespace name (1-15 characters from [A-Za-z0-9_.-], starting with a letter or digit, without ..)",
+                ["-ns", "a-very-long-name", "a..b", "_ns", ".ns"]),
             refused(
                 "privsep", "helper_socket", "is too long for a unix socket path (at most 103 bytes)", ["/" + String(repeating: "s", count: 103)]),
             refused("privsep", "audit_log", absolute, ["audit.jsonl"]),

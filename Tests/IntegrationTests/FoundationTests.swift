@@ -298,3 +298,28 @@ enum HelperProbe {
         return result.stdout + result.stderr
     }
 }
+
+extension FoundationTests {
+    /// The supervisor starts the front while the helper boots: when the helper then fails, the
+    /// agent exits with the helper's reason and leaves no front behind.
+    @Test("a helper that fails at start takes down the front started beside it; the agent exits naming the problem")
+    func helperFailureStopsTheFront() throws {
+        let agent = try AgentHarness()
+        var config = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+        // The supervisor does not touch the audit log; the helper cannot make its directory.
+        config += "\n[privsep]\naudit_log = /dev/null/no-directory/audit.jsonl\n"
+        try config.write(toFile: agent.configPath, atomically: true, encoding: .utf8)
+        let result = try Shell.run(AgentHarness.binDirectory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/dev/null/no-directory"), "\(result.stderr)")
+        #expect(result.stderr.contains("the helper failed to start"), "\(result.stderr)")
+        // Every front this agent started carried its helper socket on its command line.
+        let fronts = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { entry in
+            guard entry.allSatisfy(\.isNumber), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else {
+                return false
+            }
+            return String(decoding: data, as: UTF8.self).contains(agent.helperSocket)
+        }
+        #expect(fronts.isEmpty, "front processes left running: \(fronts)")
+    }
+}

@@ -146,8 +146,8 @@ public enum HelperMain {
             guard let daemonFD else {
                 return fail("amphora-helper: service_manager = direct needs the standalone agent (run amphora-agent)")
             }
+            // The supervisor made the namespace and brought its loopback up before starting us.
             services = DirectServiceManager(fd: daemonFD, audit: audit)
-            ensureNamespace(config.netns, runner: runner, context: startup, logger: logger)
         case .systemd:
             services = SystemdServiceManager(runner: runner)
         }
@@ -274,15 +274,6 @@ public enum HelperMain {
 
     /// This executable's path (keepalived runs it as the VRRP health check).
     static func executablePath() -> String { symbolicLinkTarget("/proc/self/exe") ?? "/usr/bin/amphora-helper" }
-
-    /// The amphora namespace's loopback is up (direct mode: the standalone agent created the
-    /// namespace, as the amphora-netns unit does in production).
-    static func ensureNamespace(_ name: String, runner: any CommandRunning, context: AuditContext, logger: Logger) {
-        guard let netns = try? InterfaceName(validating: name) else { return }
-        if let result = try? runner.run(.loopbackUp(netns: netns), context: context, deadlineMilliseconds: 10_000), !result.succeeded {
-            logger.warning("cannot bring up loopback in the amphora namespace", metadata: ["netns": "\(name)", "output": "\(result.combinedOutput)"])
-        }
-    }
 
     /// Package versions and hostname, asked once at start (never per request). The `dpkg-query`
     /// runs go to the launchers at once (one each), not one after the other: they were a third of
