@@ -18,8 +18,9 @@ for sanitizer in "${sanitizers[@]}"; do
   start=$SECONDS
   # The integration tests start the agent from this build's binaries, sanitized as well.
   # Leaks traced to dependencies and left (each explained in the file) do not fail the run.
+  # AMPHORA_SANITIZER tells the tests which one runs (memory bounds allow for its overhead).
   if LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=1" \
-    AMPHORA_BIN_DIR=$scratch/debug swift test --no-parallel --sanitize="$sanitizer" --scratch-path "$scratch" "$@" >"$log" 2>&1; then
+    AMPHORA_SANITIZER=$sanitizer AMPHORA_BIN_DIR=$scratch/debug swift test --no-parallel --sanitize="$sanitizer" --scratch-path "$scratch" "$@" >"$log" 2>&1; then
     echo "$sanitizer: passed in $((SECONDS - start)) s: $(grep -E "^. Test run with" "$log" | tail -n 1)"
   else
     status=1

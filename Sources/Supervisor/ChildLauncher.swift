@@ -108,6 +108,7 @@ struct ChildLauncher {
         }
         var pfd = pollfd(fd: pipe[0], events: Int16(POLLIN), revents: 0)
         var line: [UInt8] = []
+        var closed = false
         let deadline = monotonicSeconds() + 60
         while monotonicSeconds() < deadline {
             let ready = poll(&pfd, 1, 500)
@@ -120,17 +121,25 @@ struct ChildLauncher {
                     if byte == UInt8(ascii: "\n") { break }
                     continue
                 }
-                if n == 0 { break }
+                if n == 0 {
+                    closed = true
+                    break
+                }
             }
         }
         if line == Array("READY\n".utf8) { return .success(pid, daemonChannel: daemonChannel) }
         if let daemonChannel { close(daemonChannel) }
-        // The helper printed its own one-line reason on stderr; reap it and report.
+        // The helper printed its own one-line reason on stderr; reap it and report. Its end of the
+        // pipe closes as it exits, a moment before the exit can be reaped: wait up to 2 s for that.
         var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == 0 {
-            kill(pid, SIGKILL)
-            waitpid(pid, &status, 0)
-            return .failure("the helper did not become ready")
+        let exitDeadline = monotonicNanoseconds() + 2_000_000_000
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if !closed || monotonicNanoseconds() >= exitDeadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                return .failure("the helper did not become ready")
+            }
+            usleep(5_000)
         }
         return .failure("the helper failed to start (\(Supervisor.describe(status)))")
     }
