@@ -316,8 +316,26 @@ enum ProcessTable {
     }
 
     static func commandLine(_ pid: Int32) -> String {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\0", with: " ").trimmingCharacters(in: .whitespaces)
+        guard let bytes = procFile("/proc/\(pid)/cmdline") else { return "" }
+        return String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\0", with: " ").trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A /proc file's bytes, read with read(2). Not `FileManager.contents(atPath:)`: for files whose
+    /// size reads as 0 (all of /proc) swift-foundation leaks its 4 KiB read buffer (LeakSanitizer,
+    /// scripts/sanitizers.sh address).
+    static func procFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
     }
 
     static func allPIDs() -> [Int32] {

@@ -274,8 +274,9 @@ struct ExhaustionTests {
         #expect(agent.pid(of: "amphora-helper serve") == helper, "the helper must not have been restarted\n\(agent.log().suffix(3000))")
         // The helper unit's MemoryMax= is 512M (systemd/amphora-agent-helper.service). Under
         // AddressSanitizer (scripts/sanitizers.sh) the helper also holds freed memory in the
-        // sanitizer's quarantine (256 MiB by default) and one shadow byte per eight: allowed on top.
-        let sanitizerAllowanceKiB = ProcessInfo.processInfo.environment["AMPHORA_SANITIZER"] == "address" ? (256 + 64) * 1024 : 0
+        // sanitizer's quarantine (256 MiB by default), shadow memory and redzones: 512 MiB more is
+        // allowed (its peak here: 802 MiB, against 322 MiB without the sanitizer).
+        let sanitizerAllowanceKiB = ProcessInfo.processInfo.environment["AMPHORA_SANITIZER"] == "address" ? 512 * 1024 : 0
         let peakKiB = Int(peak.split(separator: " ").first ?? "") ?? Int.max
         #expect(peakKiB < 512 * 1024 + sanitizerAllowanceKiB, "helper peak RSS \(peak)")
         #expect(ExhaustionClient.figure(lines, "attacker", "frames_sent") + ExhaustionClient.figure(lines, "attacker", "frames_cut")

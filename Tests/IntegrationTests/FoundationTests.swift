@@ -315,10 +315,8 @@ extension FoundationTests {
         #expect(result.stderr.contains("the helper failed to start"), "\(result.stderr)")
         // Every front this agent started carried its helper socket on its command line.
         let fronts = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { entry in
-            guard entry.allSatisfy(\.isNumber), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else {
-                return false
-            }
-            return String(decoding: data, as: UTF8.self).contains(agent.helperSocket)
+            guard let pid = Int32(entry) else { return false }
+            return ProcessTable.commandLine(pid).contains(agent.helperSocket)
         }
         #expect(fronts.isEmpty, "front processes left running: \(fronts)")
     }
