@@ -9,8 +9,8 @@ import Synchronization
 /// Calls block on NIO's thread pool, never on an event loop. Connections are pooled. A restarting
 /// helper is ridden out: a pooled connection the helper has closed is noticed before use and
 /// replaced, and while the helper cannot be reached a call waits for it (retrying the connection,
-/// 5 ms doubling to 500 ms: the standalone agent starts the front while the helper boots) for up to ``restartWaitSeconds`` before it fails with
-/// ``HelperUnavailable`` (counted afresh when a command is repeated after the helper went away). A command is sent again only when the helper cannot have carried it out
+/// 5 ms doubling to 500 ms: the standalone agent starts the front while the helper boots) for up
+/// to ``restartWaitSeconds`` before it fails with ``HelperUnavailable`` (counted afresh when a command is repeated after the helper went away). A command is sent again only when the helper cannot have carried it out
 /// (the connection or the write failed), or when it is safe to repeat
 /// (``IPCProtocol/Command/isSafeToResend``); otherwise a connection that breaks after the command was
 /// sent fails the call with ``HelperInterrupted``.
