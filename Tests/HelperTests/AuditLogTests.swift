@@ -109,6 +109,38 @@ struct AuditLogTests {
         #expect(!lines.joined().contains(String(keyHex)))
     }
 
+    @Test("an outcome appended before the next sync is in the file at once, is fsynced by the next intent, a sync or a rotation, and chains like any record")
+    func outcomesBeforeNextSync() throws {
+        let scratch = try AuditScratch()
+        let log = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: 2_048, keepFiles: 10, epochRecords: 5))
+        #expect(!log.hasUnsyncedRecords)
+        try log.record("exec-intent")
+        try log.recordBeforeNextSync("exec-outcome", [("exit_code", .number("0"))])
+        #expect(log.hasUnsyncedRecords)
+        // Readers (audit-show, the auditor) see it before it is durable.
+        #expect(try scratch.lines().last?.contains(#""event":"exec-outcome""#) == true)
+        try log.record("file-intent")
+        #expect(!log.hasUnsyncedRecords)
+        try log.recordBeforeNextSync("file-outcome")
+        try log.sync()
+        #expect(!log.hasUnsyncedRecords)
+        try log.sync()  // nothing left: no fsync, no record
+        // Many outcomes in a row: epoch ends (every 5 records, fsynced) and rotations (2 KiB) come between them.
+        for i in 1...40 {
+            try log.recordBeforeNextSync("outcome-\(i)", [("pad", .string(String(repeating: "o", count: 60)))])
+        }
+        let anchor = AuditChainVerifier.Link(sequence: log.head.sequence, hash: log.head.hash)
+        guard case .success(let summary) = try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor) else {
+            Issue.record("does not verify: \(try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor))")
+            return
+        }
+        #expect(summary.head == log.head)
+        // The periodic seal check syncs what is left.
+        try log.recordBeforeNextSync("last-outcome")
+        log.sealIfDue()
+        #expect(!log.hasUnsyncedRecords)
+    }
+
     @Test("an edited, removed or reordered record is reported at its line, with or without the key")
     func tampering() throws {
         let scratch = try AuditScratch()

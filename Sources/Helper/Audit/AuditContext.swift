@@ -119,8 +119,9 @@ public struct AuditContext: Sendable {
     }
 
     /// Records what came of an action already taken. Best effort: the action happened whether or
-    /// not this record can be written, and its intent record is already there.
+    /// not this record can be written, and its intent record is already there. The record is
+    /// fsynced with the next intent, or before the helper replies (``AuditLog/recordBeforeNextSync(_:_:)``).
     public func recordOutcome(_ event: String, _ extra: [(String, JSONValue)] = []) {
-        try? record(event, extra)
+        try? log.recordBeforeNextSync(event, fields + extra)
     }
 }

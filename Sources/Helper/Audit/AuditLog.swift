@@ -8,8 +8,14 @@ import Logging
 /// The helper's append-only audit log: hash-chained, forward-secure sealed JSON lines
 /// (``AuditRecord``), rotated by size without breaking the chain, forwarded to syslog.
 ///
-/// Every record is fsynced before ``record(_:_:)`` returns, and a failure to write is thrown so that
-/// the caller refuses the command (fail closed). Never pass key material: callers log digests.
+/// A record written with ``record(_:_:)`` is fsynced before it returns, together with every record
+/// written before it, and a failure to write is thrown so that the caller refuses the command (fail
+/// closed). An outcome (what came of an act already taken) may be appended with
+/// ``recordBeforeNextSync(_:_:)`` instead: it is in the file at once and becomes durable with the
+/// next fsync, which is the next intent's or ``sync()``, and the helper syncs before it replies to a
+/// command. So an act's intent is durable before the act, and its outcome before anything else
+/// acts or any reply says it happened, at one fsync per act instead of two. Never pass key
+/// material: callers log digests.
 ///
 /// **Sealing.** Records are sealed with the current epoch's ``AuditSealKey``; after
 /// ``AuditLogSettings/epochRecords`` records, or ``AuditLogSettings/epochSeconds`` after an epoch's
@@ -54,6 +60,8 @@ public final class AuditLog: Sendable {
         let key: AuditSealKey
         /// The evolved key could not be stored: the key file still holds an earlier epoch's key.
         var keyUnsaved = false
+        /// Records were appended after the last fsync (``recordBeforeNextSync(_:_:)``).
+        var unsynced = false
     }
 
     public let path: String
@@ -238,19 +246,46 @@ public final class AuditLog: Sendable {
     /// The last record's sequence number, hash and epoch (the anchor the front sends off the amphora).
     public var head: AuditHead { state.withLock { $0.head } }
 
-    /// Appends one record and fsyncs it. `fields` are event-specific members (strings, numbers, arrays).
+    /// Appends one record and fsyncs it (and every record before it). `fields` are event-specific
+    /// members (strings, numbers, arrays).
     public func record(_ event: String, _ fields: [(String, JSONValue)] = []) throws(SystemError) {
+        try record(event, fields, sync: true)
+    }
+
+    /// Appends one record without waiting for the disk: the next ``record(_:_:)`` or ``sync()``
+    /// makes it durable. Only for what came of an act already taken, whose intent is durable.
+    public func recordBeforeNextSync(_ event: String, _ fields: [(String, JSONValue)] = []) throws(SystemError) {
+        try record(event, fields, sync: false)
+    }
+
+    /// Whether records were appended after the last fsync.
+    var hasUnsyncedRecords: Bool { state.withLock { $0.unsynced } }
+
+    /// Makes every record appended so far durable (nothing to do when the last one was fsynced).
+    public func sync() throws(SystemError) {
+        try state.withLock { state throws(SystemError) in try syncIfNeeded(&state) }
+    }
+
+    func record(_ event: String, _ fields: [(String, JSONValue)], sync: Bool) throws(SystemError) {
         try state.withLock { state throws(SystemError) in
             if state.keyUnsaved { retryKeySave(&state) }
-            try append(&state, event, fields)
+            try append(&state, event, fields, sync: sync)
             if state.recordsInEpoch >= settings.epochRecords { try? endEpoch(&state) }
         }
     }
 
+    func syncIfNeeded(_ state: inout WriterState) throws(SystemError) {
+        guard state.unsynced else { return }
+        try retryingSyscall("fsync", subject: path) { fsync(state.fd) }
+        state.unsynced = false
+    }
+
     /// Ends the epoch when ``AuditLogSettings/epochSeconds`` passed since its first record (the helper
     /// calls it periodically, so that a quiet log's last records do not stay under a live key).
+    /// Also makes records appended with ``recordBeforeNextSync(_:_:)`` durable, should any be left.
     public func sealIfDue(now: UInt64 = monotonicSeconds()) {
         state.withLock { state in
+            try? syncIfNeeded(&state)
             if state.keyUnsaved { retryKeySave(&state) }
             guard let started = state.epochStarted, now >= started + UInt64(settings.epochSeconds) else { return }
             try? endEpoch(&state)
@@ -285,7 +320,9 @@ public final class AuditLog: Sendable {
         try keyStore.save(key)
     }
 
-    func append(_ state: inout WriterState, _ event: String, _ fields: [(String, JSONValue)], counts: Bool = true) throws(SystemError) {
+    func append(
+        _ state: inout WriterState, _ event: String, _ fields: [(String, JSONValue)], counts: Bool = true, sync: Bool = true
+    ) throws(SystemError) {
         // Never reached by real use; checked so that the chain never wraps (the start-up refuses such a log).
         guard state.head.sequence < Self.lastUsableSequence else {
             throw SystemError("audit log sequence numbers exhausted", errno: EOVERFLOW, subject: path)
@@ -295,7 +332,7 @@ public final class AuditLog: Sendable {
             try rotate(&state)
             (line, hash) = Self.line(state, event, fields)
         }
-        try write(&state, line, hash: hash, event: event)
+        try write(&state, line, hash: hash, event: event, sync: sync)
         if counts {
             state.recordsInEpoch += 1
             if state.epochStarted == nil { state.epochStarted = monotonicSeconds() }
@@ -313,16 +350,17 @@ public final class AuditLog: Sendable {
         return AuditRecord.line(members, key: state.key)
     }
 
-    func write(_ state: inout WriterState, _ line: [UInt8], hash: String, event: String) throws(SystemError) {
+    func write(_ state: inout WriterState, _ line: [UInt8], hash: String, event: String, sync: Bool = true) throws(SystemError) {
         do {
             try writeAll(state.fd, line)
-            try retryingSyscall("fsync", subject: path) { fsync(state.fd) }
+            if sync { try retryingSyscall("fsync", subject: path) { fsync(state.fd) } }
         } catch {
             // A partial line must not stay under the next record: cut back to the last complete one.
             _ = ftruncate(state.fd, off_t(state.size))
             throw error
         }
         state.size += Int64(line.count)
+        state.unsynced = !sync
         state.head = AuditHead(sequence: state.head.sequence + 1, hash: hash, epoch: state.key.epoch)
         state.lastEvent = event
         settings.forward?.send(level: .info, text: String(decoding: line.dropLast(), as: UTF8.self))
@@ -330,6 +368,8 @@ public final class AuditLog: Sendable {
 
     /// Steps 1-4 of a rotation (see the type's documentation).
     func rotate(_ state: inout WriterState) throws(SystemError) {
+        // The file is closed below: what it holds must be on disk first.
+        try syncIfNeeded(&state)
         try settings.rotationStep?(.beforeRename)
         let previous = AuditLogFile.rotatedName(logName: logName, lastSequence: state.head.sequence)
         try directory.rename(logName, to: previous)

@@ -154,6 +154,8 @@ public final class HelperServer: Sendable {
             lastID = request.id
             let context = AuditContext(log: audit, envelope: request, peerUID: peer.uid)
             let outcome = handler.handle(request.command, context: context)
+            // The command's outcome records are durable before its reply says what happened.
+            try? audit.sync()
             do {
                 let reply = try StrictJSON.encode(ReplyEnvelope(id: request.id, outcome: outcome))
                 try writeAll(fd, try Frame.encode(reply))
