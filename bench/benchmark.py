@@ -1783,7 +1783,8 @@ def render_audit(results):
     w('')
     w('Records per call are counted in our agent\'s audit log (those of the call\'s controller request); '
       'the cost is records × the record without its fsync, plus fsyncs × the fsync: an intent is fsynced as '
-      'it is written, outcomes with the next intent or once before the reply (so fsyncs = intents + 1). '
+      'it is written, outcomes with the next intent or once before the reply (so fsyncs = intents + 1, a lower '
+      'bound: an epoch end or a rotation adds its own). '
       '"File intents" are the `file-intent`/`file-outcome` '
       'records before and after every file change. Upstream writes no audit log. The cost of a record was '
       'measured once, the calls at other moments: on a busy disk the fsync varies, so the share of a call can '

@@ -141,6 +141,43 @@ struct AuditLogTests {
         #expect(!log.hasUnsyncedRecords)
     }
 
+    @Test("a failed fsync while outcomes wait closes the writer: every later record fails, the durable head stays, a restart continues the chain")
+    func failedSyncWithOutcomesWaiting() throws {
+        let scratch = try AuditScratch()
+        let failing = LockedValue(false)
+        let settings = AuditLogSettings(syncStep: { () throws(SystemError) in
+            if failing.withLock({ $0 }) { throw SystemError("fsync", errno: EIO, subject: "test") }
+        })
+        do {
+            let log = try AuditLog(path: scratch.log, settings: settings)
+            try log.record("exec-intent")
+            let durable = log.durableHead
+            try log.recordBeforeNextSync("exec-outcome")
+            #expect(log.durableHead == durable)
+            #expect(log.head.sequence == durable.sequence + 1)
+            failing.withLock { $0 = true }
+            #expect(throws: SystemError.self) { try log.record("file-intent") }
+            failing.withLock { $0 = false }
+            // The kernel reports a lost write-back once: a later fsync succeeding proves nothing, so
+            // nothing more is written by this writer.
+            #expect(throws: SystemError.self) { try log.record("file-intent") }
+            #expect(throws: SystemError.self) { try log.recordBeforeNextSync("file-outcome") }
+            #expect(log.durableHead == durable)
+            // The refused intent is not in the file; the outcome before it is (the page cache kept it).
+            let lines = try scratch.lines()
+            #expect(lines.last?.contains(#""event":"exec-outcome""#) == true)
+            #expect(!lines.joined().contains("file-intent"))
+        }
+        // A failed fsync with nothing waiting refuses only its own record, as before.
+        let reopened = try AuditLog(path: scratch.log, settings: settings)
+        failing.withLock { $0 = true }
+        #expect(throws: SystemError.self) { try reopened.record("file-intent") }
+        failing.withLock { $0 = false }
+        try reopened.record("file-intent")
+        let lines = try scratch.lines()
+        #expect(scratch.verify(lines, keys: [try scratch.seed()]).map(\.head) == .success(reopened.head))
+    }
+
     @Test("an edited, removed or reordered record is reported at its line, with or without the key")
     func tampering() throws {
         let scratch = try AuditScratch()
@@ -371,8 +408,17 @@ struct AuditLogTests {
             let count = buffer.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, 0) }
             if count > 0 { received.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
         }
+        // An outcome waiting for the next fsync is not forwarded yet: syslog never holds a record
+        // that a power loss could still take from the file.
+        try log.recordBeforeNextSync("exec-outcome", [("exit_code", .number("0"))])
+        let early = buffer.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+        #expect(early < 0)
+        try log.sync()
+        let count = buffer.withUnsafeMutableBytes { recv(receiver, $0.baseAddress, $0.count, 0) }
+        if count > 0 { received.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
         let lines = try scratch.lines()
-        #expect(received.count == 2)
+        #expect(received.count == 3)
+        #expect(lines.count == 3)
         for (datagram, line) in zip(received, lines) {
             #expect(datagram.hasPrefix("<142>"))  // local1.info
             #expect(datagram.contains(" amphora-audit[\(getpid())]: "))

@@ -119,9 +119,20 @@ public struct AuditContext: Sendable {
     }
 
     /// Records what came of an action already taken. Best effort: the action happened whether or
-    /// not this record can be written, and its intent record is already there. The record is
-    /// fsynced with the next intent, or before the helper replies (``AuditLog/recordBeforeNextSync(_:_:)``).
+    /// not this record can be written, and its intent record is already there.
     public func recordOutcome(_ event: String, _ extra: [(String, JSONValue)] = []) {
-        try? log.recordBeforeNextSync(event, fields + extra)
+        recordOutcome(event, members: fields + extra, in: log)
+    }
+
+    /// An outcome record whose members the caller assembled (starting with ``fields``), in `log`.
+    /// For a command the front sent it is fsynced with the next intent or before the reply
+    /// (``AuditLog/recordBeforeNextSync(_:_:)``); the helper's own work has no reply, so its
+    /// outcomes are fsynced at once.
+    public func recordOutcome(_ event: String, members: [(String, JSONValue)], in log: AuditLog) {
+        if origin == .helper {
+            try? log.record(event, members)
+        } else {
+            try? log.recordBeforeNextSync(event, members)
+        }
     }
 }

@@ -10,12 +10,14 @@ import Logging
 ///
 /// A record written with ``record(_:_:)`` is fsynced before it returns, together with every record
 /// written before it, and a failure to write is thrown so that the caller refuses the command (fail
-/// closed). An outcome (what came of an act already taken) may be appended with
-/// ``recordBeforeNextSync(_:_:)`` instead: it is in the file at once and becomes durable with the
-/// next fsync, which is the next intent's or ``sync()``, and the helper syncs before it replies to a
-/// command. So an act's intent is durable before the act, and its outcome before anything else
-/// acts or any reply says it happened, at one fsync per act instead of two. Never pass key
-/// material: callers log digests.
+/// closed). The outcome of a command the front sent (what came of an act already taken) is appended
+/// with ``recordBeforeNextSync(_:_:)`` instead (``AuditContext/recordOutcome(_:_:)``): it is in the
+/// file at once and becomes durable with the next fsync, the next intent's or the ``sync()`` the
+/// helper makes before it replies. So an act's intent is durable before the act, and its outcome
+/// before anything else acts or any reply says it happened, at one fsync per act instead of two.
+/// A failed fsync while such records wait closes the writer: every later record fails (fail
+/// closed) until a restart repairs the log. Syslog gets a record, and ``durableHead`` counts it,
+/// once it is durable. Never pass key material: callers log digests.
 ///
 /// **Sealing.** Records are sealed with the current epoch's ``AuditSealKey``; after
 /// ``AuditLogSettings/epochRecords`` records, or ``AuditLogSettings/epochSeconds`` after an epoch's
@@ -32,10 +34,11 @@ import Logging
 ///    ``AuditRecord/pruneEvent`` record (its name, first and last sequence, last hash), then remove them.
 /// A crash between any two steps is repaired at start-up: a missing or empty current file continues
 /// from the newest rotated file's last record (step 2 and 3 are redone); an unterminated last line
-/// (a record whose write never completed, so whose command never ran) is cut off and recorded as
-/// ``tornTailEvent`` with its digest; leftover old files go at the next rotation. So no acknowledged
-/// record is lost and none is written twice; a file whose prune record was written but which was not
-/// removed yet is pruned (and recorded) again at the next rotation.
+/// (an intent whose write never completed, so whose act never ran, or an outcome not yet durable)
+/// is cut off and recorded as ``tornTailEvent`` with its digest; leftover old files go at the next
+/// rotation. So no record that an act or a reply followed is lost and none is written twice; a file
+/// whose prune record was written but which was not removed yet is pruned (and recorded) again at
+/// the next rotation.
 ///
 /// **Start-up** reads only the end of the current file (``AuditLogFile/tail(_:size:subject:)``).
 public final class AuditLog: Sendable {
@@ -60,8 +63,10 @@ public final class AuditLog: Sendable {
         let key: AuditSealKey
         /// The evolved key could not be stored: the key file still holds an earlier epoch's key.
         var keyUnsaved = false
-        /// Records were appended after the last fsync (``recordBeforeNextSync(_:_:)``).
-        var unsynced = false
+        /// The lines appended after the last fsync (``recordBeforeNextSync(_:_:)``), for syslog once durable.
+        var unsynced: [[UInt8]] = []
+        /// The last record known to be on disk.
+        var durableHead: AuditHead
     }
 
     public let path: String
@@ -147,7 +152,8 @@ public final class AuditLog: Sendable {
             close(fd)
             throw error
         }
-        state = LockedValue(WriterState(fd: fd, size: recovered.size, head: recovered.head, lastEvent: recovered.lastEvent, key: key))
+        state = LockedValue(
+            WriterState(fd: fd, size: recovered.size, head: recovered.head, lastEvent: recovered.lastEvent, key: key, durableHead: recovered.head))
         // The seal's own record first (a reset starts the new key's chain), then the continuation of
         // a file recreated after a crash mid-rotation, then what was repaired.
         let sealNotes = notes.filter { $0.0 == AuditRecord.sealResetEvent || $0.0 == Self.sealInitEvent }
@@ -259,7 +265,10 @@ public final class AuditLog: Sendable {
     }
 
     /// Whether records were appended after the last fsync.
-    var hasUnsyncedRecords: Bool { state.withLock { $0.unsynced } }
+    var hasUnsyncedRecords: Bool { state.withLock { !$0.unsynced.isEmpty } }
+
+    /// The last record on disk (what the front sends off the amphora as the anchor).
+    public var durableHead: AuditHead { state.withLock { $0.durableHead } }
 
     /// Makes every record appended so far durable (nothing to do when the last one was fsynced).
     public func sync() throws(SystemError) {
@@ -275,9 +284,35 @@ public final class AuditLog: Sendable {
     }
 
     func syncIfNeeded(_ state: inout WriterState) throws(SystemError) {
-        guard state.unsynced else { return }
+        guard !state.unsynced.isEmpty else { return }
+        do {
+            try fsyncFile(state)
+        } catch {
+            closeWriter(&state)
+            throw error
+        }
+        becameDurable(&state)
+    }
+
+    func fsyncFile(_ state: WriterState) throws(SystemError) {
+        try settings.syncStep?()
         try retryingSyscall("fsync", subject: path) { fsync(state.fd) }
-        state.unsynced = false
+    }
+
+    /// After a failed fsync with records waiting: the kernel reports a lost write-back only once,
+    /// so a later fsync could succeed over a hole in the chain. Every later record fails (fail
+    /// closed) until a restart repairs the log; the waiting records never go to syslog.
+    func closeWriter(_ state: inout WriterState) {
+        if state.fd >= 0 { close(state.fd) }
+        state.fd = -1
+        state.unsynced = []
+    }
+
+    /// Everything written is on disk: forwards the records that waited, moves the durable head.
+    func becameDurable(_ state: inout WriterState) {
+        for line in state.unsynced { settings.forward?.send(level: .info, text: String(decoding: line.dropLast(), as: UTF8.self)) }
+        state.unsynced = []
+        state.durableHead = state.head
     }
 
     /// Ends the epoch when ``AuditLogSettings/epochSeconds`` passed since its first record (the helper
@@ -351,19 +386,22 @@ public final class AuditLog: Sendable {
     }
 
     func write(_ state: inout WriterState, _ line: [UInt8], hash: String, event: String, sync: Bool = true) throws(SystemError) {
+        var written = false
         do {
             try writeAll(state.fd, line)
-            if sync { try retryingSyscall("fsync", subject: path) { fsync(state.fd) } }
+            written = true
+            if sync { try fsyncFile(state) }
         } catch {
             // A partial line must not stay under the next record: cut back to the last complete one.
             _ = ftruncate(state.fd, off_t(state.size))
+            if written, !state.unsynced.isEmpty { closeWriter(&state) }
             throw error
         }
         state.size += Int64(line.count)
-        state.unsynced = !sync
         state.head = AuditHead(sequence: state.head.sequence + 1, hash: hash, epoch: state.key.epoch)
         state.lastEvent = event
-        settings.forward?.send(level: .info, text: String(decoding: line.dropLast(), as: UTF8.self))
+        state.unsynced.append(line)
+        if sync { becameDurable(&state) }
     }
 
     /// Steps 1-4 of a rotation (see the type's documentation).

@@ -18,11 +18,14 @@ public struct AuditLogSettings: Sendable {
     public var rotationStep: (@Sendable (AuditRotationStep) throws(SystemError) -> Void)?
     /// Test seam: called before the evolved key is stored; throwing there is a failed save.
     public var keySaveStep: (@Sendable () throws(SystemError) -> Void)?
+    /// Test seam: called before each fsync of the log; throwing there is a failed fsync.
+    public var syncStep: (@Sendable () throws(SystemError) -> Void)?
 
     public init(
         maxBytes: Int = 32 << 20, keepFiles: Int = 8, epochRecords: Int = 1000, epochSeconds: Int = 900, forward: SyslogSink? = nil,
         rotationStep: (@Sendable (AuditRotationStep) throws(SystemError) -> Void)? = nil,
-        keySaveStep: (@Sendable () throws(SystemError) -> Void)? = nil
+        keySaveStep: (@Sendable () throws(SystemError) -> Void)? = nil,
+        syncStep: (@Sendable () throws(SystemError) -> Void)? = nil
     ) {
         self.maxBytes = maxBytes
         self.keepFiles = keepFiles
@@ -31,6 +34,7 @@ public struct AuditLogSettings: Sendable {
         self.forward = forward
         self.rotationStep = rotationStep
         self.keySaveStep = keySaveStep
+        self.syncStep = syncStep
     }
 }
 

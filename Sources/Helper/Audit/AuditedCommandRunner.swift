@@ -35,7 +35,7 @@ public final class AuditedCommandRunner: CommandRunning {
             if case .haproxyCheck(let instance, _, _) = command { try certificateSharing?.share(instance) }
             result = try pool.run(command, deadlineMilliseconds: deadlineMilliseconds)
         } catch {
-            try? audit.recordBeforeNextSync("exec-outcome", base + [("error", .string(error.message))])
+            context.recordOutcome("exec-outcome", members: base + [("error", .string(error.message))], in: audit)
             throw error
         }
         var outcome = base
@@ -46,7 +46,7 @@ public final class AuditedCommandRunner: CommandRunning {
         outcome.append(("timed_out", .bool(result.timedOut)))
         outcome.append(("duration_us", .number(String(result.durationMicroseconds))))
         outcome.append(("stdout_sha256", .string(Digest.sha256Hex(result.stdout.utf8))))
-        try? audit.recordBeforeNextSync("exec-outcome", outcome)
+        context.recordOutcome("exec-outcome", members: outcome, in: audit)
         return result
     }
 }

@@ -208,8 +208,6 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")
         }
-        // What the start did is durable before the helper says it is ready.
-        try? audit.sync()
         logger.info(
             "helper ready",
             metadata: ["socket": "\(config.helperSocket)", "front_uid": "\(frontAccount.uid)", "launchers": "\(pool.pids)"])

@@ -41,7 +41,7 @@ public final class DirectServiceManager: ServiceManager {
             outcome.append(("running", .bool(reply.status.running)))
             if let pid = reply.status.pid { outcome.append(("pid", .number(String(pid)))) }
             if let error = reply.error { outcome.append(("error", .string(error))) }
-            try? audit.recordBeforeNextSync("daemon-outcome", outcome)
+            context.recordOutcome("daemon-outcome", members: outcome, in: audit)
         }
         if let error = reply.error {
             throw .failed(operation, unit, details: error)
