@@ -145,9 +145,12 @@ struct AuditLogTests {
     func failedSyncWithOutcomesWaiting() throws {
         let scratch = try AuditScratch()
         let failing = LockedValue(false)
-        let settings = AuditLogSettings(syncStep: { () throws(SystemError) in
-            if failing.withLock({ $0 }) { throw SystemError("fsync", errno: EIO, subject: "test") }
-        })
+        // Small files and epochs: a rotation or an epoch end must not reopen a closed writer.
+        let settings = AuditLogSettings(
+            maxBytes: 1_500, keepFiles: 10, epochRecords: 50, epochSeconds: 1,
+            syncStep: { () throws(SystemError) in
+                if failing.withLock({ $0 }) { throw SystemError("fsync", errno: EIO, subject: "test") }
+            })
         do {
             let log = try AuditLog(path: scratch.log, settings: settings)
             try log.record("exec-intent")
@@ -162,6 +165,12 @@ struct AuditLogTests {
             // nothing more is written by this writer.
             #expect(throws: SystemError.self) { try log.record("file-intent") }
             #expect(throws: SystemError.self) { try log.recordBeforeNextSync("file-outcome") }
+            #expect(throws: SystemError.self) { try log.sync() }
+            log.sealIfDue(now: monotonicSeconds() + 10)
+            for _ in 0..<10 {
+                #expect(throws: SystemError.self) { try log.record("file-intent", [("pad", .string(String(repeating: "p", count: 400)))]) }
+            }
+            #expect(AuditLogFile.rotatedFiles(try FileManager.default.contentsOfDirectory(atPath: scratch.directory), logName: "audit.jsonl").isEmpty)
             #expect(log.durableHead == durable)
             // The refused intent is not in the file; the outcome before it is (the page cache kept it).
             let lines = try scratch.lines()

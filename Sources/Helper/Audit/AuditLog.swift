@@ -15,9 +15,10 @@ import Logging
 /// file at once and becomes durable with the next fsync, the next intent's or the ``sync()`` the
 /// helper makes before it replies. So an act's intent is durable before the act, and its outcome
 /// before anything else acts or any reply says it happened, at one fsync per act instead of two.
-/// A failed fsync while such records wait closes the writer: every later record fails (fail
-/// closed) until a restart repairs the log. Syslog gets a record, and ``durableHead`` counts it,
-/// once it is durable. Never pass key material: callers log digests.
+/// A failed fsync while such records wait closes the writer: every later record, sync and rotation
+/// fails (fail closed) until the helper restarts, and the reply that sync preceded says only what
+/// was done. Syslog gets a record, and ``durableHead`` counts it, once it is durable. Never pass
+/// key material: callers log digests.
 ///
 /// **Sealing.** Records are sealed with the current epoch's ``AuditSealKey``; after
 /// ``AuditLogSettings/epochRecords`` records, or ``AuditLogSettings/epochSeconds`` after an epoch's
@@ -67,6 +68,8 @@ public final class AuditLog: Sendable {
         var unsynced: [[UInt8]] = []
         /// The last record known to be on disk.
         var durableHead: AuditHead
+        /// Why the writer closed after a failed fsync (``closeWriter(_:_:)``): every later record fails with it.
+        var failure: SystemError?
     }
 
     public let path: String
@@ -131,6 +134,9 @@ public final class AuditLog: Sendable {
             } else {
                 recovered = (AuditHead(sequence: 0, hash: Self.genesisHash, epoch: 0), nil, 0)
             }
+            // What an earlier helper left not yet durable (its last command's outcomes) is made so
+            // before this one names it as its durable head.
+            try retryingSyscall("fsync", subject: path) { fsync(fd) }
         } catch {
             close(fd)
             throw error
@@ -284,11 +290,12 @@ public final class AuditLog: Sendable {
     }
 
     func syncIfNeeded(_ state: inout WriterState) throws(SystemError) {
+        if let failure = state.failure { throw failure }
         guard !state.unsynced.isEmpty else { return }
         do {
             try fsyncFile(state)
         } catch {
-            closeWriter(&state)
+            closeWriter(&state, error)
             throw error
         }
         becameDurable(&state)
@@ -300,12 +307,14 @@ public final class AuditLog: Sendable {
     }
 
     /// After a failed fsync with records waiting: the kernel reports a lost write-back only once,
-    /// so a later fsync could succeed over a hole in the chain. Every later record fails (fail
-    /// closed) until a restart repairs the log; the waiting records never go to syslog.
-    func closeWriter(_ state: inout WriterState) {
+    /// so a later fsync could succeed over a hole in the chain. Every later record, sync and
+    /// rotation fails with `error` (fail closed) until the helper restarts; the waiting records
+    /// never go to syslog.
+    func closeWriter(_ state: inout WriterState, _ error: SystemError) {
         if state.fd >= 0 { close(state.fd) }
         state.fd = -1
         state.unsynced = []
+        state.failure = SystemError("audit log closed after a failed fsync: \(error)", errno: EIO, subject: path)
     }
 
     /// Everything written is on disk: forwards the records that waited, moves the durable head.
@@ -358,6 +367,7 @@ public final class AuditLog: Sendable {
     func append(
         _ state: inout WriterState, _ event: String, _ fields: [(String, JSONValue)], counts: Bool = true, sync: Bool = true
     ) throws(SystemError) {
+        if let failure = state.failure { throw failure }
         // Never reached by real use; checked so that the chain never wraps (the start-up refuses such a log).
         guard state.head.sequence < Self.lastUsableSequence else {
             throw SystemError("audit log sequence numbers exhausted", errno: EOVERFLOW, subject: path)
@@ -394,7 +404,7 @@ public final class AuditLog: Sendable {
         } catch {
             // A partial line must not stay under the next record: cut back to the last complete one.
             _ = ftruncate(state.fd, off_t(state.size))
-            if written, !state.unsynced.isEmpty { closeWriter(&state) }
+            if written, !state.unsynced.isEmpty { closeWriter(&state, error) }
             throw error
         }
         state.size += Int64(line.count)

@@ -48,7 +48,11 @@ public final class VIPAnnouncer: Sendable {
                 return batches
             }
             if batches.isEmpty { return }
-            for batch in batches { announce(batch.addresses, batch.context) }
+            for batch in batches {
+                announce(batch.addresses, batch.context)
+                // Announced after the asking command's reply: its outcomes are made durable here.
+                try? batch.context.log.sync()
+            }
         }
     }
 }

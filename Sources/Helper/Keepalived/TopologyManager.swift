@@ -95,6 +95,8 @@ public final class TopologyManager: Sendable {
             }
             let final = result
             state.withLock { $0 = final }
+            // This thread's outcomes come after the command's reply: make them durable now.
+            try? context.log.sync()
         }
         return accepted
     }

@@ -154,7 +154,9 @@ public final class HelperServer: Sendable {
             lastID = request.id
             let context = AuditContext(log: audit, envelope: request, peerUID: peer.uid)
             let outcome = handler.handle(request.command, context: context)
-            // The command's outcome records are durable before its reply says what happened.
+            // The command's outcome records are durable before its reply says what happened. Should
+            // that fsync fail, the reply still goes (the acts happened) and the log refuses every
+            // later record, so every later change is refused (503) until the helper restarts.
             try? audit.sync()
             do {
                 let reply = try StrictJSON.encode(ReplyEnvelope(id: request.id, outcome: outcome))
