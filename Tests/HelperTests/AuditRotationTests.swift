@@ -237,6 +237,43 @@ struct AuditRotationTests {
         }
     }
 
+    @Test("a rotation that fails after the rename closes the writer: nothing is written to the renamed or the new file until a restart", arguments: [AuditRotationStep.afterRename, .afterCreate])
+    func failedRotationClosesTheWriter(step: AuditRotationStep) throws {
+        let scratch = try AuditScratch()
+        let failing = AuditLogSettings(maxBytes: Self.small, keepFiles: 10, epochRecords: 1000) { reached throws(SystemError) in
+            if reached == step { throw SystemError("injected failure", errno: EIO, subject: step.rawValue) }
+        }
+        let log = try AuditLog(path: scratch.log, settings: failing)
+        var refused = false
+        for i in 1...200 where !refused {
+            do {
+                try log.record("work-\(i)", [("pad", .string(String(repeating: "x", count: 200)))])
+            } catch {
+                refused = true
+            }
+        }
+        #expect(refused)
+        let sizes = { () throws -> [String: Int] in
+            var sizes: [String: Int] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: scratch.directory) where name.hasPrefix("audit.jsonl") {
+                sizes[name] = try FileManager.default.attributesOfItem(atPath: scratch.directory + "/" + name)[.size] as? Int
+            }
+            return sizes
+        }
+        let before = try sizes()
+        // Small records would fit in either file: none is written, and no rotation is tried again.
+        for _ in 0..<5 { #expect(throws: SystemError.self) { try log.record("small") } }
+        #expect(throws: SystemError.self) { try log.sync() }
+        #expect(try sizes() == before)
+        let restarted = try AuditLog(path: scratch.log, settings: AuditLogSettings(maxBytes: Self.small, keepFiles: 10, epochRecords: 1000))
+        try restarted.record("after-restart")
+        let anchor = AuditChainVerifier.Link(sequence: restarted.head.sequence, hash: restarted.head.hash)
+        guard case .success = try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor) else {
+            Issue.record("\(step): set does not verify: \(try scratch.verifySet(keys: [try scratch.seed()], anchor: anchor))")
+            return
+        }
+    }
+
     @Test("a crash mid-rotation with every file kept: the whole set holds every acknowledged record once", arguments: AuditRotationStep.allCases)
     func crashKeepingEverything(step: AuditRotationStep) throws {
         let scratch = try AuditScratch()

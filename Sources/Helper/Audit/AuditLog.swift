@@ -68,7 +68,7 @@ public final class AuditLog: Sendable {
         var unsynced: [[UInt8]] = []
         /// The last record known to be on disk.
         var durableHead: AuditHead
-        /// Why the writer closed after a failed fsync (``closeWriter(_:_:)``): every later record fails with it.
+        /// Why the writer closed (``closeWriter(_:_:)``): every later record fails with it.
         var failure: SystemError?
     }
 
@@ -306,15 +306,15 @@ public final class AuditLog: Sendable {
         try retryingSyscall("fsync", subject: path) { fsync(state.fd) }
     }
 
-    /// After a failed fsync with records waiting: the kernel reports a lost write-back only once,
-    /// so a later fsync could succeed over a hole in the chain. Every later record, sync and
-    /// rotation fails with `error` (fail closed) until the helper restarts; the waiting records
-    /// never go to syslog.
+    /// After a failed fsync with records waiting (the kernel reports a lost write-back only once,
+    /// so a later fsync could succeed over a hole in the chain) or a rotation that failed half-way:
+    /// every later record, sync and rotation fails with `error` (fail closed) until the helper
+    /// restarts; the waiting records never go to syslog.
     func closeWriter(_ state: inout WriterState, _ error: SystemError) {
         if state.fd >= 0 { close(state.fd) }
         state.fd = -1
         state.unsynced = []
-        state.failure = SystemError("audit log closed after a failed fsync: \(error)", errno: EIO, subject: path)
+        state.failure = SystemError("audit log closed: \(error)", errno: EIO, subject: path)
     }
 
     /// Everything written is on disk: forwards the records that waited, moves the durable head.
@@ -420,23 +420,29 @@ public final class AuditLog: Sendable {
         try syncIfNeeded(&state)
         try settings.rotationStep?(.beforeRename)
         let previous = AuditLogFile.rotatedName(logName: logName, lastSequence: state.head.sequence)
-        try directory.rename(logName, to: previous)
-        try settings.rotationStep?(.afterRename)
-        // From here the old file is closed: a failure leaves no descriptor, so every record fails
-        // (fail closed) until a restart repairs the set.
-        close(state.fd)
-        state.fd = -1
-        state.size = 0
-        state.fd = try retryingSyscall("create", subject: path) {
-            cshim_open_beneath(directory.fd, logName, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        // From the rename until the new file holds its continuation record, a failure closes the
+        // writer for good (every record fails until a restart repairs the set): its descriptor
+        // could name the renamed file, or a new file without a continuation record.
+        do throws(SystemError) {
+            try directory.rename(logName, to: previous)
+            try settings.rotationStep?(.afterRename)
+            close(state.fd)
+            state.fd = -1
+            state.size = 0
+            state.fd = try retryingSyscall("create", subject: path) {
+                cshim_open_beneath(directory.fd, logName, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            }
+            try retryingSyscall("fsync", subject: directory.path) { fsync(directory.fd) }
+            try settings.rotationStep?(.afterCreate)
+            let (line, hash) = Self.line(state, AuditRecord.continuationEvent, [
+                ("previous_file", .string(previous)), ("previous_seq", .number(String(state.head.sequence))),
+                ("previous_hash", .string(state.head.hash)),
+            ])
+            try write(&state, line, hash: hash, event: AuditRecord.continuationEvent)
+        } catch {
+            closeWriter(&state, error)
+            throw error
         }
-        try retryingSyscall("fsync", subject: directory.path) { fsync(directory.fd) }
-        try settings.rotationStep?(.afterCreate)
-        let (line, hash) = Self.line(state, AuditRecord.continuationEvent, [
-            ("previous_file", .string(previous)), ("previous_seq", .number(String(state.head.sequence))),
-            ("previous_hash", .string(state.head.hash)),
-        ])
-        try write(&state, line, hash: hash, event: AuditRecord.continuationEvent)
         state.recordsInEpoch += 1
         if state.epochStarted == nil { state.epochStarted = monotonicSeconds() }
         try settings.rotationStep?(.afterContinuation)
