@@ -255,7 +255,8 @@ public final class AuditLog: Sendable {
         return (try head(of: line, fd: fd, subject: path), AuditRecord.parse(line)?.event)
     }
 
-    /// The last record's sequence number, hash and epoch (the anchor the front sends off the amphora).
+    /// The last record's sequence number, hash and epoch. It may not be on disk yet: the anchor
+    /// sent off the amphora is ``durableHead``.
     public var head: AuditHead { state.withLock { $0.head } }
 
     /// Appends one record and fsyncs it (and every record before it). `fields` are event-specific
