@@ -77,6 +77,22 @@ struct HAProxyConfigTokenizerTests {
         }
     }
 
+    @Test("a word that turns quoted or escaped part-way keeps what came before; the plain flag follows")
+    func quotingPartWay() throws {
+        let parsed = try HAProxyConfigTokenizer.words(Array("x ab\"c d\"e fg'h'i jk\\ l mn\\qo pq".utf8), line: 1)
+        #expect(parsed.map(\.value) == ["x", "abc de", "fghi", "jk l", "mn\\qo", "pq"])
+        #expect(parsed.map(\.plain) == [true, false, false, false, false, true])
+    }
+
+    @Test("lines split at every newline, empty ones too, numbered from 1; a last line without a newline counts")
+    func lineNumbers() throws {
+        let lines = try HAProxyConfigTokenizer.lines("global\n\n  # note\n    daemon\nx y")
+        #expect(lines.map(\.number) == [1, 4, 5])
+        #expect(lines.map(\.values) == [["global"], ["daemon"], ["x", "y"]])
+        #expect(try HAProxyConfigTokenizer.lines("").isEmpty)
+        #expect(throws: HAProxyError.self) { try HAProxyConfigTokenizer.lines("global\n    a \"b\n    c\"") }
+    }
+
     @Test("more than 64 words are refused")
     func tooManyWords() {
         #expect(refused("x" + String(repeating: " a", count: 64)))

@@ -179,8 +179,9 @@ public struct HAProxyConfigPolicy: Sendable {
 
     /// Section keyword → header pattern.
     let headers: [String: Pattern]
-    /// Section keyword → allowed directives.
-    let directives: [String: [Pattern]]
+    /// Section keyword → allowed directives, by their first word (every pattern starts with a
+    /// literal keyword, and a line's first word is always plain: the tokenizer refuses any other).
+    let directives: [String: [String: [Pattern]]]
 
     /// The compiled-in policy; nil only if `policy/haproxy-config.txt` does not parse (a test proves it does).
     public static let embedded: HAProxyConfigPolicy? = try? HAProxyConfigPolicy(parsing: EmbeddedPolicy.files["haproxy-config.txt"] ?? "")
@@ -191,7 +192,7 @@ public struct HAProxyConfigPolicy: Sendable {
 
     init(parsing text: String) throws(ParseError) {
         var headers: [String: Pattern] = [:]
-        var directives: [String: [Pattern]] = [:]
+        var directives: [String: [String: [Pattern]]] = [:]
         var section: String?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: " ").map(String.init)
@@ -207,7 +208,9 @@ public struct HAProxyConfigPolicy: Sendable {
                 continue
             }
             guard let section else { throw ParseError(description: "line \(index + 1): directive outside a section") }
-            directives[section, default: []].append(try Self.pattern(line, line: index + 1))
+            let pattern = try Self.pattern(line, line: index + 1)
+            guard case .literal(let keyword) = pattern.fixed[0] else { continue }
+            directives[section, default: [:]][keyword, default: []].append(pattern)
         }
         self.headers = headers
         self.directives = directives
@@ -267,19 +270,31 @@ public struct HAProxyConfigPolicy: Sendable {
         }
     }
 
+    /// Whether `words` is `pattern`: its fixed words, then either one or more of its repeated tail,
+    /// or option groups, each time the first group (in the policy's order) that matches the next words.
     static func matches(_ pattern: Pattern, _ words: [HAProxyConfigWord], _ context: Context) -> Bool {
-        guard words.count >= pattern.fixed.count else { return false }
-        for (element, word) in zip(pattern.fixed, words) where !matches(element, word, context) { return false }
-        var rest = words[pattern.fixed.count...]
+        let fixedCount = pattern.fixed.count
+        guard words.count >= fixedCount else { return false }
+        for index in 0..<fixedCount where !matches(pattern.fixed[index], words[index], context) { return false }
+        var position = fixedCount
         if let repeated = pattern.repeated {
-            guard !rest.isEmpty, rest.allSatisfy({ matches(.argument(repeated), $0, context) }) else { return false }
+            guard position < words.count else { return false }
+            while position < words.count {
+                guard matches(.argument(repeated), words[position], context) else { return false }
+                position += 1
+            }
             return true
         }
-        while !rest.isEmpty {
-            guard let option = pattern.options.first(where: { option in
-                option.count <= rest.count && zip(option, rest).allSatisfy { matches($0, $1, context) }
-            }) else { return false }
-            rest = rest.dropFirst(option.count)
+        nextGroup: while position < words.count {
+            for option in pattern.options where option.count <= words.count - position {
+                var offset = 0
+                while offset < option.count && matches(option[offset], words[position + offset], context) { offset += 1 }
+                if offset == option.count {
+                    position += option.count
+                    continue nextGroup
+                }
+            }
+            return false
         }
         return true
     }
@@ -299,6 +314,8 @@ public struct HAProxyConfigPolicy: Sendable {
     public func enforce(_ text: String, context: Context) throws(HAProxyError) -> String {
         let lines = try HAProxyConfigTokenizer.lines(text)
         var section: String?
+        /// The directives the current section allows, by keyword.
+        var allowed: [String: [Pattern]] = [:]
         var dropped = Set<Int>()
         var firstGlobal: Int?
         var servers = 0
@@ -316,6 +333,7 @@ public struct HAProxyConfigPolicy: Sendable {
                     throw Self.refuse(line.number, "'\(keyword)' section header not allowed in this shape")
                 }
                 section = keyword
+                allowed = directives[keyword] ?? [:]
                 if keyword == "global", firstGlobal == nil { firstGlobal = line.number }
                 continue
             }
@@ -327,7 +345,7 @@ public struct HAProxyConfigPolicy: Sendable {
                     continue
                 }
             }
-            let candidates = directives[section] ?? []
+            let candidates = allowed[keyword] ?? []
             guard candidates.contains(where: { Self.matches($0, words, context) }) else {
                 let known = candidates.contains { pattern in
                     pattern.keyword.split(separator: " ").enumerated().allSatisfy { index, literal in
@@ -344,14 +362,20 @@ public struct HAProxyConfigPolicy: Sendable {
         let forced = Array("\n    stats socket \(context.statsSocket) mode 0600 level user\n    user nobody".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + forced.count)
+        let bytes = Array(text.utf8)
         var first = true
-        for (index, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let number = index + 1
-            if dropped.contains(number) { continue }
-            if !first { output.append(UInt8(ascii: "\n")) }
-            first = false
-            output.append(contentsOf: raw)
-            if number == firstGlobal { output.append(contentsOf: forced) }
+        var number = 0
+        var start = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            number += 1
+            if !dropped.contains(number) {
+                if !first { output.append(UInt8(ascii: "\n")) }
+                first = false
+                output.append(contentsOf: bytes[start..<end])
+                if number == firstGlobal { output.append(contentsOf: forced) }
+            }
+            start = end + 1
         }
         return String(decoding: output, as: UTF8.self)
     }

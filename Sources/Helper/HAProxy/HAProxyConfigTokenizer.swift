@@ -24,12 +24,25 @@ public enum HAProxyConfigTokenizer {
 
     /// The lines that have at least one word, or a 400 naming the first line that cannot be read safely.
     public static func lines(_ text: String) throws(HAProxyError) -> [HAProxyConfigLine] {
+        // Native strings are contiguous: no copy. Any other string is read from a copy of its bytes.
+        let result: Result<[HAProxyConfigLine], HAProxyError> =
+            text.utf8.withContiguousStorageIfAvailable { bytes in Result { () throws(HAProxyError) in try lines(bytes) } }
+            ?? Array(text.utf8).withUnsafeBufferPointer { bytes in Result { () throws(HAProxyError) in try lines(bytes) } }
+        return try result.get()
+    }
+
+    /// ``lines(_:)`` over the text's bytes: one pass, no copy of a line.
+    static func lines(_ bytes: UnsafeBufferPointer<UInt8>) throws(HAProxyError) -> [HAProxyConfigLine] {
         var result: [HAProxyConfigLine] = []
         var number = 0
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
             number += 1
-            let words = try words(Array(raw), line: number)
+            let words = try words(UnsafeBufferPointer(rebasing: bytes[start..<end]), line: number)
             if !words.isEmpty { result.append(HAProxyConfigLine(number: number, words: words)) }
+            start = end + 1
         }
         return result
     }
@@ -45,20 +58,40 @@ public enum HAProxyConfigTokenizer {
 
     /// The words of one line (without its `\n`).
     public static func words(_ bytes: [UInt8], line: Int) throws(HAProxyError) -> [HAProxyConfigWord] {
+        let result: Result<[HAProxyConfigWord], HAProxyError> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(HAProxyError) in try words(buffer, line: line) }
+        }
+        return try result.get()
+    }
+
+    /// ``words(_:line:)`` over a buffer. A word written as it reads (no quote, no backslash) becomes
+    /// its `String` straight from the buffer; only a quoted or escaped word is assembled byte by byte.
+    static func words(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(HAProxyError) -> [HAProxyConfigWord] {
         for byte in bytes where (byte < 0x20 && byte != 0x09) || byte >= 0x7F {
             throw refuse(line, "control or non-ASCII byte \(byte) in the line")
         }
         var words: [HAProxyConfigWord] = []
+        /// The resolved bytes of a word that is not plain (empty while the word is plain).
         var current: [UInt8] = []
-        var inWord = false
+        var wordStart = -1
         var plain = true
         var squote = false
         var dquote = false
         var i = 0
+        /// Leaves the plain fast path: the word's bytes so far are its value so far.
+        func resolving() {
+            if plain {
+                current.removeAll(keepingCapacity: true)
+                current.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[wordStart..<i]))
+                plain = false
+            }
+        }
         func finishWord() {
-            if inWord { words.append(HAProxyConfigWord(String(decoding: current, as: UTF8.self), plain: plain)) }
-            current = []
-            inWord = false
+            if wordStart >= 0 {
+                let value = plain ? String(decoding: UnsafeBufferPointer(rebasing: bytes[wordStart..<i]), as: UTF8.self) : String(decoding: current, as: UTF8.self)
+                words.append(HAProxyConfigWord(value, plain: plain))
+            }
+            wordStart = -1
             plain = true
         }
         while i < bytes.count {
@@ -69,18 +102,18 @@ public enum HAProxyConfigTokenizer {
                 i += 1
                 continue
             }
-            inWord = true
+            if wordStart < 0 { wordStart = i }
             switch c {
             case UInt8(ascii: "\"") where !squote:
+                resolving()
                 dquote.toggle()
-                plain = false
                 i += 1
             case UInt8(ascii: "'") where !dquote:
+                resolving()
                 squote.toggle()
-                plain = false
                 i += 1
             case UInt8(ascii: "\\") where !squote:
-                plain = false
+                resolving()
                 let next: UInt8? = i + 1 < bytes.count ? bytes[i + 1] : nil
                 switch next {
                 case UInt8(ascii: " "), UInt8(ascii: "\\"), UInt8(ascii: "#"), UInt8(ascii: "'"), UInt8(ascii: "\""):
@@ -99,7 +132,7 @@ public enum HAProxyConfigTokenizer {
             case UInt8(ascii: "$") where dquote:
                 throw refuse(line, "environment variable expansions are not allowed")
             default:
-                current.append(c)
+                if !plain { current.append(c) }
                 i += 1
             }
         }
