@@ -302,6 +302,13 @@ struct HAProxyConfigPolicyTests {
         #expect(HAProxyConfigCheckOutput.errorLines(output, directories: []).isEmpty)
     }
 
+    @Test("each line is checked as it is read: the first refused line decides, before later lines are read")
+    func checkedAsRead() {
+        // Line 2 is refused by the allow-list; line 3 would be refused by the tokenizer.
+        let text = "global\n    lua-load /tmp/x.lua\n    daemon \"unterminated\n" + String(repeating: "    daemon\n", count: 100_000)
+        #expect(refusal(text)?.contains("line 2:") == true)
+    }
+
     @Test("haproxy -c output: only ALERT/WARNING lines, capped, printable")
     func checkOutputFiltered() {
         let output = "[NOTICE]   (1) : haproxy version\nsecret line of another file\n[ALERT]    (1) : config : bad\u{1B}x\n"

@@ -312,14 +312,15 @@ public struct HAProxyConfigPolicy: Sendable {
     /// Checks `text` against the allow-list and returns the text haproxy gets: the uploaded lines,
     /// with `stats socket`, `user` and `group` lines of `global` replaced by the forced ones.
     public func enforce(_ text: String, context: Context) throws(HAProxyError) -> String {
-        let lines = try HAProxyConfigTokenizer.lines(text)
         var section: String?
         /// The directives the current section allows, by keyword.
         var allowed: [String: [Pattern]] = [:]
         var dropped = Set<Int>()
         var firstGlobal: Int?
         var servers = 0
-        for line in lines {
+        // Each line is checked as the tokenizer reads it: a refused text costs no more memory than
+        // its first refused line, however many lines it has.
+        try HAProxyConfigTokenizer.forEachLine(in: text) { line throws(HAProxyError) in
             let words = line.words
             let keyword = words[0].value
             if keyword == "server" {
@@ -335,14 +336,14 @@ public struct HAProxyConfigPolicy: Sendable {
                 section = keyword
                 allowed = directives[keyword] ?? [:]
                 if keyword == "global", firstGlobal == nil { firstGlobal = line.number }
-                continue
+                return
             }
             guard let section else { throw Self.refuse(line.number, "'\(keyword)' outside a section") }
             if section == "global" {
                 if keyword == "user" || keyword == "group" || (keyword == "stats" && words.count >= 2 && words[1].value == "socket" && words[1].plain) {
                     // Forced by the helper: replaced below.
                     dropped.insert(line.number)
-                    continue
+                    return
                 }
             }
             let candidates = allowed[keyword] ?? []

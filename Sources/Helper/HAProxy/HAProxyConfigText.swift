@@ -26,17 +26,21 @@ public enum HAProxyConfigText {
 
     /// The path of the first `stats socket` in the `global` section, if any (words as haproxy reads them).
     public static func statsSocketPath(in text: String) -> String? {
-        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return nil }
         var inGlobal = false
-        for line in lines {
-            let words = line.values
-            if sectionKeywords.contains(words[0]) {
-                inGlobal = words[0] == "global"
-                continue
+        var path: String?
+        do {
+            try HAProxyConfigTokenizer.forEachLine(in: text) { line in
+                let words = line.values
+                if sectionKeywords.contains(words[0]) {
+                    inGlobal = words[0] == "global"
+                } else if path == nil, inGlobal, words.count >= 3, words[0] == "stats", words[1] == "socket" {
+                    path = words[2]
+                }
             }
-            if inGlobal, words.count >= 3, words[0] == "stats", words[1] == "socket" { return words[2] }
+        } catch {
+            return nil
         }
-        return nil
+        return path
     }
 
     /// The section keywords of haproxy 2.6.
@@ -71,23 +75,26 @@ public enum HAProxyConfigText {
             }
             current = nil
         }
-        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return [] }
-        for line in lines {
-            let words = line.values
-            let first = words[0]
-            if sectionKeywords.contains(first) {
-                finish()
-                section = first
-                if first == "frontend", words.count >= 2 { current = (words[1], nil, false) }
-                continue
+        do {
+            try HAProxyConfigTokenizer.forEachLine(in: text) { line in
+                let words = line.values
+                let first = words[0]
+                if sectionKeywords.contains(first) {
+                    finish()
+                    section = first
+                    if first == "frontend", words.count >= 2 { current = (words[1], nil, false) }
+                    return
+                }
+                if first == "mode", words.count >= 2 {
+                    if section == "defaults" { defaultMode = words[1] }
+                    if section == "frontend" { current?.mode = words[1] }
+                }
+                if section == "frontend", first == "bind", words.contains("ssl"), words.contains(where: { $0 == "crt" || $0 == "crt-list" }) {
+                    current?.tls = true
+                }
             }
-            if first == "mode", words.count >= 2 {
-                if section == "defaults" { defaultMode = words[1] }
-                if section == "frontend" { current?.mode = words[1] }
-            }
-            if section == "frontend", first == "bind", words.contains("ssl"), words.contains(where: { $0 == "crt" || $0 == "crt-list" }) {
-                current?.tls = true
-            }
+        } catch {
+            return []
         }
         finish()
         return result
@@ -99,26 +106,31 @@ public enum HAProxyConfigText {
     /// ``maximumBindAddresses`` (an amphora holds a VIP and a few additional VIPs; a hostile text
     /// with a million bind lines costs one pass, not a quadratic one).
     public static func bindAddresses(in text: String) -> [IPAddress] {
-        guard let lines = try? HAProxyConfigTokenizer.lines(text) else { return [] }
         var section = ""
         var result: [IPAddress] = []
         var seen = Set<IPAddress>()
-        for line in lines {
-            let words = line.values
-            if sectionKeywords.contains(words[0]) {
-                section = words[0]
-                continue
+        do {
+            // A text that does not read returns no address, wherever its bad line is.
+            try HAProxyConfigTokenizer.forEachLine(in: text) { line in
+                let words = line.values
+                if sectionKeywords.contains(words[0]) {
+                    section = words[0]
+                    return
+                }
+                guard section == "frontend" || section == "listen", words[0] == "bind", words.count >= 2,
+                    result.count < maximumBindAddresses
+                else { return }
+                for endpoint in words[1].split(separator: ",") where result.count < maximumBindAddresses {
+                    let text = endpoint.hasPrefix("ipv4@") || endpoint.hasPrefix("ipv6@") ? endpoint.dropFirst(5) : endpoint[...]
+                    guard let colon = text.lastIndex(of: ":"),
+                        let address = try? IPAddress(validating: String(text[..<colon]).trimmingBrackets(), field: "bind"),
+                        address.bytes.contains(where: { $0 != 0 }), !address.isLoopback, seen.insert(address).inserted
+                    else { continue }
+                    result.append(address)
+                }
             }
-            guard section == "frontend" || section == "listen", words[0] == "bind", words.count >= 2 else { continue }
-            for endpoint in words[1].split(separator: ",") {
-                let text = endpoint.hasPrefix("ipv4@") || endpoint.hasPrefix("ipv6@") ? endpoint.dropFirst(5) : endpoint[...]
-                guard let colon = text.lastIndex(of: ":"),
-                    let address = try? IPAddress(validating: String(text[..<colon]).trimmingBrackets(), field: "bind"),
-                    address.bytes.contains(where: { $0 != 0 }), !address.isLoopback, seen.insert(address).inserted
-                else { continue }
-                result.append(address)
-                if result.count == maximumBindAddresses { return result }
-            }
+        } catch {
+            return []
         }
         return result
     }

@@ -24,16 +24,28 @@ public enum HAProxyConfigTokenizer {
 
     /// The lines that have at least one word, or a 400 naming the first line that cannot be read safely.
     public static func lines(_ text: String) throws(HAProxyError) -> [HAProxyConfigLine] {
-        // Native strings are contiguous: no copy. Any other string is read from a copy of its bytes.
-        let result: Result<[HAProxyConfigLine], HAProxyError> =
-            text.utf8.withContiguousStorageIfAvailable { bytes in Result { () throws(HAProxyError) in try lines(bytes) } }
-            ?? Array(text.utf8).withUnsafeBufferPointer { bytes in Result { () throws(HAProxyError) in try lines(bytes) } }
-        return try result.get()
+        var result: [HAProxyConfigLine] = []
+        try forEachLine(in: text) { line in result.append(line) }
+        return result
     }
 
-    /// ``lines(_:)`` over the text's bytes: one pass, no copy of a line.
-    static func lines(_ bytes: UnsafeBufferPointer<UInt8>) throws(HAProxyError) -> [HAProxyConfigLine] {
-        var result: [HAProxyConfigLine] = []
+    /// Hands each line that has at least one word to `body` as soon as it is read, or throws a 400
+    /// naming the first line that cannot be read safely (`body` has seen the lines before it). A
+    /// caller that checks as it reads holds one line at a time, whatever the number of lines.
+    public static func forEachLine(
+        in text: String, _ body: (HAProxyConfigLine) throws(HAProxyError) -> Void
+    ) throws(HAProxyError) {
+        // Native strings are contiguous: no copy. Any other string is read from a copy of its bytes.
+        let result: Result<Void, HAProxyError> =
+            text.utf8.withContiguousStorageIfAvailable { bytes in Result { () throws(HAProxyError) in try forEachLine(in: bytes, body) } }
+            ?? Array(text.utf8).withUnsafeBufferPointer { bytes in Result { () throws(HAProxyError) in try forEachLine(in: bytes, body) } }
+        try result.get()
+    }
+
+    /// ``forEachLine(in:_:)`` over the text's bytes: one pass, no copy of a line.
+    static func forEachLine(
+        in bytes: UnsafeBufferPointer<UInt8>, _ body: (HAProxyConfigLine) throws(HAProxyError) -> Void
+    ) throws(HAProxyError) {
         var number = 0
         var start = 0
         while start <= bytes.count {
@@ -41,10 +53,9 @@ public enum HAProxyConfigTokenizer {
             while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
             number += 1
             let words = try words(UnsafeBufferPointer(rebasing: bytes[start..<end]), line: number)
-            if !words.isEmpty { result.append(HAProxyConfigLine(number: number, words: words)) }
+            if !words.isEmpty { try body(HAProxyConfigLine(number: number, words: words)) }
             start = end + 1
         }
-        return result
     }
 
     static func refuse(_ line: Int, _ reason: String) -> HAProxyError {
