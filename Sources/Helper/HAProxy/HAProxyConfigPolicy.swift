@@ -209,7 +209,7 @@ public struct HAProxyConfigPolicy: Sendable {
             }
             guard let section else { throw ParseError(description: "line \(index + 1): directive outside a section") }
             let pattern = try Self.pattern(line, line: index + 1)
-            guard case .literal(let keyword) = pattern.fixed[0] else { continue }
+            guard case .literal(let keyword) = pattern.fixed[0] else { throw ParseError(description: "line \(index + 1): a directive starts with a keyword") }
             directives[section, default: [:]][keyword, default: []].append(pattern)
         }
         self.headers = headers
