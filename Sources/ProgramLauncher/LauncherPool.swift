@@ -5,20 +5,23 @@ import IPCProtocol
 import LinuxSystem
 import Synchronization
 
-/// The helper's side of its launchers: a few launcher processes, spawned at start (before the helper
-/// confines itself), each serving one command at a time over a socketpair.
+/// The helper's side of its launcher: one launcher process, spawned at start (before the helper
+/// confines itself), with a few channels (socketpairs), each served by a thread of its own in the
+/// launcher and running one command at a time. One process, not one per channel: each Swift process
+/// costs about 4 MiB of PSS of its own (runtime data, relocations, heap), threads share it.
 ///
-/// Lanes: launcher 0 serves only queries (``LaunchLane/query``), so a status or heartbeat question
+/// Lanes: channel 0 serves only queries (``LaunchLane/query``), so a status or heartbeat question
 /// never waits behind a slow configuration check or a daemon start; the others serve checks and
-/// actions, and queries too when they are free. A command waits for the first free launcher of its
-/// lane, in arrival order among the commands that launcher may serve.
+/// actions, and queries too when they are free. A command waits for the first free channel of its
+/// lane, in arrival order among the commands that channel may serve. ("Launcher" below, in
+/// `busyLaunchers` and the like, means one channel: one command in flight.)
 public final class LauncherPool: Sendable {
     struct Connection: Sendable {
         let fd: Int32
         let pid: Int32
     }
 
-    /// One command waiting for a launcher: woken with the launcher's index.
+    /// One command waiting for a channel: woken with the channel's index.
     final class Waiter: @unchecked Sendable {
         let lane: LaunchLane
         let semaphore = DispatchSemaphore(value: 0)
@@ -34,58 +37,74 @@ public final class LauncherPool: Sendable {
 
     private let connections: [Connection]
     private let state: LockedValue<State>
+    private let launcherLost: (@Sendable () -> Void)?
     private let nextID = Atomic<UInt64>(1)
 
-    /// The launchers' process ids (for confinement checks and clean-up).
-    public var pids: [Int32] { connections.map(\.pid) }
+    /// The launcher's process id, once (for confinement checks and clean-up).
+    public var pids: [Int32] { connections.first.map { [$0.pid] } ?? [] }
 
-    /// Commands waiting for a launcher of their lane right now (diagnostics and tests).
+    /// Commands waiting for a channel of their lane right now (diagnostics and tests).
     public var waitingCommands: Int { state.withLock { $0.waiters.count } }
 
-    /// Launchers running a command right now.
+    /// Channels running a command right now.
     public var busyLaunchers: Int { state.withLock { $0.busy.filter { $0 }.count } }
 
-    /// Whether launcher `index` may serve a command of `lane` (launcher 0: queries only).
+    /// Whether channel `index` may serve a command of `lane` (channel 0: queries only).
     static func serves(_ index: Int, _ lane: LaunchLane, count: Int) -> Bool {
         count < 2 || index > 0 || lane == .query
     }
 
-    /// Spawns `count` launchers from `executable` (default: this very executable, `/proc/self/exe
-    /// launcher`). `requireLandlock` makes each launcher refuse to start without Landlock.
-    public init(count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = "/proc/self/exe") throws(SystemError) {
+    /// Spawns the launcher from `executable` (default: this very executable, `/proc/self/exe
+    /// launcher`) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
+    /// makes it refuse to start without Landlock. `launcherLost` runs when a channel finds the
+    /// launcher gone (end of file), before that command fails: a confined helper cannot start
+    /// another, so the helper exits there and its service manager restarts it.
+    public init(
+        count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = "/proc/self/exe",
+        launcherLost: (@Sendable () -> Void)? = nil
+    ) throws(SystemError) {
+        precondition((1...LauncherProcess.maximumChannels).contains(count), "launcher channels: 1 to \(LauncherProcess.maximumChannels)")
         let selfExe = try retryingSyscall("open", subject: executable) { open(executable, cshim_O_PATH | O_CLOEXEC) }
         defer { close(selfExe) }
-        var connections: [Connection] = []
+        var ours: [Int32] = []
+        var theirs: [Int32] = []
+        defer { for fd in theirs { close(fd) } }
         for _ in 0..<count {
             var pair: [Int32] = [-1, -1]
-            try retryingSyscall("socketpair") { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) }
-            let argv =
-                [
-                    "amphora-helper", "launcher", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
-                    "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir,
-                ] + (requireLandlock ? ["--require-landlock"] : [])
-            var spawn = SpawnAttributes(
-                executable: .descriptor(selfExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
-            spawn.standardError = 2
-            spawn.passedDescriptors = [pair[1]]
-            spawn.dieWithParent = true
-            spawn.noNewPrivileges = true
-            let spawned = Result { () throws(SystemError) in try spawn.spawn() }
-            close(pair[1])
-            let pid: pid_t
-            switch spawned {
-            case .success(let started): pid = started
-            case .failure(let error):
-                close(pair[0])
-                throw SystemError("spawn launcher", errno: error.errno)
+            let made = Result { () throws(SystemError) in
+                try retryingSyscall("socketpair") { socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) }
             }
-            connections.append(Connection(fd: pair[0], pid: pid))
+            if case .failure(let error) = made {
+                for fd in ours { close(fd) }
+                throw error
+            }
+            ours.append(pair[0])
+            theirs.append(pair[1])
         }
-        self.connections = connections
-        self.state = LockedValue(State(busy: connections.map { _ in false }))
+        let argv =
+            [
+                "amphora-helper", "launcher", "--channels", "\(count)", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
+                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir,
+            ] + (requireLandlock ? ["--require-landlock"] : [])
+        var spawn = SpawnAttributes(
+            executable: .descriptor(selfExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+        spawn.standardError = 2
+        spawn.passedDescriptors = theirs
+        spawn.dieWithParent = true
+        spawn.noNewPrivileges = true
+        let pid: pid_t
+        switch Result(catching: { () throws(SystemError) in try spawn.spawn() }) {
+        case .success(let started): pid = started
+        case .failure(let error):
+            for fd in ours { close(fd) }
+            throw SystemError("spawn launcher", errno: error.errno)
+        }
+        self.launcherLost = launcherLost
+        self.connections = ours.map { Connection(fd: $0, pid: pid) }
+        self.state = LockedValue(State(busy: ours.map { _ in false }))
     }
 
-    /// Takes a free launcher that serves `lane`, waiting for one if need be.
+    /// Takes a free channel that serves `lane`, waiting for one if need be.
     private func acquire(_ lane: LaunchLane) -> Int {
         let count = connections.count
         let (taken, waiter): (Int?, Waiter?) = state.withLock { state in
@@ -103,7 +122,7 @@ public final class LauncherPool: Sendable {
         return state.withLock { _ in waiter.assigned }
     }
 
-    /// Returns launcher `index`: handed to the first waiter it serves, else marked free.
+    /// Returns channel `index`: handed to the first waiter it serves, else marked free.
     private func release(_ index: Int) {
         let count = connections.count
         state.withLock { state in
@@ -117,7 +136,7 @@ public final class LauncherPool: Sendable {
         }
     }
 
-    /// Runs one command on the next free launcher of its lane and waits for its result.
+    /// Runs one command on the next free channel of its lane and waits for its result.
     public func launch(_ command: LaunchCommand, deadlineMilliseconds: Int) throws(LaunchError) -> LaunchResult {
         let index = acquire(command.lane)
         defer { release(index) }
@@ -139,7 +158,12 @@ public final class LauncherPool: Sendable {
                 decoder.append(buffer[0..<n])
             }
         } catch let error as LaunchError {
+            if case .launcherExited = error { launcherLost?() }
             throw error
+        } catch let error as SystemError where [EPIPE, ECONNRESET].contains(error.errno) {
+            // The launcher's end is closed: it is gone.
+            launcherLost?()
+            throw .launcherExited
         } catch {
             throw .launcherUnavailable(details: "\(error)")
         }

@@ -5,14 +5,18 @@ import IPCProtocol
 import LinuxSystem
 
 /// The launcher: a small process, started by the helper before the helper confines itself, that is
-/// the only code path which executes programs. It reads ``LaunchRequest`` frames on one socket,
-/// re-checks each command, runs it with a deadline in its own process group, and answers with a
-/// ``LaunchResult``. It holds O_PATH descriptors of its allowed programs and executes them with
-/// `execveat`, so nothing outside the table can be reached.
+/// the only code path which executes programs. It reads ``LaunchRequest`` frames on each of its
+/// channels (sockets on descriptors 3, 4, ...; one thread per channel, one command at a time on
+/// each), re-checks each command, runs it with a deadline in its own process group, and answers
+/// with a ``LaunchResult``. It holds O_PATH descriptors of its allowed programs and executes them
+/// with `execveat`, so nothing outside the table can be reached.
 public enum LauncherProcess {
     /// Output captured per stream; the rest is drained and dropped.
     public static let outputLimit = 64 * 1024
     static let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"]
+
+    /// Most channels one launcher serves (the helper uses three: ``LauncherPool``).
+    public static let maximumChannels = 8
 
     /// Largest configuration file a check is handed (read into memory by the launcher): the largest
     /// stored configuration, an upload at the limit as the helper wrote it (docs/limits.md).
@@ -26,15 +30,21 @@ public enum LauncherProcess {
     ]
 
     /// What a launcher knows at start: the program table, and the account checks run as.
-    struct Setup {
+    struct Setup: Sendable {
         var programs: [Program: (fd: Int32, path: String)]
         var checkUser: SystemUser
         var landlock: Bool
     }
 
-    /// Serves requests on `fd` until it closes. Never returns. `requireLandlock` (systemd mode)
-    /// makes a kernel without Landlock fatal; otherwise it is one warning line.
-    public static func serve(fd: Int32, paths: ProgramPaths, requireLandlock: Bool = false) -> Never {
+    /// Serves requests on descriptors 3 ..< 3 + `channels` until one of them closes (the helper is
+    /// gone), then exits. Never returns. `requireLandlock` (systemd mode) makes a kernel without
+    /// Landlock fatal; otherwise it is one warning line.
+    ///
+    /// The channels' threads start only after the process is confined: capabilities are per
+    /// thread and a new thread inherits its creator's, and the seccomp filter is inherited too.
+    /// Each command's child is forked by its channel's thread, which lives as long as the process
+    /// (the child's parent-death signal follows the thread that forked it).
+    public static func serve(channels: Int, paths: ProgramPaths, requireLandlock: Bool = false) -> Never {
         _ = cshim_set_parent_death_signal(SIGKILL)
         signal(SIGPIPE, SIG_IGN)
         let checkUser: SystemUser
@@ -62,6 +72,23 @@ public enum LauncherProcess {
         let landlock = Confinement.confineOrExit(
             .launcher, program: "amphora-helper launcher", executables: programs.values.map(\.path), requireLandlock: requireLandlock)
         let setup = Setup(programs: programs, checkUser: checkUser, landlock: landlock)
+        guard (1...maximumChannels).contains(channels) else {
+            FileDescriptorOutput.standardError.write("amphora-helper launcher: --channels must be 1 to \(maximumChannels)\n")
+            exit(1)
+        }
+        for channel in 1..<channels {
+            let fd = Int32(3 + channel)
+            guard startThread({ serveChannel(fd: fd, setup: setup, paths: paths) }) else {
+                FileDescriptorOutput.standardError.write("amphora-helper launcher: no thread for channel \(channel)\n")
+                exit(1)
+            }
+        }
+        serveChannel(fd: 3, setup: setup, paths: paths)
+    }
+
+    /// Serves one channel: one request at a time, until the helper closes it (the whole launcher
+    /// exits then) or sends what it never would (exit 2).
+    static func serveChannel(fd: Int32, setup: Setup, paths: ProgramPaths) -> Never {
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -39,8 +39,10 @@ struct Serve: ParsableCommand {
 /// The launcher process (started by the helper itself; not for direct use).
 struct Launcher: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "launcher", abstract: "Internal: the launcher the helper starts on descriptor 3.", shouldDisplay: false)
+        commandName: "launcher", abstract: "Internal: the launcher the helper starts, its channels on descriptors 3, 4, ...",
+        shouldDisplay: false)
 
+    @Option(name: .customLong("channels")) var channels: Int = 1
     @Option(name: .customLong("haproxy-cmd")) var haproxyCmd: String
     @Option(name: .customLong("keepalived-cmd")) var keepalivedCmd: String
     @Option(name: .customLong("base-path")) var basePath: String
@@ -49,7 +51,7 @@ struct Launcher: ParsableCommand {
 
     func run() throws {
         LauncherProcess.serve(
-            fd: 3, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath, baseCertDir: baseCertDir),
+            channels: channels, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath, baseCertDir: baseCertDir),
             requireLandlock: requireLandlock)
     }
 }

@@ -31,7 +31,20 @@ struct ConfinementTests {
         let front = try #require(agent.pid(of: "amphora-front"))
         let helper = try #require(agent.pid(of: "amphora-helper serve"))
         let launchers = agent.descendants().filter { ProcessTable.commandLine($0).hasPrefix("amphora-helper launcher") }
-        #expect(launchers.count == 3)
+        // One launcher process; its three channels are threads, each started after confinement.
+        #expect(launchers.count == 1)
+        for launcher in launchers {
+            let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(launcher)/task")
+            #expect(threads.count == 3)  // HelperMain.launcherChannels
+            let mask = try Self.capabilityMask("launcher")
+            for thread in threads {
+                let status = try String(contentsOfFile: "/proc/\(launcher)/task/\(thread)/status", encoding: .utf8)
+                #expect(status.contains("Seccomp:\t2"), "launcher thread \(thread)")
+                #expect(status.contains("NoNewPrivs:\t1"), "launcher thread \(thread)")
+                #expect(status.contains("CapEff:\t\(mask)"), "launcher thread \(thread)")
+                #expect(status.contains("CapBnd:\t\(mask)"), "launcher thread \(thread)")
+            }
+        }
         for pid in [front, helper] + launchers {
             let name = ProcessTable.commandLine(pid)
             #expect(ProcessTable.status(pid, "Seccomp") == "2", "\(name)")

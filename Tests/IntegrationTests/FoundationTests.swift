@@ -179,8 +179,8 @@ struct FoundationTests {
     func sigtermLeavesNothing() throws {
         let agent = try AgentHarness.started()
         let children = agent.descendants()
-        // helper, three launchers, front, amphora-prometheus-proxy (direct mode)
-        #expect(children.count == 6, "\(children.map(ProcessTable.commandLine))")
+        // helper, the launcher, front, amphora-prometheus-proxy (direct mode)
+        #expect(children.count == 4, "\(children.map(ProcessTable.commandLine))")
         let front = try #require(agent.pid(of: "amphora-front"))
         #expect(ProcessTable.status(front, "Uid")?.hasPrefix("0") == false)
         #expect(ProcessTable.status(front, "CapEff") == "0000000000000000")
@@ -212,6 +212,27 @@ struct FoundationTests {
         }
         #expect(answered)
         #expect(agent.pid(of: "amphora-helper serve") != helper)
+    }
+
+    @Test("a launcher that dies takes the helper with it (a confined helper cannot start another); both come back")
+    func launcherLoss() throws {
+        let agent = try AgentHarness.started()
+        defer { agent.stop() }
+        let helper = try #require(agent.pid(of: "amphora-helper serve"))
+        let launcher = try #require(agent.pid(of: "amphora-helper launcher"))
+        kill(launcher, SIGKILL)
+        let lb = UUID().uuidString.lowercased()
+        let config = HAProxyLifecycleTests.config(listener: lb, pool: "pool-\(lb.prefix(8))", member: "member-\(lb.prefix(8))", marker: "v1")
+        let path = "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy"
+        // The command that finds the launcher gone fails with a JSON error, never a hang.
+        let first = try agent.request("PUT", path, body: Data(config.utf8))
+        if first.status != 202 {
+            #expect(first.headers["content-type"] == "application/json", "\(first.status) \(first.text)")
+        }
+        #expect(waitUntil(30) { (try? agent.request("PUT", path, body: Data(config.utf8)))?.status == 202 })
+        #expect(agent.pid(of: "amphora-helper serve") != helper)
+        #expect(agent.pid(of: "amphora-helper launcher") != launcher)
+        #expect(agent.log().contains("the launcher exited; the helper stops"))
     }
 
     @Test(

@@ -12,9 +12,12 @@ import ProgramLauncher
 /// Startup of the root helper: load and check everything, start the launchers, gather the facts that
 /// are expensive to ask for, then serve the front. Errors are one line on stderr and a non-zero exit.
 public enum HelperMain {
-    /// Launchers kept running (one command each at a time): one for queries only, two for checks
-    /// and actions (see ``LauncherPool``).
-    public static let launcherCount = 3
+    /// Channels of the one launcher process (one command each at a time): one for queries only,
+    /// two for checks and actions (see ``LauncherPool``).
+    public static let launcherChannels = 3
+
+    /// The helper's exit status when its launcher is gone (EX_SOFTWARE).
+    public static let launcherLostExitCode: Int32 = 70
 
     /// Runs the helper in the foreground. `notifyFD`, when given, receives `READY\n` once the socket
     /// accepts connections (the standalone agent waits for it).
@@ -132,7 +135,14 @@ public enum HelperMain {
         do {
             // Under systemd the launchers refuse to start without Landlock (configuration checks
             // would not be kept from writing); the standalone agent (development, CI) only warns.
-            pool = try LauncherPool(count: launcherCount, paths: paths, requireLandlock: config.serviceManager == .systemd)
+            // A launcher that is gone cannot be replaced once the helper is confined (no fork, no
+            // exec): the helper exits, and systemd or the standalone agent restarts the pair.
+            pool = try LauncherPool(
+                count: launcherChannels, paths: paths, requireLandlock: config.serviceManager == .systemd,
+                launcherLost: {
+                    logger.critical("the launcher exited; the helper stops so that its service manager restarts it")
+                    exit(launcherLostExitCode)
+                })
         } catch {
             return fail("amphora-helper: cannot start the launcher: \(error)")
         }
