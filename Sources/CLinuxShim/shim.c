@@ -51,6 +51,7 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);   /* no handler runs in the child before exec */
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -72,7 +73,8 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             if (s == SIGKILL || s == SIGSTOP) continue;
             signal(s, SIG_DFL);
         }
-        if (a->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
+        /* A parent that died before the signal was armed is not noticed by it: check. */
+        if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)) child_fail(ef, ESRCH);
         if (a->new_session) { if (setsid() < 0) child_fail(ef, errno); }
         else if (a->new_process_group) { if (setpgid(0, 0) != 0) child_fail(ef, errno); }
 
@@ -129,8 +131,9 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
             if (setgroups(0, NULL) != 0) child_fail(ef, errno);
             if (setresgid(a->gid, a->gid, a->gid) != 0) child_fail(ef, errno);
             if (setresuid(a->uid, a->uid, a->uid) != 0) child_fail(ef, errno);
-            /* A change of credentials clears the parent-death signal: set it again. */
-            if (a->die_with_parent) prctl(PR_SET_PDEATHSIG, SIGKILL);
+            /* A change of credentials clears the parent-death signal: set it again, and check
+               that the parent did not die in between. */
+            if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)) child_fail(ef, ESRCH);
         }
         if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(ef, errno);
         if (landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) child_fail(ef, errno);

@@ -1,6 +1,6 @@
-/// The launchers a command may use, so that status and heartbeat queries never wait behind a
-/// slow configuration check: of the three launchers, the first serves only queries, the other two
-/// serve checks and actions (and queries when they are free).
+/// The launcher channels a command may use, so that status and heartbeat queries never wait behind
+/// a slow configuration check: of the launcher's three channels, the first serves only queries, the
+/// other two serve checks and actions (and queries when they are free).
 public enum LaunchLane: String, Sendable, Codable, CaseIterable {
     /// Quick read-only questions: `systemctl is-active`, `ip -j link|addr show`, `dpkg-query`.
     case query

@@ -56,9 +56,10 @@ public final class LauncherPool: Sendable {
 
     /// Spawns the launcher from `executable` (default: this very executable, `/proc/self/exe
     /// launcher`) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
-    /// makes it refuse to start without Landlock. `launcherLost` runs when a channel finds the
-    /// launcher gone (end of file), before that command fails: a confined helper cannot start
-    /// another, so the helper exits there and its service manager restarts it.
+    /// makes it refuse to start without Landlock. `launcherLost` runs as soon as the launcher is
+    /// gone: a watcher thread sees its channels hang up, and a command that finds it gone (end of
+    /// file, EPIPE, ECONNRESET) calls it before it fails. A confined helper cannot start another
+    /// launcher, so the helper exits there and its service manager restarts both.
     public init(
         count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = "/proc/self/exe",
         launcherLost: (@Sendable () -> Void)? = nil
@@ -102,6 +103,29 @@ public final class LauncherPool: Sendable {
         self.launcherLost = launcherLost
         self.connections = ours.map { Connection(fd: $0, pid: pid) }
         self.state = LockedValue(State(busy: ours.map { _ in false }))
+        if let launcherLost {
+            let watched = ours
+            guard startThread({ Self.watch(watched, launcherLost) }) else {
+                for fd in ours { close(fd) }
+                throw SystemError("start the launcher watcher", errno: EAGAIN)
+            }
+        }
+    }
+
+    /// Waits until one of the channels hangs up (the launcher is gone), then calls `lost`. Asks
+    /// for no events: poll reports a hang-up or an error whatever it is asked, and reading is the
+    /// commands' business.
+    static func watch(_ fds: [Int32], _ lost: @Sendable () -> Void) {
+        var entries = fds.map { pollfd(fd: $0, events: 0, revents: 0) }
+        while true {
+            let ready = poll(&entries, nfds_t(entries.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if entries.contains(where: { $0.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 }) { break }
+        }
+        lost()
     }
 
     /// Takes a free channel that serves `lane`, waiting for one if need be.

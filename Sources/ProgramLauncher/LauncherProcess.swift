@@ -80,19 +80,20 @@ public enum LauncherProcess {
             let fd = Int32(3 + channel)
             guard startThread({ serveChannel(fd: fd, setup: setup, paths: paths) }) else {
                 FileDescriptorOutput.standardError.write("amphora-helper launcher: no thread for channel \(channel)\n")
-                exit(1)
+                _exit(1)
             }
         }
         serveChannel(fd: 3, setup: setup, paths: paths)
     }
 
     /// Serves one channel: one request at a time, until the helper closes it (the whole launcher
-    /// exits then) or sends what it never would (exit 2).
+    /// exits then) or sends what it never would (exit 2). `_exit`, not `exit`: the other channels'
+    /// threads may be leaving at the same moment, and there is nothing to flush.
     static func serveChannel(fd: Int32, setup: Setup, paths: ProgramPaths) -> Never {
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            guard let n = try? readSome(fd, into: &buffer), n > 0 else { exit(0) }
+            guard let n = try? readSome(fd, into: &buffer), n > 0 else { _exit(0) }
             decoder.append(buffer[0..<n])
             do {
                 while let payload = try decoder.nextFrame() {
@@ -102,7 +103,7 @@ public enum LauncherProcess {
                 }
             } catch {
                 // A malformed request from our own helper means something is badly wrong: stop.
-                exit(2)
+                _exit(2)
             }
         }
     }

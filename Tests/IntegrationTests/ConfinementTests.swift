@@ -34,15 +34,21 @@ struct ConfinementTests {
         // One launcher process; its three channels are threads, each started after confinement.
         #expect(launchers.count == 1)
         for launcher in launchers {
-            let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(launcher)/task")
-            #expect(threads.count == 3)  // HelperMain.launcherChannels
+            func threads() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(launcher)/task")) ?? [] }
+            #expect(waitUntil(10) { threads().count == 3 })  // HelperMain.launcherChannels
             let mask = try Self.capabilityMask("launcher")
-            for thread in threads {
+            // Capabilities are per thread: every thread has exactly the launcher's set, in each
+            // of its sets (a larger permitted set would let a thread raise its effective one).
+            for thread in threads() {
                 let status = try String(contentsOfFile: "/proc/\(launcher)/task/\(thread)/status", encoding: .utf8)
                 #expect(status.contains("Seccomp:\t2"), "launcher thread \(thread)")
                 #expect(status.contains("NoNewPrivs:\t1"), "launcher thread \(thread)")
-                #expect(status.contains("CapEff:\t\(mask)"), "launcher thread \(thread)")
-                #expect(status.contains("CapBnd:\t\(mask)"), "launcher thread \(thread)")
+                for field in ["CapEff", "CapPrm", "CapBnd"] {
+                    #expect(status.contains("\(field):\t\(mask)"), "launcher thread \(thread) \(field)")
+                }
+                for field in ["CapInh", "CapAmb"] {
+                    #expect(status.contains("\(field):\t0000000000000000"), "launcher thread \(thread) \(field)")
+                }
             }
         }
         for pid in [front, helper] + launchers {

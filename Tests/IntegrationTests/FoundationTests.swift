@@ -214,25 +214,55 @@ struct FoundationTests {
         #expect(agent.pid(of: "amphora-helper serve") != helper)
     }
 
-    @Test("a launcher that dies takes the helper with it (a confined helper cannot start another); both come back")
-    func launcherLoss() throws {
+    @Test(
+        "a launcher that dies takes the helper with it (a confined helper cannot start another); both come back",
+        arguments: [false, true])
+    func launcherLoss(duringCommands: Bool) throws {
         let agent = try AgentHarness.started()
         defer { agent.stop() }
         let helper = try #require(agent.pid(of: "amphora-helper serve"))
         let launcher = try #require(agent.pid(of: "amphora-helper launcher"))
-        kill(launcher, SIGKILL)
         let lb = UUID().uuidString.lowercased()
         let config = HAProxyLifecycleTests.config(listener: lb, pool: "pool-\(lb.prefix(8))", member: "member-\(lb.prefix(8))", marker: "v1")
         let path = "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy"
-        // The command that finds the launcher gone fails with a JSON error, never a hang.
-        let first = try agent.request("PUT", path, body: Data(config.utf8))
-        if first.status != 202 {
-            #expect(first.headers["content-type"] == "application/json", "\(first.status) \(first.text)")
+        if duringCommands {
+            // Commands on every channel while the launcher dies: each is answered, as JSON.
+            let answers = LockedAnswers()
+            let group = DispatchGroup()
+            for index in 0..<6 {
+                DispatchQueue.global().async(group: group) {
+                    let response = index % 2 == 0
+                        ? try? agent.request("PUT", path, body: Data(config.utf8)) : try? agent.request("GET", "/1.0/details")
+                    answers.add(response.map { ($0.status, $0.headers["content-type"] ?? "") })
+                }
+            }
+            usleep(30_000)
+            kill(launcher, SIGKILL)
+            group.wait()
+            for answer in answers.all {
+                let (status, type) = try #require(answer, "a request got no answer")
+                #expect(status == 200 || status == 202 || type == "application/json", "\(status) \(type)")
+            }
+        } else {
+            kill(launcher, SIGKILL)
         }
+        // The helper notices at once (it watches the launcher's channels), not at the next command.
+        #expect(waitUntil(30) { ProcessTable.isAlive(helper) == false })
         #expect(waitUntil(30) { (try? agent.request("PUT", path, body: Data(config.utf8)))?.status == 202 })
-        #expect(agent.pid(of: "amphora-helper serve") != helper)
-        #expect(agent.pid(of: "amphora-helper launcher") != launcher)
-        #expect(agent.log().contains("the launcher exited; the helper stops"))
+        let newHelper = try #require(agent.pid(of: "amphora-helper serve"))
+        let newLauncher = try #require(agent.pid(of: "amphora-helper launcher"))
+        #expect(newHelper != helper)
+        #expect(newLauncher != launcher)
+        #expect(agent.log().components(separatedBy: "the launcher exited; the helper stops").count == 2)
+        #expect(agent.log().contains("helper exited (exit status 70); restarting"))
+    }
+
+    /// Answers collected from several threads.
+    final class LockedAnswers: @unchecked Sendable {
+        private let lock = NSLock()
+        private var answers: [(Int, String)?] = []
+        func add(_ answer: (Int, String)?) { lock.withLock { answers.append(answer) } }
+        var all: [(Int, String)?] { lock.withLock { answers } }
     }
 
     @Test(

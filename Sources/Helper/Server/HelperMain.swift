@@ -8,6 +8,7 @@ import IPCProtocol
 import LinuxSystem
 import Logging
 import ProgramLauncher
+import Synchronization
 
 /// Startup of the root helper: load and check everything, start the launchers, gather the facts that
 /// are expensive to ask for, then serve the front. Errors are one line on stderr and a non-zero exit.
@@ -139,10 +140,7 @@ public enum HelperMain {
             // exec): the helper exits, and systemd or the standalone agent restarts the pair.
             pool = try LauncherPool(
                 count: launcherChannels, paths: paths, requireLandlock: config.serviceManager == .systemd,
-                launcherLost: {
-                    logger.critical("the launcher exited; the helper stops so that its service manager restarts it")
-                    exit(launcherLostExitCode)
-                })
+                launcherLost: { stopForLostLauncher(logger) })
         } catch {
             return fail("amphora-helper: cannot start the launcher: \(error)")
         }
@@ -311,6 +309,20 @@ public enum HelperMain {
         return AmphoraInfo(
             hostname: hostName(), amphoraID: amphoraID, haproxyVersion: versions[.haproxy],
             keepalivedVersion: versions[.keepalived], ipvsadmVersion: versions[.ipvsadm])
+    }
+
+    /// Set by the first thread that finds the launcher gone.
+    private static let launcherLossHandled = Atomic<Bool>(false)
+
+    /// Ends the helper once its launcher is gone: the first caller logs and leaves with
+    /// ``launcherLostExitCode`` (`_exit`: no atexit handlers while other threads still work);
+    /// every other caller waits for that.
+    static func stopForLostLauncher(_ logger: Logger) -> Never {
+        if launcherLossHandled.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged {
+            logger.critical("the launcher exited; the helper stops so that its service manager restarts it")
+            _exit(launcherLostExitCode)
+        }
+        while true { pause() }
     }
 
     static func fail(_ line: String) -> Int32 {
