@@ -1651,7 +1651,7 @@ def render(results):
     w(f'| Start to first answered `GET /` (median) | {fmt_ms(so)} | {fmt_ms(su)} | {fmt_ratio(su, so)} |')
     prod = results.get('production')
     if prod:
-        w(f'| PSS idle, ours as systemd runs it (helper, launchers, front; no supervisor, no Prometheus proxy) | '
+        w(f'| PSS idle, ours as systemd runs it (helper, launcher, front; no supervisor, no Prometheus proxy) | '
           f'{fmt_mib(prod["pss_idle_kb"])} ({len(prod["pss_idle_detail"])} processes) | {fmt_mib(u.get("pss_idle_kb"))} | '
           f'{fmt_ratio(u.get("pss_idle_kb"), prod["pss_idle_kb"])} |')
     w('')
