@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <link.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,3 +452,5 @@ size_t cshim_executable_build_id(uint8_t *out, size_t capacity) {
     dl_iterate_phdr(cshim_build_id_visit, &search);
     return search.length;
 }
+
+int cshim_malloc_trim(void) { return malloc_trim(0); }

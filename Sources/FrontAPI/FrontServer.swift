@@ -135,6 +135,8 @@ public enum FrontServer {
             logger: logger)
         let heartbeatTask = Task { await heartbeat.run() }
         defer { heartbeatTask.cancel() }
+        let trimTask = Task { await HeapTrimmer(closedConnections: { limiter.closedConnections }).run() }
+        defer { trimTask.cancel() }
         // WatchdogSec= keep-alive from the concurrency pool the request handlers run on.
         let watchdogTask = Task {
             while let interval = SystemdNotifier.watchdogIntervalNanoseconds, !Task.isCancelled {

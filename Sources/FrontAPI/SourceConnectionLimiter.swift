@@ -1,5 +1,6 @@
 import LinuxSystem
 import NIOCore
+import Synchronization
 
 /// Counts the front's open connections per source address and refuses one over ``maximum``, so
 /// that one peer cannot take every connection slot (``FrontServer/maximumConnections``) while the
@@ -7,6 +8,10 @@ import NIOCore
 final class SourceConnectionLimiter: Sendable {
     let maximum: Int
     private let open = LockedValue<[String: Int]>([:])
+    private let closed = Atomic<UInt64>(0)
+
+    /// Admitted connections that have closed so far (``HeapTrimmer`` looks at it).
+    var closedConnections: UInt64 { closed.load(ordering: .relaxed) }
 
     init(maximum: Int) {
         self.maximum = maximum
@@ -36,5 +41,6 @@ final class SourceConnectionLimiter: Sendable {
             let remaining = counts[source, default: 1] - 1
             counts[source] = remaining > 0 ? remaining : nil
         }
+        closed.add(1, ordering: .relaxed)
     }
 }

@@ -1,0 +1,53 @@
+import NIOCore
+import NIOEmbedded
+import Synchronization
+import Testing
+
+@testable import FrontAPI
+
+/// The front returns its heap's free pages after connections close, and only then.
+@Suite("Front heap trimming after connections close")
+struct HeapTrimmerTests {
+    final class Calls: Sendable {
+        let trims = Atomic<Int>(0)
+        let closed = Atomic<UInt64>(0)
+    }
+
+    @Test("trims once after closes, not while nothing closed")
+    func trimsOnlyAfterCloses() {
+        let calls = Calls()
+        let trimmer = HeapTrimmer(
+            closedConnections: { calls.closed.load(ordering: .relaxed) }, trim: { calls.trims.add(1, ordering: .relaxed) })
+        var seen = trimmer.trimIfClosed(since: 0)
+        #expect(calls.trims.load(ordering: .relaxed) == 0)
+        calls.closed.add(3, ordering: .relaxed)
+        seen = trimmer.trimIfClosed(since: seen)
+        #expect(seen == 3)
+        #expect(calls.trims.load(ordering: .relaxed) == 1)
+        seen = trimmer.trimIfClosed(since: seen)
+        #expect(calls.trims.load(ordering: .relaxed) == 1)
+    }
+
+    @Test("the connection limiter counts the connections that closed")
+    func limiterCountsCloses() throws {
+        let limiter = SourceConnectionLimiter(maximum: 4)
+        let channels = (0..<3).map { _ in EmbeddedChannel() }
+        for channel in channels { #expect(limiter.admit(channel)) }
+        #expect(limiter.closedConnections == 0)
+        for channel in channels.prefix(2) {
+            _ = try channel.finish()
+            channel.embeddedEventLoop.run()
+        }
+        #expect(limiter.closedConnections == 2)
+        #expect(limiter.count("unknown") == 1)
+    }
+
+    @Test("the real trim runs, and a cancelled trimmer stops")
+    func realTrimStops() async {
+        let trimmer = HeapTrimmer(interval: .milliseconds(1), closedConnections: { 0 })
+        trimmer.trim()
+        let task = Task { await trimmer.run() }
+        task.cancel()
+        await task.value
+    }
+}
