@@ -251,6 +251,42 @@ struct ExhaustionTests {
         print("after", "ok" if controller() else "failed")
         """#
 
+    @Test(
+        "uploads of 30 MiB in short lines (refused at line 1; accepted comment lines): the helper stays within its memory limit",
+        arguments: ["refused", "comments"])
+    func shortLineUploads(kind: String) throws {
+        let agent = try Self.startedAgent()
+        defer { agent.stop() }
+        let helper = try #require(agent.pid(of: "amphora-helper serve"))
+        let lb = UUID().uuidString.lowercased()
+        // 30 MiB in lines of 16 bytes: the front's JSON encoding doubles each newline, and the
+        // encoded request must fit the helper's frame (33 MiB); denser texts are refused by the
+        // front (400, "over its limit"), before the helper.
+        let size = 30 << 20
+        var line = Array((kind == "refused" ? "xxxxxxxxxxxxxxx\n" : "# xxxxxxxxxxxxx\n").utf8)
+        #expect(line.count == 16)
+        var text: Data
+        if kind == "refused" {
+            // Before ecb2122 the whole text became lines of words before the first check.
+            text = Data()
+        } else {
+            text = Data(HAProxyLifecycleTests.config(listener: lb, pool: "pool-\(lb.prefix(8))", member: "member-\(lb.prefix(8))", marker: "v1").utf8)
+        }
+        text.reserveCapacity(size)
+        while text.count + line.count <= size { text.append(contentsOf: line) }
+        line.removeAll()
+        let response = try agent.request("PUT", "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy", body: text)
+        #expect(response.headers["content-type"] == "application/json", "\(response.status) \(response.text.prefix(300))")
+        #expect(response.status == (kind == "refused" ? 400 : 202), "\(response.text.prefix(600))")
+        let peak = ProcessTable.status(helper, "VmHWM") ?? "?"
+        print("EXHAUSTION short lines \(kind) helper VmHWM=\(peak)")
+        #expect(agent.pid(of: "amphora-helper serve") == helper, "the helper must not have been restarted")
+        // MemoryMax=512M in systemd/amphora-agent-helper.service; more under AddressSanitizer (above).
+        let sanitizerAllowanceKiB = ProcessInfo.processInfo.environment["AMPHORA_SANITIZER"] == "address" ? 512 * 1024 : 0
+        let peakKiB = Int(peak.split(separator: " ").first ?? "") ?? Int.max
+        #expect(peakKiB < 512 * 1024 + sanitizerAllowanceKiB, "helper peak RSS \(peak)")
+    }
+
     @Test("a compromised front: many connections and maximum-size frames to the helper; it stays within its memory limit and answers")
     func helperUnderACompromisedFront() throws {
         let agent = try Self.startedAgent()
