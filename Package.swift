@@ -79,7 +79,7 @@ let package = Package(
         // pool of launchers.
         .target(
             name: "ProgramLauncher",
-            dependencies: ["IPCProtocol", "AgentConfig", "LinuxSystem", "CLinuxShim", "Confinement", "COpenSSL"],
+            dependencies: ["IPCProtocol", "AgentConfig", "LinuxSystem", "CLinuxShim", "Confinement"],
             swiftSettings: strictSettings
         ),
 

@@ -1,4 +1,3 @@
-import COpenSSL
 import IPCProtocol
 
 /// The haproxy peer name upstream derives from the amphora id (`haproxy -L NAME`): base64 of SHA-1
@@ -6,12 +5,7 @@ import IPCProtocol
 public enum HAProxyPeerName {
     /// The peer name of amphora `id`.
     public static func forAmphora(_ id: ResourceID) -> String {
-        let input = Array(id.description.utf8)
-        var digest = [UInt8](repeating: 0, count: 20)
-        var length: UInt32 = 0
-        _ = input.withUnsafeBytes { raw in
-            digest.withUnsafeMutableBufferPointer { EVP_Digest(raw.baseAddress, raw.count, $0.baseAddress, &length, EVP_sha1(), nil) }
-        }
+        let digest = SHA1.digest(Array(id.description.utf8))
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-".utf8)
         var out: [UInt8] = []
         var i = 0
