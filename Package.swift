@@ -7,6 +7,20 @@ import PackageDescription
 /// (the front: 1.26 MiB), which the loader reads at every start and which stays mapped.
 let compactRelocations: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"])]
 
+/// The linker settings of an executable of the agent's process tree: compact relocations, and in
+/// release builds the functions that the start and a controller's requests run placed next to each
+/// other (linker/README.md; the release builds give every function its own section).
+func agentExecutable(_ name: String) -> [LinkerSetting] {
+    compactRelocations + [
+        .unsafeFlags(
+            [
+                "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/linker/\(name).order", "-Xlinker", "--no-warn-symbol-ordering",
+                "-Xlinker", "--script=\(Context.packageDirectory)/linker/private-functions.ld",
+            ],
+            .when(configuration: .release))
+    ]
+}
+
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -121,12 +135,12 @@ let package = Package(
         .executableTarget(
             name: "amphora-front",
             dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", "CSanitizerOptions", argumentParser],
-            swiftSettings: strictSettings, linkerSettings: compactRelocations
+            swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-front")
         ),
         .executableTarget(
             name: "amphora-helper",
             dependencies: ["Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", "CSanitizerOptions", argumentParser],
-            swiftSettings: strictSettings, linkerSettings: compactRelocations
+            swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-helper")
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
         // It starts amphora-helper and amphora-front, and in direct mode the daemons; no Helper code.
@@ -137,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "amphora-agent",
             dependencies: ["Supervisor", "BuildInfo", argumentParser],
-            swiftSettings: strictSettings, linkerSettings: compactRelocations
+            swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-agent")
         ),
 
         // Fuzz targets for the parsers that read untrusted bytes: built with libFuzzer by
@@ -161,7 +175,7 @@ let package = Package(
         .target(name: "PrometheusProxy", dependencies: ["PrometheusTranslation", "LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .executableTarget(
             name: "amphora-prometheus-proxy", dependencies: ["PrometheusProxy", "LinuxSystem", "BuildInfo"], swiftSettings: strictSettings,
-            linkerSettings: compactRelocations
+            linkerSettings: agentExecutable("amphora-prometheus-proxy")
         ),
 
         .testTarget(name: "IPCProtocolTests", dependencies: ["IPCProtocol"], swiftSettings: strictSettings),

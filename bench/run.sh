@@ -70,11 +70,14 @@ else
   fi
   echo "== building our agent (release, .build-release) from $source"
   tb=$(date +%s)
-  mkdir -p .build-release
-  if ! swift build -c release --package-path "$pkg" --scratch-path "$PWD/.build-release" > .build-release/bench-build.log 2>&1; then
+  source scripts/release-flags.sh
+  prepare_release_scratch "$PWD/.build-release"
+  release=(swift build -c release --package-path "$pkg" --scratch-path "$PWD/.build-release" "${release_flags[@]}")
+  (cd "$pkg" && relink_if_layout_changed "$("${release[@]}" --show-bin-path)")
+  if ! "${release[@]}" > .build-release/bench-build.log 2>&1; then
     tail -40 .build-release/bench-build.log; echo "bench/run.sh: the release build failed"; exit 1
   fi
-  bin=$(swift build -c release --package-path "$pkg" --scratch-path "$PWD/.build-release" --show-bin-path)
+  bin=$("${release[@]}" --show-bin-path)
   build=release
   echo "   built in $(( $(date +%s) - tb )) s"
 fi

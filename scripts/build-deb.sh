@@ -41,8 +41,11 @@ header=Sources/CBuildInfo/generated_commit.h
 cleanup() { rm -rf "$stage"; if [ -e "$header" ]; then rm -f "$header"; touch Sources/CBuildInfo/build_info.c; fi; }
 trap cleanup EXIT
 
-swiftbuild=(swift build -c release --static-swift-stdlib --scratch-path "$scratch")
+source scripts/release-flags.sh
+swiftbuild=(swift build -c release --static-swift-stdlib --scratch-path "$scratch" "${release_flags[@]}")
 if ((build)); then
+  prepare_release_scratch "$scratch"
+  relink_if_layout_changed "$("${swiftbuild[@]}" --show-bin-path)"
   echo "build-deb: release build of $version (commit $commit) in $scratch"
   printf '#define AMPHORA_GIT_COMMIT "%s"\n' "$commit" >"$header"
   touch Sources/CBuildInfo/build_info.c
@@ -58,6 +61,9 @@ for p in amphora-agent amphora-helper amphora-front amphora-health-checker ampho
 done
 [ -n "${AMPHORA_BIN_DIR:-}" ] || "$bin/amphora-front" --version | grep -qF "$version (commit $commit)" ||
   { echo "build-deb: $bin/amphora-front --version says '$("$bin/amphora-front" --version)', not $version (commit $commit)" >&2; exit 1; }
+# The release layout took effect (linker/README.md): the functions that run first together.
+[ -n "${AMPHORA_BIN_DIR:-}" ] || [[ $(readelf -SW "$bin/amphora-front") == *" .text.private "* ]] ||
+  { echo "build-deb: $bin/amphora-front was linked without linker/private-functions.ld" >&2; exit 1; }
 
 # The tree.
 root=$stage/root
