@@ -21,8 +21,16 @@ public final class HelperSocketClient: HelperClient {
     let replyTimeoutSeconds: Int
     /// Seconds a call waits for an unreachable (restarting) helper.
     let restartWaitSeconds: Int
-    let idle = LockedValue<[Int32]>([])
+    /// Pooled connections, each with the id of the last command sent on it.
+    let idle = LockedValue<[PooledConnection]>([])
     let nextID = Atomic<UInt64>(1)
+
+    /// A connection the helper holds open and the id of the last command it carried: the helper
+    /// refuses, and closes, a connection whose ids do not increase.
+    struct PooledConnection {
+        let fd: Int32
+        let lastID: UInt64
+    }
 
     /// How long a call waits for a restarting helper by default: 15 s. Octavia's controller gives
     /// each call `rest_request_read_timeout` (default 60 s) for the whole answer and
@@ -99,7 +107,7 @@ public final class HelperSocketClient: HelperClient {
             throw HelperUnavailable(reason: "\(error)")
         }
         let fd: Int32
-        switch checkOut() {
+        switch checkOut(before: id) {
         case .success(let connected): fd = connected
         case .failure(let unreachable): return .notDelivered(unreachable.reason)
         }
@@ -128,7 +136,7 @@ public final class HelperSocketClient: HelperClient {
             guard reply.version == IPCVersion.current, reply.id == id else {
                 throw HelperUnavailable(reason: "helper answered out of order")
             }
-            idle.withLock { $0.append(fd) }
+            idle.withLock { $0.append(PooledConnection(fd: fd, lastID: id)) }
             return .answered(reply.outcome)
         } catch {
             close(fd)
@@ -137,11 +145,16 @@ public final class HelperSocketClient: HelperClient {
         }
     }
 
-    /// A pooled connection the helper still holds open, or a new one. A pooled connection that is
+    /// A pooled connection the helper still holds open, or a new one, for the command with `id`.
+    /// Only a connection whose last command had a smaller id will do: ids are taken before the
+    /// command is encoded, and a large command (a 30 MiB upload takes seconds) is overtaken by
+    /// later ones, which then leave their connections in the pool. A pooled connection that is
     /// readable before a command was sent has been closed by the helper (it never speaks first):
     /// it is dropped.
-    func checkOut() -> Result<Int32, HelperUnavailable> {
-        while let fd = idle.withLock({ $0.popLast() }) {
+    func checkOut(before id: UInt64) -> Result<Int32, HelperUnavailable> {
+        while let fd = idle.withLock({ pool in
+            pool.lastIndex(where: { $0.lastID < id }).map { pool.remove(at: $0).fd }
+        }) {
             var pending = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             if poll(&pending, 1, 0) == 0 { return .success(fd) }
             close(fd)
