@@ -68,7 +68,28 @@ struct HeartbeatTests {
         func collect() -> [Heartbeat] {
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            return Self.parse(data)
+        }
+
+        /// The heartbeats received until `done` holds for them (the verifier is then stopped) or
+        /// the verifier's window ends: for a wait whose length depends on the machine's speed.
+        func collect(until done: ([Heartbeat]) -> Bool) -> [Heartbeat] {
+            var data = Data()
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }  // the window ended
+                data.append(chunk)
+                if done(Self.parse(data)) {
+                    kill(process.processIdentifier, SIGKILL)
+                    break
+                }
+            }
+            process.waitUntilExit()
+            return Self.parse(data)  // a cut last line does not parse and is left out
+        }
+
+        static func parse(_ data: Data) -> [Heartbeat] {
+            String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                     let message = object["msg"] as? [String: Any]
                 else { return nil }
