@@ -10,8 +10,9 @@ import LinuxSystem
 public enum Supervisor {
     /// Seconds the children get to stop after SIGTERM before they are killed.
     public static let stopGraceSeconds = 10
-    /// Restarts allowed per child within ``restartWindowSeconds`` before the agent gives up.
-    public static let restartLimit = 5
+    /// Restarts allowed per child within ``restartWindowSeconds`` before the agent gives up: the
+    /// production units' start limit (`StartLimitBurst=20` in 60 s, systemd/amphora-agent-helper.service).
+    public static let restartLimit = 20
     public static let restartWindowSeconds = 60
 
     /// A child process the supervisor keeps running.

@@ -263,7 +263,7 @@ struct CrashConsistencyTests {
         try rig.learnStoredVersions()
         try rig.checkConsistency(after: "before any kill")
 
-        // The supervisor restarts the helper at most 5 times a minute: a clean restart every 4 kills.
+        // A clean restart every 4 kills as well (the supervisor would allow 20 helper restarts a minute).
         var readyHelpers = 1
         for kill in 1...max(helperKills, 1) where helperKills > 0 {
             if readyHelpers == 5 {
