@@ -32,7 +32,8 @@ for f in rootfs.raw vmlinuz initrd.img cmdline; do
   [ -e "$image/$f" ] || { echo "boot-test: $image/$f missing (bash scripts/build-image.sh --test-console debian12)" >&2; exit 2; }
 done
 venv=${AMPHORA_BENCH_VENV:-/var/tmp/amphora-bench-venv}
-[ -x "$venv/bin/python" ] || bash Tests/Conformance/ensure-venv.sh >/dev/null
+# Under ensure-venv's lock: the test suite may be installing the same venv at this moment.
+AMPHORA_BENCH_VENV=$venv bash Tests/Conformance/ensure-venv.sh >/dev/null
 need=()
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 command -v genisoimage >/dev/null || need+=(genisoimage)

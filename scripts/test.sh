@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS, a short fuzzing run, the benchmark's smoke run, a 60-second
-# soak, and the production path (Debian package, amphora image, boot test under QEMU).
+# a short fuzzing run, the benchmark's smoke run and a 60-second soak; meanwhile, in the background,
+# the production path (Debian package, amphora image, boot test under QEMU) and the UDP listener
+# suite on a kernel with IP_VS (a QEMU guest).
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,29 +19,45 @@ if grep -E "^/.*/(Sources|Tests)/.*(error|warning):" /tmp/amphora-build.log | gr
   echo "test.sh: the build has errors or warnings in our sources"; exit 1
 fi
 
-# The production path's Debian package (a release build of its own, ~9 min from scratch) and its
-# image, then the fuzz targets, are built in the background while the tests run, at a lower
-# priority; the fuzzing stage and the boot test wait for them. AMPHORA_SKIP_BOOT_TEST=1 leaves the whole production path out.
-production_pid=
-if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
-  echo "== production path: package and Debian 12 image, in the background"
-  rm -f /tmp/amphora-deb.log /tmp/amphora-image.log /tmp/amphora-production.rc
-  (
-    t=$SECONDS
-    if ! deb=$(nice -n 10 bash scripts/build-deb.sh 2>&1 | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
-      echo deb >/tmp/amphora-production.rc; exit 0
-    fi
-    echo "stage: package $((SECONDS - t)) s (in the background)" >>/tmp/amphora-deb.log; t=$SECONDS
-    if ! nice -n 10 bash scripts/build-image.sh --test-console --deb "$deb" debian12 >/tmp/amphora-image.log 2>&1; then
-      echo image >/tmp/amphora-production.rc; exit 0
-    fi
-    echo "stage: image $((SECONDS - t)) s (in the background)" >>/tmp/amphora-image.log
-    echo ok >/tmp/amphora-production.rc
-    # Then the fuzz targets' libFuzzer build, for the fuzzing stage below.
-    nice -n 10 bash scripts/fuzz.sh --build-only >/tmp/amphora-fuzz-build.log 2>&1 || true
-  ) </dev/null >/dev/null 2>&1 &
-  production_pid=$!
-fi
+# Stages that need no CPU of their own for long stretches run in the background while the tests
+# run, at a lower priority, one after the other: the production path's Debian package (a release
+# build of its own, ~15 min from scratch), its Debian 12 image and the boot test under QEMU, then
+# the UDP listener suite in a guest with an IP_VS kernel. Their results are printed at the end.
+# AMPHORA_SKIP_BOOT_TEST=1 leaves the production path out.
+rm -f /tmp/amphora-deb.log /tmp/amphora-image.log /tmp/amphora-boot-test.log /tmp/amphora-test-ipvs.log \
+  /tmp/amphora-production.rc /tmp/amphora-ipvs.rc
+background_stages() {
+  local t rc
+  if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then production_path; fi
+  # UDP listeners balance through the kernel's IP Virtual Server. Where the kernel has none (this
+  # machine's), LVSRunningTests skip in the suite and run here inside a guest booted with Debian 12's
+  # kernel (scripts/with-ipvs-kernel.sh: KVM where it can boot a stock kernel, else emulated).
+  if [ ! -e /proc/net/ip_vs ]; then
+    t=$SECONDS rc=0
+    nice -n 10 bash scripts/with-ipvs-kernel.sh --timeout 1200 -- "$test_bin_dir/amphora-agentPackageTests.xctest" \
+      --testing-library swift-testing --filter LVSRunningTests >/tmp/amphora-test-ipvs.log 2>&1 || rc=$?
+    echo "$rc" >/tmp/amphora-ipvs.rc
+    echo "stage: UDP listeners on a kernel with IP_VS $((SECONDS - t)) s (in the background)" >>/tmp/amphora-test-ipvs.log
+  fi
+}
+production_path() {
+  local t=$SECONDS deb rc=0
+  if ! deb=$(nice -n 10 bash scripts/build-deb.sh 2>&1 | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
+    echo deb >/tmp/amphora-production.rc; return
+  fi
+  echo "stage: package $((SECONDS - t)) s (in the background)" >>/tmp/amphora-deb.log; t=$SECONDS
+  if ! nice -n 10 bash scripts/build-image.sh --test-console --deb "$deb" debian12 >/tmp/amphora-image.log 2>&1; then
+    echo image >/tmp/amphora-production.rc; return
+  fi
+  echo "stage: image $((SECONDS - t)) s (in the background)" >>/tmp/amphora-image.log; t=$SECONDS
+  nice -n 10 bash scripts/boot-test.sh --image dist/image-debian12 --timeout 2400 >/tmp/amphora-boot-test.log 2>&1 || rc=$?
+  echo "boot $rc" >/tmp/amphora-production.rc
+  echo "stage: boot test $((SECONDS - t)) s (in the background)" >>/tmp/amphora-boot-test.log
+}
+echo "== in the background: the production path (package, Debian 12 image, boot test), UDP listeners on an IP_VS kernel"
+test_bin_dir=$(swift build --show-bin-path)
+background_stages </dev/null >/dev/null 2>&1 &
+background_pid=$!
 
 echo "== tests"
 # A failing test must not end the script here (errexit with pipefail): every later stage still runs.
@@ -49,28 +66,9 @@ swift test --no-parallel 2>&1 | tee /tmp/amphora-test.log | grep -vE "^\[[0-9]+/
 status=${PIPESTATUS[0]}
 set -e
 
-# UDP listeners balance through the kernel's IP Virtual Server. Where the kernel has none (this
-# machine's), LVSRunningTests skipped above and runs here inside a guest booted with Debian 12's
-# kernel (scripts/with-ipvs-kernel.sh: KVM where it can boot a stock kernel, else emulated).
-echo "== UDP listeners on a kernel with IP_VS"
-if [ -e /proc/net/ip_vs ]; then
-  echo "the host kernel has IP_VS: LVSRunningTests ran with the suite above"
-else
-  rc=0
-  bash scripts/with-ipvs-kernel.sh --timeout 1200 -- "$(swift build --show-bin-path)/amphora-agentPackageTests.xctest" \
-    --testing-library swift-testing --filter LVSRunningTests 2>&1 | tee /tmp/amphora-test-ipvs.log || rc=${PIPESTATUS[0]}
-  if [ "$rc" = 77 ]; then
-    echo "test.sh: SKIPPED LVSRunningTests: no way to boot a kernel with IP_VS here"
-  elif [ "$rc" != 0 ]; then
-    echo "test.sh: LVSRunningTests failed in the IP_VS guest (exit $rc)"
-    [ "$status" != 0 ] || status=1
-  fi
-fi
-
 # Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget. The seeds and
 # every finding's reproducer were also replayed by the suite above (FuzzCorpusReplayTests).
 echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
-[ -z "$production_pid" ] || wait "$production_pid" || true
 if ! bash scripts/fuzz.sh --seconds 10; then
   echo "test.sh: fuzzing found a crash or a broken property"
   [ "$status" != 0 ] || status=1
@@ -94,16 +92,17 @@ if ! bash scripts/soak.sh --seconds 60 --connections 128; then
   [ "$status" != 0 ] || status=1
 fi
 
-# The production path (docs/production.md): the Debian package (release build, lintian), a Debian 12
-# amphora image with it (both built in the background above), booted under QEMU with real systemd and
-# driven by Octavia's client. Stage times are printed.
+# The background stages: the production path (docs/production.md: the Debian package with lintian,
+# a Debian 12 amphora image with it, booted under QEMU with real systemd and driven by Octavia's
+# client) and the UDP listener suite in the IP_VS guest. Their logs and stage times are printed.
+echo "== background stages: production path, UDP listeners on a kernel with IP_VS"
+t=$SECONDS
+wait "$background_pid" || true
+echo "waited $((SECONDS - t)) s for the background stages"
 echo "== production path: package, Debian 12 image, boot test"
-if [ -z "$production_pid" ]; then
+if [ -n "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
   echo "test.sh: SKIPPED the production path (AMPHORA_SKIP_BOOT_TEST is set)"
 else
-  t=$SECONDS
-  wait "$production_pid" || true
-  echo "waited $((SECONDS - t)) s for the background package and image"
   result=$(cat /tmp/amphora-production.rc 2>/dev/null || echo missing)
   grep -E "^(build-deb:|stage:)" /tmp/amphora-deb.log 2>/dev/null || true
   grep -E "^stage:" /tmp/amphora-image.log 2>/dev/null || true
@@ -112,11 +111,22 @@ else
   elif [ "$result" = image ]; then
     tail -n 50 /tmp/amphora-image.log; echo "test.sh: building the Debian 12 image failed"; [ "$status" != 0 ] || status=1
   else
-    t=$SECONDS
-    bash scripts/boot-test.sh --image dist/image-debian12 --timeout 2400 2>&1 | tee /tmp/amphora-boot-test.log
-    rc=${PIPESTATUS[0]}
-    echo "stage: boot test $((SECONDS - t)) s"
+    cat /tmp/amphora-boot-test.log
+    rc=${result#boot }
     if [ "$rc" != 0 ]; then echo "test.sh: the boot test failed (exit $rc)"; [ "$status" != 0 ] || status=1; fi
+  fi
+fi
+echo "== UDP listeners on a kernel with IP_VS"
+if [ -e /proc/net/ip_vs ]; then
+  echo "the host kernel has IP_VS: LVSRunningTests ran with the suite above"
+else
+  cat /tmp/amphora-test-ipvs.log
+  rc=$(cat /tmp/amphora-ipvs.rc 2>/dev/null || echo missing)
+  if [ "$rc" = 77 ]; then
+    echo "test.sh: SKIPPED LVSRunningTests: no way to boot a kernel with IP_VS here"
+  elif [ "$rc" != 0 ]; then
+    echo "test.sh: LVSRunningTests failed in the IP_VS guest (exit $rc)"
+    [ "$status" != 0 ] || status=1
   fi
 fi
 exit "$status"
