@@ -2,6 +2,7 @@ import AgentLogging
 import ArgumentParser
 import BuildInfo
 import FrontAPI
+import LinuxSystem
 import Logging
 
 /// The unprivileged HTTPS front of the amphora agent.
@@ -16,6 +17,9 @@ struct AmphoraFrontCommand: AsyncParsableCommand {
     var helperSocket: String = "/run/amphora-agent/helper.sock"
 
     func run() async throws {
+        // The event loops and the helper client's threads share two arenas (tcache serves most
+        // allocations without a lock).
+        MallocArenas.limit(to: 2)
         JournalLogHandler.bootstrap()
         // The level follows [DEFAULT] debug once the helper has sent the settings (LogSettings).
         let logger = Logger(label: "amphora-front")
