@@ -134,7 +134,7 @@ let package = Package(
         .target(name: "CSanitizerOptions"),
         .executableTarget(
             name: "amphora-front",
-            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", "CSanitizerOptions", argumentParser],
+            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", "LinuxSystem", "CSanitizerOptions", argumentParser],
             swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-front")
         ),
         .executableTarget(
@@ -150,7 +150,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-agent",
-            dependencies: ["Supervisor", "BuildInfo", argumentParser],
+            dependencies: ["Supervisor", "BuildInfo", "LinuxSystem"],
             swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-agent")
         ),
 

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// The standalone agent's command line (read by hand, without swift-argument-parser, so that the
+/// supervisor loads no Foundation library).
+@Suite("Standalone agent command line")
+struct AgentCommandLineTests {
+    static let agent = AgentHarness.binDirectory + "/amphora-agent"
+
+    @Test("--version and --help answer on stdout with status 0 and start nothing")
+    func versionAndHelp() throws {
+        let version = try Shell.run(Self.agent, ["--version"])
+        #expect(version.stdout.hasPrefix("amphora-agent 0."), "\(version.stdout)")
+        #expect(version.stderr.isEmpty)
+        for flag in ["--help", "-h"] {
+            let help = try Shell.run(Self.agent, [flag])
+            #expect(help.stdout.hasPrefix("usage: amphora-agent [--config-file PATH]"), "\(help.stdout)")
+            #expect(help.stdout.contains("/etc/octavia/amphora-agent.conf"))
+        }
+    }
+
+    @Test("an unknown argument or a missing path: status 2, one error line and the usage on stderr", arguments: [
+        (["--bogus"], "amphora-agent: unknown argument '--bogus'"),
+        (["--config-file"], "amphora-agent: --config-file needs a path"),
+        (["--config-file="], "amphora-agent: unknown argument '--config-file='"),
+        (["--config-file", ""], "amphora-agent: --config-file needs a path"),
+    ])
+    func refusedArguments(arguments: [String], message: String) throws {
+        let result = try Shell.run(Self.agent, arguments, check: false)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix(message + "\nusage: amphora-agent"), "\(result.stderr)")
+    }
+
+    @Test("--config-file=PATH is read like --config-file PATH")
+    func equalsForm() throws {
+        let result = try Shell.run(Self.agent, ["--config-file=/nonexistent/amphora-agent.conf"], check: false)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent/amphora-agent.conf"), "\(result.stderr)")
+    }
+}
