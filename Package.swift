@@ -63,6 +63,9 @@ let package = Package(
         // scripts/build-deb.sh through a generated header; "unknown" otherwise).
         .target(name: "CBuildInfo"),
         .target(name: "BuildInfo", dependencies: ["CBuildInfo"], swiftSettings: strictSettings),
+        // --name VALUE, --version, --help for the supervisor, the front and the Prometheus proxy,
+        // without swift-argument-parser (and the FoundationEssentials it loads).
+        .target(name: "ToolCommandLine", dependencies: ["BuildInfo", "LinuxSystem"], swiftSettings: strictSettings),
 
         // Log lines with syslog priorities for systemd's journal (helper and front).
         .target(name: "AgentLogging", dependencies: ["LinuxSystem", logging], swiftSettings: strictSettings),
@@ -134,7 +137,7 @@ let package = Package(
         .target(name: "CSanitizerOptions"),
         .executableTarget(
             name: "amphora-front",
-            dependencies: ["FrontAPI", "BuildInfo", "AgentLogging", "LinuxSystem", "CSanitizerOptions", argumentParser],
+            dependencies: ["FrontAPI", "ToolCommandLine", "AgentLogging", "LinuxSystem", "CSanitizerOptions", logging],
             swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-front")
         ),
         .executableTarget(
@@ -150,7 +153,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-agent",
-            dependencies: ["Supervisor", "BuildInfo", "LinuxSystem"],
+            dependencies: ["Supervisor", "ToolCommandLine"],
             swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-agent")
         ),
 
@@ -174,7 +177,7 @@ let package = Package(
         .target(name: "PrometheusTranslation", swiftSettings: strictSettings),
         .target(name: "PrometheusProxy", dependencies: ["PrometheusTranslation", "LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "amphora-prometheus-proxy", dependencies: ["PrometheusProxy", "LinuxSystem", "BuildInfo"], swiftSettings: strictSettings,
+            name: "amphora-prometheus-proxy", dependencies: ["PrometheusProxy", "LinuxSystem", "ToolCommandLine"], swiftSettings: strictSettings,
             linkerSettings: agentExecutable("amphora-prometheus-proxy")
         ),
 
@@ -194,6 +197,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ConfinementTests", dependencies: ["Confinement"], swiftSettings: strictSettings),
+        .testTarget(name: "ToolCommandLineTests", dependencies: ["ToolCommandLine"], swiftSettings: strictSettings),
         .testTarget(name: "LinuxSystemTests", dependencies: ["LinuxSystem", "CLinuxShim"], swiftSettings: strictSettings),
         .testTarget(name: "SCTPHealthCheckTests", dependencies: ["SCTPHealthCheck"], swiftSettings: strictSettings),
         .testTarget(

@@ -3,20 +3,16 @@
 // NetworkNamespacePath=, or the standalone agent), where PROMETHEUS listeners' haproxy backend
 // points, and answers haproxy's own exporter (127.0.0.1:9101) translated to Octavia's metric names.
 // Unprivileged: it refuses to run as root.
-import BuildInfo
 import Glibc
 import LinuxSystem
 import PrometheusProxy
+import ToolCommandLine
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments == ["--version"] {
-    print("amphora-prometheus-proxy \(BuildInfo.versionDescription)")
-    exit(0)
-}
-guard arguments.isEmpty else {
-    FileDescriptorOutput.standardError.write("usage: amphora-prometheus-proxy [--version]\n")
-    exit(2)
-}
+_ = ToolCommandLine(
+    tool: "amphora-prometheus-proxy",
+    abstract: "Octavia's Prometheus proxy: serves 127.0.0.1:9102 in the namespace it starts in, haproxy's exporter translated.",
+    options: []
+).parseOrExit()
 guard geteuid() != 0, getuid() != 0 else {
     FileDescriptorOutput.standardError.write("amphora-prometheus-proxy: refusing to run as root (start it as an unprivileged user)\n")
     exit(1)

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The standalone agent's command line (read by hand, without swift-argument-parser, so that the
-/// supervisor loads no Foundation library).
+/// The command lines of the supervisor, the front and the Prometheus proxy (ToolCommandLine: read
+/// without swift-argument-parser, so that the supervisor loads no Foundation library), as the binaries answer.
 @Suite("Standalone agent command line")
 struct AgentCommandLineTests {
     static let agent = AgentHarness.binDirectory + "/amphora-agent"
@@ -21,9 +21,9 @@ struct AgentCommandLineTests {
 
     @Test("an unknown argument or a missing path: status 2, one error line and the usage on stderr", arguments: [
         (["--bogus"], "amphora-agent: unknown argument '--bogus'"),
-        (["--config-file"], "amphora-agent: --config-file needs a path"),
-        (["--config-file="], "amphora-agent: unknown argument '--config-file='"),
-        (["--config-file", ""], "amphora-agent: --config-file needs a path"),
+        (["--config-file"], "amphora-agent: --config-file needs a PATH"),
+        (["--config-file="], "amphora-agent: --config-file needs a PATH"),
+        (["--config-file", ""], "amphora-agent: --config-file needs a PATH"),
     ])
     func refusedArguments(arguments: [String], message: String) throws {
         let result = try Shell.run(Self.agent, arguments, check: false)
@@ -37,5 +37,17 @@ struct AgentCommandLineTests {
         let result = try Shell.run(Self.agent, ["--config-file=/nonexistent/amphora-agent.conf"], check: false)
         #expect(result.status != 0)
         #expect(result.stderr.contains("/nonexistent/amphora-agent.conf"), "\(result.stderr)")
+    }
+
+    @Test("the front and the Prometheus proxy: --version as build-deb checks it; unknown arguments refused")
+    func frontAndProxy() throws {
+        for tool in ["amphora-front", "amphora-prometheus-proxy"] {
+            let binary = AgentHarness.binDirectory + "/" + tool
+            let version = try Shell.run(binary, ["--version"])
+            #expect(version.stdout.hasPrefix("\(tool) 0.") && version.stdout.contains(" (commit "), "\(version.stdout)")
+            let refused = try Shell.run(binary, ["--bogus"], check: false)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.hasPrefix("\(tool): unknown argument '--bogus'\nusage: \(tool)"), "\(refused.stderr)")
+        }
     }
 }
