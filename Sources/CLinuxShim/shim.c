@@ -454,4 +454,3 @@ size_t cshim_executable_build_id(uint8_t *out, size_t capacity) {
 }
 
 int cshim_malloc_trim(void) { return malloc_trim(0); }
-int cshim_malloc_arena_max(int count) { return mallopt(M_ARENA_MAX, count); }

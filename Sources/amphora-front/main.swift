@@ -12,9 +12,6 @@ let commandLine = ToolCommandLine(
     abstract: "Unprivileged mutual-TLS front of the amphora agent; forwards typed commands to the helper.",
     options: [.init("helper-socket", valueName: "PATH", help: "the helper's Unix socket", default: "/run/amphora-agent/helper.sock")])
 let helperSocket = commandLine.parseOrExit()["helper-socket"]!
-// The event loops and the helper client's threads share two arenas (tcache serves most allocations
-// without a lock).
-MallocArenas.limit(to: 2)
 JournalLogHandler.bootstrap()
 // The level follows [DEFAULT] debug once the helper has sent the settings (LogSettings).
 let logger = Logger(label: "amphora-front")

@@ -32,7 +32,6 @@ struct Serve: ParsableCommand {
     var daemonFD: Int32?
 
     func run() throws {
-        MallocArenas.limit(to: 2)
         throw ExitCode(HelperMain.run(configPath: configFile, notifyFD: notifyFD, daemonFD: daemonFD))
     }
 }
@@ -51,7 +50,6 @@ struct Launcher: ParsableCommand {
     @Flag(name: .customLong("require-landlock")) var requireLandlock = false
 
     func run() throws {
-        MallocArenas.limit(to: 1)  // one thread per channel, each waiting on its descriptor
         LauncherProcess.serve(
             channels: channels, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath, baseCertDir: baseCertDir),
             requireLandlock: requireLandlock)

@@ -76,9 +76,6 @@ int cshim_dup_to_free_slot(int fd, int slot);
 /* glibc's malloc_trim(0): returns the free pages of every arena to the kernel; 1 if any were. */
 int cshim_malloc_trim(void);
 
-/* glibc's mallopt(M_ARENA_MAX, count): at most count malloc arenas; 1 on success. */
-int cshim_malloc_arena_max(int count);
-
 /* Seccomp self-test probes: the raw system calls, without glibc fallbacks. */
 long cshim_probe_fork(void);                               /* clone(SIGCHLD): a new process */
 long cshim_probe_execveat(int fd, const char *path, char *const *argv, char *const *envp, int flags);
