@@ -25,14 +25,18 @@ fi
 # the UDP listener suite in a guest with an IP_VS kernel. Their results are printed at the end.
 # AMPHORA_SKIP_BOOT_TEST=1 leaves the production path out.
 rm -f /tmp/amphora-deb.log /tmp/amphora-image.log /tmp/amphora-boot-test.log /tmp/amphora-test-ipvs.log \
-  /tmp/amphora-production.rc /tmp/amphora-ipvs.rc
+  /tmp/amphora-production.rc /tmp/amphora-ipvs.rc /tmp/amphora-deb.done
+# Decided once: the suite skips LVSRunningTests without IP_VS, and the guest then runs them (a module
+# loaded meanwhile must not make the report look for them in the suite).
+host_ipvs=; [ -e /proc/net/ip_vs ] && host_ipvs=1
 background_stages() {
   local t rc
   if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then production_path; fi
+  touch /tmp/amphora-deb.done  # when the package stage failed or was skipped
   # UDP listeners balance through the kernel's IP Virtual Server. Where the kernel has none (this
   # machine's), LVSRunningTests skip in the suite and run here inside a guest booted with Debian 12's
   # kernel (scripts/with-ipvs-kernel.sh: KVM where it can boot a stock kernel, else emulated).
-  if [ ! -e /proc/net/ip_vs ]; then
+  if [ -z "$host_ipvs" ]; then
     t=$SECONDS rc=0
     nice -n 10 bash scripts/with-ipvs-kernel.sh --timeout 1200 -- "$test_bin_dir/amphora-agentPackageTests.xctest" \
       --testing-library swift-testing --filter LVSRunningTests >/tmp/amphora-test-ipvs.log 2>&1 || rc=$?
@@ -43,8 +47,10 @@ background_stages() {
 production_path() {
   local t=$SECONDS deb rc=0
   if ! deb=$(nice -n 10 bash scripts/build-deb.sh 2>&1 | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
-    echo deb >/tmp/amphora-production.rc; return
+    echo deb >/tmp/amphora-production.rc; touch /tmp/amphora-deb.done; return
   fi
+  # build-deb.sh writes a header into Sources/CBuildInfo while it builds: the fuzz build waits for this.
+  touch /tmp/amphora-deb.done
   echo "stage: package $((SECONDS - t)) s (in the background)" >>/tmp/amphora-deb.log; t=$SECONDS
   if ! nice -n 10 bash scripts/build-image.sh --test-console --deb "$deb" debian12 >/tmp/amphora-image.log 2>&1; then
     echo image >/tmp/amphora-production.rc; return
@@ -56,8 +62,15 @@ production_path() {
 }
 echo "== in the background: the production path (package, Debian 12 image, boot test), UDP listeners on an IP_VS kernel"
 test_bin_dir=$(swift build --show-bin-path)
+# In a process group of its own (job control on for this one job), so that an interrupted run stops
+# the package build and the QEMU guests too.
+set -m
 background_stages </dev/null >/dev/null 2>&1 &
 background_pid=$!
+set +m
+trap 'kill -- -"$background_pid" 2>/dev/null || true' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 echo "== tests"
 # A failing test must not end the script here (errexit with pipefail): every later stage still runs.
@@ -69,6 +82,7 @@ set -e
 # Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget. The seeds and
 # every finding's reproducer were also replayed by the suite above (FuzzCorpusReplayTests).
 echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
+while [ ! -e /tmp/amphora-deb.done ] && kill -0 "$background_pid" 2>/dev/null; do sleep 5; done
 if ! bash scripts/fuzz.sh --seconds 10; then
   echo "test.sh: fuzzing found a crash or a broken property"
   [ "$status" != 0 ] || status=1
@@ -83,15 +97,6 @@ if ! AMPHORA_BENCH_BIN_DIR=.build/debug bash bench/run.sh --smoke; then
   [ "$status" != 0 ] || status=1
 fi
 
-# The soak's CI size (docs/reliability.md, "Exhaustion and soak"): 60 s of 128 concurrent mutual-TLS
-# keep-alive connections with a mixed read/write workload against the debug build; any failed
-# request fails the run. The memory curve is printed (the 10-minute run is `bash scripts/soak.sh`).
-echo "== soak, 60 s (scripts/soak.sh --seconds 60)"
-if ! bash scripts/soak.sh --seconds 60 --connections 128; then
-  echo "test.sh: the soak run had failed requests"
-  [ "$status" != 0 ] || status=1
-fi
-
 # The background stages: the production path (docs/production.md: the Debian package with lintian,
 # a Debian 12 amphora image with it, booted under QEMU with real systemd and driven by Octavia's
 # client) and the UDP listener suite in the IP_VS guest. Their logs and stage times are printed.
@@ -99,6 +104,17 @@ echo "== background stages: production path, UDP listeners on a kernel with IP_V
 t=$SECONDS
 wait "$background_pid" || true
 echo "waited $((SECONDS - t)) s for the background stages"
+
+# The soak's CI size (docs/reliability.md, "Exhaustion and soak"): 60 s of 128 concurrent mutual-TLS
+# keep-alive connections with a mixed read/write workload against the debug build; any failed
+# request fails the run. It runs after the background stages, on an otherwise quiet machine. The
+# memory curve is printed (the 10-minute run is `bash scripts/soak.sh`).
+echo "== soak, 60 s (scripts/soak.sh --seconds 60)"
+if ! bash scripts/soak.sh --seconds 60 --connections 128; then
+  echo "test.sh: the soak run had failed requests"
+  [ "$status" != 0 ] || status=1
+fi
+
 echo "== production path: package, Debian 12 image, boot test"
 if [ -n "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then
   echo "test.sh: SKIPPED the production path (AMPHORA_SKIP_BOOT_TEST is set)"
@@ -107,20 +123,20 @@ else
   grep -E "^(build-deb:|stage:)" /tmp/amphora-deb.log 2>/dev/null || true
   grep -E "^stage:" /tmp/amphora-image.log 2>/dev/null || true
   if [ "$result" = deb ] || [ "$result" = missing ]; then
-    cat /tmp/amphora-deb.log; echo "test.sh: building the Debian package failed"; [ "$status" != 0 ] || status=1
+    cat /tmp/amphora-deb.log 2>/dev/null || true; echo "test.sh: building the Debian package failed"; [ "$status" != 0 ] || status=1
   elif [ "$result" = image ]; then
-    tail -n 50 /tmp/amphora-image.log; echo "test.sh: building the Debian 12 image failed"; [ "$status" != 0 ] || status=1
+    tail -n 50 /tmp/amphora-image.log 2>/dev/null || true; echo "test.sh: building the Debian 12 image failed"; [ "$status" != 0 ] || status=1
   else
-    cat /tmp/amphora-boot-test.log
+    cat /tmp/amphora-boot-test.log 2>/dev/null || true
     rc=${result#boot }
     if [ "$rc" != 0 ]; then echo "test.sh: the boot test failed (exit $rc)"; [ "$status" != 0 ] || status=1; fi
   fi
 fi
 echo "== UDP listeners on a kernel with IP_VS"
-if [ -e /proc/net/ip_vs ]; then
+if [ -n "$host_ipvs" ]; then
   echo "the host kernel has IP_VS: LVSRunningTests ran with the suite above"
 else
-  cat /tmp/amphora-test-ipvs.log
+  cat /tmp/amphora-test-ipvs.log 2>/dev/null || true
   rc=$(cat /tmp/amphora-ipvs.rc 2>/dev/null || echo missing)
   if [ "$rc" = 77 ]; then
     echo "test.sh: SKIPPED LVSRunningTests: no way to boot a kernel with IP_VS here"

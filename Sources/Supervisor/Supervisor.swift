@@ -11,7 +11,9 @@ public enum Supervisor {
     /// Seconds the children get to stop after SIGTERM before they are killed.
     public static let stopGraceSeconds = 10
     /// Restarts allowed per child within ``restartWindowSeconds`` before the agent gives up: the
-    /// production units' start limit (`StartLimitBurst=20` in 60 s, systemd/amphora-agent-helper.service).
+    /// number the production units allow (`StartLimitBurst=20` in 60 s), though systemd, restarting
+    /// the helper every 5 s, never reaches it; restarts here are 0.2-1 s apart (``allowRestart``), so
+    /// a child that keeps crashing ends the standalone agent after about 20 s.
     public static let restartLimit = 20
     public static let restartWindowSeconds = 60
 
