@@ -19,6 +19,7 @@ struct HeartbeatTests {
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 s.bind(("127.0.0.1", int(port)))
             socks.append(s)
+        print(json.dumps({"ready": True}), flush=True)
         end = time.time() + seconds
         while time.time() < end:
             ready, _, _ = select.select(socks, [], [], max(0.0, end - time.time()))
@@ -44,7 +45,8 @@ struct HeartbeatTests {
         func stat(_ listener: String, _ name: String) -> Int { (listeners[listener]?["stats"] as? [String: Any])?[name] as? Int ?? 0 }
     }
 
-    /// Starts the verifier; `collect()` waits for it to finish and parses what it printed.
+    /// Starts the verifier and waits until its sockets are bound; `collect()` waits for it to finish
+    /// and parses what it printed.
     final class Receiver {
         let process = Process()
         let output = Pipe()
@@ -55,7 +57,11 @@ struct HeartbeatTests {
                 + v6Ports.map { "v6:\($0)" }
             process.standardOutput = output
             try process.run()
-            Thread.sleep(forTimeInterval: 0.5)  // bound before the test goes on
+            // Bound before the test goes on: a heartbeat sent to a port not yet bound is lost, and its
+            // deltas with it (python's start took seconds in CI's loaded, emulated IP_VS guest).
+            let fd = output.fileHandleForReading.fileDescriptor
+            var byte: UInt8 = 0
+            while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") {}
         }
 
         deinit {
