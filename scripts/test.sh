@@ -73,7 +73,6 @@ set -e
 # kernel (scripts/with-ipvs-kernel.sh: KVM where it can boot a stock kernel, else emulated). Not in
 # the background: beside the suite, the emulated guest's agent once took over 60 s to start.
 echo "== UDP listeners on a kernel with IP_VS"
-rm -f /tmp/amphora-ipvs.rc
 if [ -z "$host_ipvs" ]; then
   t=$SECONDS rc=0
   bash scripts/with-ipvs-kernel.sh --timeout 1200 -- "$test_bin_dir/amphora-agentPackageTests.xctest" \
