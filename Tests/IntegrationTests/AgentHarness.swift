@@ -199,8 +199,10 @@ final class AgentHarness: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: headerFile)
             try? FileManager.default.removeItem(atPath: bodyFile)
         }
+        // 60 s, as long as Octavia's controller waits for an answer (rest_request_read_timeout): on a
+        // machine busy with builds, one fsync of an upload once took over 30 s (ext4, ordered data).
         var arguments = [
-            "-sS", "--max-time", "30", "--cacert", pki + "/ca.pem",
+            "-sS", "--max-time", "60", "--cacert", pki + "/ca.pem",
             "--resolve", "\(AgentHarness.amphoraID):\(port):127.0.0.1",
             "-X", method, "-D", headerFile, "-o", bodyFile, "-w", "%{http_code}",
         ]
