@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
 # modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS (a QEMU guest), a short fuzzing run, the benchmark's
-# smoke run and a 60-second soak; meanwhile, in the background, the production path (Debian package,
-# amphora image, boot test under QEMU).
+# the UDP listener suite on a kernel with IP_VS (a QEMU guest), the benchmark's smoke run and a
+# 60-second soak; meanwhile, in the background, the production path (Debian package, amphora image,
+# boot test under QEMU) and a short fuzzing run.
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,27 +20,45 @@ if grep -E "^/.*/(Sources|Tests)/.*(error|warning):" /tmp/amphora-build.log | gr
 fi
 
 # Stages that need no CPU of their own for long stretches run in the background while the tests
-# run, at a lower priority, one after the other: the production path's Debian package (a release
-# build of its own, ~15 min from scratch), its Debian 12 image and the boot test under QEMU. Their
-# results are printed at the end.
-# AMPHORA_SKIP_BOOT_TEST=1 leaves the production path out.
-rm -f /tmp/amphora-deb.log /tmp/amphora-image.log /tmp/amphora-boot-test.log /tmp/amphora-test-ipvs.log \
-  /tmp/amphora-production.rc /tmp/amphora-ipvs.rc /tmp/amphora-deb.done
+# run, at a lower priority: the production path's Debian package (a release build of its own,
+# ~15 min from scratch), then side by side its Debian 12 image and the boot test under QEMU, and the
+# fuzzing run (its own release build, then every target for a fixed time). Their results are
+# printed at the end.
+# AMPHORA_SKIP_BOOT_TEST=1 leaves the production path out (fuzzing then runs after the suite).
+rm -f /tmp/amphora-test.log /tmp/amphora-test-lane2.log /tmp/amphora-test-alone.log \
+  /tmp/amphora-deb.log /tmp/amphora-image.log /tmp/amphora-boot-test.log /tmp/amphora-test-ipvs.log \
+  /tmp/amphora-production.rc /tmp/amphora-ipvs.rc /tmp/amphora-fuzz.log /tmp/amphora-fuzz.rc
 # Decided once: the suite skips LVSRunningTests without IP_VS, and the guest then runs them (a module
 # loaded meanwhile must not make the report look for them in the suite).
 host_ipvs=; [ -e /proc/net/ip_vs ] && host_ipvs=1
 background_stages() {
-  if [ -z "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then production_path; fi
-  touch /tmp/amphora-deb.done  # when the package stage failed or was skipped
+  if [ -n "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then return; fi
+  local fuzz_pid
+  # build-deb.sh writes a header into Sources/CBuildInfo while it builds: fuzzing starts after it.
+  production_package || { fuzzing; return; }
+  fuzzing & fuzz_pid=$!
+  production_image_and_boot
+  wait "$fuzz_pid"
 }
-production_path() {
-  local t=$SECONDS deb rc=0
+# Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget (a time, not a
+# number of runs: the lowest priority, beside the suite and the boot test's guest, costs executions,
+# not time). The seeds and every finding's reproducer are also replayed by the suite
+# (FuzzCorpusReplayTests).
+fuzzing() {
+  local t=$SECONDS rc=0
+  nice -n 19 bash scripts/fuzz.sh --seconds 10 >/tmp/amphora-fuzz.log 2>&1 || rc=$?
+  echo "$rc" >/tmp/amphora-fuzz.rc
+  echo "stage: fuzzing $((SECONDS - t)) s" >>/tmp/amphora-fuzz.log
+}
+production_package() {
+  local t=$SECONDS
   if ! deb=$(nice -n 10 bash scripts/build-deb.sh 2>&1 | tee /tmp/amphora-deb.log | tail -n1) || [ ! -f "$deb" ]; then
-    echo deb >/tmp/amphora-production.rc; touch /tmp/amphora-deb.done; return
+    echo deb >/tmp/amphora-production.rc; return 1
   fi
-  # build-deb.sh writes a header into Sources/CBuildInfo while it builds: the fuzz build waits for this.
-  touch /tmp/amphora-deb.done
-  echo "stage: package $((SECONDS - t)) s (in the background)" >>/tmp/amphora-deb.log; t=$SECONDS
+  echo "stage: package $((SECONDS - t)) s (in the background)" >>/tmp/amphora-deb.log
+}
+production_image_and_boot() {
+  local t=$SECONDS rc=0
   if ! nice -n 10 bash scripts/build-image.sh --test-console --deb "$deb" debian12 >/tmp/amphora-image.log 2>&1; then
     echo image >/tmp/amphora-production.rc; return
   fi
@@ -49,7 +67,7 @@ production_path() {
   echo "boot $rc" >/tmp/amphora-production.rc
   echo "stage: boot test $((SECONDS - t)) s (in the background)" >>/tmp/amphora-boot-test.log
 }
-echo "== in the background: the production path (package, Debian 12 image, boot test)"
+echo "== in the background: the production path (package, Debian 12 image, boot test) and fuzzing"
 test_bin_dir=$(swift build --show-bin-path)
 # In a process group of its own (job control on for this one job), so that an interrupted run stops
 # the package build and the QEMU guests too.
@@ -57,15 +75,33 @@ set -m
 background_stages </dev/null >/dev/null 2>&1 &
 background_pid=$!
 set +m
-trap 'kill -- -"$background_pid" 2>/dev/null || true' EXIT
+second_lane_pid=
+trap 'kill -- -"$background_pid" 2>/dev/null || true; [ -z "$second_lane_pid" ] || kill "$second_lane_pid" 2>/dev/null || true' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
 echo "== tests"
+# Two lanes of the one test binary, each running its suites one after the other: the long load,
+# crash and differential suites (the second lane) beside all the others. No suite changes what
+# another sees (each starts its own agents, namespaces and ports), except the clock-jump suite, which
+# steps the machine's wall clock: it runs alone afterwards.
+second_lane='IntegrationTests\.(ExhaustionTests|CrashConsistencyTests|DetailsTests|HAProxyPolicyDifferentialTests)'
+alone='IntegrationTests\.ClockJumpTests'
 # A failing test must not end the script here (errexit with pipefail): every later stage still runs.
 set +e
-swift test --no-parallel 2>&1 | tee /tmp/amphora-test.log | grep -vE "^\[[0-9]+/[0-9]+\]"
+"$test_bin_dir/amphora-agentPackageTests.xctest" --testing-library swift-testing --no-parallel --filter "$second_lane" \
+  >/tmp/amphora-test-lane2.log 2>&1 &
+second_lane_pid=$!
+swift test --skip-build --no-parallel --skip "$second_lane" --skip "$alone" 2>&1 | tee /tmp/amphora-test.log
 status=${PIPESTATUS[0]}
+wait "$second_lane_pid"
+second_lane_status=$?
+echo "== tests, the second lane (ran beside the first): $second_lane"
+cat /tmp/amphora-test-lane2.log
+echo "== tests, alone: $alone"
+swift test --skip-build --no-parallel --filter "$alone" 2>&1 | tee /tmp/amphora-test-alone.log
+alone_status=${PIPESTATUS[0]}
+if [ "$second_lane_status" != 0 ] || [ "$alone_status" != 0 ]; then [ "$status" != 0 ] || status=1; fi
 set -e
 
 # UDP listeners balance through the kernel's IP Virtual Server. Where the kernel has none (this
@@ -81,15 +117,6 @@ if [ -z "$host_ipvs" ]; then
   echo "stage: UDP listeners on a kernel with IP_VS $((SECONDS - t)) s" >>/tmp/amphora-test-ipvs.log
 fi
 
-# Fuzzing (docs/reliability.md): every libFuzzer target for a short fixed budget. The seeds and
-# every finding's reproducer were also replayed by the suite above (FuzzCorpusReplayTests).
-echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
-while [ ! -e /tmp/amphora-deb.done ] && kill -0 "$background_pid" 2>/dev/null; do sleep 5; done
-if ! bash scripts/fuzz.sh --seconds 10; then
-  echo "test.sh: fuzzing found a crash or a broken property"
-  [ "$status" != 0 ] || status=1
-fi
-
 # The benchmark's smoke mode: both agents start and answer over mutual TLS and the result is
 # well-formed; timings are never judged. It reuses the debug build above (no release build); the
 # first run on a machine also installs the upstream agent into its cached venv.
@@ -102,10 +129,11 @@ fi
 # The background stages: the production path (docs/production.md: the Debian package with lintian,
 # a Debian 12 amphora image with it, booted under QEMU with real systemd and driven by Octavia's
 # client); then the IP_VS guest's output. Logs and stage times are printed.
-echo "== background stages: production path"
+echo "== background stages: production path, fuzzing"
 t=$SECONDS
 wait "$background_pid" || true
 echo "waited $((SECONDS - t)) s for the background stages"
+[ -e /tmp/amphora-fuzz.rc ] || fuzzing  # AMPHORA_SKIP_BOOT_TEST: not in the background
 
 # The soak's CI size (docs/reliability.md, "Exhaustion and soak"): 60 s of 128 concurrent mutual-TLS
 # keep-alive connections with a mixed read/write workload against the debug build; any failed
@@ -133,6 +161,12 @@ else
     rc=${result#boot }
     if [ "$rc" != 0 ]; then echo "test.sh: the boot test failed (exit $rc)"; [ "$status" != 0 ] || status=1; fi
   fi
+fi
+echo "== fuzzing (scripts/fuzz.sh --seconds 10)"
+cat /tmp/amphora-fuzz.log 2>/dev/null || true
+if [ "$(cat /tmp/amphora-fuzz.rc 2>/dev/null)" != 0 ]; then
+  echo "test.sh: fuzzing found a crash or a broken property, or could not build"
+  [ "$status" != 0 ] || status=1
 fi
 echo "== UDP listeners on a kernel with IP_VS"
 if [ -n "$host_ipvs" ]; then

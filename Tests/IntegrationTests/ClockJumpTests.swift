@@ -8,8 +8,8 @@ import Testing
 /// records' `time` follows the wall clock; their chain does not depend on it.
 ///
 /// The machine's clock is put back in every case (`defer`), from the monotonic clock's elapsed time;
-/// it never goes earlier than the true time. `scripts/test.sh` runs the suite with `--no-parallel`,
-/// so no other test sees the step.
+/// it never goes earlier than the true time. `scripts/test.sh` runs this suite alone, after the
+/// others, so no other test sees the step.
 @Suite("Clock jumps", .serialized, .timeLimit(.minutes(4)))
 struct ClockJumpTests {
     /// Receives heartbeats on 127.0.0.1 PORT for SECONDS of monotonic time; one JSON line per datagram:
