@@ -76,32 +76,36 @@ background_stages </dev/null >/dev/null 2>&1 &
 background_pid=$!
 set +m
 second_lane_pid=
-trap 'kill -- -"$background_pid" 2>/dev/null || true; [ -z "$second_lane_pid" ] || kill "$second_lane_pid" 2>/dev/null || true' EXIT
+# The process groups still running when the script ends (the pids are cleared once waited for).
+trap '[ -z "$background_pid" ] || kill -- -"$background_pid" 2>/dev/null || true
+      [ -z "$second_lane_pid" ] || kill -- -"$second_lane_pid" 2>/dev/null || true' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
 echo "== tests"
 # Two lanes of the one test binary, each running its suites one after the other: the long load,
-# crash and differential suites (the second lane) beside all the others. No suite changes what
-# another sees (each starts its own agents, namespaces and ports), except the clock-jump suite, which
-# steps the machine's wall clock: it runs alone afterwards.
-second_lane='IntegrationTests\.(ExhaustionTests|CrashConsistencyTests|DetailsTests|HAProxyPolicyDifferentialTests)'
-alone='IntegrationTests\.ClockJumpTests'
+# crash and differential suites (the second lane) beside all the others. Each suite starts its own
+# agents in its own directories and namespaces, on ports from its lane's own range (AgentHarness).
+# Two suites read or change what the whole machine sees and run alone later, on a quiet machine:
+# the clock-jump suite steps the wall clock (which libFuzzer's timeouts follow too), and the details
+# suite compares its answers with /proc/meminfo.
+second_lane='IntegrationTests\.(ExhaustionTests|CrashConsistencyTests|HAProxyPolicyDifferentialTests)'
+alone='IntegrationTests\.(ClockJumpTests|DetailsTests)'
 # A failing test must not end the script here (errexit with pipefail): every later stage still runs.
 set +e
-"$test_bin_dir/amphora-agentPackageTests.xctest" --testing-library swift-testing --no-parallel --filter "$second_lane" \
-  >/tmp/amphora-test-lane2.log 2>&1 &
+set -m  # a process group of its own, stopped on exit
+AMPHORA_TEST_LANE=2 "$test_bin_dir/amphora-agentPackageTests.xctest" --testing-library swift-testing --no-parallel \
+  --filter "$second_lane" </dev/null >/tmp/amphora-test-lane2.log 2>&1 &
 second_lane_pid=$!
+set +m
 swift test --skip-build --no-parallel --skip "$second_lane" --skip "$alone" 2>&1 | tee /tmp/amphora-test.log
 status=${PIPESTATUS[0]}
 wait "$second_lane_pid"
 second_lane_status=$?
+second_lane_pid=
 echo "== tests, the second lane (ran beside the first): $second_lane"
 cat /tmp/amphora-test-lane2.log
-echo "== tests, alone: $alone"
-swift test --skip-build --no-parallel --filter "$alone" 2>&1 | tee /tmp/amphora-test-alone.log
-alone_status=${PIPESTATUS[0]}
-if [ "$second_lane_status" != 0 ] || [ "$alone_status" != 0 ]; then [ "$status" != 0 ] || status=1; fi
+[ "$second_lane_status" = 0 ] || [ "$status" != 0 ] || status=1
 set -e
 
 # UDP listeners balance through the kernel's IP Virtual Server. Where the kernel has none (this
@@ -132,8 +136,16 @@ fi
 echo "== background stages: production path, fuzzing"
 t=$SECONDS
 wait "$background_pid" || true
+background_pid=
 echo "waited $((SECONDS - t)) s for the background stages"
-[ -e /tmp/amphora-fuzz.rc ] || fuzzing  # AMPHORA_SKIP_BOOT_TEST: not in the background
+if [ -n "${AMPHORA_SKIP_BOOT_TEST:-}" ]; then fuzzing; fi  # not in the background then
+
+echo "== tests, alone: $alone"
+set +e
+swift test --skip-build --no-parallel --filter "$alone" 2>&1 | tee /tmp/amphora-test-alone.log
+alone_status=${PIPESTATUS[0]}
+set -e
+[ "$alone_status" = 0 ] || [ "$status" != 0 ] || status=1
 
 # The soak's CI size (docs/reliability.md, "Exhaustion and soak"): 60 s of 128 concurrent mutual-TLS
 # keep-alive connections with a mixed read/write workload against the debug build; any failed

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Starts the real `amphora-agent` (helper, launchers and front) in a private temp directory with a
@@ -229,23 +230,36 @@ final class AgentHarness: @unchecked Sendable {
             body: (try? Data(contentsOf: URL(fileURLWithPath: bodyFile))) ?? Data())
     }
 
-    /// A free TCP port on loopback.
+    /// A free TCP port on loopback, outside the kernel's ephemeral range (32768-60999 on Debian:
+    /// what client sockets draw from) and in a range of its own per test lane (`AMPHORA_TEST_LANE`;
+    /// scripts/test.sh runs two lanes of suites side by side), so that no other test's agent or client
+    /// takes it between this check and the agent's bind.
+    /// Candidates are handed out in turn from a random start, so two calls never give the same port.
     static func freePort() throws -> Int {
+        let lane = ProcessInfo.processInfo.environment["AMPHORA_TEST_LANE"] == "2" ? 1 : 0
+        let range = (20_000 + lane * 5_000)..<(25_000 + lane * 5_000)
+        for _ in 0..<500 {
+            let candidate = range.lowerBound + nextPortOffset.wrappingAdd(1, ordering: .relaxed).oldValue % range.count
+            if canBind(port: candidate) { return candidate }
+        }
+        throw HarnessError("no free port in \(range)")
+    }
+
+    private static let nextPortOffset = Atomic<Int>(Int.random(in: 0..<5_000))
+
+    /// Whether a TCP socket can bind 127.0.0.1:`port` now (without SO_REUSEADDR: a port with
+    /// connections left in TIME_WAIT counts as taken).
+    private static func canBind(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { ptr -> Int32 in
-                guard bind(fd, ptr, length) == 0 else { return -1 }
-                return getsockname(fd, ptr, &length)
-            }
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound == 0 else { throw HarnessError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
 ///
 /// The machine's clock is put back in every case (`defer`), from the monotonic clock's elapsed time;
 /// it never goes earlier than the true time. `scripts/test.sh` runs this suite alone, after the
-/// others, so no other test sees the step.
+/// other suites and its background stages, so no other test (nor fuzzing) sees the step.
 @Suite("Clock jumps", .serialized, .timeLimit(.minutes(4)))
 struct ClockJumpTests {
     /// Receives heartbeats on 127.0.0.1 PORT for SECONDS of monotonic time; one JSON line per datagram:
