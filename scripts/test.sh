@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, builds without warnings in our own
-# modules, then runs every unit and integration test (the integration tests start the real agent),
-# the UDP listener suite on a kernel with IP_VS (a QEMU guest), the benchmark's smoke run and a
-# 60-second soak; meanwhile, in the background, the production path (Debian package, amphora image,
-# boot test under QEMU) and a short fuzzing run.
+# modules, then runs every unit and integration test (the integration tests start the real agent) in
+# two lanes side by side, the UDP listener suite on a kernel with IP_VS (a QEMU guest), the
+# benchmark's smoke run, the two suites that must run alone, and a 60-second soak; meanwhile, in the
+# background, the production path (Debian package, amphora image, boot test under QEMU) and a short
+# fuzzing run.
 # Run as root on Debian 12.
 set -euo pipefail
 cd "$(dirname "$0")/.."
