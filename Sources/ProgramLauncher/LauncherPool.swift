@@ -54,19 +54,24 @@ public final class LauncherPool: Sendable {
         count < 2 || index > 0 || lane == .query
     }
 
-    /// Spawns the launcher from `executable` (default: this very executable, `/proc/self/exe
-    /// launcher`) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
+    /// Spawns the launcher from `executable` (default: `amphora-launcher`, found by
+    /// ``LauncherExecutable``) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
     /// makes it refuse to start without Landlock. `launcherLost` runs as soon as the launcher is
     /// gone: a watcher thread sees its channels hang up, and a command that finds it gone (end of
     /// file, EPIPE, ECONNRESET) calls it before it fails. A confined helper cannot start another
     /// launcher, so the helper exits there and its service manager restarts both.
     public init(
-        count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = "/proc/self/exe",
+        count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = LauncherExecutable.forThisExecutable,
         launcherLost: (@Sendable () -> Void)? = nil
     ) throws(SystemError) {
         precondition((1...LauncherProcess.maximumChannels).contains(count), "launcher channels: 1 to \(LauncherProcess.maximumChannels)")
-        let selfExe = try retryingSyscall("open", subject: executable) { open(executable, cshim_O_PATH | O_CLOEXEC) }
-        defer { close(selfExe) }
+        let launcherExe = try retryingSyscall("open", subject: executable) { open(executable, cshim_O_PATH | O_CLOEXEC) }
+        defer { close(launcherExe) }
+        // It runs as root with the launcher's capabilities: nobody but root may have changed it.
+        var st = stat()
+        guard fstat(launcherExe, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == 0, st.st_mode & 0o022 == 0 else {
+            throw SystemError("use launcher (must be a regular file owned by root and writable by root only)", errno: EPERM, subject: executable)
+        }
         var ours: [Int32] = []
         var theirs: [Int32] = []
         defer { for fd in theirs { close(fd) } }
@@ -84,11 +89,11 @@ public final class LauncherPool: Sendable {
         }
         let argv =
             [
-                "amphora-helper", "launcher", "--channels", "\(count)", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
-                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir,
-            ] + (requireLandlock ? ["--require-landlock"] : [])
+                "amphora-launcher", "--channels", "\(count)", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
+                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir, "--require-landlock", requireLandlock ? "yes" : "no",
+            ]
         var spawn = SpawnAttributes(
-            executable: .descriptor(selfExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+            executable: .descriptor(launcherExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
         spawn.standardError = 2
         spawn.passedDescriptors = theirs
         spawn.dieWithParent = true
