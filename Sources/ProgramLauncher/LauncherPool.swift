@@ -65,13 +65,8 @@ public final class LauncherPool: Sendable {
         launcherLost: (@Sendable () -> Void)? = nil
     ) throws(SystemError) {
         precondition((1...LauncherProcess.maximumChannels).contains(count), "launcher channels: 1 to \(LauncherProcess.maximumChannels)")
-        let launcherExe = try retryingSyscall("open", subject: executable) { open(executable, cshim_O_PATH | O_CLOEXEC) }
+        let launcherExe = try Self.openLauncher(executable)
         defer { close(launcherExe) }
-        // It runs as root with the launcher's capabilities: nobody but root may have changed it.
-        var st = stat()
-        guard fstat(launcherExe, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_uid == 0, st.st_mode & 0o022 == 0 else {
-            throw SystemError("use launcher (must be a regular file owned by root and writable by root only)", errno: EPERM, subject: executable)
-        }
         var ours: [Int32] = []
         var theirs: [Int32] = []
         defer { for fd in theirs { close(fd) } }
@@ -115,6 +110,31 @@ public final class LauncherPool: Sendable {
                 throw SystemError("start the launcher watcher", errno: EAGAIN)
             }
         }
+    }
+
+    /// Opens the launcher's executable (`O_PATH`; the spawn executes this very descriptor) after
+    /// checking that nobody but root can have changed it: the file itself (not a symbolic link), and
+    /// the directory that holds it. It runs as root with the launcher's capabilities.
+    static func openLauncher(_ executable: String) throws(SystemError) -> Int32 {
+        guard executable.hasPrefix("/"), let slash = executable.lastIndex(of: "/") else {
+            throw SystemError("use launcher (not an absolute path)", errno: EINVAL, subject: executable)
+        }
+        let directoryPath = slash == executable.startIndex ? "/" : String(executable[..<slash])
+        let directory = try retryingSyscall("open", subject: directoryPath) { open(directoryPath, cshim_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(directory) }
+        let name = String(executable[executable.index(after: slash)...])
+        let fd = try retryingSyscall("open", subject: executable) { openat(directory, name, cshim_O_PATH | O_NOFOLLOW | O_CLOEXEC) }
+        func rootsAlone(_ fd: Int32, kind: mode_t) -> Bool {
+            var st = stat()
+            return fstat(fd, &st) == 0 && st.st_mode & S_IFMT == kind && st.st_uid == 0 && st.st_mode & 0o022 == 0
+        }
+        guard rootsAlone(directory, kind: S_IFDIR), rootsAlone(fd, kind: S_IFREG) else {
+            close(fd)
+            throw SystemError(
+                "use launcher (it and its directory must be owned by root and writable by root only; no symbolic link)", errno: EPERM,
+                subject: executable)
+        }
+        return fd
     }
 
     /// Waits until one of the channels hangs up (the launcher is gone), then calls `lost`. Asks

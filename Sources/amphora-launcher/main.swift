@@ -11,23 +11,30 @@ import LinuxSystem
 import ProgramLauncher
 import ToolCommandLine
 
+/// Every option is required: the helper always passes all of them, and a launcher must not guess
+/// (above all whether Landlock is required).
+let required = ""
 let commandLine = ToolCommandLine(
     tool: "amphora-launcher",
     abstract: "Internal: the launcher amphora-helper starts; its channels on descriptors 3, 4, ...",
     options: [
-        .init("channels", valueName: "N", help: "channels on descriptors 3 ..< 3 + N", default: "1"),
-        .init("haproxy-cmd", valueName: "PATH", help: "haproxy_cmd of the agent configuration", default: "/usr/sbin/haproxy"),
-        .init("keepalived-cmd", valueName: "PATH", help: "keepalived_cmd of the agent configuration", default: "/usr/sbin/keepalived"),
-        .init("base-path", valueName: "DIR", help: "base_path of the agent configuration", default: "/var/lib/octavia"),
-        .init("base-cert-dir", valueName: "DIR", help: "base_cert_dir of the agent configuration", default: "/var/lib/octavia/certs"),
-        .init("require-landlock", valueName: "yes|no", help: "refuse to start without Landlock (service_manager = systemd)", default: "no"),
+        .init("channels", valueName: "N", help: "channels on descriptors 3 ..< 3 + N", default: required),
+        .init("haproxy-cmd", valueName: "PATH", help: "haproxy_cmd of the agent configuration", default: required),
+        .init("keepalived-cmd", valueName: "PATH", help: "keepalived_cmd of the agent configuration", default: required),
+        .init("base-path", valueName: "DIR", help: "base_path of the agent configuration", default: required),
+        .init("base-cert-dir", valueName: "DIR", help: "base_cert_dir of the agent configuration", default: required),
+        .init("require-landlock", valueName: "yes|no", help: "refuse to start without Landlock (service_manager = systemd)", default: required),
     ])
 let values = commandLine.parseOrExit()
 
-/// The value of option `name`, or the reason and exit status 2 when `accept` refuses it.
+/// The value of option `name`, or the reason and exit status 2 when it is missing or `accept` refuses it.
 func value<T>(_ name: String, _ accept: (String) -> T?) -> T {
-    guard let text = values[name], let accepted = accept(text) else {
-        FileDescriptorOutput.standardError.write("amphora-launcher: --\(name) \(values[name] ?? ""): not a valid value\n\(commandLine.usage)")
+    guard let text = values[name], !text.isEmpty else {
+        FileDescriptorOutput.standardError.write("amphora-launcher: --\(name) is required\n\(commandLine.usage)")
+        exit(2)
+    }
+    guard let accepted = accept(text) else {
+        FileDescriptorOutput.standardError.write("amphora-launcher: --\(name) \(text): not a valid value\n\(commandLine.usage)")
         exit(2)
     }
     return accepted

@@ -288,9 +288,23 @@ struct LauncherSandboxTests {
         #expect(chmod(copy, 0o755) == 0)
         #expect(chown(copy, 65534, 0) == 0)
         #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: copy) }
-        // The same file, root's alone: it starts.
         #expect(chown(copy, 0, 0) == 0)
+        // Its directory writable by others (anyone could replace it), or a symbolic link to a root-owned program.
+        #expect(chmod(layout.root, mode_t(mode)) == 0)
+        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: copy) }
+        #expect(chmod(layout.root, 0o755) == 0)
+        #expect(symlink(copy, layout.root + "/linked-launcher") == 0)
+        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: layout.root + "/linked-launcher") }
+        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: "amphora-launcher") }
+        // The same file, root's alone: it starts.
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: copy)
         #expect(pool.pids.count == 1)
+    }
+
+    @Test("the package's helper takes the package's launcher; any other helper the one beside it")
+    func launcherLocation() {
+        #expect(LauncherExecutable.path(forHelper: "/usr/sbin/amphora-helper") == "/usr/lib/amphora-agent/amphora-launcher")
+        #expect(LauncherExecutable.path(forHelper: "/work/.build/debug/amphora-helper") == "/work/.build/debug/amphora-launcher")
+        #expect(LauncherExecutable.path(forHelper: "/amphora-helper") == "/amphora-launcher")
     }
 }

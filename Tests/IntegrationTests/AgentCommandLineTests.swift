@@ -51,12 +51,18 @@ struct AgentCommandLineTests {
         }
     }
 
-    @Test("the launcher refuses a value it cannot use before it opens or confines anything", arguments: [
-        ["--channels", "many"], ["--require-landlock", "maybe"],
+    @Test("the launcher refuses a missing option or a value it cannot use before it opens or confines anything", arguments: [
+        ("--channels", "many", "--channels many: not a valid value"), ("--require-landlock", "maybe", "--require-landlock maybe: not a valid value"),
+        ("--require-landlock", nil, "--require-landlock is required"), ("--base-path", nil, "--base-path is required"),
     ])
-    func launcherRefusesValues(arguments: [String]) throws {
-        let result = try Shell.run(AgentHarness.binDirectory + "/amphora-launcher", arguments, check: false)
+    func launcherRefusesValues(option: String, value: String?, message: String) throws {
+        var options = [
+            "--channels": "1", "--haproxy-cmd": "/usr/sbin/haproxy", "--keepalived-cmd": "/usr/sbin/keepalived", "--base-path": "/nonexistent",
+            "--base-cert-dir": "/nonexistent/certs", "--require-landlock": "no",
+        ]
+        options[option] = value
+        let result = try Shell.run(AgentHarness.binDirectory + "/amphora-launcher", options.flatMap { [$0.key, $0.value] }, check: false)
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("amphora-launcher: \(arguments[0]) \(arguments[1]): not a valid value\nusage: amphora-launcher"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("amphora-launcher: \(message)\nusage: amphora-launcher"), "\(result.stderr)")
     }
 }

@@ -300,7 +300,7 @@ extension FoundationTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         chmod(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["amphora-agent", "amphora-helper", "amphora-front", "amphora-prometheus-proxy"] {
+        for name in ["amphora-agent", "amphora-helper", "amphora-launcher", "amphora-front", "amphora-prometheus-proxy"] {
             let source = URL(fileURLWithPath: AgentHarness.binDirectory + "/" + name).resolvingSymlinksInPath().path
             try #require(link(source, directory + "/" + name) == 0, "link \(name): errno \(errno)")
         }
