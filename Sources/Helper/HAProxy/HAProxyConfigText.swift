@@ -1,4 +1,3 @@
-import COpenSSL
 import IPCProtocol
 import ProgramLauncher
 

@@ -216,6 +216,8 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")
         }
+        // libcrypto served the identity check above and is not needed until a certificate comes.
+        LibcryptoPages.releaseNow()
         logger.info(
             "helper ready",
             metadata: ["socket": "\(config.helperSocket)", "front_uid": "\(frontAccount.uid)", "launchers": "\(pool.pids)"])

@@ -1,0 +1,56 @@
+import Glibc
+import LinuxSystem
+
+/// The system OpenSSL serves only the certificate checks (``CertificateCheck``): the agent's own
+/// identity at start and rotation, and certificate uploads. Each check touches megabytes of
+/// libcrypto's code and tables (its provider machinery, ASN.1 and key decoding) that a helper then
+/// keeps resident while it waits for the next one, which may be days away. The helper gives them
+/// back (``ResidentPages``): once after its start, and after checks have been quiet for
+/// ``quietSeconds`` (a burst of uploads, one listener's certificates, reads them once).
+enum LibcryptoPages {
+    static let libraries = ["libcrypto.so", "libssl.so"]
+    static let quietSeconds: UInt64 = 5
+
+    struct State {
+        var lastUse: UInt64 = 0
+        var releaserRunning = false
+    }
+
+    private static let state = LockedValue(State())
+
+    /// Gives the pages back now (at the end of the start).
+    static func releaseNow() { ResidentPages.pageOut(librariesNamed: libraries) }
+
+    /// Records that a check just used libcrypto; its pages go back once checks have been quiet for
+    /// ``quietSeconds``.
+    static func used() {
+        let startReleaser = state.withLock { state -> Bool in
+            state.lastUse = monotonicNanoseconds()
+            if state.releaserRunning { return false }
+            state.releaserRunning = true
+            return true
+        }
+        guard startReleaser else { return }
+        if !startThread({ releaseWhenQuiet() }) {
+            state.withLock { $0.releaserRunning = false }
+        }
+    }
+
+    /// Sleeps until ``quietSeconds`` after the last use, then releases and ends.
+    static func releaseWhenQuiet() {
+        let quiet = quietSeconds * 1_000_000_000
+        while true {
+            let wait = state.withLock { state -> UInt64 in
+                let now = monotonicNanoseconds()
+                guard now >= state.lastUse + quiet else { return state.lastUse + quiet - now }
+                state.releaserRunning = false
+                return 0
+            }
+            if wait == 0 { break }
+            // An interrupted sleep is fine: the loop measures again.
+            var pause = timespec(tv_sec: Int(wait / 1_000_000_000), tv_nsec: Int(wait % 1_000_000_000))
+            nanosleep(&pause, nil)
+        }
+        releaseNow()
+    }
+}
