@@ -107,7 +107,7 @@ let package = Package(
             dependencies: [
                 "IPCProtocol", "AgentConfig", "CLinuxShim", "CSeccomp", "COpenSSL", "Confinement", "AgentLogging",
                 "LinuxSystem", "LinuxNetlink", "ProgramLauncher",
-                logging, crypto,
+                logging,
             ],
             swiftSettings: strictSettings
         ),

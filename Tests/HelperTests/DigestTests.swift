@@ -2,7 +2,7 @@ import Testing
 
 @testable import Helper
 
-/// Known answers for the helper's digests and the audit seal (swift-crypto), computed independently
+/// Known answers for the helper's digests and the audit seal (the system OpenSSL), computed independently
 /// with Python's hashlib and hmac: a record sealed by the helper must verify with any HMAC-SHA256.
 @Suite("Digests and the audit seal: known answers")
 struct DigestTests {

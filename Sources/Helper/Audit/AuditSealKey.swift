@@ -1,4 +1,4 @@
-import Crypto
+import COpenSSL
 import Glibc
 import LinuxSystem
 
@@ -77,14 +77,15 @@ public final class AuditSealKey: @unchecked Sendable {
         return Digest.hexString(out)
     }
 
-    /// HMAC-SHA256 of `message` with this key. swift-crypto holds its copy of the key in memory it
-    /// zeroes when it is released (`SymmetricKey`), as this type does its own.
     private func mac(_ message: [UInt8], into out: inout [UInt8]) {
-        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: UnsafeRawBufferPointer(bytes)))
-        code.withUnsafeBytes { raw in
-            precondition(raw.count == Self.size && out.count == Self.size, "HMAC-SHA256 failed")
-            out.withUnsafeMutableBytes { $0.copyMemory(from: raw) }
+        var length: UInt32 = 0
+        let result = message.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                HMAC(EVP_sha256(), bytes.baseAddress, Int32(Self.size), input.baseAddress, input.count, output.baseAddress, &length)
+            }
         }
+        precondition(result != nil && length == UInt32(Self.size), "HMAC-SHA256 failed")
+        LibcryptoPages.used()
     }
 
     // MARK: The key file

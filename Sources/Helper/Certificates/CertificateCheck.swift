@@ -1,8 +1,8 @@
 import COpenSSL
 import Glibc
 
-/// Certificate and key checks through the system OpenSSL (which gives its pages back after a quiet
-/// spell: ``LibcryptoPages``).
+/// Certificate and key checks through the system OpenSSL (whose pages go back after a quiet spell:
+/// ``LibcryptoPages``).
 public enum CertificateCheck {
     /// The result of validating a key + certificate bundle.
     public struct CheckedBundle: Sendable {

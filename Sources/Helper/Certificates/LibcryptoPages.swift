@@ -1,12 +1,13 @@
 import Glibc
 import LinuxSystem
 
-/// The system OpenSSL serves only the certificate checks (``CertificateCheck``): the agent's own
-/// identity at start and rotation, and certificate uploads. Each check touches megabytes of
-/// libcrypto's code and tables (its provider machinery, ASN.1 and key decoding) that a helper then
-/// keeps resident while it waits for the next one, which may be days away. The helper gives them
-/// back (``ResidentPages``): once after its start, and after checks have been quiet for
-/// ``quietSeconds`` (a burst of uploads, one listener's certificates, reads them once).
+/// The system OpenSSL serves the helper's certificate checks (``CertificateCheck``: the agent's own
+/// identity at start and rotation, certificate uploads), its digests (``Digest``) and the audit
+/// seal (``AuditSealKey``). Its first use at start touches megabytes of libcrypto's code and tables
+/// (the provider machinery, ASN.1 and key decoding) that a helper then keeps resident while it waits
+/// for the controller's next call, which may be days away. The helper gives them back
+/// (``ResidentPages``): once at the end of its start, and after libcrypto has been quiet for
+/// ``quietSeconds`` (a burst of calls, one load balancer's configuration, reads them once).
 enum LibcryptoPages {
     static let libraries = ["libcrypto.so", "libssl.so"]
     static let quietSeconds: UInt64 = 5
@@ -14,11 +15,20 @@ enum LibcryptoPages {
     struct State {
         var lastUse: UInt64 = 0
         var releaserRunning = false
+        /// Set at the end of the start, once the helper is confined: only then may ``used()`` start
+        /// the releasing thread (a thread started before keeps every capability of the unit).
+        var armed = false
     }
 
     private static let state = LockedValue(State())
 
-    /// Gives the pages back now (at the end of the start).
+    /// Gives the pages back now, and from now on after every quiet spell (the end of the start,
+    /// once the helper is confined).
+    static func releaseAfterStart() {
+        state.withLock { $0.armed = true }
+        releaseNow()
+    }
+
     static func releaseNow() { ResidentPages.pageOut(librariesNamed: libraries) }
 
     /// Records that a check just used libcrypto; its pages go back once checks have been quiet for
@@ -26,7 +36,7 @@ enum LibcryptoPages {
     static func used() {
         let startReleaser = state.withLock { state -> Bool in
             state.lastUse = monotonicNanoseconds()
-            if state.releaserRunning { return false }
+            if state.releaserRunning || !state.armed { return false }
             state.releaserRunning = true
             return true
         }
