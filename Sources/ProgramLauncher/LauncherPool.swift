@@ -57,7 +57,7 @@ public final class LauncherPool: Sendable {
     /// Spawns the launcher from `executable` (default: `amphora-launcher`, found by
     /// ``LauncherExecutable``) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
     /// makes it refuse to start without Landlock. `launcherLost` runs as soon as the launcher is
-    /// gone: a watcher thread sees its channels hang up, and a command that finds it gone (end of
+    /// gone: a watcher thread (``startWatching()``) sees its channels hang up, and a command that finds it gone (end of
     /// file, EPIPE, ECONNRESET) calls it before it fails. A confined helper cannot start another
     /// launcher, so the helper exits there and its service manager restarts both.
     public init(
@@ -103,12 +103,16 @@ public final class LauncherPool: Sendable {
         self.launcherLost = launcherLost
         self.connections = ours.map { Connection(fd: $0, pid: pid) }
         self.state = LockedValue(State(busy: ours.map { _ in false }))
-        if let launcherLost {
-            let watched = ours
-            guard startThread({ Self.watch(watched, launcherLost) }) else {
-                for fd in ours { close(fd) }
-                throw SystemError("start the launcher watcher", errno: EAGAIN)
-            }
+    }
+
+    /// Starts the thread that calls `launcherLost` as soon as the launcher is gone. Separate from
+    /// `init` so that the helper starts it only once it is confined: capabilities are per thread,
+    /// and a thread started before the helper dropped its own would keep them all.
+    public func startWatching() throws(SystemError) {
+        guard let launcherLost else { return }
+        let watched = connections.map(\.fd)
+        guard startThread({ Self.watch(watched, launcherLost) }) else {
+            throw SystemError("start the launcher watcher", errno: EAGAIN)
         }
     }
 

@@ -69,6 +69,19 @@ struct ConfinementTests {
         for field in ["CapEff", "CapPrm", "CapInh", "CapAmb"] {
             #expect(ProcessTable.status(front, field) == "0000000000000000", "front \(field)")
         }
+        // Every thread of the helper too: capabilities are per thread, and a thread started before
+        // the helper dropped its own would keep them all (the watcher, the traffic sampler, the
+        // audit seal's timer, the server's threads start after).
+        let helperMask = try Self.capabilityMask("helper")
+        let helperThreads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(helper)/task")
+        #expect(helperThreads.count > 1)
+        for thread in helperThreads {
+            let status = try String(contentsOfFile: "/proc/\(helper)/task/\(thread)/status", encoding: .utf8)
+            for field in ["CapEff", "CapPrm", "CapBnd"] {
+                #expect(status.contains("\(field):\t\(helperMask)"), "helper thread \(thread) \(field)")
+            }
+            #expect(status.contains("Seccomp:\t2"), "helper thread \(thread)")
+        }
         for pid in [helper] + launchers {
             let name = ProcessTable.commandLine(pid)
             let mask = try Self.capabilityMask(pid == helper ? "helper" : "launcher")

@@ -91,14 +91,6 @@ public enum HelperMain {
             if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SystemError("mkdir", subject: directory) }
             audit = try AuditLog(path: config.auditLog, settings: auditSettings(config))
             try audit.record("helper-start", [("pid", .number(String(getpid()))), ("origin", .string("helper"))])
-            // Ends a quiet epoch on time, so that its records do not stay under a live key.
-            let interval = UInt32(min(config.auditSealEpochSeconds, 30))
-            startThread {
-                while true {
-                    sleep(interval)
-                    audit.sealIfDue()
-                }
-            }
         } catch {
             return fail("amphora-helper: audit log \(config.auditLog): \(error)")
         }
@@ -187,7 +179,6 @@ public enum HelperMain {
                 debug: config.debug, syslogSocket: syslog?.path, syslogFacility: config.syslogFacility.code,
                 requireTLS13: config.agentTLSProtocol.effectiveMinimum == .tlsv13))
         let traffic = TrafficWindow(netns: config.netns)
-        traffic.start()
         let lvs: LVSListeners
         do {
             let policy = try LVSConfigPolicy.embedded(basePath: config.basePath, namespace: config.netns)
@@ -209,15 +200,31 @@ public enum HelperMain {
         let server = HelperServer(
             socketPath: config.helperSocket, frontUID: frontAccount.uid, frontGID: frontAccount.gid, audit: audit,
             handler: handler)
+        // Launchers are running; from here on: only the policy's capabilities, no fork, no exec.
+        Confinement.confineOrExit(.helper, program: "amphora-helper")
+        // Threads that live as long as the helper start only now: capabilities are per thread, and
+        // one started before the helper dropped its own would keep every capability of the unit.
         do {
-            // Launchers are running; from here on: only the policy's capabilities, no fork, no exec.
-            Confinement.confineOrExit(.helper, program: "amphora-helper")
+            try pool.startWatching()
+        } catch {
+            return fail("amphora-helper: \(error)")
+        }
+        traffic.start()
+        // Ends a quiet epoch on time, so that its records do not stay under a live key.
+        let sealInterval = UInt32(min(config.auditSealEpochSeconds, 30))
+        startThread {
+            while true {
+                sleep(sealInterval)
+                audit.sealIfDue()
+            }
+        }
+        do {
             try server.start()
         } catch {
             return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")
         }
-        // libcrypto served the identity check above and is not needed until a certificate comes.
-        LibcryptoPages.releaseNow()
+        // libcrypto served the identity check and the start's audit records; its pages go back now.
+        LibcryptoPages.releaseAfterStart()
         logger.info(
             "helper ready",
             metadata: ["socket": "\(config.helperSocket)", "front_uid": "\(frontAccount.uid)", "launchers": "\(pool.pids)"])
