@@ -41,7 +41,6 @@ let package = Package(
         .executable(name: "amphora-agent", targets: ["amphora-agent"]),
         .executable(name: "amphora-front", targets: ["amphora-front"]),
         .executable(name: "amphora-helper", targets: ["amphora-helper"]),
-        .executable(name: "amphora-launcher", targets: ["amphora-launcher"]),
         .executable(name: "amphora-health-checker", targets: ["amphora-health-checker"]),
         .executable(name: "amphora-prometheus-proxy", targets: ["amphora-prometheus-proxy"]),
     ],
@@ -143,15 +142,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: ["Helper", "IPCProtocol", "LinuxSystem", "Confinement", "BuildInfo", "CSanitizerOptions", argumentParser],
+            dependencies: ["Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", "CSanitizerOptions", argumentParser],
             swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-helper")
-        ),
-        // The launcher the helper starts: the program table and the launcher process only (no
-        // Helper code, OpenSSL, Foundation or swift-argument-parser: about a megabyte of memory).
-        .executableTarget(
-            name: "amphora-launcher",
-            dependencies: ["ProgramLauncher", "ToolCommandLine", "LinuxSystem", "CSanitizerOptions"],
-            swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-launcher")
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.
         // It starts amphora-helper and amphora-front, and in direct mode the daemons; no Helper code.

@@ -100,7 +100,7 @@ def roles_of(path, forced_role=None):
         if name in ('execve', 'execveat') and result == '0':
             if 'amphora-helper", "serve' in whole or '"amphora-helper", "--' in whole:
                 role[pid] = 'helper'
-            elif '"amphora-launcher"' in whole:
+            elif 'amphora-helper", "launcher' in whole:
                 role[pid] = 'launcher'
             elif '"amphora-front"' in whole:
                 role[pid] = 'front'

@@ -56,7 +56,7 @@ if ((build)); then
   echo "build-deb: release build took $((SECONDS - start)) s"
 fi
 bin=${AMPHORA_BIN_DIR:-$("${swiftbuild[@]}" --show-bin-path)}
-for p in amphora-agent amphora-helper amphora-launcher amphora-front amphora-health-checker amphora-prometheus-proxy; do
+for p in amphora-agent amphora-helper amphora-front amphora-health-checker amphora-prometheus-proxy; do
   [ -x "$bin/$p" ] || { echo "build-deb: $bin/$p missing (run without --no-build)" >&2; exit 1; }
 done
 [ -n "${AMPHORA_BIN_DIR:-}" ] || "$bin/amphora-front" --version | grep -qF "$version (commit $commit)" ||
@@ -72,13 +72,11 @@ install -d -m 0755 "$root"/usr/lib/amphora-agent "$root"/etc/octavia "$root"/usr
 install -d -m 0700 "$root"/var/lib/octavia
 for p in amphora-agent amphora-helper amphora-front amphora-prometheus-proxy; do install -m 0755 "$bin/$p" "$root/usr/sbin/$p"; done
 install -m 0755 "$bin/amphora-health-checker" "$root/usr/bin/amphora-health-checker"
-# The launcher the helper starts (LauncherExecutable): a program of the agent's own, not for people.
-install -m 0755 "$bin/amphora-launcher" "$root/usr/lib/amphora-agent/amphora-launcher"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root"/usr/sbin/* "$root"/usr/bin/* "$root"/usr/lib/amphora-agent/amphora-launcher
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root"/usr/sbin/* "$root"/usr/bin/*
 # SwiftPM leaves the toolchain's library directory as RUNPATH even with a static runtime.
-if readelf -d "$root"/usr/sbin/* "$root"/usr/bin/* "$root"/usr/lib/amphora-agent/amphora-launcher | grep -q 'R.*PATH'; then
+if readelf -d "$root"/usr/sbin/* "$root"/usr/bin/* | grep -q 'R.*PATH'; then
   command -v patchelf >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends patchelf >/dev/null
-  for f in "$root"/usr/sbin/* "$root"/usr/bin/* "$root"/usr/lib/amphora-agent/amphora-launcher; do patchelf --remove-rpath "$f"; done
+  for f in "$root"/usr/sbin/* "$root"/usr/bin/*; do patchelf --remove-rpath "$f"; done
 fi
 install -m 0644 systemd/*.service systemd/*.mount "$root/lib/systemd/system/"
 install -m 0755 packaging/config-drive/config-drive "$root/usr/lib/amphora-agent/config-drive"
@@ -105,7 +103,7 @@ chmod 0644 "$doc"/*.gz "$root"/usr/share/man/man8/*.gz
 # Control: shared library dependencies from the binaries themselves (dpkg-shlibdeps).
 install -d -m 0755 "$root/DEBIAN" "$stage/shlibs/debian"
 printf 'Source: amphora-agent\n\nPackage: amphora-agent\nArchitecture: amd64\n' >"$stage/shlibs/debian/control"
-shlibs=$(cd "$stage/shlibs" && dpkg-shlibdeps -O "$root"/usr/sbin/* "$root"/usr/bin/* "$root"/usr/lib/amphora-agent/amphora-launcher 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+shlibs=$(cd "$stage/shlibs" && dpkg-shlibdeps -O "$root"/usr/sbin/* "$root"/usr/bin/* 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "build-deb: dpkg-shlibdeps found nothing" >&2; exit 1; }
 size=$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" packaging/debian/control.in >"$root/DEBIAN/control"

@@ -37,8 +37,8 @@ AMP_ID = '7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b'
 LB_ID = '11111111-2222-3333-4444-555555555555'
 LISTENER_ID = '99999999-0000-0000-0000-000000000001'
 CERT_NAME = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.pem'
-# The executables of the process tree.
-RECORDED = ['amphora-front', 'amphora-helper', 'amphora-launcher', 'amphora-agent', 'amphora-prometheus-proxy']
+# The executables of the process tree (amphora-helper also runs as the launcher).
+RECORDED = ['amphora-front', 'amphora-helper', 'amphora-agent', 'amphora-prometheus-proxy']
 PAGE = 4096
 RUNS = 3
 

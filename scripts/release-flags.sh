@@ -8,7 +8,7 @@ release_flags=(-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-s
 # a file there is removed, so that the build links it again. Run from the repository's root.
 relink_if_layout_changed() {  # BIN_DIR
   local exe
-  for exe in amphora-front amphora-helper amphora-launcher amphora-agent amphora-prometheus-proxy; do
+  for exe in amphora-front amphora-helper amphora-agent amphora-prometheus-proxy; do
     if [ -e "$1/$exe" ] && [ -n "$(find linker -type f -newer "$1/$exe" | head -1)" ]; then
       rm -f "$1/$exe"
     fi

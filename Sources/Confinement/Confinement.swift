@@ -7,7 +7,7 @@ public enum ConfinedRole: String, Sendable, CaseIterable {
     case front
     /// `amphora-helper serve`: root with a few capabilities; threads, but no fork and no exec.
     case helper
-    /// `amphora-launcher`: forks and executes only its pre-opened programs; its children inherit the filter.
+    /// `amphora-helper launcher`: forks and executes only its pre-opened programs; its children inherit the filter.
     case launcher
 
     /// The policy file's name in `policy/` (and in ``EmbeddedPolicy``).
@@ -89,7 +89,7 @@ public enum Confinement {
                     throw ConfinementError("this kernel has no Landlock (service_manager = systemd requires it: boot with lsm=...,landlock)")
                 }
                 let line = Array(
-                    "amphora-launcher: warning: no Landlock in this kernel; exec is limited by seccomp slots only and configuration checks are not kept from writing (DAC only)\n"
+                    "amphora-helper launcher: warning: no Landlock in this kernel; exec is limited by seccomp slots only and configuration checks are not kept from writing (DAC only)\n"
                         .utf8)
                 _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             }

@@ -245,7 +245,7 @@ getegid
 
 """#,
         "seccomp-launcher.policy": #"""
-# seccomp allow-list of the launchers (amphora-launcher), loaded at start once their
+# seccomp allow-list of the launchers (amphora-helper launcher), loaded at start once their
 # program descriptors are placed at the fixed slots 96..103; default and bad-architecture action
 # KILL_PROCESS. Every program a launcher executes inherits this filter, so the list is the launcher's
 # own needs plus those of dpkg-query, haproxy -c, keepalived -t, ip, nft, arping, na6 and systemctl.
@@ -462,7 +462,7 @@ CAP_SYS_ADMIN   ip -n and ip netns: setns(2) into the amphora namespace, unshare
 
 """#,
         "capabilities-launcher.txt": #"""
-# Capabilities the launchers (amphora-launcher) keep; the root children they execute (ip,
+# Capabilities the launchers (amphora-helper launcher) keep; the root children they execute (ip,
 # nft, arping, na6, systemctl, dpkg-query) run under the same bounding set. Configuration checks
 # (haproxy -c, keepalived --config-test) run as the unprivileged amphora-check account instead:
 # changing to it clears every capability, and no_new_privs keeps them from coming back at exec.

@@ -54,19 +54,19 @@ public final class LauncherPool: Sendable {
         count < 2 || index > 0 || lane == .query
     }
 
-    /// Spawns the launcher from `executable` (default: `amphora-launcher`, found by
-    /// ``LauncherExecutable``) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
+    /// Spawns the launcher from `executable` (default: this very executable, `/proc/self/exe
+    /// launcher`) with `count` channels, which it finds on descriptors 3, 4, ... `requireLandlock`
     /// makes it refuse to start without Landlock. `launcherLost` runs as soon as the launcher is
-    /// gone: a watcher thread (``startWatching()``) sees its channels hang up, and a command that finds it gone (end of
-    /// file, EPIPE, ECONNRESET) calls it before it fails. A confined helper cannot start another
+    /// gone: a watcher thread (``startWatching()``) sees its channels hang up, and a command that
+    /// finds it gone (end of file, EPIPE, ECONNRESET) calls it before it fails. A confined helper cannot start another
     /// launcher, so the helper exits there and its service manager restarts both.
     public init(
-        count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = LauncherExecutable.forThisExecutable,
+        count: Int, paths: ProgramPaths, requireLandlock: Bool = false, executable: String = "/proc/self/exe",
         launcherLost: (@Sendable () -> Void)? = nil
     ) throws(SystemError) {
         precondition((1...LauncherProcess.maximumChannels).contains(count), "launcher channels: 1 to \(LauncherProcess.maximumChannels)")
-        let launcherExe = try Self.openLauncher(executable)
-        defer { close(launcherExe) }
+        let selfExe = try retryingSyscall("open", subject: executable) { open(executable, cshim_O_PATH | O_CLOEXEC) }
+        defer { close(selfExe) }
         var ours: [Int32] = []
         var theirs: [Int32] = []
         defer { for fd in theirs { close(fd) } }
@@ -84,11 +84,11 @@ public final class LauncherPool: Sendable {
         }
         let argv =
             [
-                "amphora-launcher", "--channels", "\(count)", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
-                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir, "--require-landlock", requireLandlock ? "yes" : "no",
-            ]
+                "amphora-helper", "launcher", "--channels", "\(count)", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
+                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir,
+            ] + (requireLandlock ? ["--require-landlock"] : [])
         var spawn = SpawnAttributes(
-            executable: .descriptor(launcherExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
+            executable: .descriptor(selfExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
         spawn.standardError = 2
         spawn.passedDescriptors = theirs
         spawn.dieWithParent = true
@@ -114,31 +114,6 @@ public final class LauncherPool: Sendable {
         guard startThread({ Self.watch(watched, launcherLost) }) else {
             throw SystemError("start the launcher watcher", errno: EAGAIN)
         }
-    }
-
-    /// Opens the launcher's executable (`O_PATH`; the spawn executes this very descriptor) after
-    /// checking that nobody but root can have changed it: the file itself (not a symbolic link), and
-    /// the directory that holds it. It runs as root with the launcher's capabilities.
-    static func openLauncher(_ executable: String) throws(SystemError) -> Int32 {
-        guard executable.hasPrefix("/"), let slash = executable.lastIndex(of: "/") else {
-            throw SystemError("use launcher (not an absolute path)", errno: EINVAL, subject: executable)
-        }
-        let directoryPath = slash == executable.startIndex ? "/" : String(executable[..<slash])
-        let directory = try retryingSyscall("open", subject: directoryPath) { open(directoryPath, cshim_O_PATH | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(directory) }
-        let name = String(executable[executable.index(after: slash)...])
-        let fd = try retryingSyscall("open", subject: executable) { openat(directory, name, cshim_O_PATH | O_NOFOLLOW | O_CLOEXEC) }
-        func rootsAlone(_ fd: Int32, kind: mode_t) -> Bool {
-            var st = stat()
-            return fstat(fd, &st) == 0 && st.st_mode & S_IFMT == kind && st.st_uid == 0 && st.st_mode & 0o022 == 0
-        }
-        guard rootsAlone(directory, kind: S_IFDIR), rootsAlone(fd, kind: S_IFREG) else {
-            close(fd)
-            throw SystemError(
-                "use launcher (it and its directory must be owned by root and writable by root only; no symbolic link)", errno: EPERM,
-                subject: executable)
-        }
-        return fd
     }
 
     /// Waits until one of the channels hangs up (the launcher is gone), then calls `lost`. Asks

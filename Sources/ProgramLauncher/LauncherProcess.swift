@@ -51,7 +51,7 @@ public enum LauncherProcess {
         do {
             checkUser = try CheckAccount.resolve()
         } catch {
-            FileDescriptorOutput.standardError.write("amphora-launcher: \(error.message)\n")
+            FileDescriptorOutput.standardError.write("amphora-helper launcher: \(error.message)\n")
             exit(1)
         }
         var programs: [Program: (fd: Int32, path: String)] = [:]
@@ -61,7 +61,7 @@ public enum LauncherProcess {
                 if pfd >= 0 {
                     // Each program at its fixed slot: the only descriptors the filter lets execveat run.
                     guard let slot = try? ProgramDescriptorSlots.install(pfd, index: index) else {
-                        FileDescriptorOutput.standardError.write("amphora-launcher: no descriptor slot for \(path)\n")
+                        FileDescriptorOutput.standardError.write("amphora-helper launcher: no descriptor slot for \(path)\n")
                         exit(1)
                     }
                     programs[program] = (slot, path)
@@ -70,16 +70,16 @@ public enum LauncherProcess {
             }
         }
         let landlock = Confinement.confineOrExit(
-            .launcher, program: "amphora-launcher", executables: programs.values.map(\.path), requireLandlock: requireLandlock)
+            .launcher, program: "amphora-helper launcher", executables: programs.values.map(\.path), requireLandlock: requireLandlock)
         let setup = Setup(programs: programs, checkUser: checkUser, landlock: landlock)
         guard (1...maximumChannels).contains(channels) else {
-            FileDescriptorOutput.standardError.write("amphora-launcher: --channels must be 1 to \(maximumChannels)\n")
+            FileDescriptorOutput.standardError.write("amphora-helper launcher: --channels must be 1 to \(maximumChannels)\n")
             exit(1)
         }
         for channel in 1..<channels {
             let fd = Int32(3 + channel)
             guard startThread({ serveChannel(fd: fd, setup: setup, paths: paths) }) else {
-                FileDescriptorOutput.standardError.write("amphora-launcher: no thread for channel \(channel)\n")
+                FileDescriptorOutput.standardError.write("amphora-helper launcher: no thread for channel \(channel)\n")
                 _exit(1)
             }
         }

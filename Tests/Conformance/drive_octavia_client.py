@@ -114,8 +114,8 @@ KILLS = []
 
 def helper_pid():
     """The pid of the agent's helper: its newest child running `amphora-helper serve` (a killed
-    helper's processes may linger as the agent's children for a moment; they started before the
-    new helper)."""
+    helper's launchers, forked from it with the same command line, may linger as the agent's
+    children for a moment; they started before the new helper)."""
     newest = None
     for entry in os.listdir('/proc'):
         if not entry.isdigit():

@@ -11,14 +11,14 @@ import Testing
 /// refuse these texts before any tool saw them): a configuration check runs as the unprivileged
 /// check account with no capabilities and cannot write anywhere, whatever its configuration tries;
 /// and a slow check never holds up a status query. Needs root (the launchers are root) and the
-/// built `amphora-launcher` (`AMPHORA_BIN_DIR` overrides `.build/debug`).
+/// built `amphora-helper` (`AMPHORA_BIN_DIR` overrides `.build/debug`).
 @Suite("launcher: unprivileged, read-only configuration checks; a lane for queries", .serialized, .enabled(if: getuid() == 0))
 struct LauncherSandboxTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static var launcherBinary: String {
+    static var helperBinary: String {
         (ProcessInfo.processInfo.environment["AMPHORA_BIN_DIR"] ?? repositoryRoot.appendingPathComponent(".build/debug").path)
-            + "/amphora-launcher"
+            + "/amphora-helper"
     }
     static let amphora = try! ResourceID(validating: "5e3e1d1c-1b2a-4c3d-8e4f-5a6b7c8d9e0f")
 
@@ -100,7 +100,7 @@ struct LauncherSandboxTests {
                 end
                 print('lua-ran')
                 """)
-        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.launcherBinary)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
         let result = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
         defer { unlink("/tmp/amp-launcher-pwned-\(layout.instance)") }
 
@@ -131,7 +131,7 @@ struct LauncherSandboxTests {
         #expect(mkdir(directory, 0o700) == 0)
         let file = layout.paths.lvsConfigFile(id) + ".new"
         try layout.write("virtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind NAT\n    protocol UDP\n    bogus_keyword 1\n}\n", to: file)
-        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.launcherBinary)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
         let result = try pool.launch(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
         #expect(result.refusal == nil, "\(result.refusal ?? "")")
         #expect(result.argv.last == "/dev/fd/3", "\(result.argv)")
@@ -164,7 +164,7 @@ struct LauncherSandboxTests {
         // without checking anything: the bad lb_kind must still be reported.
         try layout.write(
             "net_namespace \(netns)\nvirtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind BOGUS\n    protocol UDP\n}\n", to: file)
-        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.launcherBinary)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
         let result = try pool.launch(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
         #expect(!result.succeeded, "\(result.combinedOutput)")
         #expect(result.combinedOutput.contains("BOGUS"), "\(result.combinedOutput)")
@@ -177,7 +177,7 @@ struct LauncherSandboxTests {
         try layout.candidate(lua: "local f = io.open('\(gate)', 'r')\n")
         #expect(mkfifo(gate, 0o640) == 0)
         chown(gate, 0, try CheckAccount.resolve().gid)
-        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.launcherBinary)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
         let result = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 1_000)
         #expect(result.timedOut)
         #expect(result.signal == SIGKILL, "\(result)")
@@ -187,7 +187,7 @@ struct LauncherSandboxTests {
     func checkInputMustBeARegularFile() throws {
         let layout = try Layout()
         symlink("/etc/shadow", layout.base + "/\(layout.instance)/haproxy.cfg.new")
-        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.launcherBinary)
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
         let result = try pool.launch(.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true), deadlineMilliseconds: 30_000)
         #expect(result.refusal != nil)
         #expect(result.argv.isEmpty)
@@ -207,7 +207,7 @@ struct LauncherSandboxTests {
                 """)
         #expect(mkfifo(gate, 0o640) == 0)
         chown(gate, 0, try CheckAccount.resolve().gid)
-        let pool = try LauncherPool(count: 3, paths: layout.paths, executable: Self.launcherBinary)
+        let pool = try LauncherPool(count: 3, paths: layout.paths, executable: Self.helperBinary)
 
         let checksFinished = Counter()
         let group = DispatchGroup()
@@ -276,35 +276,5 @@ struct LauncherSandboxTests {
         #expect(LaunchCommand.ip(.listAddresses(netns: netns)).lane == .query)
         #expect(LaunchCommand.packageVersion(.keepalived).lane == .query)
         #expect(LaunchCommand.nftLoad(netns: netns).lane == .action)
-    }
-
-    @Test("the helper starts no launcher that anyone but root could have changed", arguments: [0o775, 0o757])
-    func launcherMustBeRootsAlone(mode: Int) throws {
-        let layout = try Layout()
-        let copy = layout.root + "/amphora-launcher"
-        try FileManager.default.copyItem(atPath: Self.launcherBinary, toPath: copy)
-        #expect(chmod(copy, mode_t(mode)) == 0)
-        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: copy) }
-        #expect(chmod(copy, 0o755) == 0)
-        #expect(chown(copy, 65534, 0) == 0)
-        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: copy) }
-        #expect(chown(copy, 0, 0) == 0)
-        // Its directory writable by others (anyone could replace it), or a symbolic link to a root-owned program.
-        #expect(chmod(layout.root, mode_t(mode)) == 0)
-        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: copy) }
-        #expect(chmod(layout.root, 0o755) == 0)
-        #expect(symlink(copy, layout.root + "/linked-launcher") == 0)
-        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: layout.root + "/linked-launcher") }
-        #expect(throws: SystemError.self) { try LauncherPool(count: 1, paths: layout.paths, executable: "amphora-launcher") }
-        // The same file, root's alone: it starts.
-        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: copy)
-        #expect(pool.pids.count == 1)
-    }
-
-    @Test("the package's helper takes the package's launcher; any other helper the one beside it")
-    func launcherLocation() {
-        #expect(LauncherExecutable.path(forHelper: "/usr/sbin/amphora-helper") == "/usr/lib/amphora-agent/amphora-launcher")
-        #expect(LauncherExecutable.path(forHelper: "/work/.build/debug/amphora-helper") == "/work/.build/debug/amphora-launcher")
-        #expect(LauncherExecutable.path(forHelper: "/amphora-helper") == "/amphora-launcher")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The command lines of the supervisor, the front, the launcher and the Prometheus proxy (ToolCommandLine: read
+/// The command lines of the supervisor, the front and the Prometheus proxy (ToolCommandLine: read
 /// without swift-argument-parser, so that the supervisor loads no Foundation library), as the binaries answer.
 @Suite("Standalone agent command line")
 struct AgentCommandLineTests {
@@ -39,9 +39,9 @@ struct AgentCommandLineTests {
         #expect(result.stderr.contains("/nonexistent/amphora-agent.conf"), "\(result.stderr)")
     }
 
-    @Test("the front, the launcher and the Prometheus proxy: --version as build-deb checks it; unknown arguments refused")
-    func frontLauncherAndProxy() throws {
-        for tool in ["amphora-front", "amphora-launcher", "amphora-prometheus-proxy"] {
+    @Test("the front and the Prometheus proxy: --version as build-deb checks it; unknown arguments refused")
+    func frontAndProxy() throws {
+        for tool in ["amphora-front", "amphora-prometheus-proxy"] {
             let binary = AgentHarness.binDirectory + "/" + tool
             let version = try Shell.run(binary, ["--version"])
             #expect(version.stdout.hasPrefix("\(tool) 0.") && version.stdout.contains(" (commit "), "\(version.stdout)")
@@ -49,20 +49,5 @@ struct AgentCommandLineTests {
             #expect(refused.status == 2)
             #expect(refused.stderr.hasPrefix("\(tool): unknown argument '--bogus'\nusage: \(tool)"), "\(refused.stderr)")
         }
-    }
-
-    @Test("the launcher refuses a missing option or a value it cannot use before it opens or confines anything", arguments: [
-        ("--channels", "many", "--channels many: not a valid value"), ("--require-landlock", "maybe", "--require-landlock maybe: not a valid value"),
-        ("--require-landlock", nil, "--require-landlock is required"), ("--base-path", nil, "--base-path is required"),
-    ])
-    func launcherRefusesValues(option: String, value: String?, message: String) throws {
-        var options = [
-            "--channels": "1", "--haproxy-cmd": "/usr/sbin/haproxy", "--keepalived-cmd": "/usr/sbin/keepalived", "--base-path": "/nonexistent",
-            "--base-cert-dir": "/nonexistent/certs", "--require-landlock": "no",
-        ]
-        options[option] = value
-        let result = try Shell.run(AgentHarness.binDirectory + "/amphora-launcher", options.flatMap { [$0.key, $0.value] }, check: false)
-        #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("amphora-launcher: \(message)\nusage: amphora-launcher"), "\(result.stderr)")
     }
 }

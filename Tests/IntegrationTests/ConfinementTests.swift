@@ -8,7 +8,6 @@ struct ConfinementTests {
     static let policyDirectory = AgentHarness.repositoryRoot.appendingPathComponent("policy").path
     static let systemdDirectory = AgentHarness.repositoryRoot.appendingPathComponent("systemd").path
     static var helperBinary: String { AgentHarness.binDirectory + "/amphora-helper" }
-    static var launcherBinary: String { AgentHarness.binDirectory + "/amphora-launcher" }
 
     /// A capability policy (`policy/capabilities-NAME.txt`) as a `CapBnd`-style hex mask.
     static func capabilityMask(_ name: String = "helper") throws -> String {
@@ -31,7 +30,7 @@ struct ConfinementTests {
         defer { agent.stop() }
         let front = try #require(agent.pid(of: "amphora-front"))
         let helper = try #require(agent.pid(of: "amphora-helper serve"))
-        let launchers = agent.descendants().filter { ProcessTable.commandLine($0).hasPrefix("amphora-launcher") }
+        let launchers = agent.descendants().filter { ProcessTable.commandLine($0).hasPrefix("amphora-helper launcher") }
         // One launcher process; its three channels are threads, each started after confinement.
         #expect(launchers.count == 1)
         for launcher in launchers {
@@ -207,14 +206,14 @@ struct ConfinementTests {
         // Descriptor 96, the first program slot, is already taken when the launcher starts.
         let result = try Shell.run(
             "/bin/bash",
-            ["-c", "exec 96</dev/null 3</dev/null; exec \"$0\" --channels 1 --haproxy-cmd /usr/sbin/haproxy --keepalived-cmd /usr/sbin/keepalived --base-path /nonexistent --base-cert-dir /nonexistent/certs --require-landlock no",
-             Self.launcherBinary], check: false)
+            ["-c", "exec 96</dev/null 3</dev/null; exec \"$0\" launcher --haproxy-cmd /usr/sbin/haproxy --keepalived-cmd /usr/sbin/keepalived --base-path /nonexistent",
+             Self.helperBinary], check: false)
         #expect(result.status == 1)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stderr.contains("no descriptor slot"), "\(result.stderr)")
     }
 
-    /// Runs `amphora-launcher ARGS` with descriptor 3 on /dev/null (so it stops at once when
+    /// Runs `amphora-helper launcher ARGS` with descriptor 3 on /dev/null (so it stops at once when
     /// confined), optionally under a seccomp filter that answers landlock_create_ruleset with
     /// ENOSYS: a kernel without Landlock, as the launcher sees it.
     static func runLauncher(withoutLandlock: Bool, _ arguments: [String]) throws -> Shell.Result {
@@ -235,25 +234,22 @@ struct ConfinementTests {
             os.execv(sys.argv[2], sys.argv[2:])
             """
         return try Shell.run(
-            "/usr/bin/python3", ["-c", script, withoutLandlock ? "hide" : "keep", launcherBinary] + arguments, check: false)
+            "/usr/bin/python3", ["-c", script, withoutLandlock ? "hide" : "keep", helperBinary, "launcher"] + arguments, check: false)
     }
 
     @Test("without Landlock a launcher told it is required (service_manager = systemd) stops with one line; direct mode warns")
     func launcherWithoutLandlockFailsClosedUnderSystemd() throws {
-        let common = [
-            "--channels", "1", "--haproxy-cmd", "/usr/sbin/haproxy", "--keepalived-cmd", "/usr/sbin/keepalived", "--base-path", "/nonexistent",
-            "--base-cert-dir", "/nonexistent/certs",
-        ]
-        let required = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock", "yes"])
+        let common = ["--haproxy-cmd", "/usr/sbin/haproxy", "--keepalived-cmd", "/usr/sbin/keepalived", "--base-path", "/nonexistent"]
+        let required = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock"])
         #expect(required.status == 1, "\(required.stderr)")
         #expect(required.stderr.split(separator: "\n").count == 1, "\(required.stderr)")
         #expect(required.stderr.contains("no Landlock"), "\(required.stderr)")
         // Direct mode: one warning, then it serves (here: descriptor 3 is at its end, so it stops cleanly).
-        let warned = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock", "no"])
+        let warned = try Self.runLauncher(withoutLandlock: true, common)
         #expect(warned.status == 0, "\(warned.stderr)")
         #expect(warned.stderr.contains("warning: no Landlock"), "\(warned.stderr)")
         // With Landlock (this kernel) the required launcher starts without a word.
-        let present = try Self.runLauncher(withoutLandlock: false, common + ["--require-landlock", "yes"])
+        let present = try Self.runLauncher(withoutLandlock: false, common + ["--require-landlock"])
         #expect(present.status == 0, "\(present.stderr)")
         #expect(present.stderr.isEmpty, "\(present.stderr)")
     }

@@ -221,7 +221,7 @@ struct FoundationTests {
         let agent = try AgentHarness.started()
         defer { agent.stop() }
         let helper = try #require(agent.pid(of: "amphora-helper serve"))
-        let launcher = try #require(agent.pid(of: "amphora-launcher"))
+        let launcher = try #require(agent.pid(of: "amphora-helper launcher"))
         let lb = UUID().uuidString.lowercased()
         let config = HAProxyLifecycleTests.config(listener: lb, pool: "pool-\(lb.prefix(8))", member: "member-\(lb.prefix(8))", marker: "v1")
         let path = "/1.0/loadbalancer/\(AgentHarness.amphoraID)/\(lb)/haproxy"
@@ -250,7 +250,7 @@ struct FoundationTests {
         #expect(waitUntil(30) { ProcessTable.isAlive(helper) == false })
         #expect(waitUntil(30) { (try? agent.request("PUT", path, body: Data(config.utf8)))?.status == 202 })
         let newHelper = try #require(agent.pid(of: "amphora-helper serve"))
-        let newLauncher = try #require(agent.pid(of: "amphora-launcher"))
+        let newLauncher = try #require(agent.pid(of: "amphora-helper launcher"))
         #expect(newHelper != helper)
         #expect(newLauncher != launcher)
         #expect(agent.log().components(separatedBy: "the launcher exited; the helper stops").count == 2)
@@ -300,7 +300,7 @@ extension FoundationTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         chmod(directory, 0o755)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for name in ["amphora-agent", "amphora-helper", "amphora-launcher", "amphora-front", "amphora-prometheus-proxy"] {
+        for name in ["amphora-agent", "amphora-helper", "amphora-front", "amphora-prometheus-proxy"] {
             let source = URL(fileURLWithPath: AgentHarness.binDirectory + "/" + name).resolvingSymlinksInPath().path
             try #require(link(source, directory + "/" + name) == 0, "link \(name): errno \(errno)")
         }
