@@ -23,12 +23,13 @@ func withTemporaryDirectory(_ prefix: String, under parent: String? = nil, _ bod
     try body(path)
 }
 
-/// The audit log of unit tests' contexts: a real, fsynced log whose file is unlinked as soon as
+/// The audit log of unit tests' contexts: a real, fsynced log whose files are unlinked as soon as
 /// it is open, so that nothing is left behind.
 let unitTestAuditLog: AuditLog = {
     let path = FileManager.default.temporaryDirectory.path + "/amphora-helper-tests-\(getpid())-\(UUID().uuidString.prefix(8)).jsonl"
     let log = try! AuditLog(path: path)
-    unlink(path)
+    // The log, its sealing key and the seed exported for the auditor.
+    for file in [path, path + ".seal", path + ".seed"] { unlink(file) }
     return log
 }()
 
