@@ -142,7 +142,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "amphora-helper",
-            dependencies: ["Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", "CSanitizerOptions", argumentParser],
+            dependencies: [
+                "Helper", "IPCProtocol", "ProgramLauncher", "LinuxSystem", "Confinement", "BuildInfo", "ToolCommandLine", "CSanitizerOptions",
+                argumentParser,
+            ],
             swiftSettings: strictSettings, linkerSettings: agentExecutable("amphora-helper")
         ),
         // The standalone agent: the small unconfined parent that plays systemd's part in dev and CI.

@@ -85,8 +85,8 @@ public final class LauncherPool: Sendable {
         let argv =
             [
                 "amphora-helper", "launcher", "--channels", "\(count)", "--haproxy-cmd", paths.haproxy, "--keepalived-cmd", paths.keepalived,
-                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir,
-            ] + (requireLandlock ? ["--require-landlock"] : [])
+                "--base-path", paths.basePath, "--base-cert-dir", paths.baseCertDir, "--require-landlock", requireLandlock ? "yes" : "no",
+            ]
         var spawn = SpawnAttributes(
             executable: .descriptor(selfExe), arguments: argv, environment: ["SWIFT_BACKTRACE=enable=no", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"])
         spawn.standardError = 2

@@ -20,7 +20,8 @@ public struct ToolCommandLine: Sendable {
 
     /// What a command line asks for.
     public enum Outcome: Equatable, Sendable {
-        /// Run with these values, by option name (every option has one: given, or its default).
+        /// Run with these values, by option name (every option has one: given, or its default; an
+        /// empty default marks an option the tool requires, and checks itself).
         case run([String: String])
         case version
         case help
@@ -39,7 +40,7 @@ public struct ToolCommandLine: Sendable {
     /// The help text: usage line, abstract, options.
     public var usage: String {
         let synopsis = options.map { "[--\($0.name) \($0.valueName)]" }.joined(separator: " ")
-        let rows = options.map { ("--\($0.name) \($0.valueName)", "\($0.help) (default \($0.defaultValue))") }
+        let rows = options.map { ("--\($0.name) \($0.valueName)", "\($0.help) (\($0.defaultValue.isEmpty ? "required" : "default \($0.defaultValue)"))") }
             + [("--version", "print the version"), ("-h, --help", "print this help")]
         let width = rows.map(\.0.count).max() ?? 0
         let lines = rows.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count + 3) + $0.1 }

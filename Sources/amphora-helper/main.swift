@@ -7,14 +7,21 @@ import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
 
-/// The root helper of the amphora agent, and its launcher and audit subcommands.
-@main
+// The launcher the helper starts (`amphora-helper launcher ...`, LauncherCommandLine.swift) is read
+// before swift-argument-parser: parsing through it would touch ArgumentParser's and
+// FoundationEssentials' code in a process that never needs them (about 0.5 MiB of its memory).
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "launcher" {
+    LauncherCommandLine.serve(CommandLine.arguments.dropFirst(2))
+}
+AmphoraHelperCommand.main()
+
+/// The root helper of the amphora agent, and its audit subcommands.
 struct AmphoraHelperCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amphora-helper",
         abstract: "Root side of the amphora agent: executes typed commands from the front.",
         version: "amphora-helper \(BuildInfo.versionDescription)",
-        subcommands: [Serve.self, Launcher.self, CheckIdentity.self, AuditVerify.self, AuditShow.self, AuditInit.self, AuditBench.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
+        subcommands: [Serve.self, CheckIdentity.self, AuditVerify.self, AuditShow.self, AuditInit.self, AuditBench.self, VRRPCheckCommand.self, SeccompExport.self, SeccompSelfTestCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -33,26 +40,6 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         throw ExitCode(HelperMain.run(configPath: configFile, notifyFD: notifyFD, daemonFD: daemonFD))
-    }
-}
-
-/// The launcher process (started by the helper itself; not for direct use).
-struct Launcher: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "launcher", abstract: "Internal: the launcher the helper starts, its channels on descriptors 3, 4, ...",
-        shouldDisplay: false)
-
-    @Option(name: .customLong("channels")) var channels: Int = 1
-    @Option(name: .customLong("haproxy-cmd")) var haproxyCmd: String
-    @Option(name: .customLong("keepalived-cmd")) var keepalivedCmd: String
-    @Option(name: .customLong("base-path")) var basePath: String
-    @Option(name: .customLong("base-cert-dir")) var baseCertDir: String = "/var/lib/octavia/certs"
-    @Flag(name: .customLong("require-landlock")) var requireLandlock = false
-
-    func run() throws {
-        LauncherProcess.serve(
-            channels: channels, paths: ProgramPaths(haproxy: haproxyCmd, keepalived: keepalivedCmd, basePath: basePath, baseCertDir: baseCertDir),
-            requireLandlock: requireLandlock)
     }
 }
 

@@ -50,4 +50,21 @@ struct AgentCommandLineTests {
             #expect(refused.stderr.hasPrefix("\(tool): unknown argument '--bogus'\nusage: \(tool)"), "\(refused.stderr)")
         }
     }
+
+    @Test("the helper's launcher refuses a missing option or a value it cannot use before it opens or confines anything", arguments: [
+        ("--channels", "many", "--channels many: not a valid value"), ("--require-landlock", "maybe", "--require-landlock maybe: not a valid value"),
+        ("--require-landlock", nil, "--require-landlock is required"), ("--base-path", nil, "--base-path is required"),
+        ("--bogus", "1", "unknown argument '--bogus'"),
+    ])
+    func launcherRefusesArguments(option: String, value: String?, message: String) throws {
+        var options = [
+            "--channels": "1", "--haproxy-cmd": "/usr/sbin/haproxy", "--keepalived-cmd": "/usr/sbin/keepalived", "--base-path": "/nonexistent",
+            "--base-cert-dir": "/nonexistent/certs", "--require-landlock": "no",
+        ]
+        options[option] = value
+        let result = try Shell.run(
+            AgentHarness.binDirectory + "/amphora-helper", ["launcher"] + options.flatMap { [$0.key, $0.value] }, check: false)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("amphora-helper launcher: \(message)\nusage: amphora-helper launcher"), "\(result.stderr)")
+    }
 }

@@ -206,7 +206,7 @@ struct ConfinementTests {
         // Descriptor 96, the first program slot, is already taken when the launcher starts.
         let result = try Shell.run(
             "/bin/bash",
-            ["-c", "exec 96</dev/null 3</dev/null; exec \"$0\" launcher --haproxy-cmd /usr/sbin/haproxy --keepalived-cmd /usr/sbin/keepalived --base-path /nonexistent",
+            ["-c", "exec 96</dev/null 3</dev/null; exec \"$0\" launcher --channels 1 --haproxy-cmd /usr/sbin/haproxy --keepalived-cmd /usr/sbin/keepalived --base-path /nonexistent --base-cert-dir /nonexistent/certs --require-landlock no",
              Self.helperBinary], check: false)
         #expect(result.status == 1)
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -239,17 +239,20 @@ struct ConfinementTests {
 
     @Test("without Landlock a launcher told it is required (service_manager = systemd) stops with one line; direct mode warns")
     func launcherWithoutLandlockFailsClosedUnderSystemd() throws {
-        let common = ["--haproxy-cmd", "/usr/sbin/haproxy", "--keepalived-cmd", "/usr/sbin/keepalived", "--base-path", "/nonexistent"]
-        let required = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock"])
+        let common = [
+            "--channels", "1", "--haproxy-cmd", "/usr/sbin/haproxy", "--keepalived-cmd", "/usr/sbin/keepalived", "--base-path", "/nonexistent",
+            "--base-cert-dir", "/nonexistent/certs",
+        ]
+        let required = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock", "yes"])
         #expect(required.status == 1, "\(required.stderr)")
         #expect(required.stderr.split(separator: "\n").count == 1, "\(required.stderr)")
         #expect(required.stderr.contains("no Landlock"), "\(required.stderr)")
         // Direct mode: one warning, then it serves (here: descriptor 3 is at its end, so it stops cleanly).
-        let warned = try Self.runLauncher(withoutLandlock: true, common)
+        let warned = try Self.runLauncher(withoutLandlock: true, common + ["--require-landlock", "no"])
         #expect(warned.status == 0, "\(warned.stderr)")
         #expect(warned.stderr.contains("warning: no Landlock"), "\(warned.stderr)")
         // With Landlock (this kernel) the required launcher starts without a word.
-        let present = try Self.runLauncher(withoutLandlock: false, common + ["--require-landlock"])
+        let present = try Self.runLauncher(withoutLandlock: false, common + ["--require-landlock", "yes"])
         #expect(present.status == 0, "\(present.stderr)")
         #expect(present.stderr.isEmpty, "\(present.stderr)")
     }
