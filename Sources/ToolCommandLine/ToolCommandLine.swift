@@ -69,13 +69,15 @@ public struct ToolCommandLine: Sendable {
             guard !value.isEmpty else { return .refused("--\(option.name) needs a \(option.valueName)") }
             values[option.name] = value
         }
+        if let missing = options.first(where: { values[$0.name]?.isEmpty ?? true }) { return .refused("--\(missing.name) is required") }
         return .run(values)
     }
 
-    /// Reads the process's own arguments; prints the version or the help and exits 0, or prints the
-    /// reason and the usage on stderr and exits 2; else returns the values.
-    public func parseOrExit() -> [String: String] {
-        switch parse(CommandLine.arguments.dropFirst()) {
+    /// Reads `arguments` (default: the process's own, without the program name); prints the version
+    /// or the help and exits 0, or prints the reason and the usage on stderr and exits 2; else
+    /// returns the values.
+    public func parseOrExit(_ arguments: some Collection<String> = CommandLine.arguments.dropFirst()) -> [String: String] {
+        switch parse(arguments) {
         case .run(let values):
             return values
         case .version:
@@ -85,8 +87,13 @@ public struct ToolCommandLine: Sendable {
             FileDescriptorOutput.standardOutput.write(usage)
             exit(0)
         case .refused(let reason):
-            FileDescriptorOutput.standardError.write("\(tool): \(reason)\n\(usage)")
-            exit(2)
+            refuse(reason)
         }
+    }
+
+    /// Prints `reason` and the usage on stderr and exits 2 (also for a value the tool itself refuses).
+    public func refuse(_ reason: String) -> Never {
+        FileDescriptorOutput.standardError.write("\(tool): \(reason)\n\(usage)")
+        exit(2)
     }
 }

@@ -1,6 +1,3 @@
-import BuildInfo
-import Glibc
-import LinuxSystem
 import ProgramLauncher
 import ToolCommandLine
 
@@ -24,20 +21,11 @@ enum LauncherCommandLine {
     /// Reads `arguments` (after `launcher`) and serves; a missing or unusable option is one line and
     /// the usage on stderr, exit status 2. Never returns.
     static func serve(_ arguments: ArraySlice<String>) -> Never {
-        let values: [String: String]
-        switch commandLine.parse(arguments) {
-        case .run(let given): values = given
-        case .version:
-            FileDescriptorOutput.standardOutput.write("\(commandLine.tool) \(BuildInfo.versionDescription)\n")
-            exit(0)
-        case .help:
-            FileDescriptorOutput.standardOutput.write(commandLine.usage)
-            exit(0)
-        case .refused(let reason): refuse(reason)
-        }
+        let values = commandLine.parseOrExit(arguments)
         func value<T>(_ name: String, _ accept: (String) -> T?) -> T {
-            guard let text = values[name], !text.isEmpty else { refuse("--\(name) is required") }
-            guard let accepted = accept(text) else { refuse("--\(name) \(text): not a valid value") }
+            guard let text = values[name], let accepted = accept(text) else {
+                commandLine.refuse("--\(name) \(values[name] ?? ""): not a valid value")
+            }
             return accepted
         }
         LauncherProcess.serve(
@@ -46,10 +34,5 @@ enum LauncherCommandLine {
                 haproxy: value("haproxy-cmd") { $0 }, keepalived: value("keepalived-cmd") { $0 },
                 basePath: value("base-path") { $0 }, baseCertDir: value("base-cert-dir") { $0 }),
             requireLandlock: value("require-landlock") { ["yes": true, "no": false][$0] })
-    }
-
-    static func refuse(_ reason: String) -> Never {
-        FileDescriptorOutput.standardError.write("\(commandLine.tool): \(reason)\n\(commandLine.usage)")
-        exit(2)
     }
 }

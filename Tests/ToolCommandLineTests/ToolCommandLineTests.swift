@@ -54,4 +54,14 @@ struct ToolCommandLineTests {
 
             """)
     }
+
+    @Test("an option whose default is empty is required")
+    func requiredOption() {
+        let tool = ToolCommandLine(
+            tool: "t", abstract: "a", options: [.init("base-path", valueName: "DIR", help: "h", default: ""), .init("x", valueName: "X", help: "h", default: "1")])
+        #expect(tool.parse([]) == .refused("--base-path is required"))
+        #expect(tool.parse(["--x", "2"]) == .refused("--base-path is required"))
+        #expect(tool.parse(["--base-path", "/b"]) == .run(["base-path": "/b", "x": "1"]))
+        #expect(tool.usage.contains("--base-path DIR   h (required)"), "\(tool.usage)")
+    }
 }
