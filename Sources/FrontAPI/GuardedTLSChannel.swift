@@ -33,8 +33,11 @@ struct GuardedTLSChannel<Base: ServerChildChannel>: ServerChildChannel {
         }
     }
 
+    /// Handles the connection on its own event loop (``EventLoopTaskExecutor``).
     func handle(value: Base.Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await base.handle(value: value, logger: logger)
+        }
     }
 }
 
