@@ -54,6 +54,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The wire contract: typed commands, replies, validated values, framing. Standard library only.
@@ -124,10 +125,12 @@ let package = Package(
             dependencies: [
                 "IPCProtocol", "FrontRequestParsing", "HeartbeatFormat", "Confinement", "LinuxSystem", "AgentLogging",
                 hummingbird, .product(name: "HummingbirdTLS", package: "hummingbird"),
-                nio("NIOCore"), nio("NIOPosix"), nio("NIOTLS"),
+                nio("NIOCore"), nio("NIOPosix"), nio("NIOTLS"), nio("NIOHTTP1"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 crypto, logging,
             ],
             swiftSettings: strictSettings

@@ -112,7 +112,7 @@ public enum FrontServer {
                 base: HTTP1Channel(responder: responder, configuration: http), sslContext: sslContext, limiter: limiter,
                 handshakeTimeout: handshakeTimeout)
         }
-        let app = Application(
+        let app = FrontApplication(
             responder: responder,
             server: server,
             configuration: .init(
