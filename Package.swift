@@ -10,15 +10,17 @@ let compactRelocations: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld", "-Xlinke
 /// The linker settings of an executable of the agent's process tree: compact relocations, and in
 /// release builds the functions that the start and a controller's requests run placed next to each
 /// other (linker/README.md; the release builds give every function its own section).
+/// `AMPHORA_RECORDING_LAYOUT=1` links the release build for `scripts/record-symbol-order.sh`
+/// instead: every function on pages of its own, so that a touched page names the function that ran.
 func agentExecutable(_ name: String) -> [LinkerSetting] {
-    compactRelocations + [
-        .unsafeFlags(
-            [
-                "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/linker/\(name).order", "-Xlinker", "--no-warn-symbol-ordering",
-                "-Xlinker", "--script=\(Context.packageDirectory)/linker/private-functions.ld",
-            ],
-            .when(configuration: .release))
-    ]
+    let layout =
+        Context.environment["AMPHORA_RECORDING_LAYOUT"] == "1"
+        ? ["-Xlinker", "--script=\(Context.packageDirectory)/linker/recording-layout.ld"]
+        : [
+            "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/linker/\(name).order", "-Xlinker", "--no-warn-symbol-ordering",
+            "-Xlinker", "--script=\(Context.packageDirectory)/linker/private-functions.ld",
+        ]
+    return compactRelocations + [.unsafeFlags(layout, .when(configuration: .release))]
 }
 
 let strictSettings: [SwiftSetting] = [

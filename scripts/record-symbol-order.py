@@ -10,13 +10,19 @@ How: the executables are dropped from the page cache and the block device's read
 for the run (restored after it), so a page of code is in memory only if a process touched it. The
 agent then starts and serves what a controller asks of it (the benchmark's requests: status, info,
 details, listeners, a certificate, a configuration upload and reload, concurrent connections, an
-error). The resident pages of each executable (`/proc/<pid>/pagemap`) name the functions on them
-(`nm`); those go to `linker/<executable>.order`, in their present order.
+error). Then every page of the executables is taken out of the processes and the page cache, and
+the same requests run again: the pages that come back are what a serving agent runs. The
+executables are linked in the recording layout for this (every function on pages of its own:
+AMPHORA_RECORDING_LAYOUT=1, linker/recording-layout.ld), so the resident pages of each executable
+(`/proc/<pid>/pagemap`) name exactly the functions that ran (`nm`). `linker/<executable>.order` lists
+the functions serving runs, then those only the start runs (a serving front unmaps the start's
+code: `ResidentPages.unmapStartCode`).
 
-Usage: bash scripts/record-symbol-order.sh (root; it builds, then runs this on the release build's
-BIN_DIR: python3 scripts/record-symbol-order.py [--fresh] BIN_DIR). The functions a file lists
-already stay in it (--fresh starts over). See linker/README.md.
+Usage: bash scripts/record-symbol-order.sh (root; it links the release build in the recording
+layout, runs this on its BIN_DIR: python3 scripts/record-symbol-order.py BIN_DIR, then links it
+again with the new order). See linker/README.md.
 """
+import ctypes
 import http.client
 import os
 import shutil
@@ -40,6 +46,13 @@ CERT_NAME = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee.pem'
 # The executables of the process tree (amphora-helper also runs as the launcher).
 RECORDED = ['amphora-front', 'amphora-helper', 'amphora-agent', 'amphora-prometheus-proxy']
 PAGE = 4096
+LIBC = ctypes.CDLL(None, use_errno=True)
+LIBC.syscall.restype = ctypes.c_long
+
+
+class Iovec(ctypes.Structure):
+    _fields_ = [('base', ctypes.c_void_p), ('length', ctypes.c_size_t)]
+
 RUNS = 3
 
 
@@ -118,24 +131,57 @@ def text_symbols(binary):
     return sorted(syms), segments
 
 
-def ordered_functions(binary, offsets, listed):
-    """The functions on the touched pages and those `listed` already, in their order in `binary`.
-    Keeping the listed ones makes the file converge: which neighbours share a page with a function
-    that runs changes with every link, so a run of one layout does not see all a run of another
-    saw."""
+def ordered_functions(binary, hot_offsets, offsets):
+    """The functions on the pages a serving agent touched (`hot_offsets`), then those on the other
+    touched pages (`offsets`: the start's), each group in its order in `binary`. `binary` is linked
+    in the recording layout (every function on pages of its own), so a touched page names exactly
+    the function that ran. A serving process that unmaps its start's code
+    (`ResidentPages.unmapStartCode`) maps again only what serving runs, and finds it together."""
     syms, segments = text_symbols(binary)
-    pages = set()
-    for off in offsets:
-        for vaddr, seg_off, size in segments:
-            if seg_off <= off < seg_off + size:
-                pages.add((vaddr + off - seg_off) // PAGE)
-    names, seen = [], set()
+
+    def pages_of(file_offsets):
+        pages = set()
+        for off in file_offsets:
+            for vaddr, seg_off, size in segments:
+                if seg_off <= off < seg_off + size:
+                    pages.add((vaddr + off - seg_off) // PAGE)
+        return pages
+
+    hot_pages, pages = pages_of(hot_offsets), pages_of(offsets)
+    serving, start, seen = [], [], set()
     for addr, size, name in syms:
-        first, last = addr // PAGE, (addr + max(size, 1) - 1) // PAGE
-        if (name in listed or any(p in pages for p in range(first, last + 1))) and name not in seen:
-            seen.add(name)
-            names.append(name)
-    return names
+        if name in seen:
+            continue
+        span = range(addr // PAGE, (addr + max(size, 1) - 1) // PAGE + 1)
+        if any(p in hot_pages for p in span):
+            serving.append(name)
+        elif any(p in pages for p in span):
+            start.append(name)
+        else:
+            continue
+        seen.add(name)
+    return serving, start
+
+
+def page_out(pid, binary):
+    """Takes `binary`'s pages out of process `pid` (process_madvise(MADV_PAGEOUT)); once no process
+    maps them, `drop_from_page_cache` takes them out of the page cache: with read-ahead off, a page
+    is back only once touched again."""
+    pidfd = LIBC.syscall(434, pid, 0)          # pidfd_open
+    if pidfd < 0:
+        return
+    try:
+        with open(f'/proc/{pid}/maps') as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 6 and os.path.realpath(parts[5]) == binary:
+                    start, end = (int(x, 16) for x in parts[0].split('-'))
+                    vec = Iovec(start, end - start)
+                    LIBC.syscall(440, pidfd, ctypes.byref(vec), 1, 21, 0)   # process_madvise, MADV_PAGEOUT
+    except OSError:
+        pass
+    finally:
+        os.close(pidfd)
 
 
 class Client:
@@ -216,7 +262,7 @@ def stop_agent(agent):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != '--fresh']
+    args = sys.argv[1:]
     if len(args) != 1:
         sys.exit(__doc__)
     bin_dir = os.path.realpath(args[0])
@@ -252,6 +298,7 @@ haproxy_cmd = /usr/sbin/haproxy
 [health_manager]
 controller_ip_port_list = 127.0.0.1:{hb_port}
 heartbeat_key = insecure-record-key
+heartbeat_interval = 1
 [controller_worker]
 loadbalancer_topology = SINGLE
 [privsep]
@@ -263,6 +310,18 @@ netns = {netns}
 """)
         # Which code runs varies a little between runs (timing, threads): the union of a few.
         offsets = {name: set() for name in RECORDED}
+        hot_offsets = {name: set() for name in RECORDED}
+
+        def record(into):
+            for pid in process_tree(agent.pid):
+                try:
+                    exe = os.path.realpath(f'/proc/{pid}/exe')
+                except OSError:
+                    continue
+                for name in RECORDED:
+                    if exe == binaries[name]:
+                        into[name] |= resident_offsets(pid, binaries[name])
+
         for run in range(RUNS):
             for path in binaries.values():
                 drop_from_page_cache(path)
@@ -271,30 +330,33 @@ netns = {netns}
             agent = start_agent(bin_dir, tmp, port)
             workload(f'{tmp}/pki', port, base, listener_pem, frontend_port)
             time.sleep(1)
+            record(offsets)
+            # Serving again with every page of the executables gone: what comes back is what a
+            # serving agent runs.
             for pid in process_tree(agent.pid):
-                try:
-                    exe = os.path.realpath(f'/proc/{pid}/exe')
-                except OSError:
-                    continue
-                for name in RECORDED:
-                    if exe == binaries[name]:
-                        offsets[name] |= resident_offsets(pid, binaries[name])
+                for path in binaries.values():
+                    page_out(pid, path)
+            for path in binaries.values():
+                drop_from_page_cache(path)
+            workload(f'{tmp}/pki', port, base, listener_pem, frontend_port)
+            time.sleep(2.5)     # two heartbeats (heartbeat_interval 1): their code runs in a serving agent too
+            record(hot_offsets)
             stop_agent(agent)
             with open(ra_file, 'w') as f:
                 f.write(read_ahead)
             shutil.rmtree(base, ignore_errors=True)
         for name in RECORDED:
             out = f'{REPO}/linker/{name}.order'
-            listed = set()
-            if os.path.exists(out) and '--fresh' not in sys.argv:
-                with open(out) as f:
-                    listed = set(f.read().split())
-            names = ordered_functions(binaries[name], offsets[name], listed)
+            serving, start = ordered_functions(binaries[name], hot_offsets[name], offsets[name] | hot_offsets[name])
             with open(out + '.tmp', 'w') as f:
-                f.write(''.join(n + '\n' for n in names))
+                f.write('# serving: the functions a serving agent runs (scripts/record-symbol-order.py)\n')
+                f.write(''.join(n + '\n' for n in serving))
+                f.write('# start: the functions only the start runs\n')
+                f.write(''.join(n + '\n' for n in start))
             os.replace(out + '.tmp', out)
-            print(f'record-symbol-order: {name}: {len(offsets[name]) * PAGE // 1024} KiB touched in {RUNS} runs, '
-                  f'{len(names)} functions -> {os.path.relpath(out, REPO)}')
+            print(f'record-symbol-order: {name}: {len(serving)} functions serving, {len(start)} at start only '
+                  f'(pages touched: {len(offsets[name]) * PAGE // 1024} KiB in {RUNS} runs, '
+                  f'{len(hot_offsets[name]) * PAGE // 1024} KiB again when serving) -> {os.path.relpath(out, REPO)}')
     finally:
         with open(ra_file, 'w') as f:
             f.write(read_ahead)

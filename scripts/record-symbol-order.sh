@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # Records linker/<executable>.order from the release build (linker/README.md). Run as root:
 #
-#   bash scripts/record-symbol-order.sh [--fresh]
+#   bash scripts/record-symbol-order.sh
 #
-# Builds in .build-release as bench/run.sh does, records (--fresh: forget the functions the files
-# list now), and links again with the new order. Run it twice after large changes: the second
-# recording sees the layout the first one made.
+# Builds in .build-release as bench/run.sh does, links it in the recording layout (every function
+# on pages of its own: AMPHORA_RECORDING_LAYOUT=1), records, and links again with the new order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "record-symbol-order: run as root (it starts the agent)"; exit 1; }
@@ -15,7 +14,8 @@ build=(swift build -c release --scratch-path "$PWD/.build-release" "${release_fl
 bin=$("${build[@]}" --show-bin-path)
 for step in record link; do
   relink_if_layout_changed "$bin"
-  "${build[@]}" 2>&1 | grep -E "error|Build complete" || true
+  if [ $step = record ]; then layout=1; else layout=0; fi
+  AMPHORA_RECORDING_LAYOUT=$layout "${build[@]}" 2>&1 | grep -E "error|Build complete" || true
   [ "${PIPESTATUS[0]}" = 0 ] || { echo "record-symbol-order: the release build failed"; exit 1; }
   [ $step = link ] || python3 scripts/record-symbol-order.py "$@" "$bin"
 done

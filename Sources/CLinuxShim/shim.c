@@ -454,3 +454,47 @@ size_t cshim_executable_build_id(uint8_t *out, size_t capacity) {
 }
 
 int cshim_malloc_trim(void) { return malloc_trim(0); }
+
+/* MADV_DONTNEED of the read-only segments (code, constants) of the executable and of the loaded
+ * libraries whose file name starts with one of `prefixes`: this process's page table entries for
+ * them go, the pages stay in the page cache, and a later touch maps them again (a minor fault).
+ * Safe because a segment without PF_W is never written, so it holds no private copy that
+ * MADV_DONTNEED could discard (relocated data, RELRO included, is in the writable segment).
+ * MADV_PAGEOUT would not do: the kernel ignores it for the file pages of a file the caller may
+ * not write (the unprivileged front). Found with dl_iterate_phdr, so it needs no /proc (a
+ * non-dumpable process cannot read its own /proc/self/maps). */
+struct cshim_unmap_search {
+    const char *const *prefixes;
+    int count;
+    size_t advised;
+};
+
+static int cshim_unmap_visit(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct cshim_unmap_search *search = data;
+    const char *name = info->dlpi_name;
+    int selected = name == NULL || name[0] == '\0';   /* the executable */
+    if (!selected) {
+        const char *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        for (int i = 0; i < search->count && !selected; i++)
+            selected = strncmp(base, search->prefixes[i], strlen(search->prefixes[i])) == 0;
+    }
+    if (!selected) return 0;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+        if (segment->p_type != PT_LOAD || (segment->p_flags & PF_W)) continue;
+        uintptr_t start = (info->dlpi_addr + segment->p_vaddr) & ~(page - 1);
+        uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz + page - 1) & ~(page - 1);
+        if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0)
+            search->advised += end - start;
+    }
+    return 0;
+}
+
+size_t cshim_unmap_read_only_segments(const char *const *prefixes, int count) {
+    struct cshim_unmap_search search = {prefixes, count, 0};
+    dl_iterate_phdr(cshim_unmap_visit, &search);
+    return search.advised;
+}

@@ -122,7 +122,9 @@ public enum FrontServer {
             onServerRunning: { channel in
                 // Bound and listening, but not accepting yet (the gate is shut): confine first (no
                 // fork, no exec, no capabilities, the seccomp allow-list on every thread), then let
-                // the listening socket accept.
+                // the listening socket accept. The start's code and tables are unmapped
+                // first (read back on first touch: what serving runs is laid out together).
+                ResidentPages.unmapStartCode()
                 Confinement.confineOrExit(.front, program: "amphora-front")
                 acceptLatch.open()
                 channel.read()

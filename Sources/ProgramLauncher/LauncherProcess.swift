@@ -83,6 +83,8 @@ public enum LauncherProcess {
                 _exit(1)
             }
         }
+        // The start's code is not needed again; what serving runs is mapped again, laid out together (linker/).
+        ResidentPages.unmapStartCode()
         serveChannel(fd: 3, setup: setup, paths: paths)
     }
 

@@ -130,6 +130,9 @@ public enum Supervisor {
             daemons.stopAll()
         }
 
+        // Started: the start's code is not needed again; what supervising runs is mapped again,
+        // laid out together (linker/).
+        ResidentPages.unmapStartCode()
         while true {
             var pollfds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
             if let channel { pollfds.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }

@@ -45,6 +45,9 @@ int64_t cshim_fs_magic(int fd);
 /* The running executable's GNU build ID (the linker's hash of its contents), copied into out:
    its length, or 0 when it has none or it does not fit. */
 size_t cshim_executable_build_id(uint8_t *out, size_t capacity);
+/* MADV_DONTNEED of the read-only segments (never written: code, constants) of the executable and of
+ * the loaded libraries whose file name starts with one of `prefixes`; returns the bytes advised. */
+size_t cshim_unmap_read_only_segments(const char *const *prefixes, int count);
 
 /* openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS. */
 int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode);

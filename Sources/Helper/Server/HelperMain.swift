@@ -225,6 +225,8 @@ public enum HelperMain {
         }
         // libcrypto served the identity check and the start's audit records; its pages go back now.
         LibcryptoPages.releaseAfterStart()
+        // So does the start's own code: what serving runs is mapped again, laid out together (linker/).
+        ResidentPages.unmapStartCode()
         logger.info(
             "helper ready",
             metadata: ["socket": "\(config.helperSocket)", "front_uid": "\(frontAccount.uid)", "launchers": "\(pool.pids)"])
