@@ -24,4 +24,29 @@ struct ResidentPagesTests {
         #expect(strlen("still here") == 10)
         #expect(ResidentPages.pageOut(librariesNamed: ["no-such-library.so"]) == 0)
     }
+
+    @Test("unmapping the start's code keeps every written page and the process working")
+    func unmapsStartCodeAndKeepsData() throws {
+        // Written data (a heap array, a global, relocated data behind every Swift type and string)
+        // lives in writable segments, which are left alone; code and constants come back on touch.
+        ResidentPagesTests.written = (0..<4096).map { $0 &* 31 }
+        let heap = Array(repeating: UInt8(7), count: 1 << 20)
+        let before = try Self.residentKilobytes()
+        let advised = ResidentPages.unmapStartCode()
+        let after = try Self.residentKilobytes()
+        #expect(advised > 0)
+        #expect(after < before, "the test runner's code, touched by its start, is no longer resident")
+        #expect(ResidentPagesTests.written.count == 4096 && ResidentPagesTests.written[4095] == 4095 &* 31)
+        #expect(heap.allSatisfy { $0 == 7 })
+        #expect(String(describing: ResidentPagesTests.self) == "ResidentPagesTests")
+    }
+
+    nonisolated(unsafe) static var written: [Int] = []
+
+    /// `Rss` of /proc/self/smaps_rollup, in KiB.
+    static func residentKilobytes() throws -> Int {
+        let text = String(decoding: try readFile("/proc/self/smaps_rollup"), as: UTF8.self)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("Rss:") })
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? 0
+    }
 }
