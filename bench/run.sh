@@ -78,6 +78,7 @@ else
     tail -40 .build-release/bench-build.log; echo "bench/run.sh: the release build failed"; exit 1
   fi
   bin=$("${release[@]}" --show-bin-path)
+  check_shipped_layout "$bin" || { echo "bench/run.sh: link it again without AMPHORA_RECORDING_LAYOUT"; exit 1; }
   build=release
   echo "   built in $(( $(date +%s) - tb )) s"
 fi

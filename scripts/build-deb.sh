@@ -62,8 +62,7 @@ done
 [ -n "${AMPHORA_BIN_DIR:-}" ] || "$bin/amphora-front" --version | grep -qF "$version (commit $commit)" ||
   { echo "build-deb: $bin/amphora-front --version says '$("$bin/amphora-front" --version)', not $version (commit $commit)" >&2; exit 1; }
 # The release layout took effect (linker/README.md): the functions that run first together.
-[ -n "${AMPHORA_BIN_DIR:-}" ] || [[ $(readelf -SW "$bin/amphora-front") == *" .text.private "* ]] ||
-  { echo "build-deb: $bin/amphora-front was linked without linker/private-functions.ld" >&2; exit 1; }
+[ -n "${AMPHORA_BIN_DIR:-}" ] || check_shipped_layout "$bin" || { echo "build-deb: link it again without AMPHORA_RECORDING_LAYOUT" >&2; exit 1; }
 
 # The tree.
 root=$stage/root

@@ -12,10 +12,20 @@ source scripts/release-flags.sh
 prepare_release_scratch "$PWD/.build-release"
 build=(swift build -c release --scratch-path "$PWD/.build-release" "${release_flags[@]}")
 bin=$("${build[@]}" --show-bin-path)
-for step in record link; do
+[ $# = 0 ] || { echo "usage: bash scripts/record-symbol-order.sh (no arguments)"; exit 2; }
+
+link() {  # 1: the recording layout, 0: the shipped one
+  local out rc=0
   relink_if_layout_changed "$bin"
-  if [ $step = record ]; then layout=1; else layout=0; fi
-  AMPHORA_RECORDING_LAYOUT=$layout "${build[@]}" 2>&1 | grep -E "error|Build complete" || true
-  [ "${PIPESTATUS[0]}" = 0 ] || { echo "record-symbol-order: the release build failed"; exit 1; }
-  [ $step = link ] || python3 scripts/record-symbol-order.py "$@" "$bin"
-done
+  out=$(AMPHORA_RECORDING_LAYOUT=$1 "${build[@]}" 2>&1) || rc=$?
+  grep -E "error|Build complete" <<<"$out" || true
+  [ $rc = 0 ] || echo "record-symbol-order: the release build failed"
+  return $rc
+}
+# Whatever happens, the release build is left in the shipped layout.
+trap 'link 0 >/dev/null 2>&1 || echo "record-symbol-order: could not link .build-release in the shipped layout again"' EXIT
+link 1
+python3 scripts/record-symbol-order.py "$bin"
+link 0
+check_shipped_layout "$bin"
+trap - EXIT

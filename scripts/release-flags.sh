@@ -26,3 +26,16 @@ prepare_release_scratch() {  # SCRATCH
     printf '%s\n' "$want" >"$stamp"
   fi
 }
+
+# Fails unless the executables in BIN_DIR are linked in the shipped layout (linker/README.md):
+# linker/private-functions.ld took effect, the recording layout (AMPHORA_RECORDING_LAYOUT=1) did not.
+check_shipped_layout() {  # BIN_DIR
+  local exe sections
+  for exe in amphora-front amphora-helper amphora-agent amphora-prometheus-proxy; do
+    sections=$(readelf -SW "$1/$exe") || return 1
+    if [[ $sections != *" .text.private "* || $sections == *" .text.recorded "* ]]; then
+      echo "$1/$exe is not linked in the shipped layout (linker/README.md)" >&2
+      return 1
+    fi
+  done
+}

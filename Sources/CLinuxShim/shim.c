@@ -459,7 +459,9 @@ int cshim_malloc_trim(void) { return malloc_trim(0); }
  * libraries whose file name starts with one of `prefixes`: this process's page table entries for
  * them go, the pages stay in the page cache, and a later touch maps them again (a minor fault).
  * Safe because a segment without PF_W is never written, so it holds no private copy that
- * MADV_DONTNEED could discard (relocated data, RELRO included, is in the writable segment).
+ * MADV_DONTNEED could discard (relocated data, RELRO included, is in the writable segment); the
+ * pages at a segment's ends are left alone (they may be shared with a writable segment), and so is
+ * an object with text relocations. Breakpoints and uprobes set in the code before are lost.
  * MADV_PAGEOUT would not do: the kernel ignores it for the file pages of a file the caller may
  * not write (the unprivileged front). Found with dl_iterate_phdr, so it needs no /proc (a
  * non-dumpable process cannot read its own /proc/self/maps). */
@@ -481,12 +483,22 @@ static int cshim_unmap_visit(struct dl_phdr_info *info, size_t size, void *data)
             selected = strncmp(base, search->prefixes[i], strlen(search->prefixes[i])) == 0;
     }
     if (!selected) return 0;
+    /* Text relocations write into read-only segments: such an object's code is not the file's. */
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        if (info->dlpi_phdr[i].p_type != PT_DYNAMIC) continue;
+        for (const ElfW(Dyn) *entry = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+             entry->d_tag != DT_NULL; entry++) {
+            if (entry->d_tag == DT_TEXTREL || (entry->d_tag == DT_FLAGS && (entry->d_un.d_val & DF_TEXTREL)))
+                return 0;
+        }
+    }
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
         if (segment->p_type != PT_LOAD || (segment->p_flags & PF_W)) continue;
-        uintptr_t start = (info->dlpi_addr + segment->p_vaddr) & ~(page - 1);
-        uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz + page - 1) & ~(page - 1);
+        /* Rounded inwards: a page the segment shares with a writable one is left alone. */
+        uintptr_t start = (info->dlpi_addr + segment->p_vaddr + page - 1) & ~(page - 1);
+        uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz) & ~(page - 1);
         if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0)
             search->advised += end - start;
     }

@@ -3,6 +3,7 @@ import Confinement
 import Glibc
 import IPCProtocol
 import LinuxSystem
+import Synchronization
 
 /// The launcher: a small process, started by the helper before the helper confines itself, that is
 /// the only code path which executes programs. It reads ``LaunchRequest`` frames on each of its
@@ -88,6 +89,25 @@ public enum LauncherProcess {
         serveChannel(fd: 3, setup: setup, paths: paths)
     }
 
+    /// How long the launcher has been without a request before it unmaps the code the last ones ran
+    /// (as the helper does, `IdlePages`): it waits for the next, which may be days away.
+    static let quietMilliseconds: Int32 = 5000
+
+    /// Set when a request ran since the launcher last unmapped its code.
+    static let ranSinceUnmapping = Atomic<Bool>(false)
+
+    /// Waits until channel `fd` has something to read; the first channel also unmaps the code that
+    /// requests ran once the launcher has been quiet for ``quietMilliseconds``.
+    static func waitForRequest(_ fd: Int32) {
+        guard fd == 3 else { return }
+        while true {
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let n = poll(&ready, 1, quietMilliseconds)
+            if n != 0 { return }   // readable, hung up, or interrupted: the read tells
+            if ranSinceUnmapping.exchange(false, ordering: .relaxed) { ResidentPages.unmapStartCode() }
+        }
+    }
+
     /// Serves one channel: one request at a time, until the helper closes it (the whole launcher
     /// exits then) or sends what it never would (exit 2). `_exit`, not `exit`: the other channels'
     /// threads may be leaving at the same moment, and there is nothing to flush.
@@ -95,12 +115,14 @@ public enum LauncherProcess {
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
+            waitForRequest(fd)
             guard let n = try? readSome(fd, into: &buffer), n > 0 else { _exit(0) }
             decoder.append(buffer[0..<n])
             do {
                 while let payload = try decoder.nextFrame() {
                     let request = try StrictJSON.decode(LaunchRequest.self, from: payload)
                     let result = execute(request, setup: setup, paths: paths)
+                    ranSinceUnmapping.store(true, ordering: .relaxed)
                     try writeAll(fd, try Frame.encode(try StrictJSON.encode(result)))
                 }
             } catch {

@@ -131,13 +131,20 @@ public enum Supervisor {
         }
 
         // Started: the start's code is not needed again; what supervising runs is mapped again,
-        // laid out together (linker/).
+        // laid out together (linker/). So is the code an event ran, once 5 s passed without another.
         ResidentPages.unmapStartCode()
+        var ranSinceUnmapping = false
         while true {
             var pollfds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
             if let channel { pollfds.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&pollfds, nfds_t(pollfds.count), -1)
+            let ready = poll(&pollfds, nfds_t(pollfds.count), ranSinceUnmapping ? 5000 : -1)
+            if ready == 0 {
+                ResidentPages.unmapStartCode()
+                ranSinceUnmapping = false
+                continue
+            }
             if ready < 0 { continue }
+            ranSinceUnmapping = true
             if pollfds.count > 1, pollfds[1].revents != 0, let current = channel, !current.service(daemons) {
                 close(current.fd)
                 channel = nil

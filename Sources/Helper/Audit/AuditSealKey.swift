@@ -85,7 +85,7 @@ public final class AuditSealKey: @unchecked Sendable {
             }
         }
         precondition(result != nil && length == UInt32(Self.size), "HMAC-SHA256 failed")
-        LibcryptoPages.used()
+        IdlePages.used()
     }
 
     // MARK: The key file

@@ -2,7 +2,7 @@ import COpenSSL
 import Glibc
 
 /// Certificate and key checks through the system OpenSSL (whose pages go back after a quiet spell:
-/// ``LibcryptoPages``).
+/// ``IdlePages``).
 public enum CertificateCheck {
     /// The result of validating a key + certificate bundle.
     public struct CheckedBundle: Sendable {
@@ -18,7 +18,7 @@ public enum CertificateCheck {
     /// first certificate, and (when `requireCurrent`) that the first certificate is valid now.
     /// Accepts key-then-certificates (the seed's order) and certificates-then-key (the 1.0 controller's).
     public static func checkBundle(_ text: String, requireCurrent: Bool) throws(CertificateProblem) -> CheckedBundle {
-        defer { LibcryptoPages.used() }
+        defer { IdlePages.used() }
         let blocks = PEMBlock.blocks(in: text)
         let certificates = blocks.filter(\.isCertificate)
         let keys = blocks.filter(\.isPrivateKey)
@@ -54,7 +54,7 @@ public enum CertificateCheck {
     /// Checks that every block parses as what its label says (certificate, private key, CRL),
     /// through the same OpenSSL readers haproxy uses.
     public static func checkBlocksParse(_ blocks: [PEMBlock]) throws(CertificateProblem) {
-        defer { LibcryptoPages.used() }
+        defer { IdlePages.used() }
         for block in blocks {
             let parses: Bool
             switch block.label {
@@ -71,7 +71,7 @@ public enum CertificateCheck {
 
     /// Checks that `text` holds at least one parseable certificate (a CA bundle); returns the certificates.
     public static func checkCertificates(_ text: String) throws(CertificateProblem) -> String {
-        defer { LibcryptoPages.used() }
+        defer { IdlePages.used() }
         let certificates = PEMBlock.blocks(in: text).filter(\.isCertificate)
         guard !certificates.isEmpty else { throw CertificateProblem("No certificate found") }
         for block in certificates {

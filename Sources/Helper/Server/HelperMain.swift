@@ -223,10 +223,9 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")
         }
-        // libcrypto served the identity check and the start's audit records; its pages go back now.
-        LibcryptoPages.releaseAfterStart()
-        // So does the start's own code: what serving runs is mapped again, laid out together (linker/).
-        ResidentPages.unmapStartCode()
+        // libcrypto served the identity check and the start's audit records; its pages go back now,
+        // and so does the start's own code (what serving runs is mapped again, laid out together).
+        IdlePages.releaseAfterStart()
         logger.info(
             "helper ready",
             metadata: ["socket": "\(config.helperSocket)", "front_uid": "\(frontAccount.uid)", "launchers": "\(pool.pids)"])

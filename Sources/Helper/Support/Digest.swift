@@ -2,7 +2,7 @@ import COpenSSL
 import IPCProtocol
 
 /// Message digests through the system OpenSSL (the helper links no second TLS library). Its pages
-/// go back once libcrypto has been quiet for a while (``LibcryptoPages``).
+/// go back once libcrypto has been quiet for a while (``IdlePages``).
 public enum Digest {
     /// Lowercase hex SHA-256 of `bytes`.
     public static func sha256Hex(_ bytes: some Collection<UInt8>) -> String { hex(EVP_sha256(), bytes) }
@@ -20,7 +20,7 @@ public enum Digest {
             }
         }
         precondition(ok == 1, "EVP_Digest failed")
-        LibcryptoPages.used()
+        IdlePages.used()
         return hexString(out[0..<Int(length)])
     }
 

@@ -1,14 +1,18 @@
 import Glibc
 import LinuxSystem
 
-/// The system OpenSSL serves the helper's certificate checks (``CertificateCheck``: the agent's own
-/// identity at start and rotation, certificate uploads), its digests (``Digest``) and the audit
-/// seal (``AuditSealKey``). Its first use at start touches megabytes of libcrypto's code and tables
-/// (the provider machinery, ASN.1 and key decoding) that a helper then keeps resident while it waits
-/// for the controller's next call, which may be days away. The helper gives them back
-/// (``ResidentPages``): once at the end of its start, and after libcrypto has been quiet for
-/// ``quietSeconds`` (a burst of calls, one load balancer's configuration, reads them once).
-enum LibcryptoPages {
+/// What the helper gives back while it waits for the controller's next call, which may be days
+/// away (``ResidentPages``). The system OpenSSL serves the helper's certificate checks
+/// (``CertificateCheck``: the agent's own identity at start and rotation, certificate uploads), its
+/// digests (``Digest``) and the audit seal (``AuditSealKey``); its first use at start touches
+/// megabytes of libcrypto's code and tables (the provider machinery, ASN.1 and key decoding). The
+/// helper's own code, the start's and a command's, is the rest. Both go back once at the end of the
+/// start, and again after libcrypto has been quiet for ``quietSeconds`` (every command that changes
+/// something seals audit records, so that is a quiet spell of commands too; a burst of calls, one
+/// load balancer's configuration, reads them once): libcrypto's pages with `MADV_PAGEOUT`, the
+/// helper's code unmapped (``ResidentPages/unmapStartCode()``; what the next command runs is mapped
+/// again, laid out together: linker/).
+enum IdlePages {
     static let libraries = ["libcrypto.so", "libssl.so"]
     static let quietSeconds: UInt64 = 5
 
@@ -29,7 +33,10 @@ enum LibcryptoPages {
         releaseNow()
     }
 
-    static func releaseNow() { ResidentPages.pageOut(librariesNamed: libraries) }
+    static func releaseNow() {
+        ResidentPages.pageOut(librariesNamed: libraries)
+        ResidentPages.unmapStartCode()
+    }
 
     /// Records that a check just used libcrypto; its pages go back once checks have been quiet for
     /// ``quietSeconds``.
