@@ -1,29 +1,50 @@
 import CLinuxShim
+import LinuxSystem
 
-/// Gives the heap's free pages back to the kernel once connections have closed. glibc's malloc keeps
-/// what a burst of connections freed (TLS and HTTP buffers, spread over the event loops' arenas)
-/// and returns only the top of each heap; after a 128-connection load the front held about 10 MiB
-/// more than before it (docs/performance.md). Every `interval`, if a connection closed since the last
-/// look, `malloc_trim(0)` releases the free pages of every arena; an idle front does nothing.
+/// Gives memory back once connections have closed. glibc's malloc keeps what a burst of
+/// connections freed (TLS and HTTP buffers, spread over the event loops' arenas) and returns only
+/// the top of each heap; after a 128-connection load the front held about 10 MiB more than before
+/// it (docs/performance.md). Every `interval`, if a connection closed since the last look,
+/// `malloc_trim(0)` releases the free pages of every arena. Once no connection has closed for
+/// `quietIntervals` more, the code the connections ran is unmapped too (``ResidentPages``, as at
+/// the end of the start); the next request maps what it runs again.
 struct HeapTrimmer: Sendable {
     var interval: Duration = .seconds(1)
     /// Connections closed so far (``SourceConnectionLimiter/closedConnections``).
     let closedConnections: @Sendable () -> UInt64
     var trim: @Sendable () -> Void = { _ = cshim_malloc_trim() }
+    var quietIntervals = 5
+    var release: @Sendable () -> Void = { _ = ResidentPages.unmapStartCode() }
+
+    /// What the trimmer has seen: the closes counted, and the intervals without one since the last
+    /// trim (nil once the code went back, until the next close).
+    struct Seen: Equatable {
+        var closed: UInt64
+        var quiet: Int?
+    }
 
     /// Runs until its task is cancelled.
     func run() async {
-        var seen = closedConnections()
+        var seen = Seen(closed: closedConnections(), quiet: nil)
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            seen = trimIfClosed(since: seen)
+            seen = step(seen)
         }
     }
 
-    /// Trims when connections closed since `seen`; returns the count to compare with next time.
-    func trimIfClosed(since seen: UInt64) -> UInt64 {
+    /// Trims when connections closed since `seen`, releases the code after a quiet spell; returns
+    /// what to compare with next time.
+    func step(_ seen: Seen) -> Seen {
         let now = closedConnections()
-        if now != seen { trim() }
-        return now
+        if now != seen.closed {
+            trim()
+            return Seen(closed: now, quiet: 0)
+        }
+        guard let quiet = seen.quiet else { return seen }
+        if quiet + 1 >= quietIntervals {
+            release()
+            return Seen(closed: now, quiet: nil)
+        }
+        return Seen(closed: now, quiet: quiet + 1)
     }
 }

@@ -11,21 +11,27 @@ struct HeapTrimmerTests {
     final class Calls: Sendable {
         let trims = Atomic<Int>(0)
         let closed = Atomic<UInt64>(0)
+        let releases = Atomic<Int>(0)
     }
 
-    @Test("trims once after closes, not while nothing closed")
+    @Test("trims once after closes, not while nothing closed; releases the code once after a quiet spell")
     func trimsOnlyAfterCloses() {
         let calls = Calls()
         let trimmer = HeapTrimmer(
-            closedConnections: { calls.closed.load(ordering: .relaxed) }, trim: { calls.trims.add(1, ordering: .relaxed) })
-        var seen = trimmer.trimIfClosed(since: 0)
+            closedConnections: { calls.closed.load(ordering: .relaxed) }, trim: { calls.trims.add(1, ordering: .relaxed) },
+            quietIntervals: 2, release: { calls.releases.add(1, ordering: .relaxed) })
+        var seen = trimmer.step(.init(closed: 0, quiet: nil))
         #expect(calls.trims.load(ordering: .relaxed) == 0)
         calls.closed.add(3, ordering: .relaxed)
-        seen = trimmer.trimIfClosed(since: seen)
-        #expect(seen == 3)
+        seen = trimmer.step(seen)
+        #expect(seen == .init(closed: 3, quiet: 0))
         #expect(calls.trims.load(ordering: .relaxed) == 1)
-        seen = trimmer.trimIfClosed(since: seen)
-        #expect(calls.trims.load(ordering: .relaxed) == 1)
+        seen = trimmer.step(seen)
+        #expect(calls.trims.load(ordering: .relaxed) == 1 && calls.releases.load(ordering: .relaxed) == 0)
+        seen = trimmer.step(seen)
+        #expect(calls.releases.load(ordering: .relaxed) == 1 && seen.quiet == nil)
+        for _ in 0..<5 { seen = trimmer.step(seen) }
+        #expect(calls.trims.load(ordering: .relaxed) == 1 && calls.releases.load(ordering: .relaxed) == 1)
     }
 
     @Test("the connection limiter counts the connections that closed")
