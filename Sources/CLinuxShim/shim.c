@@ -496,9 +496,10 @@ static int cshim_unmap_visit(struct dl_phdr_info *info, size_t size, void *data)
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
         if (segment->p_type != PT_LOAD || (segment->p_flags & PF_W)) continue;
-        /* Rounded inwards: a page the segment shares with a writable one is left alone. */
+        /* Rounded inwards: a page the segment shares with a writable one is left alone; and only
+         * what the file holds (past p_filesz the loader zeroed a private copy). */
         uintptr_t start = (info->dlpi_addr + segment->p_vaddr + page - 1) & ~(page - 1);
-        uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_memsz) & ~(page - 1);
+        uintptr_t end = (info->dlpi_addr + segment->p_vaddr + segment->p_filesz) & ~(page - 1);
         if (end > start && madvise((void *)start, end - start, MADV_DONTNEED) == 0)
             search->advised += end - start;
     }

@@ -96,13 +96,14 @@ public enum LauncherProcess {
     /// Set when a request ran since the launcher last unmapped its code.
     static let ranSinceUnmapping = Atomic<Bool>(false)
 
-    /// Waits until channel `fd` has something to read; the first channel also unmaps the code that
-    /// requests ran once the launcher has been quiet for ``quietMilliseconds``.
+    /// Waits until channel `fd` has something to read. While a request ran since the last unmapping,
+    /// the wait is bounded: once the launcher has been quiet for ``quietMilliseconds``, one of the
+    /// channels' threads unmaps the code the requests ran (the flag's exchange makes it one). An
+    /// idle launcher does not wake.
     static func waitForRequest(_ fd: Int32) {
-        guard fd == 3 else { return }
         while true {
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let n = poll(&ready, 1, quietMilliseconds)
+            let n = poll(&ready, 1, ranSinceUnmapping.load(ordering: .relaxed) ? quietMilliseconds : -1)
             if n != 0 { return }   // readable, hung up, or interrupted: the read tells
             if ranSinceUnmapping.exchange(false, ordering: .relaxed) { ResidentPages.unmapStartCode() }
         }

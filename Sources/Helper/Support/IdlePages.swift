@@ -8,7 +8,8 @@ import LinuxSystem
 /// megabytes of libcrypto's code and tables (the provider machinery, ASN.1 and key decoding). The
 /// helper's own code, the start's and a command's, is the rest. Both go back once at the end of the
 /// start, and again after libcrypto has been quiet for ``quietSeconds`` (every command that changes
-/// something seals audit records, so that is a quiet spell of commands too; a burst of calls, one
+/// something seals audit records, so that is a quiet spell of such commands too; code that only
+/// read-only queries ran stays mapped until the next one; a burst of calls, one
 /// load balancer's configuration, reads them once): libcrypto's pages with `MADV_PAGEOUT`, the
 /// helper's code unmapped (``ResidentPages/unmapStartCode()``; what the next command runs is mapped
 /// again, laid out together: linker/).
