@@ -16,7 +16,7 @@ executables are linked in the recording layout for this (every function on pages
 AMPHORA_RECORDING_LAYOUT=1, linker/recording-layout.ld), so the resident pages of each executable
 (`/proc/<pid>/pagemap`) name exactly the functions that ran (`nm`). `linker/<executable>.order` lists
 the functions serving runs, then those only the start runs (a serving front unmaps the start's
-code: `ResidentPages.unmapStartCode`).
+code: `ResidentPages.unmapCode`).
 
 Usage: bash scripts/record-symbol-order.sh (root; it links the release build in the recording
 layout, runs this on its BIN_DIR: python3 scripts/record-symbol-order.py BIN_DIR, then links it
@@ -136,7 +136,7 @@ def ordered_functions(binary, hot_offsets, offsets):
     touched pages (`offsets`: the start's), each group in its order in `binary`. `binary` is linked
     in the recording layout (every function on pages of its own), so a touched page names exactly
     the function that ran. A serving process that unmaps its start's code
-    (`ResidentPages.unmapStartCode`) maps again only what serving runs, and finds it together."""
+    (`ResidentPages.unmapCode`) maps again only what serving runs, and finds it together."""
     syms, segments = text_symbols(binary)
 
     def pages_of(file_offsets):

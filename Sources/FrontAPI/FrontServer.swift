@@ -124,7 +124,7 @@ public enum FrontServer {
                 // fork, no exec, no capabilities, the seccomp allow-list on every thread), then let
                 // the listening socket accept. The start's code and tables are unmapped
                 // first (read back on first touch: what serving runs is laid out together).
-                ResidentPages.unmapStartCode()
+                ResidentPages.unmapCode()
                 Confinement.confineOrExit(.front, program: "amphora-front")
                 acceptLatch.open()
                 channel.read()

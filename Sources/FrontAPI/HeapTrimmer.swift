@@ -13,8 +13,9 @@ struct HeapTrimmer: Sendable {
     /// Connections closed so far (``SourceConnectionLimiter/closedConnections``).
     let closedConnections: @Sendable () -> UInt64
     var trim: @Sendable () -> Void = { _ = cshim_malloc_trim() }
-    var quietIntervals = 5
-    var release: @Sendable () -> Void = { _ = ResidentPages.unmapStartCode() }
+    /// Intervals without a close before the code goes back (``ResidentPages/quietSeconds`` at the default interval).
+    var quietIntervals = ResidentPages.quietSeconds
+    var release: @Sendable () -> Void = { _ = ResidentPages.unmapCode() }
 
     /// What the trimmer has seen: the closes counted, and the intervals without one since the last
     /// trim (nil once the code went back, until the next close).

@@ -14,7 +14,15 @@ public enum ResidentPages {
     /// kernel is older than 5.4).
     @discardableResult
     public static func pageOut(librariesNamed libraries: [String]) -> Int {
-        pageOut { mapping in libraries.contains(where: { mapping.fileName.hasPrefix($0) }) }
+        guard let maps = try? readFile("/proc/self/maps", limit: 4 << 20) else { return 0 }
+        var advised = 0
+        for line in maps.split(separator: UInt8(ascii: "\n")) {
+            guard let mapping = Mapping(line), libraries.contains(where: { mapping.fileName.hasPrefix($0) }) else { continue }
+            if madvise(UnsafeMutableRawPointer(bitPattern: mapping.start), mapping.end - mapping.start, pageOutAdvice) == 0 {
+                advised += mapping.end - mapping.start
+            }
+        }
+        return advised
     }
 
     /// The Swift runtime's shared libraries (a build with `--static-swift-stdlib` has them in the
@@ -24,31 +32,24 @@ public enum ResidentPages {
         "libswift_RegexParser.so", "libswiftDispatch.so", "libdispatch.so", "libswiftSynchronization.so",
     ]
 
-    /// Unmaps the code and read-only data that the start of this process touched and its steady
-    /// state may not need: the read-only segments of this executable and of the Swift runtime's
-    /// libraries (`MADV_DONTNEED` on segments that are never written, found with `dl_iterate_phdr`).
-    /// The pages stay in the page cache; what the process runs next is mapped again on first touch,
-    /// and the order files (`linker/`) put the functions a serving process runs next to each other,
-    /// so that is a few compact ranges. Returns the bytes advised.
+    /// How long a serving process has been without work before it unmaps the code that work ran
+    /// (the helper, the launcher, the supervisor, the front).
+    public static let quietSeconds = 5
+
+    /// Unmaps the code and read-only data this process touched so far: at the end of its start
+    /// (the start's code), and after a quiet spell (what the last requests ran). The read-only
+    /// segments of this executable and of the Swift runtime's libraries (`MADV_DONTNEED` on
+    /// segments that are never written, found with `dl_iterate_phdr`). The pages stay in the page
+    /// cache; what the process runs next is mapped again on first touch, and the order files
+    /// (`linker/`) put the functions a serving process runs next to each other, so that is a few
+    /// compact ranges. Returns the bytes advised.
     @discardableResult
-    public static func unmapStartCode() -> Int {
+    public static func unmapCode() -> Int {
         let prefixes = swiftRuntime.map { strdup($0) }
         defer { prefixes.forEach { free($0) } }
         return prefixes.map { UnsafePointer($0) }.withUnsafeBufferPointer {
             Int(cshim_unmap_read_only_segments($0.baseAddress, Int32($0.count)))
         }
-    }
-
-    static func pageOut(where selected: (Mapping) -> Bool) -> Int {
-        guard let maps = try? readFile("/proc/self/maps", limit: 4 << 20) else { return 0 }
-        var advised = 0
-        for line in maps.split(separator: UInt8(ascii: "\n")) {
-            guard let mapping = Mapping(line), selected(mapping) else { continue }
-            if madvise(UnsafeMutableRawPointer(bitPattern: mapping.start), mapping.end - mapping.start, pageOutAdvice) == 0 {
-                advised += mapping.end - mapping.start
-            }
-        }
-        return advised
     }
 
     /// One line of `/proc/self/maps`: `start-end perms offset dev inode [path]`.

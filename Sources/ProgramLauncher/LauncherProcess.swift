@@ -85,13 +85,13 @@ public enum LauncherProcess {
             }
         }
         // The start's code is not needed again; what serving runs is mapped again, laid out together (linker/).
-        ResidentPages.unmapStartCode()
+        ResidentPages.unmapCode()
         serveChannel(fd: 3, setup: setup, paths: paths)
     }
 
     /// How long the launcher has been without a request before it unmaps the code the last ones ran
     /// (as the helper does, `IdlePages`): it waits for the next, which may be days away.
-    static let quietMilliseconds: Int32 = 5000
+    static let quietMilliseconds = Int32(ResidentPages.quietSeconds * 1000)
 
     /// Set when a request ran since the launcher last unmapped its code.
     static let ranSinceUnmapping = Atomic<Bool>(false)
@@ -105,7 +105,7 @@ public enum LauncherProcess {
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let n = poll(&ready, 1, ranSinceUnmapping.load(ordering: .relaxed) ? quietMilliseconds : -1)
             if n != 0 { return }   // readable, hung up, or interrupted: the read tells
-            if ranSinceUnmapping.exchange(false, ordering: .relaxed) { ResidentPages.unmapStartCode() }
+            if ranSinceUnmapping.exchange(false, ordering: .relaxed) { ResidentPages.unmapCode() }
         }
     }
 

@@ -39,7 +39,7 @@ public struct MetricsProxyServer {
                 let listener = try LoopbackSocket.listening(listenHost, listenPort)
                 log("serving on \(listenHost):\(listenPort), translating http://\(exporterHost):\(exporterPort)/metrics")
                 // The start's code is not needed again; what serving runs is mapped again, laid out together (linker/).
-                ResidentPages.unmapStartCode()
+                ResidentPages.unmapCode()
                 serve(listener, log: log)
             } catch {
                 if !reported { log("cannot listen yet (\(error)); retrying every second") }

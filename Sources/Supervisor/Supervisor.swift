@@ -131,15 +131,15 @@ public enum Supervisor {
         }
 
         // Started: the start's code is not needed again; what supervising runs is mapped again,
-        // laid out together (linker/). So is the code an event ran, once 5 s passed without another.
-        ResidentPages.unmapStartCode()
+        // laid out together (linker/). So is the code an event ran, once a quiet spell passed without another.
+        ResidentPages.unmapCode()
         var ranSinceUnmapping = false
         while true {
             var pollfds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
             if let channel { pollfds.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&pollfds, nfds_t(pollfds.count), ranSinceUnmapping ? 5000 : -1)
+            let ready = poll(&pollfds, nfds_t(pollfds.count), ranSinceUnmapping ? Int32(ResidentPages.quietSeconds * 1000) : -1)
             if ready == 0 {
-                ResidentPages.unmapStartCode()
+                ResidentPages.unmapCode()
                 ranSinceUnmapping = false
                 continue
             }

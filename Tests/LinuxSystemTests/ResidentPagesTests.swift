@@ -32,7 +32,7 @@ struct ResidentPagesTests {
         ResidentPagesTests.written = (0..<4096).map { $0 &* 31 }
         let heap = Array(repeating: UInt8(7), count: 1 << 20)
         let before = try Self.residentKilobytes()
-        let advised = ResidentPages.unmapStartCode()
+        let advised = ResidentPages.unmapCode()
         let after = try Self.residentKilobytes()
         #expect(advised > 0)
         #expect(after < before, "the test runner's code, touched by its start, is no longer resident")

@@ -11,11 +11,11 @@ import LinuxSystem
 /// something seals audit records, so that is a quiet spell of such commands too; code that only
 /// read-only queries ran stays mapped until the next one; a burst of calls, one
 /// load balancer's configuration, reads them once): libcrypto's pages with `MADV_PAGEOUT`, the
-/// helper's code unmapped (``ResidentPages/unmapStartCode()``; what the next command runs is mapped
+/// helper's code unmapped (``ResidentPages/unmapCode()``; what the next command runs is mapped
 /// again, laid out together: linker/).
 enum IdlePages {
     static let libraries = ["libcrypto.so", "libssl.so"]
-    static let quietSeconds: UInt64 = 5
+    static let quietSeconds = UInt64(ResidentPages.quietSeconds)
 
     struct State {
         var lastUse: UInt64 = 0
@@ -36,7 +36,7 @@ enum IdlePages {
 
     static func releaseNow() {
         ResidentPages.pageOut(librariesNamed: libraries)
-        ResidentPages.unmapStartCode()
+        ResidentPages.unmapCode()
     }
 
     /// Records that a check just used libcrypto; its pages go back once checks have been quiet for
