@@ -26,6 +26,7 @@ import ctypes
 import http.client
 import os
 import shutil
+import signal
 import socket
 import ssl
 import struct
@@ -275,6 +276,9 @@ def main():
     with open(ra_file) as f:
         read_ahead = f.read().strip()
     agent = None
+    # A TERM or HUP ends the recording through the cleanup below, as Ctrl-C does.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda received, frame: sys.exit(128 + received))
     try:
         subprocess.run(['bash', f'{REPO}/scripts/dev-pki.sh', f'{tmp}/pki', AMP_ID], check=True, stdout=subprocess.DEVNULL)
         subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=www.example.com',

@@ -24,6 +24,10 @@ link() {  # 1: the recording layout, 0: the shipped one
 }
 # Whatever happens, the release build is left in the shipped layout.
 trap 'link 0 >/dev/null 2>&1 || echo "record-symbol-order: could not link .build-release in the shipped layout again"' EXIT
+# A signal ends the script through that EXIT trap too (bash skips it when a signal kills it).
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 link 1
 python3 scripts/record-symbol-order.py "$bin"
 link 0
