@@ -1071,6 +1071,8 @@ loadbalancer_topology = SINGLE
         calls = ['upload'] + (['reload'] if reqs['reload']['status'] == 'ok' else [])
         a = self.agents[agent]
         self.quiesce(agent)
+        log_path = self.audit_log_path() if agent == 'ours' else None
+        log_start = os.path.getsize(log_path) if log_path else 0
         lat, bad = [], 0
         conn = None
         for _ in range(n):
@@ -1093,8 +1095,13 @@ loadbalancer_topology = SINGLE
         self.check_alive(agent)
         if conn is not None:
             conn.close()
-        return {'status': 'ok', 'calls': calls, 'n': n, 'failed_calls': bad,
-                'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
+        res = {'status': 'ok', 'calls': calls, 'n': n, 'failed_calls': bad,
+               'median_ms': statistics.median(lat) * 1e3, 'p99_ms': percentile(lat, 99) * 1e3}
+        if log_path and os.path.getsize(log_path) >= log_start:
+            with open(log_path, 'rb') as f:
+                f.seek(log_start)
+                res['parts'] = upload_reload_parts(f.read(), n, len(calls))
+        return res
 
 
     # -- audit overhead ------------------------------------------------------------------------
@@ -1569,6 +1576,7 @@ def render(results):
         w(f'| {AGENT_TITLES[name]} | {calls}{note} | {fmt_ms(ur["median_ms"])} | {fmt_ms(ur["p99_ms"])} | '
           f'{fmt_ms(ur["median_ms"] - hcr["median_ms"])} |')
     w('')
+    out.extend(render_upload_reload_parts(results))
 
     lg = results.get('large')
     if lg:
@@ -1757,6 +1765,33 @@ def audit_call_summary(appended):
     return {'records': mine, 'bytes': mine_bytes, 'other_records': other, 'events': events}
 
 
+def upload_reload_parts(appended, n, calls_per_round):
+    """From the audit records `n` rounds of upload + reload appended (this phase's controller
+    requests): how long `haproxy -c` ran as the launcher runs it (its `exec-outcome` duration: spawn,
+    the check account, Landlock, seccomp, inputs as sealed memory files, output captured), and the
+    fsyncs a round needs: the audit log's (one per intent, plus one before each reply) and the
+    files' (a replaced file: the file and its directory; a rename or removal: the directory)."""
+    checks, intents, file_syncs = [], 0, 0
+    for line in appended.splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if rec.get('origin') != 'controller':
+            continue
+        event = rec.get('event', '')
+        if event == 'exec-outcome' and rec.get('operation') == 'haproxy-check' and 'duration_us' in rec:
+            checks.append(rec['duration_us'] / 1e3)
+        if event.endswith('-intent'):
+            intents += 1
+        if event == 'file-outcome' and rec.get('result') == 'done':
+            file_syncs += 2 if rec.get('action') == 'write' else 1
+    if not checks or n <= 0:
+        return None
+    return {'check_median_ms': statistics.median(checks), 'checks': len(checks),
+            'audit_fsyncs': intents / n + calls_per_round, 'file_fsyncs': file_syncs / n}
+
+
 def audit_kind_figures(calls, cost):
     """Medians over the calls of one kind, and records x cost per record (from audit-bench)."""
     if not calls:
@@ -1781,6 +1816,38 @@ def audit_kind_figures(calls, cost):
             'sealing_ms': records * cost['sealing_us'] / 1e3,
             'fsync_ms': fsyncs * cost['fsync_us'] / 1e3,
             'file_intents_ms': (intents * unsynced_us + file_fsyncs * cost['fsync_us']) / 1e3}
+
+
+def render_upload_reload_parts(results):
+    """Where ours spends what it adds to an upload + reload: the check as its launcher runs it, the
+    fsyncs (counted in its audit log, priced with audit-bench's fsync), and the rest."""
+    ur = results['agents']['ours'].get('upload_reload', {})
+    parts = ur.get('parts')
+    au = results.get('audit') or {}
+    if ur.get('status') != 'ok' or 'reload' not in ur.get('calls', []) or not parts or au.get('status') != 'ok':
+        return []
+    hc = results['haproxy_c']['median_ms']
+    added = ur['median_ms'] - hc
+    launcher = parts['check_median_ms'] - hc
+    fsync_ms = au['cost']['fsync_us'] / 1e3
+    syncs = parts['audit_fsyncs'] + parts['file_fsyncs']
+    syncing = syncs * fsync_ms
+    out = ['Where ours spends what it adds (medians of this phase; the fsyncs counted in its audit log and priced at '
+           f'audit-bench\'s {au["cost"]["fsync_us"]:.0f} µs each):', '']
+    w = out.append
+    w('| Part of one upload + reload | ms |')
+    w('| --- | --- |')
+    w(f'| added on top of `haproxy -c` | {fmt_ms(added)} |')
+    w(f'| `haproxy -c` as the launcher runs it ({fmt_ms(parts["check_median_ms"])}, {parts["checks"]} checks) minus run '
+      'directly: spawn from the launcher, the check account, Landlock, seccomp, inputs as sealed memory files, '
+      f'output captured | {fmt_ms(launcher)} |')
+    w(f'| fsyncs: {parts["audit_fsyncs"]:g} for the audit log (an intent before each act, one before each reply) and '
+      f'{parts["file_fsyncs"]:g} for the files (the candidate, its promotion, the servers-state file: each file and '
+      f'its directory) | {fmt_ms(syncing)} |')
+    w(f'| the rest: two HTTPS requests through the front, the helper\'s IPC, allow-list and audit records, the '
+      f'service manager\'s status and reload, `show servers state` | {fmt_ms(added - launcher - syncing)} |')
+    w('')
+    return out
 
 
 def render_audit(results):
