@@ -137,7 +137,7 @@ public enum FrontServer {
             logger: logger)
         let heartbeatTask = Task { await heartbeat.run() }
         defer { heartbeatTask.cancel() }
-        let trimTask = Task { await HeapTrimmer(closedConnections: { limiter.closedConnections }).run() }
+        let trimTask = Task { await HeapTrimmer(closedConnections: { limiter.closedConnections }, closes: limiter.closes).run() }
         defer { trimTask.cancel() }
         // WatchdogSec= keep-alive from the concurrency pool the request handlers run on.
         let watchdogTask = Task {

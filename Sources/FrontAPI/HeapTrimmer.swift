@@ -7,11 +7,14 @@ import LinuxSystem
 /// it (docs/performance.md). Every `interval`, if a connection closed since the last look,
 /// `malloc_trim(0)` releases the free pages of every arena. Once no connection has closed for
 /// `quietIntervals` more, the code the connections ran is unmapped too (``ResidentPages``, as at
-/// the end of the start); the next request maps what it runs again.
+/// the end of the start); the next request maps what it runs again. From then on (and from the
+/// start) it sleeps until a connection closes: an idle front does not wake.
 struct HeapTrimmer: Sendable {
     var interval: Duration = .seconds(1)
     /// Connections closed so far (``SourceConnectionLimiter/closedConnections``).
     let closedConnections: @Sendable () -> UInt64
+    /// An element after connections closed (``SourceConnectionLimiter/closes``); nil: look every `interval`.
+    var closes: AsyncStream<Void>?
     var trim: @Sendable () -> Void = { _ = cshim_malloc_trim() }
     /// Intervals without a close before the code goes back (``ResidentPages/quietSeconds`` at the default interval).
     var quietIntervals = ResidentPages.quietSeconds
@@ -27,7 +30,12 @@ struct HeapTrimmer: Sendable {
     /// Runs until its task is cancelled.
     func run() async {
         var seen = Seen(closed: closedConnections(), quiet: nil)
+        var closed = closes?.makeAsyncIterator()
         while !Task.isCancelled {
+            // Nothing trimmed or released waits, and nothing closed since: sleep until something does.
+            if seen.quiet == nil, closedConnections() == seen.closed, closed != nil {
+                guard await closed?.next() != nil else { return }
+            }
             try? await Task.sleep(for: interval)
             seen = step(seen)
         }

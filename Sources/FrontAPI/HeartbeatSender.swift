@@ -28,6 +28,8 @@ public final class HeartbeatSender: Sendable {
         var resolved: [String: SocketAddress] = [:]
         /// Names whose last resolution failed (logged once until they resolve).
         var unresolved: Set<String> = []
+        /// The wait for the next beat, cancelled by ``update(_:)`` so that a new interval applies at once.
+        var pause: Task<Void, Never>?
     }
 
     let amphoraID: String
@@ -110,6 +112,7 @@ public final class HeartbeatSender: Sendable {
             }
             state.settings = settings
             state.generation &+= 1
+            state.pause?.cancel()
         }
         logger.info("heartbeat settings updated", metadata: [
             "controllers": "\(settings.controllers.joined(separator: ","))", "interval": "\(settings.intervalSeconds)",
@@ -121,14 +124,33 @@ public final class HeartbeatSender: Sendable {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             await beat()
-            // Sleep in short steps so a new interval from PUT /1.0/config applies without waiting out the old one.
+            // Until the interval is over; a new interval from PUT /1.0/config ends the wait (update), and
+            // the remaining time is worked out again.
             while !Task.isCancelled {
-                let interval = max(1, settings.intervalSeconds)
+                let (interval, generation) = state.withLock { (max(1, $0.settings.intervalSeconds), $0.generation) }
                 let remaining = started + .seconds(interval) - ContinuousClock.now
                 if remaining <= .zero { break }
-                try? await Task.sleep(for: min(remaining, .milliseconds(250)))
+                await pause(for: remaining, unlessUpdatedSince: generation)
             }
         }
+    }
+
+    /// Sleeps for `duration`, or until ``update(_:)`` or the caller's cancellation ends the wait; not
+    /// at all when settings came after `generation` (the duration was worked out from older ones).
+    func pause(for duration: Duration, unlessUpdatedSince generation: UInt64) async {
+        let pause = Task<Void, Never> { _ = try? await Task.sleep(for: duration) }
+        let current = state.withLock { state -> Bool in
+            guard state.generation == generation else { return false }
+            state.pause = pause
+            return true
+        }
+        if !current { pause.cancel() }
+        await withTaskCancellationHandler {
+            await pause.value
+        } onCancel: {
+            pause.cancel()
+        }
+        state.withLock { if $0.pause == pause { $0.pause = nil } }
     }
 
     /// One heartbeat: ask, build, sign, send.

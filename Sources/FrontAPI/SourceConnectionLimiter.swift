@@ -9,12 +9,17 @@ final class SourceConnectionLimiter: Sendable {
     let maximum: Int
     private let open = LockedValue<[String: Int]>([:])
     private let closed = Atomic<UInt64>(0)
+    /// One element whenever an admitted connection closed since ``closes`` was last read (at most
+    /// one waits): ``HeapTrimmer`` sleeps on it while there is nothing to trim.
+    let closes: AsyncStream<Void>
+    private let closeSignal: AsyncStream<Void>.Continuation
 
     /// Admitted connections that have closed so far (``HeapTrimmer`` looks at it).
     var closedConnections: UInt64 { closed.load(ordering: .relaxed) }
 
     init(maximum: Int) {
         self.maximum = maximum
+        (closes, closeSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Counts `channel` against its source address and returns true, or returns false when that
@@ -42,5 +47,6 @@ final class SourceConnectionLimiter: Sendable {
             counts[source] = remaining > 0 ? remaining : nil
         }
         closed.add(1, ordering: .relaxed)
+        closeSignal.yield()
     }
 }

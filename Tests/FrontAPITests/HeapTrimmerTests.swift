@@ -34,8 +34,8 @@ struct HeapTrimmerTests {
         #expect(calls.trims.load(ordering: .relaxed) == 1 && calls.releases.load(ordering: .relaxed) == 1)
     }
 
-    @Test("the connection limiter counts the connections that closed")
-    func limiterCountsCloses() throws {
+    @Test("the connection limiter counts the connections that closed and signals them")
+    func limiterCountsCloses() async throws {
         let limiter = SourceConnectionLimiter(maximum: 4)
         let channels = (0..<3).map { _ in EmbeddedChannel() }
         for channel in channels { #expect(limiter.admit(channel)) }
@@ -46,6 +46,44 @@ struct HeapTrimmerTests {
         }
         #expect(limiter.closedConnections == 2)
         #expect(limiter.count("unknown") == 1)
+        var closes = limiter.closes.makeAsyncIterator()
+        #expect(await closes.next() != nil, "a close wakes the trimmer")
+    }
+
+    @Test("with the limiter's closes it sleeps until a connection closes: once the code went back, it does not look again")
+    func sleepsUntilAClose() async throws {
+        let calls = Calls()
+        let looks = Atomic<Int>(0)
+        let (closes, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let trimmer = HeapTrimmer(
+            interval: .milliseconds(1),
+            closedConnections: {
+                looks.add(1, ordering: .relaxed)
+                return calls.closed.load(ordering: .relaxed)
+            },
+            closes: closes, trim: { calls.trims.add(1, ordering: .relaxed) }, quietIntervals: 2,
+            release: { calls.releases.add(1, ordering: .relaxed) })
+        let task = Task { await trimmer.run() }
+        defer { task.cancel() }
+        /// Waits (up to 10 s) until `condition` holds.
+        func eventually(_ condition: () -> Bool) async throws {
+            for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        try await eventually { looks.load(ordering: .relaxed) >= 2 }
+        try await Task.sleep(for: .milliseconds(100))
+        let idleLooks = looks.load(ordering: .relaxed)
+        #expect(idleLooks <= 2, "no close yet: at most the first look and the check before sleeping")
+        #expect(calls.trims.load(ordering: .relaxed) == 0)
+        calls.closed.add(1, ordering: .relaxed)
+        signal.yield()
+        try await eventually { calls.releases.load(ordering: .relaxed) == 1 }
+        #expect(calls.trims.load(ordering: .relaxed) == 1 && calls.releases.load(ordering: .relaxed) == 1)
+        try await Task.sleep(for: .milliseconds(20))
+        let afterRelease = looks.load(ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(looks.load(ordering: .relaxed) == afterRelease, "asleep again until the next close")
+        task.cancel()
+        await task.value
     }
 
     @Test("the real trim runs, and a cancelled trimmer stops")

@@ -1,0 +1,46 @@
+import IPCProtocol
+import LinuxSystem
+import Logging
+import Testing
+
+@testable import FrontAPI
+
+/// The heartbeat loop sleeps out its interval in one wait, which new settings end at once (no
+/// periodic wake-ups of an idle front to look for them).
+@Suite("Heartbeat pause between beats")
+struct HeartbeatPauseTests {
+    static func sender() -> HeartbeatSender {
+        HeartbeatSender(
+            amphoraID: "amphora", settings: HeartbeatSettings(controllers: [], intervalSeconds: 600, key: "k"),
+            helper: RecordingHelper { _ in throw HelperUnavailable(reason: "not used") }, logger: Logger(label: "test"))
+    }
+
+    @Test("new settings end a long pause", .timeLimit(.minutes(1)))
+    func updateEndsThePause() async {
+        let sender = Self.sender()
+        let generation = sender.state.withLock { $0.generation }
+        let pausing = Task { await sender.pause(for: .seconds(600), unlessUpdatedSince: generation) }
+        while sender.state.withLock({ $0.pause == nil }) { await Task.yield() }
+        sender.update(HeartbeatSettings(controllers: [], intervalSeconds: 1, key: "k"))
+        await pausing.value
+        #expect(sender.state.withLock { $0.pause == nil })
+    }
+
+    @Test("settings that came before the pause started: no pause at all", .timeLimit(.minutes(1)))
+    func staleGenerationDoesNotPause() async {
+        let sender = Self.sender()
+        let generation = sender.state.withLock { $0.generation }
+        sender.update(HeartbeatSettings(controllers: [], intervalSeconds: 1, key: "k"))
+        await sender.pause(for: .seconds(600), unlessUpdatedSince: generation)
+    }
+
+    @Test("cancelling the loop ends a long pause", .timeLimit(.minutes(1)))
+    func cancellationEndsThePause() async {
+        let sender = Self.sender()
+        let generation = sender.state.withLock { $0.generation }
+        let pausing = Task { await sender.pause(for: .seconds(600), unlessUpdatedSince: generation) }
+        while sender.state.withLock({ $0.pause == nil }) { await Task.yield() }
+        pausing.cancel()
+        await pausing.value
+    }
+}
