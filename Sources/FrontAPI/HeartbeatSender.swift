@@ -103,7 +103,7 @@ public final class HeartbeatSender: Sendable {
 
     /// New settings from a stored configuration; the round-robin restarts when the destinations change.
     public func update(_ settings: HeartbeatSettings) {
-        state.withLock { state in
+        let pause = state.withLock { state -> Task<Void, Never>? in
             if state.settings.controllers != settings.controllers {
                 state.next = 0
                 // New destinations: names are looked up again at their turn (upstream re-resolves as well).
@@ -112,8 +112,9 @@ public final class HeartbeatSender: Sendable {
             }
             state.settings = settings
             state.generation &+= 1
-            state.pause?.cancel()
+            return state.pause
         }
+        pause?.cancel()
         logger.info("heartbeat settings updated", metadata: [
             "controllers": "\(settings.controllers.joined(separator: ","))", "interval": "\(settings.intervalSeconds)",
         ])

@@ -10,7 +10,9 @@ final class SourceConnectionLimiter: Sendable {
     private let open = LockedValue<[String: Int]>([:])
     private let closed = Atomic<UInt64>(0)
     /// One element whenever an admitted connection closed since ``closes`` was last read (at most
-    /// one waits): ``HeapTrimmer`` sleeps on it while there is nothing to trim.
+    /// one waits, so a close counted meanwhile may wake its reader once for nothing): the front's one
+    /// ``HeapTrimmer`` sleeps on it while there is nothing to trim. One reader, once: the stream
+    /// ends when its reader's task is cancelled.
     let closes: AsyncStream<Void>
     private let closeSignal: AsyncStream<Void>.Continuation
 

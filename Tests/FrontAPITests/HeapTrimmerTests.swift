@@ -50,7 +50,9 @@ struct HeapTrimmerTests {
         #expect(await closes.next() != nil, "a close wakes the trimmer")
     }
 
-    @Test("with the limiter's closes it sleeps until a connection closes: once the code went back, it does not look again")
+    @Test(
+        "with the limiter's closes it sleeps until a connection closes: once the code went back, it does not look again",
+        .timeLimit(.minutes(1)))
     func sleepsUntilAClose() async throws {
         let calls = Calls()
         let looks = Atomic<Int>(0)
@@ -68,6 +70,18 @@ struct HeapTrimmerTests {
         /// Waits (up to 10 s) until `condition` holds.
         func eventually(_ condition: () -> Bool) async throws {
             for _ in 0..<1000 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(condition(), "still not so after 10 s")
+        }
+        /// The looks once they stopped changing for 50 ms (the trimmer has gone to sleep).
+        func settledLooks() async throws -> Int {
+            var last = looks.load(ordering: .relaxed)
+            for _ in 0..<200 {
+                try await Task.sleep(for: .milliseconds(50))
+                let now = looks.load(ordering: .relaxed)
+                if now == last { return now }
+                last = now
+            }
+            return last
         }
         try await eventually { looks.load(ordering: .relaxed) >= 2 }
         try await Task.sleep(for: .milliseconds(100))
@@ -78,8 +92,7 @@ struct HeapTrimmerTests {
         signal.yield()
         try await eventually { calls.releases.load(ordering: .relaxed) == 1 }
         #expect(calls.trims.load(ordering: .relaxed) == 1 && calls.releases.load(ordering: .relaxed) == 1)
-        try await Task.sleep(for: .milliseconds(20))
-        let afterRelease = looks.load(ordering: .relaxed)
+        let afterRelease = try await settledLooks()
         try await Task.sleep(for: .milliseconds(100))
         #expect(looks.load(ordering: .relaxed) == afterRelease, "asleep again until the next close")
         task.cancel()

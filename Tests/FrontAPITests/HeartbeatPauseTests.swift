@@ -15,6 +15,23 @@ struct HeartbeatPauseTests {
             helper: RecordingHelper { _ in throw HelperUnavailable(reason: "not used") }, logger: Logger(label: "test"))
     }
 
+    @Test("the loop beats, and a shorter interval from new settings applies to the next beat at once", .timeLimit(.minutes(1)))
+    func loopTakesANewIntervalAtOnce() async throws {
+        let helper = RecordingHelper { _ in throw HelperUnavailable(reason: "no helper here") }
+        let sender = HeartbeatSender(
+            amphoraID: "amphora", settings: HeartbeatSettings(controllers: [], intervalSeconds: 600, key: "k"), helper: helper,
+            logger: Logger(label: "test"))
+        /// Beats so far (each asks the helper for its statistics first).
+        func beats() -> Int { helper.sent.filter { if case .heartbeatStats = $0 { true } else { false } }.count }
+        let loop = Task { await sender.run() }
+        while beats() < 1 || sender.state.withLock({ $0.pause == nil }) { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(beats() == 1, "one beat, then the 600 s pause")
+        sender.update(HeartbeatSettings(controllers: [], intervalSeconds: 1, key: "k"))
+        while beats() < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        loop.cancel()
+        await loop.value
+    }
+
     @Test("new settings end a long pause", .timeLimit(.minutes(1)))
     func updateEndsThePause() async {
         let sender = Self.sender()
