@@ -35,6 +35,8 @@ public enum ResidentPages {
     /// How long a serving process has been without work before it unmaps the code that work ran
     /// (the helper, the launcher, the supervisor, the front).
     public static let quietSeconds = 5
+    /// ``quietSeconds`` as a `poll` timeout.
+    public static let quietMilliseconds = Int32(quietSeconds * 1000)
 
     /// Unmaps the code and read-only data this process touched so far: at the end of its start
     /// (the start's code), and after a quiet spell (what the last requests ran). The read-only

@@ -89,21 +89,18 @@ public enum LauncherProcess {
         serveChannel(fd: 3, setup: setup, paths: paths)
     }
 
-    /// How long the launcher has been without a request before it unmaps the code the last ones ran
-    /// (as the helper does, `IdlePages`): it waits for the next, which may be days away.
-    static let quietMilliseconds = Int32(ResidentPages.quietSeconds * 1000)
-
     /// Set when a request ran since the launcher last unmapped its code.
     static let ranSinceUnmapping = Atomic<Bool>(false)
 
     /// Waits until channel `fd` has something to read. While a request ran since the last unmapping,
-    /// the wait is bounded: once the launcher has been quiet for ``quietMilliseconds``, one of the
+    /// the wait is bounded: once the launcher has been quiet for ``ResidentPages/quietMilliseconds``
+    /// (as the helper is, `IdlePages`: the next request may be days away), one of the
     /// channels' threads unmaps the code the requests ran (the flag's exchange makes it one). An
     /// idle launcher does not wake.
     static func waitForRequest(_ fd: Int32) {
         while true {
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let n = poll(&ready, 1, ranSinceUnmapping.load(ordering: .relaxed) ? quietMilliseconds : -1)
+            let n = poll(&ready, 1, ranSinceUnmapping.load(ordering: .relaxed) ? ResidentPages.quietMilliseconds : -1)
             if n != 0 { return }   // readable, hung up, or interrupted: the read tells
             if ranSinceUnmapping.exchange(false, ordering: .relaxed) { ResidentPages.unmapCode() }
         }

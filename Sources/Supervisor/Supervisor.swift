@@ -137,7 +137,7 @@ public enum Supervisor {
         while true {
             var pollfds = [pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0)]
             if let channel { pollfds.append(pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&pollfds, nfds_t(pollfds.count), ranSinceUnmapping ? Int32(ResidentPages.quietSeconds * 1000) : -1)
+            let ready = poll(&pollfds, nfds_t(pollfds.count), ranSinceUnmapping ? ResidentPages.quietMilliseconds : -1)
             if ready == 0 {
                 ResidentPages.unmapCode()
                 ranSinceUnmapping = false
