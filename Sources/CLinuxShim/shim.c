@@ -38,127 +38,135 @@ int cshim_peercred(int fd, cshim_ucred *out) {
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-static void child_fail(int errfd, int err) {
-    (void)!write(errfd, &err, sizeof(err));
+/* What the spawn child shares with its parent: the attributes, the parent's pid, and where the
+   child leaves the errno of a step that failed (0: exec succeeded). */
+struct spawn_child {
+    const cshim_spawn_attr *a;
+    pid_t parent;
+    volatile int err;
+};
+
+static _Noreturn void child_fail(struct spawn_child *c, int err) {
+    c->err = err ? err : EINVAL;
     _exit(127);
 }
 
+/* The child of cshim_spawn. It runs in the parent's memory (CLONE_VM) on a stack of its own while
+   the parent's thread waits (CLONE_VFORK), so it makes system calls only and writes nothing but its
+   own stack and c->err: no malloc, no lock, no stdio. Credentials change with raw system calls:
+   glibc's setgroups/setresgid/setresuid wrappers would signal every thread of the (shared) parent
+   to change theirs too. */
+static int spawn_child_main(void *arg) {
+    struct spawn_child *c = arg;
+    const cshim_spawn_attr *a = c->a;
+    int n = a->pass_count;
+    int above = 3 + n;
+    /* Default dispositions and an empty mask: ignored signals would survive exec otherwise (and a
+       handler must never run here, in the parent's memory: every signal is blocked until exec). */
+    for (int s = 1; s < NSIG; s++) {
+        if (s == SIGKILL || s == SIGSTOP) continue;
+        signal(s, SIG_DFL);
+    }
+    /* A parent that died before the signal was armed is not noticed by it: check. */
+    if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent)) child_fail(c, ESRCH);
+    if (a->new_session) { if (setsid() < 0) child_fail(c, errno); }
+    else if (a->new_process_group) { if (setpgid(0, 0) != 0) child_fail(c, errno); }
+
+    /* Move every fd we keep above the range we are about to fill (0 .. 2 + n), then place
+       them. Just above that range, not at a fixed high number: a process whose RLIMIT_NOFILE
+       is small (256 or less) must still be able to spawn. */
+    int tmp[64];
+    int std_src[3] = { a->stdin_fd, a->stdout_fd, a->stderr_fd };
+    int std_tmp[3];
+    for (int i = 0; i < 3; i++) {
+        int src = std_src[i];
+        if (src < 0) {
+            src = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+            if (src < 0) child_fail(c, errno);
+        }
+        std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, above);
+        if (std_tmp[i] < 0) child_fail(c, errno);
+    }
+    int exec_fd = -1;
+    int netns_fd = -1;
+    if (a->use_netns) {
+        /* keep the namespace descriptor out of the range we fill below */
+        netns_fd = fcntl(a->netns_fd, F_DUPFD_CLOEXEC, above);
+        if (netns_fd < 0) child_fail(c, errno);
+    }
+    int landlock_fd = -1;
+    if (a->use_landlock) {
+        landlock_fd = fcntl(a->landlock_fd, F_DUPFD_CLOEXEC, above);
+        if (landlock_fd < 0) child_fail(c, errno);
+    }
+    if (a->exec_fd >= above) {
+        /* Above every dup2 target below: exec that very descriptor (the launcher's seccomp
+           filter allows execveat only on its program descriptor slots). */
+        exec_fd = a->exec_fd;
+    } else if (a->exec_fd >= 0) {
+        exec_fd = fcntl(a->exec_fd, F_DUPFD_CLOEXEC, above);
+        if (exec_fd < 0) child_fail(c, errno);
+    }
+    for (int i = 0; i < n; i++) {
+        tmp[i] = fcntl(a->pass_fds[i], F_DUPFD_CLOEXEC, above);
+        if (tmp[i] < 0) child_fail(c, errno);
+    }
+    for (int i = 0; i < 3; i++) if (dup2(std_tmp[i], i) < 0) child_fail(c, errno);
+    for (int i = 0; i < n; i++) if (dup2(tmp[i], 3 + i) < 0) child_fail(c, errno);
+    /* Everything else closes at exec. */
+    if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_fail(c, errno);
+
+    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) child_fail(c, errno);
+    if (a->nofile_limit) {
+        struct rlimit rl = { a->nofile_limit, a->nofile_limit };
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) child_fail(c, errno);
+    }
+    if (a->set_ids) {
+        if (syscall(SYS_setgroups, 0, NULL) != 0) child_fail(c, errno);
+        if (syscall(SYS_setresgid, a->gid, a->gid, a->gid) != 0) child_fail(c, errno);
+        if (syscall(SYS_setresuid, a->uid, a->uid, a->uid) != 0) child_fail(c, errno);
+        /* A change of credentials clears the parent-death signal: set it again, and check
+           that the parent did not die in between. */
+        if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent)) child_fail(c, ESRCH);
+    }
+    if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(c, errno);
+    if (landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) child_fail(c, errno);
+
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    if (exec_fd >= 0) {
+        syscall(SYS_execveat, exec_fd, "", a->argv, a->envp, AT_EMPTY_PATH);
+    } else {
+        execve(a->path, a->argv, a->envp);
+    }
+    child_fail(c, errno);
+}
+
+/* The spawn child's stack: its frame (and the kernel's signal-free exec path) need a few KiB. */
+#define SPAWN_CHILD_STACK (64 * 1024)
+
 pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
-    int errpipe[2];
     *child_errno = 0;
     if (a->pass_count < 0 || a->pass_count > 64) { *child_errno = E2BIG; return -1; }
-    if (pipe2(errpipe, O_CLOEXEC) != 0) { *child_errno = errno; return -1; }
+    void *stack = mmap(NULL, SPAWN_CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) { *child_errno = errno; return -1; }
+    struct spawn_child child = { .a = a, .parent = getpid(), .err = 0 };
 
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);   /* no handler runs in the child before exec */
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        close(errpipe[0]); close(errpipe[1]);
-        *child_errno = e;
-        return -1;
-    }
-    if (pid == 0) {
-        int n = a->pass_count;
-        int above = 3 + n;
-        /* The error pipe goes above the range filled below too: left where pipe2 put it (any free
-           number, 3 .. 2 + n included), a dup2 would replace it, a failure would be written into
-           the program's descriptor and the parent would read end-of-file as success. */
-        int ef = fcntl(errpipe[1], F_DUPFD_CLOEXEC, above);
-        if (ef < 0) child_fail(errpipe[1], errno);
-        /* Default dispositions and an empty mask: ignored signals would survive exec otherwise. */
-        for (int s = 1; s < NSIG; s++) {
-            if (s == SIGKILL || s == SIGSTOP) continue;
-            signal(s, SIG_DFL);
-        }
-        /* A parent that died before the signal was armed is not noticed by it: check. */
-        if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)) child_fail(ef, ESRCH);
-        if (a->new_session) { if (setsid() < 0) child_fail(ef, errno); }
-        else if (a->new_process_group) { if (setpgid(0, 0) != 0) child_fail(ef, errno); }
-
-        /* Move every fd we keep above the range we are about to fill (0 .. 2 + n), then place
-           them. Just above that range, not at a fixed high number: a process whose RLIMIT_NOFILE
-           is small (256 or less) must still be able to spawn. */
-        int tmp[64];
-        int std_src[3] = { a->stdin_fd, a->stdout_fd, a->stderr_fd };
-        int std_tmp[3];
-        for (int i = 0; i < 3; i++) {
-            int src = std_src[i];
-            if (src < 0) {
-                src = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
-                if (src < 0) child_fail(ef, errno);
-            }
-            std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, above);
-            if (std_tmp[i] < 0) child_fail(ef, errno);
-        }
-        int exec_fd = -1;
-        int netns_fd = -1;
-        if (a->use_netns) {
-            /* keep the namespace descriptor out of the range we fill below */
-            netns_fd = fcntl(a->netns_fd, F_DUPFD_CLOEXEC, above);
-            if (netns_fd < 0) child_fail(ef, errno);
-        }
-        int landlock_fd = -1;
-        if (a->use_landlock) {
-            landlock_fd = fcntl(a->landlock_fd, F_DUPFD_CLOEXEC, above);
-            if (landlock_fd < 0) child_fail(ef, errno);
-        }
-        if (a->exec_fd >= above) {
-            /* Above every dup2 target below: exec that very descriptor (the launcher's seccomp
-               filter allows execveat only on its program descriptor slots). */
-            exec_fd = a->exec_fd;
-        } else if (a->exec_fd >= 0) {
-            exec_fd = fcntl(a->exec_fd, F_DUPFD_CLOEXEC, above);
-            if (exec_fd < 0) child_fail(ef, errno);
-        }
-        for (int i = 0; i < n; i++) {
-            tmp[i] = fcntl(a->pass_fds[i], F_DUPFD_CLOEXEC, above);
-            if (tmp[i] < 0) child_fail(ef, errno);
-        }
-        for (int i = 0; i < 3; i++) if (dup2(std_tmp[i], i) < 0) child_fail(ef, errno);
-        for (int i = 0; i < n; i++) if (dup2(tmp[i], 3 + i) < 0) child_fail(ef, errno);
-        /* Everything else closes at exec (the error pipe included, which tells the parent exec worked). */
-        if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_fail(ef, errno);
-
-        if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) child_fail(ef, errno);
-        if (a->nofile_limit) {
-            struct rlimit rl = { a->nofile_limit, a->nofile_limit };
-            if (setrlimit(RLIMIT_NOFILE, &rl) != 0) child_fail(ef, errno);
-        }
-        if (a->set_ids) {
-            if (setgroups(0, NULL) != 0) child_fail(ef, errno);
-            if (setresgid(a->gid, a->gid, a->gid) != 0) child_fail(ef, errno);
-            if (setresuid(a->uid, a->uid, a->uid) != 0) child_fail(ef, errno);
-            /* A change of credentials clears the parent-death signal: set it again, and check
-               that the parent did not die in between. */
-            if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)) child_fail(ef, ESRCH);
-        }
-        if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(ef, errno);
-        if (landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) child_fail(ef, errno);
-
-        sigset_t none;
-        sigemptyset(&none);
-        pthread_sigmask(SIG_SETMASK, &none, NULL);
-        if (exec_fd >= 0) {
-            syscall(SYS_execveat, exec_fd, "", a->argv, a->envp, AT_EMPTY_PATH);
-        } else {
-            execve(a->path, a->argv, a->envp);
-        }
-        child_fail(ef, errno);
-    }
+    /* vfork semantics without fork's cost: no page tables copied, no copy-on-write faults after it
+       in either process. This thread resumes once the child executed or exited. */
+    pid_t pid = clone(spawn_child_main, (char *)stack + SPAWN_CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+    int clone_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    close(errpipe[1]);
-    int err = 0;
-    ssize_t r;
-    do { r = read(errpipe[0], &err, sizeof(err)); } while (r < 0 && errno == EINTR);
-    close(errpipe[0]);
-    if (r == sizeof(err)) {
+    munmap(stack, SPAWN_CHILD_STACK);
+    if (pid < 0) { *child_errno = clone_errno; return -1; }
+    if (child.err != 0) {
         int st;
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-        *child_errno = err;
+        *child_errno = child.err;
         return -1;
     }
     return pid;

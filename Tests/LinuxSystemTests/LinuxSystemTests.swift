@@ -81,11 +81,12 @@ struct LinuxSystemTests {
         }
     }
 
-    @Test("a failed exec is reported even when the error pipe's number is one the passed descriptors fill")
+    @Test("a failed exec is reported even when the passed descriptors fill the lowest free numbers")
     func spawnFailureWithLowErrorPipe() throws {
-        // pipe2 in the spawn takes the lowest free numbers; pass enough descriptors that 3 ... 2 + n
-        // covers them. Before, dup2 replaced the child's end of the error pipe, the errno went into
-        // the program's descriptor and the parent read end-of-file as a successful exec.
+        // Pass enough descriptors that 3 ... 2 + n covers the lowest free numbers. When the child
+        // reported through a pipe (pipe2 took those numbers), dup2 replaced the child's end, the
+        // errno went into the program's descriptor and the parent read end-of-file as a successful
+        // exec; the child now leaves it in memory it shares with the waiting parent.
         let devNull = open("/dev/null", O_WRONLY | O_CLOEXEC)
         #expect(devNull >= 0)
         defer { close(devNull) }
@@ -107,6 +108,46 @@ struct LinuxSystemTests {
         } catch {
             #expect(error.errno == ENOENT)
         }
+    }
+
+    @Test("a child that changes its identity changes only its own: every thread of the parent keeps its uid and gid")
+    func spawnIdentityStaysInTheChild() throws {
+        // The child runs in the parent's memory until exec (CLONE_VM | CLONE_VFORK), beside this
+        // process's other threads: what changes its credentials must change the child's alone.
+        guard getuid() == 0 else { return }
+        let sleeper = startThread { sleep(5) }
+        #expect(sleeper)
+        var fds: [Int32] = [-1, -1]
+        #expect(cshim_pipe2_cloexec(&fds) == 0)
+        var attributes = SpawnAttributes(
+            executable: .path("/bin/sh"), arguments: ["/bin/sh", "-c", "printf '%s %s %s' $(id -u) $(id -g) $(id -G) >&3"], environment: [])
+        attributes.passedDescriptors = [fds[1]]
+        attributes.identity = (65534, 65534)
+        attributes.noNewPrivileges = true
+        let pid = try attributes.spawn()
+        close(fds[1])
+        let (output, _) = try readAll(fds[0], limit: 1024)
+        close(fds[0])
+        var status: Int32 = 0
+        try retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+        #expect(status == 0)
+        #expect(String(decoding: output, as: UTF8.self) == "65534 65534 65534")
+        let tasks = try #require(opendir("/proc/self/task"))
+        defer { closedir(tasks) }
+        var checked = 0
+        while let entry = readdir(tasks) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.first?.isNumber == true else { continue }
+            let fd = open("/proc/self/task/\(name)/status", O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }   // a thread that ended meanwhile
+            let (bytes, _) = try readAll(fd, limit: 16384)
+            close(fd)
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+            #expect(lines.first { $0.hasPrefix("Uid:") }?.split(whereSeparator: \.isWhitespace).dropFirst().allSatisfy { $0 == "0" } == true, "thread \(name)")
+            #expect(lines.first { $0.hasPrefix("Gid:") }?.split(whereSeparator: \.isWhitespace).dropFirst().allSatisfy { $0 == "0" } == true, "thread \(name)")
+            checked += 1
+        }
+        #expect(checked >= 2)
     }
 
     @Test("the monotonic clock does not go back")

@@ -9,7 +9,7 @@ typedef struct { int32_t pid; uint32_t uid; uint32_t gid; } cshim_ucred;
 /* SO_PEERCRED of a connected Unix socket. Returns 0 or -1 with errno. */
 int cshim_peercred(int fd, cshim_ucred *out);
 
-/* How to start a child. All fields are read before fork; the child only makes syscalls. */
+/* How to start a child. The child reads these in the parent's memory and only makes syscalls. */
 typedef struct {
     int exec_fd;               /* O_PATH fd of the binary: execveat(fd, "", AT_EMPTY_PATH); -1 uses path */
     const char *path;          /* used when exec_fd < 0 */
@@ -31,7 +31,7 @@ typedef struct {
     int landlock_fd;
 } cshim_spawn_attr;
 
-/* fork + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
+/* vfork-style clone (CLONE_VM | CLONE_VFORK) + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
 pid_t cshim_spawn(const cshim_spawn_attr *attr, int *child_errno);
 
 /* A socket created inside the network namespace `netns_fd` (setns there and back on the calling
