@@ -1770,7 +1770,9 @@ def upload_reload_parts(appended, n, calls_per_round):
     requests): how long `haproxy -c` ran as the launcher runs it (its `exec-outcome` duration: spawn,
     the check account, Landlock, seccomp, inputs as sealed memory files, output captured), and the
     fsyncs a round needs: the audit log's (one per intent, plus one before each reply) and the
-    files' (a replaced file: the file and its directory; a rename or removal: the directory)."""
+    files' (a replaced file: the file and its directory; a rename or removal: the directory; a
+    configuration's candidate, `candidate: true`: none at its write, the file and its directory at
+    the rename that promotes it)."""
     checks, intents, file_syncs = [], 0, 0
     for line in appended.splitlines():
         try:
@@ -1785,7 +1787,10 @@ def upload_reload_parts(appended, n, calls_per_round):
         if event.endswith('-intent'):
             intents += 1
         if event == 'file-outcome' and rec.get('result') == 'done':
-            file_syncs += 2 if rec.get('action') == 'write' else 1
+            if rec.get('candidate') is True:
+                file_syncs += 2 if rec.get('action') == 'rename' else 0
+            else:
+                file_syncs += 2 if rec.get('action') == 'write' else 1
     if not checks or n <= 0:
         return None
     return {'check_median_ms': statistics.median(checks), 'checks': len(checks),
@@ -1842,8 +1847,8 @@ def render_upload_reload_parts(results):
       'directly: spawn from the launcher, the check account, Landlock, seccomp, inputs as sealed memory files, '
       f'output captured | {fmt_ms(launcher)} |')
     w(f'| fsyncs: {parts["audit_fsyncs"]:g} for the audit log (an intent before each act, one before each reply) and '
-      f'{parts["file_fsyncs"]:g} for the files (the candidate, its promotion, the servers-state file: each file and '
-      f'its directory) | {fmt_ms(syncing)} |')
+      f'{parts["file_fsyncs"]:g} for the files (the candidate as it is promoted and the servers-state file: each '
+      f'file and its directory) | {fmt_ms(syncing)} |')
     w(f'| the rest: two HTTPS requests through the front, the helper\'s IPC, allow-list and audit records, the '
       f'service manager\'s status and reload, `show servers state` | {fmt_ms(added - launcher - syncing)} |')
     w('')

@@ -80,6 +80,45 @@ public final class SafeDirectory: Sendable {
         try sync()
     }
 
+    /// Writes `name` afresh as a candidate for another file (a configuration `haproxy -c` checks
+    /// before it replaces the active one): whatever `name` was is removed, the new file is created
+    /// exclusively (never through a symlink) with `mode`, and nothing is fsynced: a candidate only
+    /// becomes durable when ``promote(_:to:)`` replaces its target with it. A crash before that
+    /// leaves at most an incomplete candidate, which nothing reads before writing it again.
+    public func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(SystemError) {
+        try Self.checkName(name)
+        if unlinkat(fd, name, 0) != 0, errno != ENOENT { throw SystemError("unlink", subject: "\(path)/\(name)") }
+        let cfd = try retryingSyscall("create", subject: "\(path)/\(name)") {
+            cshim_open_beneath(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, UInt32(mode))
+        }
+        defer { close(cfd) }
+        do {
+            try retryingSyscall("fchmod", subject: name) { fchmod(cfd, mode) }
+            try writeAll(cfd, bytes)
+        } catch {
+            unlinkat(fd, name, 0)
+            throw error
+        }
+    }
+
+    /// Replaces `target` with the candidate `name` (``writeCandidate(_:_:mode:)``) atomically and
+    /// durably: fsync the candidate, rename it over `target`, fsync the directory.
+    public func promote(_ name: String, to target: String) throws(SystemError) {
+        try Self.checkName(name)
+        try Self.checkName(target)
+        let cfd = try retryingSyscall("open", subject: "\(path)/\(name)") {
+            cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+        }
+        do {
+            try retryingSyscall("fsync", subject: "\(path)/\(name)") { fsync(cfd) }
+        } catch {
+            close(cfd)
+            throw error
+        }
+        close(cfd)
+        try rename(name, to: target)
+    }
+
     /// Reads `name` (at most `limit` bytes), or nil if it does not exist. Symlinks are refused.
     public func read(_ name: String, limit: Int) throws(SystemError) -> [UInt8]? {
         try Self.checkName(name)

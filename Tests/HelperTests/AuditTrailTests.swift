@@ -155,6 +155,26 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("a configuration's candidate is marked as one on its write and on the rename that promotes it; other changes are not")
+    func candidateMarked() throws {
+        try withTemporaryDirectory("amp-audit") { root in
+            try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
+            let log = try AuditLog(path: root + "/audit.jsonl")
+            let context = AuditContext.forTests(log: log)
+            let directory = try SafeDirectory.open(root + "/files", create: false)
+            try AuditedDirectory(directory: directory, context: context).write("haproxy.cfg", Array("old".utf8))
+            let candidate = CandidateFile(directory: directory, name: "haproxy.cfg", context: context)
+            try candidate.write(Array("new".utf8))
+            try candidate.promote()
+            let records = try Self.records(root + "/audit.jsonl").filter { Self.string($0, "event")?.hasPrefix("file-") == true }
+            #expect(records.map { Self.string($0, "action") } == ["write", "write", "write", "write", "rename", "rename"])
+            let marked = records.map { record in record.contains { $0.0 == "candidate" && $0.1 == .bool(true) } }
+            #expect(marked == [false, false, true, true, true, true])
+            #expect(Self.string(records[2], "path") == root + "/files/haproxy.cfg.new")
+            #expect(Self.string(records[4], "from") == root + "/files/haproxy.cfg.new")
+        }
+    }
+
     @Test("an unwritable audit log refuses every change (503) and leaves the old file and nothing else")
     func unwritableLogRefuses() throws {
         try withTemporaryDirectory("amp-audit") { root in

@@ -66,6 +66,33 @@ struct CandidateFileTests {
         }
     }
 
+    @Test("a candidate replaces what its name held (a crash's leftover; a planted symlink is removed, never followed)")
+    func writeAfresh() throws {
+        try withDirectory { directory, path in
+            try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
+            #expect(symlink(path + "/outside", path + "/a.conf.new") == 0)
+            let file = try candidate(directory, "a.conf", writing: "new")
+            #expect(try text(directory, "a.conf.new") == "new")
+            #expect(try String(contentsOfFile: path + "/outside", encoding: .utf8) == "outside")
+            try file.write(Array("newer".utf8))
+            #expect(try text(directory, "a.conf.new") == "newer")
+            try file.promote()
+            #expect(try text(directory, "a.conf") == "newer")
+        }
+    }
+
+    @Test("promote refuses a candidate that is not the file written (a symlink put in its place); the active file stays")
+    func promoteRefusesASymlink() throws {
+        try withDirectory { directory, path in
+            try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
+            let file = try candidate(directory, "a.conf", writing: "new")
+            #expect(unlink(path + "/a.conf.new") == 0)
+            #expect(symlink(path + "/outside", path + "/a.conf.new") == 0)
+            #expect(throws: FileChangeError.self) { try file.promote() }
+            #expect(try text(directory, "a.conf") == "old")
+        }
+    }
+
     @Test("the candidate is written with the mode asked for")
     func mode() throws {
         try withDirectory { directory, path in

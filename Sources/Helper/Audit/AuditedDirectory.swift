@@ -29,6 +29,16 @@ struct AuditedDirectory: Sendable {
         try change("write", target) { () throws(SystemError) in try directory.writeAtomically(name, bytes, mode: mode) }
     }
 
+    /// Writes the candidate `name` (``LinuxSystem/SafeDirectory/writeCandidate(_:_:mode:)``: not yet
+    /// durable); recorded as a write marked `candidate`.
+    func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
+        let target: [(String, JSONValue)] = [
+            ("path", .string("\(path)/\(name)")), ("sha256", .string(Digest.sha256Hex(bytes))),
+            ("bytes", .number(String(bytes.count))), ("mode", .string(String(mode, radix: 8))), ("candidate", .bool(true)),
+        ]
+        try change("write", target) { () throws(SystemError) in try directory.writeCandidate(name, bytes, mode: mode) }
+    }
+
     /// Like ``write(_:_:mode:)``, unless `name` already is what that write would leave (a regular
     /// file of ours, exactly `mode`, one link, holding exactly `bytes`): then nothing changes, so
     /// nothing is written, fsynced or recorded. Anything else is replaced. Returns whether it wrote.
@@ -45,6 +55,15 @@ struct AuditedDirectory: Sendable {
     func rename(_ from: String, to: String) throws(FileChangeError) {
         try change("rename", [("path", .string("\(path)/\(to)")), ("from", .string("\(path)/\(from)"))]) { () throws(SystemError) in
             try directory.rename(from, to: to)
+        }
+    }
+
+    /// Makes the candidate `from` durable and renames it to `to` (``LinuxSystem/SafeDirectory/promote(_:to:)``);
+    /// recorded as a rename marked `candidate`.
+    func promote(_ from: String, to: String) throws(FileChangeError) {
+        let target: [(String, JSONValue)] = [("path", .string("\(path)/\(to)")), ("from", .string("\(path)/\(from)")), ("candidate", .bool(true))]
+        try change("rename", target) { () throws(SystemError) in
+            try directory.promote(from, to: to)
         }
     }
 

@@ -5,7 +5,9 @@ import LinuxSystem
 /// A configuration file replaced through a candidate: the new text is written to `<name>.new`, a
 /// check (haproxy -c, keepalived --config-test) reads the candidate, and then the candidate either
 /// replaces `<name>` atomically (``promote(clearingFailed:)``) or is kept as `<name>.new-failed` for
-/// the operator (``keepFailed()``) while the active file stays. Used by the haproxy instances, the
+/// the operator (``keepFailed()``) while the active file stays. The candidate is the atomic write's
+/// temporary file: fsynced only once the check accepted it, right before its rename (a crash before
+/// that leaves the active file and at most an incomplete candidate, written again before any check). Used by the haproxy instances, the
 /// UDP listeners and the VRRP configuration; the names come from ``StateLayout``. Every step is an
 /// audited, fail-closed intent (``AuditedDirectory``).
 struct CandidateFile {
@@ -21,20 +23,20 @@ struct CandidateFile {
     var candidateName: String { StateLayout.candidate(name) }
     var failedName: String { StateLayout.failed(name) }
 
-    /// Writes the candidate (atomically, `mode`); the active file is untouched.
+    /// Writes the candidate afresh (`mode`, not yet durable); the active file is untouched.
     func write(_ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
-        try directory.write(candidateName, bytes, mode: mode)
+        try directory.writeCandidate(candidateName, bytes, mode: mode)
     }
 
-    /// The check refused the candidate: keep it as `.new-failed` (best effort; the refusal is what matters).
+    /// The check refused the candidate: keep it (durably) as `.new-failed` (best effort; the refusal is what matters).
     func keepFailed() {
-        try? directory.rename(candidateName, to: failedName)
+        try? directory.promote(candidateName, to: failedName)
     }
 
     /// The check accepted the candidate: it becomes the active file. With `clearingFailed`, a
     /// `.new-failed` left by an earlier refusal goes too.
     func promote(clearingFailed: Bool = false) throws(FileChangeError) {
-        try directory.rename(candidateName, to: name)
+        try directory.promote(candidateName, to: name)
         if clearingFailed { _ = try directory.remove(failedName) }
     }
 
