@@ -85,6 +85,24 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
+    @Test("the checked stamp names the text, the instance and the paths: another of any of them does not match")
+    func stampFingerprint() throws {
+        try withTemporaryDirectory("amp-instances") { base in
+            try withTemporaryDirectory("amp-instances") { otherBase in
+                let runner = RecordingRunner(exitCode: 0, stdout: "")
+                let instances = try makeInstances(on: base, runner: runner)
+                let elsewhere = try makeInstances(on: otherBase, runner: runner)
+                let other = try ResourceID(validating: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
+                guard let stamp = instances.checkedStamp("text", id) else { return }   // no build ID: nothing is stamped
+                #expect(instances.checkedStamp("text", id) == stamp)
+                #expect(instances.checkedStamp("text2", id) != stamp)
+                #expect(instances.checkedStamp("text", other) != stamp)
+                #expect(elsewhere.checkedStamp("text", id) != stamp)
+                #expect(stamp.hasPrefix(Digest.sha256Hex("text".utf8) + " "))
+            }
+        }
+    }
+
     @Test("a stamp of another policy or paths (an older agent's bare digest) is checked again at start")
     func startRechecksForeignStamp() throws {
         try withInstances { instances, runner, base in

@@ -19,6 +19,11 @@ public final class HAProxyInstances: Sendable {
     /// Gratuitous ARP / unsolicited NA for the VIPs after a start or reload in SINGLE topology (nil: never).
     let announcer: VIPAnnouncer?
     let locks = InstanceLocks()
+    /// The programs a configuration may run (`policy/haproxy-programs.txt` for this base path), parsed once.
+    let programs: Set<String>
+    /// The part of ``checkedStamp(_:_:)``'s fingerprint every instance shares: this executable's build
+    /// ID, the policy text, the paths and the programs, hashed once (nil without a build ID).
+    let checkerDigest: String?
 
     /// How long a started haproxy gets to answer on its stats socket (the wait ends as soon as it
     /// answers or exits). Octavia's 50 listeners x 200 members take haproxy ~2 s to parse and bind on
@@ -37,6 +42,12 @@ public final class HAProxyInstances: Sendable {
         self.services = services
         self.reloadRetry = reloadRetry
         self.announcer = announcer
+        let programs = ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths
+        self.programs = programs
+        self.checkerDigest = ExecutableBuildID.hex.map { build in
+            let checker = [build, EmbeddedPolicy.files["haproxy-config.txt"] ?? "", paths.basePath, baseCertDir] + programs.sorted()
+            return Digest.sha256Hex(checker.joined(separator: "\u{0}").utf8)
+        }
     }
 
     func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
@@ -60,21 +71,17 @@ public final class HAProxyInstances: Sendable {
     /// Where the instance's files may live, for ``HAProxyConfigPolicy``.
     func policyContext(_ id: ResourceID) -> HAProxyConfigPolicy.Context {
         HAProxyConfigPolicy.Context(
-            instance: id.description, basePath: paths.basePath, baseCertDir: baseCertDir,
-            programs: ProgramAllowList.embedded("haproxy-programs.txt", basePath: paths.basePath).paths)
+            instance: id.description, basePath: paths.basePath, baseCertDir: baseCertDir, programs: programs)
     }
 
     /// What `haproxy.cfg.checked` holds once `text` passed `haproxy -c` and the allow-list: the
     /// text's SHA-256 and a fingerprint of what checked it: this executable (its build ID, so any
-    /// change to the tokenizer or the policy code), the policy text and the paths. Another text,
-    /// build or configuration does not match, and is checked again; so is everything when the
-    /// executable has no build ID (nil).
+    /// change to the tokenizer or the policy code), the policy text, the paths, the programs
+    /// (``checkerDigest``) and the instance. Another text, build, configuration or instance does not
+    /// match, and is checked again; so is everything when the executable has no build ID (nil).
     func checkedStamp(_ text: String, _ id: ResourceID) -> String? {
-        guard let build = ExecutableBuildID.hex else { return nil }
-        let context = policyContext(id)
-        let checker = [build, EmbeddedPolicy.files["haproxy-config.txt"] ?? "", context.instance, context.basePath, context.baseCertDir]
-            + context.programs.sorted()
-        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex(checker.joined(separator: "\u{0}").utf8)
+        guard let checkerDigest else { return nil }
+        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex("\(checkerDigest)\u{0}\(id)".utf8)
     }
 
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
