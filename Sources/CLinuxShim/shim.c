@@ -178,6 +178,10 @@ int64_t cshim_fs_magic(int fd) {
     return (int64_t)(unsigned long)s.f_type;
 }
 
+int cshim_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}
+
 int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode) {
     struct open_how how;
     memset(&how, 0, sizeof(how));

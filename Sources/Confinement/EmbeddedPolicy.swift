@@ -177,6 +177,8 @@ fstatfs
 statfs
 fsync
 fdatasync
+# a configuration candidate's writeback starts while its check runs
+sync_file_range
 ftruncate
 fchmod
 fchmodat

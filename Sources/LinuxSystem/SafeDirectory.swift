@@ -99,6 +99,8 @@ public final class SafeDirectory: Sendable {
             unlinkat(fd, name, 0)
             throw error
         }
+        // While the check runs: the fsync at its promotion then has only the inode and the flush left.
+        _ = cshim_start_writeback(cfd)
     }
 
     /// Replaces `target` with the candidate `name` (``writeCandidate(_:_:mode:)``) atomically and

@@ -52,6 +52,10 @@ size_t cshim_unmap_read_only_segments(const char *const *prefixes, int count);
 /* openat2 with RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS. */
 int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode);
 
+/* Starts writing a file's dirty pages back without waiting (sync_file_range SYNC_FILE_RANGE_WRITE):
+   a later fsync then has only the metadata and the flush left. Returns 0 or -1 with errno. */
+int cshim_start_writeback(int fd);
+
 /* prctl wrappers. */
 int cshim_set_no_new_privs(void);
 int cshim_drop_bounding_capability(int cap);
