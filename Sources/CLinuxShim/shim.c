@@ -38,35 +38,54 @@ int cshim_peercred(int fd, cshim_ucred *out) {
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-/* What the spawn child shares with its parent: the attributes, the parent's pid, and where the
-   child leaves the errno of a step that failed (0: exec succeeded). */
+/* What the spawn child gets: the attributes, the parent's pid, and where it leaves the errno of a
+   step that failed (0: exec succeeded), in a page shared with the parent whether or not the child
+   shares the parent's memory. */
 struct spawn_child {
     const cshim_spawn_attr *a;
     pid_t parent;
-    volatile int err;
+    volatile int *err;
 };
 
 static _Noreturn void child_fail(struct spawn_child *c, int err) {
-    c->err = err ? err : EINVAL;
+    *c->err = err ? err : EINVAL;
     _exit(127);
 }
 
-/* The child of cshim_spawn. It runs in the parent's memory (CLONE_VM) on a stack of its own while
-   the parent's thread waits (CLONE_VFORK), so it makes system calls only and writes nothing but its
-   own stack and c->err: no malloc, no lock, no stdio. Credentials change with raw system calls:
-   glibc's setgroups/setresgid/setresuid wrappers would signal every thread of the (shared) parent
-   to change theirs too. */
+/* The kernel's sigaction and a full 64-signal mask, for raw rt_sigaction / rt_sigprocmask: glibc's
+   wrappers leave its own two signals (32, 33) out of every mask and refuse to reset them. */
+struct spawn_kernel_sigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)(void);
+    uint64_t mask;
+};
+static const uint64_t spawn_all_signals = ~(uint64_t)0;
+static const uint64_t spawn_no_signals = 0;
+
+/* The child of cshim_spawn, running while the parent's thread waits (CLONE_VFORK) on a stack of its
+   own. Usually it runs in the parent's memory (CLONE_VM), so it makes system calls only and writes
+   nothing but its own stack and *c->err: no malloc, no lock, no stdio, no glibc wrapper that keeps
+   per-thread state. Credentials change with raw system calls: glibc's setgroups/setresgid/setresuid
+   wrappers walk the (shared) parent's thread list. Once the child changed its uid, the kernel makes
+   the shared memory non-dumpable (fs.suid_dumpable is 0, or the parent spawns with a copy of its
+   memory instead: spawn_shares_memory): never set it dumpable again in a process that spawns, or
+   another process of the check account could reach the root parent's memory through the child. */
 static int spawn_child_main(void *arg) {
     struct spawn_child *c = arg;
     const cshim_spawn_attr *a = c->a;
     int n = a->pass_count;
     int above = 3 + n;
-    /* Default dispositions and an empty mask: ignored signals would survive exec otherwise (and a
-       handler must never run here, in the parent's memory: every signal is blocked until exec). */
-    for (int s = 1; s < NSIG; s++) {
+    /* Default dispositions, no alternate stack (the parent thread's would be used), and every
+       signal blocked until exec: ignored signals would survive exec otherwise, and a handler must
+       never run here, in the parent's memory. */
+    struct spawn_kernel_sigaction dfl = { .handler = SIG_DFL };
+    for (int s = 1; s <= 64; s++) {
         if (s == SIGKILL || s == SIGSTOP) continue;
-        signal(s, SIG_DFL);
+        syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(uint64_t));
     }
+    stack_t no_stack = { .ss_flags = SS_DISABLE };
+    syscall(SYS_sigaltstack, &no_stack, NULL);
     /* A parent that died before the signal was armed is not noticed by it: check. */
     if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent)) child_fail(c, ESRCH);
     if (a->new_session) { if (setsid() < 0) child_fail(c, errno); }
@@ -81,7 +100,7 @@ static int spawn_child_main(void *arg) {
     for (int i = 0; i < 3; i++) {
         int src = std_src[i];
         if (src < 0) {
-            src = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+            src = (int)syscall(SYS_openat, AT_FDCWD, "/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC, 0);
             if (src < 0) child_fail(c, errno);
         }
         std_tmp[i] = fcntl(src, F_DUPFD_CLOEXEC, above);
@@ -132,9 +151,7 @@ static int spawn_child_main(void *arg) {
     if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(c, errno);
     if (landlock_fd >= 0 && syscall(SYS_landlock_restrict_self, landlock_fd, 0) != 0) child_fail(c, errno);
 
-    sigset_t none;
-    sigemptyset(&none);
-    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &spawn_no_signals, NULL, sizeof(uint64_t));
     if (exec_fd >= 0) {
         syscall(SYS_execveat, exec_fd, "", a->argv, a->envp, AT_EMPTY_PATH);
     } else {
@@ -143,30 +160,58 @@ static int spawn_child_main(void *arg) {
     child_fail(c, errno);
 }
 
-/* The spawn child's stack: its frame (and the kernel's signal-free exec path) need a few KiB. */
+/* The spawn child's stack: its frame needs a few KiB; below it, a guard page. */
 #define SPAWN_CHILD_STACK (64 * 1024)
+#define SPAWN_GUARD_PAGE 4096
+
+/* Whether a child may run in the parent's memory until exec. Not when it changes its uid and
+   fs.suid_dumpable is not 0 (or cannot be read): the kernel would then leave the shared memory
+   dumpable, and another process of the child's new uid could open /proc/<child>/mem, which is the
+   root parent's memory. Such a child gets a copy of the parent's memory (the cost of a fork). */
+static int spawn_shares_memory(const cshim_spawn_attr *a) {
+    if (!a->set_ids) return 1;
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    char value[4] = { 0 };
+    ssize_t n = read(fd, value, sizeof(value) - 1);
+    close(fd);
+    return n >= 1 && value[0] == '0' && (n == 1 || value[1] == '\n');
+}
 
 pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
     *child_errno = 0;
     if (a->pass_count < 0 || a->pass_count > 64) { *child_errno = E2BIG; return -1; }
-    void *stack = mmap(NULL, SPAWN_CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    int flags = CLONE_VFORK | SIGCHLD | (spawn_shares_memory(a) ? CLONE_VM : 0);
+    char *stack = mmap(NULL, SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) { *child_errno = errno; return -1; }
-    struct spawn_child child = { .a = a, .parent = getpid(), .err = 0 };
+    volatile int *err = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (err == MAP_FAILED || mprotect(stack, SPAWN_GUARD_PAGE, PROT_NONE) != 0) {
+        *child_errno = errno;
+        if (err != MAP_FAILED) munmap((void *)err, sizeof(int));
+        munmap(stack, SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK);
+        return -1;
+    }
+    *err = 0;
+    struct spawn_child child = { .a = a, .parent = getpid(), .err = err };
 
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);   /* no handler runs in the child before exec */
-    /* vfork semantics without fork's cost: no page tables copied, no copy-on-write faults after it
-       in either process. This thread resumes once the child executed or exited. */
-    pid_t pid = clone(spawn_child_main, (char *)stack + SPAWN_CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+    uint64_t old = 0;
+    /* No handler runs in the child before exec (glibc's two internal signals included). */
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &spawn_all_signals, &old, sizeof(uint64_t));
+    /* vfork semantics without fork's cost: with CLONE_VM no page tables are copied and there are no
+       copy-on-write faults after it in either process. This thread resumes once the child executed
+       or exited. */
+    pid_t pid = clone(spawn_child_main, stack + SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK, flags, &child);
     int clone_errno = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    munmap(stack, SPAWN_CHILD_STACK);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(uint64_t));
+    munmap(stack, SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK);
+    int failed = *err;
+    munmap((void *)err, sizeof(int));
     if (pid < 0) { *child_errno = clone_errno; return -1; }
-    if (child.err != 0) {
+    if (failed != 0) {
         int st;
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-        *child_errno = child.err;
+        *child_errno = failed;
         return -1;
     }
     return pid;

@@ -258,7 +258,7 @@ getegid
 # Format: see Sources/Confinement/SeccompPolicy.swift. Regenerate after any change:
 # bash policy/embed.sh, then amphora-helper seccomp-export launcher > policy/seccomp-launcher.pfc.
 #
-# Measured (policy/trace-syscalls.py, after the filter was loaded; the launcher, its fork children
+# Measured (policy/trace-syscalls.py, after the filter was loaded; the launcher, its children
 # before exec, and the programs): the integration suite gave access arch_prctl bind brk chdir clone
 # clone3 close close_range connect dup2 execveat exit exit_group fcntl flock futex getcwd getdents64
 # getpid getrandom getsockname getsockopt getuid ioctl kill lseek madvise mkdir mmap mount mprotect
@@ -280,7 +280,9 @@ dup2                protect-program-fds
 dup3                protect-program-fds
 close_range         cloexec-only
 
-# Processes: the launcher forks its children (and keepalived may fork); threads (haproxy -c) fall back to clone.
+# Processes: the launcher starts its children (clone, vfork semantics: CLONE_VM | CLONE_VFORK, or only
+# CLONE_VFORK for a check account child while fs.suid_dumpable is not 0; keepalived may fork);
+# threads (haproxy -c) fall back to clone.
 clone3              errno ENOSYS
 clone
 wait4
@@ -294,12 +296,12 @@ exit
 exit_group
 ptrace              kill
 
-# The launcher's fork child enters the amphora namespace (setns, CAP_SYS_ADMIN) before it executes
+# The launcher's child enters the amphora namespace (setns, CAP_SYS_ADMIN) before it executes
 # ip, nft, arping, na6 or keepalived --config-test there: those have no namespace option of their
 # own (and `ip -n` would unshare a mount namespace and remount /sys, which nothing may do here).
 setns
 
-# Configuration checks: the fork child becomes the amphora-check account (no supplementary groups)
+# Configuration checks: the child becomes the amphora-check account (no supplementary groups)
 # and restricts itself with the launcher's read-only Landlock ruleset before it executes the check;
 # the launcher hands the check its inputs as sealed memory files (memfd_create below; fchmod lowers
 # the mode of one on kernels without MFD_NOEXEC_SEAL).

@@ -2,8 +2,9 @@ import CLinuxShim
 import Glibc
 
 /// How to start a child process: what to execute, its argv and environment, its descriptors and
-/// the restrictions it gets before exec. ``spawn()`` forks and executes (CLinuxShim's
-/// `cshim_spawn`, where the child makes system calls only); every field left at its default
+/// the restrictions it gets before exec. ``spawn()`` starts the child with vfork semantics and
+/// executes (CLinuxShim's `cshim_spawn`: the child runs in this process's memory until exec,
+/// making system calls only, unless it changes its uid while fs.suid_dumpable is not 0); every field left at its default
 /// changes nothing.
 public struct SpawnAttributes {
     /// What the child executes.
@@ -48,7 +49,7 @@ public struct SpawnAttributes {
     }
 
     /// Forks and executes. Returns the child's pid; throws a ``SystemError`` whose errno says why
-    /// the fork or the exec failed (a failed exec leaves no zombie).
+    /// starting the child, a step before exec or the exec failed (a failed exec leaves no zombie).
     public func spawn() throws(SystemError) -> pid_t {
         var childErrno: Int32 = 0
         let path: String? = if case .path(let path) = executable { path } else { nil }

@@ -43,8 +43,8 @@ public enum LauncherProcess {
     ///
     /// The channels' threads start only after the process is confined: capabilities are per
     /// thread and a new thread inherits its creator's, and the seccomp filter is inherited too.
-    /// Each command's child is forked by its channel's thread, which lives as long as the process
-    /// (the child's parent-death signal follows the thread that forked it).
+    /// Each command's child is started by its channel's thread, which lives as long as the process
+    /// (the child's parent-death signal follows the thread that started it).
     public static func serve(channels: Int, paths: ProgramPaths, requireLandlock: Bool = false) -> Never {
         _ = cshim_set_parent_death_signal(SIGKILL)
         signal(SIGPIPE, SIG_IGN)

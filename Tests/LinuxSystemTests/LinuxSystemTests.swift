@@ -120,7 +120,10 @@ struct LinuxSystemTests {
         var fds: [Int32] = [-1, -1]
         #expect(cshim_pipe2_cloexec(&fds) == 0)
         var attributes = SpawnAttributes(
-            executable: .path("/bin/sh"), arguments: ["/bin/sh", "-c", "printf '%s %s %s' $(id -u) $(id -g) $(id -G) >&3"], environment: [])
+            executable: .path("/bin/sh"),
+            arguments: [
+                "/bin/sh", "-c", "printf '%s %s %s %s' $(id -u) $(id -g) $(id -G) $(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/self/status) >&3",
+            ], environment: [])
         attributes.passedDescriptors = [fds[1]]
         attributes.identity = (65534, 65534)
         attributes.noNewPrivileges = true
@@ -131,7 +134,7 @@ struct LinuxSystemTests {
         var status: Int32 = 0
         try retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
         #expect(status == 0)
-        #expect(String(decoding: output, as: UTF8.self) == "65534 65534 65534")
+        #expect(String(decoding: output, as: UTF8.self) == "65534 65534 65534 1")
         let tasks = try #require(opendir("/proc/self/task"))
         defer { closedir(tasks) }
         var checked = 0
@@ -150,10 +153,114 @@ struct LinuxSystemTests {
         #expect(checked >= 2)
     }
 
+    @Test("a spawn leaves the parent's signal dispositions and mask as they were, and reports a failure after the identity change")
+    func spawnLeavesTheParentAlone() throws {
+        var before = sigaction()
+        #expect(sigaction(SIGPIPE, nil, &before) == 0)
+        var ignore = sigaction()
+        ignore.__sigaction_handler.sa_handler = SIG_IGN
+        #expect(sigaction(SIGPIPE, &ignore, nil) == 0)
+        defer { _ = sigaction(SIGPIPE, &before, nil) }
+        var maskBefore = sigset_t()
+        #expect(pthread_sigmask(SIG_SETMASK, nil, &maskBefore) == 0)
+
+        var attributes = SpawnAttributes(executable: .path("/bin/true"), arguments: ["/bin/true"], environment: [])
+        attributes.newSession = true
+        var status: Int32 = 0
+        let pid = try attributes.spawn()
+        try retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+        #expect(status == 0)
+
+        var after = sigaction()
+        #expect(sigaction(SIGPIPE, nil, &after) == 0)
+        #expect(unsafeBitCast(after.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self))
+        var maskAfter = sigset_t()
+        #expect(pthread_sigmask(SIG_SETMASK, nil, &maskAfter) == 0)
+        #expect(withUnsafeBytes(of: &maskBefore) { Array($0) } == withUnsafeBytes(of: &maskAfter) { Array($0) })
+        #expect(getsid(0) != pid)
+
+        // A program only root may execute: the child changed its uid before exec, and says so.
+        guard getuid() == 0 else { return }
+        try withTemporaryScript("#!/bin/sh\nexit 0\n", mode: 0o700) { script in
+            var refused = SpawnAttributes(executable: .path(script), arguments: [script], environment: [])
+            refused.identity = (65534, 65534)
+            do {
+                let pid = try refused.spawn()
+                _ = waitpid(pid, &status, 0)
+                Issue.record("a root-only program started as uid 65534")
+            } catch {
+                #expect((error as? SystemError)?.errno == EACCES)
+            }
+        }
+    }
+
+    @Test("threads spawning at once each get their own child and their own failure")
+    func concurrentSpawns() throws {
+        let results = LockedValue<[String]>([])
+        let done = DispatchGroupLike(count: 4)
+        for thread in 0..<4 {
+            #expect(startThread {
+                for round in 0..<25 {
+                    let fails = (thread + round) % 3 == 0
+                    let attributes = SpawnAttributes(
+                        executable: .path(fails ? "/nonexistent/program" : "/bin/sh"),
+                        arguments: ["sh", "-c", "exit \(round % 7)"], environment: [])
+                    do {
+                        let pid = try attributes.spawn()
+                        var status: Int32 = 0
+                        _ = waitpid(pid, &status, 0)
+                        let code = (status >> 8) & 0xFF
+                        results.withLock { $0.append(!fails && code == Int32(round % 7) ? "ok" : "wrong exit \(code) in \(thread)/\(round)") }
+                    } catch {
+                        results.withLock { $0.append(fails && (error as? SystemError)?.errno == ENOENT ? "ok" : "wrong failure \(error) in \(thread)/\(round)") }
+                    }
+                }
+                done.leave()
+            })
+        }
+        #expect(done.wait(seconds: 60))
+        let all = results.withLock { $0 }
+        #expect(all.count == 100)
+        #expect(all.filter { $0 != "ok" } == [])
+    }
+
     @Test("the monotonic clock does not go back")
     func monotonic() {
         let first = monotonicNanoseconds()
         #expect(monotonicNanoseconds() >= first)
         #expect(monotonicSeconds() <= monotonicNanoseconds() / 1_000_000_000)
+    }
+}
+
+/// A program file (`text`, `mode`) in a fresh temporary directory, removed after `body`.
+func withTemporaryScript(_ text: String, mode: mode_t, _ body: (String) throws -> Void) throws {
+    var template = Array("/tmp/amp-spawn-XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { throw SystemError("mkdtemp") }
+    let directory = String(cString: made)
+    let path = directory + "/program"
+    defer {
+        unlink(path)
+        rmdir(directory)
+    }
+    chmod(directory, 0o755)
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw SystemError("open", subject: path) }
+    try writeAll(fd, Array(text.utf8))
+    fchmod(fd, mode)
+    close(fd)
+    try body(path)
+}
+
+/// Counts threads down to zero; `wait` gives up after a time.
+final class DispatchGroupLike: Sendable {
+    let remaining: LockedValue<Int>
+    init(count: Int) { remaining = LockedValue(count) }
+    func leave() { remaining.withLock { $0 -= 1 } }
+    func wait(seconds: Int) -> Bool {
+        for _ in 0..<(seconds * 100) {
+            if remaining.withLock({ $0 }) == 0 { return true }
+            usleep(10_000)
+        }
+        return false
     }
 }
