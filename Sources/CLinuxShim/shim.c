@@ -144,6 +144,8 @@ static int spawn_child_main(void *arg) {
         if (syscall(SYS_setgroups, 0, NULL) != 0) child_fail(c, errno);
         if (syscall(SYS_setresgid, a->gid, a->gid, a->gid) != 0) child_fail(c, errno);
         if (syscall(SYS_setresuid, a->uid, a->uid, a->uid) != 0) child_fail(c, errno);
+        /* Not dumpable until exec, whatever fs.suid_dumpable says (exec sets it for the program). */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) child_fail(c, errno);
         /* A change of credentials clears the parent-death signal: set it again, and check
            that the parent did not die in between. */
         if (a->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != c->parent)) child_fail(c, ESRCH);
@@ -162,34 +164,41 @@ static int spawn_child_main(void *arg) {
 
 /* The spawn child's stack: its frame needs a few KiB; below it, a guard page. */
 #define SPAWN_CHILD_STACK (64 * 1024)
-#define SPAWN_GUARD_PAGE 4096
+
+/* Tests run the spawns that change uid on the copy path too (cshim_spawn_share_memory). */
+static volatile int spawn_memory_sharing_allowed = 1;
+
+void cshim_spawn_share_memory(int allowed) { spawn_memory_sharing_allowed = allowed; }
 
 /* Whether a child may run in the parent's memory until exec. Not when it changes its uid and
    fs.suid_dumpable is not 0 (or cannot be read): the kernel would then leave the shared memory
    dumpable, and another process of the child's new uid could open /proc/<child>/mem, which is the
-   root parent's memory. Such a child gets a copy of the parent's memory (the cost of a fork). */
+   root parent's memory (2 is safe too: the memory is then only root's to inspect). Such a child
+   gets a copy of the parent's memory (the cost of a fork). */
 static int spawn_shares_memory(const cshim_spawn_attr *a) {
+    if (!spawn_memory_sharing_allowed) return 0;
     if (!a->set_ids) return 1;
     int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0) return 0;
     char value[4] = { 0 };
     ssize_t n = read(fd, value, sizeof(value) - 1);
     close(fd);
-    return n >= 1 && value[0] == '0' && (n == 1 || value[1] == '\n');
+    return n >= 1 && (value[0] == '0' || value[0] == '2') && (n == 1 || value[1] == '\n');
 }
 
 pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
     *child_errno = 0;
     if (a->pass_count < 0 || a->pass_count > 64) { *child_errno = E2BIG; return -1; }
     int flags = CLONE_VFORK | SIGCHLD | (spawn_shares_memory(a) ? CLONE_VM : 0);
-    char *stack = mmap(NULL, SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK, PROT_READ | PROT_WRITE,
+    size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+    char *stack = mmap(NULL, guard + SPAWN_CHILD_STACK, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) { *child_errno = errno; return -1; }
     volatile int *err = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (err == MAP_FAILED || mprotect(stack, SPAWN_GUARD_PAGE, PROT_NONE) != 0) {
+    if (err == MAP_FAILED || mprotect(stack, guard, PROT_NONE) != 0) {
         *child_errno = errno;
         if (err != MAP_FAILED) munmap((void *)err, sizeof(int));
-        munmap(stack, SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK);
+        munmap(stack, guard + SPAWN_CHILD_STACK);
         return -1;
     }
     *err = 0;
@@ -197,14 +206,19 @@ pid_t cshim_spawn(const cshim_spawn_attr *a, int *child_errno) {
 
     uint64_t old = 0;
     /* No handler runs in the child before exec (glibc's two internal signals included). */
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &spawn_all_signals, &old, sizeof(uint64_t));
+    if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &spawn_all_signals, &old, sizeof(uint64_t)) != 0) {
+        *child_errno = errno;
+        munmap((void *)err, sizeof(int));
+        munmap(stack, guard + SPAWN_CHILD_STACK);
+        return -1;
+    }
     /* vfork semantics without fork's cost: with CLONE_VM no page tables are copied and there are no
        copy-on-write faults after it in either process. This thread resumes once the child executed
        or exited. */
-    pid_t pid = clone(spawn_child_main, stack + SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK, flags, &child);
+    pid_t pid = clone(spawn_child_main, stack + guard + SPAWN_CHILD_STACK, flags, &child);
     int clone_errno = errno;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof(uint64_t));
-    munmap(stack, SPAWN_GUARD_PAGE + SPAWN_CHILD_STACK);
+    munmap(stack, guard + SPAWN_CHILD_STACK);
     int failed = *err;
     munmap((void *)err, sizeof(int));
     if (pid < 0) { *child_errno = clone_errno; return -1; }

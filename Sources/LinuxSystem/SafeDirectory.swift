@@ -7,7 +7,8 @@ import Synchronization
 /// RESOLVE_NO_SYMLINKS, O_NOFOLLOW, O_EXCL temp files).
 ///
 /// Replacing a file is atomic: a temp file in the same directory, write, fsync, rename, fsync the
-/// directory. A crash leaves either the old or the new content, plus at most a `.tmp-` file that
+/// directory. A crash leaves either the old or the new content (on a journalled filesystem; without
+/// a journal a rename cut short by a crash is fsck's to repair), plus at most a `.tmp-` file that
 /// ``removeStaleTemporaryFiles()`` cleans up.
 public final class SafeDirectory: Sendable {
     public let path: String
@@ -104,14 +105,18 @@ public final class SafeDirectory: Sendable {
     }
 
     /// Replaces `target` with the candidate `name` (``writeCandidate(_:_:mode:)``) atomically and
-    /// durably: fsync the candidate, rename it over `target`, fsync the directory.
+    /// durably: fsync the candidate, rename it over `target`, fsync the directory. Anything but a
+    /// regular file at `name` (a FIFO would block the open) is refused.
     public func promote(_ name: String, to target: String) throws(SystemError) {
         try Self.checkName(name)
         try Self.checkName(target)
         let cfd = try retryingSyscall("open", subject: "\(path)/\(name)") {
-            cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+            cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
         }
-        do {
+        do throws(SystemError) {
+            var st = stat()
+            try retryingSyscall("fstat", subject: "\(path)/\(name)") { fstat(cfd, &st) }
+            guard st.st_mode & S_IFMT == S_IFREG else { throw SystemError("promote", errno: EINVAL, subject: "\(path)/\(name)") }
             try retryingSyscall("fsync", subject: "\(path)/\(name)") { fsync(cfd) }
         } catch {
             close(cfd)

@@ -172,6 +172,14 @@ struct AuditTrailTests {
             #expect(marked == [false, false, true, true, true, true])
             #expect(Self.string(records[2], "path") == root + "/files/haproxy.cfg.new")
             #expect(Self.string(records[4], "from") == root + "/files/haproxy.cfg.new")
+
+            // A refused candidate kept as .new-failed: a candidate's rename too.
+            try candidate.write(Array("bad".utf8))
+            candidate.keepFailed()
+            let kept = try Self.records(root + "/audit.jsonl").filter { Self.string($0, "event")?.hasPrefix("file-") == true }.suffix(2)
+            #expect(kept.map { Self.string($0, "action") } == ["rename", "rename"])
+            #expect(kept.allSatisfy { record in record.contains { $0.0 == "candidate" && $0.1 == .bool(true) } })
+            #expect(Self.string(kept.first!, "path") == root + "/files/haproxy.cfg.new-failed")
         }
     }
 

@@ -93,6 +93,21 @@ struct CandidateFileTests {
         }
     }
 
+    @Test("a leftover candidate hard-linked to another file is replaced, its other name untouched; promote refuses a FIFO at once")
+    func leftoversAndOddFiles() throws {
+        try withDirectory { directory, path in
+            try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
+            #expect(link(path + "/outside", path + "/a.conf.new") == 0)
+            let file = try candidate(directory, "a.conf", writing: "new")
+            #expect(try String(contentsOfFile: path + "/outside", encoding: .utf8) == "outside")
+            #expect(try text(directory, "a.conf.new") == "new")
+            #expect(unlink(path + "/a.conf.new") == 0)
+            #expect(mkfifo(path + "/a.conf.new", 0o600) == 0)
+            #expect(throws: FileChangeError.self) { try file.promote() }
+            #expect(try text(directory, "a.conf") == "old")
+        }
+    }
+
     @Test("the candidate is written with the mode asked for")
     func mode() throws {
         try withDirectory { directory, path in

@@ -93,7 +93,8 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
                 let instances = try makeInstances(on: base, runner: runner)
                 let elsewhere = try makeInstances(on: otherBase, runner: runner)
                 let other = try ResourceID(validating: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
-                guard let stamp = instances.checkedStamp("text", id) else { return }   // no build ID: nothing is stamped
+                // The test binary has a build ID (without one nothing is stamped, and everything is checked again).
+                let stamp = try #require(instances.checkedStamp("text", id))
                 #expect(instances.checkedStamp("text", id) == stamp)
                 #expect(instances.checkedStamp("text2", id) != stamp)
                 #expect(instances.checkedStamp("text", other) != stamp)

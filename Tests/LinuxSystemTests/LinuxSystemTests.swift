@@ -110,11 +110,16 @@ struct LinuxSystemTests {
         }
     }
 
-    @Test("a child that changes its identity changes only its own: every thread of the parent keeps its uid and gid")
-    func spawnIdentityStaysInTheChild() throws {
+    @Test(
+        "a child that changes its identity changes only its own: every thread of the parent keeps its uid and gid",
+        arguments: [true, false])
+    func spawnIdentityStaysInTheChild(sharingMemory: Bool) throws {
         // The child runs in the parent's memory until exec (CLONE_VM | CLONE_VFORK), beside this
         // process's other threads: what changes its credentials must change the child's alone.
         guard getuid() == 0 else { return }
+        // Both ways a child may start: in this process's memory, or with a copy of it (fs.suid_dumpable not 0).
+        cshim_spawn_share_memory(sharingMemory ? 1 : 0)
+        defer { cshim_spawn_share_memory(1) }
         let sleeper = startThread { sleep(5) }
         #expect(sleeper)
         var fds: [Int32] = [-1, -1]
@@ -179,17 +184,21 @@ struct LinuxSystemTests {
         #expect(withUnsafeBytes(of: &maskBefore) { Array($0) } == withUnsafeBytes(of: &maskAfter) { Array($0) })
         #expect(getsid(0) != pid)
 
-        // A program only root may execute: the child changed its uid before exec, and says so.
+        // A program only root may execute: the child changed its uid before exec, and says so (both ways a child starts).
         guard getuid() == 0 else { return }
         try withTemporaryScript("#!/bin/sh\nexit 0\n", mode: 0o700) { script in
-            var refused = SpawnAttributes(executable: .path(script), arguments: [script], environment: [])
-            refused.identity = (65534, 65534)
-            do {
-                let pid = try refused.spawn()
-                _ = waitpid(pid, &status, 0)
-                Issue.record("a root-only program started as uid 65534")
-            } catch {
-                #expect((error as? SystemError)?.errno == EACCES)
+            for sharing: Int32 in [1, 0] {
+                cshim_spawn_share_memory(sharing)
+                defer { cshim_spawn_share_memory(1) }
+                var refused = SpawnAttributes(executable: .path(script), arguments: [script], environment: [])
+                refused.identity = (65534, 65534)
+                do {
+                    let pid = try refused.spawn()
+                    _ = waitpid(pid, &status, 0)
+                    Issue.record("a root-only program started as uid 65534 (sharing memory: \(sharing))")
+                } catch {
+                    #expect((error as? SystemError)?.errno == EACCES)
+                }
             }
         }
     }

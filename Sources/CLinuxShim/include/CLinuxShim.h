@@ -34,6 +34,10 @@ typedef struct {
 /* vfork-style clone (CLONE_VM | CLONE_VFORK) + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
 pid_t cshim_spawn(const cshim_spawn_attr *attr, int *child_errno);
 
+/* Whether a spawn's child may run in this process's memory until exec (the default); 0 gives every
+   child a copy, as fork does. For tests of both paths. */
+void cshim_spawn_share_memory(int allowed);
+
 /* A socket created inside the network namespace `netns_fd` (setns there and back on the calling
    thread only). Returns the socket, or -1 with errno; aborts if the thread cannot return to its
    own namespace (it must never go on in the wrong one). */
