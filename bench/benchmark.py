@@ -1759,7 +1759,9 @@ def audit_call_summary(appended):
         if rec.get('origin') == 'controller':
             mine += 1
             mine_bytes += len(line)
-            events[rec.get('event')] = events.get(rec.get('event'), 0) + 1
+            # An announced intent shares the next intent's fsync: counted apart from the others.
+            event = rec.get('event') + (' (announced)' if rec.get('announced') is True else '')
+            events[event] = events.get(event, 0) + 1
         else:
             other += 1
     return {'records': mine, 'bytes': mine_bytes, 'other_records': other, 'events': events}
@@ -1769,7 +1771,8 @@ def upload_reload_parts(appended, n, calls_per_round):
     """From the audit records `n` rounds of upload + reload appended (this phase's controller
     requests): how long `haproxy -c` ran as the launcher runs it (its `exec-outcome` duration: spawn,
     the check account, Landlock, seccomp, inputs as sealed memory files, output captured), and the
-    fsyncs a round needs: the audit log's (one per intent, plus one before each reply) and the
+    fsyncs a round needs: the audit log's (one per intent, plus one before each reply; an intent
+    recorded ahead with the next one, `announced: true`, shares its fsync) and the
     files' (a replaced file: the file and its directory; a rename or removal: the directory; a
     configuration's candidate, `candidate: true`: none at its write, the file and its directory at
     the rename that promotes it)."""
@@ -1784,8 +1787,8 @@ def upload_reload_parts(appended, n, calls_per_round):
         event = rec.get('event', '')
         if event == 'exec-outcome' and rec.get('operation') == 'haproxy-check' and 'duration_us' in rec:
             checks.append(rec['duration_us'] / 1e3)
-        if event.endswith('-intent'):
-            intents += 1
+        if event.endswith('-intent') and rec.get('announced') is not True:
+            intents += 1        # an announced intent is fsynced with the next one
         if event == 'file-outcome' and rec.get('result') == 'done':
             if rec.get('candidate') is True:
                 file_syncs += 2 if rec.get('action') == 'rename' else 0

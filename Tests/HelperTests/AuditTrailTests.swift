@@ -183,6 +183,30 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("an announced intent is recorded right before the candidate's write intent, marked announced; an unwritable log refuses both")
+    func announcedIntent() throws {
+        try withTemporaryDirectory("amp-audit") { root in
+            try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
+            let log = try AuditLog(path: root + "/audit.jsonl")
+            let context = AuditContext.forTests(log: log)
+            let directory = try SafeDirectory.open(root + "/files", create: false)
+            let check = AnnouncedIntent(event: "exec-intent", members: context.fields + [("operation", .string("haproxy-check"))])
+            try CandidateFile(directory: directory, name: "haproxy.cfg", context: context).write(Array("new".utf8), announcing: check)
+            let records = try Self.records(root + "/audit.jsonl")
+            #expect(records.map { Self.string($0, "event") } == ["exec-intent", "file-intent", "file-outcome"])
+            #expect(records[0].contains { $0.0 == "announced" && $0.1 == .bool(true) })
+            #expect(Self.string(records[0], "operation") == "haproxy-check")
+
+            let jammed = try Self.unwritableAuditLog(at: root + "/jammed.jsonl")
+            defer { unlink(root + "/jammed.jsonl") }
+            let refusing = AuditContext.forTests(log: jammed)
+            #expect(throws: FileChangeError.self) {
+                try CandidateFile(directory: directory, name: "other.cfg", context: refusing).write(Array("x".utf8), announcing: check)
+            }
+            #expect(!directory.exists("other.cfg.new"))
+        }
+    }
+
     @Test("an unwritable audit log refuses every change (503) and leaves the old file and nothing else")
     func unwritableLogRefuses() throws {
         try withTemporaryDirectory("amp-audit") { root in

@@ -54,7 +54,8 @@ struct AuditCorrelationTests {
             #expect(record["client_sha256"] as? String == fingerprint)
             #expect((record["client_subject"] as? String)?.contains("CN=") == true)
         }
-        // The candidate's intent, its outcome, the check, then the promotion's intent and outcome.
+        // The check's intent, announced with the candidate's (one fsync for both), the candidate's intent
+        // and outcome, the check's outcome, then the promotion's intent and outcome.
         func index(_ event: String, action: String? = nil, pathSuffix: String) -> Int? {
             mine.first {
                 $0.element["event"] as? String == event && (action == nil || $0.element["action"] as? String == action)
@@ -64,9 +65,12 @@ struct AuditCorrelationTests {
         let writeIntent = try #require(index("file-intent", action: "write", pathSuffix: "/haproxy.cfg.new"))
         let writeOutcome = try #require(index("file-outcome", action: "write", pathSuffix: "/haproxy.cfg.new"))
         let check = try #require(mine.first { $0.element["event"] as? String == "exec-intent" && $0.element["operation"] as? String == "haproxy-check" }?.offset)
+        let checkOutcome = try #require(mine.first { $0.element["event"] as? String == "exec-outcome" && $0.element["operation"] as? String == "haproxy-check" }?.offset)
         let promoteIntent = try #require(index("file-intent", action: "rename", pathSuffix: "/haproxy.cfg"))
         let promoteOutcome = try #require(index("file-outcome", action: "rename", pathSuffix: "/haproxy.cfg"))
-        #expect(writeIntent < writeOutcome && writeOutcome < check && check < promoteIntent && promoteIntent < promoteOutcome)
+        #expect(check + 1 == writeIntent && writeIntent < writeOutcome && writeOutcome < checkOutcome)
+        #expect(checkOutcome < promoteIntent && promoteIntent < promoteOutcome)
+        #expect(all[check]["announced"] as? Bool == true)
         // The intent names the content by its digest: the stored file's, and never the text itself.
         let stored = try #require(all[promoteIntent]["path"] as? String)
         #expect(all[writeIntent]["sha256"] as? String == (try Self.sha256(ofFile: stored)))

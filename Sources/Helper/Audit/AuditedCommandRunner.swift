@@ -20,16 +20,50 @@ public final class AuditedCommandRunner: CommandRunning {
     public func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
         -> LaunchResult
     {
-        let intended = [command.program.rawValue] + command.arguments(paths)
-        // Every record carries who asked (``AuditContext/fields``), then what runs.
-        let base: [(String, JSONValue)] =
-            context.fields + [("operation", .string(command.name))]
-            + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
         do {
-            try audit.record("exec-intent", base + [("argv", .array(intended.map { .string($0) }))])
+            try audit.record("exec-intent", Self.intentMembers(command, context: context, paths: paths))
         } catch {
             throw AuditContext.auditUnavailable
         }
+        return try execute(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+    }
+
+    public func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? {
+        AnnouncedIntent(event: "exec-intent", members: Self.intentMembers(command, context: context, paths: paths))
+    }
+
+    public func run(announced command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
+        -> LaunchResult
+    {
+        try execute(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+    }
+
+    public func withdraw(announced command: LaunchCommand, context: AuditContext, reason: String) {
+        context.recordOutcome(
+            "exec-outcome",
+            members: Self.baseMembers(command, context: context) + [
+                ("argv", .array(Self.intendedArgv(command, paths: paths).map { .string($0) })), ("error", .string("not run: \(reason)")),
+            ], in: audit)
+    }
+
+    /// Who asked (``AuditContext/fields``), then what runs: every record of a command starts so.
+    static func baseMembers(_ command: LaunchCommand, context: AuditContext) -> [(String, JSONValue)] {
+        context.fields + [("operation", .string(command.name))]
+            + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
+    }
+
+    static func intendedArgv(_ command: LaunchCommand, paths: ProgramPaths) -> [String] {
+        [command.program.rawValue] + command.arguments(paths)
+    }
+
+    /// The `exec-intent` record's members: the exact argv the launcher is asked to run.
+    static func intentMembers(_ command: LaunchCommand, context: AuditContext, paths: ProgramPaths) -> [(String, JSONValue)] {
+        baseMembers(command, context: context) + [("argv", .array(intendedArgv(command, paths: paths).map { .string($0) }))]
+    }
+
+    /// Runs `command` (its intent durable) and records its outcome.
+    func execute(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        let base = Self.baseMembers(command, context: context)
         let result: LaunchResult
         do {
             if case .haproxyCheck(let instance, _, _) = command { try certificateSharing?.share(instance) }

@@ -30,13 +30,14 @@ struct AuditedDirectory: Sendable {
     }
 
     /// Writes the candidate `name` (``LinuxSystem/SafeDirectory/writeCandidate(_:_:mode:)``: not yet
-    /// durable); recorded as a write marked `candidate`.
-    func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
+    /// durable); recorded as a write marked `candidate`. `announcing` (the check's intent) is recorded
+    /// first, made durable by the same fsync as the write's intent (``AnnouncedIntent``).
+    func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600, announcing: AnnouncedIntent? = nil) throws(FileChangeError) {
         let target: [(String, JSONValue)] = [
             ("path", .string("\(path)/\(name)")), ("sha256", .string(Digest.sha256Hex(bytes))),
             ("bytes", .number(String(bytes.count))), ("mode", .string(String(mode, radix: 8))), ("candidate", .bool(true)),
         ]
-        try change("write", target) { () throws(SystemError) in try directory.writeCandidate(name, bytes, mode: mode) }
+        try change("write", target, announcing: announcing) { () throws(SystemError) in try directory.writeCandidate(name, bytes, mode: mode) }
     }
 
     /// Like ``write(_:_:mode:)``, unless `name` already is what that write would leave (a regular
@@ -79,12 +80,19 @@ struct AuditedDirectory: Sendable {
         try change("remove-tree", [("path", .string("\(path)/\(name)"))]) { () throws(SystemError) in try directory.removeTree(name) }
     }
 
-    /// Intent, change, outcome.
+    /// Intent (after an announced one, if any: one fsync for both), change, outcome.
     private func change<Result>(
-        _ action: String, _ target: [(String, JSONValue)], _ perform: () throws(SystemError) -> Result
+        _ action: String, _ target: [(String, JSONValue)], announcing: AnnouncedIntent? = nil, _ perform: () throws(SystemError) -> Result
     ) throws(FileChangeError) -> Result {
         let described = [("action", JSONValue.string(action))] + target
         do throws(CommandError) {
+            if let announcing {
+                do throws(SystemError) {
+                    try context.log.recordBeforeNextSync(announcing.event, announcing.members)
+                } catch {
+                    throw AuditContext.auditUnavailable
+                }
+            }
             try context.recordIntent("file-intent", described)
         } catch {
             throw .refused(error)

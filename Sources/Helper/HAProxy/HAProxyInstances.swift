@@ -103,14 +103,16 @@ public final class HAProxyInstances: Sendable {
             guard let dir = try directory(upload.instance, create: true) else { throw .notFound(upload.instance) }
             let files = AuditedDirectory(directory: dir, context: context)
             let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config, context: context)
+            let checkCommand = LaunchCommand.haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true)
+            // The check's intent is recorded with the candidate's: one fsync makes both durable before the write.
+            let checkIntent = runner.intent(for: checkCommand, context: context)
             do throws(FileChangeError) {
-                try config.write(Array(text.utf8))
+                try config.write(Array(text.utf8), announcing: checkIntent)
             } catch {
+                if checkIntent != nil { runner.withdraw(announced: checkCommand, context: context, reason: "the candidate was not written") }
                 throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
-            let check = try runner.run(
-                .haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true), context: context,
-                deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+            let check = try runner.run(announced: checkCommand, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
             guard check.succeeded else {
                 config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))

@@ -24,8 +24,9 @@ struct CandidateFile {
     var failedName: String { StateLayout.failed(name) }
 
     /// Writes the candidate afresh (`mode`, not yet durable); the active file is untouched.
-    func write(_ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
-        try directory.writeCandidate(candidateName, bytes, mode: mode)
+    /// `announcing`: the check's intent, made durable with the write's (``AnnouncedIntent``).
+    func write(_ bytes: [UInt8], mode: mode_t = 0o600, announcing: AnnouncedIntent? = nil) throws(FileChangeError) {
+        try directory.writeCandidate(candidateName, bytes, mode: mode, announcing: announcing)
     }
 
     /// The check refused the candidate: keep it (durably) as `.new-failed` (best effort; the refusal is what matters).

@@ -13,6 +13,17 @@ extension CommandRunning {
             throw wrap(error)
         }
     }
+
+    /// ``run(announced:context:deadlineMilliseconds:)`` with the launcher's error wrapped in the caller's domain error.
+    func run<E: Error>(
+        announced command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int, or wrap: (CommandError) -> E
+    ) throws(E) -> LaunchResult {
+        do throws(CommandError) {
+            return try run(announced: command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        } catch {
+            throw wrap(error)
+        }
+    }
 }
 
 extension ServiceManager {
