@@ -183,15 +183,20 @@ struct AuditTrailTests {
         }
     }
 
-    @Test("an announced intent is recorded right before the candidate's write intent, marked announced; an unwritable log refuses both")
+    @Test("an announced intent is recorded before the candidate's write intent, marked announced, durable with it; an unwritable log refuses both")
     func announcedIntent() throws {
         try withTemporaryDirectory("amp-audit") { root in
             try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
             let log = try AuditLog(path: root + "/audit.jsonl")
             let context = AuditContext.forTests(log: log)
             let directory = try SafeDirectory.open(root + "/files", create: false)
-            let check = AnnouncedIntent(event: "exec-intent", members: context.fields + [("operation", .string("haproxy-check"))])
+            let id = try ResourceID(validating: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
+            let check = AnnouncedIntent(
+                command: .haproxyCheck(instance: id, amphora: id, candidate: true), event: "exec-intent",
+                members: context.fields + [("operation", .string("haproxy-check"))])
+            #expect(!check.wasWritten && !check.isDurable)
             try CandidateFile(directory: directory, name: "haproxy.cfg", context: context).write(Array("new".utf8), announcing: check)
+            #expect(check.wasWritten && check.isDurable)
             let records = try Self.records(root + "/audit.jsonl")
             #expect(records.map { Self.string($0, "event") } == ["exec-intent", "file-intent", "file-outcome"])
             #expect(records[0].contains { $0.0 == "announced" && $0.1 == .bool(true) })
@@ -200,9 +205,11 @@ struct AuditTrailTests {
             let jammed = try Self.unwritableAuditLog(at: root + "/jammed.jsonl")
             defer { unlink(root + "/jammed.jsonl") }
             let refusing = AuditContext.forTests(log: jammed)
+            let refused = AnnouncedIntent(command: check.command, event: "exec-intent", members: refusing.fields)
             #expect(throws: FileChangeError.self) {
-                try CandidateFile(directory: directory, name: "other.cfg", context: refusing).write(Array("x".utf8), announcing: check)
+                try CandidateFile(directory: directory, name: "other.cfg", context: refusing).write(Array("x".utf8), announcing: refused)
             }
+            #expect(!refused.isDurable)
             #expect(!directory.exists("other.cfg.new"))
         }
     }

@@ -68,7 +68,10 @@ struct AuditCorrelationTests {
         let checkOutcome = try #require(mine.first { $0.element["event"] as? String == "exec-outcome" && $0.element["operation"] as? String == "haproxy-check" }?.offset)
         let promoteIntent = try #require(index("file-intent", action: "rename", pathSuffix: "/haproxy.cfg"))
         let promoteOutcome = try #require(index("file-outcome", action: "rename", pathSuffix: "/haproxy.cfg"))
-        #expect(check + 1 == writeIntent && writeIntent < writeOutcome && writeOutcome < checkOutcome)
+        // Adjacent among this request's records (others may come between in the log).
+        let position = { (offset: Int) in mine.firstIndex { $0.offset == offset } }
+        #expect(position(check).map { $0 + 1 } == position(writeIntent))
+        #expect(check < writeIntent && writeIntent < writeOutcome && writeOutcome < checkOutcome)
         #expect(checkOutcome < promoteIntent && promoteIntent < promoteOutcome)
         #expect(all[check]["announced"] as? Bool == true)
         // The intent names the content by its digest: the stored file's, and never the text itself.

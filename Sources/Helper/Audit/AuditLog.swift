@@ -15,6 +15,8 @@ import Logging
 /// file at once and becomes durable with the next fsync, the next intent's or the ``sync()`` the
 /// helper makes before it replies. So an act's intent is durable before the act, and its outcome
 /// before anything else acts or any reply says it happened, at one fsync per act instead of two.
+/// An intent may be appended ahead the same way (``recordAhead(_:_:)``, ``AnnouncedIntent``) when
+/// another act's intent follows at once: its act waits until ``durableHead`` covers it.
 /// A failed fsync while such records wait closes the writer: every later record, sync and rotation
 /// fails (fail closed) until the helper restarts, and the reply that sync preceded says only what
 /// was done. Syslog gets a record, and ``durableHead`` counts it, once it is durable. Never pass
@@ -269,6 +271,19 @@ public final class AuditLog: Sendable {
     /// makes it durable. Only for what came of an act already taken, whose intent is durable.
     public func recordBeforeNextSync(_ event: String, _ fields: [(String, JSONValue)] = []) throws(SystemError) {
         try record(event, fields, sync: false)
+    }
+
+    /// Appends an intent ahead of another act's intent, without waiting for the disk
+    /// (``AnnouncedIntent``): its act may happen only once ``durableHead`` reaches the returned
+    /// sequence number, which the next ``record(_:_:)`` brings about.
+    func recordAhead(_ event: String, _ fields: [(String, JSONValue)]) throws(SystemError) -> UInt64 {
+        try state.withLock { state throws(SystemError) -> UInt64 in
+            if state.keyUnsaved { retryKeySave(&state) }
+            try append(&state, event, fields, sync: false)
+            let sequence = state.head.sequence
+            if state.recordsInEpoch >= settings.epochRecords { try? endEpoch(&state) }
+            return sequence
+        }
     }
 
     /// Whether records were appended after the last fsync.

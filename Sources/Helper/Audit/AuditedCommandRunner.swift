@@ -29,20 +29,25 @@ public final class AuditedCommandRunner: CommandRunning {
     }
 
     public func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? {
-        AnnouncedIntent(event: "exec-intent", members: Self.intentMembers(command, context: context, paths: paths))
+        AnnouncedIntent(command: command, event: "exec-intent", members: Self.intentMembers(command, context: context, paths: paths))
     }
 
-    public func run(announced command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
+    /// Runs the announced command once its intent is on disk; refused (503) if it is not.
+    public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
         -> LaunchResult
     {
-        try execute(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        guard intent.isDurable else { throw AuditContext.auditUnavailable }
+        return try execute(intent.command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
-    public func withdraw(announced command: LaunchCommand, context: AuditContext, reason: String) {
+    public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
+        guard intent.wasWritten else { return }
+        let command = intent.command
         context.recordOutcome(
             "exec-outcome",
             members: Self.baseMembers(command, context: context) + [
                 ("argv", .array(Self.intendedArgv(command, paths: paths).map { .string($0) })), ("error", .string("not run: \(reason)")),
+                ("announced", .bool(true)),
             ], in: audit)
     }
 

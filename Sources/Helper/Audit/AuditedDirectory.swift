@@ -88,7 +88,7 @@ struct AuditedDirectory: Sendable {
         do throws(CommandError) {
             if let announcing {
                 do throws(SystemError) {
-                    try context.log.recordBeforeNextSync(announcing.event, announcing.members)
+                    try announcing.record(in: context.log)
                 } catch {
                     throw AuditContext.auditUnavailable
                 }

@@ -109,10 +109,18 @@ public final class HAProxyInstances: Sendable {
             do throws(FileChangeError) {
                 try config.write(Array(text.utf8), announcing: checkIntent)
             } catch {
-                if checkIntent != nil { runner.withdraw(announced: checkCommand, context: context, reason: "the candidate was not written") }
+                if let checkIntent {
+                    let reason = if case .refused = error { "the candidate's intent could not be recorded" } else { "the candidate could not be written" }
+                    runner.withdraw(checkIntent, context: context, reason: reason)
+                }
                 throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
-            let check = try runner.run(announced: checkCommand, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+            let check =
+                if let checkIntent {
+                    try runner.run(announced: checkIntent, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+                } else {
+                    try runner.run(checkCommand, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+                }
             guard check.succeeded else {
                 config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))

@@ -6,25 +6,26 @@ public protocol CommandRunning: Sendable {
     func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult
 
     /// The intent ``run(_:context:deadlineMilliseconds:)`` records before `command`, for a caller
-    /// that records it ahead, with the intent of an act that comes first (``AnnouncedIntent``);
-    /// nil when this runner records none.
+    /// that writes it ahead with the intent of an act that comes first (``AnnouncedIntent``); nil
+    /// when this runner records none (the caller then uses ``run(_:context:deadlineMilliseconds:)``).
     func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent?
 
-    /// Runs `command` whose ``intent(for:context:)`` the caller recorded and made durable: no intent
-    /// is recorded again, the outcome is.
-    func run(announced command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult
+    /// Runs the command `intent` announced, once its record is durable (refused otherwise, as a
+    /// command whose intent cannot be recorded): no intent is recorded again, the outcome is.
+    func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult
 
-    /// Records that an announced `command` did not run, and why.
-    func withdraw(announced command: LaunchCommand, context: AuditContext, reason: String)
+    /// Records, when `intent` was written, that its command did not run, and why.
+    func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String)
 }
 
 extension CommandRunning {
     /// A runner that records nothing announces nothing.
     public func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? { nil }
 
-    public func run(announced command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
-        try run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+    public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        guard intent.isDurable else { throw AuditContext.auditUnavailable }
+        return try run(intent.command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
-    public func withdraw(announced command: LaunchCommand, context: AuditContext, reason: String) {}
+    public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {}
 }

@@ -16,10 +16,10 @@ extension CommandRunning {
 
     /// ``run(announced:context:deadlineMilliseconds:)`` with the launcher's error wrapped in the caller's domain error.
     func run<E: Error>(
-        announced command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int, or wrap: (CommandError) -> E
+        announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int, or wrap: (CommandError) -> E
     ) throws(E) -> LaunchResult {
         do throws(CommandError) {
-            return try run(announced: command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+            return try run(announced: intent, context: context, deadlineMilliseconds: deadlineMilliseconds)
         } catch {
             throw wrap(error)
         }

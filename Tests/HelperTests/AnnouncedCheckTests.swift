@@ -1,0 +1,136 @@
+import Foundation
+import IPCProtocol
+import LinuxSystem
+import ProgramLauncher
+import Testing
+
+@testable import Helper
+
+/// Audits as ``AuditedCommandRunner`` does, into the context's log, and runs nothing: the check
+/// "passes" with `exitCode`.
+final class AnnouncingRunner: CommandRunning {
+    let ran = LockedValue<[LaunchCommand]>([])
+    let exitCode: Int32
+
+    init(exitCode: Int32 = 0) { self.exitCode = exitCode }
+
+    func run(_ command: LaunchCommand, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        do {
+            try context.log.record("exec-intent", context.fields + [("operation", .string(command.name))])
+        } catch {
+            throw AuditContext.auditUnavailable
+        }
+        return finish(command, context: context)
+    }
+
+    func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? {
+        AnnouncedIntent(command: command, event: "exec-intent", members: context.fields + [("operation", .string(command.name))])
+    }
+
+    func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
+        guard intent.isDurable else { throw AuditContext.auditUnavailable }
+        return finish(intent.command, context: context)
+    }
+
+    func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
+        guard intent.wasWritten else { return }
+        context.recordOutcome("exec-outcome", [("operation", .string(intent.command.name)), ("error", .string("not run: \(reason)"))])
+    }
+
+    func finish(_ command: LaunchCommand, context: AuditContext) -> LaunchResult {
+        ran.withLock { $0.append(command) }
+        context.recordOutcome("exec-outcome", [("operation", .string(command.name)), ("exit_code", .number(String(exitCode)))])
+        return LaunchResult(
+            id: 1, argv: [], exitCode: exitCode, signal: nil, timedOut: false, stdout: "", stderr: "", outputTruncated: false,
+            durationMicroseconds: 1, refusal: nil)
+    }
+}
+
+/// An upload's check announced with its candidate (``AnnouncedIntent``): one fsync for both
+/// intents, the check only once its intent is durable, and a check that never runs says why.
+@Suite("announced check")
+struct AnnouncedCheckTests: HAProxyInstanceSuite {
+    let context = AuditContext.forTests()
+
+    /// Instances on a fresh base directory with `runner`, their audit log `audit.jsonl` beside it.
+    func withInstances(
+        _ runner: AnnouncingRunner, log makeLog: (String) throws -> AuditLog = { try AuditLog(path: $0) },
+        _ body: (HAProxyInstances, AuditContext, String, String) throws -> Void
+    ) throws {
+        try withTemporaryDirectory("amp-announced") { root in
+            let base = root + "/base"
+            try FileManager.default.createDirectory(atPath: base + "/certs", withIntermediateDirectories: true)
+            let logPath = root + "/audit.jsonl"
+            let context = AuditContext.forTests(log: try makeLog(logPath))
+            let instances = HAProxyInstances(
+                base: try SafeDirectory.open(base, create: false),
+                paths: ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: base, baseCertDir: base + "/certs"),
+                baseCertDir: base + "/certs", runner: runner, services: SystemdServiceManager(runner: RecordingRunner()))
+            try body(instances, context, base, logPath)
+        }
+    }
+
+    /// The log's records of files and programs: (event, operation or action).
+    func trail(_ path: String) throws -> [String] {
+        try AuditTrailTests.records(path).compactMap { record in
+            guard let event = AuditTrailTests.string(record, "event"), event.hasPrefix("exec-") || event.hasPrefix("file-") else { return nil }
+            let what = AuditTrailTests.string(record, "operation") ?? AuditTrailTests.string(record, "action") ?? ""
+            let announced = record.contains { $0.0 == "announced" && $0.1 == .bool(true) } ? " announced" : ""
+            return "\(event) \(what)\(announced)"
+        }
+    }
+
+    @Test("an accepted upload: the check's intent ahead of the candidate's, the check after the write, then the promotion")
+    func accepted() throws {
+        let runner = AnnouncingRunner()
+        try withInstances(runner) { instances, context, base, log in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            #expect(runner.ran.withLock { $0 } == [.haproxyCheck(instance: id, amphora: amphora, candidate: true)])
+            let trail = try trail(log)
+            #expect(Array(trail.prefix(6)) == [
+                "exec-intent haproxy-check announced", "file-intent write", "file-outcome write", "exec-outcome haproxy-check",
+                "file-intent rename", "file-outcome rename",
+            ])
+        }
+    }
+
+    @Test("a candidate that cannot be written: the check never runs, and its outcome says so")
+    func candidateNotWritten() throws {
+        let runner = AnnouncingRunner()
+        try withInstances(runner) { instances, context, base, log in
+            // A directory where the candidate goes: its removal fails after the intents were recorded.
+            try FileManager.default.createDirectory(atPath: "\(base)/\(id)/haproxy.cfg.new/x", withIntermediateDirectories: true)
+            #expect(throws: HAProxyError.self) { _ = try instances.upload(upload(octavia(base)), context: context) }
+            #expect(runner.ran.withLock { $0 }.isEmpty)
+            #expect(try trail(log) == ["exec-intent haproxy-check announced", "file-intent write", "file-outcome write", "exec-outcome haproxy-check"])
+            let outcome = try #require(try AuditTrailTests.records(log).last { AuditTrailTests.string($0, "event") == "exec-outcome" })
+            #expect(AuditTrailTests.string(outcome, "error") == "not run: the candidate could not be written")
+            #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg"))
+        }
+    }
+
+    @Test("an audit log that refuses the intents: 503, nothing written, nothing run, no outcome for a check never announced")
+    func logRefuses() throws {
+        let runner = AnnouncingRunner()
+        try withInstances(runner, log: { try AuditTrailTests.unwritableAuditLog(at: $0) }) { instances, context, base, log in
+            let result = Result { () throws(HAProxyError) in try instances.upload(upload(octavia(base)), context: context) }
+            switch result {
+            case .success: Issue.record("an upload went through an unwritable audit log")
+            case .failure(.launcher(let refusal)): #expect(refusal == AuditContext.auditUnavailable)
+            case .failure(let other): Issue.record("refused with \(other), not the audit's refusal")
+            }
+            #expect(runner.ran.withLock { $0 }.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg.new"))
+            let outcomes = try trail(log).filter { $0.hasPrefix("exec-outcome") }
+            #expect(outcomes.isEmpty)
+        }
+    }
+
+    @Test("an announced intent that is not on disk runs nothing")
+    func notDurableRunsNothing() throws {
+        let runner = AnnouncingRunner()
+        let intent = try #require(runner.intent(for: .haproxyCheck(instance: id, amphora: amphora, candidate: true), context: context))
+        #expect(throws: CommandError.self) { _ = try runner.run(announced: intent, context: context, deadlineMilliseconds: 1000) }
+        #expect(runner.ran.withLock { $0 }.isEmpty)
+    }
+}
