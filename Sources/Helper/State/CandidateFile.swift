@@ -7,9 +7,9 @@ import LinuxSystem
 /// replaces `<name>` atomically (``promote(clearingFailed:)``) or is kept as `<name>.new-failed` for
 /// the operator (``keepFailed()``) while the active file stays. The candidate is the atomic write's
 /// temporary file: fsynced only once the check accepted it, right before its rename (a crash before
-/// that leaves the active file and at most an incomplete candidate, written again before any check). Used by the haproxy instances, the
-/// UDP listeners and the VRRP configuration; the names come from ``StateLayout``. Every step is an
-/// audited, fail-closed intent (``AuditedDirectory``).
+/// that leaves the active file and at most an incomplete candidate, written again before any
+/// check). Used by the haproxy instances, the UDP listeners and the VRRP configuration; the names
+/// come from ``StateLayout``. Every step is an audited, fail-closed intent (``AuditedDirectory``).
 struct CandidateFile {
     let directory: AuditedDirectory
     /// The active file's name inside `directory`.
