@@ -22,22 +22,16 @@ struct AuditedDirectory: Sendable {
 
     /// Replaces (or creates) `name` atomically with `bytes` (``LinuxSystem/SafeDirectory/writeAtomically(_:_:mode:)``).
     func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
-        let target: [(String, JSONValue)] = [
-            ("path", .string("\(path)/\(name)")), ("sha256", .string(Digest.sha256Hex(bytes))),
-            ("bytes", .number(String(bytes.count))), ("mode", .string(String(mode, radix: 8))),
-        ]
-        try change("write", target) { () throws(SystemError) in try directory.writeAtomically(name, bytes, mode: mode) }
+        try change("write", writeTarget(name, bytes, mode)) { () throws(SystemError) in try directory.writeAtomically(name, bytes, mode: mode) }
     }
 
     /// Writes the candidate `name` (``LinuxSystem/SafeDirectory/writeCandidate(_:_:mode:)``: not yet
     /// durable); recorded as a write marked `candidate`. `announcing` (the check's intent) is recorded
     /// first, made durable by the same fsync as the write's intent (``AnnouncedIntent``).
     func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600, announcing: AnnouncedIntent? = nil) throws(FileChangeError) {
-        let target: [(String, JSONValue)] = [
-            ("path", .string("\(path)/\(name)")), ("sha256", .string(Digest.sha256Hex(bytes))),
-            ("bytes", .number(String(bytes.count))), ("mode", .string(String(mode, radix: 8))), ("candidate", .bool(true)),
-        ]
-        try change("write", target, announcing: announcing) { () throws(SystemError) in try directory.writeCandidate(name, bytes, mode: mode) }
+        try change("write", writeTarget(name, bytes, mode) + [("candidate", .bool(true))], announcing: announcing) { () throws(SystemError) in
+            try directory.writeCandidate(name, bytes, mode: mode)
+        }
     }
 
     /// Like ``write(_:_:mode:)``, unless `name` already is what that write would leave (a regular
@@ -78,6 +72,14 @@ struct AuditedDirectory: Sendable {
     @discardableResult
     func removeTree(_ name: String) throws(FileChangeError) -> Bool {
         try change("remove-tree", [("path", .string("\(path)/\(name)"))]) { () throws(SystemError) in try directory.removeTree(name) }
+    }
+
+    /// What a write's records say of it: the path, and the SHA-256, size and mode of the new content (never the content).
+    private func writeTarget(_ name: String, _ bytes: [UInt8], _ mode: mode_t) -> [(String, JSONValue)] {
+        [
+            ("path", .string("\(path)/\(name)")), ("sha256", .string(Digest.sha256Hex(bytes))),
+            ("bytes", .number(String(bytes.count))), ("mode", .string(String(mode, radix: 8))),
+        ]
     }
 
     /// Intent (after an announced one, if any: one fsync for both), change, outcome.
