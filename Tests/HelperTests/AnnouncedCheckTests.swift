@@ -75,7 +75,7 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
         try AuditTrailTests.records(path).compactMap { record in
             guard let event = AuditTrailTests.string(record, "event"), event.hasPrefix("exec-") || event.hasPrefix("file-") else { return nil }
             let what = AuditTrailTests.string(record, "operation") ?? AuditTrailTests.string(record, "action") ?? ""
-            let announced = record.contains { $0.0 == "announced" && $0.1 == .bool(true) } ? " announced" : ""
+            let announced = AuditTrailTests.isMarked(record, "announced") ? " announced" : ""
             return "\(event) \(what)\(announced)"
         }
     }

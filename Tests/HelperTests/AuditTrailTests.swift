@@ -155,20 +155,30 @@ struct AuditTrailTests {
         }
     }
 
-    @Test("a configuration's candidate is marked as one on its write and on the rename that promotes it; other changes are not")
-    func candidateMarked() throws {
+    /// A fresh `<root>/files` directory and an audit log `<root>/audit.jsonl` that a test context records to.
+    func withFilesAndLog(_ body: (_ root: String, _ context: AuditContext, _ directory: SafeDirectory) throws -> Void) throws {
         try withTemporaryDirectory("amp-audit") { root in
             try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
-            let log = try AuditLog(path: root + "/audit.jsonl")
-            let context = AuditContext.forTests(log: log)
-            let directory = try SafeDirectory.open(root + "/files", create: false)
+            let context = AuditContext.forTests(log: try AuditLog(path: root + "/audit.jsonl"))
+            try body(root, context, try SafeDirectory.open(root + "/files", create: false))
+        }
+    }
+
+    /// Whether `record` has `member: true`.
+    static func isMarked(_ record: [(String, JSONValue)], _ member: String) -> Bool {
+        record.contains { $0.0 == member && $0.1 == .bool(true) }
+    }
+
+    @Test("a configuration's candidate is marked as one on its write and on the rename that promotes it; other changes are not")
+    func candidateMarked() throws {
+        try withFilesAndLog { root, context, directory in
             try AuditedDirectory(directory: directory, context: context).write("haproxy.cfg", Array("old".utf8))
             let candidate = CandidateFile(directory: directory, name: "haproxy.cfg", context: context)
             try candidate.write(Array("new".utf8))
             try candidate.promote()
             let records = try Self.records(root + "/audit.jsonl").filter { Self.string($0, "event")?.hasPrefix("file-") == true }
             #expect(records.map { Self.string($0, "action") } == ["write", "write", "write", "write", "rename", "rename"])
-            let marked = records.map { record in record.contains { $0.0 == "candidate" && $0.1 == .bool(true) } }
+            let marked = records.map { Self.isMarked($0, "candidate") }
             #expect(marked == [false, false, true, true, true, true])
             #expect(Self.string(records[2], "path") == root + "/files/haproxy.cfg.new")
             #expect(Self.string(records[4], "from") == root + "/files/haproxy.cfg.new")
@@ -178,18 +188,14 @@ struct AuditTrailTests {
             candidate.keepFailed()
             let kept = try Self.records(root + "/audit.jsonl").filter { Self.string($0, "event")?.hasPrefix("file-") == true }.suffix(2)
             #expect(kept.map { Self.string($0, "action") } == ["rename", "rename"])
-            #expect(kept.allSatisfy { record in record.contains { $0.0 == "candidate" && $0.1 == .bool(true) } })
+            #expect(kept.allSatisfy { Self.isMarked($0, "candidate") })
             #expect(Self.string(kept.first!, "path") == root + "/files/haproxy.cfg.new-failed")
         }
     }
 
     @Test("an announced intent is recorded before the candidate's write intent, marked announced, durable with it; an unwritable log refuses both")
     func announcedIntent() throws {
-        try withTemporaryDirectory("amp-audit") { root in
-            try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
-            let log = try AuditLog(path: root + "/audit.jsonl")
-            let context = AuditContext.forTests(log: log)
-            let directory = try SafeDirectory.open(root + "/files", create: false)
+        try withFilesAndLog { root, context, directory in
             let id = try ResourceID(validating: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee")
             let check = AnnouncedIntent(
                 command: .haproxyCheck(instance: id, amphora: id, candidate: true), event: "exec-intent",
@@ -199,7 +205,7 @@ struct AuditTrailTests {
             #expect(check.wasWritten && check.isDurable)
             let records = try Self.records(root + "/audit.jsonl")
             #expect(records.map { Self.string($0, "event") } == ["exec-intent", "file-intent", "file-outcome"])
-            #expect(records[0].contains { $0.0 == "announced" && $0.1 == .bool(true) })
+            #expect(Self.isMarked(records[0], "announced"))
             #expect(Self.string(records[0], "operation") == "haproxy-check")
 
             let jammed = try Self.unwritableAuditLog(at: root + "/jammed.jsonl")

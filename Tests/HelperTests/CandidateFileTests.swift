@@ -20,6 +20,12 @@ struct CandidateFileTests {
         return file
     }
 
+    /// A file `outside` in the directory, "outside", for planted links to point at; its path.
+    func outsideFile(_ path: String) throws -> String {
+        try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
+        return path + "/outside"
+    }
+
     func text(_ directory: SafeDirectory, _ name: String) throws -> String? {
         try directory.read(name).map { String(decoding: $0, as: UTF8.self) }
     }
@@ -69,11 +75,11 @@ struct CandidateFileTests {
     @Test("a candidate replaces what its name held (a crash's leftover; a planted symlink is removed, never followed)")
     func writeAfresh() throws {
         try withDirectory { directory, path in
-            try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
-            #expect(symlink(path + "/outside", path + "/a.conf.new") == 0)
+            let outside = try outsideFile(path)
+            #expect(symlink(outside, path + "/a.conf.new") == 0)
             let file = try candidate(directory, "a.conf", writing: "new")
             #expect(try text(directory, "a.conf.new") == "new")
-            #expect(try String(contentsOfFile: path + "/outside", encoding: .utf8) == "outside")
+            #expect(try String(contentsOfFile: outside, encoding: .utf8) == "outside")
             try file.write(Array("newer".utf8))
             #expect(try text(directory, "a.conf.new") == "newer")
             try file.promote()
@@ -84,10 +90,10 @@ struct CandidateFileTests {
     @Test("promote refuses a candidate that is not the file written (a symlink put in its place); the active file stays")
     func promoteRefusesASymlink() throws {
         try withDirectory { directory, path in
-            try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
+            let outside = try outsideFile(path)
             let file = try candidate(directory, "a.conf", writing: "new")
             #expect(unlink(path + "/a.conf.new") == 0)
-            #expect(symlink(path + "/outside", path + "/a.conf.new") == 0)
+            #expect(symlink(outside, path + "/a.conf.new") == 0)
             #expect(throws: FileChangeError.self) { try file.promote() }
             #expect(try text(directory, "a.conf") == "old")
         }
@@ -96,10 +102,10 @@ struct CandidateFileTests {
     @Test("a leftover candidate hard-linked to another file is replaced, its other name untouched; promote refuses a FIFO at once")
     func leftoversAndOddFiles() throws {
         try withDirectory { directory, path in
-            try "outside".write(toFile: path + "/outside", atomically: false, encoding: .utf8)
-            #expect(link(path + "/outside", path + "/a.conf.new") == 0)
+            let outside = try outsideFile(path)
+            #expect(link(outside, path + "/a.conf.new") == 0)
             let file = try candidate(directory, "a.conf", writing: "new")
-            #expect(try String(contentsOfFile: path + "/outside", encoding: .utf8) == "outside")
+            #expect(try String(contentsOfFile: outside, encoding: .utf8) == "outside")
             #expect(try text(directory, "a.conf.new") == "new")
             #expect(unlink(path + "/a.conf.new") == 0)
             #expect(mkfifo(path + "/a.conf.new", 0o600) == 0)

@@ -55,22 +55,36 @@ struct LinuxSystemTests {
         #expect(throws: SystemError.self) { try address.connect(fd) }
     }
 
-    @Test("spawn runs a program with its argv, environment and passed descriptor; a missing one reports ENOENT")
-    func spawn() throws {
+    /// Spawns `attributes` with a pipe as its descriptor 3, and returns its wait status and what it wrote there.
+    func spawnReadingDescriptor3(_ attributes: SpawnAttributes) throws -> (status: Int32, output: String) {
         var fds: [Int32] = [-1, -1]
         #expect(cshim_pipe2_cloexec(&fds) == 0)
-        var attributes = SpawnAttributes(
-            executable: .path("/bin/sh"), arguments: ["/bin/sh", "-c", "printf '%s' \"$GREETING\" >&3", "sh"],
-            environment: ["GREETING=hi"])
+        var attributes = attributes
         attributes.passedDescriptors = [fds[1]]
-        let pid = try attributes.spawn()
+        let pid: pid_t
+        do {
+            pid = try attributes.spawn()
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw error
+        }
         close(fds[1])
         let (output, _) = try readAll(fds[0], limit: 1024)
         close(fds[0])
         var status: Int32 = 0
         try retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+        return (status, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test("spawn runs a program with its argv, environment and passed descriptor; a missing one reports ENOENT")
+    func spawn() throws {
+        let (status, output) = try spawnReadingDescriptor3(
+            SpawnAttributes(
+                executable: .path("/bin/sh"), arguments: ["/bin/sh", "-c", "printf '%s' \"$GREETING\" >&3", "sh"],
+                environment: ["GREETING=hi"]))
         #expect(status == 0)
-        #expect(String(decoding: output, as: UTF8.self) == "hi")
+        #expect(output == "hi")
 
         let missing = SpawnAttributes(executable: .path("/nonexistent/program"), arguments: ["program"], environment: [])
         do {
@@ -122,24 +136,16 @@ struct LinuxSystemTests {
         defer { cshim_spawn_share_memory(1) }
         let sleeper = startThread { sleep(5) }
         #expect(sleeper)
-        var fds: [Int32] = [-1, -1]
-        #expect(cshim_pipe2_cloexec(&fds) == 0)
         var attributes = SpawnAttributes(
             executable: .path("/bin/sh"),
             arguments: [
                 "/bin/sh", "-c", "printf '%s %s %s %s' $(id -u) $(id -g) $(id -G) $(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/self/status) >&3",
             ], environment: [])
-        attributes.passedDescriptors = [fds[1]]
         attributes.identity = (65534, 65534)
         attributes.noNewPrivileges = true
-        let pid = try attributes.spawn()
-        close(fds[1])
-        let (output, _) = try readAll(fds[0], limit: 1024)
-        close(fds[0])
-        var status: Int32 = 0
-        try retryingSyscall("waitpid") { waitpid(pid, &status, 0) }
+        let (status, output) = try spawnReadingDescriptor3(attributes)
         #expect(status == 0)
-        #expect(String(decoding: output, as: UTF8.self) == "65534 65534 65534 1")
+        #expect(output == "65534 65534 65534 1")
         let tasks = try #require(opendir("/proc/self/task"))
         defer { closedir(tasks) }
         var checked = 0
