@@ -67,10 +67,11 @@ static const uint64_t spawn_no_signals = 0;
    own. Usually it runs in the parent's memory (CLONE_VM), so it makes system calls only and writes
    nothing but its own stack and *c->err: no malloc, no lock, no stdio, no glibc wrapper that keeps
    per-thread state. Credentials change with raw system calls: glibc's setgroups/setresgid/setresuid
-   wrappers walk the (shared) parent's thread list. Once the child changed its uid, the kernel makes
-   the shared memory non-dumpable (fs.suid_dumpable is 0, or the parent spawns with a copy of its
-   memory instead: spawn_shares_memory): never set it dumpable again in a process that spawns, or
-   another process of the check account could reach the root parent's memory through the child. */
+   wrappers walk the (shared) parent's thread list. Once the child changed its uid, the shared memory
+   is non-dumpable (the kernel's doing with fs.suid_dumpable 0 or 2, else the parent spawns with a
+   copy of its memory: spawn_shares_memory; the child's prctl either way): never set it dumpable
+   again in a process that spawns, or another process of the check account could reach the root
+   parent's memory through the child. */
 static int spawn_child_main(void *arg) {
     struct spawn_child *c = arg;
     const cshim_spawn_attr *a = c->a;

@@ -277,13 +277,7 @@ public final class AuditLog: Sendable {
     /// (``AnnouncedIntent``): its act may happen only once ``durableHead`` reaches the returned
     /// sequence number, which the next ``record(_:_:)`` brings about.
     func recordAhead(_ event: String, _ fields: [(String, JSONValue)]) throws(SystemError) -> UInt64 {
-        try state.withLock { state throws(SystemError) -> UInt64 in
-            if state.keyUnsaved { retryKeySave(&state) }
-            try append(&state, event, fields, sync: false)
-            let sequence = state.head.sequence
-            if state.recordsInEpoch >= settings.epochRecords { try? endEpoch(&state) }
-            return sequence
-        }
+        try record(event, fields, sync: false)
     }
 
     /// Whether records were appended after the last fsync.
@@ -297,11 +291,15 @@ public final class AuditLog: Sendable {
         try state.withLock { state throws(SystemError) in try syncIfNeeded(&state) }
     }
 
-    func record(_ event: String, _ fields: [(String, JSONValue)], sync: Bool) throws(SystemError) {
-        try state.withLock { state throws(SystemError) in
+    /// Appends one record (and fsyncs it when `sync`); returns its sequence number.
+    @discardableResult
+    func record(_ event: String, _ fields: [(String, JSONValue)], sync: Bool) throws(SystemError) -> UInt64 {
+        try state.withLock { state throws(SystemError) -> UInt64 in
             if state.keyUnsaved { retryKeySave(&state) }
             try append(&state, event, fields, sync: sync)
+            let sequence = state.head.sequence
             if state.recordsInEpoch >= settings.epochRecords { try? endEpoch(&state) }
+            return sequence
         }
     }
 
