@@ -42,12 +42,10 @@ public final class AuditedCommandRunner: CommandRunning {
 
     public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
         guard intent.wasWritten else { return }
-        let command = intent.command
         context.recordOutcome(
             "exec-outcome",
-            members: Self.baseMembers(command, context: context) + [
-                ("argv", .array(Self.intendedArgv(command, paths: paths).map { .string($0) })), ("error", .string("not run: \(reason)")),
-                ("announced", .bool(true)),
+            members: Self.intentMembers(intent.command, context: context, paths: paths) + [
+                ("error", .string("not run: \(reason)")), ("announced", .bool(true)),
             ], in: audit)
     }
 
@@ -57,13 +55,10 @@ public final class AuditedCommandRunner: CommandRunning {
             + (command.namespace.map { [("netns", JSONValue.string($0.description))] } ?? [])
     }
 
-    static func intendedArgv(_ command: LaunchCommand, paths: ProgramPaths) -> [String] {
-        [command.program.rawValue] + command.arguments(paths)
-    }
-
     /// The `exec-intent` record's members: the exact argv the launcher is asked to run.
     static func intentMembers(_ command: LaunchCommand, context: AuditContext, paths: ProgramPaths) -> [(String, JSONValue)] {
-        baseMembers(command, context: context) + [("argv", .array(intendedArgv(command, paths: paths).map { .string($0) }))]
+        let argv = [command.program.rawValue] + command.arguments(paths)
+        return baseMembers(command, context: context) + [("argv", .array(argv.map { .string($0) }))]
     }
 
     /// Runs `command` (its intent durable) and records its outcome.
