@@ -1809,13 +1809,13 @@ def audit_kind_figures(calls, cost):
     for c in calls:
         for e, k in c['events'].items():
             events[e] = max(events.get(e, 0), k)
-    intents = sum(k for e, k in events.items() if e in ('file-intent', 'file-outcome'))
+    intents = sum(k for e, k in events.items() if e.split(' ')[0] in ('file-intent', 'file-outcome'))
     # An intent is fsynced as it is written; an outcome is fsynced with the next intent or with the
     # sync before the helper's reply (AuditLog.recordBeforeNextSync): one fsync per intent, plus one.
     fsyncs = sum(k for e, k in events.items() if e.endswith('-intent'))
     fsyncs += 1 if records > fsyncs else 0
     unsynced_us = max(cost['record_us'] - cost['fsync_us'], 0.0)
-    file_fsyncs = events.get('file-intent', 0)
+    file_fsyncs = events.get('file-intent', 0)     # an announced one ('file-intent (announced)') shares another's
     return {'status': 'ok', 'n': len(calls), 'median_ms': statistics.median(c['ms'] for c in calls),
             'records': records, 'bytes': statistics.median(c['bytes'] for c in calls),
             'other_records': sum(c['other_records'] for c in calls), 'events': events,

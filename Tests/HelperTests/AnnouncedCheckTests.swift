@@ -28,13 +28,12 @@ final class AnnouncingRunner: CommandRunning {
     }
 
     func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
-        guard intent.isDurable else { throw AuditContext.auditUnavailable }
-        return finish(intent.command, context: context)
+        guard let command = intent.command, intent.isDurable else { throw AuditContext.auditUnavailable }
+        return finish(command, context: context)
     }
 
     func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
-        guard intent.wasWritten else { return }
-        context.recordOutcome("exec-outcome", [("operation", .string(intent.command.name)), ("error", .string("not run: \(reason)"))])
+        intent.withdraw(reason: reason, context: context)
     }
 
     func finish(_ command: LaunchCommand, context: AuditContext) -> LaunchResult {
@@ -80,7 +79,7 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
         }
     }
 
-    @Test("an accepted upload: the check's intent ahead of the candidate's, the check after the write, then the promotion")
+    @Test("an accepted upload: the check's and the promotion's intents ahead of the candidate's, the check after the write, then the promotion")
     func accepted() throws {
         let runner = AnnouncingRunner()
         try withInstances(runner) { instances, context, base, log in
@@ -88,13 +87,35 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
             #expect(runner.ran.withLock { $0 } == [.haproxyCheck(instance: id, amphora: amphora, candidate: true)])
             let trail = try trail(log)
             #expect(Array(trail.prefix(6)) == [
-                "exec-intent haproxy-check announced", "file-intent write", "file-outcome write", "exec-outcome haproxy-check",
-                "file-intent rename", "file-outcome rename",
+                "exec-intent haproxy-check announced", "file-intent rename announced", "file-intent write", "file-outcome write",
+                "exec-outcome haproxy-check", "file-outcome rename",
             ])
+            let records = try AuditTrailTests.records(log)
+            let promotion = try #require(records.first { AuditTrailTests.string($0, "event") == "file-intent" })
+            #expect(AuditTrailTests.string(promotion, "path") == "\(base)/\(id)/haproxy.cfg")
+            #expect(AuditTrailTests.string(promotion, "from") == "\(base)/\(id)/haproxy.cfg.new")
+            #expect(FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg"))
         }
     }
 
-    @Test("a candidate that cannot be written: the check never runs, and its outcome says so")
+    @Test("a candidate the check refuses: the promotion is withdrawn, the candidate kept as .new-failed, no active file")
+    func checkRefuses() throws {
+        let runner = AnnouncingRunner(exitCode: 1)
+        try withInstances(runner) { instances, context, base, log in
+            #expect(throws: HAProxyError.self) { _ = try instances.upload(upload(octavia(base)), context: context) }
+            #expect(try trail(log) == [
+                "exec-intent haproxy-check announced", "file-intent rename announced", "file-intent write", "file-outcome write",
+                "exec-outcome haproxy-check", "file-outcome rename announced", "file-intent rename", "file-outcome rename",
+            ])
+            let withdrawn = try #require(try AuditTrailTests.records(log).first { AuditTrailTests.string($0, "event") == "file-outcome" && AuditTrailTests.isMarked($0, "announced") })
+            #expect(AuditTrailTests.string(withdrawn, "error") == "not run: the check refused the candidate")
+            #expect(AuditTrailTests.string(withdrawn, "path") == "\(base)/\(id)/haproxy.cfg")
+            #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg"))
+            #expect(FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg.new-failed"))
+        }
+    }
+
+    @Test("a candidate that cannot be written: neither the check nor the promotion happens, and their outcomes say so")
     func candidateNotWritten() throws {
         let runner = AnnouncingRunner()
         try withInstances(runner) { instances, context, base, log in
@@ -102,9 +123,15 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
             try FileManager.default.createDirectory(atPath: "\(base)/\(id)/haproxy.cfg.new/x", withIntermediateDirectories: true)
             #expect(throws: HAProxyError.self) { _ = try instances.upload(upload(octavia(base)), context: context) }
             #expect(runner.ran.withLock { $0 }.isEmpty)
-            #expect(try trail(log) == ["exec-intent haproxy-check announced", "file-intent write", "file-outcome write", "exec-outcome haproxy-check"])
-            let outcome = try #require(try AuditTrailTests.records(log).last { AuditTrailTests.string($0, "event") == "exec-outcome" })
+            #expect(try trail(log) == [
+                "exec-intent haproxy-check announced", "file-intent rename announced", "file-intent write", "file-outcome write",
+                "exec-outcome haproxy-check announced", "file-outcome rename announced",
+            ])
+            let records = try AuditTrailTests.records(log)
+            let outcome = try #require(records.last { AuditTrailTests.string($0, "event") == "exec-outcome" })
             #expect(AuditTrailTests.string(outcome, "error") == "not run: the candidate could not be written")
+            let promotion = try #require(records.last)
+            #expect(AuditTrailTests.string(promotion, "error") == "not run: the candidate could not be written")
             #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg"))
         }
     }
@@ -132,5 +159,32 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
         let intent = try #require(runner.intent(for: .haproxyCheck(instance: id, amphora: amphora, candidate: true), context: context))
         #expect(throws: CommandError.self) { _ = try runner.run(announced: intent, context: context, deadlineMilliseconds: 1000) }
         #expect(runner.ran.withLock { $0 }.isEmpty)
+    }
+
+    @Test("a promotion whose announced intent is not on disk, or names another file, renames nothing (503)")
+    func promotionRefused() throws {
+        try withTemporaryDirectory("amp-promotion") { root in
+            let directory = try SafeDirectory.open(root, create: false)
+            let context = AuditContext.forTests(log: try AuditLog(path: root + "/audit.jsonl"))
+            let config = CandidateFile(directory: directory, name: "haproxy.cfg", context: context)
+            let other = CandidateFile(directory: directory, name: "other.cfg", context: context)
+            let notWritten = config.promotionIntent()
+            try config.write(Array("text".utf8))
+            let refusal = { (error: FileChangeError) -> Bool in
+                if case .refused(let refused) = error { return refused == AuditContext.auditUnavailable }
+                return false
+            }
+            #expect { try config.promote(announced: notWritten) } throws: { refusal($0 as! FileChangeError) }
+            let forOther = other.promotionIntent()
+            try config.write(Array("text".utf8), announcing: [forOther])
+            #expect(forOther.isDurable)
+            #expect { try config.promote(announced: forOther) } throws: { refusal($0 as! FileChangeError) }
+            #expect(!directory.exists("haproxy.cfg"))
+            #expect(directory.exists("haproxy.cfg.new"))
+            let own = config.promotionIntent()
+            try config.write(Array("text".utf8), announcing: [own])
+            try config.promote(announced: own)
+            #expect(try directory.read("haproxy.cfg") == Array("text".utf8))
+        }
     }
 }

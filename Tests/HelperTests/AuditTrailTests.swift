@@ -201,7 +201,7 @@ struct AuditTrailTests {
                 command: .haproxyCheck(instance: id, amphora: id, candidate: true), event: "exec-intent",
                 members: context.fields + [("operation", .string("haproxy-check"))])
             #expect(!check.wasWritten && !check.isDurable)
-            try CandidateFile(directory: directory, name: "haproxy.cfg", context: context).write(Array("new".utf8), announcing: check)
+            try CandidateFile(directory: directory, name: "haproxy.cfg", context: context).write(Array("new".utf8), announcing: [check])
             #expect(check.wasWritten && check.isDurable)
             let records = try Self.records(root + "/audit.jsonl")
             #expect(records.map { Self.string($0, "event") } == ["exec-intent", "file-intent", "file-outcome"])
@@ -213,7 +213,7 @@ struct AuditTrailTests {
             let refusing = AuditContext.forTests(log: jammed)
             let refused = AnnouncedIntent(command: check.command, event: "exec-intent", members: refusing.fields)
             #expect(throws: FileChangeError.self) {
-                try CandidateFile(directory: directory, name: "other.cfg", context: refusing).write(Array("x".utf8), announcing: refused)
+                try CandidateFile(directory: directory, name: "other.cfg", context: refusing).write(Array("x".utf8), announcing: [refused])
             }
             #expect(!refused.isDurable)
             #expect(!directory.exists("other.cfg.new"))

@@ -54,8 +54,8 @@ struct AuditCorrelationTests {
             #expect(record["client_sha256"] as? String == fingerprint)
             #expect((record["client_subject"] as? String)?.contains("CN=") == true)
         }
-        // The check's intent, announced with the candidate's (one fsync for both), the candidate's intent
-        // and outcome, the check's outcome, then the promotion's intent and outcome.
+        // The check's and the promotion's intents, announced with the candidate's (one fsync for all
+        // three), the candidate's intent and outcome, the check's outcome, then the promotion's outcome.
         func index(_ event: String, action: String? = nil, pathSuffix: String) -> Int? {
             mine.first {
                 $0.element["event"] as? String == event && (action == nil || $0.element["action"] as? String == action)
@@ -70,10 +70,11 @@ struct AuditCorrelationTests {
         let promoteOutcome = try #require(index("file-outcome", action: "rename", pathSuffix: "/haproxy.cfg"))
         // Adjacent among this request's records (others may come between in the log).
         let position = { (offset: Int) in mine.firstIndex { $0.offset == offset } }
-        #expect(position(check).map { $0 + 1 } == position(writeIntent))
-        #expect(check < writeIntent && writeIntent < writeOutcome && writeOutcome < checkOutcome)
-        #expect(checkOutcome < promoteIntent && promoteIntent < promoteOutcome)
+        #expect(position(check).map { $0 + 1 } == position(promoteIntent))
+        #expect(position(promoteIntent).map { $0 + 1 } == position(writeIntent))
+        #expect(writeIntent < writeOutcome && writeOutcome < checkOutcome && checkOutcome < promoteOutcome)
         #expect(all[check]["announced"] as? Bool == true)
+        #expect(all[promoteIntent]["announced"] as? Bool == true)
         // The intent names the content by its digest: the stored file's, and never the text itself.
         let stored = try #require(all[promoteIntent]["path"] as? String)
         #expect(all[writeIntent]["sha256"] as? String == (try Self.sha256(ofFile: stored)))

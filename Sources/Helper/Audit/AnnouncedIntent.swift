@@ -2,23 +2,25 @@ import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
 
-/// A command's intent record written ahead, together with the intent of the act that comes first:
+/// An act's intent record written ahead, together with the intent of the act that comes first:
 /// that intent's fsync makes both durable, so two acts in a row (a candidate's write, then its
 /// check) cost one fsync of the audit log instead of two. The record says so (`announced`: true).
-/// The runner runs the command only once this record is durable
-/// (``AuditedCommandRunner/run(announced:context:deadlineMilliseconds:)``); if the command never
-/// runs, its outcome says why (``CommandRunning/withdraw(_:context:reason:)``).
+/// The act happens only once this record is durable (``isDurable``: the runner's
+/// ``AuditedCommandRunner/run(announced:context:deadlineMilliseconds:)``, a candidate's
+/// ``AuditedDirectory/promote(_:to:announced:)``, ``DirectServiceManager/perform(announced:_:_:context:)``);
+/// if it never happens, its outcome says why (``withdraw(reason:context:)``).
 public final class AnnouncedIntent: Sendable {
-    /// The command it announces.
-    public let command: LaunchCommand
-    /// The record's event (`exec-intent`).
+    /// The launcher command it announces; nil for an act the helper does itself (a candidate's
+    /// promotion) or asks the standalone agent for (a daemon's reload in direct mode).
+    public let command: LaunchCommand?
+    /// The record's event (`exec-intent`, `file-intent`, `daemon-intent`).
     public let event: String
-    /// Its members, the command's ``AuditContext/fields`` first, `announced` last.
+    /// Its members, the act's ``AuditContext/fields`` first, `announced` last.
     public let members: [(String, JSONValue)]
     /// Where and as which sequence number it was written, once it was.
     let written = LockedValue<(log: AuditLog, sequence: UInt64)?>(nil)
 
-    public init(command: LaunchCommand, event: String, members: [(String, JSONValue)]) {
+    public init(command: LaunchCommand? = nil, event: String, members: [(String, JSONValue)]) {
         self.command = command
         self.event = event
         self.members = members + [("announced", .bool(true))]
@@ -33,9 +35,31 @@ public final class AnnouncedIntent: Sendable {
     /// Whether the record was written.
     var wasWritten: Bool { written.withLock { $0 != nil } }
 
+    /// Whether the record was written to `log`.
+    func isWritten(in log: AuditLog) -> Bool { written.withLock { $0?.log === log } }
+
     /// Whether the record is on disk (its log's durable head reached it).
     var isDurable: Bool {
         guard let (log, sequence) = written.withLock({ $0 }) else { return false }
         return log.durableHead.sequence >= sequence
+    }
+
+    /// Whether this announces exactly the intent `event` with `members` (before `announced`): an
+    /// act checks that what was announced is what it is about to do.
+    func announces(_ event: String, _ members: [(String, JSONValue)]) -> Bool {
+        guard event == self.event, members.count + 1 == self.members.count else { return false }
+        return zip(members, self.members).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+    }
+
+    /// The outcome's event (`exec-outcome` for `exec-intent`, and so on).
+    var outcomeEvent: String {
+        event.hasSuffix("-intent") ? String(event.dropLast("-intent".count)) + "-outcome" : event + "-outcome"
+    }
+
+    /// Records, when the intent was written, that its act did not happen, and why: the intent's
+    /// members with `error` "not run: `reason`".
+    func withdraw(reason: String, context: AuditContext) {
+        guard let (log, _) = written.withLock({ $0 }) else { return }
+        context.recordOutcome(outcomeEvent, members: Array(members.dropLast()) + [("error", .string("not run: \(reason)")), ("announced", .bool(true))], in: log)
     }
 }

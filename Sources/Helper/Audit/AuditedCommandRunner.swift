@@ -32,21 +32,17 @@ public final class AuditedCommandRunner: CommandRunning {
         AnnouncedIntent(command: command, event: "exec-intent", members: Self.intentMembers(command, context: context, paths: paths))
     }
 
-    /// Runs the announced command once its intent is on disk; refused (503) if it is not.
+    /// Runs the announced command once its intent is on disk; refused (503) if it is not, or if it
+    /// announced no launcher command.
     public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
         -> LaunchResult
     {
-        guard intent.isDurable else { throw AuditContext.auditUnavailable }
-        return try execute(intent.command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        guard let command = intent.command, intent.isDurable else { throw AuditContext.auditUnavailable }
+        return try execute(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
     public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
-        guard intent.wasWritten else { return }
-        context.recordOutcome(
-            "exec-outcome",
-            members: Self.intentMembers(intent.command, context: context, paths: paths) + [
-                ("error", .string("not run: \(reason)")), ("announced", .bool(true)),
-            ], in: audit)
+        intent.withdraw(reason: reason, context: context)
     }
 
     /// Who asked (``AuditContext/fields``), then what runs: every record of a command starts so.

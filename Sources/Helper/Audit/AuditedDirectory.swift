@@ -21,14 +21,19 @@ struct AuditedDirectory: Sendable {
     var path: String { directory.path }
 
     /// Replaces (or creates) `name` atomically with `bytes` (``LinuxSystem/SafeDirectory/writeAtomically(_:_:mode:)``).
-    func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(FileChangeError) {
-        try change("write", writeTarget(name, bytes, mode)) { () throws(SystemError) in try directory.writeAtomically(name, bytes, mode: mode) }
+    /// `announcing` (the intent of an act that follows) is recorded first, made durable by the same
+    /// fsync as the write's intent (``AnnouncedIntent``).
+    func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600, announcing: [AnnouncedIntent] = []) throws(FileChangeError) {
+        try change("write", writeTarget(name, bytes, mode), announcing: announcing) { () throws(SystemError) in
+            try directory.writeAtomically(name, bytes, mode: mode)
+        }
     }
 
     /// Writes the candidate `name` (``LinuxSystem/SafeDirectory/writeCandidate(_:_:mode:)``: not yet
-    /// durable); recorded as a write marked `candidate`. `announcing` (the check's intent) is recorded
-    /// first, made durable by the same fsync as the write's intent (``AnnouncedIntent``).
-    func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600, announcing: AnnouncedIntent? = nil) throws(FileChangeError) {
+    /// durable); recorded as a write marked `candidate`. `announcing` (the check's intent, the
+    /// promotion's) is recorded first, made durable by the same fsync as the write's intent
+    /// (``AnnouncedIntent``).
+    func writeCandidate(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o600, announcing: [AnnouncedIntent] = []) throws(FileChangeError) {
         try change("write", writeTarget(name, bytes, mode) + [("candidate", .bool(true))], announcing: announcing) { () throws(SystemError) in
             try directory.writeCandidate(name, bytes, mode: mode)
         }
@@ -56,10 +61,29 @@ struct AuditedDirectory: Sendable {
     /// Makes the candidate `from` durable and renames it to `to` (``LinuxSystem/SafeDirectory/promote(_:to:)``);
     /// recorded as a rename marked `candidate`.
     func promote(_ from: String, to: String) throws(FileChangeError) {
-        let target: [(String, JSONValue)] = [("path", .string("\(path)/\(to)")), ("from", .string("\(path)/\(from)")), ("candidate", .bool(true))]
-        try change("rename", target) { () throws(SystemError) in
+        try change("rename", promotionTarget(from, to: to)) { () throws(SystemError) in
             try directory.promote(from, to: to)
         }
+    }
+
+    /// The intent ``promote(_:to:announced:)`` carries out, for announcing with the candidate's write.
+    func promotionIntent(_ from: String, to: String) -> AnnouncedIntent {
+        AnnouncedIntent(event: "file-intent", members: context.fields + Self.described("rename", promotionTarget(from, to: to)))
+    }
+
+    /// Like ``promote(_:to:)``, with its intent already on disk (``promotionIntent(_:to:)``, announced):
+    /// refused when `intent` is not durable or announced another act. Only the outcome is recorded.
+    func promote(_ from: String, to: String, announced intent: AnnouncedIntent) throws(FileChangeError) {
+        let described = Self.described("rename", promotionTarget(from, to: to))
+        guard intent.isDurable, intent.announces("file-intent", context.fields + described) else {
+            throw .refused(AuditContext.auditUnavailable)
+        }
+        try act(described) { () throws(SystemError) in try directory.promote(from, to: to) }
+    }
+
+    /// What a promotion's records say of it: the active file, the candidate, the mark.
+    private func promotionTarget(_ from: String, to: String) -> [(String, JSONValue)] {
+        [("path", .string("\(path)/\(to)")), ("from", .string("\(path)/\(from)")), ("candidate", .bool(true))]
     }
 
     /// Removes the file `name`; false if it did not exist.
@@ -82,23 +106,31 @@ struct AuditedDirectory: Sendable {
         ]
     }
 
-    /// Intent (after an announced one, if any: one fsync for both), change, outcome.
+    /// A record's members for `action` on `target` (after the context's fields).
+    private static func described(_ action: String, _ target: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        [("action", JSONValue.string(action))] + target
+    }
+
+    /// Intent (after the announced ones, if any: one fsync for all), change, outcome.
     private func change<Result>(
-        _ action: String, _ target: [(String, JSONValue)], announcing: AnnouncedIntent? = nil, _ perform: () throws(SystemError) -> Result
+        _ action: String, _ target: [(String, JSONValue)], announcing: [AnnouncedIntent] = [], _ perform: () throws(SystemError) -> Result
     ) throws(FileChangeError) -> Result {
-        let described = [("action", JSONValue.string(action))] + target
+        let described = Self.described(action, target)
         do throws(CommandError) {
-            if let announcing {
-                do throws(SystemError) {
-                    try announcing.record(in: context.log)
-                } catch {
-                    throw AuditContext.auditUnavailable
-                }
+            do throws(SystemError) {
+                for intent in announcing { try intent.record(in: context.log) }
+            } catch {
+                throw AuditContext.auditUnavailable
             }
             try context.recordIntent("file-intent", described)
         } catch {
             throw .refused(error)
         }
+        return try act(described, perform)
+    }
+
+    /// The change whose intent is on disk, and its outcome.
+    private func act<Result>(_ described: [(String, JSONValue)], _ perform: () throws(SystemError) -> Result) throws(FileChangeError) -> Result {
         do throws(SystemError) {
             let result = try perform()
             var outcome = described + [("result", JSONValue.string("done"))]

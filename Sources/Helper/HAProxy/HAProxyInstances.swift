@@ -104,29 +104,37 @@ public final class HAProxyInstances: Sendable {
             let files = AuditedDirectory(directory: dir, context: context)
             let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config, context: context)
             let checkCommand = LaunchCommand.haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true)
-            // The check's intent is recorded with the candidate's: one fsync makes both durable before the write.
+            // The check's and the promotion's intents are recorded with the candidate's: one fsync
+            // makes all three durable before the write, and the check's outcome needs none of its own.
             let checkIntent = runner.intent(for: checkCommand, context: context)
+            let promotion = config.promotionIntent()
             do throws(FileChangeError) {
-                try config.write(Array(text.utf8), announcing: checkIntent)
+                try config.write(Array(text.utf8), announcing: (checkIntent.map { [$0] } ?? []) + [promotion])
             } catch {
-                if let checkIntent {
-                    let reason = if case .refused = error { "the candidate's intent could not be recorded" } else { "the candidate could not be written" }
-                    runner.withdraw(checkIntent, context: context, reason: reason)
-                }
+                let reason = if case .refused = error { "the candidate's intent could not be recorded" } else { "the candidate could not be written" }
+                if let checkIntent { runner.withdraw(checkIntent, context: context, reason: reason) }
+                config.withdraw(promotion, reason: reason)
                 throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
-            let check =
-                if let checkIntent {
-                    try runner.run(announced: checkIntent, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
-                } else {
-                    try runner.run(checkCommand, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
-                }
+            let check: LaunchResult
+            do throws(HAProxyError) {
+                check =
+                    if let checkIntent {
+                        try runner.run(announced: checkIntent, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+                    } else {
+                        try runner.run(checkCommand, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
+                    }
+            } catch {
+                config.withdraw(promotion, reason: "the check did not complete")
+                throw error
+            }
             guard check.succeeded else {
+                config.withdraw(promotion, reason: "the check refused the candidate")
                 config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
             }
             do throws(FileChangeError) {
-                try config.promote()
+                try config.promote(announced: promotion)
                 // What haproxy -c and this policy just accepted: a start or reload of exactly this file checks nothing again.
                 // Unchanged files (the same amphora, a configuration uploaded again) are left as they are.
                 if let stamp = checkedStamp(text, upload.instance) {

@@ -24,8 +24,9 @@ struct CandidateFile {
     var failedName: String { StateLayout.failed(name) }
 
     /// Writes the candidate afresh (`mode`, not yet durable); the active file is untouched.
-    /// `announcing`: the check's intent, made durable with the write's (``AnnouncedIntent``).
-    func write(_ bytes: [UInt8], mode: mode_t = 0o600, announcing: AnnouncedIntent? = nil) throws(FileChangeError) {
+    /// `announcing`: the intents of the acts that follow (the check's, the promotion's), made
+    /// durable with the write's (``AnnouncedIntent``).
+    func write(_ bytes: [UInt8], mode: mode_t = 0o600, announcing: [AnnouncedIntent] = []) throws(FileChangeError) {
         try directory.writeCandidate(candidateName, bytes, mode: mode, announcing: announcing)
     }
 
@@ -39,6 +40,22 @@ struct CandidateFile {
     func promote(clearingFailed: Bool = false) throws(FileChangeError) {
         try directory.promote(candidateName, to: name)
         if clearingFailed { _ = try directory.remove(failedName) }
+    }
+
+    /// The intent of ``promote(announced:)``, to announce with the candidate's write.
+    func promotionIntent() -> AnnouncedIntent {
+        directory.promotionIntent(candidateName, to: name)
+    }
+
+    /// The check accepted the candidate: it becomes the active file, under the intent announced with
+    /// its write (refused if that is not on disk).
+    func promote(announced intent: AnnouncedIntent) throws(FileChangeError) {
+        try directory.promote(candidateName, to: name, announced: intent)
+    }
+
+    /// The announced promotion will not happen: its outcome says why (when its intent was written).
+    func withdraw(_ intent: AnnouncedIntent, reason: String) {
+        intent.withdraw(reason: reason, context: directory.context)
     }
 
     /// Removes the active file and its candidates; true when the active file existed.

@@ -23,8 +23,8 @@ extension CommandRunning {
     public func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? { nil }
 
     public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
-        guard intent.isDurable else { throw AuditContext.auditUnavailable }
-        return try run(intent.command, context: context, deadlineMilliseconds: deadlineMilliseconds)
+        guard let command = intent.command, intent.isDurable else { throw AuditContext.auditUnavailable }
+        return try run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
     public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {}
