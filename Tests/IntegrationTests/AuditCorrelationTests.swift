@@ -82,6 +82,32 @@ struct AuditCorrelationTests {
         #expect(!text.contains("maxconn 16"))
     }
 
+    @Test("a reload of a running haproxy: its intent announced with the server state's (one fsync for both), then the write, then the reload")
+    func reloadIsAnnounced() throws {
+        let netns = try TestNamespace()
+        let agent = try AgentHarness(extraConfig: "netns = \(netns.name)")
+        try agent.start()
+        defer { agent.stop() }
+        let lb = try HAProxyLifecycleTests.deployLoadBalancer(agent, "reload").lb
+        let requestID = "req-" + UUID().uuidString.lowercased()
+        let reload = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload", extraCurlArguments: ["-H", "X-Openstack-Request-Id: \(requestID)"])
+        #expect(reload.status == 202, "\(reload.text)")
+        #expect((reload.object["details"] as? String)?.contains("reloaded") == true)
+
+        let mine = try Self.records(agent).filter { $0["request_id"] as? String == requestID }
+        let trail = mine.compactMap { record -> String? in
+            guard let event = record["event"] as? String, event.hasPrefix("daemon-") || event.hasPrefix("file-") else { return nil }
+            let what = (record["operation"] as? String) ?? ((record["path"] as? String).map { String($0.split(separator: "/").last ?? "") } ?? "")
+            return "\(event) \(what)" + (record["announced"] as? Bool == true ? " announced" : "")
+        }
+        #expect(trail == [
+            "daemon-intent reload announced", "file-intent servers-state", "file-outcome servers-state", "daemon-outcome reload",
+        ])
+        let outcome = try #require(mine.last)
+        #expect(outcome["running"] as? Bool == true)
+        #expect(outcome["error"] == nil)
+    }
+
     @Test("every answer carries a request id; a malformed or hostile one is replaced, never echoed")
     func everyAnswerHasAnID() throws {
         let agent = try AgentHarness.started()

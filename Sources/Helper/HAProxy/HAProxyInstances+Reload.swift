@@ -37,11 +37,23 @@ extension HAProxyInstances {
 
     /// Reloads the instance; a reload that lost the race is judged by haproxy's uptime and retried
     /// (``ReloadRetry``). After the last attempt the race's error is the answer ("Error reloading haproxy").
-    func reloadRetryingRace(_ id: ResourceID, context: AuditContext) throws(HAProxyError) {
+    /// `announced`: the first reload's intent, written ahead (``AnnouncedIntent``); one that did not
+    /// reach the disk is withdrawn, and the reload records its own.
+    func reloadRetryingRace(_ id: ResourceID, context: AuditContext, announced: AnnouncedIntent? = nil) throws(HAProxyError) {
+        var announced = announced
+        if let intent = announced, !intent.isDurable {
+            services.withdraw(intent, context: context, reason: "its intent is not on disk")
+            announced = nil
+        }
         var lost: ServiceError?
         for _ in 0..<max(1, reloadRetry.attempts) {
             do throws(ServiceError) {
-                _ = try services.perform(.reload, .haproxy(id), context: context)
+                if let intent = announced {
+                    announced = nil
+                    _ = try services.perform(announced: intent, .reload, .haproxy(id), context: context)
+                } else {
+                    _ = try services.perform(.reload, .haproxy(id), context: context)
+                }
                 return
             } catch {
                 guard Self.isReloadRace(error) else { throw .service(error) }

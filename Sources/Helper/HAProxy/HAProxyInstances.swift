@@ -183,10 +183,14 @@ public final class HAProxyInstances: Sendable {
                     }
                 }
                 if action == .reload, status.running {
+                    // The reload's intent goes ahead of the server state's: one fsync makes both durable.
+                    var reloadIntent: AnnouncedIntent?
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
-                        try? AuditedDirectory(directory: dir, context: context).write(StateLayout.HAProxyFile.serversState, Array(state.utf8))
+                        reloadIntent = services.intent(for: .reload, .haproxy(id), context: context)
+                        try? AuditedDirectory(directory: dir, context: context).write(
+                            StateLayout.HAProxyFile.serversState, Array(state.utf8), announcing: reloadIntent.map { [$0] } ?? [])
                     }
-                    try reloadRetryingRace(id, context: context)
+                    try reloadRetryingRace(id, context: context, announced: reloadIntent)
                     announceVIPs(of: text, context: context)
                     return "Listener \(id) reloaded"
                 }

@@ -15,7 +15,7 @@ public final class DirectServiceManager: ServiceManager {
     }
 
     public func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
-        let fields = context.fields + [("operation", JSONValue.string(operation.rawValue)), ("unit", .string(unit.systemdName))]
+        let fields = Self.fields(operation, unit, context: context)
         if operation != .status {
             do {
                 try audit.record("daemon-intent", fields)
@@ -23,6 +23,35 @@ public final class DirectServiceManager: ServiceManager {
                 throw .auditUnavailable
             }
         }
+        return try exchange(operation, unit, fields: fields, context: context)
+    }
+
+    /// The `daemon-intent` of an operation other than `status`, to announce.
+    public func intent(for operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) -> AnnouncedIntent? {
+        operation == .status ? nil : AnnouncedIntent(event: "daemon-intent", members: Self.fields(operation, unit, context: context))
+    }
+
+    /// The operation under its announced intent: refused unless that is durable, in this log, and
+    /// names exactly this operation on this unit.
+    public func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext)
+        throws(ServiceError) -> DaemonStatus
+    {
+        let fields = Self.fields(operation, unit, context: context)
+        guard operation != .status, intent.isDurable, intent.isWritten(in: audit), intent.announces("daemon-intent", fields) else {
+            throw .auditUnavailable
+        }
+        return try exchange(operation, unit, fields: fields, context: context)
+    }
+
+    /// The members of an operation's records: who asked, the operation, the unit.
+    static func fields(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) -> [(String, JSONValue)] {
+        context.fields + [("operation", JSONValue.string(operation.rawValue)), ("unit", .string(unit.systemdName))]
+    }
+
+    /// Asks the agent, records the outcome (of an operation other than `status`), answers its status.
+    func exchange(_ operation: DaemonOperation, _ unit: DaemonUnit, fields: [(String, JSONValue)], context: AuditContext) throws(ServiceError)
+        -> DaemonStatus
+    {
         let reply: DaemonReply
         do {
             reply = try lock.withLock { next throws in

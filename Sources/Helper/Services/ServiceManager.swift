@@ -4,4 +4,31 @@ import IPCProtocol
 /// Starts, stops, reloads and reports daemons (systemd in production, the standalone agent in dev).
 public protocol ServiceManager: Sendable {
     func perform(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus
+
+    /// The one intent ``perform(_:_:context:)`` records before `operation` on `unit`, for a caller
+    /// that writes it ahead with the intent of an act that comes first (``AnnouncedIntent``); nil
+    /// when the operation records none or more than one (the caller then uses ``perform(_:_:context:)``).
+    func intent(for operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) -> AnnouncedIntent?
+
+    /// ``perform(_:_:context:)`` under the intent `intent` announced, once it is durable (refused
+    /// otherwise, as an operation whose intent cannot be recorded): only the outcome is recorded.
+    func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError)
+        -> DaemonStatus
+}
+
+extension ServiceManager {
+    /// A manager that records nothing announces nothing.
+    public func intent(for operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) -> AnnouncedIntent? { nil }
+
+    public func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext)
+        throws(ServiceError) -> DaemonStatus
+    {
+        guard intent.isDurable else { throw .auditUnavailable }
+        return try perform(operation, unit, context: context)
+    }
+
+    /// Records, when `intent` was written, that its operation did not happen, and why.
+    func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
+        intent.withdraw(reason: reason, context: context)
+    }
 }

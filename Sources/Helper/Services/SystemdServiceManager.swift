@@ -25,8 +25,31 @@ public final class SystemdServiceManager: ServiceManager {
         }
     }
 
+    /// The intent of an operation that is one `systemctl` call (not start or stop: those enable or disable too), to announce.
+    public func intent(for operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) -> AnnouncedIntent? {
+        switch operation {
+        case .start, .stop: return nil
+        default: return runner.intent(for: .systemctl(operation, unit), context: context)
+        }
+    }
+
+    /// The operation's `systemctl` call under its announced intent: refused unless that announced
+    /// exactly this call (and, by the runner, unless it is durable).
+    public func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext)
+        throws(ServiceError) -> DaemonStatus
+    {
+        guard operation != .start, operation != .stop, intent.command == .systemctl(operation, unit) else { throw .auditUnavailable }
+        let result = try runner.run(announced: intent, context: context, deadlineMilliseconds: 90_000, or: ServiceError.launcher)
+        return try Self.status(of: result, operation, unit)
+    }
+
     func systemctl(_ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) throws(ServiceError) -> DaemonStatus {
         let result = try runner.run(.systemctl(operation, unit), context: context, deadlineMilliseconds: 90_000, or: ServiceError.launcher)
+        return try Self.status(of: result, operation, unit)
+    }
+
+    /// What a `systemctl` call's result says of the unit.
+    static func status(of result: LaunchResult, _ operation: DaemonOperation, _ unit: DaemonUnit) throws(ServiceError) -> DaemonStatus {
         switch operation {
         case .status:
             return DaemonStatus(running: result.succeeded && result.stdout.hasPrefix("active"), pid: nil)
