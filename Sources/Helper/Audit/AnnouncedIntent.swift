@@ -20,7 +20,7 @@ public final class AnnouncedIntent: Sendable {
     /// Where and as which sequence number it was written, once it was.
     let written = LockedValue<(log: AuditLog, sequence: UInt64)?>(nil)
 
-    public init(command: LaunchCommand? = nil, event: String, members: [(String, JSONValue)]) {
+    init(command: LaunchCommand? = nil, event: String, members: [(String, JSONValue)]) {
         self.command = command
         self.event = event
         self.members = members + [("announced", .bool(true))]
@@ -44,6 +44,13 @@ public final class AnnouncedIntent: Sendable {
         return log.durableHead.sequence >= sequence
     }
 
+    /// Whether its act may happen now: the record is on disk, in `log`, and the log still takes
+    /// records (an act whose own intent would be refused now, a closed log, is refused too).
+    func mayAct(loggedIn log: AuditLog) -> Bool {
+        guard let written = written.withLock({ $0 }), written.log === log else { return false }
+        return log.isOpen && log.durableHead.sequence >= written.sequence
+    }
+
     /// Whether this announces exactly the intent `event` with `members` (before `announced`): an
     /// act checks that what was announced is what it is about to do.
     func announces(_ event: String, _ members: [(String, JSONValue)]) -> Bool {
@@ -57,9 +64,10 @@ public final class AnnouncedIntent: Sendable {
     }
 
     /// Records, when the intent was written, that its act did not happen, and why: the intent's
-    /// members with `error` "not run: `reason`".
+    /// members with `result` "not run" and `error` "not run: `reason`".
     func withdraw(reason: String, context: AuditContext) {
         guard let (log, _) = written.withLock({ $0 }) else { return }
-        context.recordOutcome(outcomeEvent, members: Array(members.dropLast()) + [("error", .string("not run: \(reason)")), ("announced", .bool(true))], in: log)
+        let withdrawal: [(String, JSONValue)] = [("result", .string("not run")), ("error", .string("not run: \(reason)")), ("announced", .bool(true))]
+        context.recordOutcome(outcomeEvent, members: Array(members.dropLast()) + withdrawal, in: log)
     }
 }

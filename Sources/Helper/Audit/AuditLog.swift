@@ -280,6 +280,9 @@ public final class AuditLog: Sendable {
         try record(event, fields, sync: false)
     }
 
+    /// Whether the log still takes records: no failed fsync or rotation closed it (``closeWriter(_:_:)``).
+    var isOpen: Bool { state.withLock { $0.failure == nil } }
+
     /// Whether records were appended after the last fsync.
     var hasUnsyncedRecords: Bool { state.withLock { !$0.unsynced.isEmpty } }
 

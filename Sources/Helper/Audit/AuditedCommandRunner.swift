@@ -32,12 +32,18 @@ public final class AuditedCommandRunner: CommandRunning {
         AnnouncedIntent(command: command, event: "exec-intent", members: Self.intentMembers(command, context: context, paths: paths))
     }
 
-    /// Runs the announced command once its intent is on disk; refused (503) if it is not, or if it
-    /// announced no launcher command.
+    /// Runs the announced command once its intent is on disk; refused (503, the intent withdrawn)
+    /// if it is not, if the log no longer takes records, or if the record is not this runner's
+    /// `exec-intent` of exactly that command.
     public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int = 30_000) throws(CommandError)
         -> LaunchResult
     {
-        guard let command = intent.command, intent.isDurable else { throw AuditContext.auditUnavailable }
+        guard let command = intent.command, intent.mayAct(loggedIn: audit),
+            intent.announces("exec-intent", Self.intentMembers(command, context: context, paths: paths))
+        else {
+            intent.withdraw(reason: "its intent is not on disk or not this command's", context: context)
+            throw AuditContext.auditUnavailable
+        }
         return try execute(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 

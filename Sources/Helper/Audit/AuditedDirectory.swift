@@ -72,10 +72,12 @@ struct AuditedDirectory: Sendable {
     }
 
     /// Like ``promote(_:to:)``, with its intent already on disk (``promotionIntent(_:to:)``, announced):
-    /// refused when `intent` is not durable or announced another act. Only the outcome is recorded.
+    /// refused (the intent withdrawn) when `intent` is not on disk in this context's log, the log
+    /// no longer takes records, or it announced another act. Only the outcome is recorded.
     func promote(_ from: String, to: String, announced intent: AnnouncedIntent) throws(FileChangeError) {
         let described = Self.described("rename", promotionTarget(from, to: to))
-        guard intent.isDurable, intent.announces("file-intent", context.fields + described) else {
+        guard intent.mayAct(loggedIn: context.log), intent.announces("file-intent", context.fields + described) else {
+            intent.withdraw(reason: "its intent is not on disk or not this rename's", context: context)
             throw .refused(AuditContext.auditUnavailable)
         }
         try act(described) { () throws(SystemError) in try directory.promote(from, to: to) }

@@ -41,7 +41,7 @@ extension HAProxyInstances {
     /// reach the disk is withdrawn, and the reload records its own.
     func reloadRetryingRace(_ id: ResourceID, context: AuditContext, announced: AnnouncedIntent? = nil) throws(HAProxyError) {
         var announced = announced
-        if let intent = announced, !intent.isDurable {
+        if let intent = announced, !intent.mayAct(loggedIn: context.log) {
             services.withdraw(intent, context: context, reason: "its intent is not on disk")
             announced = nil
         }

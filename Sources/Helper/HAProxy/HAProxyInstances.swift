@@ -187,8 +187,16 @@ public final class HAProxyInstances: Sendable {
                     var reloadIntent: AnnouncedIntent?
                     if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
                         reloadIntent = services.intent(for: .reload, .haproxy(id), context: context)
-                        try? AuditedDirectory(directory: dir, context: context).write(
-                            StateLayout.HAProxyFile.serversState, Array(state.utf8), announcing: reloadIntent.map { [$0] } ?? [])
+                        do throws(FileChangeError) {
+                            try AuditedDirectory(directory: dir, context: context).write(
+                                StateLayout.HAProxyFile.serversState, Array(state.utf8), announcing: reloadIntent.map { [$0] } ?? [])
+                        } catch {
+                            // Best effort, as ever; but a refused intent leaves the reload to record its own.
+                            if case .refused = error, let refused = reloadIntent {
+                                services.withdraw(refused, context: context, reason: "the server state's intent was refused")
+                                reloadIntent = nil
+                            }
+                        }
                     }
                     try reloadRetryingRace(id, context: context, announced: reloadIntent)
                     announceVIPs(of: text, context: context)

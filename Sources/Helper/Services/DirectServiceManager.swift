@@ -31,13 +31,14 @@ public final class DirectServiceManager: ServiceManager {
         operation == .status ? nil : AnnouncedIntent(event: "daemon-intent", members: Self.fields(operation, unit, context: context))
     }
 
-    /// The operation under its announced intent: refused unless that is durable, in this log, and
-    /// names exactly this operation on this unit.
+    /// The operation under its announced intent: refused (the intent withdrawn) unless that is on
+    /// disk in this log, the log still takes records, and it names exactly this operation on this unit.
     public func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext)
         throws(ServiceError) -> DaemonStatus
     {
         let fields = Self.fields(operation, unit, context: context)
-        guard operation != .status, intent.isDurable, intent.isWritten(in: audit), intent.announces("daemon-intent", fields) else {
+        guard operation != .status, intent.mayAct(loggedIn: audit), intent.announces("daemon-intent", fields) else {
+            intent.withdraw(reason: "its intent is not on disk or not this operation's", context: context)
             throw .auditUnavailable
         }
         return try exchange(operation, unit, fields: fields, context: context)

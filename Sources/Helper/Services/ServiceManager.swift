@@ -20,10 +20,12 @@ extension ServiceManager {
     /// A manager that records nothing announces nothing.
     public func intent(for operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext) -> AnnouncedIntent? { nil }
 
+    /// A manager that announces nothing acts on no announced intent: it is withdrawn, and the
+    /// operation records its own.
     public func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext)
         throws(ServiceError) -> DaemonStatus
     {
-        guard intent.isDurable else { throw .auditUnavailable }
+        intent.withdraw(reason: "this service manager records its own intents", context: context)
         return try perform(operation, unit, context: context)
     }
 

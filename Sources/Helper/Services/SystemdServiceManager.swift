@@ -33,12 +33,16 @@ public final class SystemdServiceManager: ServiceManager {
         }
     }
 
-    /// The operation's `systemctl` call under its announced intent: refused unless that announced
-    /// exactly this call (and, by the runner, unless it is durable).
+    /// The operation's `systemctl` call under its announced intent: refused (the intent withdrawn)
+    /// unless that announced exactly this call (and, by the runner, unless it is on disk and is the
+    /// runner's record of that call).
     public func perform(announced intent: AnnouncedIntent, _ operation: DaemonOperation, _ unit: DaemonUnit, context: AuditContext)
         throws(ServiceError) -> DaemonStatus
     {
-        guard operation != .start, operation != .stop, intent.command == .systemctl(operation, unit) else { throw .auditUnavailable }
+        guard operation != .start, operation != .stop, intent.command == .systemctl(operation, unit) else {
+            intent.withdraw(reason: "its intent is not this operation's", context: context)
+            throw .auditUnavailable
+        }
         let result = try runner.run(announced: intent, context: context, deadlineMilliseconds: 90_000, or: ServiceError.launcher)
         return try Self.status(of: result, operation, unit)
     }

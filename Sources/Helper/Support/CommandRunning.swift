@@ -23,7 +23,8 @@ extension CommandRunning {
     public func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? { nil }
 
     public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
-        guard let command = intent.command, intent.isDurable else { throw AuditContext.auditUnavailable }
+        guard let command = intent.command else { throw AuditContext.auditUnavailable }
+        intent.withdraw(reason: "this runner records its own intents", context: context)
         return try run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
