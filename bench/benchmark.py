@@ -95,6 +95,9 @@ FULL = dict(seq_min_n=100, seq_min_s=3.0, seq_max_n=20000, write_n=30, pair_n=60
 SMOKE = dict(seq_min_n=5, seq_min_s=0.3, seq_max_n=2000, write_n=3, pair_n=3, load_s=1.5, starts=1, idle_s=0.5, large_n=1,
              audit_records=50)
 
+# The untimed pause before each upload + reload round and before each direct `haproxy -c` it is compared with.
+SETTLE_S = 0.1
+
 # The large load balancer: Octavia's templater's rendering (Tests/Conformance/render_large_octavia_haproxy.py).
 LARGE_LB_ID = '11111111-2222-3333-4444-666666666666'
 LARGE_LISTENERS, LARGE_MEMBERS = 50, 200
@@ -1070,7 +1073,10 @@ loadbalancer_topology = SINGLE
         """An upload followed by a reload on a kept-alive connection (reconnecting if the server
         closes), as the controller's session sends them; or the upload alone if reload fails. Each
         round follows one `haproxy -c` run directly (interleaved: the round and its baseline see the
-        same machine, which drifts by milliseconds between minutes here)."""
+        same machine, which drifts by milliseconds between minutes here), and each of the two starts
+        after the same untimed pause (``SETTLE_S``), so that neither runs into the haproxy that the
+        round before reloaded (a reload returns once haproxy was told; it then parses its
+        configuration again for about as long as a check)."""
         reqs = self.results['agents'][agent]['requests']
         if reqs['upload']['status'] != 'ok':
             return {'status': reqs['upload']['status'], 'note': reqs['upload']['note']}
@@ -1083,7 +1089,9 @@ loadbalancer_topology = SINGLE
         conn = None
         argv = self.direct_check_argv()
         for _ in range(n):
+            time.sleep(SETTLE_S)
             direct += timed_haproxy_checks(argv, 1, 'the benchmark configuration')
+            time.sleep(SETTLE_S)
             t0 = time.perf_counter()
             for c in calls:
                 try:
@@ -1571,8 +1579,9 @@ def render(results):
     hcr = results['haproxy_c']
     w(f'`{hcr["argv"]}` run directly (the command upstream runs for an upload): median {fmt_ms(hcr["median_ms"])}, '
       f'p99 {fmt_ms(hcr["p99_ms"])} over {hcr["n"]} runs. Each agent\'s upload + reload rounds below are '
-      f'interleaved with as many direct runs (one before each round), and what a round adds is counted against '
-      f'those: this machine drifts by milliseconds between minutes.')
+      f'interleaved with as many direct runs (one before each round, each of the two after the same untimed '
+      f'{SETTLE_S * 1000:.0f} ms pause, so that neither runs into the haproxy the round before reloaded), and '
+      f'what a round adds is counted against those: this machine drifts by milliseconds between minutes.')
     w('')
     for name, ur in measured_rows(w, A, 'upload_reload',
                                   ['Calls (kept-alive connection where allowed)', 'Rounds', 'Median', 'p99',
