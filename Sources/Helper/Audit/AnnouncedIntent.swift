@@ -5,7 +5,8 @@ import ProgramLauncher
 /// An act's intent record written ahead, together with the intent of the act that comes first:
 /// that intent's fsync makes both durable, so two acts in a row (a candidate's write, then its
 /// check) cost one fsync of the audit log instead of two. The record says so (`announced`: true).
-/// The act happens only once this record is durable (``isDurable``: the runner's
+/// The act happens only while this record is on disk and its log still takes records, and only as
+/// announced (``mayAct(loggedIn:)``, ``announces(_:_:)``: the runner's
 /// ``AuditedCommandRunner/run(announced:context:deadlineMilliseconds:)``, a candidate's
 /// ``AuditedDirectory/promote(_:to:announced:)``, ``DirectServiceManager/perform(announced:_:_:context:)``);
 /// if it never happens, its outcome says why (``withdraw(reason:context:)``).
@@ -34,9 +35,6 @@ public final class AnnouncedIntent: Sendable {
 
     /// Whether the record was written.
     var wasWritten: Bool { written.withLock { $0 != nil } }
-
-    /// Whether the record was written to `log`.
-    func isWritten(in log: AuditLog) -> Bool { written.withLock { $0?.log === log } }
 
     /// Whether the record is on disk (its log's durable head reached it).
     var isDurable: Bool {
