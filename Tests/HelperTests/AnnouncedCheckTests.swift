@@ -132,6 +132,8 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
             #expect(AuditTrailTests.string(outcome, "error") == "not run: the candidate could not be written")
             let promotion = try #require(records.last)
             #expect(AuditTrailTests.string(promotion, "error") == "not run: the candidate could not be written")
+            #expect(AuditTrailTests.string(promotion, "result") == "not run")
+            #expect(AuditTrailTests.string(outcome, "result") == "not run")
             #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg"))
         }
     }

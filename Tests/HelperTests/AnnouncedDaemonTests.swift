@@ -123,6 +123,40 @@ struct AnnouncedDaemonTests {
         }
     }
 
+    @Test("an announced intent is written once only; a manager that announces nothing withdraws one and records its own")
+    func writtenOnceAndDefaultManager() throws {
+        try withFilesAndLog { root, context, files in
+            let intent = AnnouncedIntent(event: "daemon-intent", members: DirectServiceManager.fields(.reload, .haproxy(id), context: context))
+            try files.write("servers-state", Array("1\n".utf8), announcing: [intent])
+            #expect(throws: FileChangeError.self) { try files.write("servers-state", Array("2\n".utf8), announcing: [intent]) }
+            #expect(try files.directory.read("servers-state") == Array("1\n".utf8))
+
+            let manager = RacingServiceManager(races: 0)
+            #expect(try manager.perform(announced: intent, .reload, .haproxy(id), context: context).running)
+            #expect(manager.reloads.withLock { $0 } == 1)
+            let withdrawn = try #require(try AuditTrailTests.records(root + "/audit.jsonl").last)
+            #expect(AuditTrailTests.string(withdrawn, "event") == "daemon-outcome")
+            #expect(AuditTrailTests.string(withdrawn, "result") == "not run")
+            #expect(AuditTrailTests.isMarked(withdrawn, "announced"))
+        }
+    }
+
+    @Test("direct: an agent that does not answer leaves an outcome saying so")
+    func directNoAnswer() throws {
+        try withFilesAndLog { root, context, _ in
+            var pair: [Int32] = [0, 0]
+            #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
+            defer { close(pair[0]); close(pair[1]) }
+            // The agent takes the request and hangs up without a reply.
+            #expect(shutdown(pair[1], Int32(SHUT_WR)) == 0)
+            let manager = DirectServiceManager(fd: pair[0], audit: context.log)
+            #expect(throws: ServiceError.self) { try manager.perform(.reload, .haproxy(id), context: context) }
+            #expect(try trail(root) == ["daemon-intent reload", "daemon-outcome reload"])
+            let outcome = try #require(try AuditTrailTests.records(root + "/audit.jsonl").last)
+            #expect(AuditTrailTests.string(outcome, "error")?.hasPrefix("no answer") == true)
+        }
+    }
+
     @Test("systemd: only a single systemctl call is announced, and runs only as announced and once durable")
     func systemdReload() throws {
         try withFilesAndLog { root, context, files in

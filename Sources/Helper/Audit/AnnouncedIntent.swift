@@ -1,3 +1,4 @@
+import Glibc
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
@@ -27,8 +28,10 @@ public final class AnnouncedIntent: Sendable {
         self.members = members + [("announced", .bool(true))]
     }
 
-    /// Writes the record to `log` without an fsync of its own (the next intent's makes it durable).
+    /// Writes the record to `log` without an fsync of its own (the next intent's makes it durable);
+    /// once only (an intent announced twice would stand for one act twice).
     func record(in log: AuditLog) throws(SystemError) {
+        guard !wasWritten else { throw SystemError("announced intent written already", errno: EALREADY) }
         let sequence = try log.recordAhead(event, members)
         written.withLock { $0 = (log, sequence) }
     }

@@ -64,6 +64,8 @@ public final class DirectServiceManager: ServiceManager {
                 return reply
             }
         } catch {
+            // The agent may or may not have acted: the outcome says it did not answer.
+            if operation != .status { context.recordOutcome("daemon-outcome", members: fields + [("error", .string("no answer: \(error)"))], in: audit) }
             throw .managerUnavailable(details: "\(error)")
         }
         if operation != .status {

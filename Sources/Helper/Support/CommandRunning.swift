@@ -22,11 +22,18 @@ extension CommandRunning {
     /// A runner that records nothing announces nothing.
     public func intent(for command: LaunchCommand, context: AuditContext) -> AnnouncedIntent? { nil }
 
+    /// A runner that announces nothing acts on no announced intent: it is withdrawn, and the
+    /// command records its own.
     public func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult {
-        guard let command = intent.command else { throw AuditContext.auditUnavailable }
+        guard let command = intent.command else {
+            intent.withdraw(reason: "it announced no command", context: context)
+            throw AuditContext.auditUnavailable
+        }
         intent.withdraw(reason: "this runner records its own intents", context: context)
         return try run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
-    public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {}
+    public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
+        intent.withdraw(reason: reason, context: context)
+    }
 }
