@@ -32,10 +32,6 @@ final class AnnouncingRunner: CommandRunning {
         return finish(command, context: context)
     }
 
-    func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
-        intent.withdraw(reason: reason, context: context)
-    }
-
     func finish(_ command: LaunchCommand, context: AuditContext) -> LaunchResult {
         ran.withLock { $0.append(command) }
         context.recordOutcome("exec-outcome", [("operation", .string(command.name)), ("exit_code", .number(String(exitCode)))])

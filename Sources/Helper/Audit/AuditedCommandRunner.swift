@@ -47,10 +47,6 @@ public final class AuditedCommandRunner: CommandRunning {
         return try execute(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
     }
 
-    public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
-        intent.withdraw(reason: reason, context: context)
-    }
-
     /// Who asked (``AuditContext/fields``), then what runs: every record of a command starts so.
     static func baseMembers(_ command: LaunchCommand, context: AuditContext) -> [(String, JSONValue)] {
         context.fields + [("operation", .string(command.name))]

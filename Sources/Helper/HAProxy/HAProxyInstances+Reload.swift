@@ -42,7 +42,7 @@ extension HAProxyInstances {
     func reloadRetryingRace(_ id: ResourceID, context: AuditContext, announced: AnnouncedIntent? = nil) throws(HAProxyError) {
         var announced = announced
         if let intent = announced, !intent.mayAct(loggedIn: context.log) {
-            services.withdraw(intent, context: context, reason: "its intent is not on disk")
+            intent.withdraw(reason: "its intent is not on disk", context: context)
             announced = nil
         }
         var lost: ServiceError?

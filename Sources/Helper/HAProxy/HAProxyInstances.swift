@@ -112,8 +112,8 @@ public final class HAProxyInstances: Sendable {
                 try config.write(Array(text.utf8), announcing: (checkIntent.map { [$0] } ?? []) + [promotion])
             } catch {
                 let reason = if case .refused = error { "the candidate's intent could not be recorded" } else { "the candidate could not be written" }
-                if let checkIntent { runner.withdraw(checkIntent, context: context, reason: reason) }
-                config.withdraw(promotion, reason: reason)
+                checkIntent?.withdraw(reason: reason, context: context)
+                promotion.withdraw(reason: reason, context: context)
                 throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
             }
             let check: LaunchResult
@@ -125,11 +125,11 @@ public final class HAProxyInstances: Sendable {
                         try runner.run(checkCommand, context: context, deadlineMilliseconds: 60_000, or: HAProxyError.launcher)
                     }
             } catch {
-                config.withdraw(promotion, reason: "the check did not complete")
+                promotion.withdraw(reason: "the check did not complete", context: context)
                 throw error
             }
             guard check.succeeded else {
-                config.withdraw(promotion, reason: "the check refused the candidate")
+                promotion.withdraw(reason: "the check refused the candidate", context: context)
                 config.keepFailed()
                 throw .refused(details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(upload.instance)))
             }
@@ -193,7 +193,7 @@ public final class HAProxyInstances: Sendable {
                         } catch {
                             // Best effort, as ever; but a refused intent leaves the reload to record its own.
                             if case .refused = error, let refused = reloadIntent {
-                                services.withdraw(refused, context: context, reason: "the server state's intent was refused")
+                                refused.withdraw(reason: "the server state's intent was refused", context: context)
                                 reloadIntent = nil
                             }
                         }

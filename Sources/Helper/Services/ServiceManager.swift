@@ -28,9 +28,4 @@ extension ServiceManager {
         intent.withdraw(reason: "this service manager records its own intents", context: context)
         return try perform(operation, unit, context: context)
     }
-
-    /// Records, when `intent` was written, that its operation did not happen, and why.
-    func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
-        intent.withdraw(reason: reason, context: context)
-    }
 }

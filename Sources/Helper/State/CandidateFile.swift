@@ -53,11 +53,6 @@ struct CandidateFile {
         try directory.promote(candidateName, to: name, announced: intent)
     }
 
-    /// The announced promotion will not happen: its outcome says why (when its intent was written).
-    func withdraw(_ intent: AnnouncedIntent, reason: String) {
-        intent.withdraw(reason: reason, context: directory.context)
-    }
-
     /// Removes the active file and its candidates; true when the active file existed.
     func removeAll() throws(FileChangeError) -> Bool {
         let existed = try directory.remove(name)

@@ -13,9 +13,6 @@ public protocol CommandRunning: Sendable {
     /// Runs the command `intent` announced, once its record is durable (refused otherwise, as a
     /// command whose intent cannot be recorded): no intent is recorded again, the outcome is.
     func run(announced intent: AnnouncedIntent, context: AuditContext, deadlineMilliseconds: Int) throws(CommandError) -> LaunchResult
-
-    /// Records, when `intent` was written, that its command did not run, and why.
-    func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String)
 }
 
 extension CommandRunning {
@@ -31,9 +28,5 @@ extension CommandRunning {
         }
         intent.withdraw(reason: "this runner records its own intents", context: context)
         return try run(command, context: context, deadlineMilliseconds: deadlineMilliseconds)
-    }
-
-    public func withdraw(_ intent: AnnouncedIntent, context: AuditContext, reason: String) {
-        intent.withdraw(reason: reason, context: context)
     }
 }
