@@ -162,11 +162,8 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
     @Test("an announced promotion after a failed fsync closed the log renames nothing (as its own intent would be refused)")
     func promotionAfterLogClosed() throws {
         try withTemporaryDirectory("amp-promotion-closed") { root in
-            let failing = LockedValue(false)
-            let settings = AuditLogSettings(syncStep: { () throws(SystemError) in
-                if failing.withLock({ $0 }) { throw SystemError("fsync", errno: EIO, subject: "test") }
-            })
-            let log = try AuditLog(path: root + "/audit.jsonl", settings: settings)
+            let closable = try ClosableAuditLog(path: root + "/audit.jsonl")
+            let log = closable.log
             let directory = try SafeDirectory.open(root, create: false)
             let context = AuditContext.forTests(log: log)
             let config = CandidateFile(directory: directory, name: "haproxy.cfg", context: context)
@@ -174,9 +171,7 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
             try config.write(Array("text".utf8), announcing: [promotion])
             #expect(promotion.isDurable && promotion.mayAct(loggedIn: log))
             // Another request's outcome waits; its fsync fails: the log closes.
-            try log.recordBeforeNextSync("exec-outcome")
-            failing.withLock { $0 = true }
-            #expect(throws: SystemError.self) { try log.sync() }
+            try closable.close()
             #expect(promotion.isDurable && !promotion.mayAct(loggedIn: log))
             #expect(throws: FileChangeError.self) { try config.promote(announced: promotion) }
             #expect(!directory.exists("haproxy.cfg"))

@@ -104,19 +104,14 @@ struct AnnouncedDaemonTests {
     @Test("direct: an announced reload after a failed fsync closed the log asks the agent nothing (503)")
     func directAfterLogClosed() throws {
         try withTemporaryDirectory("amp-announced-closed") { root in
-            let failing = LockedValue(false)
-            let settings = AuditLogSettings(syncStep: { () throws(SystemError) in
-                if failing.withLock({ $0 }) { throw SystemError("fsync", errno: EIO, subject: "test") }
-            })
-            let log = try AuditLog(path: root + "/audit.jsonl", settings: settings)
+            let closable = try ClosableAuditLog(path: root + "/audit.jsonl")
+            let log = closable.log
             let context = AuditContext.forTests(log: log)
             let files = AuditedDirectory(directory: try SafeDirectory.open(root, create: false), context: context)
             try withDirectManager(log: log) { manager, peer in
                 let reload = try #require(manager.intent(for: .reload, .haproxy(id), context: context))
                 try files.write("servers-state", Array("1\n".utf8), announcing: [reload])
-                try log.recordBeforeNextSync("exec-outcome")
-                failing.withLock { $0 = true }
-                #expect(throws: SystemError.self) { try log.sync() }
+                try closable.close()
                 #expect { try manager.perform(announced: reload, .reload, .haproxy(id), context: context) } throws: { isAuditRefusal($0) }
                 #expect(!received(peer))
             }

@@ -1,5 +1,8 @@
 import Foundation
+import Glibc
 import IPCProtocol
+import LinuxSystem
+import Testing
 
 @testable import Helper
 
@@ -37,5 +40,29 @@ extension AuditContext {
     /// A command from the front (request 1, uid 999) recorded in `log`.
     static func forTests(log: AuditLog = unitTestAuditLog) -> AuditContext {
         AuditContext(log: log, requestID: 1, peerUID: 999, command: "test", origin: .front)
+    }
+}
+
+/// An audit log at `path` that a test closes as a failed fsync does (``AuditLog/closeWriter(_:_:)``):
+/// `close()` leaves another request's outcome waiting and fails its fsync; every later record is refused.
+final class ClosableAuditLog: Sendable {
+    let log: AuditLog
+    let failing = LockedValue(false)
+
+    init(path: String) throws {
+        let failing = self.failing
+        log = try AuditLog(
+            path: path,
+            settings: AuditLogSettings(syncStep: { () throws(SystemError) in
+                if failing.withLock({ $0 }) { throw SystemError("fsync", errno: EIO, subject: "test") }
+            }))
+    }
+
+    /// Closes the log: an outcome waits, its fsync fails.
+    func close() throws {
+        try log.recordBeforeNextSync("exec-outcome")
+        failing.withLock { $0 = true }
+        do { try log.sync() } catch { return }
+        Issue.record("the failing fsync did not close the audit log")
     }
 }
