@@ -71,6 +71,24 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
+    @Test("a stored configuration is there when anything has its name; a planted symlink is there but never read")
+    func storedConfigPresence() throws {
+        try withInstances { instances, runner, base in
+            #expect(try !instances.hasStoredConfig(id))
+            try FileManager.default.createDirectory(atPath: "\(base)/\(id)", withIntermediateDirectories: false)
+            #expect(try !instances.hasStoredConfig(id))
+            #expect(symlink("/etc/hostname", "\(base)/\(id)/haproxy.cfg") == 0)
+            #expect(try instances.hasStoredConfig(id))
+            // The reload's look-up then goes to the haproxy instance, whose read refuses the link.
+            #expect(throws: HAProxyError.self) { _ = try instances.storedConfig(id) }
+            #expect(wireError { _ = try instances.perform(.reload, on: id, context: context) }?.code == .internalError)
+            #expect(runner.calls.withLock { $0 }.isEmpty)
+            try FileManager.default.removeItem(atPath: "\(base)/\(id)/haproxy.cfg")
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            #expect(try instances.hasStoredConfig(id))
+        }
+    }
+
     @Test("start of a checked file does not check it again; a haproxy that never answers is a 500")
     func startWithoutAnswer() throws {
         try withInstances { instances, runner, base in

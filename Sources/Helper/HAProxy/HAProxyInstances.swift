@@ -84,6 +84,13 @@ public final class HAProxyInstances: Sendable {
         return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex("\(checkerDigest)\u{0}\(id)".utf8)
     }
 
+    /// Whether the instance has a stored configuration: anything by that name (symlinks not
+    /// followed), without reading it; reading it (``storedConfig(_:)``) refuses what is not a file.
+    func hasStoredConfig(_ id: ResourceID) throws(HAProxyError) -> Bool {
+        guard let dir = try directory(id, create: false) else { return false }
+        return dir.exists(StateLayout.HAProxyFile.config)
+    }
+
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
         guard let dir = try directory(id, create: false) else { return nil }
         do {
