@@ -126,18 +126,32 @@ public final class SafeDirectory: Sendable {
         try rename(name, to: target)
     }
 
-    /// Reads `name` (at most `limit` bytes), or nil if it does not exist. Symlinks are refused.
+    /// Reads `name` (at most `limit` bytes), or nil if it does not exist. Symlinks are refused, and
+    /// so is anything but a regular file (a FIFO or a device would block the read, or never end).
     public func read(_ name: String, limit: Int) throws(SystemError) -> [UInt8]? {
         try Self.checkName(name)
-        let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0)
+        let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
         if rfd < 0 {
             if errno == ENOENT { return nil }
             throw SystemError("open", subject: "\(path)/\(name)")
         }
         defer { close(rfd) }
+        var st = stat()
+        try retryingSyscall("fstat", subject: "\(path)/\(name)") { fstat(rfd, &st) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw SystemError("read", errno: EINVAL, subject: "\(path)/\(name)") }
         let (bytes, truncated) = try readAll(rfd, limit: limit)
         if truncated { throw SystemError("read", errno: EFBIG, subject: "\(path)/\(name)") }
         return bytes
+    }
+
+    /// Whether `name` exists (as anything; symlinks are not followed). Unlike ``exists(_:)``, an
+    /// answer other than "no such entry" (a directory that cannot be searched) throws.
+    public func contains(_ name: String) throws(SystemError) -> Bool {
+        try Self.checkName(name)
+        var st = stat()
+        if fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 { return true }
+        if errno == ENOENT { return false }
+        throw SystemError("stat", subject: "\(path)/\(name)")
     }
 
     /// True if `name` exists (as anything; symlinks are not followed).

@@ -71,19 +71,28 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
-    @Test("a stored configuration is there when anything has its name; a planted symlink is there but never read")
+    @Test("a stored configuration is there when anything has its name; a planted one is there but refused when read")
     func storedConfigPresence() throws {
         try withInstances { instances, runner, base in
+            let config = "\(base)/\(id)/haproxy.cfg"
             #expect(try !instances.hasStoredConfig(id))
             try FileManager.default.createDirectory(atPath: "\(base)/\(id)", withIntermediateDirectories: false)
             #expect(try !instances.hasStoredConfig(id))
-            #expect(symlink("/etc/hostname", "\(base)/\(id)/haproxy.cfg") == 0)
-            #expect(try instances.hasStoredConfig(id))
-            // The reload's look-up then goes to the haproxy instance, whose read refuses the link.
-            #expect(throws: HAProxyError.self) { _ = try instances.storedConfig(id) }
-            #expect(wireError { _ = try instances.perform(.reload, on: id, context: context) }?.code == .internalError)
+            let plants: [(String, () -> Bool)] = [
+                ("symlink", { symlink("/etc/hostname", config) == 0 }),
+                ("dangling symlink", { symlink("\(base)/nowhere", config) == 0 }),
+                ("FIFO", { mkfifo(config, 0o600) == 0 }),
+                ("directory", { mkdir(config, 0o700) == 0 }),
+            ]
+            for (what, plant) in plants {
+                #expect(plant(), "\(what)")
+                #expect(try instances.hasStoredConfig(id), "\(what)")
+                // A load balancer's action then goes to the haproxy instance, whose read refuses it at once.
+                #expect(throws: HAProxyError.self) { _ = try instances.storedConfig(id) }
+                #expect(wireError { _ = try instances.perform(.reload, on: id, context: context) }?.code == .internalError, "\(what)")
+                try FileManager.default.removeItem(atPath: config)
+            }
             #expect(runner.calls.withLock { $0 }.isEmpty)
-            try FileManager.default.removeItem(atPath: "\(base)/\(id)/haproxy.cfg")
             _ = try instances.upload(upload(octavia(base)), context: context)
             #expect(try instances.hasStoredConfig(id))
         }

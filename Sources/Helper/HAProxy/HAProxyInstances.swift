@@ -86,9 +86,14 @@ public final class HAProxyInstances: Sendable {
 
     /// Whether the instance has a stored configuration: anything by that name (symlinks not
     /// followed), without reading it; reading it (``storedConfig(_:)``) refuses what is not a file.
+    /// Anything but "no such entry" throws, as that read would.
     func hasStoredConfig(_ id: ResourceID) throws(HAProxyError) -> Bool {
         guard let dir = try directory(id, create: false) else { return false }
-        return dir.exists(StateLayout.HAProxyFile.config)
+        do {
+            return try dir.contains(StateLayout.HAProxyFile.config)
+        } catch {
+            throw .storage(error)
+        }
     }
 
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {

@@ -1,0 +1,54 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import LinuxSystem
+
+/// What ``SafeDirectory`` reads and reports by name when someone planted something there: symlinks
+/// are never followed, and a read takes only a regular file (a FIFO would block it for ever).
+@Suite("Safe directory: reads and look-ups")
+struct SafeDirectoryTests {
+    /// A fresh directory holding a regular file `file`, a FIFO `fifo`, a directory `dir`, a symlink
+    /// `link` to `file` and a dangling symlink `dangling`.
+    func withPlantedDirectory(_ body: (SafeDirectory, String) throws -> Void) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("safe-dir-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path + "/dir", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path + "/file", contents: Data("text".utf8)))
+        #expect(mkfifo(path + "/fifo", 0o600) == 0)
+        #expect(symlink(path + "/file", path + "/link") == 0)
+        #expect(symlink(path + "/nowhere", path + "/dangling") == 0)
+        try body(try SafeDirectory.open(path, create: false), path)
+    }
+
+    /// The errno of the ``SystemError`` `body` throws; nil when it throws nothing.
+    func errnoOf(_ body: () throws -> Void) -> Int32? {
+        do { try body() } catch { return (error as? SystemError)?.errno ?? -1 }
+        return nil
+    }
+
+    @Test("read: a regular file's bytes, nil when absent; a FIFO, a directory and symlinks are refused at once")
+    func readTakesOnlyRegularFiles() throws {
+        try withPlantedDirectory { (directory: SafeDirectory, _: String) throws in
+            #expect(try directory.read("file", limit: 100) == Array("text".utf8))
+            #expect(try directory.read("absent", limit: 100) == nil)
+            #expect(errnoOf { _ = try directory.read("fifo", limit: 100) } == EINVAL)
+            #expect(errnoOf { _ = try directory.read("dir", limit: 100) } == EINVAL)
+            #expect(errnoOf { _ = try directory.read("link", limit: 100) } == ELOOP)
+            #expect(errnoOf { _ = try directory.read("dangling", limit: 100) } == ELOOP)
+            #expect(errnoOf { _ = try directory.read("../file", limit: 100) } == EINVAL)
+        }
+    }
+
+    @Test("contains: anything by that name, symlinks not followed; false only for no such entry; names are one component")
+    func containsAnswersOrThrows() throws {
+        try withPlantedDirectory { (directory: SafeDirectory, _: String) throws in
+            for name in ["file", "fifo", "dir", "link", "dangling"] {
+                #expect(try directory.contains(name), "\(name)")
+            }
+            #expect(try !directory.contains("absent"))
+            #expect(errnoOf { _ = try directory.contains("dir/x") } == EINVAL)
+            #expect(errnoOf { _ = try directory.contains("..") } == EINVAL)
+        }
+    }
+}
