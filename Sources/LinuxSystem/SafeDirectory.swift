@@ -130,7 +130,7 @@ public final class SafeDirectory: Sendable {
     /// so is anything but a regular file (a FIFO or a device would block the read, or never end).
     public func read(_ name: String, limit: Int) throws(SystemError) -> [UInt8]? {
         try Self.checkName(name)
-        let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0)
+        let rfd = cshim_open_beneath(fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0)
         if rfd < 0 {
             if errno == ENOENT { return nil }
             throw SystemError("open", subject: "\(path)/\(name)")

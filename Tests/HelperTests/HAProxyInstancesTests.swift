@@ -71,7 +71,8 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
-    @Test("a stored configuration is there when anything has its name; a planted one is there but refused when read")
+    @Test("a stored configuration is there when anything has its name; a planted one is there but refused when read",
+        .timeLimit(.minutes(1)))
     func storedConfigPresence() throws {
         try withInstances { instances, runner, base in
             let config = "\(base)/\(id)/haproxy.cfg"
@@ -88,7 +89,7 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
                 #expect(plant(), "\(what)")
                 #expect(try instances.hasStoredConfig(id), "\(what)")
                 // A load balancer's action then goes to the haproxy instance, whose read refuses it at once.
-                #expect(throws: HAProxyError.self) { _ = try instances.storedConfig(id) }
+                #expect(throws: HAProxyError.self, "\(what)") { _ = try instances.storedConfig(id) }
                 #expect(wireError { _ = try instances.perform(.reload, on: id, context: context) }?.code == .internalError, "\(what)")
                 try FileManager.default.removeItem(atPath: config)
             }

@@ -83,9 +83,15 @@ public final class LVSListeners: Sendable {
         }
     }
 
-    /// True when a configuration for `id` is stored (upstream routes start/stop/delete of that id here).
-    public func exists(_ id: ResourceID) -> Bool {
-        (try? directory(create: false))?.exists(StateLayout.lvsConfigName(id)) ?? false
+    /// True when a configuration for `id` is stored (upstream routes start/stop/delete of that id
+    /// here): anything by that name, symlinks not followed; what cannot be examined throws.
+    public func exists(_ id: ResourceID) throws(LVSError) -> Bool {
+        guard let dir = try directory(create: false) else { return false }
+        do {
+            return try dir.contains(StateLayout.lvsConfigName(id))
+        } catch {
+            throw .storage(error)
+        }
     }
 
     /// Whether the running kernel can do LVS; the reason when it cannot.

@@ -120,7 +120,7 @@ public final class CommandHandler: Sendable {
     /// `get_backend_for_lb_object` does: a haproxy load balancer when one is configured, else a stored
     /// UDP listener's keepalived; neither answers ``CommandError/Code/instanceNotFound``.
     func performOnLoadBalancerObject(_ action: ServiceAction, _ id: ResourceID, context: AuditContext) throws -> String {
-        if try !instances.hasStoredConfig(id), let lvs, lvs.exists(id) {
+        if try !instances.hasStoredConfig(id), let lvs, try lvs.exists(id) {
             do {
                 return try lvs.perform(action, on: id, context: context)
             } catch LVSError.notFound {
