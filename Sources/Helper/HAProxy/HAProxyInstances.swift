@@ -176,7 +176,6 @@ public final class HAProxyInstances: Sendable {
             guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw .notFound(id) }
             let amphora = (try? dir.read(StateLayout.HAProxyFile.amphoraID)).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
             let socket = statsSocket(id)
-            let status = try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service)
             switch action {
             case .stop:
                 try stopHAProxy(id, context: context)
@@ -194,23 +193,18 @@ public final class HAProxyInstances: Sendable {
                         throw .checkFailed(action, details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
                     }
                 }
+                // A haproxy that answers on the instance's own stats socket runs: its server state is
+                // saved and it is reloaded without asking the service manager (upstream asks the pid
+                // file, not systemd). One that does not answer is asked about.
+                if action == .reload, let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
+                    try reloadSavingState(id, state, in: dir, context: context)
+                    announceVIPs(of: text, context: context)
+                    return "Listener \(id) reloaded"
+                }
+                let status = try services.perform(.status, .haproxy(id), context: context, or: HAProxyError.service)
                 if action == .reload, status.running {
-                    // The reload's intent goes ahead of the server state's: one fsync makes both durable.
-                    var reloadIntent: AnnouncedIntent?
-                    if let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
-                        reloadIntent = services.intent(for: .reload, .haproxy(id), context: context)
-                        do throws(FileChangeError) {
-                            try AuditedDirectory(directory: dir, context: context).write(
-                                StateLayout.HAProxyFile.serversState, Array(state.utf8), announcing: reloadIntent.map { [$0] } ?? [])
-                        } catch {
-                            // Best effort, as ever; but a refused intent leaves the reload to record its own.
-                            if case .refused = error, let refused = reloadIntent {
-                                refused.withdraw(reason: "the server state's intent was refused", context: context)
-                                reloadIntent = nil
-                            }
-                        }
-                    }
-                    try reloadRetryingRace(id, context: context, announced: reloadIntent)
+                    // Running but not answering: reloaded without its server state.
+                    try reloadRetryingRace(id, context: context)
                     announceVIPs(of: text, context: context)
                     return "Listener \(id) reloaded"
                 }
@@ -224,6 +218,23 @@ public final class HAProxyInstances: Sendable {
                 return "Configuration file is valid\nhaproxy daemon for \(id) started"
             }
         }
+    }
+
+    /// Saves `state` (haproxy's `show servers state`) for the reload to load, then reloads. The
+    /// reload's intent goes ahead of the server state's: one fsync makes both durable.
+    func reloadSavingState(_ id: ResourceID, _ state: String, in dir: SafeDirectory, context: AuditContext) throws(HAProxyError) {
+        var reloadIntent = services.intent(for: .reload, .haproxy(id), context: context)
+        do throws(FileChangeError) {
+            try AuditedDirectory(directory: dir, context: context).write(
+                StateLayout.HAProxyFile.serversState, Array(state.utf8), announcing: reloadIntent.map { [$0] } ?? [])
+        } catch {
+            // Best effort, as ever; but a refused intent leaves the reload to record its own.
+            if case .refused = error, let refused = reloadIntent {
+                refused.withdraw(reason: "the server state's intent was refused", context: context)
+                reloadIntent = nil
+            }
+        }
+        try reloadRetryingRace(id, context: context, announced: reloadIntent)
     }
 
     /// Stops the instance; a failure is the seed spec's (and upstream's) "Error stopping haproxy" (500).
