@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import IPCProtocol
 import LinuxSystem
 import ProgramLauncher
@@ -38,6 +39,33 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
         }
     }
 
+    @Test("something answers on the stats socket, but not with a server state: systemd is asked, nothing is saved",
+        .timeLimit(.minutes(1)))
+    func answeringWithoutState() throws {
+        for reply in ["Unknown command. Please enter one of the following commands only :\n", "", "2\n# be_id\n"] {
+            try withTemporaryDirectory("amp-state") { base in
+                let runner = RecordingRunner(stdout: "active\n")
+                let instances = try uploaded(base, runner)
+                let socket = try OneAnswerSocket(path: instances.statsSocket(id), reply: reply)
+                defer { socket.close() }
+                #expect(try instances.perform(.reload, on: id, context: context) == "Listener \(id) reloaded")
+                #expect(socket.asked() == "show servers state\n", "\(reply)")
+                #expect(runner.calls.withLock { $0 } == [.systemctl(.status, .haproxy(id)), .systemctl(.reload, .haproxy(id))], "\(reply)")
+                #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/servers-state"), "\(reply)")
+            }
+        }
+    }
+
+    @Test("stop asks systemd nothing but to stop")
+    func stopAsksNoStatus() throws {
+        try withTemporaryDirectory("amp-state") { base in
+            let runner = RecordingRunner(stdout: "inactive\n")
+            let instances = try uploaded(base, runner)
+            #expect(try instances.perform(.stop, on: id, context: context) == "Listener \(id) stopped")
+            #expect(runner.calls.withLock { $0 } == [.systemctl(.stop, .haproxy(id)), .systemctl(.disable, .haproxy(id))])
+        }
+    }
+
     @Test("haproxy does not answer but systemd says active: reloaded without server state")
     func activeButSilent() throws {
         try withTemporaryDirectory("amp-state") { base in
@@ -63,4 +91,39 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
             #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/servers-state"))
         }
     }
+}
+
+/// A Unix socket at `path` that answers one connection with `reply` and closes it, as haproxy's
+/// stats socket does; what it was asked is kept.
+final class OneAnswerSocket: Sendable {
+    let fd: Int32
+    let request = LockedValue<String?>(nil)
+    let done = LockedValue(false)
+
+    init(path: String, reply: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        try #require(fd >= 0)
+        guard let address = UnixSocketAddress(path: path) else { throw SystemError("bind", errno: ENAMETOOLONG, subject: path) }
+        try address.bind(fd)
+        try #require(listen(fd, 1) == 0)
+        let (listening, request, done) = (fd, request, done)
+        Thread.detachNewThread {
+            let connection = accept(listening, nil, nil)
+            guard connection >= 0 else { return }
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let n = recv(connection, &buffer, buffer.count, 0)
+            request.withLock { $0 = String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self) }
+            _ = Array(reply.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            Glibc.close(connection)
+            done.withLock { $0 = true }
+        }
+    }
+
+    /// What the one connection asked (waits for it to be answered).
+    func asked() -> String? {
+        while !done.withLock({ $0 }) { usleep(1_000) }
+        return request.withLock { $0 }
+    }
+
+    func close() { Glibc.close(fd) }
 }

@@ -193,10 +193,10 @@ public final class HAProxyInstances: Sendable {
                         throw .checkFailed(action, details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
                     }
                 }
-                // A haproxy that answers on the instance's own stats socket runs: its server state is
-                // saved and it is reloaded without asking the service manager (upstream asks the pid
-                // file, not systemd). One that does not answer is asked about.
-                if action == .reload, let state = try? HAProxyStatsSocket.query(socket, "show servers state") {
+                // A haproxy that answers with its server state on the instance's own stats socket
+                // runs: the state is saved and it is reloaded without asking the service manager
+                // (upstream asks the pid file, not systemd). One that does not answer is asked about.
+                if action == .reload, let state = HAProxyStatsSocket.serversState(socket) {
                     try reloadSavingState(id, state, in: dir, context: context)
                     announceVIPs(of: text, context: context)
                     return "Listener \(id) reloaded"

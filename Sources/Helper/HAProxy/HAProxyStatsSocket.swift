@@ -12,6 +12,19 @@ public enum HAProxyStatsSocket {
 
     /// Sends one command and returns the whole answer (haproxy closes after answering), or throws.
     public static func query(_ path: String, _ command: String, timeoutSeconds: Int = 5) throws(SystemError) -> String {
+        try answer(path, command, timeoutSeconds: timeoutSeconds).text
+    }
+
+    /// haproxy's `show servers state` (its format 1: a first line `1`) on `path`, whole; nil when
+    /// nothing answers with one (no socket, an error reply, an empty or cut answer): no server state
+    /// to load, and no sign that a haproxy runs there.
+    public static func serversState(_ path: String) -> String? {
+        guard let (text, truncated) = try? answer(path, "show servers state"), !truncated, text.hasPrefix("1\n") else { return nil }
+        return text
+    }
+
+    /// ``query(_:_:timeoutSeconds:)``'s answer, and whether it was cut at its limit.
+    static func answer(_ path: String, _ command: String, timeoutSeconds: Int = 5) throws(SystemError) -> (text: String, truncated: Bool) {
         let fd = try retryingSyscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -22,8 +35,8 @@ public enum HAProxyStatsSocket {
         try writeAll(fd, Array((command + "\n").utf8))
         // `show stat` is some 230 bytes a server: about 4.6 MB at the policy's 20,000 servers
         // (HAProxyConfigPolicy.maximumServers, docs/limits.md); 16 MiB holds three times that.
-        let (answer, _) = try readAll(fd, limit: 16 << 20)
-        return String(decoding: answer, as: UTF8.self)
+        let (answer, truncated) = try readAll(fd, limit: 16 << 20)
+        return (String(decoding: answer, as: UTF8.self), truncated)
     }
 
     /// `Uptime_sec` of a `show info` answer (`Name: value` lines), nil when it is missing.
