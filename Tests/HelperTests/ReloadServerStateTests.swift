@@ -30,7 +30,8 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
             let instances = try uploaded(base, runner)
             let haproxy = try StatsOnlyHAProxy(base: base, id: id)
             defer { haproxy.kill() }
-            while !HAProxyStatsSocket.isAnswering(instances.statsSocket(id), timeoutSeconds: 1) { usleep(20_000) }
+            let deadline = Date().addingTimeInterval(20)
+            while !HAProxyStatsSocket.isAnswering(instances.statsSocket(id), timeoutSeconds: 1), Date() < deadline { usleep(20_000) }
             #expect(try instances.perform(.reload, on: id, context: context) == "Listener \(id) reloaded")
             #expect(runner.calls.withLock { $0 } == [.systemctl(.reload, .haproxy(id))])
             let state = try String(contentsOfFile: "\(base)/\(id)/servers-state", encoding: .utf8)
@@ -42,16 +43,18 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
     @Test("something answers on the stats socket, but not with a server state: systemd is asked, nothing is saved",
         .timeLimit(.minutes(1)))
     func answeringWithoutState() throws {
-        for reply in ["Unknown command. Please enter one of the following commands only :\n", "", "2\n# be_id\n"] {
+        // An error reply, nothing, another format, and a state longer than the 16 MiB the helper reads.
+        let tooLong = "1\n# be_id\n" + String(repeating: "x", count: 17 << 20)
+        for reply in ["Unknown command. Please enter one of the following commands only :\n", "", "2\n# be_id\n", tooLong] {
             try withTemporaryDirectory("amp-state") { base in
                 let runner = RecordingRunner(stdout: "active\n")
                 let instances = try uploaded(base, runner)
                 let socket = try OneAnswerSocket(path: instances.statsSocket(id), reply: reply)
                 defer { socket.close() }
                 #expect(try instances.perform(.reload, on: id, context: context) == "Listener \(id) reloaded")
-                #expect(socket.asked() == "show servers state\n", "\(reply)")
-                #expect(runner.calls.withLock { $0 } == [.systemctl(.status, .haproxy(id)), .systemctl(.reload, .haproxy(id))], "\(reply)")
-                #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/servers-state"), "\(reply)")
+                #expect(socket.asked() == "show servers state\n", "\(reply.prefix(40))")
+                #expect(runner.calls.withLock { $0 } == [.systemctl(.status, .haproxy(id)), .systemctl(.reload, .haproxy(id))], "\(reply.prefix(40))")
+                #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/servers-state"), "\(reply.prefix(40))")
             }
         }
     }
@@ -103,11 +106,17 @@ final class OneAnswerSocket: Sendable {
     init(path: String, reply: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         try #require(fd >= 0)
-        guard let address = UnixSocketAddress(path: path) else { throw SystemError("bind", errno: ENAMETOOLONG, subject: path) }
-        try address.bind(fd)
-        try #require(listen(fd, 1) == 0)
+        do {
+            guard let address = UnixSocketAddress(path: path) else { throw SystemError("bind", errno: ENAMETOOLONG, subject: path) }
+            try address.bind(fd)
+            guard listen(fd, 1) == 0 else { throw SystemError("listen", subject: path) }
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
         let (listening, request, done) = (fd, request, done)
         Thread.detachNewThread {
+            defer { done.withLock { $0 = true } }
             let connection = accept(listening, nil, nil)
             guard connection >= 0 else { return }
             var buffer = [UInt8](repeating: 0, count: 256)
@@ -115,15 +124,19 @@ final class OneAnswerSocket: Sendable {
             request.withLock { $0 = String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self) }
             _ = Array(reply.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             Glibc.close(connection)
-            done.withLock { $0 = true }
         }
     }
 
-    /// What the one connection asked (waits for it to be answered).
+    /// What the one connection asked, once answered; nil when none came within 20 s.
     func asked() -> String? {
-        while !done.withLock({ $0 }) { usleep(1_000) }
+        let deadline = Date().addingTimeInterval(20)
+        while !done.withLock({ $0 }), Date() < deadline { usleep(1_000) }
         return request.withLock { $0 }
     }
 
-    func close() { Glibc.close(fd) }
+    /// Stops listening; wakes the thread if no connection came.
+    func close() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        Glibc.close(fd)
+    }
 }
