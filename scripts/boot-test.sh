@@ -2,7 +2,8 @@
 # The boot test: boots an amphora image (scripts/build-image.sh --test-console) under QEMU with a
 # management NIC, a VIP NIC and a member NIC wired to namespaces on this machine, and drives it with
 # Octavia 19.0.0's AmphoraAPIClient1_0 (Tests/Conformance/drive_booted_amphora.py): plug VIP and
-# member network, haproxy upload and start, client traffic through the VIP to a member, UDP
+# member network, haproxy upload and start, client traffic through the VIP to a member, a reload of
+# the running haproxy (its server state saved, the same master), UDP
 # listener, VRRP upload and start, heartbeat; in the guest: units active and enabled, seccomp and
 # capabilities of the live processes, systemd-analyze security, journal priorities, a seccomp kill
 # and restart, a reboot that serves again without the controller, `service amphora-agent restart`.

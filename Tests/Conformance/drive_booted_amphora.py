@@ -289,6 +289,21 @@ def _():
     return vip_get()
 
 
+@step('haproxy_reload_running')
+def _():
+    """A reload of the running haproxy: it answered on its stats socket, so its server state is saved
+    and systemd reloads it (no status query first); the same master stays, traffic still flows."""
+    unit = f'haproxy@{LB_ID}.service'
+    before = unit_pid(unit)
+    r = client.reload_listener(amp, LB_ID)
+    expect(r.status_code == 202, f'reload status {r.status_code}')
+    first = console.run(f'head -n 1 {BASE}/{LB_ID}/servers-state', check=False)[1].strip()
+    expect(first == '1', f'servers-state starts with {first[:60]!r}, not the format line 1')
+    after = unit_pid(unit)
+    expect(after == before and after not in ('', '0'), f'MainPID {before} -> {after}: not reloaded in place')
+    return f'MainPID {after}; ' + vip_get()
+
+
 UDP_CFG = octavia_common.udp_listener_config(LB_ID, UDP_LISTENER, POOL, 'amphora-haproxy', ARGS.vip, ARGS.member_ip, BASE)
 
 
