@@ -144,8 +144,8 @@ public final class SafeDirectory: Sendable {
         return bytes
     }
 
-    /// Whether `name` exists (as anything; symlinks are not followed). Unlike ``exists(_:)``, an
-    /// answer other than "no such entry" (a directory that cannot be searched) throws.
+    /// Whether `name` exists (as anything; symlinks are not followed); an answer other than "no
+    /// such entry" (a directory that cannot be searched, a name that is not one component) throws.
     public func contains(_ name: String) throws(SystemError) -> Bool {
         try Self.checkName(name)
         var st = stat()
@@ -154,10 +154,10 @@ public final class SafeDirectory: Sendable {
         throw SystemError("stat", subject: "\(path)/\(name)")
     }
 
-    /// True if `name` exists (as anything; symlinks are not followed).
+    /// True if `name` exists (as anything; symlinks are not followed); false too when that cannot
+    /// be told (``contains(_:)`` throws then).
     public func exists(_ name: String) -> Bool {
-        var st = stat()
-        return fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0
+        (try? contains(name)) ?? false
     }
 
     /// True if `name` is what ``writeAtomically(_:_:mode:)`` leaves: a regular file with this
