@@ -15,19 +15,21 @@ import Testing
 struct ReloadServerStateTests: HAProxyInstanceSuite {
     let context = AuditContext.forTests()
 
-    /// Instances on `base` with an uploaded (checked) configuration; the runner's record starts after the upload.
-    func uploaded(_ base: String, _ runner: RecordingRunner) throws -> HAProxyInstances {
-        let instances = try makeInstances(on: base, runner: runner)
-        _ = try instances.upload(upload(octavia(base)), context: context)
-        runner.calls.withLock { $0 = [] }
-        return instances
+    /// `body` on instances of a fresh base directory with an uploaded (checked) configuration, whose
+    /// `systemctl` prints `answer`; the runner's record starts after the upload.
+    func withUploaded(systemctl answer: String, _ body: (HAProxyInstances, RecordingRunner, String) throws -> Void) throws {
+        try withTemporaryDirectory("amp-state") { base in
+            let runner = RecordingRunner(stdout: answer)
+            let instances = try makeInstances(on: base, runner: runner)
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            runner.calls.withLock { $0 = [] }
+            try body(instances, runner, base)
+        }
     }
 
     @Test("haproxy answers: its server state is saved and it is reloaded, one systemctl call in all", .timeLimit(.minutes(1)))
     func answering() throws {
-        try withTemporaryDirectory("amp-state") { base in
-            let runner = RecordingRunner(stdout: "active\n")
-            let instances = try uploaded(base, runner)
+        try withUploaded(systemctl: "active\n") { (instances, runner, base) throws in
             let haproxy = try StatsOnlyHAProxy(base: base, id: id)
             defer { haproxy.kill() }
             let deadline = Date().addingTimeInterval(20)
@@ -46,9 +48,7 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
         // An error reply, nothing, another format, and a state longer than the 16 MiB the helper reads.
         let tooLong = "1\n# be_id\n" + String(repeating: "x", count: 17 << 20)
         for reply in ["Unknown command. Please enter one of the following commands only :\n", "", "2\n# be_id\n", tooLong] {
-            try withTemporaryDirectory("amp-state") { base in
-                let runner = RecordingRunner(stdout: "active\n")
-                let instances = try uploaded(base, runner)
+            try withUploaded(systemctl: "active\n") { (instances, runner, base) throws in
                 let socket = try OneAnswerSocket(path: instances.statsSocket(id), reply: reply)
                 defer { socket.close() }
                 #expect(try instances.perform(.reload, on: id, context: context) == "Listener \(id) reloaded")
@@ -61,9 +61,7 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
 
     @Test("stop asks systemd nothing but to stop")
     func stopAsksNoStatus() throws {
-        try withTemporaryDirectory("amp-state") { base in
-            let runner = RecordingRunner(stdout: "inactive\n")
-            let instances = try uploaded(base, runner)
+        try withUploaded(systemctl: "inactive\n") { (instances, runner, base) throws in
             #expect(try instances.perform(.stop, on: id, context: context) == "Listener \(id) stopped")
             #expect(runner.calls.withLock { $0 } == [.systemctl(.stop, .haproxy(id)), .systemctl(.disable, .haproxy(id))])
         }
@@ -71,9 +69,7 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
 
     @Test("haproxy does not answer but systemd says active: reloaded without server state")
     func activeButSilent() throws {
-        try withTemporaryDirectory("amp-state") { base in
-            let runner = RecordingRunner(stdout: "active\n")
-            let instances = try uploaded(base, runner)
+        try withUploaded(systemctl: "active\n") { (instances, runner, base) throws in
             #expect(try instances.perform(.reload, on: id, context: context) == "Listener \(id) reloaded")
             #expect(runner.calls.withLock { $0 } == [.systemctl(.status, .haproxy(id)), .systemctl(.reload, .haproxy(id))])
             #expect(!FileManager.default.fileExists(atPath: "\(base)/\(id)/servers-state"))
@@ -82,9 +78,7 @@ struct ReloadServerStateTests: HAProxyInstanceSuite {
 
     @Test("haproxy does not answer and systemd says inactive: the reload starts it")
     func inactive() throws {
-        try withTemporaryDirectory("amp-state") { base in
-            let runner = RecordingRunner(stdout: "inactive\n")
-            let instances = try uploaded(base, runner)
+        try withUploaded(systemctl: "inactive\n") { (instances, runner, base) throws in
             // Nothing comes up behind the recording runner: the start is a 500 once systemd says it is not running.
             #expect(wireError { _ = try instances.perform(.reload, on: id, context: context) }?.message == "Error starting haproxy")
             #expect(Array(runner.calls.withLock { $0 }.prefix(4)) == [
