@@ -6,7 +6,7 @@
 /// <base_path>/
 ///   <id>/haproxy.cfg[.new|.new-failed|.checked]  amphora-id  haproxy.env  servers-state  haproxy.log  <id>.pid
 ///   <id>.sock                                     the stats socket the policy forces
-///   haproxy-default-user-group.conf  keepalived.env (LOG_FACILITY for the systemd keepalived units)
+///   haproxy-default-user-group.conf  haproxy-httpclient-ca.pem  keepalived.env (LOG_FACILITY for the systemd keepalived units)
 ///   vrrp/octavia-keepalived.conf[.new|.new-failed]  check_script.sh  keepalived.log  keepalived.pid  vrrp.pid  checkers.pid
 ///   lvs/octavia-keepalivedlvs-<id>.conf[.new|.new-failed]  .pid  .vrrp.pid  .check.pid  .log   lvs/check/udp_check.sh
 ///   topology.json  plugged_interfaces.json  nftables-vip.rules  nftables-masquerade.rules  stats_counters.json
@@ -58,6 +58,11 @@ public struct StateLayout: Sendable, Equatable {
     /// The user/group file passed to every haproxy run, as upstream does.
     public static let userGroupFileName = "haproxy-default-user-group.conf"
     public var userGroupFile: String { basePath + "/" + Self.userGroupFileName }
+    /// The CA the user/group file names for haproxy's built-in HTTP client: here, not on the
+    /// certificate tmpfs, because haproxy units enabled before a reboot start before the helper
+    /// writes anything, and haproxy refuses a configuration naming a CA it cannot load.
+    public static let httpclientCAFileName = "haproxy-httpclient-ca.pem"
+    public var httpclientCAFile: String { basePath + "/" + Self.httpclientCAFileName }
 
     // MARK: - VRRP keepalived
 

@@ -644,7 +644,8 @@ rule /vrrp_instance/track_interface <interface>
 # Forced by the helper, whatever the upload says (so not listed here):
 #   global: `stats socket <base_path>/<lb>.sock mode 0600 level user` (one, the agent's own path),
 #           `user nobody`; `group` lines are dropped: the group comes from the agent's
-#           haproxy-default-user-group.conf (`group nogroup`), passed to haproxy with a second -f.
+#           haproxy-default-user-group.conf (`group nogroup`, and `httpclient.ssl.ca-file` naming the
+#           helper's copy of the controller's CA), passed to haproxy with a second -f.
 
 section global
 section defaults

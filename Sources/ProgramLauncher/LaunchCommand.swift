@@ -120,13 +120,14 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         }
     }
 
-    /// Directories a check may read besides the system's (Landlock, read-only): a haproxy check
-    /// reads the certificates its configuration names, in that load balancer's certificate directory;
-    /// keepalived opens the `net_namespace` an LVS configuration names in /run/netns (and, denied
-    /// that, exits 0 without checking anything).
-    public func checkReadDirectories(_ paths: ProgramPaths) -> [String] {
+    /// Directories and files a check may read besides the system's (Landlock, read-only): a haproxy
+    /// check reads the certificates its configuration names, in that load balancer's certificate
+    /// directory, and the CA file (one file) the user/group file names for haproxy's HTTP client; keepalived
+    /// opens the `net_namespace` an LVS configuration names in /run/netns (and, denied that, exits 0
+    /// without checking anything).
+    public func checkReadPaths(_ paths: ProgramPaths) -> [String] {
         switch self {
-        case .haproxyCheck(let instance, _, _): return [paths.certificateDirectory(instance)]
+        case .haproxyCheck(let instance, _, _): return [paths.certificateDirectory(instance), paths.httpclientCAFile]
         case .keepalivedCheck, .keepalivedLVSCheck: return ["/run/netns"]
         default: return []
         }

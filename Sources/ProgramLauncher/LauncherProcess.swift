@@ -169,7 +169,7 @@ public enum LauncherProcess {
             sandbox.inputs.append((path, copy))
         }
         guard setup.landlock else { return sandbox }
-        let reads = checkSystemReadPaths + command.checkReadDirectories(paths)
+        let reads = checkSystemReadPaths + command.checkReadPaths(paths)
         let executes = [program] + ExecuteAllowList.loaders
         let ruleset = withUnsafeCStringArray(reads) { r in
             withUnsafeCStringArray(executes) { x in

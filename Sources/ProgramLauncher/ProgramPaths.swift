@@ -25,6 +25,11 @@ public struct ProgramPaths: Sendable, Codable, Equatable {
     /// The user/group file passed to every haproxy run, as upstream does.
     public var userGroupFile: String { layout.userGroupFile }
 
+    /// The CA haproxy's built-in HTTP client trusts (the user/group file names it): a copy of the
+    /// controller's CA (`agent_server_ca`) the helper writes at start, world-readable, in the state
+    /// directory, which the check account may pass through.
+    public var httpclientCAFile: String { layout.httpclientCAFile }
+
     /// An instance's directory.
     public func instanceDirectory(_ id: ResourceID) -> String { layout.instanceDirectory(id) }
 

@@ -1,3 +1,4 @@
+import AgentConfig
 import Foundation
 import Glibc
 import Helper
@@ -22,7 +23,7 @@ struct LauncherSandboxTests {
     }
     static let amphora = try! ResourceID(validating: "5e3e1d1c-1b2a-4c3d-8e4f-5a6b7c8d9e0f")
 
-    /// A scratch layout like the helper's: base path (0700), certificate directory (0710
+    /// A scratch layout like the helper's: base path and certificate directory (0710
     /// root:amphora-check) with one load balancer's directory shared with the check account, and
     /// a world-writable directory (so only Landlock, not file permissions, can stop a write there).
     final class Layout {
@@ -40,13 +41,16 @@ struct LauncherSandboxTests {
             root = "/tmp/amp-launcher-\(UUID().uuidString.prefix(8).lowercased())"
             instance = try ResourceID(validating: UUID().uuidString.lowercased())
             let check = try #require(try? CheckAccount.resolve(), "run scripts/install-deps.sh: it creates \(CheckAccount.name)")
-            for (path, mode) in [(root, 0o755), (base, 0o700), (base + "/\(instance)", 0o700), (certs, 0o710), (open, 0o777)] {
+            for (path, mode) in [(root, 0o755), (base, 0o710), (base + "/\(instance)", 0o700), (certs, 0o710), (open, 0o777)] {
                 #expect(mkdir(path, 0o700) == 0, "mkdir \(path)")
                 chmod(path, mode_t(mode))
             }
+            chown(base, 0, check.gid)
             chown(certs, 0, check.gid)
             #expect(mkdir(certificateDirectory, 0o700) == 0)
-            try write("global\n    group nogroup\n", to: base + "/haproxy-default-user-group.conf", mode: 0o644)
+            // As the helper writes them at start: the controller's CA first, then the file naming it.
+            try write(try CertificateStoreStrictnessTests.Material.make().certificate, to: paths.httpclientCAFile, mode: 0o644)
+            try write(HAProxyUserGroupFile.text(httpclientCAFile: paths.httpclientCAFile), to: paths.userGroupFile, mode: 0o644)
         }
 
         func write(_ text: String, to path: String, mode: Int = 0o600) throws {
@@ -121,6 +125,39 @@ struct LauncherSandboxTests {
         // The argv the launcher executed names the sealed copy; messages name the real file again.
         #expect(result.argv.contains("/dev/fd/3"), "\(result.argv)")
         #expect(!result.combinedOutput.contains("/dev/fd/"), "\(result.combinedOutput)")
+    }
+
+    @Test("a haproxy check reads the CA the user/group file names for haproxy's HTTP client (Landlock lets it), and needs it")
+    func checkReadsHTTPClientCA() throws {
+        let layout = try Layout()
+        let config = """
+            global
+                log /dev/log local0
+            defaults
+                mode http
+                timeout connect 5s
+                timeout client 5s
+                timeout server 5s
+            frontend f
+                bind 192.0.2.1:8080
+                default_backend b
+            backend b
+                server s 192.0.2.2:80
+
+            """
+        try layout.write(config, to: layout.base + "/\(layout.instance)/haproxy.cfg.new")
+        try CertificateSharing(baseCertDir: layout.certs, gid: try CheckAccount.resolve().gid).shareWithCheck(layout.instance)
+        #expect(try String(contentsOfFile: layout.paths.userGroupFile, encoding: .utf8).contains(
+            "httpclient.ssl.ca-file \(layout.paths.httpclientCAFile)\n"))
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let command = LaunchCommand.haproxyCheck(instance: layout.instance, amphora: Self.amphora, candidate: true)
+        let passed = try pool.launch(command, deadlineMilliseconds: 30_000)
+        #expect(passed.succeeded, "\(passed.combinedOutput)")
+        // Without it haproxy refuses the configuration: the line is read, and the file is what it loads.
+        #expect(unlink(layout.paths.httpclientCAFile) == 0)
+        let failed = try pool.launch(command, deadlineMilliseconds: 30_000)
+        #expect(!failed.succeeded)
+        #expect(failed.combinedOutput.contains(StateLayout.httpclientCAFileName), "\(failed.combinedOutput)")
     }
 
     @Test("keepalived --config-test runs on a sealed copy of its input and still reports its errors")

@@ -159,8 +159,9 @@ struct ConfinementTests {
         for directory in directories {
             let attributes = try FileManager.default.attributesOfItem(atPath: directory)
             #expect(attributes[.ownerAccountID] as? Int == 0, "\(directory)")
-            // The certificate directory lets the configuration-check group pass through (0710 root:amphora-check).
-            let mode = directory.hasSuffix("/certs") ? 0o710 : 0o700
+            // The certificate and state directories let the configuration-check group pass through
+            // (0710 root:amphora-check): to one load balancer's certificates, and to the CA of haproxy's HTTP client.
+            let mode = directory.hasSuffix("/audit") ? 0o700 : 0o710
             #expect(attributes[.posixPermissions] as? Int == mode, "\(directory)")
             if mode == 0o710 { #expect(attributes[.groupOwnerAccountName] as? String == "amphora-check", "\(directory)") }
         }
@@ -189,11 +190,11 @@ struct ConfinementTests {
         chown(agent.directory + "/base", 65534, 65534)
         let result = try Shell.run(AgentHarness.binDirectory + "/amphora-agent", ["--config-file", agent.configPath], check: false)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("/base must be a directory owned by root with mode 0700"), "\(result.stderr)")
+        #expect(result.stderr.contains("/base must be a directory owned by root with mode 0700 or 0710"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("amphora-helper:") }.count == 1, "\(result.stderr)")
     }
 
-    @Test("a root-owned state directory that is merely too open (upstream's mkdir -p) is tightened to 0700 with one warning")
+    @Test("a root-owned state directory that is merely too open (upstream's mkdir -p) is tightened to 0710 with one warning")
     func rootOwnedLooseStateDirectoryIsTightened() throws {
         let agent = try AgentHarness()
         try FileManager.default.createDirectory(atPath: agent.directory + "/base", withIntermediateDirectories: true)
@@ -201,9 +202,9 @@ struct ConfinementTests {
         try agent.start()
         var st = stat()
         #expect(stat(agent.directory + "/base", &st) == 0)
-        #expect(st.st_mode & 0o7777 == 0o700)
+        #expect(st.st_mode & 0o7777 == 0o710)
         #expect(st.st_uid == 0)
-        #expect(agent.log().components(separatedBy: "/base had mode 755; group and other permissions removed").count == 2, "\(agent.log())")
+        #expect(agent.log().components(separatedBy: "/base had mode 755; set to 0710 (root, and the check group may pass through)").count == 2, "\(agent.log())")
     }
 
     @Test("a launcher that cannot place its program descriptors stops with one line (fail closed)")

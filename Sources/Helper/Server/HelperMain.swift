@@ -71,12 +71,12 @@ public enum HelperMain {
             return fail("amphora-helper: \(error.message)")
         }
         // The helper's state, the certificates and the audit log: root-only (0700), so the front's
-        // user gets EACCES. The certificate directory (and the state directory when it holds it)
-        // is 0710 root:amphora-check: the check account passes through to one load balancer's
-        // certificates, which the helper shares with it before that load balancer's haproxy check.
-        let certificatesInsideBase = config.baseCertDir.hasPrefix(config.basePath + "/")
+        // user gets EACCES. The certificate directory and the state directory are 0710
+        // root:amphora-check: the check account passes through to one load balancer's certificates,
+        // which the helper shares with it before that load balancer's haproxy check, and to the CA
+        // file of haproxy's HTTP client (its Landlock domain names those and nothing else there).
         for directory in [config.basePath, config.baseCertDir, parentDirectory(config.auditLog)] {
-            let traverse = directory == config.baseCertDir || (directory == config.basePath && certificatesInsideBase)
+            let traverse = directory == config.baseCertDir || directory == config.basePath
             do {
                 if let warning = try PrivateDirectory.ensure(directory, traverseGroup: traverse ? checkAccount.gid : nil) {
                     logger.warning("\(warning)")
@@ -109,8 +109,15 @@ public enum HelperMain {
             base.removeStaleTemporaryFiles(levelsBelow: 2)
             try? SafeDirectory.open(parentDirectory(configPath), create: false)
                 .removeStaleTemporaryFiles(of: String(configPath.split(separator: "/").last ?? ""))
+            // The CA first: the user/group file names it, and haproxy refuses a named CA it cannot load.
             try AuditedDirectory(directory: base, context: startup).write(
-                "haproxy-default-user-group.conf", Array("global\n    group nogroup\n".utf8), mode: 0o644)
+                StateLayout.httpclientCAFileName, Array(identity.clientCAPEM.utf8), mode: 0o644)
+            if !HAProxyUserGroupFile.isPlainWord(paths.httpclientCAFile) {
+                logger.warning("base_path \(config.basePath) is not one plain haproxy word: haproxy's HTTP client keeps loading the system CA store")
+            }
+            try AuditedDirectory(directory: base, context: startup).write(
+                StateLayout.userGroupFileName, Array(HAProxyUserGroupFile.text(httpclientCAFile: paths.httpclientCAFile).utf8),
+                mode: 0o644)
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
         }
