@@ -1057,7 +1057,7 @@ loadbalancer_topology = SINGLE
 
     def user_group_file(self, agent):
         """The second `-f` file `agent` passes to haproxy, as that agent wrote it: upstream's names the
-        group; ours also names the controller's CA (copied into its certificate directory) as the trust
+        group; ours also names the controller's CA (copied into its state directory) as the trust
         store of haproxy's HTTP client, which spares haproxy loading the system's CA store."""
         ug = f'{self.tmp}/{agent}-user-group.conf'
         if agent == 'ours':

@@ -9,7 +9,7 @@
 ///   haproxy-default-user-group.conf  haproxy-httpclient-ca.pem  keepalived.env (LOG_FACILITY for the systemd keepalived units)
 ///   vrrp/octavia-keepalived.conf[.new|.new-failed]  check_script.sh  keepalived.log  keepalived.pid  vrrp.pid  checkers.pid
 ///   lvs/octavia-keepalivedlvs-<id>.conf[.new|.new-failed]  .pid  .vrrp.pid  .check.pid  .log   lvs/check/udp_check.sh
-///   topology.json  plugged_interfaces.json  nftables-vip.rules  nftables-masquerade.rules  stats_counters.json
+///   topology.json  plugged_interfaces.json  nftables-vip.rules  nftables-masquerade.rules  stats_counters.json  package-versions.json
 /// ```
 ///
 /// Names (`…Name`, `…File`) are relative to the directory that holds them, for code that works on

@@ -8,8 +8,8 @@ struct HAProxyUserGroupFileTests {
     @Test("names the group and the HTTP client's CA")
     func namesGroupAndCA() {
         #expect(
-            HAProxyUserGroupFile.text(httpclientCAFile: "/var/lib/octavia/certs/haproxy-httpclient-ca.pem")
-                == "global\n    group nogroup\n    httpclient.ssl.ca-file /var/lib/octavia/certs/haproxy-httpclient-ca.pem\n")
+            HAProxyUserGroupFile.text(httpclientCAFile: "/var/lib/octavia/haproxy-httpclient-ca.pem")
+                == "global\n    group nogroup\n    httpclient.ssl.ca-file /var/lib/octavia/haproxy-httpclient-ca.pem\n")
     }
 
     @Test("a CA path haproxy would split, unquote, escape, cut or expand is left out; the group stays")

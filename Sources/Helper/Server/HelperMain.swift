@@ -70,8 +70,8 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: \(error.message)")
         }
-        // The helper's state, the certificates and the audit log: root-only (0700), so the front's
-        // user gets EACCES. The certificate directory and the state directory are 0710
+        // The helper's state, the certificates and the audit log: the front's user gets EACCES on
+        // each. The audit log's directory is 0700 root; the certificate and state directories are 0710
         // root:amphora-check: the check account passes through to one load balancer's certificates,
         // which the helper shares with it before that load balancer's haproxy check, and to the CA
         // file of haproxy's HTTP client (its Landlock domain names those and nothing else there).
@@ -110,7 +110,7 @@ public enum HelperMain {
             try? SafeDirectory.open(parentDirectory(configPath), create: false)
                 .removeStaleTemporaryFiles(of: String(configPath.split(separator: "/").last ?? ""))
             // The CA first: the user/group file names it, and haproxy refuses a named CA it cannot load.
-            try AuditedDirectory(directory: base, context: startup).write(
+            try AuditedDirectory(directory: base, context: startup).writeIfChanged(
                 StateLayout.httpclientCAFileName, Array(identity.clientCAPEM.utf8), mode: 0o644)
             if !HAProxyUserGroupFile.isPlainWord(paths.httpclientCAFile) {
                 logger.warning("base_path \(config.basePath) is not one plain haproxy word: haproxy's HTTP client keeps loading the system CA store")
