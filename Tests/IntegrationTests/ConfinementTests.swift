@@ -182,6 +182,25 @@ struct ConfinementTests {
         #expect(lines.allSatisfy { $0.hasPrefix("EACCES ") }, "\(result.stdout)")
     }
 
+    @Test("at start the helper writes haproxy's HTTP client CA (the controller's, 0644), then the user/group file naming it")
+    func helperWritesHTTPClientCA() throws {
+        let agent = try AgentHarness()
+        try agent.start()
+        defer { agent.stop() }
+        let base = agent.directory + "/base"
+        let copy = base + "/haproxy-httpclient-ca.pem"
+        let controllerCA = try String(contentsOfFile: agent.pki + "/ca.pem", encoding: .utf8)
+        let written = try String(contentsOfFile: copy, encoding: .utf8)
+        #expect(written.contains("-----BEGIN CERTIFICATE-----") && controllerCA.contains(written.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(!written.contains("PRIVATE KEY"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: copy)
+        #expect(attributes[.posixPermissions] as? Int == 0o644)
+        #expect(attributes[.ownerAccountID] as? Int == 0)
+        #expect(
+            try String(contentsOfFile: base + "/haproxy-default-user-group.conf", encoding: .utf8)
+                == "global\n    group nogroup\n    httpclient.ssl.ca-file \(copy)\n")
+    }
+
     @Test("a state directory owned by another user stops the helper with one line")
     func foreignOwnedStateDirectoryFailsClosed() throws {
         let agent = try AgentHarness()
