@@ -1,3 +1,4 @@
+import Glibc
 import LinuxSystem
 
 /// The unprivileged account configuration checks run as (`haproxy -c`, `keepalived --config-test`):
@@ -12,5 +13,22 @@ public enum CheckAccount {
     public static func resolve() throws(LaunchError) -> SystemUser {
         guard let user = SystemUser.lookup(name), user.uid != 0, user.gid != 0 else { throw .checkAccountMissing }
         return user
+    }
+
+    /// Whether `account` may pass through every directory above `path` (from `/` down to its parent),
+    /// by their owner, group and mode bits: a check runs with its own group only (supplementary
+    /// groups cleared), and Landlock does not restrict walking a path. A directory that cannot be
+    /// examined counts as closed.
+    public static func canPassThrough(parentsOf path: String, account: SystemUser) -> Bool {
+        var parent = ""
+        for component in path.split(separator: "/").dropLast() {
+            parent += "/" + component
+            var st = stat()
+            guard stat(parent, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else { return false }
+            let bit: mode_t = st.st_uid == account.uid ? S_IXUSR : st.st_gid == account.gid ? S_IXGRP : S_IXOTH
+            if st.st_mode & bit == 0 { return false }
+        }
+        var root = stat()
+        return stat("/", &root) == 0 && root.st_mode & S_IXOTH != 0
     }
 }

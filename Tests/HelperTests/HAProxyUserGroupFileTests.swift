@@ -22,4 +22,9 @@ struct HAProxyUserGroupFileTests {
             #expect(HAProxyUserGroupFile.text(httpclientCAFile: path) == "global\n    group nogroup\n", "\(path)")
         }
     }
+
+    @Test("no CA the check could reach: the group only")
+    func noCA() {
+        #expect(HAProxyUserGroupFile.text(httpclientCAFile: nil) == "global\n    group nogroup\n")
+    }
 }

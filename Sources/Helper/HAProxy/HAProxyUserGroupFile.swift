@@ -12,11 +12,12 @@ import ProgramLauncher
 /// into the state directory, see ``ProgramPaths/httpclientCAFile``) skips that load and narrows
 /// what the client would trust.
 public enum HAProxyUserGroupFile {
-    /// The file's text. `httpclientCAFile` is named only when haproxy reads it as one plain word
-    /// (letters, digits, `/._-+`); otherwise the line is left out and haproxy keeps its default.
-    public static func text(httpclientCAFile: String) -> String {
+    /// The file's text. `httpclientCAFile` is named only when there is one and haproxy reads it as
+    /// one plain word (letters, digits, `/._-+`); otherwise the line is left out and haproxy keeps
+    /// its default.
+    public static func text(httpclientCAFile: String?) -> String {
         var text = "global\n    group nogroup\n"
-        if isPlainWord(httpclientCAFile) {
+        if let httpclientCAFile, isPlainWord(httpclientCAFile) {
             text += "    httpclient.ssl.ca-file \(httpclientCAFile)\n"
         }
         return text

@@ -112,12 +112,18 @@ public enum HelperMain {
             // The CA first: the user/group file names it, and haproxy refuses a named CA it cannot load.
             try AuditedDirectory(directory: base, context: startup).writeIfChanged(
                 StateLayout.httpclientCAFileName, Array(identity.clientCAPEM.utf8), mode: 0o644)
+            // Named only where the unprivileged check can reach it: a check refused for a CA it
+            // cannot open would refuse every upload.
+            var httpclientCA: String? = paths.httpclientCAFile
             if !HAProxyUserGroupFile.isPlainWord(paths.httpclientCAFile) {
                 logger.warning("base_path \(config.basePath) is not one plain haproxy word: haproxy's HTTP client keeps loading the system CA store")
+                httpclientCA = nil
+            } else if !CheckAccount.canPassThrough(parentsOf: config.basePath, account: checkAccount) {
+                logger.warning("\(CheckAccount.name) cannot pass through the directories above base_path \(config.basePath): haproxy's HTTP client keeps loading the system CA store")
+                httpclientCA = nil
             }
             try AuditedDirectory(directory: base, context: startup).write(
-                StateLayout.userGroupFileName, Array(HAProxyUserGroupFile.text(httpclientCAFile: paths.httpclientCAFile).utf8),
-                mode: 0o644)
+                StateLayout.userGroupFileName, Array(HAProxyUserGroupFile.text(httpclientCAFile: httpclientCA).utf8), mode: 0o644)
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
         }
