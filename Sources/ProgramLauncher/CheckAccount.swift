@@ -17,9 +17,18 @@ public enum CheckAccount {
 
     /// Whether `account` may pass through every directory above `path` (from `/` down to its parent),
     /// by their owner, group and mode bits: a check runs with its own group only (supplementary
-    /// groups cleared), and Landlock does not restrict walking a path. A directory that cannot be
-    /// examined counts as closed.
+    /// groups cleared), and Landlock does not restrict walking a path. Where a symlink lies on the
+    /// way, the directories above its target count too. A directory that cannot be examined counts
+    /// as closed; ACLs are not read.
     public static func canPassThrough(parentsOf path: String, account: SystemUser) -> Bool {
+        guard directoriesOpen(above: path, to: account) else { return false }
+        guard let resolved = realpath(path, nil) else { return false }
+        defer { free(resolved) }
+        let real = String(cString: resolved)
+        return real == path || directoriesOpen(above: real, to: account)
+    }
+
+    static func directoriesOpen(above path: String, to account: SystemUser) -> Bool {
         var parent = ""
         for component in path.split(separator: "/").dropLast() {
             parent += "/" + component

@@ -50,6 +50,22 @@ struct CheckAccountPassThroughTests {
         #expect(try !reachable(middleMode: 0o011, owner: 1))
     }
 
+    @Test("a symlink on the way: the directories above its target count too")
+    func symlinkedParent() throws {
+        let account = try #require(try? CheckAccount.resolve())
+        let root = "/tmp/amp-pass-\(UUID().uuidString.prefix(8).lowercased())"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // <root>/open/link -> <root>/closed/target, with <root>/closed 0700 root.
+        for (directory, mode) in [(root, 0o755), (root + "/open", 0o755), (root + "/closed", 0o700), (root + "/closed/target", 0o755)] {
+            #expect(mkdir(directory, 0o700) == 0 && chmod(directory, mode_t(mode)) == 0)
+        }
+        #expect(mkdir(root + "/closed/target/base", 0o700) == 0)
+        #expect(symlink(root + "/closed/target", root + "/open/link") == 0)
+        #expect(!CheckAccount.canPassThrough(parentsOf: root + "/open/link/base", account: account))
+        #expect(chmod(root + "/closed", 0o711) == 0)
+        #expect(CheckAccount.canPassThrough(parentsOf: root + "/open/link/base", account: account))
+    }
+
     @Test("a missing directory above it is closed")
     func missingParent() throws {
         let account = try #require(try? CheckAccount.resolve())
