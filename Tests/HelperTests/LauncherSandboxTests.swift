@@ -58,14 +58,18 @@ struct LauncherSandboxTests {
             chmod(path, mode_t(mode))
         }
 
-        /// The candidate haproxy configuration of the instance, with a Lua file (as a certificate
-        /// upload could carry it) loaded at check time.
-        func candidate(lua: String) throws {
-            try write(lua, to: certificateDirectory + "/payload.pem")
+        /// The candidate haproxy configuration of the instance, shared with the check; with `lua`, a
+        /// Lua file (as a certificate upload could carry it) loaded at check time.
+        func candidate(lua: String? = nil) throws {
+            var global = "    log /dev/log local0"
+            if let lua {
+                try write(lua, to: certificateDirectory + "/payload.pem")
+                global = "    lua-load \(certificateDirectory)/payload.pem"
+            }
             try write(
                 """
                 global
-                    lua-load \(certificateDirectory)/payload.pem
+                \(global)
                 defaults
                     mode http
                     timeout connect 5s
@@ -130,23 +134,7 @@ struct LauncherSandboxTests {
     @Test("a haproxy check reads the CA the user/group file names for haproxy's HTTP client (Landlock lets it), and needs it")
     func checkReadsHTTPClientCA() throws {
         let layout = try Layout()
-        let config = """
-            global
-                log /dev/log local0
-            defaults
-                mode http
-                timeout connect 5s
-                timeout client 5s
-                timeout server 5s
-            frontend f
-                bind 192.0.2.1:8080
-                default_backend b
-            backend b
-                server s 192.0.2.2:80
-
-            """
-        try layout.write(config, to: layout.base + "/\(layout.instance)/haproxy.cfg.new")
-        try CertificateSharing(baseCertDir: layout.certs, gid: try CheckAccount.resolve().gid).shareWithCheck(layout.instance)
+        try layout.candidate()
         #expect(try String(contentsOfFile: layout.paths.userGroupFile, encoding: .utf8).contains(
             "httpclient.ssl.ca-file \(layout.paths.httpclientCAFile)\n"))
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
