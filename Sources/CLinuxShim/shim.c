@@ -63,6 +63,41 @@ struct spawn_kernel_sigaction {
 static const uint64_t spawn_all_signals = ~(uint64_t)0;
 static const uint64_t spawn_no_signals = 0;
 
+/* sched_setattr(2)'s argument, its first version (48 bytes): glibc before 2.41 does not declare it. */
+struct cshim_sched_attr {
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+};
+#define CSHIM_SCHED_FLAG_RESET_ON_FORK 0x01
+
+int cshim_set_time_slice(uint64_t ns) {
+    struct cshim_sched_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    if (syscall(SYS_sched_getattr, 0, &attr, sizeof(attr), 0) != 0) return -errno;
+    /* Only the fair policies have a slice (SCHED_OTHER 0, SCHED_BATCH 3). */
+    if (attr.sched_policy != SCHED_OTHER && attr.sched_policy != SCHED_BATCH) return 0;
+    attr.size = sizeof(attr);
+    attr.sched_flags &= CSHIM_SCHED_FLAG_RESET_ON_FORK;
+    attr.sched_runtime = ns;
+    attr.sched_deadline = 0;
+    attr.sched_period = 0;
+    if (syscall(SYS_sched_setattr, 0, &attr, 0) != 0) return -errno;
+    return 0;
+}
+
+int64_t cshim_time_slice(pid_t tid) {
+    struct cshim_sched_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    if (syscall(SYS_sched_getattr, tid, &attr, sizeof(attr), 0) != 0) return -errno;
+    return (int64_t)attr.sched_runtime;
+}
+
 /* The child of cshim_spawn, running while the parent's thread waits (CLONE_VFORK) on a stack of its
    own. Usually it runs in the parent's memory (CLONE_VM), so it makes system calls only and writes
    nothing but its own stack and *c->err: no malloc, no lock, no stdio, no glibc wrapper that keeps
@@ -137,6 +172,8 @@ static int spawn_child_main(void *arg) {
     if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) != 0) child_fail(c, errno);
 
     if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) != 0) child_fail(c, errno);
+    /* Best effort: a daemon keeps running with the parent's slice if this fails. */
+    if (a->default_time_slice) cshim_set_time_slice(0);
     if (a->nofile_limit) {
         struct rlimit rl = { a->nofile_limit, a->nofile_limit };
         if (setrlimit(RLIMIT_NOFILE, &rl) != 0) child_fail(c, errno);

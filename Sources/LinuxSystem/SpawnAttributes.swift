@@ -41,6 +41,9 @@ public struct SpawnAttributes {
     public var networkNamespace: Int32?
     /// A Landlock ruleset the child restricts itself to, last before exec.
     public var landlockRuleset: Int32?
+    /// The child runs with the kernel's default time slice, not the one this process requested
+    /// (``TimeSlice``): for daemons.
+    public var defaultTimeSlice = false
 
     public init(executable: Executable, arguments: [String], environment: [String]) {
         self.executable = executable
@@ -85,6 +88,7 @@ public struct SpawnAttributes {
                             attr.use_landlock = 1
                             attr.landlock_fd = landlockRuleset
                         }
+                        attr.default_time_slice = defaultTimeSlice ? 1 : 0
                         return cshim_spawn(&attr, &childErrno)
                     }
                 }

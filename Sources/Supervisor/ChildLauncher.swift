@@ -169,6 +169,7 @@ struct ChildLauncher {
         spawn.newProcessGroup = true
         spawn.dieWithParent = true
         spawn.noNewPrivileges = true
+        spawn.defaultTimeSlice = true
         spawn.identity = (user.uid, user.gid)
         spawn.networkNamespace = netnsFD
         do {

@@ -107,6 +107,7 @@ final class DaemonTable {
         spawn.standardOutput = log
         spawn.standardError = log
         spawn.newSession = true
+        spawn.defaultTimeSlice = true
         spawn.fileDescriptorLimit = Self.daemonDescriptorLimit()
         spawn.networkNamespace = netns
         let pid: pid_t

@@ -12,9 +12,14 @@ let commandLine = ToolCommandLine(
     abstract: "Unprivileged mutual-TLS front of the amphora agent; forwards typed commands to the helper.",
     options: [.init("helper-socket", valueName: "PATH", help: "the helper's Unix socket", default: "/run/amphora-agent/helper.sock")])
 let helperSocket = commandLine.parseOrExit()["helper-socket"]!
+// Before the event loops and the thread pool start (under systemd nothing was inherited).
+let sliceRefused = TimeSlice.request()
 JournalLogHandler.bootstrap()
 // The level follows [DEFAULT] debug once the helper has sent the settings (LogSettings).
 let logger = Logger(label: "amphora-front")
+if let errno = sliceRefused {
+    logger.warning("the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept")
+}
 do {
     try await FrontServer.run(helperSocket: helperSocket, logger: logger)
 } catch {

@@ -29,6 +29,7 @@ typedef struct {
     int netns_fd;
     int use_landlock;          /* landlock_restrict_self(landlock_fd) last before exec (after set_ids and no_new_privs) */
     int landlock_fd;
+    int default_time_slice;    /* the kernel's default time slice, not the parent's requested one (cshim_set_time_slice(0)) */
 } cshim_spawn_attr;
 
 /* vfork-style clone (CLONE_VM | CLONE_VFORK) + exec. Returns the pid, or -1 with *child_errno set (exec failure is reported, not a zombie). */
@@ -59,6 +60,16 @@ int cshim_open_beneath(int dirfd, const char *path, int flags, uint32_t mode);
 /* Starts writing a file's dirty pages back without waiting (sync_file_range SYNC_FILE_RANGE_WRITE):
    a later fsync then has only the metadata and the flush left. Returns 0 or -1 with errno. */
 int cshim_start_writeback(int fd);
+
+/* The calling thread's time slice under the fair scheduler (sched_attr.sched_runtime of
+   SCHED_OTHER and SCHED_BATCH, EEVDF's custom slice, Linux 6.12 and later; the kernel clamps it to
+   0.1-100 ms): `ns` requests that slice, 0 the kernel's default. Threads and children inherit it.
+   The policy, nice value and reset-on-fork flag stay as they are. Returns 0 (also where the policy
+   has no slice, and on kernels that ignore it) or -errno. Async-signal-safe: raw system calls. */
+int cshim_set_time_slice(uint64_t ns);
+/* The time slice thread `tid` (0: the caller) runs with, as sched_getattr reports it (the kernel's
+   default where none was requested), or -errno. */
+int64_t cshim_time_slice(pid_t tid);
 
 /* prctl wrappers. */
 int cshim_set_no_new_privs(void);

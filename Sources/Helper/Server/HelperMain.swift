@@ -23,9 +23,14 @@ public enum HelperMain {
     /// Runs the helper in the foreground. `notifyFD`, when given, receives `READY\n` once the socket
     /// accepts connections (the standalone agent waits for it).
     public static func run(configPath: String, notifyFD: Int32?, daemonFD: Int32?) -> Int32 {
+        // Before any thread or child (under systemd nothing was inherited): the launcher inherits it.
+        let sliceRefused = TimeSlice.request()
         JournalLogHandler.bootstrap()
         // The level follows [DEFAULT] debug once the configuration is read (LogSettings).
         let logger = Logger(label: "amphora-helper")
+        if let errno = sliceRefused {
+            logger.warning("the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept")
+        }
         signal(SIGPIPE, SIG_IGN)
 
         let config: AgentConfiguration
