@@ -42,7 +42,9 @@ public struct SpawnAttributes {
     /// A Landlock ruleset the child restricts itself to, last before exec.
     public var landlockRuleset: Int32?
     /// The child runs with the kernel's default time slice, not the one this process requested
-    /// (``TimeSlice``): for daemons.
+    /// (``TimeSlice``): for daemons. The child calls `sched_getattr` and `sched_setattr` under this
+    /// process's seccomp filter: not for a confined process (the helper's and the launcher's filters
+    /// kill both).
     public var defaultTimeSlice = false
 
     public init(executable: Executable, arguments: [String], environment: [String]) {

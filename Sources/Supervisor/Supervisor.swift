@@ -27,7 +27,9 @@ public enum Supervisor {
     public static func run(configPath: String) -> Int32 {
         guard geteuid() == 0 else { return fail("amphora-agent: must run as root (it starts the root helper)") }
         // Before any thread or child: the helper, the front and the launcher inherit it.
-        TimeSlice.request()
+        if let errno = TimeSlice.request() {
+            log("warning: the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept")
+        }
         let config: AgentConfiguration
         do {
             let (loaded, warnings) = try AgentConfiguration.load(path: configPath)

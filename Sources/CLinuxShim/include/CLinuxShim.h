@@ -68,7 +68,7 @@ int cshim_start_writeback(int fd);
    has no slice, and on kernels that ignore it) or -errno. Async-signal-safe: raw system calls. */
 int cshim_set_time_slice(uint64_t ns);
 /* The time slice thread `tid` (0: the caller) runs with, as sched_getattr reports it (the kernel's
-   default where none was requested), or -errno. */
+   default where none was requested; 0 before Linux 6.12), or -errno. */
 int64_t cshim_time_slice(pid_t tid);
 
 /* prctl wrappers. */
