@@ -6,12 +6,12 @@ import Glibc
 /// Linux 6.12 and later; older kernels ignore the request).
 ///
 /// A task that wakes up preempts the running one only if its virtual deadline (its vruntime plus
-/// its slice) comes first. With the default slice (0.75 ms times 1 + log2 of the CPUs, up to 8), a helper
-/// woken by a reply waits behind a haproxy master that is parsing its configuration again after
-/// the reload it was just told of (about 6 ms of CPU), and a round of upload and reload loses
-/// about 2 ms that way (docs/performance.md, "Thirteenth pass"). A short slice makes the agent's
-/// short bursts of work run first; it does not change the share of CPU a process gets (its weight,
-/// from its nice value): under load, haproxy gets what it got before.
+/// its slice) comes first. With the default slice (0.75 ms times 1 + log2 of the CPUs, up to 8),
+/// a helper woken by a reply waits behind a haproxy master that is parsing its configuration again
+/// after the reload it was just told of (about 6 ms of CPU), and a round of upload and reload
+/// loses about 2 ms that way (docs/performance.md, "Thirteenth pass"). A short slice makes the
+/// agent's short bursts of work run first; it does not change the share of CPU a process gets (its
+/// weight, from its nice value): under load, haproxy gets what it got before.
 ///
 /// Threads and child processes inherit the slice: the tools the launcher runs for a request
 /// (`haproxy -c`, `ip`, `systemctl`) run with it too. The daemons the standalone agent starts
