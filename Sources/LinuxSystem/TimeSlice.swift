@@ -30,6 +30,11 @@ public enum TimeSlice {
         return result == 0 ? nil : -result
     }
 
+    /// The warning a process logs when ``request()`` returned `errno`.
+    public static func refusal(_ errno: Int32) -> String {
+        "the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept"
+    }
+
     /// The slice thread `tid` runs with in nanoseconds (0: the calling thread; the kernel's default
     /// where none was requested, 0 before Linux 6.12), or nil when it cannot be read.
     public static func current(thread tid: pid_t = 0) -> UInt64? {

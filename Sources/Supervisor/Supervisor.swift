@@ -28,7 +28,7 @@ public enum Supervisor {
         guard geteuid() == 0 else { return fail("amphora-agent: must run as root (it starts the root helper)") }
         // Before any thread or child: the helper, the front and the launcher inherit it.
         if let errno = TimeSlice.request() {
-            log("warning: the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept")
+            log("warning: \(TimeSlice.refusal(errno))")
         }
         let config: AgentConfiguration
         do {

@@ -18,7 +18,7 @@ JournalLogHandler.bootstrap()
 // The level follows [DEFAULT] debug once the helper has sent the settings (LogSettings).
 let logger = Logger(label: "amphora-front")
 if let errno = sliceRefused {
-    logger.warning("the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept")
+    logger.warning("\(TimeSlice.refusal(errno))")
 }
 do {
     try await FrontServer.run(helperSocket: helperSocket, logger: logger)

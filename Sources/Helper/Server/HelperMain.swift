@@ -29,7 +29,7 @@ public enum HelperMain {
         // The level follows [DEFAULT] debug once the configuration is read (LogSettings).
         let logger = Logger(label: "amphora-helper")
         if let errno = sliceRefused {
-            logger.warning("the kernel refused a short time slice (\(String(cString: strerror(errno)))); the default one is kept")
+            logger.warning("\(TimeSlice.refusal(errno))")
         }
         signal(SIGPIPE, SIG_IGN)
 
