@@ -405,11 +405,8 @@ int cshim_landlock_restrict_execute(const char *const *paths, int count) {
 #define MFD_NOEXEC_SEAL 0x0008U
 #endif
 
-int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit) {
-    struct stat st;
-    if (fstat(src_fd, &st) != 0) return -1;
-    if (!S_ISREG(st.st_mode)) { errno = EINVAL; return -1; }
-    if ((uint64_t)st.st_size > limit) { errno = EFBIG; return -1; }
+/* An empty memfd for a sealed copy: non-executable, world-readable, close-on-exec. */
+static int sealed_memfd(const char *name) {
     /* MFD_NOEXEC_SEAL (Linux 6.3): mode 0666 without execute bits (keepalived skips an executable
        configuration file and still exits 0). Older kernels: mode 0777, lowered with fchmod. */
     int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
@@ -417,6 +414,35 @@ int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit) {
         fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
         if (fd >= 0 && fchmod(fd, 0444) != 0) { int e = errno; close(fd); errno = e; return -1; }
     }
+    return fd;
+}
+
+/* Writes all of `bytes` to `fd`; 0, or -1 with errno. */
+static int write_all(int fd, const char *bytes, size_t count) {
+    for (size_t off = 0; off < count;) {
+        ssize_t w = write(fd, bytes + off, count - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+/* Seals `fd` against any change and rewinds it; returns `fd`, or closes it and returns -1 with errno. */
+static int seal_and_rewind(int fd) {
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0 ||
+        lseek(fd, 0, SEEK_SET) != 0) {
+        int e = errno; close(fd); errno = e; return -1;
+    }
+    return fd;
+}
+
+int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit) {
+    struct stat st;
+    if (fstat(src_fd, &st) != 0) return -1;
+    if (!S_ISREG(st.st_mode)) { errno = EINVAL; return -1; }
+    if ((uint64_t)st.st_size > limit) { errno = EFBIG; return -1; }
+    int fd = sealed_memfd(name);
     if (fd < 0) return -1;
     char buffer[16384];
     uint64_t total = 0;
@@ -427,18 +453,16 @@ int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit) {
         if (n == 0) break;
         total += (uint64_t)n;
         if (total > limit) { close(fd); errno = EFBIG; return -1; }
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(fd, buffer + off, (size_t)(n - off));
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) { int e = errno; close(fd); errno = e; return -1; }
-            off += w;
-        }
+        if (write_all(fd, buffer, (size_t)n) != 0) { int e = errno; close(fd); errno = e; return -1; }
     }
-    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0 ||
-        lseek(fd, 0, SEEK_SET) != 0) {
-        int e = errno; close(fd); errno = e; return -1;
-    }
-    return fd;
+    return seal_and_rewind(fd);
+}
+
+int cshim_sealed_bytes(const void *bytes, uint64_t count, const char *name) {
+    int fd = sealed_memfd(name);
+    if (fd < 0) return -1;
+    if (write_all(fd, (const char *)bytes, (size_t)count) != 0) { int e = errno; close(fd); errno = e; return -1; }
+    return seal_and_rewind(fd);
 }
 
 int cshim_landlock_abi(void) {

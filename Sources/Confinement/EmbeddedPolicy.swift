@@ -560,9 +560,10 @@ rule /virtual_server/real_server/HTTP_GET connect_timeout <uint>
 #                              opens the block CONTEXT/WORD
 #   script PATH                a program a <script> word may name: the agent's own check, a fixed
 #                              0700 wrapper the helper writes at every upload, which runs
-#                              `amphora-helper vrrp-check`. {base_path} is the agent's base_path.
+#                              `amphora-helper vrrp-check`. {base_path} is the agent's base_path
+#                              (Octavia renders /var/lib/octavia, the default): no other path, since
+#                              the helper writes only that one.
 script {base_path}/vrrp/check_script.sh
-script /var/lib/octavia/vrrp/check_script.sh
 
 # The agent's own ACTIVE-STANDBY rendering.
 rule / global_defs {

@@ -26,8 +26,9 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
     /// `-o`: nftables 1.0.6's optimizer crashes (SIGSEGV) on two `oifname X meta l4proto udp
     /// masquerade` rules in a row, and these rules have nothing to merge.
     case nftLoadMasquerade(netns: InterfaceName)
-    /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`
-    case keepalivedLVSCheck(listener: ResourceID, candidate: Bool)
+    /// `keepalived --config-test -f <base>/lvs/octavia-keepalivedlvs-<id>.conf[.new]`, run inside the
+    /// amphora namespace, where the listener's keepalived runs (see ``KeepalivedCheckCopy``).
+    case keepalivedLVSCheck(listener: ResourceID, netns: InterfaceName, candidate: Bool)
 
     /// The program this command runs.
     public var program: Program {
@@ -51,6 +52,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         if case .nftLoad(let netns) = self { return netns }
         if case .nftLoadMasquerade(let netns) = self { return netns }
         if case .keepalivedCheck(let netns, _) = self { return netns }
+        if case .keepalivedLVSCheck(_, let netns, _) = self { return netns }
         if case .ip(let command) = self { return command.namespace }
         return nil
     }
@@ -75,7 +77,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
             return ["-o", "-f", paths.nftablesRulesFile]
         case .nftLoadMasquerade:
             return ["-f", paths.masqueradeRulesFile]
-        case .keepalivedLVSCheck(let listener, let candidate):
+        case .keepalivedLVSCheck(let listener, _, let candidate):
             return ["--config-test", "-f", paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
         case .keepalivedCheck(_, let candidate):
             return ["--config-test", "-f", paths.basePath + "/vrrp/octavia-keepalived.conf" + (candidate ? ".new" : "")]
@@ -91,18 +93,18 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         }
     }
 
-    /// Whether this command parses text the controller sent: it then reads its inputs from sealed
-    /// copies and runs under a read-only Landlock domain (see ``LauncherProcess``).
+    /// Whether this command parses text the controller sent: it then runs as ``CheckAccount``, with
+    /// no capabilities, reads its inputs from sealed copies and runs under a read-only Landlock
+    /// domain (see ``LauncherProcess``).
     public var isConfigurationCheck: Bool { lane == .check }
 
-    /// Whether the check also runs as ``CheckAccount``, with no capabilities: `haproxy -c` (which
-    /// loads Lua at check time). `keepalived --config-test` cannot: unprivileged, it fails to enter
-    /// the `net_namespace` an LVS configuration names and then exits 0 without checking anything
-    /// (fail-open), and it reports the agent's own root-run VRRP check script as insecure (exit 5);
-    /// it stays root, read-only under Landlock, with no program to execute.
-    public var runsAsCheckAccount: Bool {
-        if case .haproxyCheck = self { return true }
-        return false
+    /// Whether the check reads its input through ``KeepalivedCheckCopy`` (keepalived's checks: the
+    /// launcher enters the namespace for them, and the copy leaves out the `net_namespace` line).
+    public var checksCopyWithoutNamespace: Bool {
+        switch self {
+        case .keepalivedCheck, .keepalivedLVSCheck: return true
+        default: return false
+        }
     }
 
     /// The files a check reads that only root may open: the launcher reads each (as root) into a
@@ -111,7 +113,7 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
         switch self {
         case .haproxyCheck(let instance, _, let candidate):
             return [paths.haproxyConfig(instance, candidate: candidate), paths.userGroupFile]
-        case .keepalivedLVSCheck(let listener, let candidate):
+        case .keepalivedLVSCheck(let listener, _, let candidate):
             return [paths.lvsConfigFile(listener) + (candidate ? ".new" : "")]
         case .keepalivedCheck(_, let candidate):
             return [paths.basePath + "/vrrp/octavia-keepalived.conf" + (candidate ? ".new" : "")]
@@ -122,13 +124,11 @@ public enum LaunchCommand: Sendable, Codable, Equatable {
 
     /// Directories and files a check may read besides the system's (Landlock, read-only): a haproxy
     /// check reads the certificates its configuration names, in that load balancer's certificate
-    /// directory, and the CA file (one file) the user/group file names for haproxy's HTTP client; keepalived
-    /// opens the `net_namespace` an LVS configuration names in /run/netns (and, denied that, exits 0
-    /// without checking anything).
+    /// directory, and the CA file (one file) the user/group file names for haproxy's HTTP client;
+    /// keepalived nothing more (it runs in its namespace already, see ``KeepalivedCheckCopy``).
     public func checkReadPaths(_ paths: ProgramPaths) -> [String] {
         switch self {
         case .haproxyCheck(let instance, _, _): return [paths.certificateDirectory(instance), paths.httpclientCAFile]
-        case .keepalivedCheck, .keepalivedLVSCheck: return ["/run/netns"]
         default: return []
         }
     }

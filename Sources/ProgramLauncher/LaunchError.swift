@@ -17,6 +17,8 @@ public enum LaunchError: Error, Equatable, Sendable {
     case checkInputUnreadable(path: String, reason: String)
     /// A check's input file cannot be copied into a sealed memory file.
     case checkInputNotHanded(path: String, reason: String)
+    /// A keepalived configuration names `net_namespace` where the check's copy cannot leave it out.
+    case namespaceKeywordMisplaced(path: String)
     /// The check's read-only Landlock ruleset cannot be built.
     case landlockRulesetFailed(reason: String)
     /// A launcher's answer carries another request's id.
@@ -37,6 +39,7 @@ public enum LaunchError: Error, Equatable, Sendable {
         case .certificatesNotShared: return "cannot share the certificate directory with the check"
         case .checkInputUnreadable(let path, let reason): return "cannot open \(path): \(reason)"
         case .checkInputNotHanded(let path, let reason): return "cannot hand \(path) to the check: \(reason)"
+        case .namespaceKeywordMisplaced(let path): return "\(path): net_namespace is allowed only as a line of its own"
         case .landlockRulesetFailed(let reason): return "cannot build the check's Landlock ruleset: \(reason)"
         case .answeredAnotherRequest: return "launcher answered another request"
         case .launcherExited: return "launcher exited"

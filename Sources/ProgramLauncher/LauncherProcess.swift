@@ -159,13 +159,15 @@ public enum LauncherProcess {
                 sandbox.close()
                 throw .checkInputUnreadable(path: path, reason: String(cString: strerror(errno)))
             }
-            let copy = cshim_sealed_copy(source, "check-input", checkInputLimit)
-            let copyErrno = errno
-            close(source)
-            guard copy >= 0 else {
+            let copy: Int32
+            do throws(LaunchError) {
+                copy = try sealedInput(from: source, path: path, withoutNamespace: command.checksCopyWithoutNamespace)
+            } catch {
+                close(source)
                 sandbox.close()
-                throw .checkInputNotHanded(path: path, reason: String(cString: strerror(copyErrno)))
+                throw error
             }
+            close(source)
             sandbox.inputs.append((path, copy))
         }
         guard setup.landlock else { return sandbox }
@@ -184,6 +186,29 @@ public enum LauncherProcess {
         }
         sandbox.landlockFD = ruleset
         return sandbox
+    }
+
+    /// The check's input: a sealed copy of the file open at `source` (for keepalived, its
+    /// ``KeepalivedCheckCopy``; refused when `net_namespace` stands where that cannot leave it out).
+    static func sealedInput(from source: Int32, path: String, withoutNamespace: Bool) throws(LaunchError) -> Int32 {
+        func failed() -> LaunchError { .checkInputNotHanded(path: path, reason: String(cString: strerror(errno))) }
+        let plain = cshim_sealed_copy(source, "check-input", checkInputLimit)
+        guard plain >= 0 else { throw failed() }
+        guard withoutNamespace else { return plain }
+        defer { close(plain) }
+        var text: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(plain, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw failed() }
+            if count == 0 { break }
+            text.append(contentsOf: buffer[0..<count])
+        }
+        guard let copy = KeepalivedCheckCopy.withoutNamespaceLines(text) else { throw .namespaceKeywordMisplaced(path: path) }
+        let sealed = copy.withUnsafeBytes { cshim_sealed_bytes($0.baseAddress, UInt64($0.count), "check-input") }
+        guard sealed >= 0 else { throw failed() }
+        return sealed
     }
 
     static func execute(_ request: LaunchRequest, setup: Setup, paths: ProgramPaths) -> LaunchResult {
@@ -238,10 +263,9 @@ public enum LauncherProcess {
         if let sandbox {
             // The check account: no capabilities survive the change of uid (no keep-caps,
             // no ambient set), no_new_privs forbids regaining any at exec, and Landlock
-            // (inherited by whatever it starts) allows reading only.
-            if request.command.runsAsCheckAccount {
-                spawn.identity = (setup.checkUser.uid, setup.checkUser.gid)
-            }
+            // (inherited by whatever it starts) allows reading only. The namespace is entered
+            // before the uid changes.
+            spawn.identity = (setup.checkUser.uid, setup.checkUser.gid)
             spawn.landlockRuleset = sandbox.landlockFD > 0 ? sandbox.landlockFD : nil
         }
         let spawned = Result { () throws(SystemError) in try spawn.spawn() }

@@ -148,16 +148,57 @@ struct LauncherSandboxTests {
         #expect(failed.combinedOutput.contains(StateLayout.httpclientCAFileName), "\(failed.combinedOutput)")
     }
 
+    /// A network namespace the test creates, with a veth pair (`eth1`, `eth2`) inside; removed by ``remove()``.
+    final class TestNamespace {
+        let name = "amp-it-" + String(UUID().uuidString.lowercased().prefix(8))
+        var interfaceName: InterfaceName { get throws { try InterfaceName(validating: name) } }
+
+        init() throws {
+            try Self.ip(["netns", "add", name])
+            try Self.ip(["-n", name, "link", "add", "eth1", "type", "veth", "peer", "name", "eth2"])
+        }
+
+        func remove() { try? Self.ip(["netns", "delete", name]) }
+
+        static func ip(_ arguments: [String]) throws {
+            let ip = Process()
+            ip.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            ip.arguments = arguments
+            try ip.run()
+            ip.waitUntilExit()
+            #expect(ip.terminationStatus == 0, "ip \(arguments)")
+        }
+    }
+
+    /// An LVS configuration as Octavia renders it (UDP, one member), naming `netns`.
+    static func lvsConfig(netns: String, lbKind: String = "NAT") -> String {
+        KeepalivedConfigTest.stored("""
+            net_namespace \(netns)
+            virtual_server 192.0.2.1 80 {
+                lb_algo rr
+                lb_kind \(lbKind)
+                protocol UDP
+                real_server 192.0.2.9 80 {
+                    weight 1
+                }
+            }
+
+            """)
+    }
+
     @Test("keepalived --config-test runs on a sealed copy of its input and still reports its errors")
-    func keepalivedCheckRunsUnprivileged() throws {
+    func keepalivedCheckReadsASealedCopy() throws {
         let layout = try Layout()
+        let namespace = try TestNamespace()
+        defer { namespace.remove() }
         let id = try ResourceID(validating: UUID().uuidString.lowercased())
-        let directory = layout.base + "/lvs"
-        #expect(mkdir(directory, 0o700) == 0)
-        let file = layout.paths.lvsConfigFile(id) + ".new"
-        try layout.write("virtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind NAT\n    protocol UDP\n    bogus_keyword 1\n}\n", to: file)
+        #expect(mkdir(layout.base + "/lvs", 0o700) == 0)
+        try layout.write(
+            "virtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind NAT\n    protocol UDP\n    bogus_keyword 1\n}\n",
+            to: layout.paths.lvsConfigFile(id) + ".new")
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.launch(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
+        let result = try pool.launch(
+            .keepalivedLVSCheck(listener: id, netns: try namespace.interfaceName, candidate: true), deadlineMilliseconds: 30_000)
         #expect(result.refusal == nil, "\(result.refusal ?? "")")
         #expect(result.argv.last == "/dev/fd/3", "\(result.argv)")
         // keepalived read the text (it names the unknown keyword) and the message names the real file.
@@ -165,34 +206,69 @@ struct LauncherSandboxTests {
         #expect(!result.combinedOutput.contains("not a regular non-executable file"), "\(result.combinedOutput)")
     }
 
-    @Test("an LVS check naming its namespace really checks there: a bad value is refused, not passed unchecked")
+    @Test("an LVS check naming its namespace really checks there, unprivileged: a bad value is refused, a good text passes")
     func lvsCheckInNamespaceIsNotSkipped() throws {
         let layout = try Layout()
-        let netns = "amp-it-" + String(UUID().uuidString.lowercased().prefix(8))
-        let ip = Process()
-        ip.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        ip.arguments = ["netns", "add", netns]
-        try ip.run()
-        ip.waitUntilExit()
-        defer {
-            let remove = Process()
-            remove.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-            remove.arguments = ["netns", "delete", netns]
-            try? remove.run()
-            remove.waitUntilExit()
-        }
-        #expect(ip.terminationStatus == 0)
+        let namespace = try TestNamespace()
+        defer { namespace.remove() }
+        let netns = try namespace.interfaceName
         let id = try ResourceID(validating: UUID().uuidString.lowercased())
         #expect(mkdir(layout.base + "/lvs", 0o700) == 0)
         let file = layout.paths.lvsConfigFile(id) + ".new"
-        // Denied its namespace (no capability, or no read access to /run/netns), keepalived exits 0
-        // without checking anything: the bad lb_kind must still be reported.
-        try layout.write(
-            "net_namespace \(netns)\nvirtual_server 192.0.2.1 80 {\n    lb_algo rr\n    lb_kind BOGUS\n    protocol UDP\n}\n", to: file)
         let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
-        let result = try pool.launch(.keepalivedLVSCheck(listener: id, candidate: true), deadlineMilliseconds: 30_000)
-        #expect(!result.succeeded, "\(result.combinedOutput)")
-        #expect(result.combinedOutput.contains("BOGUS"), "\(result.combinedOutput)")
+        // keepalived, unprivileged, cannot enter the namespace a net_namespace line names and then
+        // exits 0 without checking anything: the check's copy leaves the line out (the launcher
+        // has entered the namespace), so the bad lb_kind is reported, on the stored file's line.
+        try layout.write(Self.lvsConfig(netns: netns.description, lbKind: "BOGUS"), to: file)
+        let bad = try pool.launch(.keepalivedLVSCheck(listener: id, netns: netns, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(!bad.succeeded, "\(bad.combinedOutput)")
+        #expect(bad.combinedOutput.contains("\(file): Line \(KeepalivedConfigTest.headerLines + 4)) PARSER : unknown [BOGUS]"), "\(bad.combinedOutput)")
+        try layout.write(Self.lvsConfig(netns: netns.description), to: file)
+        let good = try pool.launch(.keepalivedLVSCheck(listener: id, netns: netns, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(good.succeeded, "\(good.combinedOutput)")
+        // The keyword anywhere but as a line of its own: refused, keepalived never runs.
+        try layout.write("virtual_server_group net_namespace {\n    192.0.2.1 80\n}\n", to: file)
+        let misplaced = try pool.launch(.keepalivedLVSCheck(listener: id, netns: netns, candidate: true), deadlineMilliseconds: 30_000)
+        #expect(misplaced.refusal == LaunchError.namespaceKeywordMisplaced(path: file).message, "\(misplaced)")
+        #expect(misplaced.argv.isEmpty)
+    }
+
+    @Test("a VRRP check runs as the check account: keepalived cannot take script_user root's uid, and says so; the helper passes it")
+    func vrrpCheckRunsAsCheckAccount() throws {
+        let layout = try Layout()
+        let namespace = try TestNamespace()
+        defer { namespace.remove() }
+        #expect(mkdir(layout.base + "/vrrp", 0o700) == 0)
+        let script = layout.base + "/vrrp/check_script.sh"
+        try layout.write("#!/bin/sh\nexit 0\n", to: script)
+        chmod(script, 0o700)
+        try layout.write(
+            KeepalivedConfigTest.stored("""
+                vrrp_script check_script {
+                    script \(script)
+                    interval 5
+                }
+                vrrp_instance amphora {
+                    state BACKUP
+                    interface eth1
+                    virtual_router_id 1
+                    priority 100
+                    virtual_ipaddress {
+                        203.0.113.10
+                    }
+                    track_script {
+                        check_script
+                    }
+                }
+
+                """), to: layout.base + "/vrrp/octavia-keepalived.conf.new")
+        let pool = try LauncherPool(count: 1, paths: layout.paths, executable: Self.helperBinary)
+        let result = try pool.launch(.keepalivedCheck(netns: try namespace.interfaceName, candidate: true), deadlineMilliseconds: 30_000)
+        // As root (the script is root's, 0700, in root's directories) keepalived would exit 0; as the
+        // check account its seteuid(0) fails and it disables the script: exit 5 with that one line.
+        #expect(result.exitCode == 5, "\(result)")
+        #expect(result.combinedOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "Disabling track script check_script due to insecure")
+        #expect(KeepalivedConfigTest.passed(result))
     }
 
     @Test("a hung check (another uid) is killed at its deadline, with its process group")
@@ -294,7 +370,7 @@ struct LauncherSandboxTests {
         let netns = try InterfaceName(validating: "amphora-haproxy")
         #expect(LaunchCommand.haproxyCheck(instance: id, amphora: Self.amphora, candidate: true).lane == .check)
         #expect(LaunchCommand.keepalivedCheck(netns: netns, candidate: false).lane == .check)
-        #expect(LaunchCommand.keepalivedLVSCheck(listener: id, candidate: true).lane == .check)
+        #expect(LaunchCommand.keepalivedLVSCheck(listener: id, netns: netns, candidate: true).lane == .check)
         #expect(LaunchCommand.systemctl(.status, .haproxy(id)).lane == .query)
         #expect(LaunchCommand.systemctl(.start, .haproxy(id)).lane == .action)
         #expect(LaunchCommand.ip(.listLinks(netns: nil)).lane == .query)

@@ -121,6 +121,10 @@ int cshim_landlock_restrict_execute(const char *const *paths, int count);
    open the file itself reads it as /dev/fd/N. Returns the descriptor (close-on-exec) or -1 with errno. */
 int cshim_sealed_copy(int src_fd, const char *name, uint64_t limit);
 
+/* The same kind of sealed memory file, holding `count` bytes from `bytes`: a check's input the
+   launcher prepared itself. Returns the descriptor (close-on-exec) or -1 with errno. */
+int cshim_sealed_bytes(const void *bytes, uint64_t count, const char *name);
+
 /* The Landlock ABI version of this kernel, or 0 without Landlock. */
 int cshim_landlock_abi(void);
 

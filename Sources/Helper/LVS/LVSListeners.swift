@@ -31,6 +31,8 @@ public final class LVSListeners: Sendable {
     let runner: any CommandRunning
     let services: any ServiceManager
     let policy: LVSConfigPolicy
+    /// The amphora namespace, where the listeners' keepalived runs and its check runs too.
+    let netns: InterfaceName
     let locks = InstanceLocks()
     /// Tests and unusual kernels may point this elsewhere; production reads ``ipvsProcFile``.
     let ipvsProbePath: String
@@ -39,13 +41,14 @@ public final class LVSListeners: Sendable {
 
     public init(
         base: SafeDirectory, paths: ProgramPaths, runner: any CommandRunning, services: any ServiceManager, policy: LVSConfigPolicy,
-        ipvsProbePath: String = LVSListeners.ipvsProcFile, announcer: AddressAnnouncer? = nil
+        netns: InterfaceName, ipvsProbePath: String = LVSListeners.ipvsProcFile, announcer: AddressAnnouncer? = nil
     ) {
         self.base = base
         self.paths = paths
         self.runner = runner
         self.services = services
         self.policy = policy
+        self.netns = netns
         self.ipvsProbePath = ipvsProbePath
         self.announcer = announcer
     }
@@ -129,7 +132,7 @@ public final class LVSListeners: Sendable {
             } catch {
                 throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
             }
-            let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, candidate: true), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
+            let check = try runner.run(.keepalivedLVSCheck(listener: upload.listener, netns: netns, candidate: true), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
             guard KeepalivedConfigTest.passed(check) else {
                 config.keepFailed()
                 throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: upload.config))
@@ -166,7 +169,7 @@ public final class LVSListeners: Sendable {
                 } catch {
                     throw .actionFailed(action, id, .policy(error))
                 }
-                let check = try runner.run(.keepalivedLVSCheck(listener: id, candidate: false), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
+                let check = try runner.run(.keepalivedLVSCheck(listener: id, netns: netns, candidate: false), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
                 guard KeepalivedConfigTest.passed(check) else {
                     throw .actionFailed(action, id, .configTest(KeepalivedConfigTest.refusalDetails(check, uploaded: stored)))
                 }

@@ -200,7 +200,8 @@ public enum HelperMain {
         let lvs: LVSListeners
         do {
             let policy = try LVSConfigPolicy.embedded(basePath: config.basePath, namespace: config.netns)
-            lvs = LVSListeners(base: base, paths: paths, runner: runner, services: services, policy: policy, announcer: network.announcer)
+            lvs = LVSListeners(
+                base: base, paths: paths, runner: runner, services: services, policy: policy, netns: network.netns, announcer: network.announcer)
         } catch {
             return fail("amphora-helper: \(error.description)")
         }
