@@ -8,8 +8,8 @@ import IPCProtocol
 public enum IPToolOperation: Sendable, Codable, Equatable {
     /// `ip -j link show` (in NS, or in the root namespace when nil)
     case listLinks(netns: InterfaceName?)
-    /// `ip -j addr show` in NS
-    case listAddresses(netns: InterfaceName)
+    /// `ip -j addr show` (in NS, or in the root namespace when nil)
+    case listAddresses(netns: InterfaceName?)
     /// `ip link set dev NAME netns NS` (in the root namespace)
     case moveToNamespace(link: InterfaceName, netns: InterfaceName)
     /// `ip link set dev NAME netns 1` in NS (back to the root namespace, on rollback)
@@ -37,9 +37,9 @@ public enum IPToolOperation: Sendable, Codable, Equatable {
     /// The namespace the launcher enters before executing `ip` (nil: the root namespace).
     var namespace: InterfaceName? {
         switch self {
-        case .listLinks(let netns), .rename(let netns, _, _): return netns
+        case .listLinks(let netns), .listAddresses(let netns), .rename(let netns, _, _): return netns
         case .moveToNamespace: return nil
-        case .listAddresses(let netns), .moveToRoot(_, let netns), .setMTU(let netns, _, _), .setState(let netns, _, _),
+        case .moveToRoot(_, let netns), .setMTU(let netns, _, _), .setState(let netns, _, _),
             .replaceAddress(let netns, _, _, _), .flushAddresses(let netns, _), .replaceRoute(let netns, _, _, _, _, _),
             .rule(let netns, _, _, _, _), .deleteAddress(let netns, _, _, _), .deleteRoute(let netns, _, _, _, _, _):
             return netns

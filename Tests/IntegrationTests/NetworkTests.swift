@@ -76,6 +76,46 @@ struct NetworkTests {
         #expect(waitUntil { client.get("http://203.0.113.100:8080/") == "served on the VIP" })
     }
 
+    @Test("a plug never takes a link the amphora uses (one holding an address, a MAC two links share): 400, nothing moves")
+    func plugRefusesTheAmphorasOwnLinks() throws {
+        let net = try PluggableAmphora(attaching: [("u", "203.0.113.1/24")])
+        let (amphoraNS, agent, mac) = (net.amphoraNS, net.agent, net.macs[0])
+        defer { agent.stop() }
+        let rootEnd = "ua\(net.suffix)"
+        let network = PluggableAmphora.networkBody(
+            mac: mac, fixedIPs: [["ip_address": "203.0.113.5", "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "host_routes": []]])
+        func stillInRoot() throws -> Bool {
+            try Shell.run("/usr/sbin/ip", ["link", "show", "dev", rootEnd], check: false).status == 0
+                && (try amphoraNS.json(["link", "show"]) as? [[String: Any]] ?? []).allSatisfy { $0["address"] as? String != mac }
+        }
+
+        // The root end holds an address, as the management port does.
+        try Shell.run("/usr/sbin/ip", ["addr", "add", "192.0.2.201/32", "dev", rootEnd])
+        let held = try agent.request("POST", "/1.0/plug/network", body: network)
+        #expect(held.status == 400, "\(held.text)")
+        #expect(held.object["message"] as? String == "The interface with this MAC address is the amphora's own")
+        #expect(held.object["details"] as? String == "\(rootEnd): it holds 192.0.2.201")
+        let vip = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: Self.json(PluggableAmphora.vipBody(subnet: "203.0.113.0/24", gateway: "203.0.113.1", mac: mac)))
+        #expect(vip.status == 400, "\(vip.text)")
+        #expect(try stillInRoot())
+        try Shell.run("/usr/sbin/ip", ["addr", "del", "192.0.2.201/32", "dev", rootEnd])
+
+        // A second link with the same MAC: which one the controller means is unknown.
+        try net.peer.addPort(rootName: "wa\(net.suffix)", rootMAC: mac, peerName: "wb\(net.suffix)", peerAddress: nil)
+        let shared = try agent.request("POST", "/1.0/plug/network", body: network)
+        #expect(shared.status == 400, "\(shared.text)")
+        #expect((shared.object["details"] as? String)?.hasSuffix("2 links have its MAC address") == true, "\(shared.text)")
+        #expect(try stillInRoot())
+        try Shell.run("/usr/sbin/ip", ["link", "delete", "wa\(net.suffix)"])
+
+        // A plain hot-plugged port again: plugged, and the refusals left nothing to replay after a restart.
+        let plugged = try agent.request("POST", "/1.0/plug/network", body: network)
+        #expect(plugged.status == 202, "\(plugged.text)")
+        #expect(plugged.object["details"] as? String == "Plugged on interface eth1")
+        try agent.restart()
+        #expect(try agent.request("GET", "/1.0/interface/203.0.113.5").object["interface"] as? String == "eth1")
+    }
+
     @Test("plug network (both versions), v0.1 plug VIP, lookups and every invalid input")
     func plugNetworkAndErrors() throws {
         let net = try PluggableAmphora(attaching: [("m", "198.51.100.1/24"), ("s", "192.0.2.1/24")])

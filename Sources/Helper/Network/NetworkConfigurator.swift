@@ -70,6 +70,11 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
+    /// The root namespace's links, with what decides whether a plug may take them.
+    func rootLinks(_ context: AuditContext) throws(NetworkError) -> [RootLink] {
+        RootLink.parse(try ip(.listAddresses(netns: nil), context).stdout)
+    }
+
     // MARK: - Lookup
 
     /// The amphora-namespace interface holding `address`.
@@ -172,13 +177,18 @@ public final class NetworkConfigurator: Sendable {
     /// Finds the link with `mac` in the root namespace and moves it into ours as the next free `ethN`.
     /// No such link: the PCI bus is rescanned (see ``PCIRescan``) and the links are looked at once
     /// more (the kernel probes new devices during the write); still none: 404, which the controller
-    /// retries.
+    /// retries. A link the amphora itself uses, or a MAC more than one link has: refused (see ``RootLink``).
     func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(NetworkError) -> InterfaceName {
-        var found = try links(nil, context).first(where: { $0.mac == mac.description })
-        if found == nil, let pciRescan, pciRescan.rescan(context: context) {
-            found = try links(nil, context).first(where: { $0.mac == mac.description })
+        var found = try rootLinks(context).filter { $0.mac == mac.description }
+        if found.isEmpty, let pciRescan, pciRescan.rescan(context: context) {
+            found = try rootLinks(context).filter { $0.mac == mac.description }
         }
-        guard let link = found, let rootName = try? InterfaceName(validating: link.name) else { throw .noSuitableInterface }
+        guard let link = found.first, let rootName = try? InterfaceName(validating: link.name) else { throw .noSuitableInterface }
+        guard found.count == 1 else { throw .interfaceInUse(name: link.name, reason: "\(found.count) links have its MAC address") }
+        guard !link.enslaved else { throw .interfaceInUse(name: link.name, reason: "it is enslaved to another link") }
+        guard link.configuredAddresses.isEmpty else {
+            throw .interfaceInUse(name: link.name, reason: "it holds \(link.configuredAddresses.joined(separator: ", "))")
+        }
         let used = Set(try links(netns, context).map(\.name))
         var index = 1
         while used.contains("eth\(index)") { index += 1 }

@@ -151,6 +151,8 @@ extension CommandError {
         case .noInterfaceForAddress: self.init(.notFound, "Error interface not found for IP address")
         case .noInterfaceOnSubnet(let address): self.init(.notFound, "No interface on the subnet of \(address)")
         case .alreadyPlugged: self.init(.conflict, "Interface already exists")
+        case .interfaceInUse(let name, let reason):
+            self.init(.badRequest, "The interface with this MAC address is the amphora's own", details: "\(name): \(reason)")
         case .ipFailed(let details): self.init(.internalError, "Error configuring interface", details: details)
         case .notRecorded(let details): self.init(.internalError, "Error recording the interface", details: details)
         case .tooManyRules:
