@@ -98,7 +98,7 @@ public final class InterfaceRulesApplier: Sendable {
             }
             let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
             guard result.succeeded else {
-                throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
+                throw .rulesNotLoaded(details: ToolFailure.summary(result, tool: "nft"))
             }
             return name.description
         }

@@ -77,7 +77,7 @@ public struct LVSMasquerade: Sendable {
         }
         let result = try runner.run(.nftLoadMasquerade(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
         guard result.succeeded else {
-            throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
+            throw .rulesNotLoaded(details: ToolFailure.summary(result, tool: "nft"))
         }
     }
 }

@@ -53,7 +53,7 @@ public final class NetworkConfigurator: Sendable {
     func ip(_ command: IPToolOperation, _ context: AuditContext) throws(NetworkError) -> LaunchResult {
         let result = try runner.run(.ip(command), context: context, deadlineMilliseconds: 20_000, or: NetworkError.launcher)
         guard result.succeeded else {
-            throw .ipFailed(details: result.refusal ?? result.combinedOutput)
+            throw .ipFailed(details: ToolFailure.summary(result, tool: "ip"))
         }
         return result
     }
@@ -310,7 +310,7 @@ public final class NetworkConfigurator: Sendable {
         }
         let result = try runner.run(.nftLoad(netns: netns), context: context, deadlineMilliseconds: 30_000, or: NetworkError.launcher)
         guard result.succeeded else {
-            throw .rulesNotLoaded(details: result.refusal ?? result.combinedOutput)
+            throw .rulesNotLoaded(details: ToolFailure.summary(result, tool: "nft"))
         }
     }
 

@@ -59,7 +59,7 @@ public final class SystemdServiceManager: ServiceManager {
             return DaemonStatus(running: result.succeeded && result.stdout.hasPrefix("active"), pid: nil)
         default:
             guard result.succeeded else {
-                throw .failed(operation, unit, details: result.refusal ?? result.combinedOutput)
+                throw .failed(operation, unit, details: ToolFailure.summary(result, tool: "systemctl"))
             }
             return DaemonStatus(running: operation != .stop && operation != .disable, pid: nil)
         }
