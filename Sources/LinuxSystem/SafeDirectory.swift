@@ -68,13 +68,17 @@ public final class SafeDirectory: Sendable {
             cshim_open_beneath(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, UInt32(mode))
         }
         do {
+            defer { close(tfd) }
             try retryingSyscall("fchmod", subject: temporary) { fchmod(tfd, mode) }
             try writeAll(tfd, bytes)
             try retryingSyscall("fsync", subject: temporary) { fsync(tfd) }
-            close(tfd)
+        } catch {
+            unlinkat(fd, temporary, 0)
+            throw error
+        }
+        do {
             try retryingSyscall("rename", subject: "\(path)/\(name)") { renameat(fd, temporary, fd, name) }
         } catch {
-            close(tfd)
             unlinkat(fd, temporary, 0)
             throw error
         }

@@ -54,4 +54,12 @@ struct SafeDirectoryTests {
             #expect(errnoOf { _ = try directory.contains("..") } == EINVAL)
         }
     }
+
+    @Test("writeAtomically: a rename that fails (a directory by that name) throws, leaves no temporary file")
+    func failedRenameCleansUp() throws {
+        try withPlantedDirectory { (directory: SafeDirectory, path: String) throws in
+            #expect(errnoOf { try directory.writeAtomically("dir", Array("x".utf8)) } == EISDIR)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: path).allSatisfy { !$0.hasPrefix(".tmp-") })
+        }
+    }
 }
