@@ -10,6 +10,8 @@ import ProgramLauncher
 public final class CommandHandler: Sendable {
     let settings: FrontSettings
     let identity: LockedValue<ServerIdentity>
+    /// Held by a rotation of the server certificate from its write to its swap.
+    let rotation = LockedValue(())
     let info: AmphoraInfo
     let audit: AuditLog
     let runner: any CommandRunning
@@ -140,15 +142,29 @@ public final class CommandHandler: Sendable {
         return instanceExisted || listenerExisted
     }
 
-    /// Checks the new bundle (certificate, key, match, validity), stores it atomically in place of
-    /// `agent_server_cert`, and makes it the identity handed to the front. On any failure the old one stays.
+    /// Checks the new bundle (as an upload's: at most ``CertificateStore/maximumSize``, PEM blocks of
+    /// certificates and one key and nothing else; then certificate, key, match, validity), stores it
+    /// atomically in place of `agent_server_cert`, and makes it the identity handed to the front. On
+    /// any failure the old one stays. One rotation at a time, so the stored file and the identity
+    /// handed out are always the same bundle.
     func rotateServerCertificate(_ pem: String, context: AuditContext) throws(CommandHandlerError) -> TLSIdentity {
         let bundle: CertificateCheck.CheckedBundle
-        do {
+        do throws(CertificateProblem) {
+            guard pem.utf8.count <= CertificateStore.maximumSize else {
+                throw CertificateProblem("Bundle larger than \(CertificateStore.maximumSize) bytes")
+            }
+            _ = try PEMBlock.strictBlocks(in: pem, labels: PEMBlock.storeLabels.subtracting(["X509 CRL"]))
             bundle = try CertificateCheck.checkBundle(pem, requireCurrent: true)
         } catch {
             throw .serverCertificateRefused(error)
         }
+        return try rotation.withLock { _ throws(CommandHandlerError) -> TLSIdentity in
+            try storeServerCertificate(bundle, context: context)
+        }
+    }
+
+    /// Stores a checked bundle and hands it out (``rotateServerCertificate(_:context:)`` holds ``rotation``).
+    func storeServerCertificate(_ bundle: CertificateCheck.CheckedBundle, context: AuditContext) throws(CommandHandlerError) -> TLSIdentity {
         let name = String(serverCertificatePath.split(separator: "/").last ?? "server.pem")
         // The intent record carries the SHA-256 of the bundle, never the key.
         do throws(FileChangeError) {
