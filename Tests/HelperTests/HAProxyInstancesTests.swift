@@ -144,6 +144,36 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
+    @Test("an unchecked stored file starts only as the agent would store it, and only with its amphora id: else refused, nothing runs")
+    func startRefusesStoredFileWithoutForcedLines() throws {
+        try withInstances { instances, runner, base in
+            _ = try instances.upload(upload(octavia(base)), context: context)
+            let path = "\(base)/\(id)/haproxy.cfg"
+            let stored = try String(contentsOfFile: path, encoding: .utf8)
+            // A foreign file: root workers and an admin socket, which an upload would have dropped.
+            let lines = stored.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let global = try #require(lines.firstIndex(of: "global"))
+            let foreign = (lines[...global] + ["    user root", "    stats socket /tmp/x.sock mode 0666 level admin"] + lines[(global + 1)...])
+                .joined(separator: "\n")
+            #expect(foreign != stored)
+            try foreign.write(toFile: path, atomically: true, encoding: .utf8)
+            runner.calls.withLock { $0 = [] }
+            for action in [ServiceAction.start, .reload] {
+                let error = wireError { _ = try instances.perform(action, on: id, context: context) }
+                #expect(error?.details == "the stored configuration is not as the agent stores one (upload it again)", "\(String(describing: error))")
+            }
+            #expect(runner.calls.withLock { $0 }.isEmpty)
+
+            // As stored, but without its amphora id: never started without `haproxy -c`.
+            try stored.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(unlink("\(base)/\(id)/amphora-id") == 0)
+            try Digest.sha256Hex(stored.utf8).write(toFile: "\(base)/\(id)/haproxy.cfg.checked", atomically: true, encoding: .utf8)
+            let error = wireError { _ = try instances.perform(.start, on: id, context: context) }
+            #expect(error?.details == "no amphora id is stored with the configuration (upload it again)", "\(String(describing: error))")
+            #expect(runner.calls.withLock { $0 }.isEmpty)
+        }
+    }
+
     @Test("an upload of the same text again rewrites neither its stamp, nor the amphora id, nor the peer name")
     func uploadAgainLeavesUnchangedFiles() throws {
         try withInstances { instances, _, base in

@@ -183,9 +183,17 @@ public final class HAProxyInstances: Sendable {
             case .start, .reload:
                 let checked = (try? dir.read(StateLayout.HAProxyFile.checkedDigest)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
                 let unchecked = checked == nil || checked != checkedStamp(text, id)
-                // A stored file from before this policy (an older agent, other paths) must not start with what it now refuses.
-                if unchecked { _ = try HAProxyConfigText.checkPolicy(text, context: policyContext(id)) }
-                if let amphora, unchecked {
+                // A stored file from before this policy (an older agent, other paths) must not start
+                // with what it now refuses, nor without what the agent forces (the policy drops a
+                // stored `user`, `group` or `stats socket` and puts the agent's own in: the text it
+                // would store must be the stored text), nor unchecked by `haproxy -c`.
+                if unchecked {
+                    guard try HAProxyConfigText.checkPolicy(text, context: policyContext(id)) == text else {
+                        throw .checkFailed(action, details: "the stored configuration is not as the agent stores one (upload it again)")
+                    }
+                    guard let amphora else {
+                        throw .checkFailed(action, details: "no amphora id is stored with the configuration (upload it again)")
+                    }
                     let check = try runner.run(
                         .haproxyCheck(instance: id, amphora: amphora, candidate: false), context: context, deadlineMilliseconds: 60_000,
                         or: HAProxyError.launcher)
