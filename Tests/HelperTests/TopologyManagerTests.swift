@@ -52,6 +52,28 @@ struct TopologyManagerTests {
         }
     }
 
+    @Test("before a stored configuration is checked again, a removed or changed check script is written again; an unsafe path is refused, no check runs")
+    func recheckRestoresTheScript() throws {
+        try withManager { manager, runner, base in
+            _ = try manager.upload(try rendered(base), context: context)
+            let script = base + "/vrrp/check_script.sh"
+            let written = try String(contentsOfFile: script, encoding: .utf8)
+            #expect(unlink(script) == 0)
+            try manager.recheckStored(context: context)
+            #expect(try String(contentsOfFile: script, encoding: .utf8) == written)
+            try "#!/bin/sh\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
+            try manager.recheckStored(context: context)
+            #expect(try String(contentsOfFile: script, encoding: .utf8) == written)
+            // keepalived (root) would disable a script under a directory others may write: refused before any check.
+            runner.calls.withLock { $0 = [] }
+            chmod(base + "/vrrp", 0o777)
+            let error = wireError { try manager.recheckStored(context: context) }
+            #expect(error?.message == "keepalived would not run the VRRP check script")
+            #expect(error?.details == "\(base)/vrrp is writable by others than root")
+            #expect(runner.calls.withLock { $0 }.isEmpty)
+        }
+    }
+
     @Test("a configuration keepalived --config-test refuses: 400, kept as .new-failed, nothing active")
     func uploadRefusedByConfigTest() throws {
         try withManager(exitCode: 1) { manager, _, base in

@@ -22,6 +22,8 @@ public enum KeepalivedError: Error, Sendable {
     case policy(KeepalivedConfigError)
     /// `keepalived --config-test` refused the text; the details are its filtered messages.
     case configTestFailed(details: String)
+    /// keepalived, as root, would disable the agent's VRRP check script: its path is not root's alone.
+    case checkScriptUnsafe(details: String)
     /// start or reload without an uploaded configuration.
     case notConfigured
     /// keepalived exited right after starting; its own filtered messages, if any.

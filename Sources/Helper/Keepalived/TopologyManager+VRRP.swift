@@ -47,12 +47,11 @@ extension TopologyManager {
         let config = CandidateFile(directory: vrrp, name: StateLayout.VRRPFile.config, context: context)
         do throws(FileChangeError) {
             try config.write(Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
-            let wrapper = "#!/bin/sh\n# The agent's VRRP health check: every haproxy instance must answer on its stats socket.\n"
-                + "exec \(shellQuoted(helperExecutable)) vrrp-check --base-path \(shellQuoted(basePath))\n"
-            try config.directory.write(StateLayout.VRRPFile.checkScript, Array(wrapper.utf8), mode: 0o700)
+            try config.directory.write(StateLayout.VRRPFile.checkScript, checkScriptBytes, mode: 0o700)
         } catch {
             throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
         }
+        try requireSafeCheckScript()
         let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: true), context: context, deadlineMilliseconds: 30_000, or: KeepalivedError.launcher)
         guard KeepalivedConfigTest.passed(check) else {
             config.keepFailed()
@@ -89,6 +88,15 @@ extension TopologyManager {
                 throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
             }
         }
+        if let vrrp = try vrrpDirectory(create: false), (try? vrrp.read(StateLayout.VRRPFile.checkScript)).flatMap({ $0 }) != checkScriptBytes {
+            // Missing or not the wrapper this agent writes (an older agent's, or removed): written again.
+            do throws(FileChangeError) {
+                try AuditedDirectory(directory: vrrp, context: context).write(StateLayout.VRRPFile.checkScript, checkScriptBytes, mode: 0o700)
+            } catch {
+                throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
+            }
+        }
+        try requireSafeCheckScript()
         let check = try runner.run(.keepalivedCheck(netns: network.netns, candidate: false), context: context, deadlineMilliseconds: 30_000, or: KeepalivedError.launcher)
         guard KeepalivedConfigTest.passed(check) else {
             throw .configTestFailed(details: KeepalivedConfigTest.refusalDetails(check, uploaded: text))
@@ -104,7 +112,14 @@ extension TopologyManager {
         }
     }
 
-    func shellQuoted(_ value: String) -> String { "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// The VRRP check script this agent writes (``VRRPCheckScript``).
+    var checkScriptBytes: [UInt8] { Array(VRRPCheckScript.text(helperExecutable: helperExecutable, basePath: basePath).utf8) }
+
+    /// Refuses to go on when keepalived, as root, would disable the check script (see ``VRRPCheckScript``).
+    func requireSafeCheckScript() throws(KeepalivedError) {
+        let path = basePath + "/" + StateLayout.vrrpDirectoryName + "/" + StateLayout.VRRPFile.checkScript
+        if let problem = VRRPCheckScript.unsafety(ofPath: path) { throw .checkScriptUnsafe(details: problem) }
+    }
 
     /// Starts keepalived, or reloads it when it already runs; then makes sure it stays up for a second
     /// (a configuration can pass the test and still make keepalived exit).

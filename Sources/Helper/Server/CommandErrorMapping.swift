@@ -98,6 +98,8 @@ extension CommandError {
         case .notRead(let error): self.init(.internalError, "Error reading the VRRP configuration", details: error.description)
         case .policy(let error): self.init(error)
         case .configTestFailed(let details): self.init(.badRequest, "Invalid request", details: details)
+        case .checkScriptUnsafe(let details):
+            self.init(.internalError, "keepalived would not run the VRRP check script", details: details)
         case .notConfigured: self.init(.internalError, "No keepalived configuration has been uploaded")
         case .exited(let details): self.init(.internalError, "keepalived exited", details: details)
         case .actionFailed(let action, let cause):
