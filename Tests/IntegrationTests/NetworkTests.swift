@@ -76,7 +76,7 @@ struct NetworkTests {
         #expect(waitUntil { client.get("http://203.0.113.100:8080/") == "served on the VIP" })
     }
 
-    @Test("a plug never takes a link the amphora uses (one holding an address, a MAC two links share): 400, nothing moves")
+    @Test("a plug never takes a link the amphora uses (holding an address, sharing its MAC, carrying a macvlan): 400, nothing moves")
     func plugRefusesTheAmphorasOwnLinks() throws {
         let net = try PluggableAmphora(attaching: [("u", "203.0.113.1/24")])
         let (amphoraNS, agent, mac) = (net.amphoraNS, net.agent, net.macs[0])
@@ -107,6 +107,14 @@ struct NetworkTests {
         #expect((shared.object["details"] as? String)?.hasSuffix("2 links have its MAC address") == true, "\(shared.text)")
         #expect(try stillInRoot())
         try Shell.run("/usr/sbin/ip", ["link", "delete", "wa\(net.suffix)"])
+
+        // A macvlan of the root namespace runs over it (its own MAC, no address): the lower link stays.
+        try Shell.run("/usr/sbin/ip", ["link", "add", "mv\(net.suffix)", "link", rootEnd, "type", "macvlan"])
+        let lower = try agent.request("POST", "/1.0/plug/network", body: network)
+        #expect(lower.status == 400, "\(lower.text)")
+        #expect(lower.object["details"] as? String == "\(rootEnd): mv\(net.suffix) runs over it", "\(lower.text)")
+        #expect(try stillInRoot())
+        try Shell.run("/usr/sbin/ip", ["link", "delete", "mv\(net.suffix)"])
 
         // A plain hot-plugged port again: plugged, and the refusals left nothing to replay after a restart.
         let plugged = try agent.request("POST", "/1.0/plug/network", body: network)

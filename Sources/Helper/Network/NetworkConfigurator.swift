@@ -183,11 +183,15 @@ public final class NetworkConfigurator: Sendable {
         if found.isEmpty, let pciRescan, pciRescan.rescan(context: context) {
             found = try rootLinks(context).filter { $0.mac == mac.description }
         }
-        guard let link = found.first, let rootName = try? InterfaceName(validating: link.name) else { throw .noSuitableInterface }
+        guard let link = found.first else { throw .noSuitableInterface }
         guard found.count == 1 else { throw .interfaceInUse(name: link.name, reason: "\(found.count) links have its MAC address") }
+        guard let rootName = try? InterfaceName(validating: link.name) else { throw .noSuitableInterface }
         guard !link.enslaved else { throw .interfaceInUse(name: link.name, reason: "it is enslaved to another link") }
         guard link.configuredAddresses.isEmpty else {
             throw .interfaceInUse(name: link.name, reason: "it holds \(link.configuredAddresses.joined(separator: ", "))")
+        }
+        guard link.upperLinks.isEmpty else {
+            throw .interfaceInUse(name: link.name, reason: "\(link.upperLinks.joined(separator: ", ")) runs over it")
         }
         let used = Set(try links(netns, context).map(\.name))
         var index = 1
@@ -199,6 +203,13 @@ public final class NetworkConfigurator: Sendable {
         } catch {
             _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
             throw error
+        }
+        // The link was found and moved by name: if the name passed to another device in between
+        // (a hot-unplug and a rename), that device goes back at once.
+        guard try links(netns, context).contains(where: { $0.name == target.description && $0.mac == mac.description }) else {
+            _ = try? ip(.rename(netns: netns, link: target, to: rootName), context)
+            _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
+            throw .ipFailed(details: "\(rootName) was not the port with \(mac) when it was moved; moved back")
         }
         movedFrom.withLock { $0[target.description] = rootName.description }
         return target
@@ -371,9 +382,11 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// After a restart (of the agent or the amphora): every recorded port is found by MAC, moved in
-    /// again if it is back in the root namespace, and configured again.
-    public func restore(context: AuditContext) -> [String] {
+    /// again if it is back in the root namespace (under the same rules as a plug), and configured
+    /// again. Returns the interfaces configured and, for each record that was not, its MAC and why.
+    public func restore(context: AuditContext) -> (restored: [String], skipped: [(mac: String, reason: String)]) {
         var restored: [String] = []
+        var skipped: [(mac: String, reason: String)] = []
         var configured: [Record] = []
         lock.withLock { _ in
             for record in records() {
@@ -391,12 +404,12 @@ public final class NetworkConfigurator: Sendable {
                     current.interface = name.description
                     configured.append(current)
                 } catch {
-                    continue
+                    skipped.append((record.mac.description, error.description))
                 }
             }
             // The masquerade of every port configured again, as their interface files' up scripts add it.
             if !configured.isEmpty { try? masquerade.apply(Self.masqueradePorts(configured), context: context) }
         }
-        return restored
+        return (restored, skipped)
     }
 }

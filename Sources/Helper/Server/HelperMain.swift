@@ -178,8 +178,11 @@ public enum HelperMain {
         let topology = TopologyManager(
             base: base, basePath: config.basePath, runner: runner, services: services, network: network, audit: audit,
             helperExecutable: executablePath(), amphoraID: amphoraID, configuredTopology: config.loadbalancerTopology)
-        let restored = network.restore(context: AuditContext.helper("restore", log: audit))
+        let (restored, skipped) = network.restore(context: AuditContext.helper("restore", log: audit))
         if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
+        for port in skipped {
+            logger.warning("a plugged port was not configured again", metadata: ["mac": "\(port.mac)", "reason": "\(port.reason)"])
+        }
         // After a haproxy start or reload in SINGLE topology: gratuitous ARP / unsolicited NA for its VIPs.
         let instances = HAProxyInstances(
             base: base, paths: paths, baseCertDir: config.baseCertDir, runner: runner, services: services,
