@@ -107,6 +107,21 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// ``Defaults/syslogSockets``' first that exists when the process starts.
     public let syslogSocket: String
 
+    /// What the systemd units name (`haproxy@`, `octavia-keepalived`, `octavia-keepalivedlvs@`, the
+    /// certificate mount) where this configuration says otherwise: "[section] key is X; the units use
+    /// Y" for the first such setting, nil when there is none. Under `service_manager = systemd` the
+    /// helper starts no unit then: systemd would run files and programs the helper never checked.
+    public var systemdUnitsMismatch: String? {
+        let named = [
+            ("haproxy_amphora", "base_path", basePath, Defaults.basePath),
+            ("haproxy_amphora", "base_cert_dir", baseCertDir, Defaults.baseCertDir),
+            ("haproxy_amphora", "haproxy_cmd", haproxyCmd, Defaults.haproxyCmd),
+            ("privsep", "keepalived_cmd", keepalivedCmd, Defaults.keepalivedCmd),
+            ("privsep", "netns", netns, Defaults.netns),
+        ]
+        return named.first { $0.2 != $0.3 }.map { "[\($0.0)] \($0.1) is \($0.2); the systemd units use \($0.3)" }
+    }
+
     /// The facility the agent's syslog lines carry when `use_syslog` is on: `syslog_log_facility`
     /// when set, else `LOG_LOCAL<administrative_log_facility>` (what gunicorn uses upstream).
     public var syslogFacility: SyslogFacility {

@@ -1,3 +1,4 @@
+import AgentConfig
 import Helper
 import IPCProtocol
 import LinuxSystem
@@ -29,6 +30,23 @@ struct SystemdServiceManagerTests {
     let paths = ProgramPaths(haproxy: "/usr/sbin/haproxy", keepalived: "/usr/sbin/keepalived", basePath: "/var/lib/octavia")
     let id = try! ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b")
     let context = AuditContext.forTests()
+
+    @Test("units that name other paths than the configuration: no start, enable or reload; stop and status still run")
+    func mismatchedUnitsRunNothing() throws {
+        let runner = RecordingRunner(stdout: "active\n")
+        let mismatch = try AgentConfiguration(amphoraID: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b", basePath: "/srv/octavia").systemdUnitsMismatch
+        #expect(mismatch == "[haproxy_amphora] base_path is /srv/octavia; the systemd units use /var/lib/octavia")
+        #expect(try AgentConfiguration(amphoraID: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b").systemdUnitsMismatch == nil)
+        let manager = SystemdServiceManager(runner: runner, unitsMismatch: mismatch)
+        for operation in [DaemonOperation.start, .reload, .enable] {
+            let error = wireError { _ = try manager.perform(operation, .haproxy(id), context: context) }
+            #expect(error?.details == "systemd would run other files than the helper checks: \(mismatch ?? "")")
+        }
+        #expect(runner.calls.withLock { $0 }.isEmpty)
+        _ = try manager.perform(.stop, .haproxy(id), context: context)
+        _ = try manager.perform(.status, .haproxy(id), context: context)
+        #expect(runner.calls.withLock { $0 }.count == 3)  // stop, disable, is-active
+    }
 
     @Test("operations become exact systemctl argv arrays for the instance's unit; start enables, stop disables")
     func argv() throws {

@@ -167,7 +167,10 @@ public enum HelperMain {
             // The supervisor made the namespace and brought its loopback up before starting us.
             services = DirectServiceManager(fd: daemonFD, audit: audit)
         case .systemd:
-            services = SystemdServiceManager(runner: runner)
+            if let mismatch = config.systemdUnitsMismatch {
+                logger.warning("no haproxy or keepalived unit will start: the systemd units name other paths", metadata: ["setting": "\(mismatch)"])
+            }
+            services = SystemdServiceManager(runner: runner, unitsMismatch: config.systemdUnitsMismatch)
         }
         guard let netnsName = try? InterfaceName(validating: config.netns) else {
             return fail("amphora-helper: netns \(config.netns) is not a valid namespace name")
