@@ -614,7 +614,7 @@ rule /vrrp_instance/virtual_routes <ip-prefix> dev <interface> gateway <ip> onli
 
 # from VIP/32|128 table 1 priority 100
 rule /vrrp_instance virtual_rules {
-rule /vrrp_instance/virtual_rules from <ip-prefix> table 1 priority 100
+rule /vrrp_instance/virtual_rules from <ip-host> table 1 priority 100
 
 rule /vrrp_instance track_script {
 rule /vrrp_instance/track_script <name>

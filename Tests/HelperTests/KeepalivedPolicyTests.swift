@@ -194,6 +194,16 @@ struct KeepalivedPolicyTests {
         }
     }
 
+    @Test("a virtual rule names one address (the VIP, /32 or /128), never a network")
+    func virtualRulesNameOneAddress() throws {
+        for rule in ["from 0.0.0.0/0", "from 203.0.113.0/24", "from 2001:db8::/64", "from 203.0.113.100/128", "from 2001:db8::100/32"] {
+            let text = Self.octaviaVRRP.replacingOccurrences(of: "from 203.0.113.100/32", with: rule)
+            #expect(text != Self.octaviaVRRP)
+            #expect(try Self.vrrpRefusal(text) != nil, "\(rule)")
+        }
+        #expect(try Self.vrrpRefusal(Self.octaviaVRRP.replacingOccurrences(of: "from 203.0.113.100/32", with: "from 203.0.113.100")) == nil)
+    }
+
     @Test("$ definitions and substitutions are refused")
     func variableDefinitionIsRefused() throws {
         for text in [

@@ -20,6 +20,8 @@ public struct KeepalivedConfigGrammar: Sendable {
     enum Shape: String, Sendable, CaseIterable {
         case name, uint, decimal, port, ip, ipPrefix = "ip-prefix", cidr, interface, secret, script, command, namespace
         case urlPath = "url-path", ipOrUInt = "ip-or-uint"
+        /// One address: an IP address, bare or with its full-length prefix (/32, /128).
+        case ipHost = "ip-host"
     }
 
     enum Element: Sendable, Equatable {
@@ -256,6 +258,11 @@ public struct KeepalivedConfigGrammar: Sendable {
                     return "must be an IP address or prefix"
                 }
             }
+        case .ipHost:
+            let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard let address = try? IPAddress(validating: parts[0]),
+                parts.count == 1 || parts[1] == (address.family == .v4 ? "32" : "128")
+            else { return "must be one IP address (/32 or /128)" }
         case .cidr:
             guard (try? CIDR(validating: text)) != nil else { return "must be a network (address/prefix)" }
         case .ipOrUInt:
