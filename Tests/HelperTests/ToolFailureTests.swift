@@ -1,3 +1,4 @@
+import IPCProtocol
 import ProgramLauncher
 import Testing
 @testable import Helper
@@ -26,6 +27,11 @@ struct ToolFailureTests {
         #expect(
             ToolFailure.summary(Self.result(stderr: "Job for haproxy-x.service failed because the control process exited with error code.\n"), tool: "systemctl")
                 == "systemctl exited with status 1: Job for haproxy-x.service failed because the control process exited with error code.")
+        #expect(
+            ToolFailure.summary(Self.result(stderr: "Cannot find device \"eth9\"\n"), tool: "ip") == "ip exited with status 1: Cannot find device \"eth9\"")
+        #expect(
+            ToolFailure.summary(Self.result(stderr: "Job for haproxy@x.service canceled.\n"), tool: "systemctl")
+                == "systemctl exited with status 1: Job for haproxy@x.service canceled.")
         // Anything else (the tool's listing, a stray secret, control bytes) does not reach the front.
         #expect(ToolFailure.summary(Self.result(stdout: "1: lo: <LOOPBACK>\nkey=s3cr3t\n"), tool: "ip") == "ip exited with status 1")
         #expect(ToolFailure.summary(Self.result(stderr: "Error: a\u{1B}[31mb\n"), tool: "ip") == "ip exited with status 1: Error: a?[31mb")
@@ -33,6 +39,22 @@ struct ToolFailureTests {
         #expect(ToolFailure.summary(Self.result(stderr: many), tool: "ip") == "ip exited with status 1: Error: x; Error: x; Error: x")
         let long = "Error: " + String(repeating: "y", count: 1000)
         #expect(ToolFailure.summary(Self.result(stderr: long), tool: "ip").utf8.count <= 330)
+    }
+
+    @Test("systemctl's answer to a reload between a haproxy crash and its restart still reaches the reload race's retry")
+    func reloadRaceSurvives() throws {
+        let unit = DaemonUnit.haproxy(try ResourceID(validating: "7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b"))
+        for stderr in [
+            "haproxy@7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b.service is not active, cannot reload.\n",
+            "Failed to reload haproxy@7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b.service: Unit haproxy@7b8c5e4e-4a3b-4f7e-9a3e-0c1d2e3f4a5b.service is not active, cannot reload.\n",
+        ] {
+            do {
+                _ = try SystemdServiceManager.status(of: Self.result(stderr: stderr), .reload, unit)
+                Issue.record("a failed reload was taken for a success")
+            } catch {
+                #expect(HAProxyInstances.isReloadRace(error), "\(error)")
+            }
+        }
     }
 
     @Test("a refusal, a timeout or a signal is said as such")

@@ -205,8 +205,9 @@ public final class NetworkConfigurator: Sendable {
             throw error
         }
         // The link was found and moved by name: if the name passed to another device in between
-        // (a hot-unplug and a rename), that device goes back at once.
-        guard try links(netns, context).contains(where: { $0.name == target.description && $0.mac == mac.description }) else {
+        // (a hot-unplug and a rename), that device goes back at once (so does the link when the
+        // check cannot be made).
+        guard ((try? links(netns, context)) ?? []).contains(where: { $0.name == target.description && $0.mac == mac.description }) else {
             _ = try? ip(.rename(netns: netns, link: target, to: rootName), context)
             _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
             throw .ipFailed(details: "\(rootName) was not the port with \(mac) when it was moved; moved back")

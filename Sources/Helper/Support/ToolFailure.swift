@@ -2,9 +2,10 @@ import IPCProtocol
 import ProgramLauncher
 
 /// What the front learns of a failed `ip`, `nft` or `systemctl`: never the raw output, only how the
-/// tool ended and its own error lines (iproute2's `Error: …` and `RTNETLINK answers: …`, nftables'
-/// `…: Error: …`, systemctl's `Failed to …` and `Job for … failed …`), made printable and capped.
-/// The audit record holds the exit status and the digest of the output.
+/// tool ended and its own error lines (iproute2's `Error: …`, `RTNETLINK answers: …` and `Cannot …`,
+/// nftables' `…: Error: …`, systemctl's `Failed to …`, `Job for …`, `A dependency job for …` and
+/// `<unit> is not active, cannot reload.`, which the reload race's retry looks for), made printable
+/// and capped. The audit record holds the exit status and the digest of the output.
 enum ToolFailure {
     /// At most this many lines, of at most this many bytes each.
     static let maximumLines = 3
@@ -31,7 +32,8 @@ enum ToolFailure {
     }
 
     static func isErrorLine(_ line: String) -> Bool {
-        line.hasPrefix("Error: ") || line.hasPrefix("RTNETLINK answers: ") || line.hasPrefix("Failed to ")
-            || (line.hasPrefix("Job for ") && line.contains(" failed")) || line.contains(": Error: ")
+        line.hasPrefix("Error: ") || line.hasPrefix("RTNETLINK answers: ") || line.hasPrefix("Cannot ") || line.contains(": Error: ")
+            || line.hasPrefix("Failed to ") || line.hasPrefix("Job for ") || line.hasPrefix("A dependency job for ")
+            || line.hasSuffix(" is not active, cannot reload.")
     }
 }
