@@ -116,6 +116,14 @@ struct LVSListenerTests {
         #expect(Self.mode(file) == 0o600)
         #expect(Self.mode("\(basePath)/lvs") == 0o700)
         #expect(Self.mode("\(basePath)/lvs/check/udp_check.sh") == 0o700, "the agent writes its own check script")
+        // keepalived (root) would disable the check script below a directory others may write: 500, nothing checked or stored.
+        chmod("\(basePath)/lvs/check", 0o777)
+        let unsafe = try agent.request("PUT", path, body: Data(good.replacingOccurrences(of: "delay_loop 30", with: "delay_loop 31").utf8))
+        #expect(unsafe.status == 500, "\(unsafe.text)")
+        #expect(unsafe.object["message"] as? String == "keepalived would not run the UDP check script", "\(unsafe.text)")
+        #expect(unsafe.object["details"] as? String == "\(basePath)/lvs/check is writable by others than root", "\(unsafe.text)")
+        #expect((try? String(contentsOfFile: file, encoding: .utf8)) == storedText)
+        chmod("\(basePath)/lvs/check", 0o700)
 
         let stored = try agent.request("GET", "/1.0/listeners/\(listener)/udp_listener")
         #expect(stored.status == 200)

@@ -115,10 +115,10 @@ extension TopologyManager {
     /// The VRRP check script this agent writes (``VRRPCheckScript``).
     var checkScriptBytes: [UInt8] { Array(VRRPCheckScript.text(helperExecutable: helperExecutable, basePath: basePath).utf8) }
 
-    /// Refuses to go on when keepalived, as root, would disable the check script (see ``VRRPCheckScript``).
+    /// Refuses to go on when keepalived, as root, would disable the check script (see ``KeepalivedScriptSecurity``).
     func requireSafeCheckScript() throws(KeepalivedError) {
         let path = basePath + "/" + StateLayout.vrrpDirectoryName + "/" + StateLayout.VRRPFile.checkScript
-        if let problem = VRRPCheckScript.unsafety(ofPath: path) { throw .checkScriptUnsafe(details: problem) }
+        if let problem = KeepalivedScriptSecurity.problem(atPath: path) { throw .checkScriptUnsafe(details: problem) }
     }
 
     /// Starts keepalived, or reloads it when it already runs; then makes sure it stays up for a second

@@ -11,6 +11,8 @@ public enum LVSError: Error, Sendable {
         case policy(KeepalivedConfigError)
         /// `keepalived --config-test` refused the stored file; its filtered messages.
         case configTest(String)
+        /// keepalived, as root, would disable the agent's UDP check script: why.
+        case checkScriptUnsafe(String)
         /// The service manager failed.
         case service(ServiceError)
     }
@@ -23,6 +25,8 @@ public enum LVSError: Error, Sendable {
     case policy(KeepalivedConfigError)
     /// `keepalived --config-test` refused the uploaded text; its filtered messages.
     case configTestFailed(details: String)
+    /// keepalived, as root, would disable the agent's UDP check script the text names: why.
+    case checkScriptUnsafe(details: String)
     /// A start, stop or reload of the listener failed.
     case actionFailed(ServiceAction, ResourceID, ActionFailure)
     /// Stopping the listener's keepalived before deleting it failed.

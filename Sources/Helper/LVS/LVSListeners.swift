@@ -61,6 +61,28 @@ public final class LVSListeners: Sendable {
         }
     }
 
+    /// Where the UDP check script lies, as the policy names it (`{base_path}/lvs/check/udp_check.sh`).
+    var checkScriptPath: String {
+        paths.basePath + "/" + StateLayout.lvsDirectoryName + "/" + StateLayout.lvsCheckDirectoryName + "/" + StateLayout.lvsCheckScriptName
+    }
+
+    /// Writes ``checkScript`` (0700) into `<lvs>/check/`; with `onlyIfChanged`, only when it is
+    /// missing or holds something else.
+    func writeCheckScript(in dir: SafeDirectory, context: AuditContext, onlyIfChanged: Bool) throws(FileChangeError) {
+        let opened: SafeDirectory?
+        do throws(SystemError) { opened = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) } catch { throw .failed(error) }
+        guard let check = opened else { return }
+        let bytes = Array(Self.checkScript.utf8)
+        if onlyIfChanged, (try? check.read(StateLayout.lvsCheckScriptName)).flatMap({ $0 }) == bytes { return }
+        try AuditedDirectory(directory: check, context: context).write(StateLayout.lvsCheckScriptName, bytes, mode: 0o700)
+    }
+
+    /// Why keepalived, as root, would disable the UDP check script a configuration names (see
+    /// ``KeepalivedScriptSecurity``); nil when it names none or the script is safe to run.
+    func checkScriptProblem(_ summary: LVSConfigPolicy.Summary) -> String? {
+        summary.scriptsUsed.contains(checkScriptPath) ? KeepalivedScriptSecurity.problem(atPath: checkScriptPath) : nil
+    }
+
     /// The stored configuration as uploaded (without the agent's script-security header).
     func storedConfig(_ id: ResourceID) throws(LVSError) -> String? {
         guard let dir = try directory(create: false) else { return nil }
@@ -121,13 +143,13 @@ public final class LVSListeners: Sendable {
             do throws(FileChangeError) {
                 if !summary.scriptsUsed.isEmpty {
                     // The only script the policy lets a configuration run: ours, rewritten at every upload.
-                    let opened: SafeDirectory?
-                    do throws(SystemError) { opened = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) } catch { throw .failed(error) }
-                    if let check = opened {
-                        try AuditedDirectory(directory: check, context: context).write(
-                            StateLayout.lvsCheckScriptName, Array(Self.checkScript.utf8), mode: 0o700)
-                    }
+                    try writeCheckScript(in: dir, context: context, onlyIfChanged: false)
                 }
+            } catch {
+                throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
+            }
+            if let problem = checkScriptProblem(summary) { throw .checkScriptUnsafe(details: problem) }
+            do throws(FileChangeError) {
                 try config.write(Array(KeepalivedConfigTest.stored(upload.config).utf8))
             } catch {
                 throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
@@ -164,11 +186,21 @@ public final class LVSListeners: Sendable {
             case .start, .reload:
                 if let missing = kernelSupport() { throw .actionFailed(action, id, .noKernelSupport(missing)) }
                 // A file stored by an older agent may predate the policy: it must pass again before keepalived reads it.
+                let summary: LVSConfigPolicy.Summary
                 do throws(KeepalivedConfigError) {
-                    _ = try policy.check(stored)
+                    summary = try policy.check(stored)
                 } catch {
                     throw .actionFailed(action, id, .policy(error))
                 }
+                // The UDP check script it names: written again when missing or not this agent's, and safe to run.
+                if summary.scriptsUsed.contains(checkScriptPath), let dir = try directory(create: false) {
+                    do throws(FileChangeError) {
+                        try writeCheckScript(in: dir, context: context, onlyIfChanged: true)
+                    } catch {
+                        throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
+                    }
+                }
+                if let problem = checkScriptProblem(summary) { throw .actionFailed(action, id, .checkScriptUnsafe(problem)) }
                 let check = try runner.run(.keepalivedLVSCheck(listener: id, netns: netns, candidate: false), context: context, deadlineMilliseconds: 30_000, or: LVSError.launcher)
                 guard KeepalivedConfigTest.passed(check) else {
                     throw .actionFailed(action, id, .configTest(KeepalivedConfigTest.refusalDetails(check, uploaded: stored)))

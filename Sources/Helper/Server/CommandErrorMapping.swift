@@ -126,6 +126,7 @@ extension CommandError {
         case .storage(let error): self.init(storing: "Internal error", error)
         case .policy(let error): self.init(error)
         case .configTestFailed(let details): self.init(.badRequest, "Invalid request", details: details)
+        case .checkScriptUnsafe(let details): self.init(.internalError, "keepalived would not run the UDP check script", details: details)
         case .actionFailed(let action, let id, let failure):
             let message = "Failed to \(action == .reload ? "restart" : action.rawValue) keepalivedlvs listener \(id)"
             switch failure {
@@ -134,6 +135,7 @@ extension CommandError {
                 let inner = CommandError(error)
                 self.init(.internalError, message, details: inner.details ?? inner.message)
             case .configTest(let details): self.init(.internalError, message, details: details)
+            case .checkScriptUnsafe(let details): self.init(.internalError, message, details: "keepalived would not run the UDP check script: \(details)")
             case .service(let error):
                 let inner = CommandError(error)
                 self.init(inner.code, message, details: inner.details ?? inner.message)
