@@ -64,6 +64,9 @@ struct TopologyManagerTests {
             try "#!/bin/sh\nexit 0\n".write(toFile: script, atomically: true, encoding: .utf8)
             try manager.recheckStored(context: context)
             #expect(try String(contentsOfFile: script, encoding: .utf8) == written)
+            chmod(script, 0o600)  // the right text, but keepalived would not run it
+            try manager.recheckStored(context: context)
+            #expect((try FileManager.default.attributesOfItem(atPath: script)[.posixPermissions] as? Int) == 0o700)
             // keepalived (root) would disable a script under a directory others may write: refused before any check.
             runner.calls.withLock { $0 = [] }
             chmod(base + "/vrrp", 0o777)

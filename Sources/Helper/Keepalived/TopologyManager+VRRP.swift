@@ -88,10 +88,10 @@ extension TopologyManager {
                 throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
             }
         }
-        if let vrrp = try vrrpDirectory(create: false), (try? vrrp.read(StateLayout.VRRPFile.checkScript)).flatMap({ $0 }) != checkScriptBytes {
-            // Missing or not the wrapper this agent writes (an older agent's, or removed): written again.
+        if let vrrp = try vrrpDirectory(create: false) {
+            // Missing or not exactly the wrapper this agent writes (an older agent's, removed, another mode): written again.
             do throws(FileChangeError) {
-                try AuditedDirectory(directory: vrrp, context: context).write(StateLayout.VRRPFile.checkScript, checkScriptBytes, mode: 0o700)
+                try AuditedDirectory(directory: vrrp, context: context).writeIfChanged(StateLayout.VRRPFile.checkScript, checkScriptBytes, mode: 0o700)
             } catch {
                 throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
             }

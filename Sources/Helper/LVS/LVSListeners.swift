@@ -66,15 +66,19 @@ public final class LVSListeners: Sendable {
         paths.basePath + "/" + StateLayout.lvsDirectoryName + "/" + StateLayout.lvsCheckDirectoryName + "/" + StateLayout.lvsCheckScriptName
     }
 
-    /// Writes ``checkScript`` (0700) into `<lvs>/check/`; with `onlyIfChanged`, only when it is
-    /// missing or holds something else.
+    /// Writes ``checkScript`` (0700) into `<lvs>/check/`; with `onlyIfChanged`, only when it is not
+    /// already exactly that (a regular file of root's, that mode, that text: see ``AuditedDirectory/writeIfChanged(_:_:mode:)``).
     func writeCheckScript(in dir: SafeDirectory, context: AuditContext, onlyIfChanged: Bool) throws(FileChangeError) {
         let opened: SafeDirectory?
         do throws(SystemError) { opened = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) } catch { throw .failed(error) }
         guard let check = opened else { return }
+        let files = AuditedDirectory(directory: check, context: context)
         let bytes = Array(Self.checkScript.utf8)
-        if onlyIfChanged, (try? check.read(StateLayout.lvsCheckScriptName)).flatMap({ $0 }) == bytes { return }
-        try AuditedDirectory(directory: check, context: context).write(StateLayout.lvsCheckScriptName, bytes, mode: 0o700)
+        if onlyIfChanged {
+            try files.writeIfChanged(StateLayout.lvsCheckScriptName, bytes, mode: 0o700)
+        } else {
+            try files.write(StateLayout.lvsCheckScriptName, bytes, mode: 0o700)
+        }
     }
 
     /// Why keepalived, as root, would disable the UDP check script a configuration names (see

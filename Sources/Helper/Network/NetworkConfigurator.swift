@@ -207,9 +207,13 @@ public final class NetworkConfigurator: Sendable {
         // The link was found and moved by name: if the name passed to another device in between
         // (a hot-unplug and a rename), that device goes back at once (so does the link when the
         // check cannot be made).
-        guard ((try? links(netns, context)) ?? []).contains(where: { $0.name == target.description && $0.mac == mac.description }) else {
+        let moved = Result { () throws(NetworkError) in try links(netns, context) }
+        guard case .success(let inside) = moved, inside.contains(where: { $0.name == target.description && $0.mac == mac.description }) else {
             _ = try? ip(.rename(netns: netns, link: target, to: rootName), context)
             _ = try? ip(.moveToRoot(link: rootName, netns: netns), context)
+            if case .failure(let error) = moved {
+                throw .ipFailed(details: "\(rootName) could not be verified after the move (\(error)); moved back")
+            }
             throw .ipFailed(details: "\(rootName) was not the port with \(mac) when it was moved; moved back")
         }
         movedFrom.withLock { $0[target.description] = rootName.description }
