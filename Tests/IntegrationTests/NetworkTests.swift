@@ -98,7 +98,12 @@ struct NetworkTests {
         let vip = try agent.request("POST", "/1.0/plug/vip/203.0.113.100", body: Self.json(PluggableAmphora.vipBody(subnet: "203.0.113.0/24", gateway: "203.0.113.1", mac: mac)))
         #expect(vip.status == 400, "\(vip.text)")
         #expect(try stillInRoot())
+        // Without its address (a lost lease, say) it stays the amphora's own: this helper saw it hold one.
         try Shell.run("/usr/sbin/ip", ["addr", "del", "192.0.2.201/32", "dev", rootEnd])
+        let held2 = try agent.request("POST", "/1.0/plug/network", body: network)
+        #expect(held2.status == 400, "\(held2.text)")
+        #expect(held2.object["details"] as? String == "\(rootEnd): it held addresses when this helper listed the links before", "\(held2.text)")
+        #expect(try stillInRoot())
 
         // A second link with the same MAC: which one the controller means is unknown.
         try net.peer.addPort(rootName: "wa\(net.suffix)", rootMAC: mac, peerName: "wb\(net.suffix)", peerAddress: nil)
@@ -116,8 +121,10 @@ struct NetworkTests {
         #expect(try stillInRoot())
         try Shell.run("/usr/sbin/ip", ["link", "delete", "mv\(net.suffix)"])
 
-        // A plain hot-plugged port again: plugged, and the refusals left nothing to replay after a restart.
-        let plugged = try agent.request("POST", "/1.0/plug/network", body: network)
+        // A plain hot-plugged port: plugged, and the refusals left nothing to replay after a restart.
+        let fresh = try net.attachPort("f", peerAddress: "203.0.113.2/24")
+        let plugged = try agent.request("POST", "/1.0/plug/network", body: PluggableAmphora.networkBody(
+            mac: fresh, fixedIPs: [["ip_address": "203.0.113.5", "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.2", "host_routes": []]]))
         #expect(plugged.status == 202, "\(plugged.text)")
         #expect(plugged.object["details"] as? String == "Plugged on interface eth1")
         try agent.restart()

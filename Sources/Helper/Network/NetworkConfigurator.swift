@@ -70,10 +70,17 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// The root namespace's links, with what decides whether a plug may take them.
+    /// The root namespace's links, with what decides whether a plug may take them; the MACs of those
+    /// holding addresses are remembered in ``addressedMACs``.
     func rootLinks(_ context: AuditContext) throws(NetworkError) -> [RootLink] {
-        RootLink.parse(try ip(.listAddresses(netns: nil), context).stdout)
+        let links = RootLink.parse(try ip(.listAddresses(netns: nil), context).stdout)
+        addressedMACs.withLock { $0.formUnion(links.filter { !$0.configuredAddresses.isEmpty }.map(\.mac)) }
+        return links
     }
+
+    /// The MACs of root-namespace links this process has seen holding addresses: such a link stays
+    /// the amphora's own even when it holds none for a while (a lost lease, a link taken down).
+    let addressedMACs = LockedValue<Set<String>>([])
 
     // MARK: - Lookup
 
@@ -192,6 +199,9 @@ public final class NetworkConfigurator: Sendable {
         }
         guard link.upperLinks.isEmpty else {
             throw .interfaceInUse(name: link.name, reason: "\(link.upperLinks.joined(separator: ", ")) runs over it")
+        }
+        guard !addressedMACs.withLock({ $0.contains(link.mac) }) else {
+            throw .interfaceInUse(name: link.name, reason: "it held addresses when this helper listed the links before")
         }
         let used = Set(try links(netns, context).map(\.name))
         var index = 1
