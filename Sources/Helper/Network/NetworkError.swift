@@ -11,8 +11,9 @@ public enum NetworkError: Error, Sendable {
     case noInterfaceOnSubnet(IPAddress)
     /// The port's MAC address is already in the amphora namespace.
     case alreadyPlugged
-    /// The root-namespace link with the port's MAC is the amphora's own (it holds addresses, is
-    /// enslaved, or shares the MAC with another link): never moved into the amphora namespace.
+    /// The root-namespace link with the port's MAC is the amphora's own (it holds or held addresses,
+    /// is enslaved, carries another link, or shares the MAC with another link): never moved into the
+    /// amphora namespace.
     case interfaceInUse(name: String, reason: String)
     /// An `ip` command failed; its refusal or output.
     case ipFailed(details: String)
