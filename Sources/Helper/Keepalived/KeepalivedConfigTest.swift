@@ -72,8 +72,8 @@ public enum KeepalivedConfigTest {
     /// - The VRRP check script, seen by the check: the check runs as the check account, which cannot
     ///   take `script_user root`'s uid to look at the script, so keepalived reports the script
     ///   insecure there whatever its permissions. The policy lets a configuration name only the
-    ///   agent's own script, which the helper writes (0700, root) before the check; the daemon, as
-    ///   root, checks its path for itself when it starts.
+    ///   agent's own script, which the helper writes (0700, root) and whose path it checks as
+    ///   keepalived would (``KeepalivedScriptSecurity``) before the check.
     static var benignWarnings: [Regex<Substring>] {
         [
             // "(/var/lib/octavia/vrrp/octavia-keepalived.conf.new: Line 43) ..." (the agent's own file).
