@@ -82,12 +82,16 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
             _ = try instances.upload(upload(octavia(base)), context: context)
             #expect(runner.ran.withLock { $0 } == [.haproxyCheck(instance: id, amphora: amphora, candidate: true)])
             let trail = try trail(log)
-            #expect(Array(trail.prefix(6)) == [
+            // A new load balancer's directory is made first (audited like any change).
+            #expect(Array(trail.prefix(8)) == [
+                "file-intent mkdir", "file-outcome mkdir",
                 "exec-intent haproxy-check announced", "file-intent rename announced", "file-intent write", "file-outcome write",
                 "exec-outcome haproxy-check", "file-outcome rename",
             ])
             let records = try AuditTrailTests.records(log)
-            let promotion = try #require(records.first { AuditTrailTests.string($0, "event") == "file-intent" })
+            let promotion = try #require(records.first {
+                AuditTrailTests.string($0, "event") == "file-intent" && AuditTrailTests.string($0, "action") == "rename"
+            })
             #expect(AuditTrailTests.string(promotion, "path") == "\(base)/\(id)/haproxy.cfg")
             #expect(AuditTrailTests.string(promotion, "from") == "\(base)/\(id)/haproxy.cfg.new")
             #expect(FileManager.default.fileExists(atPath: "\(base)/\(id)/haproxy.cfg"))
@@ -100,6 +104,7 @@ struct AnnouncedCheckTests: HAProxyInstanceSuite {
         try withInstances(runner) { instances, context, base, log in
             #expect(throws: HAProxyError.self) { _ = try instances.upload(upload(octavia(base)), context: context) }
             #expect(try trail(log) == [
+                "file-intent mkdir", "file-outcome mkdir",
                 "exec-intent haproxy-check announced", "file-intent rename announced", "file-intent write", "file-outcome write",
                 "exec-outcome haproxy-check", "file-outcome rename announced", "file-intent rename", "file-outcome rename",
             ])

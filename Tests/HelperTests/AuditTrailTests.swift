@@ -169,6 +169,26 @@ struct AuditTrailTests {
         record.contains { $0.0 == member && $0.1 == .bool(true) }
     }
 
+    @Test("a directory is made under an fsynced intent (path, mode) and an outcome; opening one that exists records nothing")
+    func intentBeforeMkdir() throws {
+        try withFilesAndLog { root, context, directory in
+            let files = AuditedDirectory(directory: directory, context: context)
+            let made = try files.subdirectory("lb")
+            #expect(made.path == root + "/files/lb")
+            #expect((try FileManager.default.attributesOfItem(atPath: root + "/files/lb")[.posixPermissions] as? Int) == 0o700)
+            _ = try files.subdirectory("lb")
+            let records = try Self.records(root + "/audit.jsonl")
+            #expect(records.map { Self.string($0, "event") } == ["file-intent", "file-outcome"])
+            #expect(records.map { Self.string($0, "action") } == ["mkdir", "mkdir"])
+            #expect(Self.string(records[0], "path") == root + "/files/lb")
+            #expect(Self.string(records[0], "mode") == "700")
+            #expect(Self.string(records[1], "result") == "done")
+            // A symlink planted by that name is refused, not followed, and nothing is made.
+            #expect(symlink(root, root + "/files/planted") == 0)
+            #expect(throws: FileChangeError.self) { _ = try files.subdirectory("planted") }
+        }
+    }
+
     @Test("a configuration's candidate is marked as one on its write and on the rename that promotes it; other changes are not")
     func candidateMarked() throws {
         try withFilesAndLog { root, context, directory in

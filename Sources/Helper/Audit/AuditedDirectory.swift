@@ -4,7 +4,7 @@ import LinuxSystem
 
 /// A directory whose every change is an audited, fail-closed intent.
 ///
-/// Before a file is written, renamed or removed, an fsynced `file-intent` record names the action,
+/// Before a file is written, renamed or removed, or a directory made, an fsynced `file-intent` record names the action,
 /// the target path and, for a write, the SHA-256 and size of the new content (never the content,
 /// so never key material). When that record cannot be written nothing is changed and the change
 /// fails with ``AuditContext/auditUnavailable`` (503). A `file-outcome` record follows the change.
@@ -86,6 +86,23 @@ struct AuditedDirectory: Sendable {
     /// What a promotion's records say of it: the active file, the candidate, the mark.
     private func promotionTarget(_ from: String, to: String) -> [(String, JSONValue)] {
         [("path", .string("\(path)/\(to)")), ("from", .string("\(path)/\(from)")), ("candidate", .bool(true))]
+    }
+
+    /// The child directory `name`, created (`mode`) when it does not exist yet: a creation is an
+    /// audited change like any other (action `mkdir`); opening one that exists records nothing.
+    /// Symlinks are refused, as by ``LinuxSystem/SafeDirectory/subdirectory(_:create:mode:)``.
+    func subdirectory(_ name: String, mode: mode_t = 0o700) throws(FileChangeError) -> SafeDirectory {
+        do throws(SystemError) {
+            if let existing = try directory.subdirectory(name, create: false) { return existing }
+        } catch {
+            throw .failed(error)
+        }
+        let target: [(String, JSONValue)] = [("path", .string("\(path)/\(name)")), ("mode", .string(String(mode, radix: 8)))]
+        let created = try change("mkdir", target) { () throws(SystemError) -> SafeDirectory? in
+            try directory.subdirectory(name, create: true, mode: mode)
+        }
+        guard let created else { throw .failed(SystemError("mkdir", errno: ENOENT, subject: "\(path)/\(name)")) }
+        return created
     }
 
     /// Removes the file `name`; false if it did not exist.

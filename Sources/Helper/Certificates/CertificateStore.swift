@@ -74,13 +74,10 @@ public final class CertificateStore: Sendable {
         try instances.locks.withLock(upload.instance) { () throws(CertificateError) in
             let root = try memoryDirectory()
             let directory: SafeDirectory
-            do throws(SystemError) {
-                guard let opened = try root.subdirectory(upload.instance.description, create: true) else {
-                    throw SystemError("mkdir", errno: ENOENT, subject: upload.instance.description)
-                }
-                directory = opened
+            do throws(FileChangeError) {
+                directory = try AuditedDirectory(directory: root, context: context).subdirectory(upload.instance.description)
             } catch {
-                throw .notStored(error)
+                throw error.wrapped(refused: CertificateError.refused, failed: CertificateError.notStored)
             }
             // The intent and outcome records carry the path and the SHA-256, never the key material.
             do throws(FileChangeError) {

@@ -50,9 +50,10 @@ public final class HAProxyInstances: Sendable {
         }
     }
 
-    func directory(_ id: ResourceID, create: Bool) throws(HAProxyError) -> SafeDirectory? {
+    /// The instance's directory; nil when there is none yet (an upload makes it, audited).
+    func directory(_ id: ResourceID) throws(HAProxyError) -> SafeDirectory? {
         do {
-            return try base.subdirectory(StateLayout.instanceDirectoryName(id), create: create)
+            return try base.subdirectory(StateLayout.instanceDirectoryName(id), create: false)
         } catch {
             throw .storage(error)
         }
@@ -88,7 +89,7 @@ public final class HAProxyInstances: Sendable {
     /// followed), without reading it; reading it (``storedConfig(_:)``) refuses what is not a file.
     /// Anything but "no such entry" throws, as that read would.
     func hasStoredConfig(_ id: ResourceID) throws(HAProxyError) -> Bool {
-        guard let dir = try directory(id, create: false) else { return false }
+        guard let dir = try directory(id) else { return false }
         do {
             return try dir.contains(StateLayout.HAProxyFile.config)
         } catch {
@@ -97,7 +98,7 @@ public final class HAProxyInstances: Sendable {
     }
 
     func storedConfig(_ id: ResourceID) throws(HAProxyError) -> String? {
-        guard let dir = try directory(id, create: false) else { return nil }
+        guard let dir = try directory(id) else { return nil }
         do {
             return try dir.read(StateLayout.HAProxyFile.config).map { String(decoding: $0, as: UTF8.self) }
         } catch {
@@ -112,7 +113,12 @@ public final class HAProxyInstances: Sendable {
         guard !upload.config.utf8.contains(0) else { throw .refused(details: "NUL byte in configuration") }
         let text = try HAProxyConfigText.checkPolicy(upload.config, context: policyContext(upload.instance))
         return try locks.withLock(upload.instance) { () throws(HAProxyError) -> String in
-            guard let dir = try directory(upload.instance, create: true) else { throw .notFound(upload.instance) }
+            let dir: SafeDirectory
+            do throws(FileChangeError) {
+                dir = try AuditedDirectory(directory: base, context: context).subdirectory(StateLayout.instanceDirectoryName(upload.instance))
+            } catch {
+                throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
+            }
             let files = AuditedDirectory(directory: dir, context: context)
             let config = CandidateFile(directory: dir, name: StateLayout.HAProxyFile.config, context: context)
             let checkCommand = LaunchCommand.haproxyCheck(instance: upload.instance, amphora: upload.amphoraID, candidate: true)
@@ -173,7 +179,7 @@ public final class HAProxyInstances: Sendable {
     /// start, stop or reload (reload starts a stopped instance; server state is saved first).
     public func perform(_ action: ServiceAction, on id: ResourceID, context: AuditContext) throws(HAProxyError) -> String {
         try locks.withLock(id) { () throws(HAProxyError) -> String in
-            guard let text = try storedConfig(id), let dir = try directory(id, create: false) else { throw .notFound(id) }
+            guard let text = try storedConfig(id), let dir = try directory(id) else { throw .notFound(id) }
             let amphora = (try? dir.read(StateLayout.HAProxyFile.amphoraID)).flatMap { $0 }.flatMap { try? ResourceID(validating: String(decoding: $0, as: UTF8.self)) }
             let socket = statsSocket(id)
             switch action {
@@ -258,7 +264,7 @@ public final class HAProxyInstances: Sendable {
             usleep(50_000)
         }
         // Only haproxy's own error lines of its log, never the raw text.
-        let log = (try? directory(id, create: false)?.read(StateLayout.HAProxyFile.log)).flatMap { $0 }
+        let log = (try? directory(id)?.read(StateLayout.HAProxyFile.log)).flatMap { $0 }
             .map {
                 HAProxyConfigCheckOutput.errorLines(
                     String(decoding: $0.suffix(16384), as: UTF8.self), directories: ownDirectories(id), programs: [paths.haproxy])

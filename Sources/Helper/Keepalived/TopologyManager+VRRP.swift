@@ -9,9 +9,10 @@ import ProgramLauncher
 extension TopologyManager {
     // MARK: - keepalived configuration
 
-    func vrrpDirectory(create: Bool) throws(KeepalivedError) -> SafeDirectory? {
+    /// The VRRP directory; nil when there is none yet (an upload makes it, audited).
+    func vrrpDirectory() throws(KeepalivedError) -> SafeDirectory? {
         do {
-            return try base.subdirectory(StateLayout.vrrpDirectoryName, create: create)
+            return try base.subdirectory(StateLayout.vrrpDirectoryName, create: false)
         } catch {
             throw .directoryUnavailable(error)
         }
@@ -43,7 +44,12 @@ extension TopologyManager {
     /// `octavia-keepalived.conf.new-failed` and the active file. A refused text never reaches keepalived.
     func store(_ text: String, context: AuditContext) throws(KeepalivedError) {
         try checkPolicy(text)
-        guard let vrrp = try vrrpDirectory(create: true) else { throw .directoryUnavailable(nil) }
+        let vrrp: SafeDirectory
+        do throws(FileChangeError) {
+            vrrp = try AuditedDirectory(directory: base, context: context).subdirectory(StateLayout.vrrpDirectoryName)
+        } catch {
+            throw error.wrapped(refused: KeepalivedError.launcher, failed: { KeepalivedError.directoryUnavailable($0) })
+        }
         let config = CandidateFile(directory: vrrp, name: StateLayout.VRRPFile.config, context: context)
         do throws(FileChangeError) {
             try config.write(Array(KeepalivedConfigTest.stored(text).utf8), mode: 0o600)
@@ -66,7 +72,7 @@ extension TopologyManager {
 
     /// The stored configuration as uploaded (without the agent's header); nil when there is none.
     func storedText() throws(KeepalivedError) -> String? {
-        guard let vrrp = try vrrpDirectory(create: false) else { return nil }
+        guard let vrrp = try vrrpDirectory() else { return nil }
         do {
             return try vrrp.read(StateLayout.VRRPFile.config).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
@@ -79,7 +85,7 @@ extension TopologyManager {
     func recheckStored(context: AuditContext) throws(KeepalivedError) {
         guard let text = try storedText() else { throw .notConfigured }
         try checkPolicy(text)
-        if try storedRaw() != KeepalivedConfigTest.stored(text), let vrrp = try vrrpDirectory(create: false) {
+        if try storedRaw() != KeepalivedConfigTest.stored(text), let vrrp = try vrrpDirectory() {
             // Stored by an agent without the script-security header: add it.
             do throws(FileChangeError) {
                 try AuditedDirectory(directory: vrrp, context: context).write(
@@ -88,7 +94,7 @@ extension TopologyManager {
                 throw error.wrapped(refused: KeepalivedError.launcher, failed: KeepalivedError.notStored)
             }
         }
-        if let vrrp = try vrrpDirectory(create: false) {
+        if let vrrp = try vrrpDirectory() {
             // Missing or not exactly the wrapper this agent writes (an older agent's, removed, another mode): written again.
             do throws(FileChangeError) {
                 try AuditedDirectory(directory: vrrp, context: context).writeIfChanged(StateLayout.VRRPFile.checkScript, checkScriptBytes, mode: 0o700)
@@ -104,7 +110,7 @@ extension TopologyManager {
     }
 
     func storedRaw() throws(KeepalivedError) -> String? {
-        guard let vrrp = try vrrpDirectory(create: false) else { return nil }
+        guard let vrrp = try vrrpDirectory() else { return nil }
         do {
             return try vrrp.read(StateLayout.VRRPFile.config).map { String(decoding: $0, as: UTF8.self) }
         } catch {
@@ -131,7 +137,7 @@ extension TopologyManager {
             guard try services.perform(.status, .keepalived, context: context, or: KeepalivedError.service).running else {
                 // Only keepalived's own messages about the stored text, filtered and capped: never the raw log.
                 var lines: [String] = []
-                if let directory = (try? vrrpDirectory(create: false)) ?? nil, let bytes = (try? directory.read(StateLayout.VRRPFile.log)) ?? nil {
+                if let directory = (try? vrrpDirectory()) ?? nil, let bytes = (try? directory.read(StateLayout.VRRPFile.log)) ?? nil {
                     let log = String(decoding: bytes.suffix(4096), as: UTF8.self)
                     lines = KeepalivedOutputFilter.lines(log, reference: ((try? storedText()) ?? nil) ?? "", lineOffset: KeepalivedConfigTest.headerLines)
                 }
@@ -160,7 +166,7 @@ extension TopologyManager {
     /// `PUT /vrrp/<action>`.
     public func perform(_ action: ServiceAction, context: AuditContext) throws(KeepalivedError) -> String {
         try changeLock.withLock { _ throws(KeepalivedError) -> String in
-            let configured = (try vrrpDirectory(create: false))?.exists(StateLayout.VRRPFile.config) ?? false
+            let configured = (try vrrpDirectory())?.exists(StateLayout.VRRPFile.config) ?? false
             do throws(KeepalivedError) {
                 switch action {
                 case .start:

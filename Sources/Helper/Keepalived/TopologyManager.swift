@@ -124,7 +124,7 @@ public final class TopologyManager: Sendable {
             if try services.perform(.status, .keepalived, context: context, or: KeepalivedError.service).running {
                 _ = try services.perform(.stop, .keepalived, context: context, or: KeepalivedError.service)
             }
-            if let vrrp = try vrrpDirectory(create: false) { _ = try? AuditedDirectory(directory: vrrp, context: context).remove(StateLayout.VRRPFile.config) }
+            if let vrrp = try vrrpDirectory() { _ = try? AuditedDirectory(directory: vrrp, context: context).remove(StateLayout.VRRPFile.config) }
         case .activeStandby:
             guard let role = change.role, let haIP = change.haIP, let secret = change.secret else {
                 throw .incompleteActiveStandby

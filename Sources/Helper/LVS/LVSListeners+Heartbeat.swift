@@ -15,7 +15,7 @@ extension LVSListeners {
     /// pid files, and the IPVS table only when one of them has a virtual service: no process. A
     /// failed read is an error: the heartbeat is skipped rather than wrong.
     func heartbeatSamples(ipvs: IPVSTableReader) throws(LVSError) -> [LVSListenerSample] {
-        guard let dir = try directory(create: false) else { return [] }
+        guard let dir = try directory() else { return [] }
         var running: [(ResourceID, LVSListenerLayout, Bool)] = []
         for id in try storedListeners() {
             let stem = StateLayout.lvsStem(id), name = StateLayout.lvsConfigName(id)

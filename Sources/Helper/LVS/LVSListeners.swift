@@ -53,9 +53,10 @@ public final class LVSListeners: Sendable {
         self.announcer = announcer
     }
 
-    func directory(create: Bool) throws(LVSError) -> SafeDirectory? {
+    /// The listeners' directory; nil when there is none yet (an upload makes it, audited).
+    func directory() throws(LVSError) -> SafeDirectory? {
         do {
-            return try base.subdirectory(StateLayout.lvsDirectoryName, create: create)
+            return try base.subdirectory(StateLayout.lvsDirectoryName, create: false)
         } catch {
             throw .storage(error)
         }
@@ -69,9 +70,7 @@ public final class LVSListeners: Sendable {
     /// Writes ``checkScript`` (0700) into `<lvs>/check/`; with `onlyIfChanged`, only when it is not
     /// already exactly that (a regular file of root's, that mode, that text: see ``AuditedDirectory/writeIfChanged(_:_:mode:)``).
     func writeCheckScript(in dir: SafeDirectory, context: AuditContext, onlyIfChanged: Bool) throws(FileChangeError) {
-        let opened: SafeDirectory?
-        do throws(SystemError) { opened = try dir.subdirectory(StateLayout.lvsCheckDirectoryName, create: true) } catch { throw .failed(error) }
-        guard let check = opened else { return }
+        let check = try AuditedDirectory(directory: dir, context: context).subdirectory(StateLayout.lvsCheckDirectoryName)
         let files = AuditedDirectory(directory: check, context: context)
         let bytes = Array(Self.checkScript.utf8)
         if onlyIfChanged {
@@ -89,7 +88,7 @@ public final class LVSListeners: Sendable {
 
     /// The stored configuration as uploaded (without the agent's script-security header).
     func storedConfig(_ id: ResourceID) throws(LVSError) -> String? {
-        guard let dir = try directory(create: false) else { return nil }
+        guard let dir = try directory() else { return nil }
         do {
             return try dir.read(StateLayout.lvsConfigName(id)).map { KeepalivedConfigTest.uploaded(String(decoding: $0, as: UTF8.self)) }
         } catch {
@@ -99,7 +98,7 @@ public final class LVSListeners: Sendable {
 
     /// The listeners with a stored configuration, in file-name order (no process).
     func storedListeners() throws(LVSError) -> [ResourceID] {
-        guard let dir = try directory(create: false) else { return [] }
+        guard let dir = try directory() else { return [] }
         let names: [String]
         do {
             names = try dir.entries()
@@ -115,7 +114,7 @@ public final class LVSListeners: Sendable {
     /// True when a configuration for `id` is stored (upstream routes start/stop/delete of that id
     /// here): anything by that name, symlinks not followed; what cannot be examined throws.
     public func exists(_ id: ResourceID) throws(LVSError) -> Bool {
-        guard let dir = try directory(create: false) else { return false }
+        guard let dir = try directory() else { return false }
         do {
             return try dir.contains(StateLayout.lvsConfigName(id))
         } catch {
@@ -142,7 +141,12 @@ public final class LVSListeners: Sendable {
             throw .policy(error)
         }
         return try locks.withLock(upload.listener) { () throws(LVSError) -> String in
-            guard let dir = try directory(create: true) else { throw .storage(SystemError("mkdir", errno: ENOENT)) }
+            let dir: SafeDirectory
+            do throws(FileChangeError) {
+                dir = try AuditedDirectory(directory: base, context: context).subdirectory(StateLayout.lvsDirectoryName)
+            } catch {
+                throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
+            }
             let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(upload.listener), context: context)
             do throws(FileChangeError) {
                 if !summary.scriptsUsed.isEmpty {
@@ -197,7 +201,7 @@ public final class LVSListeners: Sendable {
                     throw .actionFailed(action, id, .policy(error))
                 }
                 // The UDP check script it names: written again when missing or not this agent's, and safe to run.
-                if summary.scriptsUsed.contains(checkScriptPath), let dir = try directory(create: false) {
+                if summary.scriptsUsed.contains(checkScriptPath), let dir = try directory() {
                     do throws(FileChangeError) {
                         try writeCheckScript(in: dir, context: context, onlyIfChanged: true)
                     } catch {
@@ -232,7 +236,7 @@ public final class LVSListeners: Sendable {
     /// Stops the listener's keepalived and removes its files; false if nothing existed.
     public func delete(_ id: ResourceID, context: AuditContext) throws(LVSError) -> Bool {
         try locks.withLock(id) { () throws(LVSError) -> Bool in
-            guard let dir = try directory(create: false) else { return false }
+            guard let dir = try directory() else { return false }
             let config = CandidateFile(directory: dir, name: StateLayout.lvsConfigName(id), context: context)
             let existed = dir.exists(config.name)
             if existed, try services.perform(.status, .lvs(id), context: context, or: LVSError.service).running {
