@@ -262,6 +262,8 @@ struct AuditTrailTests {
             try Self.jam(path)
             #expect(throws: FileChangeError.self) { try files.rename("haproxy.cfg", to: "other") }
             try Self.jam(path)
+            #expect(throws: FileChangeError.self) { _ = try files.subdirectory("lb") }
+            try Self.jam(path)
             #expect(try directory.entries() == ["haproxy.cfg"])
             #expect(try directory.read("haproxy.cfg", limit: 16) == Array("old".utf8))
             do throws(FileChangeError) {

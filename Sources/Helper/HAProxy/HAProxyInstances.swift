@@ -283,8 +283,15 @@ public final class HAProxyInstances: Sendable {
                 let files = AuditedDirectory(directory: base, context: context)
                 try files.remove(StateLayout.statsSocketName(id))
                 try files.removeTree(StateLayout.instanceDirectoryName(id))
+                // The certificate root is made at start; without it there are no certificates to remove.
                 let certificates: SafeDirectory
-                do throws(SystemError) { certificates = try SafeDirectory.open(baseCertDir, create: true) } catch { throw .failed(error) }
+                do throws(SystemError) {
+                    certificates = try SafeDirectory.open(baseCertDir, create: false)
+                } catch where error.errno == ENOENT {
+                    return existed
+                } catch {
+                    throw .failed(error)
+                }
                 let certsExisted = try AuditedDirectory(directory: certificates, context: context).removeTree(id.description)
                 return existed || certsExisted
             } catch {

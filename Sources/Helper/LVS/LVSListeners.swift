@@ -34,6 +34,9 @@ public final class LVSListeners: Sendable {
     /// The amphora namespace, where the listeners' keepalived runs and its check runs too.
     let netns: InterfaceName
     let locks = InstanceLocks()
+    /// Held while the directories all listeners share (`lvs/`, `lvs/check/`) are opened or made, so
+    /// that two listeners' first uploads record one `mkdir`, not two.
+    let sharedDirectories = LockedValue(())
     /// Tests and unusual kernels may point this elsewhere; production reads ``ipvsProcFile``.
     let ipvsProbePath: String
     /// Announces the VIPs after a start (nil: never, e.g. in unit tests without a namespace).
@@ -70,7 +73,9 @@ public final class LVSListeners: Sendable {
     /// Writes ``checkScript`` (0700) into `<lvs>/check/`; with `onlyIfChanged`, only when it is not
     /// already exactly that (a regular file of root's, that mode, that text: see ``AuditedDirectory/writeIfChanged(_:_:mode:)``).
     func writeCheckScript(in dir: SafeDirectory, context: AuditContext, onlyIfChanged: Bool) throws(FileChangeError) {
-        let check = try AuditedDirectory(directory: dir, context: context).subdirectory(StateLayout.lvsCheckDirectoryName)
+        let check = try sharedDirectories.withLock { _ throws(FileChangeError) -> SafeDirectory in
+            try AuditedDirectory(directory: dir, context: context).subdirectory(StateLayout.lvsCheckDirectoryName)
+        }
         let files = AuditedDirectory(directory: check, context: context)
         let bytes = Array(Self.checkScript.utf8)
         if onlyIfChanged {
@@ -143,7 +148,9 @@ public final class LVSListeners: Sendable {
         return try locks.withLock(upload.listener) { () throws(LVSError) -> String in
             let dir: SafeDirectory
             do throws(FileChangeError) {
-                dir = try AuditedDirectory(directory: base, context: context).subdirectory(StateLayout.lvsDirectoryName)
+                dir = try sharedDirectories.withLock { _ throws(FileChangeError) -> SafeDirectory in
+                    try AuditedDirectory(directory: base, context: context).subdirectory(StateLayout.lvsDirectoryName)
+                }
             } catch {
                 throw error.wrapped(refused: LVSError.launcher, failed: LVSError.storage)
             }
