@@ -123,7 +123,7 @@ extension TopologyManager {
 
     /// Refuses to go on when keepalived, as root, would disable the check script (see ``KeepalivedScriptSecurity``).
     func requireSafeCheckScript() throws(KeepalivedError) {
-        let path = basePath + "/" + StateLayout.vrrpDirectoryName + "/" + StateLayout.VRRPFile.checkScript
+        let path = StateLayout(basePath: basePath).vrrpFile(StateLayout.VRRPFile.checkScript)
         if let problem = KeepalivedScriptSecurity.problem(atPath: path) { throw .checkScriptUnsafe(details: problem) }
     }
 

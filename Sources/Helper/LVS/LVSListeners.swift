@@ -67,7 +67,7 @@ public final class LVSListeners: Sendable {
 
     /// Where the UDP check script lies, as the policy names it (`{base_path}/lvs/check/udp_check.sh`).
     var checkScriptPath: String {
-        paths.basePath + "/" + StateLayout.lvsDirectoryName + "/" + StateLayout.lvsCheckDirectoryName + "/" + StateLayout.lvsCheckScriptName
+        paths.layout.lvsFile(StateLayout.lvsCheckDirectoryName + "/" + StateLayout.lvsCheckScriptName)
     }
 
     /// Writes ``checkScript`` (0700) into `<lvs>/check/`; with `onlyIfChanged`, only when it is not

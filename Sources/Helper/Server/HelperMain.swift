@@ -167,10 +167,11 @@ public enum HelperMain {
             // The supervisor made the namespace and brought its loopback up before starting us.
             services = DirectServiceManager(fd: daemonFD, audit: audit)
         case .systemd:
-            if let mismatch = config.systemdUnitsMismatch {
+            let mismatch = config.systemdUnitsMismatch
+            if let mismatch {
                 logger.warning("no haproxy or keepalived unit will start: the systemd units name other paths", metadata: ["setting": "\(mismatch)"])
             }
-            services = SystemdServiceManager(runner: runner, unitsMismatch: config.systemdUnitsMismatch)
+            services = SystemdServiceManager(runner: runner, unitsMismatch: mismatch)
         }
         guard let netnsName = try? InterfaceName(validating: config.netns) else {
             return fail("amphora-helper: netns \(config.netns) is not a valid namespace name")
