@@ -20,7 +20,7 @@ public enum KeepalivedCheckCopy {
             if line.offset > 0 { copy.append(UInt8(ascii: "\n")) }
             if !isNamespaceLine(line.element) { copy.append(contentsOf: line.element) }
         }
-        return contains(copy, namespaceKeyword) ? nil : copy
+        return copy.firstRange(of: namespaceKeyword) == nil ? copy : nil
     }
 
     /// Whether the line's first word is exactly the keyword.
@@ -33,12 +33,5 @@ public enum KeepalivedCheckCopy {
     /// keepalived's word separators (`isspace`).
     static func isBlank(_ byte: UInt8) -> Bool {
         byte == 0x20 || (0x09...0x0D).contains(byte)
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        return (0...(haystack.count - needle.count)).contains { start in
-            haystack[start] == needle[0] && haystack[start..<(start + needle.count)].elementsEqual(needle)
-        }
     }
 }

@@ -28,7 +28,7 @@ public enum HAProxyConfigCheckOutput {
         var kept: [String] = []
         var bytes = 0
         for raw in output.utf8.split(separator: UInt8(ascii: "\n")) {
-            let line = String(decoding: raw.prefix(maximumLineBytes).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            let line = String(printableASCII: raw, limit: maximumLineBytes)
             guard line.hasPrefix("[ALERT]") || line.hasPrefix("[WARNING]"), namesOnlyOwnFiles(line, directories: directories, programs: programs)
             else { continue }
             guard kept.count < maximumLines, bytes + line.utf8.count + 1 <= maximumBytes else { break }

@@ -59,15 +59,7 @@ public final class NetworkConfigurator: Sendable {
     }
 
     func links(_ netns: InterfaceName?, _ context: AuditContext) throws(NetworkError) -> [Link] {
-        let output = try ip(.listLinks(netns: netns), context).stdout
-        guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let items) = value else { return [] }
-        return items.compactMap { item in
-            guard case .object(let members) = item,
-                case .string(let name)? = members.first(where: { $0.0 == "ifname" })?.1,
-                case .string(let mac)? = members.first(where: { $0.0 == "address" })?.1
-            else { return nil }
-            return Link(name: name, mac: mac.lowercased())
-        }
+        RootLink.parse(try ip(.listLinks(netns: netns), context).stdout).map { Link(name: $0.name, mac: $0.mac) }
     }
 
     /// The root namespace's links, with what decides whether a plug may take them; the MACs of those

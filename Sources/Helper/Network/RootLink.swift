@@ -17,7 +17,8 @@ struct RootLink: Equatable, Sendable {
     /// Root-namespace links stacked on this one (a macvlan's or a VLAN's `link`): moving it would take their carrier.
     var upperLinks: [String] = []
 
-    /// The links in `ip -j addr show` output; entries without a name or a MAC are left out.
+    /// The links in `ip -j addr show` output (or `ip -j link show`: no addresses then); entries without
+    /// a name or a MAC are left out.
     static func parse(_ output: String) -> [RootLink] {
         guard let value = try? JSONValue(parsing: Array(output.utf8)), case .array(let items) = value else { return [] }
         var links = items.compactMap(link(from:))

@@ -1,5 +1,11 @@
 /// Small text helpers the helper needs without Foundation.
 extension String {
+    /// The first `limit` of `bytes` as text, every byte outside printable ASCII shown as `?`: one
+    /// line of a tool's output, made safe to pass on.
+    init(printableASCII bytes: some Collection<UInt8>, limit: Int) {
+        self.init(decoding: bytes.prefix(limit).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+    }
+
     /// The string without leading and trailing characters from `set`.
     func trimmingCharacters(of set: String) -> String {
         let chars = Set(set)

@@ -24,8 +24,7 @@ enum ToolFailure {
     static func errorLines(_ output: String) -> [String] {
         var kept: [String] = []
         for raw in output.utf8.split(separator: UInt8(ascii: "\n")) where kept.count < maximumLines {
-            let line = String(decoding: raw.prefix(maximumLineBytes).map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
-                .trimmingASCIIWhitespace()
+            let line = String(printableASCII: raw, limit: maximumLineBytes).trimmingASCIIWhitespace()
             if isErrorLine(line) { kept.append(line) }
         }
         return kept
