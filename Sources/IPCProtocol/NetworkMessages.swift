@@ -4,6 +4,9 @@ public struct HostRoute: Sendable, Codable, Equatable, Hashable {
     public var nexthop: IPAddress
 
     public init(destination: CIDR, nexthop: IPAddress) throws(ValidationError) {
+        guard nexthop.isUnicast else {
+            throw ValidationError(field: "host_routes", reason: "the next hop \(nexthop) is not a unicast address")
+        }
         guard destination.network.family == nexthop.family else {
             throw ValidationError(field: "host_routes", reason: "destination \(destination) and nexthop \(nexthop) are of different families")
         }
@@ -25,8 +28,9 @@ public struct HostRoute: Sendable, Codable, Equatable, Hashable {
 }
 
 /// An address on a subnet, with the subnet's gateway and extra routes; a value that exists is
-/// consistent: the address is inside the subnet, everything is of one family. The gateway may lie
-/// outside the subnet (upstream routes every gateway and next hop `onlink`).
+/// consistent: the address is a unicast host of the subnet (not its network or IPv4 broadcast
+/// address), the gateway and next hops are unicast, everything is of one family. The gateway may
+/// lie outside the subnet (upstream routes every gateway and next hop `onlink`).
 public struct SubnetAddress: Sendable, Codable, Equatable {
     /// Entries allowed in `host_routes` (security anchor A12).
     public static let maximumHostRoutes = 64
@@ -40,7 +44,13 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
         guard subnet.contains(address) else {
             throw ValidationError(field: "ip_address", reason: "\(address) is not inside \(subnet)")
         }
+        guard address.isUnicast, !subnet.isReservedHost(address) else {
+            throw ValidationError(field: "ip_address", reason: "\(address) is not a unicast host address of \(subnet)")
+        }
         if let gateway {
+            guard gateway.isUnicast else {
+                throw ValidationError(field: "gateway", reason: "\(gateway) is not a unicast address")
+            }
             guard gateway.family == subnet.network.family else {
                 throw ValidationError(field: "gateway", reason: "\(gateway) is not of the family of \(subnet)")
             }
@@ -96,6 +106,9 @@ public struct VIPPlug: Sendable, Codable, Equatable {
         if let vrrpAddress {
             guard vip.subnet.contains(vrrpAddress) else {
                 throw ValidationError(field: "vrrp_ip", reason: "\(vrrpAddress) is not inside \(vip.subnet)")
+            }
+            guard vrrpAddress.isUnicast, !vip.subnet.isReservedHost(vrrpAddress) else {
+                throw ValidationError(field: "vrrp_ip", reason: "\(vrrpAddress) is not a unicast host address of \(vip.subnet)")
             }
         }
         guard additionalVIPs.count <= Self.maximumAdditionalVIPs else {

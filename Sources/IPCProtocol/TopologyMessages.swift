@@ -76,6 +76,9 @@ public struct TopologyChange: Sendable, Codable, Equatable {
         if topology == .activeStandby {
             if role == nil { problems.append(ValidationError(field: "role", reason: "role is required for ACTIVE-STANDBY")) }
             if haIP == nil { problems.append(ValidationError(field: "ha_ip", reason: "ha_ip is required for ACTIVE-STANDBY")) }
+            if let haIP, !haIP.isUnicast {
+                problems.append(ValidationError(field: "ha_ip", reason: "ha_ip \(haIP) is not a unicast address"))
+            }
             if secret == nil { problems.append(ValidationError(field: "secret", reason: "secret is required for ACTIVE-STANDBY")) }
         }
         if let secret, !isValidSecret(secret) {

@@ -24,6 +24,19 @@ public struct IPAddress: ValidatedText {
         bytes.count == 4 ? bytes[0] == 127 : bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
     }
 
+    /// All zero: `0.0.0.0` or `::`.
+    public var isUnspecified: Bool { bytes.allSatisfy { $0 == 0 } }
+
+    /// A multicast address: 224.0.0.0/4 or ff00::/8.
+    public var isMulticast: Bool { bytes.count == 4 ? bytes[0] & 0xF0 == 0xE0 : bytes[0] == 0xFF }
+
+    /// Whether the address can be a host's on a link, a gateway or a next hop: not unspecified,
+    /// loopback, multicast or the IPv4 limited broadcast `255.255.255.255`. Whether it is a usable
+    /// host of its subnet is ``SubnetAddress``'s question.
+    public var isUnicast: Bool {
+        !isUnspecified && !isLoopback && !isMulticast && !(bytes.count == 4 && bytes.allSatisfy { $0 == 0xFF })
+    }
+
     /// The longest accepted text: `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`.
     static let maximumTextLength = 45
 
@@ -307,6 +320,18 @@ public struct CIDR: ValidatedText {
     public func contains(_ ip: IPAddress) -> Bool {
         guard ip.bytes.count == network.bytes.count else { return false }
         return Self.masked(ip.bytes, prefixLength: prefixLength) == network.bytes
+    }
+
+    /// Whether `ip` is one of this network's addresses that Neutron never gives a port: the network
+    /// address (IPv4 up to /30, IPv6 up to /126, where it is the subnet-router anycast address) and
+    /// the IPv4 broadcast address (up to /30). False for an address outside the network.
+    public func isReservedHost(_ ip: IPAddress) -> Bool {
+        guard contains(ip) else { return false }
+        let bits = network.bytes.count * 8
+        guard prefixLength <= bits - 2 else { return false }
+        if ip == network { return true }
+        let broadcast = zip(network.bytes, netmask.bytes).map { $0 | ~$1 }
+        return network.family == .v4 && ip.bytes == broadcast
     }
 
     /// The netmask as an address (`255.255.255.0` for a /24; for IPv6, e.g. `ffff:ffff::` for a /32).

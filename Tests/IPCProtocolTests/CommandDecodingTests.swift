@@ -152,6 +152,11 @@ enum CommandCatalogue {
                     $0.setting(["_0", "vip", "hostRoutes", "0", "nexthop"], .string("2001:db8::1"))
                 }),
                 ("gateway of the other family", { $0.setting(["_0", "vip", "gateway"], .string("2001:db8::1")) }),
+                ("VIP on the subnet's broadcast address", { $0.setting(["_0", "vip", "address"], .string("203.0.113.255")) }),
+                ("VIP on the subnet's network address", { $0.setting(["_0", "vip", "address"], .string("203.0.113.0")) }),
+                ("vrrp address on the subnet's network address", { $0.setting(["_0", "vrrpAddress"], .string("203.0.113.0")) }),
+                ("multicast gateway", { $0.setting(["_0", "vip", "gateway"], .string("224.0.0.18")) }),
+                ("unspecified next hop", { $0.setting(["_0", "vip", "hostRoutes", "0", "nexthop"], .string("0.0.0.0")) }),
             ]
         case .plugNetwork:
             let fixed = JSONValue.object([("address", .string("2001:db8::6")), ("subnet", .string("2001:db8::/64")), ("hostRoutes", .array([]))])
@@ -160,6 +165,12 @@ enum CommandCatalogue {
                 ("50,000 fixed IPs", { $0.setting(["_0", "fixedIPs"], .array(Array(repeating: fixed, count: 50_000))) }),
                 ("address outside its subnet", { $0.setting(["_0", "fixedIPs", "0", "address"], .string("2001:db9::6")) }),
                 ("broadcast MAC", { $0.setting(["_0", "mac"], .string("ff:ff:ff:ff:ff:ff")) }),
+                ("multicast fixed IP", {
+                    $0.setting(["_0", "fixedIPs", "0"], .object([("address", .string("ff02::1")), ("subnet", .string("ff02::/16")), ("hostRoutes", .array([]))]))
+                }),
+                ("loopback fixed IP", {
+                    $0.setting(["_0", "fixedIPs", "0"], .object([("address", .string("::1")), ("subnet", .string("::/0")), ("hostRoutes", .array([]))]))
+                }),
             ]
         case .setTopology:
             return [
@@ -175,6 +186,7 @@ enum CommandCatalogue {
                 ("65-character VRRP secret", { $0.setting(["_0", "secret"], .string(String(repeating: "a", count: 65))) }),
                 ("ACTIVE_STANDBY without a role", { $0.removing(["_0", "role"]) }),
                 ("ACTIVE_STANDBY without ha_ip", { $0.removing(["_0", "haIP"]) }),
+                ("multicast ha_ip", { $0.setting(["_0", "haIP"], .string("224.0.0.18")) }),
                 ("ACTIVE_STANDBY without a secret", { $0.removing(["_0", "secret"]) }),
                 ("ACTIVE_ACTIVE", { $0.setting(["_0", "topology"], .string("ACTIVE_ACTIVE")) }),
                 ("tolerant topology spelling", { $0.setting(["_0", "topology"], .string("ACTIVE-STANDBY")) }),

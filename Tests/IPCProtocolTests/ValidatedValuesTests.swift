@@ -310,6 +310,15 @@ private let controlAndInjection: [String] = [
         #expect(throws: ValidationError.self) { try IPAddress(bytes: mapped) }
     }
 
+    @Test(arguments: [
+        ("203.0.113.7", true), ("2001:db8::7", true), ("fe80::1", true), ("169.254.0.1", true),
+        ("0.0.0.0", false), ("::", false), ("127.0.0.1", false), ("127.255.0.9", false), ("::1", false),
+        ("224.0.0.18", false), ("239.255.255.250", false), ("ff02::12", false), ("255.255.255.255", false),
+    ])
+    func unicast(raw: String, expected: Bool) throws {
+        #expect(try IPAddress(validating: raw).isUnicast == expected)
+    }
+
     @Test func familyIsCodableAsRawValue() throws {
         let data = try JSONEncoder().encode([IPFamily.v4, IPFamily.v6])
         #expect(String(decoding: data, as: UTF8.self) == #"["v4","v6"]"#)
@@ -380,6 +389,23 @@ private let controlAndInjection: [String] = [
         let network = try CIDR(validating: cidr)
         let address = try IPAddress(validating: ip)
         #expect(network.contains(address) == expected)
+    }
+
+    @Test(arguments: [
+        ("203.0.113.0/24", "203.0.113.0", true),
+        ("203.0.113.0/24", "203.0.113.255", true),
+        ("203.0.113.0/24", "203.0.113.1", false),
+        ("203.0.113.0/24", "203.0.113.254", false),
+        ("203.0.113.0/24", "198.51.100.0", false),  // outside
+        ("203.0.113.4/30", "203.0.113.7", true),
+        ("203.0.113.4/31", "203.0.113.4", false),  // RFC 3021: both are hosts
+        ("203.0.113.5/32", "203.0.113.5", false),
+        ("2001:db8::/64", "2001:db8::", true),  // subnet-router anycast
+        ("2001:db8::/64", "2001:db8::ffff:ffff:ffff:ffff", false),  // IPv6 has no broadcast
+        ("2001:db8::/127", "2001:db8::", false),
+    ])
+    func reservedHosts(cidr: String, ip: String, expected: Bool) throws {
+        #expect(try CIDR(validating: cidr).isReservedHost(IPAddress(validating: ip)) == expected)
     }
 
     @Test func memberwiseValidation() throws {

@@ -183,6 +183,14 @@ struct NetworkTests {
             ("::ffff:1.2.3.4", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
             ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC,
                              "host_routes": Array(repeating: ["destination": "192.0.2.0/24", "nexthop": "203.0.113.1"], count: 2)]),
+            // Only a unicast host of its subnet is an address; gateways and next hops are unicast.
+            ("203.0.113.255", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC]),
+            ("224.0.0.18", ["subnet_cidr": "224.0.0.0/24", "mac_address": strayMAC]),
+            ("127.0.0.2", ["subnet_cidr": "127.0.0.0/8", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "255.255.255.255", "mac_address": strayMAC]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC, "vrrp_ip": "203.0.113.0"]),
+            ("203.0.113.7", ["subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.1", "mac_address": strayMAC,
+                             "host_routes": [["destination": "192.0.2.0/24", "nexthop": "0.0.0.0"]]]),
         ]
         for (vip, body) in invalid {
             let r = try agent.request("POST", "/1.0/plug/vip/\(vip)", body: Self.json(body))
@@ -191,6 +199,10 @@ struct NetworkTests {
         }
         #expect(try agent.request("POST", "/1.0/plug/network", body: Data("not json".utf8)).status == 400)
         #expect(try agent.request("POST", "/1.0/plug/network", body: Self.json(["mac_address": memberMAC, "fixed_ips": [["ip_address": "203.0.113.5", "subnet_cidr": "198.51.100.0/24"]]])).status == 400)
+        let multicastMember = try agent.request(
+            "POST", "/1.0/plug/network", body: Self.json(["mac_address": memberMAC, "fixed_ips": [["ip_address": "ff02::1", "subnet_cidr": "ff02::/16"]]]))
+        #expect(multicastMember.status == 400)
+        #expect(multicastMember.headers["content-type"] == "application/json")
         // Nothing was left half-done: the stray MAC's port never existed, the member port is still eth1.
         let names = try #require(try amphoraNS.json(["link", "show"]) as? [[String: Any]]).compactMap { $0["ifname"] as? String }
         #expect(Set(names) == ["lo", "eth1", "eth2"])
