@@ -499,6 +499,7 @@ CAP_KILL        the deadline kills a check's process group, which runs as amphor
 #   rule CONTEXT WORD... [{]   CONTEXT "/" is the top level, "/virtual_server/real_server" a nested
 #                              block; WORDs are literals (a|b alternatives) or <shapes>; a final "{"
 #                              opens the block CONTEXT/WORD
+#   once CONTEXT KEYWORD...    each KEYWORD may start at most one line of each CONTEXT block
 #   command PROGRAM WORD...    what a quoted <command> (misc_path) may run: only the agent's own
 #                              programs, with an address and a port (and the checker's fixed
 #                              options). The UDP check script is written by the helper itself (0700,
@@ -544,6 +545,16 @@ rule /virtual_server/real_server/HTTP_GET connect_ip <ip>
 rule /virtual_server/real_server/HTTP_GET connect_port <port>
 rule /virtual_server/real_server/HTTP_GET connect_timeout <uint>
 
+# One of each setting in a block, as the templates render them (keepalived would keep the last).
+once / net_namespace
+once /virtual_server lb_algo lb_kind protocol persistence_timeout persistence_granularity
+once /virtual_server delay_loop delay_before_retry retry
+once /virtual_server/real_server weight uthreshold MISC_CHECK TCP_CHECK HTTP_GET
+once /virtual_server/real_server/MISC_CHECK misc_path misc_timeout
+once /virtual_server/real_server/TCP_CHECK connect_ip connect_port connect_timeout
+once /virtual_server/real_server/HTTP_GET connect_ip connect_port connect_timeout
+once /virtual_server/real_server/HTTP_GET/url path status_code
+
 """#,
         "keepalived-vrrp.txt": #"""
 # What a VRRP keepalived configuration may contain (PUT /v0.1/vrrp/upload, PUT /1.0/vrrp/upload, and
@@ -558,6 +569,7 @@ rule /virtual_server/real_server/HTTP_GET connect_timeout <uint>
 #   rule CONTEXT WORD... [{]   CONTEXT "/" is the top level, "/vrrp_instance/authentication" a nested
 #                              block; WORDs are literals (a|b alternatives) or <shapes>; a final "{"
 #                              opens the block CONTEXT/WORD
+#   once CONTEXT KEYWORD...    each KEYWORD may start at most one line of each CONTEXT block
 #   script PATH                a program a <script> word may name: the agent's own check, a fixed
 #                              0700 wrapper the helper writes at every upload, which runs
 #                              `amphora-helper vrrp-check`. {base_path} is the agent's base_path
@@ -620,6 +632,17 @@ rule /vrrp_instance track_script {
 rule /vrrp_instance/track_script <name>
 rule /vrrp_instance track_interface {
 rule /vrrp_instance/track_interface <interface>
+
+# One of each block, and one of each setting in a block, as the template renders them (keepalived
+# would keep the last of a repeated setting, and run a second vrrp_instance or vrrp_script).
+once / global_defs vrrp_script vrrp_instance
+once /global_defs router_id enable_script_security script_user
+once /vrrp_script script interval timeout fall rise
+once /vrrp_instance state interface virtual_router_id priority nopreempt accept garp_master_refresh
+once /vrrp_instance garp_master_refresh_repeat advert_int unicast_src_ip authentication unicast_peer
+once /vrrp_instance virtual_ipaddress virtual_ipaddress_excluded virtual_routes virtual_rules
+once /vrrp_instance track_script track_interface
+once /vrrp_instance/authentication auth_type auth_pass
 
 """#,
         "haproxy-config.txt": #"""

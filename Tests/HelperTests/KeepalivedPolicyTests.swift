@@ -262,12 +262,12 @@ struct KeepalivedPolicyTests {
 
     @Test("control characters, NUL and non-ASCII are refused; comments and CRLF are read as keepalived reads them")
     func charactersAndComments() throws {
-        for line in ["    nopreempt\u{0C}", "    nopreempt\u{0B}", "    nopreempt\u{00}", "    nopreempt é"] {
+        for line in ["    state BACKUP\u{0C}", "    state BACKUP\u{0B}", "    state BACKUP\u{00}", "    state BACKUP é"] {
             #expect(try Self.vrrpRefusal(Self.inInstance(line)) != nil, "\(line.debugDescription)")
         }
         // '#' and '!' start comments outside quotes, as in keepalived; the rest of the line is gone.
-        #expect(try Self.vrrpRefusal(Self.inInstance("    nopreempt # startup_script /bin/sh")) == nil)
-        #expect(try Self.vrrpRefusal(Self.inInstance("    nopreempt ! notify_master /bin/sh")) == nil)
+        #expect(try Self.vrrpRefusal(Self.inInstance("    state BACKUP # startup_script /bin/sh")) == nil)
+        #expect(try Self.vrrpRefusal(Self.inInstance("    state BACKUP ! notify_master /bin/sh")) == nil)
         #expect(try Self.vrrpRefusal(Self.octaviaVRRP.replacingOccurrences(of: "\n", with: "\r\n")) == nil)
         // Inside quotes they would not be comments: refused rather than interpreted.
         #expect(try Self.vrrpRefusal(Self.octaviaVRRP.replacingOccurrences(
@@ -313,6 +313,73 @@ struct KeepalivedPolicyTests {
         }
         let notify = Self.octaviaLVS.replacingOccurrences(of: "weight 1\n", with: "weight 1\n        notify_up /var/lib/octavia/lvs/check/udp_check.sh\n")
         #expect(try Self.lvsRefusal(notify) != nil)
+    }
+
+    @Test("one of each block and of each setting in a block, as the templates render them; lists may repeat")
+    func settingsAppearOnce() throws {
+        let secondInstance = Self.octaviaVRRP + "\nvrrp_instance other {\n    interface eth2\n    virtual_router_id 2\n}\n"
+        let vrrpCases = [
+            secondInstance,
+            Self.octaviaVRRP + "\nvrrp_script other {\n    script /var/lib/octavia/vrrp/check_script.sh\n}\n",
+            Self.inInstance("    interface eth2"),
+            Self.inInstance("    priority 1"),
+            Self.octaviaVRRP.replacingOccurrences(of: "auth_pass 0a1b2c3\n", with: "auth_pass 0a1b2c3\n        auth_pass other\n"),
+            Self.octaviaVRRP.replacingOccurrences(of: "    interval 5\n", with: "    interval 5\n    interval 1\n"),
+            "global_defs {\n    router_id a\n}\nglobal_defs {\n    router_id b\n}\n" + Self.octaviaVRRP,
+        ]
+        for text in vrrpCases {
+            let details = try #require(try Self.vrrpRefusal(text), "\(text)")
+            #expect(details.contains("may appear only once"), "\(details)")
+        }
+        // Entries of a list block repeat; so does a second gateway route (one per VIP family).
+        let twoGateways = Self.octaviaVRRP.replacingOccurrences(
+            of: "default via 203.0.113.1 dev eth1 onlink table 1\n",
+            with: "default via 203.0.113.1 dev eth1 onlink table 1\n        default via 2001:db8::1 dev eth1 onlink table 1\n")
+        #expect(try Self.vrrpRefusal(twoGateways) == nil)
+
+        // LVS: a virtual server per VIP family and a url block per expected code are what Octavia renders.
+        let ipv6Server = """
+
+            virtual_server_group ipv6-group {
+                2001:db8::100 53
+            }
+
+            virtual_server group ipv6-group {
+                lb_algo rr
+                lb_kind NAT
+                protocol UDP
+                real_server 2001:db8::20 53 {
+                    weight 1
+                    HTTP_GET {
+                        url {
+                            path /healthz
+                            status_code 200
+                        }
+                        url {
+                            path /healthz
+                            status_code 204
+                        }
+                        connect_ip 2001:db8::20
+                        connect_port 80
+                        connect_timeout 5
+                    }
+                }
+            }
+
+            """
+        #expect(try Self.lvsRefusal(Self.octaviaLVS + ipv6Server) == nil)
+        let lvsCases = [
+            Self.octaviaLVS.replacingOccurrences(of: "lb_kind NAT\n", with: "lb_kind NAT\n    lb_algo rr\n"),
+            Self.octaviaLVS.replacingOccurrences(of: "misc_timeout 32\n", with: "misc_timeout 32\n            misc_timeout 1\n"),
+            Self.octaviaLVS + ipv6Server.replacingOccurrences(of: "status_code 204\n", with: "status_code 204\n                status_code 500\n"),
+            Self.octaviaLVS.replacingOccurrences(of: "net_namespace amphora-haproxy\n", with: "net_namespace amphora-haproxy\nnet_namespace amphora-haproxy\n"),
+        ]
+        for text in lvsCases {
+            let details = try #require(try Self.lvsRefusal(text), "\(text)")
+            #expect(details.contains("may appear only once"), "\(details)")
+        }
+        // A policy whose `once` names a keyword no rule allows is malformed (the file is ours).
+        #expect(throws: KeepalivedConfigError.self) { try VRRPConfigPolicy(text: "rule / vrrp_instance <name> {\nonce / vrrp_instanc\n", basePath: Self.basePath) }
     }
 
     // MARK: - config-test verdict and output

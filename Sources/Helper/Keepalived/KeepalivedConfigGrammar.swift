@@ -12,6 +12,9 @@ import IPCProtocol
 ///                                  context is CONTEXT/first-word
 ///     script PATH                  a program a `<script>` word may name (no arguments)
 ///     command PROGRAM WORD...      a command line a `<command>` word ("..." quoted) may hold
+///     once CONTEXT KEYWORD...      each KEYWORD may start at most one line of each CONTEXT block
+///                                  (keepalived keeps the last of repeated settings, or runs
+///                                  every repeated block; the template renders each once)
 ///
 /// `{base_path}` is replaced by the agent's base_path. Only `<script>` and `<command>` words may
 /// be quoted; every other word must be written plainly.
@@ -38,6 +41,8 @@ public struct KeepalivedConfigGrammar: Sendable {
     let rules: [String: [Rule]]
     let scripts: Set<String>
     let commands: [[Element]]
+    /// "CONTEXT KEYWORD" for every keyword a block may hold once (``onceKey(_:_:)``).
+    let once: Set<String>
     let namespace: String?
     let fileName: String
 
@@ -46,6 +51,7 @@ public struct KeepalivedConfigGrammar: Sendable {
         var rules: [String: [Rule]] = [:]
         var scripts: Set<String> = []
         var commands: [[Element]] = []
+        var once: Set<String> = []
         func malformed(_ line: Substring) -> KeepalivedConfigError { .policyMalformed(fileName: fileName, line: String(line)) }
         for raw in text.split(separator: "\n") {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
@@ -77,16 +83,30 @@ public struct KeepalivedConfigGrammar: Sendable {
                     elements.append(element)
                 }
                 commands.append(elements)
+            case "once":
+                guard words.count >= 3, words[1].hasPrefix("/") else { throw malformed(raw) }
+                for keyword in words.dropFirst(2) { once.insert(Self.onceKey(words[1], keyword)) }
             default:
                 throw malformed(raw)
             }
         }
+        for key in once {
+            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+            let named = (rules[parts[0]] ?? []).contains { rule in
+                if case .literal(let values) = rule.elements[0] { return values.contains(parts[1]) }
+                return false
+            }
+            guard named else { throw malformed("once \(key)"[...]) }
+        }
         self.rules = rules
         self.scripts = scripts
         self.commands = commands
+        self.once = once
         self.namespace = namespace
         self.fileName = fileName
     }
+
+    static func onceKey(_ context: String, _ keyword: String) -> String { context + " " + keyword }
 
     static func element(_ word: String) -> Element? {
         if word.hasPrefix("<"), word.hasSuffix(">") {
@@ -114,12 +134,15 @@ public struct KeepalivedConfigGrammar: Sendable {
     public func check(_ text: String) throws(KeepalivedConfigRefusal) -> [Statement] {
         guard !text.utf8.contains(0) else { throw KeepalivedConfigRefusal(line: 0, reason: "NUL byte") }
         var stack: [String] = []
+        // The once-only keywords each open block (and the top level) has held so far.
+        var held: [Set<String>] = [[]]
         var statements: [Statement] = []
         for line in try KeepalivedConfigTokenizer.lines(text) {
             func refuse(_ reason: String) -> KeepalivedConfigRefusal { KeepalivedConfigRefusal(line: line.number, reason: reason) }
             let context = stack.isEmpty ? "/" : "/" + stack.joined(separator: "/")
             if line.closesBlock {
                 guard stack.popLast() != nil else { throw refuse("unbalanced '}'") }
+                held.removeLast()
                 continue
             }
             let candidates = rules[context] ?? []
@@ -151,10 +174,14 @@ public struct KeepalivedConfigGrammar: Sendable {
                 let what = keyword.isEmpty ? "entry '\(shown)'" : "'\(shown)'"
                 throw refuse("\(what) \(place): \(firstProblem ?? "not allowed")")
             }
+            if once.contains(Self.onceKey(context, first)) {
+                guard held[held.count - 1].insert(first).inserted else { throw refuse("'\(shown)' may appear only once \(place)") }
+            }
             statements.append(Statement(context: context, words: line.words.map(\.text), line: line.number, program: program))
             if rule.opensBlock {
                 guard stack.count < Self.maximumDepth else { throw refuse("blocks nested too deeply") }
                 stack.append(first)
+                held.append([])
             }
         }
         guard stack.isEmpty else { throw KeepalivedConfigRefusal(line: 0, reason: "\(stack.count) unclosed block(s)") }
