@@ -114,6 +114,48 @@ struct HAProxyLifecycleTests {
         #expect(waitUntil { memberStatus() == "DOWN" })
     }
 
+    @Test("a certificate deleted after its configuration was checked: the reload checks again, is refused, and haproxy keeps serving")
+    func certificateChangeIsCheckedAtReload() throws {
+        let (agent, netns) = try startAgent()
+        defer { agent.stop() }
+        let backend = try netns.startBackend(port: 8081, body: "hello over tls")
+        defer { netns.stop(backend) }
+        let lb = Self.uuid(), pool = Self.uuid(), member = Self.uuid()
+        let material = agent.directory + "/tls"
+        try FileManager.default.createDirectory(atPath: material, withIntermediateDirectories: true)
+        try Shell.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", material + "/key.pem",
+            "-out", material + "/cert.pem", "-subj", "/CN=lb.example.com", "-days", "2",
+        ])
+        let bundle = try String(contentsOfFile: material + "/cert.pem", encoding: .utf8) + String(contentsOfFile: material + "/key.pem", encoding: .utf8)
+        let certificates = "/1.0/loadbalancer/\(lb)/certificates/"
+        let crtList = "\(agent.certificateDirectory)/\(lb)/\(lb).pem"
+        #expect(try agent.request("PUT", certificates + "tls.pem", body: Data(bundle.utf8)).status == 200)
+        #expect(try agent.request("PUT", certificates + "\(lb).pem", body: Data("\(agent.certificateDirectory)/\(lb)/tls.pem\n".utf8)).status == 200)
+        let text = Self.config(listener: lb, pool: pool, member: member)
+            .replacingOccurrences(of: "bind 127.0.0.1:8080", with: "bind 127.0.0.1:8443 ssl crt-list \(crtList)")
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(Self.amphora)/\(lb)/haproxy", body: Data(text.utf8)).status == 202)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        func served() -> Bool {
+            let r = try? netns.run(["/usr/bin/curl", "-s", "-k", "--max-time", "3", "https://127.0.0.1:8443/"], check: false)
+            return r?.stdout == "hello over tls"
+        }
+        #expect(waitUntil { served() })
+
+        // The bundle the crt-list names goes: the stored configuration passed its check, but no longer would.
+        #expect(try agent.request("DELETE", certificates + "tls.pem").status == 200)
+        let reload = try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload")
+        #expect(reload.status == 500, "\(reload.text)")
+        #expect(reload.headers["content-type"] == "application/json")
+        #expect(reload.object["message"] as? String == "Error reloading haproxy")
+        #expect(served())
+
+        // Back again: the reload checks, passes and goes ahead.
+        #expect(try agent.request("PUT", certificates + "tls.pem", body: Data(bundle.utf8)).status == 200)
+        #expect(try agent.request("PUT", "/1.0/loadbalancer/\(lb)/reload").status == 202)
+        #expect(waitUntil { served() })
+    }
+
     @Test("reload with a changed config while a client loops: no failed request")
     func reloadWithoutDroppingRequests() throws {
         let (agent, netns) = try startAgent()

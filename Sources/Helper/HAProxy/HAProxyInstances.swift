@@ -85,6 +85,20 @@ public final class HAProxyInstances: Sendable {
         return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex("\(checkerDigest)\u{0}\(id)".utf8)
     }
 
+    /// Forgets that the instance's stored configuration passed `haproxy -c`: its certificates
+    /// changed, and the check read them (a deleted or replaced file haproxy would refuse). The next
+    /// start or reload checks it again. The caller holds the instance's lock; no stamp, nothing done.
+    func forgetCheck(_ id: ResourceID, context: AuditContext) throws(HAProxyError) {
+        guard let dir = try directory(id) else { return }
+        do throws(FileChangeError) {
+            let stamped: Bool
+            do throws(SystemError) { stamped = try dir.contains(StateLayout.HAProxyFile.checkedDigest) } catch { throw .failed(error) }
+            if stamped { _ = try AuditedDirectory(directory: dir, context: context).remove(StateLayout.HAProxyFile.checkedDigest) }
+        } catch {
+            throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
+        }
+    }
+
     /// Whether the instance has a stored configuration: anything by that name (symlinks not
     /// followed), without reading it; reading it (``storedConfig(_:)``) refuses what is not a file.
     /// Anything but "no such entry" throws, as that read would.
@@ -205,6 +219,12 @@ public final class HAProxyInstances: Sendable {
                         or: HAProxyError.launcher)
                     guard check.succeeded else {
                         throw .checkFailed(action, details: HAProxyConfigCheckOutput.summary(check, directories: ownDirectories(id)))
+                    }
+                    // Checked as an upload checks: the next start or reload need not check it again.
+                    // A stamp that cannot be written only means that it will be (the failure is audited).
+                    if let stamp = checkedStamp(text, id) {
+                        _ = try? AuditedDirectory(directory: dir, context: context).writeIfChanged(
+                            StateLayout.HAProxyFile.checkedDigest, Array(stamp.utf8))
                     }
                 }
                 // A haproxy that answers with its server state on the instance's own stats socket
