@@ -29,7 +29,8 @@ public struct HostRoute: Sendable, Codable, Equatable, Hashable {
 
 /// An address on a subnet, with the subnet's gateway and extra routes; a value that exists is
 /// consistent: the address is a unicast host of the subnet (not its network or IPv4 broadcast
-/// address), the gateway and next hops are unicast, everything is of one family. The gateway may
+/// address), the gateway and next hops are unicast addresses of other hosts (not the address, not
+/// the subnet's network or broadcast address), everything is of one family. The gateway may
 /// lie outside the subnet (upstream routes every gateway and next hop `onlink`).
 public struct SubnetAddress: Sendable, Codable, Equatable {
     /// Entries allowed in `host_routes` (security anchor A12).
@@ -48,8 +49,8 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
             throw ValidationError(field: "ip_address", reason: "\(address) is not a unicast host address of \(subnet)")
         }
         if let gateway {
-            guard gateway.isUnicast else {
-                throw ValidationError(field: "gateway", reason: "\(gateway) is not a unicast address")
+            guard gateway.isUnicast, !subnet.isReservedHost(gateway), gateway != address else {
+                throw ValidationError(field: "gateway", reason: "\(gateway) is not a unicast address of another host")
             }
             guard gateway.family == subnet.network.family else {
                 throw ValidationError(field: "gateway", reason: "\(gateway) is not of the family of \(subnet)")
@@ -61,6 +62,9 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
         guard Set(hostRoutes).count == hostRoutes.count else { throw ValidationError(field: "host_routes", reason: "duplicate routes") }
         for route in hostRoutes where route.destination.network.family != subnet.network.family {
             throw ValidationError(field: "host_routes", reason: "route to \(route.destination) is not of the subnet's family")
+        }
+        for route in hostRoutes where subnet.isReservedHost(route.nexthop) || route.nexthop == address {
+            throw ValidationError(field: "host_routes", reason: "the next hop \(route.nexthop) is not a unicast address of another host")
         }
         self.address = address
         self.subnet = subnet

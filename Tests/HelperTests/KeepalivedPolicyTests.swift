@@ -380,6 +380,31 @@ struct KeepalivedPolicyTests {
         }
         // A policy whose `once` names a keyword no rule allows is malformed (the file is ours).
         #expect(throws: KeepalivedConfigError.self) { try VRRPConfigPolicy(text: "rule / vrrp_instance <name> {\nonce / vrrp_instanc\n", basePath: Self.basePath) }
+        // ... and so is one naming a keyword some rule offers among alternatives (the other would repeat).
+        #expect(throws: KeepalivedConfigError.self) { try VRRPConfigPolicy(text: "rule / a|b <name> {\nonce / a\n", basePath: Self.basePath) }
+        #expect(throws: Never.self) { try VRRPConfigPolicy(text: "rule / a <name> {\nonce / a\n", basePath: Self.basePath) }
+    }
+
+    @Test("addresses keepalived would add, route through or send to are unicast")
+    func addressesAreUnicast() throws {
+        let vrrp = [
+            Self.octaviaVRRP.replacingOccurrences(of: "unicast_src_ip 203.0.113.11", with: "unicast_src_ip 224.0.0.18"),
+            Self.octaviaVRRP.replacingOccurrences(of: "        203.0.113.12\n", with: "        255.255.255.255\n"),
+            Self.octaviaVRRP.replacingOccurrences(of: "default via 203.0.113.1 ", with: "default via 0.0.0.0 "),
+            Self.octaviaVRRP.replacingOccurrences(of: "from 203.0.113.100/32", with: "from 127.0.0.1/32"),
+        ]
+        for text in vrrp {
+            let details = try #require(try Self.vrrpRefusal(text))
+            #expect(details.contains("unicast"), "\(details)")
+        }
+        let lvs = [
+            Self.octaviaLVS.replacingOccurrences(of: "    203.0.113.100 53", with: "    ff02::1 53"),
+            Self.octaviaLVS.replacingOccurrences(of: "real_server 192.0.2.20 53", with: "real_server 127.0.0.1 53"),
+        ]
+        for text in lvs {
+            let details = try #require(try Self.lvsRefusal(text))
+            #expect(details.contains("unicast"), "\(details)")
+        }
     }
 
     // MARK: - config-test verdict and output

@@ -62,6 +62,67 @@ struct NetworkConfiguratorTests {
         }
     }
 
+    /// A recorded member port: `address` on 192.0.2.0/24, MAC `mac`, interface `name`.
+    static func memberRecord(_ mac: String, _ name: String, _ address: String = "192.0.2.10") throws -> NetworkConfigurator.Record {
+        let fixed = try SubnetAddress(address: IPAddress(validating: address), subnet: CIDR(validating: "192.0.2.0/24"), gateway: nil, hostRoutes: [])
+        let plug = try NetworkPlug(mac: MACAddress(validating: mac), fixedIPs: [fixed], mtu: nil)
+        return NetworkConfigurator.Record(interface: name, mac: plug.mac, vip: nil, network: plug)
+    }
+
+    /// A record as an older agent may have written it, which today's validation refuses (a broadcast address).
+    static func refusedEntry(_ mac: String, _ name: String) throws -> String {
+        String(decoding: try StrictJSON.encode(memberRecord(mac, name)), as: UTF8.self).replacingOccurrences(of: "192.0.2.10", with: "192.0.2.255")
+    }
+
+    @Test("a recorded plug this agent cannot read is kept verbatim and reported at restore; recording another loses nothing")
+    func unreadableRecordsAreKept() throws {
+        try withTemporaryDirectory("amp-network") { base in
+            let network = NetworkConfigurator(
+                netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
+                runner: RecordingRunner(exitCode: 0, stdout: Self.ipJSON), activeStandby: false)
+            let path = base + "/plugged_interfaces.json"
+            let refused = try Self.refusedEntry("fa:16:3e:00:00:09", "eth9")
+            let good = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
+            try "[\(refused),\(String(decoding: try StrictJSON.encode(good), as: UTF8.self))]".write(toFile: path, atomically: true, encoding: .utf8)
+
+            let file = network.recordFile()
+            #expect(file.records == [good] && file.unreadable.count == 1 && !file.isCorrupt)
+            let (restored, skipped) = network.restore(context: context)
+            #expect(restored == ["eth1"])
+            #expect(skipped.count == 1 && skipped.first?.mac == "fa:16:3e:00:00:09", "\(skipped)")
+            #expect(skipped.first?.reason.hasPrefix("the record is not one this agent accepts") == true)
+
+            // Recording another port rewrites the file with the unreadable entry as it was.
+            let other = try Self.memberRecord("fa:16:3e:00:00:02", "eth2", "192.0.2.11")
+            try network.record(other, context)
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(written.contains(refused))
+            #expect(network.records() == [good, other])
+            // A new record for the unreadable entry's MAC replaces it.
+            let replacing = try Self.memberRecord("fa:16:3e:00:00:09", "eth9", "192.0.2.12")
+            try network.record(replacing, context)
+            #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("192.0.2.255"))
+            #expect(network.recordFile().unreadable.isEmpty && network.records() == [good, other, replacing])
+        }
+    }
+
+    @Test("a corrupt record file is reported at restore and kept aside, never overwritten, when the next plug is recorded")
+    func corruptRecordFileIsKeptAside() throws {
+        try withTemporaryDirectory("amp-network") { base in
+            let network = NetworkConfigurator(
+                netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
+                runner: RecordingRunner(exitCode: 0, stdout: Self.ipJSON), activeStandby: false)
+            let path = base + "/plugged_interfaces.json"
+            try "[{\"interface\": \"eth1\", trunc".write(toFile: path, atomically: true, encoding: .utf8)
+            let (restored, skipped) = network.restore(context: context)
+            #expect(restored.isEmpty && skipped.count == 1 && skipped.first?.reason.contains("not a list of records") == true)
+            let record = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
+            try network.record(record, context)
+            #expect(try String(contentsOfFile: path + ".corrupt", encoding: .utf8) == "[{\"interface\": \"eth1\", trunc")
+            #expect(network.records() == [record])
+        }
+    }
+
     @Test("network(of:prefixLength:) masks the host bits, IPv4 and IPv6")
     func subnetArithmetic() throws {
         #expect(NetworkConfigurator.network(of: try IPAddress(validating: "192.0.2.77"), prefixLength: 24)?.description == "192.0.2.0/24")

@@ -149,6 +149,30 @@ struct TopologyManagerTests {
         }
     }
 
+    @Test("ACTIVE-STANDBY with an ha_ip keepalived must not own: the subnet's network or broadcast address, a plugged port's own address: 400")
+    func haIPThatIsNoVIP() throws {
+        try withManager(runner: ScriptedRunner { _ in (0, Self.eth1Addresses) }) { manager, runner, base in
+            // The VIP port's VRRP address, recorded by its plug.
+            let vip = try SubnetAddress(
+                address: IPAddress(validating: "203.0.113.100"), subnet: CIDR(validating: "203.0.113.0/24"), gateway: nil, hostRoutes: [])
+            let plug = try VIPPlug(
+                vip: vip, mac: MACAddress(validating: "fa:16:3e:00:00:01"), vrrpAddress: IPAddress(validating: "203.0.113.11"), mtu: nil,
+                additionalVIPs: [])
+            try manager.network.record(NetworkConfigurator.Record(interface: "eth1", mac: plug.mac, vip: plug, network: nil), context)
+            for (haIP, reason) in [
+                ("203.0.113.0", "is the network or broadcast address of 203.0.113.0/24"),
+                ("203.0.113.255", "is the network or broadcast address of 203.0.113.0/24"),
+                ("203.0.113.11", "is an address of the amphora's own port, not a VIP"),
+            ] {
+                let error = wireError { _ = try manager.change(try activeStandby(haIP: haIP), context: context) }
+                #expect(error == CommandError(.badRequest, "Invalid request", details: "ha_ip \(haIP) \(reason)"))
+            }
+            #expect(manager.current.topology == .single)
+            #expect(runner.calls.withLock { $0 }.allSatisfy { if case .ip = $0 { true } else { false } })
+            #expect(!FileManager.default.fileExists(atPath: base + "/vrrp/octavia-keepalived.conf"))
+        }
+    }
+
     @Test("a transition that fails in the background is rolled back and reported until a later one succeeds")
     func backgroundFailureReported() throws {
         // eth1 is on ha_ip's subnet, but keepalived --config-test refuses the rendering.

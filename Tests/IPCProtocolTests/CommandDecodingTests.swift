@@ -157,6 +157,9 @@ enum CommandCatalogue {
                 ("vrrp address on the subnet's network address", { $0.setting(["_0", "vrrpAddress"], .string("203.0.113.0")) }),
                 ("multicast gateway", { $0.setting(["_0", "vip", "gateway"], .string("224.0.0.18")) }),
                 ("unspecified next hop", { $0.setting(["_0", "vip", "hostRoutes", "0", "nexthop"], .string("0.0.0.0")) }),
+                ("gateway on the subnet's broadcast address", { $0.setting(["_0", "vip", "gateway"], .string("203.0.113.255")) }),
+                ("gateway on the VIP itself", { $0.setting(["_0", "vip", "gateway"], .string("203.0.113.10")) }),
+                ("next hop on the subnet's network address", { $0.setting(["_0", "vip", "hostRoutes", "0", "nexthop"], .string("203.0.113.0")) }),
             ]
         case .plugNetwork:
             let fixed = JSONValue.object([("address", .string("2001:db8::6")), ("subnet", .string("2001:db8::/64")), ("hostRoutes", .array([]))])

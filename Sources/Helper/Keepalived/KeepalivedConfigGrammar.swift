@@ -92,11 +92,13 @@ public struct KeepalivedConfigGrammar: Sendable {
         }
         for key in once {
             let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-            let named = (rules[parts[0]] ?? []).contains { rule in
-                if case .literal(let values) = rule.elements[0] { return values.contains(parts[1]) }
-                return false
+            // The keyword must start a rule of the context, and alone: a rule `a|b` counted under
+            // `a` would let `b` repeat.
+            let sets = (rules[parts[0]] ?? []).compactMap { rule -> Set<String>? in
+                if case .literal(let values) = rule.elements[0], values.contains(parts[1]) { return values }
+                return nil
             }
-            guard named else { throw malformed("once \(key)"[...]) }
+            guard !sets.isEmpty, sets.allSatisfy({ $0 == [parts[1]] }) else { throw malformed("once \(key)"[...]) }
         }
         self.rules = rules
         self.scripts = scripts
@@ -276,7 +278,8 @@ public struct KeepalivedConfigGrammar: Sendable {
         case .port:
             guard let value = uint(bytes[...]), value >= 1, value <= 65535 else { return "must be a port (1-65535)" }
         case .ip:
-            guard (try? IPAddress(validating: text)) != nil else { return "must be an IP address" }
+            guard let address = try? IPAddress(validating: text) else { return "must be an IP address" }
+            guard address.isUnicast else { return "must be a unicast address" }
         case .ipPrefix:
             let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard let address = try? IPAddress(validating: parts[0]) else { return "must be an IP address or prefix" }
@@ -290,6 +293,7 @@ public struct KeepalivedConfigGrammar: Sendable {
             guard let address = try? IPAddress(validating: parts[0]),
                 parts.count == 1 || parts[1] == (address.family == .v4 ? "32" : "128")
             else { return "must be one IP address (/32 or /128)" }
+            guard address.isUnicast else { return "must be a unicast address" }
         case .cidr:
             guard (try? CIDR(validating: text)) != nil else { return "must be a network (address/prefix)" }
         case .ipOrUInt:

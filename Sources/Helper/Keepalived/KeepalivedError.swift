@@ -12,6 +12,9 @@ public enum KeepalivedError: Error, Sendable {
     /// No plugged interface has an address on the subnet of ACTIVE-STANDBY's ha_ip (keepalived would
     /// have nowhere to put it): the seed spec's "topology logic test" fails, 400.
     case haIPNotOnPluggedSubnet(IPAddress)
+    /// ha_ip is its subnet's network or broadcast address, or an address a plug gave the amphora
+    /// itself (keepalived would take it away as BACKUP): 400.
+    case haIPNotAVIP(IPAddress, reason: String)
     /// The `vrrp` directory cannot be opened or created.
     case directoryUnavailable(SystemError?)
     /// The configuration or its check script could not be written.

@@ -104,11 +104,18 @@ public final class TopologyManager: Sendable {
     /// The seed spec's "topology logic test": ACTIVE-STANDBY needs a plugged interface on ha_ip's subnet.
     func checkFeasible(_ change: TopologyChange, context: AuditContext) throws(KeepalivedError) {
         guard change.topology == .activeStandby, let haIP = change.haIP else { return }
+        let prefix: Int
         do {
-            _ = try network.interface(onSubnetOf: haIP, context: context)
+            (_, prefix) = try network.interface(onSubnetOf: haIP, context: context)
         } catch {
             if case .noInterfaceOnSubnet = error { throw .haIPNotOnPluggedSubnet(haIP) }
             throw .network(error)
+        }
+        if let subnet = NetworkConfigurator.network(of: haIP, prefixLength: prefix), subnet.isReservedHost(haIP) {
+            throw .haIPNotAVIP(haIP, reason: "is the network or broadcast address of \(subnet)")
+        }
+        if network.recordedOwnAddresses().contains(haIP) {
+            throw .haIPNotAVIP(haIP, reason: "is an address of the amphora's own port, not a VIP")
         }
     }
 

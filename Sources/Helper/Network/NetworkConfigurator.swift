@@ -365,24 +365,44 @@ public final class NetworkConfigurator: Sendable {
     // MARK: - Records
 
 
-    func records() -> [Record] {
-        guard let bytes = (try? base.read(StateLayout.pluggedInterfacesFile)).flatMap({ $0 }),
-            let records = try? StrictJSON.decode([Record].self, from: bytes)
-        else { return [] }
-        return records
+    /// The recorded plugs, entry by entry (``PlugRecordFile``); no file, none. A file that cannot
+    /// be read (not a regular file, an I/O error) reads as corrupt, never as empty.
+    func recordFile() -> PlugRecordFile {
+        do {
+            guard let bytes = try base.read(StateLayout.pluggedInterfacesFile) else { return PlugRecordFile() }
+            return PlugRecordFile(bytes: bytes)
+        } catch {
+            var file = PlugRecordFile()
+            file.isCorrupt = true
+            return file
+        }
     }
 
+    /// The plugs this agent replays.
+    func records() -> [Record] { recordFile().records }
+
+    /// The addresses plugs gave the amphora itself: VRRP addresses and member ports' fixed
+    /// addresses (a VIP is not one: in ACTIVE_STANDBY keepalived holds it).
+    public func recordedOwnAddresses() -> Set<IPAddress> {
+        Set(records().flatMap { record in [record.vip?.vrrpAddress].compactMap { $0 } + (record.network?.fixedIPs.map(\.address) ?? []) })
+    }
+
+    /// Records `new` in place of the record of its MAC or interface. Entries this agent cannot read
+    /// stay as they were; a corrupt file is first kept aside as `<name>.corrupt`, never overwritten.
     func record(_ new: Record, _ context: AuditContext) throws(NetworkError) {
-        var all = records().filter { $0.mac != new.mac && $0.interface != new.interface }
-        all.append(new)
+        let file = recordFile()
         let bytes: [UInt8]
         do {
-            bytes = try StrictJSON.encode(all)
+            bytes = try file.bytes(recording: new)
         } catch {
             throw .notRecorded(details: "\(error)")
         }
+        let directory = AuditedDirectory(directory: base, context: context)
         do throws(FileChangeError) {
-            try AuditedDirectory(directory: base, context: context).write(StateLayout.pluggedInterfacesFile, bytes, mode: 0o600)
+            if file.isCorrupt {
+                try directory.rename(StateLayout.pluggedInterfacesFile, to: StateLayout.pluggedInterfacesFile + ".corrupt")
+            }
+            try directory.write(StateLayout.pluggedInterfacesFile, bytes, mode: 0o600)
         } catch {
             throw error.wrapped(refused: NetworkError.launcher) { NetworkError.notRecorded(details: "\($0)") }
         }
@@ -396,7 +416,14 @@ public final class NetworkConfigurator: Sendable {
         var skipped: [(mac: String, reason: String)] = []
         var configured: [Record] = []
         lock.withLock { _ in
-            for record in records() {
+            let file = recordFile()
+            if file.isCorrupt {
+                skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) is not a list of records; kept aside at the next plug"))
+            }
+            for entry in file.unreadable {
+                skipped.append((entry.field("mac") ?? "-", "the record is not one this agent accepts: \(entry.reason)"))
+            }
+            for record in file.records {
                 do throws(NetworkError) {
                     let inside = try links(netns, context).first { $0.mac == record.mac.description }
                     let name: InterfaceName

@@ -91,6 +91,8 @@ extension CommandError {
         case .unsupportedTopology: self.init(.badRequest, "Unsupported topology: ACTIVE-ACTIVE")
         case .haIPNotOnPluggedSubnet(let haIP):
             self.init(.badRequest, "Invalid request", details: "ha_ip \(haIP) is not on the subnet of any plugged interface")
+        case .haIPNotAVIP(let haIP, let reason):
+            self.init(.badRequest, "Invalid request", details: "ha_ip \(haIP) \(reason)")
         case .directoryUnavailable(let error?):
             self.init(.internalError, "Error opening the VRRP directory", details: error.description)
         case .directoryUnavailable(nil): self.init(.internalError, "No VRRP directory")
