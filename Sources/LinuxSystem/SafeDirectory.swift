@@ -49,13 +49,26 @@ public final class SafeDirectory: Sendable {
     /// Opens a child directory, creating it (0700 by default) when asked; refuses symlinks.
     public func subdirectory(_ name: String, create: Bool, mode: mode_t = 0o700) throws(SystemError) -> SafeDirectory? {
         try Self.checkName(name)
-        if create, mkdirat(fd, name, mode) != 0, errno != EEXIST { throw SystemError("mkdir", subject: "\(path)/\(name)") }
+        var made = false
+        if create {
+            if mkdirat(fd, name, mode) == 0 {
+                made = true
+            } else if errno != EEXIST {
+                throw SystemError("mkdir", subject: "\(path)/\(name)")
+            }
+        }
         let child = cshim_open_beneath(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
         if child < 0 {
-            if errno == ENOENT, !create { return nil }
-            throw SystemError("open", subject: "\(path)/\(name)")
+            let error = SystemError("open", subject: "\(path)/\(name)")
+            if error.errno == ENOENT, !create { return nil }
+            // What this call made, it takes back: no empty directory is left behind a failure.
+            if made { unlinkat(fd, name, AT_REMOVEDIR) }
+            throw error
         }
-        return SafeDirectory(fd: child, path: "\(path)/\(name)")
+        let directory = SafeDirectory(fd: child, path: "\(path)/\(name)")
+        // A new directory's entry is durable before anything is written in it.
+        if made { try syncAfterChange() }
+        return directory
     }
 
     /// Replaces (or creates) `name` atomically with `bytes`, mode `mode`.
@@ -82,7 +95,7 @@ public final class SafeDirectory: Sendable {
             unlinkat(fd, temporary, 0)
             throw error
         }
-        try sync()
+        try syncAfterChange()
     }
 
     /// Writes `name` afresh as a candidate for another file (a configuration `haproxy -c` checks
@@ -184,7 +197,7 @@ public final class SafeDirectory: Sendable {
         try Self.checkName(from)
         try Self.checkName(to)
         try retryingSyscall("rename", subject: "\(path)/\(from)") { renameat(fd, from, fd, to) }
-        try sync()
+        try syncAfterChange()
     }
 
     /// Removes the file (or symlink itself) `name`; false if it did not exist.
@@ -195,7 +208,7 @@ public final class SafeDirectory: Sendable {
             if errno == ENOENT { return false }
             throw SystemError("unlink", subject: "\(path)/\(name)")
         }
-        try sync()
+        try syncAfterChange()
         return true
     }
 
@@ -214,7 +227,7 @@ public final class SafeDirectory: Sendable {
         } else {
             try retryingSyscall("unlink", subject: "\(path)/\(name)") { unlinkat(fd, name, 0) }
         }
-        try sync()
+        try syncAfterChange()
         return true
     }
 
@@ -265,4 +278,15 @@ public final class SafeDirectory: Sendable {
     }
 
     func sync() throws(SystemError) { try retryingSyscall("fsync", subject: path) { fsync(fd) } }
+
+    /// ``sync()`` after a change readers already see: a failure is marked ``SystemError/applied``.
+    func syncAfterChange() throws(SystemError) {
+        do {
+            try sync()
+        } catch {
+            var applied = error
+            applied.applied = true
+            throw applied
+        }
+    }
 }

@@ -5,6 +5,9 @@ public struct SystemError: Error, Sendable, CustomStringConvertible {
     public let call: String
     public let errno: Int32
     public let subject: String?
+    /// The change was made (readers see it) and only the fsync of its directory failed: it may not
+    /// survive a crash. False for every error that left things as they were.
+    public var applied = false
 
     public init(_ call: String, errno: Int32 = Glibc.errno, subject: String? = nil) {
         self.call = call

@@ -62,4 +62,23 @@ struct SafeDirectoryTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: path).allSatisfy { !$0.hasPrefix(".tmp-") })
         }
     }
+
+    @Test("subdirectory: made and opened; what it did not make (a file, a FIFO, a symlink by that name) it refuses and leaves as it was")
+    func subdirectoryMakesOnlyItsOwn() throws {
+        try withPlantedDirectory { (directory: SafeDirectory, path: String) throws in
+            let made = try #require(try directory.subdirectory("new", create: true, mode: 0o700))
+            #expect(made.path == path + "/new")
+            var st = stat()
+            #expect(lstat(path + "/new", &st) == 0 && st.st_mode & S_IFMT == S_IFDIR && st.st_mode & 0o7777 == 0o700)
+            // An existing directory is opened, not made again.
+            #expect(try directory.subdirectory("dir", create: true) != nil)
+            // A symlink is refused as a loop or as not a directory, depending on how it is resolved.
+            for (name, expected) in [("file", [ENOTDIR]), ("fifo", [ENOTDIR]), ("link", [ELOOP, ENOTDIR]), ("dangling", [ELOOP, ENOTDIR])] {
+                let found = errnoOf { _ = try directory.subdirectory(name, create: true) }
+                #expect(found.map(expected.contains) == true, "\(name): \(String(describing: found))")
+                #expect(lstat(path + "/" + name, &st) == 0, "\(name) was removed")
+            }
+            #expect(errnoOf { try directory.syncAfterChange() } == nil)
+        }
+    }
 }

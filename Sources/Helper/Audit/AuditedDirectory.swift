@@ -157,7 +157,9 @@ struct AuditedDirectory: Sendable {
             context.recordOutcome("file-outcome", outcome)
             return result
         } catch {
-            context.recordOutcome("file-outcome", described + [("result", .string("failed")), ("error", .string(error.description))])
+            // `applied`: the change is there, only its directory's fsync failed (it may not survive a crash).
+            let applied: [(String, JSONValue)] = error.applied ? [("applied", .bool(true))] : []
+            context.recordOutcome("file-outcome", described + [("result", .string("failed")), ("error", .string(error.description))] + applied)
             throw .failed(error)
         }
     }
