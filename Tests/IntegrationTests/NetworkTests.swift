@@ -127,8 +127,16 @@ struct NetworkTests {
             mac: fresh, fixedIPs: [["ip_address": "203.0.113.5", "subnet_cidr": "203.0.113.0/24", "gateway": "203.0.113.2", "host_routes": []]]))
         #expect(plugged.status == 202, "\(plugged.text)")
         #expect(plugged.object["details"] as? String == "Plugged on interface eth1")
+        // A link holding an address when the helper starts is remembered at once, before any plug lists the links.
+        let own = try net.attachPort("g", peerAddress: "198.51.100.3/24")
+        try Shell.run("/usr/sbin/ip", ["addr", "add", "192.0.2.202/32", "dev", "ga\(net.suffix)"])
         try agent.restart()
         #expect(try agent.request("GET", "/1.0/interface/203.0.113.5").object["interface"] as? String == "eth1")
+        try Shell.run("/usr/sbin/ip", ["addr", "del", "192.0.2.202/32", "dev", "ga\(net.suffix)"])
+        let remembered = try agent.request("POST", "/1.0/plug/network", body: PluggableAmphora.networkBody(
+            mac: own, fixedIPs: [["ip_address": "198.51.100.6", "subnet_cidr": "198.51.100.0/24", "gateway": "198.51.100.3", "host_routes": []]]))
+        #expect(remembered.status == 400, "\(remembered.text)")
+        #expect(remembered.object["details"] as? String == "ga\(net.suffix): it held addresses when this helper listed the links before")
     }
 
     @Test("plug network (both versions), v0.1 plug VIP, lookups and every invalid input")

@@ -408,14 +408,18 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// After a restart (of the agent or the amphora): every recorded port is found by MAC, moved in
-    /// again if it is back in the root namespace (under the same rules as a plug), and configured
-    /// again. Returns the interfaces configured and, for each record that was not, its MAC and why.
+    /// After a restart (of the agent or the amphora): the root namespace's links are listed (those
+    /// holding addresses are remembered as the amphora's own), then every recorded port is found by
+    /// MAC, moved in again if it is back in the root namespace (under the same rules as a plug), and
+    /// configured again. Returns the interfaces configured and, for each record that was not, its MAC and why.
     public func restore(context: AuditContext) -> (restored: [String], skipped: [(mac: String, reason: String)]) {
         var restored: [String] = []
         var skipped: [(mac: String, reason: String)] = []
         var configured: [Record] = []
         lock.withLock { _ in
+            // The links the amphora itself uses hold their addresses by now (the helper starts after
+            // cloud-init): remembered, they stay refused to a plug even if one loses its address later.
+            _ = try? rootLinks(context)
             let file = recordFile()
             if file.isCorrupt {
                 skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) is not a list of records; kept aside at the next plug"))
