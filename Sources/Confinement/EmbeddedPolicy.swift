@@ -662,8 +662,8 @@ once /vrrp_instance/authentication auth_type auth_pass
 # Literal words and every placeholder except the free-text types (<acl-value>, <hsts>,
 # <log-format>) must be written plainly: no quotes, no backslashes. Types are defined in
 # HAProxyConfigPolicy.ArgumentType. Paths (<cert-file>, <state-file>, <program>, <log-target>) are
-# only that load balancer's own directories (<base_path>/<lb>/, <base_cert_dir>/<lb>/) or the
-# fixed paths of the templates.
+# only that load balancer's own directories (<base_cert_dir>/<lb>/ for <cert-file>,
+# <base_path>/<lb>/servers-state for <state-file>) or the fixed paths of the templates.
 #
 # Forced by the helper, whatever the upload says (so not listed here):
 #   global: `stats socket <base_path>/<lb>.sock mode 0600 level user` (one, the agent's own path),

@@ -322,16 +322,14 @@ public struct CIDR: ValidatedText {
         return Self.masked(ip.bytes, prefixLength: prefixLength) == network.bytes
     }
 
-    /// Whether `ip` is one of this network's addresses that Neutron never gives a port: the network
-    /// address (IPv4 up to /30, IPv6 up to /126, where it is the subnet-router anycast address) and
-    /// the IPv4 broadcast address (up to /30). False for an address outside the network.
+    /// Whether `ip` is this IPv4 network's network or broadcast address (up to /30; /31 and /32
+    /// have none), which Neutron never gives a port nor takes as a gateway. IPv6 has no such
+    /// address: Neutron accepts the subnet-router anycast address as a gateway, and on a port
+    /// without an owner. False for an address outside the network.
     public func isReservedHost(_ ip: IPAddress) -> Bool {
-        guard contains(ip) else { return false }
-        let bits = network.bytes.count * 8
-        guard prefixLength <= bits - 2 else { return false }
-        if ip == network { return true }
+        guard network.family == .v4, contains(ip), prefixLength <= 30 else { return false }
         let broadcast = zip(network.bytes, netmask.bytes).map { $0 | ~$1 }
-        return network.family == .v4 && ip.bytes == broadcast
+        return ip == network || ip.bytes == broadcast
     }
 
     /// The netmask as an address (`255.255.255.0` for a /24; for IPv6, e.g. `ffff:ffff::` for a /32).

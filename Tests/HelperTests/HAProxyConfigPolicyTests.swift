@@ -163,12 +163,14 @@ struct HAProxyConfigPolicyTests {
         #expect(refusal(with("http-request return status 200 file /etc/shadow", after: "frontend l1")) != nil)
     }
 
-    @Test("G4: ca-file, crt, crt-list and crl-file outside the load balancer's directories are refused")
+    @Test("G4: ca-file, crt, crt-list and crl-file outside the load balancer's certificate directory are refused")
     func caFileOutsideTheLoadBalancerIsRefused() {
         let lb = Self.lb
         for option in ["ca-file /etc/shadow", "ca-file /var/lib/octavia/certs/other/ca.pem", "crt /root/key.pem",
                        "crl-file /var/lib/octavia/certs/\(lb)/../x.pem", "ca-file /var/lib/octavia/certs/\(lb)/sub/x.pem",
-                       "crt-list \"/etc/shadow\""] {
+                       "crt-list \"/etc/shadow\"",
+                       // The load balancer's state directory holds no certificate (its files change unchecked).
+                       "ca-file /var/lib/octavia/\(lb)/servers-state", "crl-file /var/lib/octavia/\(lb)/haproxy.cfg"] {
             let text = Self.octavia.replacingOccurrences(of: "verify required alpn", with: "\(option) verify required alpn")
             #expect(refusal(text) != nil, "\(option)")
         }

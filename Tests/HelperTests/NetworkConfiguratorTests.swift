@@ -85,7 +85,7 @@ struct NetworkConfiguratorTests {
             let good = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
             try "[\(refused),\(String(decoding: try StrictJSON.encode(good), as: UTF8.self))]".write(toFile: path, atomically: true, encoding: .utf8)
 
-            let file = network.recordFile()
+            let file = try network.recordFile()
             #expect(file.records == [good] && file.unreadable.count == 1 && !file.isCorrupt)
             let (restored, skipped) = network.restore(context: context)
             #expect(restored == ["eth1"])
@@ -102,7 +102,7 @@ struct NetworkConfiguratorTests {
             let replacing = try Self.memberRecord("fa:16:3e:00:00:09", "eth9", "192.0.2.12")
             try network.record(replacing, context)
             #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("192.0.2.255"))
-            #expect(network.recordFile().unreadable.isEmpty && network.records() == [good, other, replacing])
+            #expect(try network.recordFile().unreadable.isEmpty && network.records() == [good, other, replacing])
         }
     }
 
@@ -118,7 +118,15 @@ struct NetworkConfiguratorTests {
             #expect(restored.isEmpty && skipped.count == 1 && skipped.first?.reason.contains("not a list of records") == true)
             let record = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
             try network.record(record, context)
-            #expect(try String(contentsOfFile: path + ".corrupt", encoding: .utf8) == "[{\"interface\": \"eth1\", trunc")
+            let aside = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }
+            #expect(aside.count == 1)
+            #expect(try String(contentsOfFile: base + "/" + (aside.first ?? ""), encoding: .utf8) == "[{\"interface\": \"eth1\", trunc")
+            #expect(network.records() == [record])
+            // Corrupt again (a directory by that name): kept aside under another name, the first one stays.
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            try network.record(record, context)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }.count == 2)
             #expect(network.records() == [record])
         }
     }

@@ -400,7 +400,7 @@ private let controlAndInjection: [String] = [
         ("203.0.113.4/30", "203.0.113.7", true),
         ("203.0.113.4/31", "203.0.113.4", false),  // RFC 3021: both are hosts
         ("203.0.113.5/32", "203.0.113.5", false),
-        ("2001:db8::/64", "2001:db8::", true),  // subnet-router anycast
+        ("2001:db8::/64", "2001:db8::", false),  // subnet-router anycast: Neutron's gateway at times
         ("2001:db8::/64", "2001:db8::ffff:ffff:ffff:ffff", false),  // IPv6 has no broadcast
         ("2001:db8::/127", "2001:db8::", false),
     ])

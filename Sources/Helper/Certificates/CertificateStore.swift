@@ -85,7 +85,6 @@ public final class CertificateStore: Sendable {
             } catch {
                 throw error.wrapped(refused: CertificateError.refused, failed: CertificateError.notStored)
             }
-            try forgetCheck(upload.instance, context: context)
         }
         return digest
     }
@@ -133,30 +132,18 @@ public final class CertificateStore: Sendable {
         try requireListener(id, scope)
         return try instances.locks.withLock(id) { () throws(CertificateError) -> Bool in
             let root = try memoryDirectory()
-            let existed: Bool
             do throws(FileChangeError) {
                 let opened: SafeDirectory?
                 let empty: Bool
                 do throws(SystemError) { opened = try root.subdirectory(id.description, create: false) } catch { throw .failed(error) }
                 guard let directory = opened else { return false }
-                existed = try AuditedDirectory(directory: directory, context: context).remove(file.description)
+                let existed = try AuditedDirectory(directory: directory, context: context).remove(file.description)
                 do throws(SystemError) { empty = try directory.entries().isEmpty } catch { throw .failed(error) }
                 if empty { try AuditedDirectory(directory: root, context: context).removeTree(id.description) }
+                return existed
             } catch {
                 throw error.wrapped(refused: CertificateError.refused, failed: CertificateError.notDeleted)
             }
-            if existed { try forgetCheck(id, context: context) }
-            return existed
-        }
-    }
-
-    /// A certificate of `id` changed: its haproxy configuration is checked again before it next
-    /// starts or reloads (``HAProxyInstances/forgetCheck(_:context:)``). Called under the instance's lock.
-    func forgetCheck(_ id: ResourceID, context: AuditContext) throws(CertificateError) {
-        do throws(HAProxyError) {
-            try instances.forgetCheck(id, context: context)
-        } catch {
-            throw .instance(error)
         }
     }
 }

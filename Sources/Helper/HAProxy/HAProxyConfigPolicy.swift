@@ -74,14 +74,11 @@ public struct HAProxyConfigPolicy: Sendable {
             case .facility: return ["local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"].contains(v)
             case .stateFile: return v == StateLayout(basePath: context.basePath).serversState(context.instance)
             case .certFile:
-                for directory in [context.baseCertDir, context.basePath] {
-                    let prefix = "\(directory)/\(context.instance)/"
-                    if v.hasPrefix(prefix) {
-                        let file = String(v.dropFirst(prefix.count))
-                        return !file.hasPrefix(".") && file.utf8.count <= 255 && Self.fileCharacters.containsEvery(of: file)
-                    }
-                }
-                return false
+                // Only the load balancer's certificate directory, where Octavia puts every file it names.
+                let prefix = "\(context.baseCertDir)/\(context.instance)/"
+                guard v.hasPrefix(prefix) else { return false }
+                let file = String(v.dropFirst(prefix.count))
+                return !file.hasPrefix(".") && file.utf8.count <= 255 && Self.fileCharacters.containsEvery(of: file)
             case .program: return context.programs.contains(v)
             case .cpuMapBind:
                 guard v.hasPrefix("auto:1/1-") else { return false }

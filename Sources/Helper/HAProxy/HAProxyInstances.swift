@@ -78,25 +78,34 @@ public final class HAProxyInstances: Sendable {
     /// What `haproxy.cfg.checked` holds once `text` passed `haproxy -c` and the allow-list: the
     /// text's SHA-256 and a fingerprint of what checked it: this executable (its build ID, so any
     /// change to the tokenizer or the policy code), the policy text, the paths, the programs
-    /// (``checkerDigest``) and the instance. Another text, build, configuration or instance does not
-    /// match, and is checked again; so is everything when the executable has no build ID (nil).
+    /// (``checkerDigest``), the instance, and what the check read besides the text
+    /// (``checkInputs(_:)``). Another text, build, configuration or instance, or a changed
+    /// certificate, does not match, and is checked again; so is everything when the executable has
+    /// no build ID or an input cannot be looked at (nil).
     func checkedStamp(_ text: String, _ id: ResourceID) -> String? {
-        guard let checkerDigest else { return nil }
-        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex("\(checkerDigest)\u{0}\(id)".utf8)
+        guard let checkerDigest, let inputs = checkInputs(id) else { return nil }
+        return Digest.sha256Hex(text.utf8) + " " + Digest.sha256Hex("\(checkerDigest)\u{0}\(id)\u{0}\(inputs)".utf8)
     }
 
-    /// Forgets that the instance's stored configuration passed `haproxy -c`: its certificates
-    /// changed, and the check read them (a deleted or replaced file haproxy would refuse). The next
-    /// start or reload checks it again. The caller holds the instance's lock; no stamp, nothing done.
-    func forgetCheck(_ id: ResourceID, context: AuditContext) throws(HAProxyError) {
-        guard let dir = try directory(id) else { return }
-        do throws(FileChangeError) {
-            let stamped: Bool
-            do throws(SystemError) { stamped = try dir.contains(StateLayout.HAProxyFile.checkedDigest) } catch { throw .failed(error) }
-            if stamped { _ = try AuditedDirectory(directory: dir, context: context).remove(StateLayout.HAProxyFile.checkedDigest) }
-        } catch {
-            throw error.wrapped(refused: HAProxyError.launcher, failed: HAProxyError.storage)
+    /// What `haproxy -c` reads besides the configuration, as it stands now: the load balancer's
+    /// certificate directory (every certificate stored or deleted renames or unlinks in it, which
+    /// changes its times; a reboot's fresh tmpfs changes its identity), the user/group file and the
+    /// HTTP client's CA. Identities and change times, not contents: a few `lstat`s a reload.
+    /// nil when one cannot be looked at.
+    func checkInputs(_ id: ResourceID) -> String? {
+        var parts: [String] = []
+        for path in ["\(baseCertDir)/\(id)", layout.userGroupFile, layout.httpclientCAFile] {
+            var st = stat()
+            if lstat(path, &st) == 0 {
+                parts.append(
+                    "\(st.st_dev):\(st.st_ino):\(st.st_mode):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec):\(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)")
+            } else if errno == ENOENT {
+                parts.append("none")
+            } else {
+                return nil
+            }
         }
+        return parts.joined(separator: " ")
     }
 
     /// Whether the instance has a stored configuration: anything by that name (symlinks not

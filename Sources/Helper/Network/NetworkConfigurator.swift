@@ -365,21 +365,23 @@ public final class NetworkConfigurator: Sendable {
     // MARK: - Records
 
 
-    /// The recorded plugs, entry by entry (``PlugRecordFile``); no file, none. A file that cannot
-    /// be read (not a regular file, an I/O error) reads as corrupt, never as empty.
-    func recordFile() -> PlugRecordFile {
+    /// The recorded plugs, entry by entry (``PlugRecordFile``); no file, none. Something other than
+    /// a regular file by that name, or one too large to be ours, reads as corrupt; any other failure
+    /// to read it (an I/O error, no descriptor left) is thrown, never read as no records.
+    func recordFile() throws(SystemError) -> PlugRecordFile {
         do {
             guard let bytes = try base.read(StateLayout.pluggedInterfacesFile) else { return PlugRecordFile() }
             return PlugRecordFile(bytes: bytes)
         } catch {
+            guard [ELOOP, EINVAL, EFBIG].contains(error.errno) else { throw error }
             var file = PlugRecordFile()
             file.isCorrupt = true
             return file
         }
     }
 
-    /// The plugs this agent replays.
-    func records() -> [Record] { recordFile().records }
+    /// The plugs this agent replays (none when the file cannot be read).
+    func records() -> [Record] { (try? recordFile())?.records ?? [] }
 
     /// The addresses plugs gave the amphora itself: VRRP addresses and member ports' fixed
     /// addresses (a VIP is not one: in ACTIVE_STANDBY keepalived holds it).
@@ -388,9 +390,15 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// Records `new` in place of the record of its MAC or interface. Entries this agent cannot read
-    /// stay as they were; a corrupt file is first kept aside as `<name>.corrupt`, never overwritten.
+    /// stay as they were; a corrupt file is first kept aside as `<name>.corrupt-<time>`, never
+    /// overwritten; a file that cannot be read now is left alone (500, the controller retries).
     func record(_ new: Record, _ context: AuditContext) throws(NetworkError) {
-        let file = recordFile()
+        let file: PlugRecordFile
+        do {
+            file = try recordFile()
+        } catch {
+            throw .notRecorded(details: "\(error)")
+        }
         let bytes: [UInt8]
         do {
             bytes = try file.bytes(recording: new)
@@ -400,7 +408,9 @@ public final class NetworkConfigurator: Sendable {
         let directory = AuditedDirectory(directory: base, context: context)
         do throws(FileChangeError) {
             if file.isCorrupt {
-                try directory.rename(StateLayout.pluggedInterfacesFile, to: StateLayout.pluggedInterfacesFile + ".corrupt")
+                let stem = "\(StateLayout.pluggedInterfacesFile).corrupt-\(time(nil))"
+                let aside = ([stem] + (1...99).map { "\(stem)-\($0)" }).first { !base.exists($0) } ?? stem
+                try directory.rename(StateLayout.pluggedInterfacesFile, to: aside)
             }
             try directory.write(StateLayout.pluggedInterfacesFile, bytes, mode: 0o600)
         } catch {
@@ -420,12 +430,18 @@ public final class NetworkConfigurator: Sendable {
             // The links the amphora itself uses hold their addresses by now (the helper starts after
             // cloud-init): remembered, they stay refused to a plug even if one loses its address later.
             _ = try? rootLinks(context)
-            let file = recordFile()
+            let file: PlugRecordFile
+            do {
+                file = try recordFile()
+            } catch {
+                skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)"))
+                return
+            }
             if file.isCorrupt {
                 skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) is not a list of records; kept aside at the next plug"))
             }
             for entry in file.unreadable {
-                skipped.append((entry.field("mac") ?? "-", "the record is not one this agent accepts: \(entry.reason)"))
+                skipped.append((entry.shownMAC, "the record is not one this agent accepts: \(entry.reason)"))
             }
             for record in file.records {
                 do throws(NetworkError) {

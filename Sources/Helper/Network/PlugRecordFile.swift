@@ -14,6 +14,9 @@ struct PlugRecordFile {
             guard case .object(let members) = entry, case .string(let value)? = members.first(where: { $0.0 == key })?.1 else { return nil }
             return value
         }
+
+        /// The entry's `mac` as a log may show it (printable ASCII, short), or "-".
+        var shownMAC: String { field("mac").map { String(printableASCII: $0.utf8, limit: 32) } ?? "-" }
     }
 
     var records: [NetworkConfigurator.Record] = []
@@ -23,12 +26,15 @@ struct PlugRecordFile {
 
     /// The longest reason kept for an entry that does not decode.
     static let reasonLimit = 200
+    /// The most JSON values the file may hold: a port's record holds at most a few thousand (16
+    /// addresses with 64 routes each, twice with `vip_net_info`), and an amphora has few ports.
+    static let maximumElements = 1 << 20
 
     init() {}
 
     /// Reads the file's bytes: a JSON list of records; an entry that does not decode is kept aside.
     init(bytes: [UInt8]) {
-        guard case .array(let entries)? = try? JSONValue(parsing: bytes) else {
+        guard case .array(let entries)? = try? JSONValue(parsing: bytes, maximumElements: Self.maximumElements) else {
             isCorrupt = true
             return
         }

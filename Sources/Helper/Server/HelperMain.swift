@@ -127,7 +127,8 @@ public enum HelperMain {
                 logger.warning("\(CheckAccount.name) cannot pass through the directories above base_path \(config.basePath): haproxy's HTTP client keeps loading the system CA store")
                 httpclientCA = nil
             }
-            try AuditedDirectory(directory: base, context: startup).write(
+            // Unchanged, left as it is: every stored configuration's check stamp names this file's identity.
+            try AuditedDirectory(directory: base, context: startup).writeIfChanged(
                 StateLayout.userGroupFileName, Array(HAProxyUserGroupFile.text(httpclientCAFile: httpclientCA).utf8), mode: 0o644)
         } catch {
             return fail("amphora-helper: base_path \(config.basePath): \(error)")
