@@ -61,9 +61,11 @@ public final class SafeDirectory: Sendable {
         if child < 0 {
             let error = SystemError("open", subject: "\(path)/\(name)")
             if error.errno == ENOENT, !create { return nil }
-            // What this call made, it takes back: no empty directory is left behind a failure.
-            if made { unlinkat(fd, name, AT_REMOVEDIR) }
-            throw error
+            // What this call made, it takes back: no empty directory is left behind a failure
+            // (if it cannot be, the error says that something changed).
+            var failure = error
+            if made, unlinkat(fd, name, AT_REMOVEDIR) != 0 { failure.applied = true }
+            throw failure
         }
         let directory = SafeDirectory(fd: child, path: "\(path)/\(name)")
         // A new directory's entry is durable before anything is written in it.
@@ -171,6 +173,15 @@ public final class SafeDirectory: Sendable {
         throw SystemError("stat", subject: "\(path)/\(name)")
     }
 
+    /// The type bits (`S_IFREG`, `S_IFDIR`, `S_IFLNK`, ...) of `name`, symlinks not followed; nil
+    /// when there is no such entry or it cannot be looked at.
+    public func fileType(_ name: String) -> mode_t? {
+        guard (try? Self.checkName(name)) != nil else { return nil }
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return st.st_mode & S_IFMT
+    }
+
     /// True if `name` exists (as anything; symlinks are not followed); false too when that cannot
     /// be told (``contains(_:)`` throws then).
     public func exists(_ name: String) -> Bool {
@@ -222,8 +233,19 @@ public final class SafeDirectory: Sendable {
             throw SystemError("stat", subject: "\(path)/\(name)")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR, let child = try subdirectory(name, create: false) {
-            for entry in try child.entries() { try child.removeTree(entry) }
-            try retryingSyscall("rmdir", subject: "\(path)/\(name)") { unlinkat(fd, name, AT_REMOVEDIR) }
+            var removedSome = false
+            do throws(SystemError) {
+                for entry in try child.entries() {
+                    try child.removeTree(entry)
+                    removedSome = true
+                }
+                try retryingSyscall("rmdir", subject: "\(path)/\(name)") { unlinkat(fd, name, AT_REMOVEDIR) }
+            } catch {
+                // Part of the tree may be gone: the error says that something changed.
+                var partial = error
+                partial.applied = error.applied || removedSome
+                throw partial
+            }
         } else {
             try retryingSyscall("unlink", subject: "\(path)/\(name)") { unlinkat(fd, name, 0) }
         }

@@ -5,8 +5,9 @@ public struct SystemError: Error, Sendable, CustomStringConvertible {
     public let call: String
     public let errno: Int32
     public let subject: String?
-    /// The change was made (readers see it) and only the fsync of its directory failed: it may not
-    /// survive a crash. False for every error that left things as they were.
+    /// The change was made, wholly or in part (readers see it), though the call failed: only the
+    /// fsync of its directory failed (it may not survive a crash), or a tree was partly removed, or
+    /// a directory made could not be taken back. False for every error that left things as they were.
     public var applied = false
 
     public init(_ call: String, errno: Int32 = Glibc.errno, subject: String? = nil) {

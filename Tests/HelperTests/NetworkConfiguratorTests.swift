@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import IPCProtocol
 import LinuxSystem
 import Testing
@@ -97,12 +98,12 @@ struct NetworkConfiguratorTests {
             try network.record(other, context)
             let written = try String(contentsOfFile: path, encoding: .utf8)
             #expect(written.contains(refused))
-            #expect(network.records() == [good, other])
+            #expect(try network.records() == [good, other])
             // A new record for the unreadable entry's MAC replaces it.
             let replacing = try Self.memberRecord("fa:16:3e:00:00:09", "eth9", "192.0.2.12")
             try network.record(replacing, context)
             #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("192.0.2.255"))
-            #expect(try network.recordFile().unreadable.isEmpty && network.records() == [good, other, replacing])
+            #expect(try network.recordFile().unreadable.isEmpty && (try network.records()) == [good, other, replacing])
         }
     }
 
@@ -121,13 +122,56 @@ struct NetworkConfiguratorTests {
             let aside = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }
             #expect(aside.count == 1)
             #expect(try String(contentsOfFile: base + "/" + (aside.first ?? ""), encoding: .utf8) == "[{\"interface\": \"eth1\", trunc")
-            #expect(network.records() == [record])
+            #expect(try network.records() == [record])
             // Corrupt again (a directory by that name): kept aside under another name, the first one stays.
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
             try network.record(record, context)
             #expect(try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }.count == 2)
-            #expect(network.records() == [record])
+            #expect(try network.records() == [record])
+        }
+    }
+
+    @Test("a FIFO or a socket by the record file's name is corrupt: kept aside at the next plug, never read as no records")
+    func plantedSpecialFilesAreCorrupt() throws {
+        for kind in ["fifo", "socket"] {
+            try withTemporaryDirectory("amp-network") { base in
+                let network = NetworkConfigurator(
+                    netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
+                    runner: RecordingRunner(exitCode: 0, stdout: Self.ipJSON), activeStandby: false)
+                let path = base + "/plugged_interfaces.json"
+                if kind == "fifo" {
+                    #expect(mkfifo(path, 0o600) == 0)
+                } else {
+                    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+                    defer { close(fd) }
+                    var address = sockaddr_un()
+                    address.sun_family = sa_family_t(AF_UNIX)
+                    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                        for (i, byte) in path.utf8.enumerated() where i < raw.count - 1 { raw[i] = byte }
+                    }
+                    let bound = withUnsafePointer(to: &address) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                    }
+                    #expect(bound == 0)
+                }
+                #expect(try network.recordFile().isCorrupt, "\(kind)")
+                let record = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
+                try network.record(record, context)
+                #expect(try network.records() == [record], "\(kind)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: base).contains { $0.hasPrefix("plugged_interfaces.json.corrupt-") }, "\(kind)")
+            }
+        }
+    }
+
+    @Test("at start, addressed root links are remembered as the amphora's own, recorded ports left out")
+    func startRemembersOwnLinksButNotRecordedPorts() throws {
+        try withConfigurator { network in
+            // (lo's all-zero MAC is remembered too: no plug can name it.)
+            try network.rememberOwnLinks(except: ["fa:16:3e:00:00:01"], context)
+            #expect(!network.addressedMACs.withLock { $0.contains("fa:16:3e:00:00:01") })
+            try network.rememberOwnLinks(except: [], context)
+            #expect(network.addressedMACs.withLock { $0.contains("fa:16:3e:00:00:01") })
         }
     }
 

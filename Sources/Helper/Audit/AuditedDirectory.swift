@@ -157,7 +157,7 @@ struct AuditedDirectory: Sendable {
             context.recordOutcome("file-outcome", outcome)
             return result
         } catch {
-            // `applied`: the change is there, only its directory's fsync failed (it may not survive a crash).
+            // `applied`: the change is there, wholly or in part, though the call failed (``SystemError/applied``).
             let applied: [(String, JSONValue)] = error.applied ? [("applied", .bool(true))] : []
             context.recordOutcome("file-outcome", described + [("result", .string("failed")), ("error", .string(error.description))] + applied)
             throw .failed(error)

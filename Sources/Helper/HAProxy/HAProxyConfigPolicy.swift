@@ -78,7 +78,7 @@ public struct HAProxyConfigPolicy: Sendable {
                 let prefix = "\(context.baseCertDir)/\(context.instance)/"
                 guard v.hasPrefix(prefix) else { return false }
                 let file = String(v.dropFirst(prefix.count))
-                return !file.hasPrefix(".") && file.utf8.count <= 255 && Self.fileCharacters.containsEvery(of: file)
+                return !file.isEmpty && !file.hasPrefix(".") && file.utf8.count <= 255 && Self.fileCharacters.containsEvery(of: file)
             case .program: return context.programs.contains(v)
             case .cpuMapBind:
                 guard v.hasPrefix("auto:1/1-") else { return false }

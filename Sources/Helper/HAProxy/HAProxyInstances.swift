@@ -89,14 +89,15 @@ public final class HAProxyInstances: Sendable {
 
     /// What `haproxy -c` reads besides the configuration, as it stands now: the load balancer's
     /// certificate directory (every certificate stored or deleted renames or unlinks in it, which
-    /// changes its times; a reboot's fresh tmpfs changes its identity), the user/group file and the
-    /// HTTP client's CA. Identities and change times, not contents: a few `lstat`s a reload.
-    /// nil when one cannot be looked at.
+    /// changes its times, as the tmpfs a reboot brings does), the user/group file, the HTTP client's
+    /// CA, and haproxy itself (an upgrade may read the same text otherwise). Identities and change
+    /// times, not contents: a few `stat`s a reload. nil when one cannot be looked at.
     func checkInputs(_ id: ResourceID) -> String? {
         var parts: [String] = []
-        for path in ["\(baseCertDir)/\(id)", layout.userGroupFile, layout.httpclientCAFile] {
+        let inputs = [("\(baseCertDir)/\(id)", false), (layout.userGroupFile, false), (layout.httpclientCAFile, false), (paths.haproxy, true)]
+        for (path, followed) in inputs {
             var st = stat()
-            if lstat(path, &st) == 0 {
+            if (followed ? stat(path, &st) : lstat(path, &st)) == 0 {
                 parts.append(
                     "\(st.st_dev):\(st.st_ino):\(st.st_mode):\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec):\(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)")
             } else if errno == ENOENT {

@@ -114,7 +114,13 @@ public final class TopologyManager: Sendable {
         if let subnet = NetworkConfigurator.network(of: haIP, prefixLength: prefix), subnet.isReservedHost(haIP) {
             throw .haIPNotAVIP(haIP, reason: "is the network or broadcast address of \(subnet)")
         }
-        if network.recordedOwnAddresses().contains(haIP) {
+        let own: Set<IPAddress>
+        do {
+            own = try network.recordedOwnAddresses()
+        } catch {
+            throw .network(error)
+        }
+        if own.contains(haIP) {
             throw .haIPNotAVIP(haIP, reason: "is an address of the amphora's own port, not a VIP")
         }
     }

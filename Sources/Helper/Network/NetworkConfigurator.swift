@@ -70,6 +70,15 @@ public final class NetworkConfigurator: Sendable {
         return links
     }
 
+    /// At start: the links the amphora itself uses hold their addresses by now (the helper starts
+    /// after cloud-init); remembered, they stay refused to a plug even if one loses its address
+    /// later. Recorded ports are left out: an image that runs DHCP on every port may have given one
+    /// an address at boot (a plug refuses it only while it holds one).
+    func rememberOwnLinks(except recorded: Set<String>, _ context: AuditContext) throws(NetworkError) {
+        let links = RootLink.parse(try ip(.listAddresses(netns: nil), context).stdout)
+        addressedMACs.withLock { $0.formUnion(links.filter { !$0.configuredAddresses.isEmpty && !recorded.contains($0.mac) }.map(\.mac)) }
+    }
+
     /// The MACs of root-namespace links this process has seen holding addresses: such a link stays
     /// the amphora's own even when it holds none for a while (a lost lease, a link taken down).
     let addressedMACs = LockedValue<Set<String>>([])
@@ -143,7 +152,7 @@ public final class NetworkConfigurator: Sendable {
             if let existing = try links(netns, context).first(where: { $0.mac == plug.mac.description }),
                 let name = try? InterfaceName(validating: existing.name)
             {
-                let old = records().first { $0.mac == plug.mac }
+                let old = try records().first { $0.mac == plug.mac }
                 let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
                 try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
                 try applyMasquerade(including: new, context)
@@ -358,7 +367,7 @@ public final class NetworkConfigurator: Sendable {
 
     /// Loads the masquerade of every recorded port, with `new` in place of its previous record.
     func applyMasquerade(including new: Record, _ context: AuditContext) throws(NetworkError) {
-        let all = records().filter { $0.mac != new.mac && $0.interface != new.interface } + [new]
+        let all = try records().filter { $0.mac != new.mac && $0.interface != new.interface } + [new]
         try masquerade.apply(Self.masqueradePorts(all), context: context)
     }
 
@@ -373,20 +382,30 @@ public final class NetworkConfigurator: Sendable {
             guard let bytes = try base.read(StateLayout.pluggedInterfacesFile) else { return PlugRecordFile() }
             return PlugRecordFile(bytes: bytes)
         } catch {
-            guard [ELOOP, EINVAL, EFBIG].contains(error.errno) else { throw error }
+            // Corrupt: too large to be ours, or not a regular file (a symlink, socket, FIFO, device,
+            // directory: whatever its open failed with). A regular file that could not be read is not.
+            let type = base.fileType(StateLayout.pluggedInterfacesFile)
+            guard error.errno == EFBIG || (type != nil && type != S_IFREG) else { throw error }
             var file = PlugRecordFile()
             file.isCorrupt = true
             return file
         }
     }
 
-    /// The plugs this agent replays (none when the file cannot be read).
-    func records() -> [Record] { (try? recordFile())?.records ?? [] }
+    /// The plugs this agent replays; a file that cannot be read now is an error, never "none"
+    /// (a plug would otherwise rewrite the masquerade of every other port without them).
+    func records() throws(NetworkError) -> [Record] {
+        do {
+            return try recordFile().records
+        } catch {
+            throw .notRecorded(details: "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)")
+        }
+    }
 
     /// The addresses plugs gave the amphora itself: VRRP addresses and member ports' fixed
     /// addresses (a VIP is not one: in ACTIVE_STANDBY keepalived holds it).
-    public func recordedOwnAddresses() -> Set<IPAddress> {
-        Set(records().flatMap { record in [record.vip?.vrrpAddress].compactMap { $0 } + (record.network?.fixedIPs.map(\.address) ?? []) })
+    public func recordedOwnAddresses() throws(NetworkError) -> Set<IPAddress> {
+        Set(try records().flatMap { record in [record.vip?.vrrpAddress].compactMap { $0 } + (record.network?.fixedIPs.map(\.address) ?? []) })
     }
 
     /// Records `new` in place of the record of its MAC or interface. Entries this agent cannot read
@@ -405,17 +424,25 @@ public final class NetworkConfigurator: Sendable {
         } catch {
             throw .notRecorded(details: "\(error)")
         }
+        let aside = file.isCorrupt ? try asideName() : nil
         let directory = AuditedDirectory(directory: base, context: context)
         do throws(FileChangeError) {
-            if file.isCorrupt {
-                let stem = "\(StateLayout.pluggedInterfacesFile).corrupt-\(time(nil))"
-                let aside = ([stem] + (1...99).map { "\(stem)-\($0)" }).first { !base.exists($0) } ?? stem
-                try directory.rename(StateLayout.pluggedInterfacesFile, to: aside)
-            }
+            if let aside { try directory.rename(StateLayout.pluggedInterfacesFile, to: aside) }
             try directory.write(StateLayout.pluggedInterfacesFile, bytes, mode: 0o600)
         } catch {
             throw error.wrapped(refused: NetworkError.launcher) { NetworkError.notRecorded(details: "\($0)") }
         }
+    }
+
+    /// A free name to keep a corrupt record file aside under: `<name>.corrupt-<time>[-N]`.
+    func asideName() throws(NetworkError) -> String {
+        let stem = "\(StateLayout.pluggedInterfacesFile).corrupt-\(time(nil))"
+        do throws(SystemError) {
+            for name in [stem] + (1...99).map({ "\(stem)-\($0)" }) where try !base.contains(name) { return name }
+        } catch {
+            throw .notRecorded(details: "\(error)")
+        }
+        throw .notRecorded(details: "no free name to keep the corrupt \(StateLayout.pluggedInterfacesFile) aside")
     }
 
     /// After a restart (of the agent or the amphora): the root namespace's links are listed (those
@@ -427,15 +454,17 @@ public final class NetworkConfigurator: Sendable {
         var skipped: [(mac: String, reason: String)] = []
         var configured: [Record] = []
         lock.withLock { _ in
-            // The links the amphora itself uses hold their addresses by now (the helper starts after
-            // cloud-init): remembered, they stay refused to a plug even if one loses its address later.
-            _ = try? rootLinks(context)
             let file: PlugRecordFile
             do {
                 file = try recordFile()
             } catch {
                 skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)"))
                 return
+            }
+            do throws(NetworkError) {
+                try rememberOwnLinks(except: Set(file.records.map(\.mac.description)), context)
+            } catch {
+                skipped.append(("-", "the root namespace's links could not be listed: \(error)"))
             }
             if file.isCorrupt {
                 skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) is not a list of records; kept aside at the next plug"))

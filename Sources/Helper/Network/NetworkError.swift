@@ -17,7 +17,7 @@ public enum NetworkError: Error, Sendable {
     case interfaceInUse(name: String, reason: String)
     /// An `ip` command failed; its refusal or output.
     case ipFailed(details: String)
-    /// The plugged-interface records could not be written.
+    /// The plugged-interface records could not be read or written.
     case notRecorded(details: String)
     /// More rules than ``InterfaceRules/maximumRules``.
     case tooManyRules

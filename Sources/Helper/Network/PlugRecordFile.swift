@@ -27,8 +27,8 @@ struct PlugRecordFile {
     /// The longest reason kept for an entry that does not decode.
     static let reasonLimit = 200
     /// The most JSON values the file may hold: a port's record holds at most a few thousand (16
-    /// addresses with 64 routes each, twice with `vip_net_info`), and an amphora has few ports.
-    static let maximumElements = 1 << 20
+    /// addresses with 64 routes each, twice with `vip_net_info`): this is room for 40 such ports.
+    static let maximumElements = 1 << 18
 
     init() {}
 

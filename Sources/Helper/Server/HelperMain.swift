@@ -186,7 +186,7 @@ public enum HelperMain {
         let (restored, skipped) = network.restore(context: AuditContext.helper("restore", log: audit))
         if !restored.isEmpty { logger.info("plugged interfaces configured again", metadata: ["interfaces": "\(restored)"]) }
         for port in skipped {
-            logger.warning("a plugged port was not configured again", metadata: ["mac": "\(port.mac)", "reason": "\(port.reason)"])
+            logger.warning("plugged ports: not all configured again", metadata: ["mac": "\(port.mac)", "reason": "\(port.reason)"])
         }
         // After a haproxy start or reload in SINGLE topology: gratuitous ARP / unsolicited NA for its VIPs.
         let instances = HAProxyInstances(
