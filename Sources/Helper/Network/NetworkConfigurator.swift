@@ -79,6 +79,28 @@ public final class NetworkConfigurator: Sendable {
         addressedMACs.withLock { $0.formUnion(links.filter { !$0.configuredAddresses.isEmpty && !recorded.contains($0.mac) }.map(\.mac)) }
     }
 
+    /// ``rememberOwnLinks(except:_:)`` leaving out every recorded MAC (readable entries or not),
+    /// under the network lock (plugs wait for it). Why it failed, or nil.
+    public func rememberOwnLinksAtStart(context: AuditContext) -> String? {
+        lock.withLock { _ in rememberOwnLinksUnlocked(context: context) }
+    }
+
+    private func rememberOwnLinksUnlocked(context: AuditContext) -> String? {
+        do throws(NetworkError) {
+            let file: PlugRecordFile
+            do {
+                file = try recordFile()
+            } catch {
+                throw .notRecorded(details: "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)")
+            }
+            let recorded = file.records.map(\.mac.description) + file.unreadable.compactMap { $0.field("mac")?.lowercased() }
+            try rememberOwnLinks(except: Set(recorded), context)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
     /// The MACs of root-namespace links this process has seen holding addresses: such a link stays
     /// the amphora's own even when it holds none for a while (a lost lease, a link taken down).
     let addressedMACs = LockedValue<Set<String>>([])
@@ -373,7 +395,6 @@ public final class NetworkConfigurator: Sendable {
 
     // MARK: - Records
 
-
     /// The recorded plugs, entry by entry (``PlugRecordFile``); no file, none. Something other than
     /// a regular file by that name, or one too large to be ours, reads as corrupt; any other failure
     /// to read it (an I/O error, no descriptor left) is thrown, never read as no records.
@@ -445,10 +466,9 @@ public final class NetworkConfigurator: Sendable {
         throw .notRecorded(details: "no free name to keep the corrupt \(StateLayout.pluggedInterfacesFile) aside")
     }
 
-    /// After a restart (of the agent or the amphora): the root namespace's links are listed (those
-    /// holding addresses are remembered as the amphora's own), then every recorded port is found by
-    /// MAC, moved in again if it is back in the root namespace (under the same rules as a plug), and
-    /// configured again. Returns the interfaces configured and, for each record that was not, its MAC and why.
+    /// After a restart (of the agent or the amphora): every recorded port is found by MAC, moved in
+    /// again if it is back in the root namespace (under the same rules as a plug), and configured
+    /// again. Returns the interfaces configured and, for each record that was not, its MAC and why.
     public func restore(context: AuditContext) -> (restored: [String], skipped: [(mac: String, reason: String)]) {
         var restored: [String] = []
         var skipped: [(mac: String, reason: String)] = []
@@ -460,11 +480,6 @@ public final class NetworkConfigurator: Sendable {
             } catch {
                 skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)"))
                 return
-            }
-            do throws(NetworkError) {
-                try rememberOwnLinks(except: Set(file.records.map(\.mac.description)), context)
-            } catch {
-                skipped.append(("-", "the root namespace's links could not be listed: \(error)"))
             }
             if file.isCorrupt {
                 skipped.append(("-", "\(StateLayout.pluggedInterfacesFile) is not a list of records; kept aside at the next plug"))

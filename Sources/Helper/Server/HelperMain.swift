@@ -237,6 +237,13 @@ public enum HelperMain {
             return fail("amphora-helper: \(error)")
         }
         traffic.start()
+        // The amphora's own links, remembered off the start's path: the thread takes the network
+        // lock at once, so a plug (which the front can send only later) waits for the listing.
+        startThread {
+            if let problem = network.rememberOwnLinksAtStart(context: AuditContext.helper("restore", log: audit)) {
+                logger.warning("the root namespace's links could not be listed at start", metadata: ["reason": "\(problem)"])
+            }
+        }
         // Ends a quiet epoch on time, so that its records do not stay under a live key.
         let sealInterval = UInt32(min(config.auditSealEpochSeconds, 30))
         startThread {
@@ -250,6 +257,7 @@ public enum HelperMain {
         } catch {
             return fail("amphora-helper: helper socket \(config.helperSocket): \(error)")
         }
+
         // libcrypto served the identity check and the start's audit records; its pages go back now,
         // and so does the start's own code (what serving runs is mapped again, laid out together).
         IdlePages.releaseAfterStart()
