@@ -95,13 +95,13 @@ struct NetworkConfiguratorTests {
 
             // Recording another port rewrites the file with the unreadable entry as it was.
             let other = try Self.memberRecord("fa:16:3e:00:00:02", "eth2", "192.0.2.11")
-            try network.record(other, context)
+            try network.record(other, in: network.recordFile(), context)
             let written = try String(contentsOfFile: path, encoding: .utf8)
             #expect(written.contains(refused))
             #expect(try network.records() == [good, other])
             // A new record for the unreadable entry's MAC replaces it.
             let replacing = try Self.memberRecord("fa:16:3e:00:00:09", "eth9", "192.0.2.12")
-            try network.record(replacing, context)
+            try network.record(replacing, in: network.recordFile(), context)
             #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("192.0.2.255"))
             #expect(try network.recordFile().unreadable.isEmpty && (try network.records()) == [good, other, replacing])
         }
@@ -118,7 +118,7 @@ struct NetworkConfiguratorTests {
             let (restored, skipped) = network.restore(context: context)
             #expect(restored.isEmpty && skipped.count == 1 && skipped.first?.reason.contains("not a list of records") == true)
             let record = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
-            try network.record(record, context)
+            try network.record(record, in: network.recordFile(), context)
             let aside = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }
             #expect(aside.count == 1)
             #expect(try String(contentsOfFile: base + "/" + (aside.first ?? ""), encoding: .utf8) == "[{\"interface\": \"eth1\", trunc")
@@ -126,7 +126,7 @@ struct NetworkConfiguratorTests {
             // Corrupt again (a directory by that name): kept aside under another name, the first one stays.
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
-            try network.record(record, context)
+            try network.record(record, in: network.recordFile(), context)
             #expect(try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }.count == 2)
             #expect(try network.records() == [record])
         }
@@ -157,7 +157,7 @@ struct NetworkConfiguratorTests {
                 }
                 #expect(try network.recordFile().isCorrupt, "\(kind)")
                 let record = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
-                try network.record(record, context)
+                try network.record(record, in: network.recordFile(), context)
                 #expect(try network.records() == [record], "\(kind)")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: base).contains { $0.hasPrefix("plugged_interfaces.json.corrupt-") }, "\(kind)")
             }
@@ -168,9 +168,9 @@ struct NetworkConfiguratorTests {
     func startRemembersOwnLinksButNotRecordedPorts() throws {
         try withConfigurator { network in
             // (lo's all-zero MAC is remembered too: no plug can name it.)
-            try network.rememberOwnLinks(except: ["fa:16:3e:00:00:01"], context)
+            _ = try network.rootLinks(context, except: ["fa:16:3e:00:00:01"])
             #expect(!network.addressedMACs.withLock { $0.contains("fa:16:3e:00:00:01") })
-            try network.rememberOwnLinks(except: [], context)
+            _ = try network.rootLinks(context, except: [])
             #expect(network.addressedMACs.withLock { $0.contains("fa:16:3e:00:00:01") })
         }
     }

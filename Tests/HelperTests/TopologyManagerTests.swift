@@ -158,7 +158,7 @@ struct TopologyManagerTests {
             let plug = try VIPPlug(
                 vip: vip, mac: MACAddress(validating: "fa:16:3e:00:00:01"), vrrpAddress: IPAddress(validating: "203.0.113.11"), mtu: nil,
                 additionalVIPs: [])
-            try manager.network.record(NetworkConfigurator.Record(interface: "eth1", mac: plug.mac, vip: plug, network: nil), context)
+            try manager.network.record(NetworkConfigurator.Record(interface: "eth1", mac: plug.mac, vip: plug, network: nil), in: manager.network.recordFile(), context)
             for (haIP, reason) in [
                 ("203.0.113.0", "is the network or broadcast address of 203.0.113.0/24"),
                 ("203.0.113.255", "is the network or broadcast address of 203.0.113.0/24"),

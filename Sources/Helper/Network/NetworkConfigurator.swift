@@ -63,41 +63,28 @@ public final class NetworkConfigurator: Sendable {
     }
 
     /// The root namespace's links, with what decides whether a plug may take them; the MACs of those
-    /// holding addresses are remembered in ``addressedMACs``.
-    func rootLinks(_ context: AuditContext) throws(NetworkError) -> [RootLink] {
+    /// holding addresses are remembered in ``addressedMACs``, except `recorded` ports': an image that
+    /// runs DHCP on every port may have given one an address at boot (a plug refuses a link only
+    /// while it holds one).
+    func rootLinks(_ context: AuditContext, except recorded: Set<String>) throws(NetworkError) -> [RootLink] {
         let links = RootLink.parse(try ip(.listAddresses(netns: nil), context).stdout)
-        addressedMACs.withLock { $0.formUnion(links.filter { !$0.configuredAddresses.isEmpty }.map(\.mac)) }
+        addressedMACs.withLock { $0.formUnion(links.filter { !$0.configuredAddresses.isEmpty && !recorded.contains($0.mac) }.map(\.mac)) }
         return links
     }
 
     /// At start: the links the amphora itself uses hold their addresses by now (the helper starts
-    /// after cloud-init); remembered, they stay refused to a plug even if one loses its address
-    /// later. Recorded ports are left out: an image that runs DHCP on every port may have given one
-    /// an address at boot (a plug refuses it only while it holds one).
-    func rememberOwnLinks(except recorded: Set<String>, _ context: AuditContext) throws(NetworkError) {
-        let links = RootLink.parse(try ip(.listAddresses(netns: nil), context).stdout)
-        addressedMACs.withLock { $0.formUnion(links.filter { !$0.configuredAddresses.isEmpty && !recorded.contains($0.mac) }.map(\.mac)) }
-    }
-
-    /// ``rememberOwnLinks(except:_:)`` leaving out every recorded MAC (readable entries or not),
-    /// under the network lock (plugs wait for it). Why it failed, or nil.
+    /// after cloud-init); listed (``rootLinks(_:except:)``), they stay refused to a plug even if one
+    /// loses its address later. Recorded ports are left out (readable entries or not); when the
+    /// records cannot be read, none is (fail closed). Under the network lock: plugs wait for it.
+    /// Why it failed, or nil.
     public func rememberOwnLinksAtStart(context: AuditContext) -> String? {
-        lock.withLock { _ in rememberOwnLinksUnlocked(context: context) }
-    }
-
-    private func rememberOwnLinksUnlocked(context: AuditContext) -> String? {
-        do throws(NetworkError) {
-            let file: PlugRecordFile
-            do {
-                file = try recordFile()
+        lock.withLock { _ -> String? in
+            do throws(NetworkError) {
+                _ = try rootLinks(context, except: (try? recordFile())?.recordedMACs ?? [])
+                return nil
             } catch {
-                throw .notRecorded(details: "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)")
+                return "\(error)"
             }
-            let recorded = file.records.map(\.mac.description) + file.unreadable.compactMap { $0.field("mac")?.lowercased() }
-            try rememberOwnLinks(except: Set(recorded), context)
-            return nil
-        } catch {
-            return "\(error)"
         }
     }
 
@@ -150,7 +137,9 @@ public final class NetworkConfigurator: Sendable {
             if try links(netns, context).contains(where: { $0.mac == plug.mac.description }) {
                 throw .alreadyPlugged
             }
-            let name = try plugNew(plug.mac, context) { name in Record(interface: name.description, mac: plug.mac, vip: plug, network: nil) }
+            let name = try plugNew(plug.mac, try readRecords(), context) { name in
+                Record(interface: name.description, mac: plug.mac, vip: plug, network: nil)
+            }
             announce(addresses(of: plug), on: name, context)
             return name.description
         }
@@ -171,34 +160,42 @@ public final class NetworkConfigurator: Sendable {
         try lock.withLock { _ throws(NetworkError) -> (String, Bool) in
             var member = plug
             member.vipNetInfo = nil
+            // Read once, before anything changes: a file that cannot be read changes nothing.
+            let file = try readRecords()
             if let existing = try links(netns, context).first(where: { $0.mac == plug.mac.description }),
                 let name = try? InterfaceName(validating: existing.name)
             {
-                let old = try records().first { $0.mac == plug.mac }
+                let old = file.records.first { $0.mac == plug.mac }
                 let new = Record(interface: name.description, mac: plug.mac, vip: plug.vipNetInfo ?? old?.vip, network: member)
                 try apply(plan(of: new), previous: old.map(plan(of:)), on: name, context)
-                try applyMasquerade(including: new, context)
-                try record(new, context)
+                try applyMasquerade(including: new, from: file, context)
+                try record(new, in: file, context)
                 announce(plug.fixedIPs.map(\.address), on: name, context)
                 return (name.description, true)
             }
-            let name = try plugNew(plug.mac, context) { name in Record(interface: name.description, mac: plug.mac, vip: nil, network: member) }
+            let name = try plugNew(plug.mac, file, context) { name in Record(interface: name.description, mac: plug.mac, vip: nil, network: member) }
             announce(plug.fixedIPs.map(\.address), on: name, context)
             return (name.description, false)
         }
     }
 
-    /// Moves the link with `mac` in, configures it as `record(name)` says and records it; on any
-    /// failure the link goes back to the root namespace under its old name.
-    func plugNew(_ mac: MACAddress, _ context: AuditContext, record: (InterfaceName) -> Record) throws(NetworkError) -> InterfaceName {
-        let name = try moveIn(mac, context)
+    /// Moves the link with `mac` in, configures it as `record(name)` says and records it in `file`
+    /// (the records as read before anything changed); on any failure the link goes back to the root
+    /// namespace under its old name, and the masquerade to the recorded ports'.
+    func plugNew(
+        _ mac: MACAddress, _ file: PlugRecordFile, _ context: AuditContext, record: (InterfaceName) -> Record
+    ) throws(NetworkError) -> InterfaceName {
+        let name = try moveIn(mac, recorded: file.recordedMACs, context)
         let new = record(name)
+        var masqueraded = false
         do throws(NetworkError) {
             try apply(plan(of: new), previous: nil, on: name, context)
-            try applyMasquerade(including: new, context)
-            try self.record(new, context)
+            try applyMasquerade(including: new, from: file, context)
+            masqueraded = true
+            try self.record(new, in: file, context)
         } catch {
             rollback(name, context)
+            if masqueraded { try? masquerade.apply(Self.masqueradePorts(file.records), context: context) }
             throw error
         }
         return name
@@ -208,10 +205,10 @@ public final class NetworkConfigurator: Sendable {
     /// No such link: the PCI bus is rescanned (see ``PCIRescan``) and the links are looked at once
     /// more (the kernel probes new devices during the write); still none: 404, which the controller
     /// retries. A link the amphora itself uses, or a MAC more than one link has: refused (see ``RootLink``).
-    func moveIn(_ mac: MACAddress, _ context: AuditContext) throws(NetworkError) -> InterfaceName {
-        var found = try rootLinks(context).filter { $0.mac == mac.description }
+    func moveIn(_ mac: MACAddress, recorded: Set<String>, _ context: AuditContext) throws(NetworkError) -> InterfaceName {
+        var found = try rootLinks(context, except: recorded).filter { $0.mac == mac.description }
         if found.isEmpty, let pciRescan, pciRescan.rescan(context: context) {
-            found = try rootLinks(context).filter { $0.mac == mac.description }
+            found = try rootLinks(context, except: recorded).filter { $0.mac == mac.description }
         }
         guard let link = found.first else { throw .noSuitableInterface }
         guard found.count == 1 else { throw .interfaceInUse(name: link.name, reason: "\(found.count) links have its MAC address") }
@@ -387,9 +384,9 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// Loads the masquerade of every recorded port, with `new` in place of its previous record.
-    func applyMasquerade(including new: Record, _ context: AuditContext) throws(NetworkError) {
-        let all = try records().filter { $0.mac != new.mac && $0.interface != new.interface } + [new]
+    /// Loads the masquerade of every port recorded in `file`, with `new` in place of its previous record.
+    func applyMasquerade(including new: Record, from file: PlugRecordFile, _ context: AuditContext) throws(NetworkError) {
+        let all = file.records.filter { $0.mac != new.mac && $0.interface != new.interface } + [new]
         try masquerade.apply(Self.masqueradePorts(all), context: context)
     }
 
@@ -413,15 +410,18 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// The plugs this agent replays; a file that cannot be read now is an error, never "none"
-    /// (a plug would otherwise rewrite the masquerade of every other port without them).
-    func records() throws(NetworkError) -> [Record] {
+    /// ``recordFile()``; a file that cannot be read now is an error, never "no records" (a plug
+    /// would otherwise rewrite the masquerade of every other port without them).
+    func readRecords() throws(NetworkError) -> PlugRecordFile {
         do {
-            return try recordFile().records
+            return try recordFile()
         } catch {
             throw .notRecorded(details: "\(StateLayout.pluggedInterfacesFile) could not be read: \(error)")
         }
     }
+
+    /// The plugs this agent replays (``readRecords()``).
+    func records() throws(NetworkError) -> [Record] { try readRecords().records }
 
     /// The addresses plugs gave the amphora itself: VRRP addresses and member ports' fixed
     /// addresses (a VIP is not one: in ACTIVE_STANDBY keepalived holds it).
@@ -429,16 +429,10 @@ public final class NetworkConfigurator: Sendable {
         Set(try records().flatMap { record in [record.vip?.vrrpAddress].compactMap { $0 } + (record.network?.fixedIPs.map(\.address) ?? []) })
     }
 
-    /// Records `new` in place of the record of its MAC or interface. Entries this agent cannot read
-    /// stay as they were; a corrupt file is first kept aside as `<name>.corrupt-<time>`, never
-    /// overwritten; a file that cannot be read now is left alone (500, the controller retries).
-    func record(_ new: Record, _ context: AuditContext) throws(NetworkError) {
-        let file: PlugRecordFile
-        do {
-            file = try recordFile()
-        } catch {
-            throw .notRecorded(details: "\(error)")
-        }
+    /// Records `new` in `file` (the records as read before the plug changed anything) in place of the
+    /// record of its MAC or interface. Entries this agent cannot read stay as they were; a corrupt
+    /// file is first kept aside as `<name>.corrupt-<time>`, never overwritten.
+    func record(_ new: Record, in file: PlugRecordFile, _ context: AuditContext) throws(NetworkError) {
         let bytes: [UInt8]
         do {
             bytes = try file.bytes(recording: new)
@@ -494,7 +488,7 @@ public final class NetworkConfigurator: Sendable {
                     if let inside, let existing = try? InterfaceName(validating: inside.name) {
                         name = existing
                     } else {
-                        name = try moveIn(record.mac, context)
+                        name = try moveIn(record.mac, recorded: file.recordedMACs, context)
                     }
                     try apply(plan(of: record), previous: nil, on: name, context)
                     restored.append(name.description)

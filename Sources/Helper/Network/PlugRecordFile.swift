@@ -47,6 +47,11 @@ struct PlugRecordFile {
         }
     }
 
+    /// The MACs the file records, those of entries this agent cannot read included (lowercase).
+    var recordedMACs: Set<String> {
+        Set(records.map(\.mac.description) + unreadable.compactMap { $0.field("mac")?.lowercased() })
+    }
+
     /// The file with `new` in place of every entry for its MAC or interface: the unreadable
     /// entries first, as they were, then the records.
     func bytes(recording new: NetworkConfigurator.Record) throws -> [UInt8] {

@@ -239,11 +239,12 @@ public enum HelperMain {
         traffic.start()
         // The amphora's own links, remembered off the start's path: the thread takes the network
         // lock at once, so a plug (which the front can send only later) waits for the listing.
-        startThread {
+        let listing = startThread {
             if let problem = network.rememberOwnLinksAtStart(context: AuditContext.helper("restore", log: audit)) {
                 logger.warning("the root namespace's links could not be listed at start", metadata: ["reason": "\(problem)"])
             }
         }
+        if !listing { logger.warning("the root namespace's links are not listed at start: no thread (a plug lists them itself)") }
         // Ends a quiet epoch on time, so that its records do not stay under a live key.
         let sealInterval = UInt32(min(config.auditSealEpochSeconds, 30))
         startThread {
