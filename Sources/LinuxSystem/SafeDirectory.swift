@@ -46,7 +46,9 @@ public final class SafeDirectory: Sendable {
         }
     }
 
-    /// Opens a child directory, creating it (0700 by default) when asked; refuses symlinks.
+    /// Opens a child directory, creating it (0700 by default) when asked; refuses symlinks. A
+    /// directory it makes is durable in this one (fsynced) before it is returned, and removed again
+    /// when it cannot be opened.
     public func subdirectory(_ name: String, create: Bool, mode: mode_t = 0o700) throws(SystemError) -> SafeDirectory? {
         try Self.checkName(name)
         var made = false

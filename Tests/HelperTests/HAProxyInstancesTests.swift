@@ -169,6 +169,22 @@ struct HAProxyInstancesTests: HAProxyInstanceSuite {
         }
     }
 
+    @Test("the certificates' names and inodes: a file renamed over another under its name changes them, whatever the clock")
+    func entryInodesSeeReplacements() throws {
+        try withTemporaryDirectory("amp-inodes") { base in
+            #expect(HAProxyInstances.entryInodes(base + "/missing") == "")
+            try "a".write(toFile: base + "/x.pem", atomically: false, encoding: .utf8)
+            let before = try #require(HAProxyInstances.entryInodes(base))
+            #expect(before.hasPrefix("x.pem="))
+            try "b".write(toFile: base + "/.tmp", atomically: false, encoding: .utf8)
+            #expect(rename(base + "/.tmp", base + "/x.pem") == 0)
+            #expect(HAProxyInstances.entryInodes(base) != before)
+            // A symlink in the directory's place is not followed.
+            #expect(symlink(base, base + "/link") == 0)
+            #expect(HAProxyInstances.entryInodes(base + "/link") == nil)
+        }
+    }
+
     @Test("a stamp of another policy or paths (an older agent's bare digest) is checked again at start")
     func startRechecksForeignStamp() throws {
         try withInstances { instances, runner, base in

@@ -130,7 +130,14 @@ struct NetworkTests {
         // A link holding an address when the helper starts is remembered at once, before any plug lists the links.
         let own = try net.attachPort("g", peerAddress: "198.51.100.3/24")
         try Shell.run("/usr/sbin/ip", ["addr", "add", "192.0.2.202/32", "dev", "ga\(net.suffix)"])
+        // The listing runs beside the start: its outcome in the audit log says it is done.
+        func listings() -> Int {
+            let text = (try? String(contentsOfFile: agent.auditLog, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").filter { $0.contains("exec-outcome") && $0.contains("\"list-own-links\"") }.count
+        }
+        let listed = listings()
         try agent.restart()
+        #expect(waitUntil { listings() > listed }, "the start-up listing left no outcome in the audit log")
         #expect(try agent.request("GET", "/1.0/interface/203.0.113.5").object["interface"] as? String == "eth1")
         try Shell.run("/usr/sbin/ip", ["addr", "del", "192.0.2.202/32", "dev", "ga\(net.suffix)"])
         let remembered = try agent.request("POST", "/1.0/plug/network", body: PluggableAmphora.networkBody(

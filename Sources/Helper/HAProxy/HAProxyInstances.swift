@@ -90,8 +90,9 @@ public final class HAProxyInstances: Sendable {
     /// What `haproxy -c` reads besides the configuration, as it stands now: the load balancer's
     /// certificate directory (every certificate stored or deleted renames or unlinks in it, which
     /// changes its times, as the tmpfs a reboot brings does), the user/group file, the HTTP client's
-    /// CA, and haproxy itself (an upgrade may read the same text otherwise). Identities and change
-    /// times, not contents: a few `stat`s a reload. nil when one cannot be looked at.
+    /// CA, and haproxy itself (an upgrade may read the same text otherwise); and the certificates'
+    /// names and inodes. Identities and change times, not contents: a few `stat`s and one directory
+    /// read a reload. nil when one cannot be looked at.
     func checkInputs(_ id: ResourceID) -> String? {
         var parts: [String] = []
         let inputs = [("\(baseCertDir)/\(id)", false), (layout.userGroupFile, false), (layout.httpclientCAFile, false), (paths.haproxy, true)]
@@ -106,7 +107,29 @@ public final class HAProxyInstances: Sendable {
                 return nil
             }
         }
+        // Each certificate's name and inode too: a store renames a new file over the old name,
+        // which a coarse clock could leave the directory's times unchanged by.
+        guard let entries = Self.entryInodes("\(baseCertDir)/\(id)") else { return nil }
+        parts.append(entries)
         return parts.joined(separator: " ")
+    }
+
+    /// `name=inode` of every entry of the directory at `path`, sorted; "" when there is none; nil
+    /// when it cannot be read. Symlinks are not followed (the directory itself included).
+    static func entryInodes(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return errno == ENOENT ? "" : nil }
+        guard let directory = fdopendir(fd) else {
+            close(fd)
+            return nil
+        }
+        defer { closedir(directory) }
+        var entries: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { entries.append("\(name)=\(entry.pointee.d_ino)") }
+        }
+        return entries.sorted().joined(separator: ",")
     }
 
     /// Whether the instance has a stored configuration: anything by that name (symlinks not

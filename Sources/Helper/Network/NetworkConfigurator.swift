@@ -72,6 +72,9 @@ public final class NetworkConfigurator: Sendable {
         return links
     }
 
+    /// The audit records' `command` of the start-up listing (``rememberOwnLinksAtStart(context:)``).
+    public static let ownLinksTask = "list-own-links"
+
     /// At start: the links the amphora itself uses hold their addresses by now (the helper starts
     /// after cloud-init); listed (``rootLinks(_:except:)``), they stay refused to a plug even if one
     /// loses its address later. Recorded ports are left out (readable entries or not); when the

@@ -237,10 +237,10 @@ public enum HelperMain {
             return fail("amphora-helper: \(error)")
         }
         traffic.start()
-        // The amphora's own links, remembered off the start's path: the thread takes the network
-        // lock at once, so a plug (which the front can send only later) waits for the listing.
+        // The amphora's own links, remembered off the start's path, under the network lock: a plug
+        // waits for a listing under way, and one that comes first lists the links itself.
         let listing = startThread {
-            if let problem = network.rememberOwnLinksAtStart(context: AuditContext.helper("restore", log: audit)) {
+            if let problem = network.rememberOwnLinksAtStart(context: AuditContext.helper(NetworkConfigurator.ownLinksTask, log: audit)) {
                 logger.warning("the root namespace's links could not be listed at start", metadata: ["reason": "\(problem)"])
             }
         }
