@@ -45,11 +45,11 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
         guard subnet.contains(address) else {
             throw ValidationError(field: "ip_address", reason: "\(address) is not inside \(subnet)")
         }
-        guard address.isUnicast, !subnet.isReservedHost(address) else {
+        guard subnet.isUsableHost(address) else {
             throw ValidationError(field: "ip_address", reason: "\(address) is not a unicast host address of \(subnet)")
         }
         if let gateway {
-            guard gateway.isUnicast, !subnet.isReservedHost(gateway), gateway != address else {
+            guard subnet.isUsableHost(gateway), gateway != address else {
                 throw ValidationError(field: "gateway", reason: "\(gateway) is not a unicast address of another host")
             }
             guard gateway.family == subnet.network.family else {
@@ -63,7 +63,7 @@ public struct SubnetAddress: Sendable, Codable, Equatable {
         for route in hostRoutes where route.destination.network.family != subnet.network.family {
             throw ValidationError(field: "host_routes", reason: "route to \(route.destination) is not of the subnet's family")
         }
-        for route in hostRoutes where subnet.isReservedHost(route.nexthop) || route.nexthop == address {
+        for route in hostRoutes where !subnet.isUsableHost(route.nexthop) || route.nexthop == address {
             throw ValidationError(field: "host_routes", reason: "the next hop \(route.nexthop) is not a unicast address of another host")
         }
         self.address = address
@@ -111,7 +111,7 @@ public struct VIPPlug: Sendable, Codable, Equatable {
             guard vip.subnet.contains(vrrpAddress) else {
                 throw ValidationError(field: "vrrp_ip", reason: "\(vrrpAddress) is not inside \(vip.subnet)")
             }
-            guard vrrpAddress.isUnicast, !vip.subnet.isReservedHost(vrrpAddress) else {
+            guard vip.subnet.isUsableHost(vrrpAddress) else {
                 throw ValidationError(field: "vrrp_ip", reason: "\(vrrpAddress) is not a unicast host address of \(vip.subnet)")
             }
         }

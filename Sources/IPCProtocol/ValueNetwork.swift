@@ -332,6 +332,11 @@ public struct CIDR: ValidatedText {
         return ip == network || ip.bytes == broadcast
     }
 
+    /// Whether `ip` may be a host's address here, or a gateway or next hop beside this network:
+    /// unicast (``IPAddress/isUnicast``) and not a reserved host (``isReservedHost(_:)``).
+    /// Containment is not asked: a gateway may lie outside the network.
+    public func isUsableHost(_ ip: IPAddress) -> Bool { ip.isUnicast && !isReservedHost(ip) }
+
     /// The netmask as an address (`255.255.255.0` for a /24; for IPv6, e.g. `ffff:ffff::` for a /32).
     public var netmask: IPAddress {
         IPAddress(uncheckedBytes: Self.mask(byteCount: network.bytes.count, prefixLength: prefixLength))
