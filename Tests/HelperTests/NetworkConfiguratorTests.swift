@@ -19,10 +19,15 @@ struct NetworkConfiguratorTests {
         """
 
     func withConfigurator(exitCode: Int32 = 0, stdout: String = ipJSON, _ body: (NetworkConfigurator) throws -> Void) throws {
+        try withConfiguratorOnBase(exitCode: exitCode, stdout: stdout) { network, _ in try body(network) }
+    }
+
+    /// ``withConfigurator(exitCode:stdout:_:)``, with the base directory's path (where the records live).
+    func withConfiguratorOnBase(exitCode: Int32 = 0, stdout: String = ipJSON, _ body: (NetworkConfigurator, String) throws -> Void) throws {
         try withTemporaryDirectory("amp-network") { base in
             try body(NetworkConfigurator(
                 netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
-                runner: RecordingRunner(exitCode: exitCode, stdout: stdout), activeStandby: false))
+                runner: RecordingRunner(exitCode: exitCode, stdout: stdout), activeStandby: false), base)
         }
     }
 
@@ -77,10 +82,7 @@ struct NetworkConfiguratorTests {
 
     @Test("a recorded plug this agent cannot read is kept verbatim and reported at restore; recording another loses nothing")
     func unreadableRecordsAreKept() throws {
-        try withTemporaryDirectory("amp-network") { base in
-            let network = NetworkConfigurator(
-                netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
-                runner: RecordingRunner(exitCode: 0, stdout: Self.ipJSON), activeStandby: false)
+        try withConfiguratorOnBase { network, base in
             let path = base + "/plugged_interfaces.json"
             let refused = try Self.refusedEntry("fa:16:3e:00:00:09", "eth9")
             let good = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
@@ -98,21 +100,18 @@ struct NetworkConfiguratorTests {
             try network.record(other, in: network.recordFile(), context)
             let written = try String(contentsOfFile: path, encoding: .utf8)
             #expect(written.contains(refused))
-            #expect(try network.records() == [good, other])
+            #expect(try network.readRecords().records == [good, other])
             // A new record for the unreadable entry's MAC replaces it.
             let replacing = try Self.memberRecord("fa:16:3e:00:00:09", "eth9", "192.0.2.12")
             try network.record(replacing, in: network.recordFile(), context)
             #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("192.0.2.255"))
-            #expect(try network.recordFile().unreadable.isEmpty && (try network.records()) == [good, other, replacing])
+            #expect(try network.recordFile().unreadable.isEmpty && (try network.readRecords().records) == [good, other, replacing])
         }
     }
 
     @Test("a corrupt record file is reported at restore and kept aside, never overwritten, when the next plug is recorded")
     func corruptRecordFileIsKeptAside() throws {
-        try withTemporaryDirectory("amp-network") { base in
-            let network = NetworkConfigurator(
-                netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
-                runner: RecordingRunner(exitCode: 0, stdout: Self.ipJSON), activeStandby: false)
+        try withConfiguratorOnBase { network, base in
             let path = base + "/plugged_interfaces.json"
             try "[{\"interface\": \"eth1\", trunc".write(toFile: path, atomically: true, encoding: .utf8)
             let (restored, skipped) = network.restore(context: context)
@@ -122,23 +121,20 @@ struct NetworkConfiguratorTests {
             let aside = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }
             #expect(aside.count == 1)
             #expect(try String(contentsOfFile: base + "/" + (aside.first ?? ""), encoding: .utf8) == "[{\"interface\": \"eth1\", trunc")
-            #expect(try network.records() == [record])
+            #expect(try network.readRecords().records == [record])
             // Corrupt again (a directory by that name): kept aside under another name, the first one stays.
             try FileManager.default.removeItem(atPath: path)
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
             try network.record(record, in: network.recordFile(), context)
             #expect(try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.hasPrefix("plugged_interfaces.json.corrupt-") }.count == 2)
-            #expect(try network.records() == [record])
+            #expect(try network.readRecords().records == [record])
         }
     }
 
     @Test("a FIFO or a socket by the record file's name is corrupt: kept aside at the next plug, never read as no records")
     func plantedSpecialFilesAreCorrupt() throws {
         for kind in ["fifo", "socket"] {
-            try withTemporaryDirectory("amp-network") { base in
-                let network = NetworkConfigurator(
-                    netns: try InterfaceName(validating: "amphora-haproxy"), base: try SafeDirectory.open(base, create: false),
-                    runner: RecordingRunner(exitCode: 0, stdout: Self.ipJSON), activeStandby: false)
+            try withConfiguratorOnBase { network, base in
                 let path = base + "/plugged_interfaces.json"
                 if kind == "fifo" {
                     #expect(mkfifo(path, 0o600) == 0)
@@ -158,7 +154,7 @@ struct NetworkConfiguratorTests {
                 #expect(try network.recordFile().isCorrupt, "\(kind)")
                 let record = try Self.memberRecord("fa:16:3e:00:00:01", "eth1")
                 try network.record(record, in: network.recordFile(), context)
-                #expect(try network.records() == [record], "\(kind)")
+                #expect(try network.readRecords().records == [record], "\(kind)")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: base).contains { $0.hasPrefix("plugged_interfaces.json.corrupt-") }, "\(kind)")
             }
         }

@@ -123,7 +123,7 @@ public enum HAProxyConfigText {
                     let text = endpoint.hasPrefix("ipv4@") || endpoint.hasPrefix("ipv6@") ? endpoint.dropFirst(5) : endpoint[...]
                     guard let colon = text.lastIndex(of: ":"),
                         let address = try? IPAddress(validating: String(text[..<colon]).trimmingBrackets(), field: "bind"),
-                        address.bytes.contains(where: { $0 != 0 }), !address.isLoopback, seen.insert(address).inserted
+                        !address.isUnspecified, !address.isLoopback, seen.insert(address).inserted
                     else { continue }
                     result.append(address)
                 }

@@ -423,13 +423,11 @@ public final class NetworkConfigurator: Sendable {
         }
     }
 
-    /// The plugs this agent replays (``readRecords()``).
-    func records() throws(NetworkError) -> [Record] { try readRecords().records }
 
     /// The addresses plugs gave the amphora itself: VRRP addresses and member ports' fixed
     /// addresses (a VIP is not one: in ACTIVE_STANDBY keepalived holds it).
     public func recordedOwnAddresses() throws(NetworkError) -> Set<IPAddress> {
-        Set(try records().flatMap { record in [record.vip?.vrrpAddress].compactMap { $0 } + (record.network?.fixedIPs.map(\.address) ?? []) })
+        Set(try readRecords().records.flatMap { record in [record.vip?.vrrpAddress].compactMap { $0 } + (record.network?.fixedIPs.map(\.address) ?? []) })
     }
 
     /// Records `new` in `file` (the records as read before the plug changed anything) in place of the

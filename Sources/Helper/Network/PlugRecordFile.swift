@@ -15,6 +15,9 @@ struct PlugRecordFile {
             return value
         }
 
+        /// The entry's `mac`, lowercase as a ``NetworkConfigurator/Record`` holds it.
+        var mac: String? { field("mac")?.lowercased() }
+
         /// The entry's `mac` as a log may show it (printable ASCII, short), or "-".
         var shownMAC: String { field("mac").map { String(printableASCII: $0.utf8, limit: 32) } ?? "-" }
     }
@@ -49,13 +52,13 @@ struct PlugRecordFile {
 
     /// The MACs the file records, those of entries this agent cannot read included (lowercase).
     var recordedMACs: Set<String> {
-        Set(records.map(\.mac.description) + unreadable.compactMap { $0.field("mac")?.lowercased() })
+        Set(records.map(\.mac.description) + unreadable.compactMap(\.mac))
     }
 
     /// The file with `new` in place of every entry for its MAC or interface: the unreadable
     /// entries first, as they were, then the records.
     func bytes(recording new: NetworkConfigurator.Record) throws -> [UInt8] {
-        let kept = unreadable.filter { $0.field("mac")?.lowercased() != new.mac.description && $0.field("interface") != new.interface }
+        let kept = unreadable.filter { $0.mac != new.mac.description && $0.field("interface") != new.interface }
         let records = records.filter { $0.mac != new.mac && $0.interface != new.interface } + [new]
         return JSONValue.array(kept.map(\.entry) + (try records.map { try StrictJSON.encodeValue($0) })).serialized()
     }
